@@ -1,0 +1,17 @@
+"""Discovery documents and the JWKS: built once per issuer, served as bytes."""
+
+from fastapi import Response
+
+CACHEABLE = {"Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*"}
+
+
+def add_routes(app, issuer) -> None:
+    async def discovery() -> Response:
+        return Response(issuer.discovery_bytes, media_type="application/json", headers=CACHEABLE)
+
+    async def jwks() -> Response:
+        return Response(issuer.keys.jwks_bytes, media_type="application/json", headers=CACHEABLE)
+
+    for path in issuer.layout.paths.discovery:
+        app.add_api_route(issuer.prefix + path, discovery, methods=["GET"], include_in_schema=False)
+    app.add_api_route(issuer.route("jwks_uri"), jwks, methods=["GET"], include_in_schema=False)

@@ -1,0 +1,62 @@
+"""RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0), under each persona's names."""
+
+from authlib.common.urls import add_params_to_uri
+from fastapi import Request
+from fastapi.responses import RedirectResponse, Response
+
+from ..models import LoginSession
+from ..oauth.errors import ErrorPage
+from .authorize import cookie_name, cookie_path
+from .http import html_page, read_params
+
+
+def add_routes(app, issuer) -> None:
+    flavor = issuer.tenant.flavor
+
+    async def end_session(request: Request) -> Response:
+        params = dict(await read_params(request))
+        target = next((params[n] for n in flavor.logout_redirect_params if params.get(n)), None)
+        client = logout_client(issuer, params)
+        if target is not None:
+            # Never redirect to a URI the client did not register (§3.1 of the spec).
+            if client is None:
+                raise ErrorPage("invalid_request", "Name the client (client_id or id_token_hint) "
+                                                   "to be sent back after logout.")
+            if target not in client.post_logout_redirect_uris:
+                raise ErrorPage("invalid_request", f"'{target}' is not a registered logout redirect URI "
+                                                   f"of client '{client.client_id}'.")
+        session_id = request.cookies.get(cookie_name(issuer))
+        if session_id:
+            issuer.tenant.store.delete(LoginSession, session_id)
+        if target is not None:
+            state = [("state", params["state"])] if params.get("state") else []
+            response = RedirectResponse(add_params_to_uri(target, state), status_code=302)
+        else:
+            response = html_page(request, "logged_out.html", persona=issuer.tenant.display_name)
+        response.delete_cookie(cookie_name(issuer), path=cookie_path(issuer))
+        return response
+
+    paths = [issuer.route("end_session_endpoint")]
+    paths += [issuer.prefix + p for p in issuer.layout.paths.extra_logout]
+    for path in filter(None, paths):
+        app.add_api_route(path, end_session, methods=["GET", "POST"], include_in_schema=False)
+
+
+def logout_client(issuer, params: dict):
+    client_id = params.get("client_id")
+    hint = params.get("id_token_hint")
+    if hint:
+        claims = issuer.keys.verify(hint)
+        if not claims or claims.get("iss") != issuer.issuer:
+            raise ErrorPage("invalid_request", "id_token_hint is not an ID token issued here.")
+        audience = claims.get("aud")
+        hinted = audience[0] if isinstance(audience, list) and audience else audience
+        if client_id and hinted != client_id:
+            raise ErrorPage("invalid_request", "client_id does not match the id_token_hint.")
+        client_id = hinted
+    if not client_id:
+        return None
+    client = issuer.tenant.clients.get(client_id)
+    if client is None:
+        raise ErrorPage("invalid_client", f"There is no client '{client_id}' on this tenant.")
+    return client

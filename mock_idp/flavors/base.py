@@ -1,0 +1,231 @@
+"""What a persona is: data (paths, lifetimes, discovery values) plus a few claim hooks.
+
+The generic profile below is plain OpenID Connect; a vendor persona subclasses it and changes
+data first, hooks second. Endpoints never ask which persona they serve.
+"""
+
+import uuid
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..config import ClientConfig, TenantConfig, UserConfig
+    from ..oauth.context import TokenContext
+    from ..tenants import Issuer, Tenant
+
+DISCOVERY_PATHS = ("/.well-known/openid-configuration", "/.well-known/oauth-authorization-server")
+
+# OIDC Core §5.4: which standard claims each scope releases.
+STANDARD_SCOPE_CLAIMS = {
+    "profile": (
+        "name", "family_name", "given_name", "middle_name", "nickname", "preferred_username",
+        "profile", "picture", "website", "gender", "birthdate", "zoneinfo", "locale", "updated_at",
+    ),
+    "email": ("email", "email_verified"),
+    "address": ("address",),
+    "phone": ("phone_number", "phone_number_verified"),
+}
+STANDARD_CLAIMS = frozenset(c for claims in STANDARD_SCOPE_CLAIMS.values() for c in claims)
+
+
+@dataclass(frozen=True)
+class EndpointPaths:
+    """Endpoint paths relative to an authorization server's route prefix."""
+
+    authorization_endpoint: str = "/authorize"
+    token_endpoint: str = "/token"
+    userinfo_endpoint: str = "/userinfo"
+    jwks_uri: str = "/jwks"
+    introspection_endpoint: str | None = "/introspect"
+    revocation_endpoint: str | None = "/revoke"
+    end_session_endpoint: str | None = "/logout"
+    device_authorization_endpoint: str | None = None
+    login: str = "/login"
+    extra_logout: tuple[str, ...] = ()  # more paths served by the logout endpoint
+    discovery: tuple[str, ...] = DISCOVERY_PATHS
+
+
+@dataclass(frozen=True)
+class IssuerLayout:
+    """One authorization server of a tenant: its `iss`, where its routes live, its audience."""
+
+    key: str  # unique across the server; names the issuer in storage
+    issuer: str
+    prefix: str  # route prefix, relative to the server root ("" for the root)
+    paths: EndpointPaths
+    audience: str | None = None  # default `aud` of access tokens
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class Lifetimes:
+    access_token: int = 3600
+    id_token: int = 3600
+    refresh_token: int = 30 * 24 * 3600
+    authorization_code: int = 600
+
+
+@dataclass(frozen=True)
+class Flavor:
+    name: str = "generic"
+    label: str = "OpenID Connect (mock)"
+    paths: EndpointPaths = field(default_factory=EndpointPaths)
+    lifetimes: Lifetimes = field(default_factory=Lifetimes)
+    scopes_supported: tuple[str, ...] = (
+        "openid", "profile", "email", "address", "phone", "offline_access",
+    )
+    response_modes_supported: tuple[str, ...] = ("query", "fragment", "form_post")
+    # RFC 9068 §2.1; some vendors still send plain "JWT".
+    access_token_typ: str = "at+jwt"
+    # Okta and Auth0 issue refresh tokens only when offline_access is granted.
+    refresh_requires_offline_access: bool = False
+    # Auth0's /oauth/token also takes a JSON body.
+    token_endpoint_accepts_json: bool = False
+    # Query parameters that name where to go after logout, in order of preference.
+    logout_redirect_params: tuple[str, ...] = ("post_logout_redirect_uri",)
+    wrong_password_message: str = "Invalid username or password."
+    discovery_extras: dict[str, Any] = field(default_factory=dict)
+
+    # -- layout -----------------------------------------------------------------------------
+    def issuers(self, tenant_key: str, tenant_url: str, config: "TenantConfig") -> list[IssuerLayout]:
+        """The tenant's authorization servers. Generic: one, at the tenant's URL."""
+        return [IssuerLayout(key=tenant_key, issuer=tenant_url, prefix="", paths=self.paths)]
+
+    def with_lifetimes(self, overrides) -> "Flavor":
+        if overrides is None:
+            return self
+        changes = {k: v for k, v in overrides.model_dump().items() if v is not None}
+        return replace(self, lifetimes=replace(self.lifetimes, **changes))
+
+    # -- discovery (OIDC Discovery §3, RFC 8414 §2) -----------------------------------------------
+    response_types_supported: tuple[str, ...] = (
+        "code", "id_token", "id_token token", "code id_token", "code token", "code id_token token",
+    )
+    grant_types_supported: tuple[str, ...] = (
+        "authorization_code", "implicit", "refresh_token", "client_credentials", "password",
+    )
+    token_endpoint_auth_methods_supported: tuple[str, ...] = (
+        "client_secret_basic", "client_secret_post", "none",
+    )
+
+    def claims_supported(self, issuer: "Issuer") -> list[str]:
+        claims = {"iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "c_hash", "azp", "sid"}
+        claims |= STANDARD_CLAIMS
+        for user in issuer.tenant.users.values():
+            claims |= set(user.claims)
+        return sorted(claims)
+
+    def discovery(self, issuer: "Issuer") -> dict[str, Any]:
+        doc = {
+            "issuer": issuer.issuer,
+            "authorization_endpoint": issuer.endpoint_url("authorization_endpoint"),
+            "token_endpoint": issuer.endpoint_url("token_endpoint"),
+            "userinfo_endpoint": issuer.endpoint_url("userinfo_endpoint"),
+            "jwks_uri": issuer.endpoint_url("jwks_uri"),
+            "scopes_supported": list(self.scopes_supported),
+            "response_types_supported": list(self.response_types_supported),
+            "response_modes_supported": list(self.response_modes_supported),
+            "grant_types_supported": list(self.grant_types_supported),
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "token_endpoint_auth_methods_supported": list(self.token_endpoint_auth_methods_supported),
+            "claims_supported": self.claims_supported(issuer),
+            "code_challenge_methods_supported": ["S256", "plain"],
+            "introspection_endpoint": issuer.endpoint_url("introspection_endpoint"),
+            "introspection_endpoint_auth_methods_supported": list(self.token_endpoint_auth_methods_supported),
+            "revocation_endpoint": issuer.endpoint_url("revocation_endpoint"),
+            "revocation_endpoint_auth_methods_supported": list(self.token_endpoint_auth_methods_supported),
+            "end_session_endpoint": issuer.endpoint_url("end_session_endpoint"),
+            "device_authorization_endpoint": issuer.endpoint_url("device_authorization_endpoint"),
+            "request_parameter_supported": False,
+            "claims_parameter_supported": False,
+        }
+        doc.update(self.discovery_extras)
+        # Advertise only what is served.
+        return {k: v for k, v in doc.items() if v is not None}
+
+    # -- identities ---------------------------------------------------------------------------
+    def subject(self, tenant: "Tenant", user: "UserConfig") -> str:
+        """A stable `sub`: the configured one, else derived from tenant and username."""
+        if user.sub:
+            return user.sub
+        return str(uuid.uuid5(uuid.NAMESPACE_URL, f"mock-idp:{tenant.name}:{user.username}"))
+
+    def client_subject(self, client: "ClientConfig") -> str:
+        """`sub` of a client_credentials token (RFC 9068 §2.2: the client itself)."""
+        return client.client_id
+
+    def resolve_audience(self, issuer: "Issuer", client: "ClientConfig", requested: str | None):
+        """The `aud` of an access token. Generic: the requested resource, else the client."""
+        return requested or issuer.layout.audience or client.client_id
+
+    # -- claims -------------------------------------------------------------------------------
+    def user_claims(self, ctx: "TokenContext") -> dict[str, Any]:
+        """The user's claims released by the granted scopes (OIDC Core §5.4).
+
+        Custom claims ride on `profile`, so a seeded `department` reaches the client without
+        extra set-up.
+        """
+        if ctx.user is None:
+            return {}
+        granted = set(ctx.scopes)
+        released = {}
+        for claim, value in ctx.user.claims.items():
+            if claim in STANDARD_CLAIMS:
+                if any(claim in STANDARD_SCOPE_CLAIMS[s] for s in granted & STANDARD_SCOPE_CLAIMS.keys()):
+                    released[claim] = value
+            elif "profile" in granted:
+                released[claim] = value
+        if "profile" in granted:
+            released.setdefault("preferred_username", ctx.user.username)
+        return released
+
+    def id_token_claims(self, ctx: "TokenContext") -> dict[str, Any]:
+        claims = {
+            "iss": ctx.issuer.issuer,
+            "sub": ctx.subject,
+            "aud": ctx.client.client_id,
+            "iat": ctx.now,
+            "exp": ctx.now + self.lifetimes.id_token,
+            "auth_time": ctx.auth_time,
+            "azp": ctx.client.client_id,
+        }
+        if ctx.session_id:
+            claims["sid"] = ctx.session_id
+        return {**self.user_claims(ctx), **claims}
+
+    def access_token_claims(self, ctx: "TokenContext") -> dict[str, Any]:
+        """RFC 9068 §2.2 claims."""
+        claims = {
+            "iss": ctx.issuer.issuer,
+            "sub": ctx.subject,
+            "aud": ctx.audience,
+            "client_id": ctx.client.client_id,
+            "iat": ctx.now,
+            "exp": ctx.now + ctx.access_token_lifetime,
+            "jti": ctx.jti,
+            "scope": " ".join(ctx.scopes),
+        }
+        if ctx.auth_time is not None:
+            claims["auth_time"] = ctx.auth_time
+        if ctx.user is not None and "groups" in ctx.user.claims:
+            claims["groups"] = ctx.user.claims["groups"]
+        return claims
+
+    def userinfo_claims(self, ctx: "TokenContext") -> dict[str, Any]:
+        return {"sub": ctx.subject, **self.user_claims(ctx)}
+
+    def introspection_claims(self, payload: dict[str, Any], row) -> dict[str, Any]:
+        """RFC 7662 §2.2 response; personas add their own members."""
+        return payload
+
+    def access_token_lifetime(self, ctx: "TokenContext") -> int:
+        return self.lifetimes.access_token
+
+    def new_jti(self, kind: str) -> str:
+        return uuid.uuid4().hex
+
+    # -- errors ---------------------------------------------------------------------------------
+    def unknown_route(self, path: str) -> tuple[int, dict[str, Any]] | None:
+        """(status, JSON body) for an unknown path under the tenant; None means a plain 404."""
+        return None

@@ -1,0 +1,5 @@
+"""Plain OpenID Connect: the base profile as it is."""
+
+from .base import Flavor
+
+PROFILE = Flavor()

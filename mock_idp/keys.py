@@ -1,0 +1,56 @@
+"""Signing keys: load or generate (RS256, 2048-bit), persist in the store, sign, publish as JWKS."""
+
+import json
+import time
+
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet, RSAKey
+
+from .models import SigningKey
+from .store import Store
+
+ALGORITHM = "RS256"
+
+
+class KeyRing:
+    """The keys of one tenant. Every key stays published; the oldest signs, so replicas that
+    raced to create the first key still agree on which one signs."""
+
+    def __init__(self, keys: list[RSAKey]):
+        self._signing_key = keys[0]
+        self.private_keys = KeySet(keys)
+        public = [key.as_dict(private=False) for key in keys]
+        # The JWKS never changes while the server runs: serialise it once.
+        self.jwks = {"keys": public}
+        self.jwks_bytes = json.dumps(self.jwks, separators=(",", ":")).encode()
+
+    @property
+    def kid(self) -> str:
+        return self._signing_key.kid
+
+    def sign(self, claims: dict, typ: str = "JWT") -> str:
+        header = {"alg": ALGORITHM, "kid": self.kid, "typ": typ}
+        return jwt.encode(header, claims, self._signing_key, algorithms=[ALGORITHM])
+
+    def verify(self, token: str) -> dict | None:
+        """The token's claims if we signed it (signature only; callers check exp and audience)."""
+        try:
+            return jwt.decode(token, self.private_keys, algorithms=[ALGORITHM]).claims
+        except (JoseError, ValueError, TypeError):
+            return None
+
+
+def load_key_ring(store: Store, key_set: str) -> KeyRing:
+    rows = store.signing_keys(key_set)
+    if not rows:
+        key = RSAKey.generate_key(2048, parameters={"use": "sig", "alg": ALGORITHM}, auto_kid=True)
+        row = SigningKey(
+            kid=key.kid,
+            key_set=key_set,
+            private_jwk=json.dumps(key.as_dict(private=True)),
+            created_at=int(time.time()),
+        )
+        store.put(row)
+        rows = store.signing_keys(key_set)
+    return KeyRing([RSAKey.import_key(json.loads(row.private_jwk)) for row in rows])

@@ -1,0 +1,62 @@
+"""SQLModel tables: what the provider writes at run time (seed users and clients stay in YAML)."""
+
+from sqlmodel import Field, SQLModel
+
+
+class SigningKey(SQLModel, table=True):
+    __tablename__ = "signing_keys"
+    kid: str = Field(primary_key=True)
+    key_set: str = Field(index=True)  # the tenant whose JWKS publishes it
+    private_jwk: str  # JSON; generated once so tokens stay verifiable across restarts
+    created_at: int
+
+
+class AuthorizationCode(SQLModel, table=True):
+    __tablename__ = "authorization_codes"
+    code: str = Field(primary_key=True)
+    issuer: str = Field(index=True)
+    client_id: str
+    username: str
+    redirect_uri: str | None = None
+    response_type: str = "code"
+    scope: str = ""
+    nonce: str | None = None
+    auth_time: int
+    session_id: str | None = None
+    audience: str | None = None
+    code_challenge: str | None = None
+    code_challenge_method: str | None = None
+    expires_at: int
+    used: bool = False
+
+
+class IssuedToken(SQLModel, table=True):
+    """One row per access token; the refresh token that came with it rides on the same row."""
+
+    __tablename__ = "issued_tokens"
+    access_jti: str = Field(primary_key=True)
+    issuer: str = Field(index=True)
+    client_id: str
+    username: str | None = None  # None for client_credentials
+    scope: str = ""
+    audience: str | None = None
+    auth_time: int | None = None
+    session_id: str | None = None
+    issued_at: int
+    access_expires_at: int
+    refresh_token: str | None = Field(default=None, index=True, unique=True)
+    refresh_expires_at: int | None = None
+    code: str | None = Field(default=None, index=True)  # RFC 6749 §4.1.2: revoke on code replay
+    revoked: bool = False
+    # Rotation (OAuth 2.1 §4.3.1): a used refresh token dies, its access token lives on.
+    refresh_revoked: bool = False
+
+
+class LoginSession(SQLModel, table=True):
+    """The SSO session behind the browser cookie: lets a second authorization skip the form."""
+
+    __tablename__ = "login_sessions"
+    id: str = Field(primary_key=True)
+    tenant: str = Field(index=True)
+    username: str
+    auth_time: int

@@ -1,0 +1,104 @@
+"""The authorization endpoint as an ordered list of checks (OIDC Core §3.1.2).
+
+Until the client and its redirect URI are verified, errors are `ErrorPage`s for the person at
+the browser; after that, every error is redirected to that URI, in the requested response mode,
+with the `state` it came with (RFC 6749 §4.1.2.1).
+"""
+
+import time
+from dataclasses import dataclass
+
+from .clients import EndUser
+from .errors import ErrorPage, InvalidRequestError, LoginRequiredError, OAuthError
+from .responses import RESPONSE_MODES, authorization_response, default_response_mode
+
+
+@dataclass(frozen=True)
+class NeedsLogin:
+    """The user must (re-)authenticate before the authorization can complete."""
+
+
+def authorize(issuer, request, user: EndUser | None, just_logged_in: bool = False):
+    """(status, body, headers) for the client, or NeedsLogin."""
+    redirect_uri = verified_redirect_uri(issuer, request)
+    data = request.payload.data
+    mode = default_response_mode(request.payload.response_type)
+    try:
+        mode = checked_response_mode(request, data.get("response_mode") or mode)
+        grant = issuer.server.get_consent_grant(request, end_user=user)
+        check_pkce_for_public_client(request)
+        request.audience = issuer.tenant.flavor.resolve_audience(
+            issuer, request.client.config, data.get("audience") or data.get("resource"))
+        if needs_login(data, user, just_logged_in):
+            if "none" in (data.get("prompt") or "").split():
+                raise LoginRequiredError()
+            return NeedsLogin()
+        return grant.create_authorization_response(redirect_uri, user)
+    except OAuthError as error:
+        params = [(k, v) for k, v in error.get_body() if k != "state"]
+        if request.payload.state:
+            params.append(("state", request.payload.state))
+        return authorization_response(redirect_uri, params, mode)
+
+
+def verified_redirect_uri(issuer, request) -> str:
+    """The client's registered redirect URI for this request, or an ErrorPage."""
+    client_id = request.payload.client_id
+    if not client_id:
+        raise ErrorPage("invalid_request", "The request has no client_id.")
+    if len(request.payload.datalist.get("client_id", [])) > 1:
+        raise ErrorPage("invalid_request", "client_id is given more than once.")
+    client = issuer.server.query_client(client_id)
+    if client is None:
+        raise ErrorPage("invalid_client", f"There is no client '{client_id}' on this tenant.")
+    requested = request.payload.redirect_uri
+    if len(request.payload.datalist.get("redirect_uri", [])) > 1:
+        raise ErrorPage("invalid_request", "redirect_uri is given more than once.")
+    if requested:
+        if not client.check_redirect_uri(requested):
+            raise ErrorPage(
+                "invalid_request",
+                f"The redirect_uri '{requested}' is not registered for client '{client_id}'.",
+            )
+        return requested
+    default = client.get_default_redirect_uri()
+    if default is None:
+        raise ErrorPage("invalid_request", "The request has no redirect_uri.")
+    return default
+
+
+def checked_response_mode(request, mode: str) -> str:
+    if mode not in RESPONSE_MODES:
+        raise InvalidRequestError(f"Unsupported response_mode '{mode}'.")
+    response_types = (request.payload.response_type or "").split()
+    # OAuth 2.0 Multiple Response Types §5: tokens must not be put in the query string.
+    if mode == "query" and ("token" in response_types or "id_token" in response_types):
+        raise InvalidRequestError("response_mode=query is not allowed with this response_type.")
+    return mode
+
+
+def check_pkce_for_public_client(request) -> None:
+    """A public client cannot keep a secret, so its code is bound with PKCE (RFC 7636, OAuth 2.1)."""
+    client = request.client
+    response_types = (request.payload.response_type or "").split()
+    if client.config.is_public and "code" in response_types and not request.payload.data.get("code_challenge"):
+        raise InvalidRequestError("PKCE code_challenge is required for public clients.")
+
+
+def needs_login(data: dict, user: EndUser | None, just_logged_in: bool) -> bool:
+    max_age = data.get("max_age")
+    max_age = parse_max_age(max_age) if max_age is not None else None
+    if user is None:
+        return True
+    if just_logged_in:
+        return False
+    if "login" in (data.get("prompt") or "").split():
+        return True
+    # OIDC Core §3.1.2.1: re-authenticate when the last login is older than max_age.
+    return max_age is not None and time.time() - user.auth_time > max_age
+
+
+def parse_max_age(value: str) -> int:
+    if not value.isdigit():
+        raise InvalidRequestError("max_age must be a non-negative integer.")
+    return int(value)

@@ -1,0 +1,73 @@
+"""RFC 7662 introspection and RFC 7009 revocation, over the issued-token records."""
+
+from authlib.oauth2.rfc7009 import RevocationEndpoint as _Revocation
+from authlib.oauth2.rfc7662 import IntrospectionEndpoint as _Introspection
+
+from ..models import IssuedToken
+from .clients import TokenRecord
+
+CLIENT_AUTH = ["client_secret_basic", "client_secret_post", "none"]
+
+
+def find_token(issuer, token: str, hint: str | None) -> TokenRecord | None:
+    """Look a token up as the hint says, then the other way (RFC 7009 §2.1)."""
+    kinds = ["refresh_token", "access_token"] if hint == "refresh_token" else ["access_token", "refresh_token"]
+    for kind in kinds:
+        if kind == "access_token":
+            claims = issuer.keys.verify(token) or {}
+            jti = claims.get("jti")
+            found = issuer.tenant.store.get(IssuedToken, jti) if isinstance(jti, str) else None
+        else:
+            found = issuer.tenant.store.find_refresh_token(token)
+        if found and found.issuer == issuer.key:
+            return TokenRecord(found, kind)
+    return None
+
+
+class IntrospectionEndpoint(_Introspection):
+    CLIENT_AUTH_METHODS = CLIENT_AUTH
+
+    def query_token(self, token_string, token_type_hint):
+        return find_token(self.server.issuer, token_string, token_type_hint)
+
+    def check_permission(self, token, client, request):
+        # Any client of the tenant may introspect (resource servers are clients here too).
+        return True
+
+    def introspect_token(self, token: TokenRecord):
+        row, issuer = token.row, self.server.issuer
+        payload = {
+            "active": True,
+            "token_type": "Bearer" if token.kind == "access_token" else "refresh_token",
+            "scope": row.scope,
+            "client_id": row.client_id,
+            "iss": issuer.issuer,
+            "iat": row.issued_at,
+            "exp": token.expires_at,
+        }
+        if token.kind == "access_token":
+            payload["jti"] = row.access_jti
+            if row.audience:
+                payload["aud"] = row.audience.split(" ") if " " in row.audience else row.audience
+        user = issuer.tenant.users.get(row.username or "")
+        if user is not None:
+            payload["username"] = user.username
+            payload["sub"] = issuer.tenant.subject(user)
+        else:
+            payload["sub"] = issuer.tenant.flavor.client_subject(issuer.tenant.clients[row.client_id])
+        return issuer.tenant.flavor.introspection_claims(payload, row)
+
+
+class RevocationEndpoint(_Revocation):
+    CLIENT_AUTH_METHODS = CLIENT_AUTH
+
+    def query_token(self, token_string, token_type_hint):
+        return find_token(self.server.issuer, token_string, token_type_hint)
+
+    def revoke_token(self, token: TokenRecord, request):
+        store = self.server.issuer.tenant.store
+        if token.kind == "refresh_token":
+            # Revoking a refresh token ends the grant: its access token too (RFC 7009 §2.1).
+            store.revoke_refresh_family(token.row.refresh_token)
+        else:
+            store.revoke_token(token.row.access_jti)

@@ -1,0 +1,34 @@
+"""How an authorization response reaches the client: query, fragment or form_post."""
+
+from dataclasses import dataclass
+
+from authlib.common.urls import add_params_to_uri
+
+RESPONSE_MODES = ("query", "fragment", "form_post")
+
+
+@dataclass(frozen=True)
+class FormPost:
+    """OAuth 2.0 Form Post Response Mode: an auto-submitting HTML form, rendered by the endpoint."""
+
+    action: str
+    params: list[tuple[str, str]]
+
+
+def default_response_mode(response_type: str | None) -> str:
+    # OAuth 2.0 Multiple Response Types §5: tokens never travel in the query string.
+    return "query" if (response_type or "code") == "code" else "fragment"
+
+
+def response_mode(request) -> str:
+    data = request.payload.data
+    return data.get("response_mode") or default_response_mode(request.payload.response_type)
+
+
+def authorization_response(redirect_uri: str, params: list[tuple[str, str]], mode: str):
+    """(status, body, headers) in authlib's convention."""
+    params = [(k, str(v)) for k, v in params]
+    if mode == "form_post":
+        return 200, FormPost(redirect_uri, params), [("Cache-Control", "no-store")]
+    uri = add_params_to_uri(redirect_uri, params, fragment=mode == "fragment")
+    return 302, "", [("Location", uri), ("Cache-Control", "no-store")]

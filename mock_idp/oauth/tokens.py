@@ -1,0 +1,70 @@
+"""Issuing and reading back tokens. The persona decides the claims; this module signs and records."""
+
+import secrets
+import time
+
+from authlib.oidc.core.util import create_half_hash
+
+from ..models import IssuedToken
+from .context import TokenContext
+
+
+def issue_access_token(ctx: TokenContext, include_refresh_token: bool, code: str | None = None) -> dict:
+    """Sign an RFC 9068 access token, record it, and return the RFC 6749 §5.1 response fields."""
+    flavor = ctx.flavor
+    ctx.jti = flavor.new_jti("access")
+    ctx.access_token_lifetime = flavor.access_token_lifetime(ctx)
+    access_token = ctx.issuer.keys.sign(flavor.access_token_claims(ctx), typ=flavor.access_token_typ)
+    token = {
+        "token_type": "Bearer",
+        "expires_in": ctx.access_token_lifetime,
+        "access_token": access_token,
+        "scope": " ".join(ctx.scopes),
+    }
+    row = IssuedToken(
+        access_jti=ctx.jti,
+        issuer=ctx.issuer.key,
+        client_id=ctx.client.client_id,
+        username=ctx.user.username if ctx.user else None,
+        scope=token["scope"],
+        audience=_audience_text(ctx.audience),
+        auth_time=ctx.auth_time,
+        session_id=ctx.session_id,
+        issued_at=ctx.now,
+        access_expires_at=ctx.now + ctx.access_token_lifetime,
+        code=code,
+    )
+    if include_refresh_token:
+        row.refresh_token = token["refresh_token"] = secrets.token_urlsafe(32)
+        row.refresh_expires_at = ctx.now + flavor.lifetimes.refresh_token
+    ctx.issuer.tenant.store.put(row)
+    return token
+
+
+def issue_id_token(ctx: TokenContext, access_token: str | None = None, code: str | None = None) -> str:
+    """OIDC Core §2 ID token; at_hash/c_hash per §3.3.2.11."""
+    claims = ctx.flavor.id_token_claims(ctx)
+    if ctx.nonce:
+        claims["nonce"] = ctx.nonce
+    if access_token:
+        claims["at_hash"] = create_half_hash(access_token, "RS256").decode()
+    if code:
+        claims["c_hash"] = create_half_hash(code, "RS256").decode()
+    return ctx.issuer.keys.sign(claims)
+
+
+def read_access_token(issuer, token: str) -> tuple[IssuedToken, dict] | None:
+    """The record and claims of a live access token issued by `issuer`, else None."""
+    claims = issuer.keys.verify(token)
+    if not claims or claims.get("iss") != issuer.issuer or not isinstance(claims.get("jti"), str):
+        return None
+    row = issuer.tenant.store.get(IssuedToken, claims["jti"])
+    if row is None or row.issuer != issuer.key or row.revoked or row.access_expires_at <= time.time():
+        return None
+    return row, claims
+
+
+def _audience_text(audience) -> str | None:
+    if isinstance(audience, list):
+        return " ".join(audience)
+    return audience

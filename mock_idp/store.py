@@ -1,0 +1,85 @@
+"""Storage behind one small interface, on SQLModel: SQLite by default, PostgreSQL for scale-out."""
+
+from collections.abc import Sequence
+
+from sqlalchemy import event, update
+from sqlmodel import Session, SQLModel, create_engine, select
+
+from .models import AuthorizationCode, IssuedToken, LoginSession, SigningKey
+
+
+class Store:
+    def __init__(self, database_url: str):
+        connect_args = {}
+        if database_url.startswith("sqlite"):
+            # Endpoints run on the event loop and in worker threads alike.
+            connect_args = {"check_same_thread": False, "timeout": 30}
+        self.engine = create_engine(database_url, connect_args=connect_args)
+        if database_url.startswith("sqlite"):
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        SQLModel.metadata.create_all(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- generic upsert/find ---------------------------------------------------------------
+    def put(self, *rows: SQLModel) -> None:
+        with Session(self.engine) as session:
+            for row in rows:
+                session.merge(row)
+            session.commit()
+
+    def get(self, model: type[SQLModel], key: str):
+        with Session(self.engine, expire_on_commit=False) as session:
+            return session.get(model, key)
+
+    def delete(self, model: type[SQLModel], key: str) -> None:
+        with Session(self.engine) as session:
+            row = session.get(model, key)
+            if row is not None:
+                session.delete(row)
+                session.commit()
+
+    # -- queries the protocol needs ----------------------------------------------------------
+    def signing_keys(self, key_set: str) -> Sequence[SigningKey]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            query = select(SigningKey).where(SigningKey.key_set == key_set)
+            return session.exec(query.order_by(SigningKey.created_at, SigningKey.kid)).all()
+
+    def consume_code(self, code: str) -> tuple[AuthorizationCode | None, bool]:
+        """Mark a code used, atomically. Returns (row, first_use)."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            result = session.exec(
+                update(AuthorizationCode)
+                .where(AuthorizationCode.code == code, AuthorizationCode.used == False)  # noqa: E712
+                .values(used=True)
+            )
+            session.commit()
+            return session.get(AuthorizationCode, code), result.rowcount == 1
+
+    def find_refresh_token(self, refresh_token: str) -> IssuedToken | None:
+        with Session(self.engine, expire_on_commit=False) as session:
+            query = select(IssuedToken).where(IssuedToken.refresh_token == refresh_token)
+            return session.exec(query).first()
+
+    def revoke_token(self, access_jti: str) -> None:
+        self._revoke(IssuedToken.access_jti == access_jti)
+
+    def revoke_tokens_from_code(self, code: str) -> None:
+        self._revoke(IssuedToken.code == code)
+
+    def revoke_refresh_family(self, refresh_token: str) -> None:
+        self._revoke(IssuedToken.refresh_token == refresh_token)
+
+    def _revoke(self, condition) -> None:
+        with Session(self.engine) as session:
+            session.exec(update(IssuedToken).where(condition).values(revoked=True))
+            session.commit()
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # WAL lets readers proceed while a token is being written.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()

@@ -1,0 +1,76 @@
+// openid-client v6: authorization code + PKCE flow against a real server,
+// split in two steps because a login happens in between.
+// Job: {"step": "start"|"finish", "issuer", "clientId", "clientSecret"?,
+//       "tokenEndpointAuthMethod"? ("client_secret_basic" (default with a secret) |
+//       "client_secret_post" | "none" (default without a secret)), "redirectUri", "scope",
+//       finish only: "callbackUrl", "codeVerifier", "state", "nonce"}
+// Strict validation stays on; allowInsecureRequests only permits http:// (loopback).
+import * as client from 'openid-client';
+import { runJob } from './_cli.mjs';
+
+function clientAuth(job) {
+  const method = job.tokenEndpointAuthMethod ?? (job.clientSecret ? 'client_secret_basic' : 'none');
+  switch (method) {
+    case 'client_secret_basic': return client.ClientSecretBasic(job.clientSecret);
+    case 'client_secret_post': return client.ClientSecretPost(job.clientSecret);
+    case 'none': return client.None();
+    default: throw new TypeError(`unsupported tokenEndpointAuthMethod ${method}`);
+  }
+}
+
+async function discover(job) {
+  // The discovered `issuer` must equal this URL exactly (new URL keeps a
+  // trailing slash, so Auth0-style "https://tenant/" issuers must be passed as-is).
+  const options = job.issuer.startsWith('http://') ? { execute: [client.allowInsecureRequests] } : {};
+  return client.discovery(new URL(job.issuer), job.clientId, undefined, clientAuth(job), options);
+}
+
+async function start(job) {
+  const config = await discover(job);
+  const codeVerifier = client.randomPKCECodeVerifier();
+  const state = client.randomState();
+  const nonce = client.randomNonce();
+  const authorizationUrl = client.buildAuthorizationUrl(config, {
+    redirect_uri: job.redirectUri,
+    scope: job.scope,
+    code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
+    code_challenge_method: 'S256',
+    state,
+    nonce,
+  });
+  return { authorizationUrl: authorizationUrl.href, codeVerifier, state, nonce };
+}
+
+async function finish(job) {
+  const config = await discover(job);
+  // Checks state, the code exchange with PKCE, and the ID token (signature via
+  // jwks_uri, iss, aud, azp, exp, iat, nonce).
+  const tokens = await client.authorizationCodeGrant(config, new URL(job.callbackUrl), {
+    pkceCodeVerifier: job.codeVerifier,
+    expectedState: job.state,
+    expectedNonce: job.nonce,
+    idTokenExpected: true,
+  });
+  const idTokenClaims = tokens.claims();
+  const userinfo = await client.fetchUserInfo(config, tokens.access_token, idTokenClaims.sub);
+  if (!tokens.refresh_token) throw new Error('no refresh_token in the code grant response');
+  const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token);
+  return {
+    idTokenClaims,
+    userinfo,
+    tokenType: tokens.token_type,
+    scope: tokens.scope,
+    refreshed: {
+      access_token: Boolean(refreshed.access_token),
+      id_token: Boolean(refreshed.id_token),
+      refresh_token: Boolean(refreshed.refresh_token),
+    },
+    refreshedIdTokenClaims: refreshed.id_token ? refreshed.claims() : null,
+  };
+}
+
+await runJob(async (job) => {
+  if (job.step === 'start') return start(job);
+  if (job.step === 'finish') return finish(job);
+  throw new TypeError(`unknown step ${JSON.stringify(job.step)}`);
+});

@@ -1,0 +1,398 @@
+"""seed_users.yaml loading: every mistake is reported as file:line: key: message."""
+
+import textwrap
+
+import pytest
+from pydantic import ValidationError
+
+from mock_idp.config import ConfigError, ConfigIssue, load_config, parse_config
+
+FULL_EXAMPLE = """\
+tenants:
+  default:
+    display_name: Generic IdP
+    clients:
+      - client_id: web
+        client_secret: s3cret
+        redirect_uris: ["http://localhost:3000/callback"]
+        response_types: ["token id_token code", code]
+      - client_id: spa
+        redirect_uris: ["com.example.app:/callback"]
+    users:
+      - username: alice
+        password: alice
+        claims: {email: alice@example.com, groups: [admins]}
+  okta:
+    path: okta/
+    flavor: okta
+    authorization_server: default
+    authorization_servers:
+      - id: default
+      - id: aus1
+        audience: https://api.example.com
+    token_lifetimes: {access_token: 3600, refresh_token: 86400}
+  auth0:
+    path: /
+    flavor: auth0
+    claims_namespace: https://example.com/
+    apis:
+      - identifier: https://api.example.com
+        scopes: [read:orders]
+        permissions: [read:orders]
+        token_lifetime: 600
+    clients:
+      - client_id: m2m
+        client_secret: m2m
+        grant_types: [client_credentials]
+        token_endpoint_auth_method: client_secret_post
+        audience: https://api.example.com
+    users:
+      - {username: bob, password: bob, sub: "auth0|bob", permissions: [read:orders]}
+  cognito:
+    path: /pools/us-east-1_abc/
+    flavor: cognito
+    region: us-east-1
+"""
+
+
+def load(tmp_path, text):
+    seed = tmp_path / "seed_users.yaml"
+    seed.write_text(textwrap.dedent(text), encoding="utf-8")
+    return load_config(seed)
+
+
+def load_error(tmp_path, text) -> ConfigError:
+    with pytest.raises(ConfigError) as caught:
+        load(tmp_path, text)
+    return caught.value
+
+
+def assert_reported(error: ConfigError, line: int, key: str, fragment: str):
+    wanted = f"seed_users.yaml:{line}: {key}: "
+    lines = [entry for entry in str(error).splitlines() if wanted in entry]
+    assert lines, f"no {wanted!r} in:\n{error}"
+    assert any(fragment in entry for entry in lines), f"no {fragment!r} in:\n{error}"
+
+
+# --- a valid file -------------------------------------------------------------------------
+
+
+def test_full_example_parses(tmp_path):
+    config = load(tmp_path, FULL_EXAMPLE)
+
+    assert list(config.tenants) == ["default", "okta", "auth0", "cognito"]
+    web, spa = config.tenants["default"].clients
+    assert web.token_endpoint_auth_method == "client_secret_basic" and not web.is_public
+    assert spa.token_endpoint_auth_method == "none" and spa.is_public
+    assert web.response_types == ["code id_token token", "code"]
+    assert spa.grant_types == ["authorization_code", "refresh_token"]
+    assert config.tenants["default"].users[0].claims["groups"] == ["admins"]
+    okta = config.tenants["okta"]
+    assert [server.audience for server in okta.authorization_servers] == [
+        "api://default", "https://api.example.com"]
+    assert okta.token_lifetimes.access_token == 3600
+    assert config.tenants["auth0"].clients[0].token_endpoint_auth_method == "client_secret_post"
+    assert config.tenants["auth0"].apis[0].token_lifetime == 600
+
+
+def test_tenant_paths_default_to_the_name_and_are_normalised(tmp_path):
+    config = load(tmp_path, FULL_EXAMPLE)
+
+    paths = {name: tenant.path for name, tenant in config.tenants.items()}
+    assert paths == {"default": "/default", "okta": "/okta", "auth0": "/",
+                     "cognito": "/pools/us-east-1_abc"}
+
+
+def test_parse_config_uses_the_given_filename():
+    with pytest.raises(ConfigError, match=r"^inline\.yaml:1: tenants: "):
+        parse_config("tenants: {}", "inline.yaml")
+
+
+# --- the file and the YAML ----------------------------------------------------------------
+
+
+def test_missing_file_is_named(tmp_path):
+    missing = tmp_path / "seed_users.yaml"
+    with pytest.raises(ConfigError) as caught:
+        load_config(missing)
+    assert str(caught.value) == f"{missing}: file not found"
+    assert caught.value.errors == [ConfigIssue(str(missing), None, None, "file not found")]
+
+
+def test_yaml_syntax_error_reports_line_and_column(tmp_path):
+    error = load_error(tmp_path, """\
+        tenants:
+          default:
+            clients: [web
+            users: []
+        """)
+    assert "seed_users.yaml:4: invalid YAML (column " in str(error)
+    assert error.errors[0].line == 4
+
+
+def test_duplicated_yaml_key_is_reported(tmp_path):
+    error = load_error(tmp_path, """\
+        tenants:
+          default: {}
+          default: {flavor: okta}
+        """)
+    assert_reported(error, 3, "tenants.default", "duplicate key")
+
+
+def test_top_level_must_be_a_mapping(tmp_path):
+    error = load_error(tmp_path, "- tenants\n")
+    assert "seed_users.yaml:1: expected a mapping with a 'tenants' key" in str(error)
+    assert "got a list" in str(error)
+
+
+def test_empty_file_is_rejected(tmp_path):
+    assert "got an empty file" in str(load_error(tmp_path, "# nothing yet\n"))
+
+
+def test_at_least_one_tenant_is_required(tmp_path):
+    assert_reported(load_error(tmp_path, "tenants: {}\n"), 1, "tenants", "at least one tenant")
+
+
+# --- shape and types ------------------------------------------------------------------------
+
+
+def test_unknown_key_points_at_the_key_and_suggests_the_right_one(tmp_path):
+    error = load_error(tmp_path, """\
+        tenants:
+          default:
+            clients:
+              - client_id: web
+                redirect_uri: http://localhost/cb
+        """)
+    assert str(error).endswith(
+        "seed_users.yaml:5: tenants.default.clients[0].redirect_uri: unknown key "
+        "(did you mean 'redirect_uris'?)")
+
+
+def test_unknown_top_level_key(tmp_path):
+    error = load_error(tmp_path, "tenants: {default: {}}\ntenant: x\n")
+    assert_reported(error, 2, "tenant", "did you mean 'tenants'?")
+
+
+def test_wrong_type_names_expected_and_actual(tmp_path):
+    error = load_error(tmp_path, """\
+        tenants:
+          default:
+            users:
+              - username: alice
+                password: 1234
+        """)
+    assert_reported(error, 5, "tenants.default.users[0].password", "expected a string, got an integer")
+
+
+def test_booleans_and_strings_are_not_lifetimes(tmp_path):
+    error = load_error(tmp_path, """\
+        tenants:
+          default:
+            token_lifetimes:
+              access_token: true
+              id_token: "300"
+              refresh_token: 0
+        """)
+    assert_reported(error, 4, "tenants.default.token_lifetimes.access_token", "expected an integer")
+    assert_reported(error, 5, "tenants.default.token_lifetimes.id_token", "expected an integer")
+    assert_reported(error, 6, "tenants.default.token_lifetimes.refresh_token", "greater than 0")
+
+
+def test_missing_required_key_points_at_the_parent_mapping(tmp_path):
+    error = load_error(tmp_path, """\
+        tenants:
+          default:
+            clients:
+              - client_id: web
+              - name: no id here
+                client_secret: s
+        """)
+    assert_reported(error, 5, "tenants.default.clients[1].client_id", "missing required key")
+
+
+def test_unknown_flavor(tmp_path):
+    error = load_error(tmp_path, "tenants:\n  default:\n    flavor: octa\n")
+    assert_reported(error, 3, "tenants.default.flavor", "'octa'")
+    assert "did you mean 'okta'?" in str(error)
+
+
+def test_unknown_grant_type(tmp_path):
+    error = load_error(tmp_path, """\
+        tenants:
+          default:
+            clients:
+              - client_id: web
+                grant_types:
+                  - authorization_code
+                  - refresh_tokens
+        """)
+    assert_reported(error, 7, "tenants.default.clients[0].grant_types[1]", "'refresh_token'")
+
+
+@pytest.mark.parametrize("uri, reason", [
+    ("/callback", "not an absolute URI"),
+    ("https://app.example.com/cb#done", "fragment"),
+    ("localhost:3000/cb", "without a scheme"),
+])
+def test_redirect_uris_must_be_absolute_without_fragment(tmp_path, uri, reason):
+    error = load_error(tmp_path, f"""\
+        tenants:
+          default:
+            clients:
+              - client_id: web
+                redirect_uris:
+                  - https://app.example.com/ok
+                  - "{uri}"
+        """)
+    assert_reported(error, 7, "tenants.default.clients[0].redirect_uris[1]", reason)
+
+
+def test_unsupported_response_type(tmp_path):
+    error = load_error(tmp_path, """\
+        tenants:
+          default:
+            clients:
+              - client_id: web
+                response_types: [code, "code none"]
+        """)
+    assert_reported(error, 5, "tenants.default.clients[0].response_types[1]", "unsupported response_type")
+
+
+# --- rules across fields and items ----------------------------------------------------------
+
+
+def test_public_client_must_use_auth_method_none(tmp_path):
+    error = load_error(tmp_path, """\
+        tenants:
+          default:
+            clients:
+              - client_id: spa
+                token_endpoint_auth_method: client_secret_basic
+        """)
+    assert_reported(error, 5, "tenants.default.clients[0].token_endpoint_auth_method", "public client")
+
+
+def test_client_secret_contradicts_auth_method_none(tmp_path):
+    error = load_error(tmp_path, """\
+        tenants:
+          default:
+            clients:
+              - client_id: web
+                client_secret: s3cret
+                token_endpoint_auth_method: none
+        """)
+    assert_reported(error, 6, "tenants.default.clients[0].token_endpoint_auth_method", "client_secret")
+
+
+def test_duplicate_client_id_within_a_tenant(tmp_path):
+    error = load_error(tmp_path, """\
+        tenants:
+          default:
+            clients:
+              - client_id: web
+              - client_id: web
+          other:
+            clients:
+              - client_id: web
+        """)
+    assert_reported(error, 5, "tenants.default.clients[1].client_id", "duplicate client_id 'web'")
+    assert len(error.errors) == 1  # the same id in another tenant is fine
+
+
+def test_duplicate_username_within_a_tenant(tmp_path):
+    error = load_error(tmp_path, """\
+        tenants:
+          default:
+            users:
+              - {username: alice, password: a}
+              - {username: bob, password: b}
+              - {username: alice, password: c}
+        """)
+    assert_reported(error, 6, "tenants.default.users[2].username", "duplicate username 'alice'")
+
+
+def test_two_tenants_on_the_same_path(tmp_path):
+    error = load_error(tmp_path, """\
+        tenants:
+          okta: {}
+          legacy:
+            path: /okta/
+          root: {path: /}
+          home: {path: ""}
+        """)
+    assert_reported(error, 4, "tenants.legacy.path", "'/okta' is already used by tenant 'okta'")
+    assert_reported(error, 6, "tenants.home.path", "'/' is already used by tenant 'root'")
+
+
+# --- many errors at once --------------------------------------------------------------------
+
+
+def test_all_errors_are_reported_most_important_first(tmp_path):
+    error = load_error(tmp_path, """\
+        tenants:
+          default:
+            flavor: generik
+            clients:
+              - client_id: web
+                client_secret: s
+                token_endpoint_auth_method: none
+              - client_id: web
+                redirect_uris: [/cb]
+              - client_id: spa
+                scope: [openid]
+            users:
+              - username: alice
+          copy:
+            path: /default
+        """)
+    lines = str(error).splitlines()
+    assert len(lines) == len(error.errors) == 7
+    assert "seed_users.yaml:11: tenants.default.clients[2].scope: unknown key" in lines[0]
+    assert_reported(error, 13, "tenants.default.users[0].password", "missing required key")
+    assert_reported(error, 3, "tenants.default.flavor", "'generik'")
+    assert_reported(error, 7, "tenants.default.clients[0].token_endpoint_auth_method", "'none'")
+    assert_reported(error, 8, "tenants.default.clients[1].client_id", "duplicate")
+    assert_reported(error, 9, "tenants.default.clients[1].redirect_uris[0]", "absolute")
+    assert_reported(error, 15, "tenants.copy.path", "already used")
+
+
+def test_issues_carry_file_line_key_and_message(tmp_path):
+    error = load_error(tmp_path, "tenants:\n  default:\n    flavour: okta\n")
+    (issue,) = error.errors
+    assert issue.file.endswith("seed_users.yaml")
+    assert (issue.line, issue.key) == (3, "tenants.default.flavour")
+    assert issue.message == "unknown key (did you mean 'flavor'?)"
+
+
+@pytest.mark.parametrize("text", [
+    "tenants:", "tenants: []", "tenants: {default: }", "tenants: {default: [1]}",
+    "tenants: {1: {}}", "tenants: {default: {clients: }}", "tenants: {default: {clients: [7]}}",
+    "tenants: {default: {clients: [{client_id: [a]}]}}", "tenants: {default: {path: 5}}",
+    "tenants: {default: {path: '/a?b'}}", "tenants: {default: {users: [{}]}}",
+    "tenants: {default: {apis: [{identifier: x, token_lifetime: -1}]}}",
+    "tenants: {default: {authorization_servers: [{audience: x}]}}",
+    "tenants: {default: {users: [{username: a, password: b, claims: [1]}]}}",
+    "tenants: {default: {clients: [{client_id: a, client_secret: ''}]}}",
+    "tenants: {'a b': {}}", "x: &a [*a]", "tenants: !!python/name:os.system",
+    "tenants: {a: 1}\n---\ntenants: {b: 2}\n", "\t- bad",
+])
+def test_no_validation_error_escapes(text):
+    # pytest.raises lets any other exception (a pydantic ValidationError...) fail the test.
+    with pytest.raises(ConfigError) as caught:
+        parse_config(text, "seed_users.yaml")
+    assert all(issue.file == "seed_users.yaml" for issue in caught.value.errors)
+    assert not isinstance(caught.value.__cause__, ValidationError)
+    assert "errors.pydantic.dev" not in str(caught.value)
+
+
+def test_yaml_merge_keys_are_not_duplicates():
+    config = parse_config(textwrap.dedent("""\
+        tenants:
+          a: &base {flavor: okta, display_name: Base}
+          b:
+            <<: *base
+            display_name: Other
+        """))
+    assert config.tenants["b"].flavor == "okta"
+    assert config.tenants["b"].display_name == "Other"
