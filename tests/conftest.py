@@ -1,0 +1,105 @@
+"""Fixtures: settings -> app, and a real uvicorn server on a free loopback port."""
+
+import html
+import re
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+import httpx
+import pytest
+import uvicorn
+
+from mock_idp.app import create_app
+from mock_idp.settings import Settings
+
+SEEDS = Path(__file__).parent / "seeds"
+REPO = Path(__file__).parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class RunningServer:
+    base_url: str
+    app: object
+    server: uvicorn.Server
+
+    def tenant_url(self, path: str) -> str:
+        return self.base_url + path
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+
+
+def start_server(config: Path, data_dir: Path, **settings) -> RunningServer:
+    port = free_port()
+    app = create_app(Settings(config=config, port=port, data_dir=data_dir, **settings))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.02)
+    return RunningServer(f"http://127.0.0.1:{port}", app, server)
+
+
+@pytest.fixture(scope="session")
+def core_server(tmp_path_factory):
+    """The core seed (one generic tenant at /default), served for the whole session."""
+    running = start_server(SEEDS / "core.yaml", tmp_path_factory.mktemp("core-data"))
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def core_issuer(core_server) -> str:
+    return core_server.tenant_url("/default")
+
+
+@pytest.fixture(scope="session")
+def core_discovery(core_issuer) -> dict:
+    return httpx.get(core_issuer + "/.well-known/openid-configuration").json()
+
+
+class Browser:
+    """A cookie-keeping user agent that fills in our login form like a person would."""
+
+    def __init__(self):
+        self.http = httpx.Client(follow_redirects=False, timeout=10)
+
+    def get(self, url: str) -> httpx.Response:
+        return self.http.get(url)
+
+    def login(self, page: httpx.Response, username: str, password: str) -> httpx.Response:
+        """Submit the login form found on `page` with the given credentials."""
+        form = re.search(r'<form method="post" action="([^"]+)" id="login-form">(.*?)</form>', page.text, re.S)
+        assert form, "no login form on the page"
+        fields = [(html.unescape(n), html.unescape(v)) for n, v in
+                  re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)">', form.group(2))]
+        fields += [("username", username), ("password", password)]
+        return self.http.post(html.unescape(form.group(1)), content=urlencode(fields),
+                              headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+    def authorize(self, url: str, username: str = "alice", password: str = "alice-password") -> httpx.Response:
+        """GET the authorization URL, log in if the form shows, return the final response."""
+        response = self.get(url)
+        if response.status_code == 200 and 'id="login-form"' in response.text:
+            response = self.login(response, username, password)
+        return response
+
+
+@pytest.fixture
+def browser():
+    agent = Browser()
+    yield agent
+    agent.http.close()
