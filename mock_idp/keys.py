@@ -29,8 +29,10 @@ class KeyRing:
     def kid(self) -> str:
         return self._signing_key.kid
 
-    def sign(self, claims: dict, typ: str = "JWT") -> str:
-        header = {"alg": ALGORITHM, "kid": self.kid, "typ": typ}
+    def sign(self, claims: dict, typ: str | None = "JWT") -> str:
+        header = {"alg": ALGORITHM, "kid": self.kid}
+        if typ:
+            header["typ"] = typ
         return jwt.encode(header, claims, self._signing_key, algorithms=[ALGORITHM])
 
     def verify(self, token: str) -> dict | None:

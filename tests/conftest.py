@@ -103,3 +103,38 @@ def browser():
     agent = Browser()
     yield agent
     agent.http.close()
+
+
+# -- in-process app (FastAPI TestClient), for the per-endpoint tests ------------------------------
+
+ISSUER = "http://127.0.0.1:8000/default"
+
+
+def make_app_client(config: Path, data_dir: Path):
+    """A TestClient over a fresh app; server errors come back as responses, as a client sees them."""
+    from fastapi.testclient import TestClient
+
+    app = create_app(Settings(config=config, data_dir=data_dir))
+    return TestClient(app, base_url="http://127.0.0.1:8000", follow_redirects=False,
+                      raise_server_exceptions=False)
+
+
+@pytest.fixture
+def app_client(tmp_path):
+    """The core seed's app, in process, with its own data directory."""
+    with make_app_client(SEEDS / "core.yaml", tmp_path / "data") as client:
+        yield client
+
+
+def sign_in(client, username: str = "alice", password: str = "alice-password", **params):
+    """Submit the login form of the core tenant with authorization `params`; the final response."""
+    fields = {**params, "username": username, "password": password}
+    return client.post("/default/login", data=fields)
+
+
+@pytest.fixture(scope="session")
+def seed_server(tmp_path_factory):
+    """The shipped seed_users.yaml (okta, auth0, cognito and generic tenants side by side)."""
+    running = start_server(REPO / "seed_users.yaml", tmp_path_factory.mktemp("seed-data"))
+    yield running
+    running.stop()

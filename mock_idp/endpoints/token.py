@@ -13,7 +13,9 @@ def add_routes(app, issuer) -> None:
     async def token_endpoint(request: Request) -> Response:
         params = await read_params(request, accept_json=accept_json)
         oauth_request = ParsedRequest("POST", str(request.url), request.headers, params)
-        return render(request, *issuer.server.create_token_response(oauth_request))
+        status, body, headers = issuer.server.create_token_response(oauth_request)
+        status, body = issuer.tenant.flavor.token_endpoint_response(status, body)
+        return render(request, status, body, headers)
 
     def server_endpoint(name: str):
         async def endpoint(request: Request) -> Response:

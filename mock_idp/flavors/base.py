@@ -75,8 +75,11 @@ class Flavor:
         "openid", "profile", "email", "address", "phone", "offline_access",
     )
     response_modes_supported: tuple[str, ...] = ("query", "fragment", "form_post")
-    # RFC 9068 §2.1; some vendors still send plain "JWT".
-    access_token_typ: str = "at+jwt"
+    # JOSE `typ` headers: RFC 9068 §2.1 for access tokens; some vendors send "JWT" or nothing.
+    access_token_typ: str | None = "at+jwt"
+    id_token_typ: str | None = "JWT"
+    # The vendor's discovery members, in its order; None publishes everything we serve.
+    discovery_keys: tuple[str, ...] | None = None
     # Okta and Auth0 issue refresh tokens only when offline_access is granted.
     refresh_requires_offline_access: bool = False
     # Auth0's /oauth/token also takes a JSON body.
@@ -141,6 +144,8 @@ class Flavor:
             "claims_parameter_supported": False,
         }
         doc.update(self.discovery_extras)
+        if self.discovery_keys is not None:
+            doc = {k: doc.get(k) for k in self.discovery_keys}
         # Advertise only what is served.
         return {k: v for k, v in doc.items() if v is not None}
 
@@ -155,8 +160,12 @@ class Flavor:
         """`sub` of a client_credentials token (RFC 9068 §2.2: the client itself)."""
         return client.client_id
 
-    def resolve_audience(self, issuer: "Issuer", client: "ClientConfig", requested: str | None):
-        """The `aud` of an access token. Generic: the requested resource, else the client."""
+    def resolve_audience(self, issuer: "Issuer", client: "ClientConfig", requested: str | None,
+                         grant_type: str | None = None):
+        """The resource an access token is for (raise an OAuthError to refuse the request).
+
+        Generic: the requested resource, else the authorization server's audience, else the client.
+        """
         return requested or issuer.layout.audience or client.client_id
 
     # -- claims -------------------------------------------------------------------------------
@@ -170,7 +179,8 @@ class Flavor:
             return {}
         granted = set(ctx.scopes)
         released = {}
-        for claim, value in ctx.user.claims.items():
+        profile = {**self.user_defaults(ctx.user), **ctx.user.claims}
+        for claim, value in profile.items():
             if claim in STANDARD_CLAIMS:
                 if any(claim in STANDARD_SCOPE_CLAIMS[s] for s in granted & STANDARD_SCOPE_CLAIMS.keys()):
                     released[claim] = value
@@ -179,6 +189,10 @@ class Flavor:
         if "profile" in granted:
             released.setdefault("preferred_username", ctx.user.username)
         return released
+
+    def user_defaults(self, user: "UserConfig") -> dict[str, Any]:
+        """Claims the vendor's user profiles always carry, under the seeded ones."""
+        return {}
 
     def id_token_claims(self, ctx: "TokenContext") -> dict[str, Any]:
         claims = {
@@ -218,6 +232,10 @@ class Flavor:
     def introspection_claims(self, payload: dict[str, Any], row) -> dict[str, Any]:
         """RFC 7662 §2.2 response; personas add their own members."""
         return payload
+
+    def token_endpoint_response(self, status: int, body: dict) -> tuple[int, dict]:
+        """The token endpoint's JSON as the vendor shapes it (success and errors alike)."""
+        return status, body
 
     def access_token_lifetime(self, ctx: "TokenContext") -> int:
         return self.lifetimes.access_token

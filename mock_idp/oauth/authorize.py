@@ -28,7 +28,8 @@ def authorize(issuer, request, user: EndUser | None, just_logged_in: bool = Fals
         grant = issuer.server.get_consent_grant(request, end_user=user)
         check_pkce_for_public_client(request)
         request.audience = issuer.tenant.flavor.resolve_audience(
-            issuer, request.client.config, data.get("audience") or data.get("resource"))
+            issuer, request.client.config, data.get("audience") or data.get("resource"),
+            grant_type="authorization_code")
         if needs_login(data, user, just_logged_in):
             if "none" in (data.get("prompt") or "").split():
                 raise LoginRequiredError()

@@ -44,7 +44,7 @@ class IssuingGrant:
             user=user.config if user else None,
             scopes=scope_to_list(scope) or [],
             grant_type=grant_type,
-            audience=issuer.tenant.flavor.resolve_audience(issuer, client, audience),
+            audience=issuer.tenant.flavor.resolve_audience(issuer, client, audience, grant_type),
             nonce=self.nonce(),
             auth_time=user.auth_time if user else None,
             session_id=user.session_id if user else None,

@@ -16,8 +16,10 @@ class FormPost:
 
 
 def default_response_mode(response_type: str | None) -> str:
-    # OAuth 2.0 Multiple Response Types §5: tokens never travel in the query string.
-    return "query" if (response_type or "code") == "code" else "fragment"
+    # OAuth 2.0 Multiple Response Types §5: tokens never travel in the query string; anything
+    # else (code, none, an unsupported type being refused) defaults to the query.
+    types = (response_type or "code").split()
+    return "fragment" if "token" in types or "id_token" in types else "query"
 
 
 def response_mode(request) -> str:

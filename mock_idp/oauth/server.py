@@ -10,6 +10,7 @@ from collections import defaultdict
 
 from authlib.oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import OAuth2Payload, OAuth2Request
+from authlib.oauth2.rfc6749.errors import InvalidRequestError
 
 from .clients import OAuthClient
 from .grants import register_grants
@@ -60,6 +61,15 @@ class IssuerServer(AuthorizationServer):
         register_grants(self)
         self.register_endpoint(IntrospectionEndpoint)
         self.register_endpoint(RevocationEndpoint)
+
+    def create_token_response(self, request=None):
+        # RFC 6749 §3.2: request parameters MUST NOT be included more than once (authlib checks
+        # this at the authorization endpoint only).
+        repeated = sorted(k for k, values in request.payload.datalist.items() if len(values) > 1)
+        if repeated:
+            error = InvalidRequestError(f"Parameter given more than once: {', '.join(repeated)}.")
+            return self.handle_error_response(request, error)
+        return super().create_token_response(request)
 
     def query_client(self, client_id):
         return self._clients.get(client_id)

@@ -50,7 +50,7 @@ def issue_id_token(ctx: TokenContext, access_token: str | None = None, code: str
         claims["at_hash"] = create_half_hash(access_token, "RS256").decode()
     if code:
         claims["c_hash"] = create_half_hash(code, "RS256").decode()
-    return ctx.issuer.keys.sign(claims)
+    return ctx.issuer.keys.sign(claims, typ=ctx.flavor.id_token_typ)
 
 
 def read_access_token(issuer, token: str) -> tuple[IssuedToken, dict] | None:

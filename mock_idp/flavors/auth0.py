@@ -1,0 +1,175 @@
+"""Auth0: issuer with a trailing slash, APIs chosen by `audience`, namespaced custom claims.
+
+Shapes follow real Auth0 tokens (docs/vendors.md): `sub` "auth0|<24 hex>", ID tokens with
+nickname/picture/updated_at (ISO string)/sid, API access tokens with `azp`, `scope` as a string,
+`permissions` and `gty`; `<client_id>@clients` for machine-to-machine tokens.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from ..oauth.errors import OAuthError
+from .base import STANDARD_CLAIMS, EndpointPaths, Flavor, IssuerLayout, Lifetimes
+
+PATHS = EndpointPaths(
+    authorization_endpoint="/authorize",
+    token_endpoint="/oauth/token",
+    userinfo_endpoint="/userinfo",
+    jwks_uri="/.well-known/jwks.json",
+    introspection_endpoint=None,
+    revocation_endpoint="/oauth/revoke",
+    end_session_endpoint="/oidc/logout",
+    extra_logout=("/v2/logout",),
+    login="/u/login",
+)
+DISCOVERY_KEYS = (
+    "issuer", "authorization_endpoint", "token_endpoint", "device_authorization_endpoint",
+    "userinfo_endpoint", "mfa_challenge_endpoint", "jwks_uri", "registration_endpoint",
+    "revocation_endpoint", "scopes_supported", "response_types_supported",
+    "code_challenge_methods_supported", "response_modes_supported", "subject_types_supported",
+    "token_endpoint_auth_methods_supported", "token_endpoint_auth_signing_alg_values_supported",
+    "claims_supported", "request_uri_parameter_supported", "request_parameter_supported",
+    "id_token_signing_alg_values_supported", "end_session_endpoint",
+)
+# ID-token claims Auth0 releases un-namespaced; anything else needs a namespace.
+OIDC_CLAIMS = STANDARD_CLAIMS | {"nickname", "picture", "updated_at", "email", "email_verified"}
+GRANT_TYPE_GTY = {"client_credentials": "client-credentials", "password": "password"}
+
+
+class AccessDeniedError(OAuthError):
+    error = "access_denied"
+    status_code = 403
+
+
+@dataclass(frozen=True)
+class Auth0Flavor(Flavor):
+    def issuers(self, tenant_key, tenant_url, config):
+        return [IssuerLayout(key=tenant_key, issuer=tenant_url + "/", prefix="", paths=self.paths)]
+
+    def subject(self, tenant, user) -> str:
+        return user.sub or "auth0|" + hashlib.sha256(f"{tenant.name}:{user.username}".encode()).hexdigest()[:24]
+
+    def client_subject(self, client) -> str:
+        return f"{client.client_id}@clients"
+
+    def resolve_audience(self, issuer, client, requested, grant_type=None):
+        audience = requested or client.audience
+        if audience is None:
+            if grant_type == "client_credentials":
+                raise AccessDeniedError("No audience parameter was provided, and no default "
+                                        "audience has been configured")
+            return None
+        if api_named(issuer, audience) is None:
+            raise AccessDeniedError(f"Service not found: {audience}")
+        return audience
+
+    def namespace(self, issuer) -> str:
+        return issuer.tenant.config.claims_namespace or issuer.issuer
+
+    def user_defaults(self, user) -> dict[str, Any]:
+        email = user.claims.get("email")
+        nickname = (email or user.username).split("@")[0]
+        return {
+            "nickname": nickname,
+            "name": email or user.username,
+            "picture": f"https://s.gravatar.com/avatar/{hashlib.md5((email or user.username).encode()).hexdigest()}?s=480&r=pg&d=mp",
+            "updated_at": datetime.fromtimestamp(1700000000, timezone.utc).isoformat().replace("+00:00", ".000Z"),
+        }
+
+    def user_claims(self, ctx) -> dict[str, Any]:
+        released = super().user_claims(ctx)
+        if ctx.user is not None and "preferred_username" not in ctx.user.claims:
+            released.pop("preferred_username", None)  # Auth0 profiles have none by default
+        ns = self.namespace(ctx.issuer)
+        # Auth0 drops un-namespaced custom claims; a seeded `department` becomes `<ns>department`.
+        return {(k if k in OIDC_CLAIMS else ns + k): v for k, v in released.items()}
+
+    def id_token_claims(self, ctx) -> dict[str, Any]:
+        claims = {
+            **self.user_claims(ctx),
+            "iss": ctx.issuer.issuer,
+            "aud": ctx.client.client_id,
+            "iat": ctx.now,
+            "exp": ctx.now + self.lifetimes.id_token,
+            "sub": ctx.subject,
+        }
+        if ctx.session_id:
+            claims["sid"] = ctx.session_id
+        if ctx.auth_time is not None:
+            claims["auth_time"] = ctx.auth_time
+        return claims
+
+    def access_token_claims(self, ctx) -> dict[str, Any]:
+        issuer = ctx.issuer.issuer
+        if ctx.audience is None:
+            audience: Any = issuer + "userinfo"  # Auth0: good for /userinfo only
+        elif ctx.user is not None and "openid" in ctx.scopes:
+            audience = [ctx.audience, issuer + "userinfo"]
+        else:
+            audience = ctx.audience
+        claims = {
+            "iss": issuer,
+            "sub": ctx.subject,
+            "aud": audience,
+            "iat": ctx.now,
+            "exp": ctx.now + ctx.access_token_lifetime,
+            "jti": ctx.jti,
+            "scope": " ".join(ctx.scopes),
+            "azp": ctx.client.client_id,
+        }
+        if ctx.grant_type in GRANT_TYPE_GTY:
+            claims["gty"] = GRANT_TYPE_GTY[ctx.grant_type]
+        api = api_named(ctx.issuer, ctx.audience) if ctx.audience else None
+        if api is not None and api.permissions:
+            granted = ctx.user.permissions if ctx.user and ctx.user.permissions is not None else api.permissions
+            claims["permissions"] = list(granted)
+        if ctx.user is not None:
+            # What an Auth0 Action typically adds to API tokens: the custom claims, namespaced.
+            ns = self.namespace(ctx.issuer)
+            claims.update({ns + k: v for k, v in ctx.user.claims.items() if k not in OIDC_CLAIMS})
+        return claims
+
+    def userinfo_claims(self, ctx) -> dict[str, Any]:
+        return {"sub": ctx.subject, **self.user_claims(ctx)}
+
+    def access_token_lifetime(self, ctx) -> int:
+        api = api_named(ctx.issuer, ctx.audience) if ctx.audience else None
+        if api is not None and api.token_lifetime:
+            return api.token_lifetime
+        return self.lifetimes.access_token
+
+    def token_endpoint_response(self, status, body):
+        # Auth0 answers bad client credentials with 401 access_denied "Unauthorized", and a bad
+        # grant with 403.
+        error = body.get("error") if isinstance(body, dict) else None
+        if error == "invalid_client":
+            return 401, {"error": "access_denied", "error_description": "Unauthorized"}
+        if error in ("invalid_grant", "unauthorized_client", "access_denied"):
+            return 403, body
+        return status, body
+
+
+def api_named(issuer, identifier: str):
+    return next((api for api in issuer.tenant.config.apis if api.identifier == identifier), None)
+
+
+PROFILE = Auth0Flavor(
+    name="auth0",
+    label="Auth0 (mock)",
+    paths=PATHS,
+    lifetimes=Lifetimes(access_token=86400, id_token=36000, authorization_code=600,
+                        refresh_token=30 * 24 * 3600),
+    scopes_supported=("openid", "profile", "offline_access", "name", "given_name", "family_name",
+                      "nickname", "email", "email_verified", "picture", "created_at", "identities",
+                      "phone", "address"),
+    access_token_typ="JWT",
+    id_token_typ="JWT",
+    refresh_requires_offline_access=True,
+    token_endpoint_accepts_json=True,
+    logout_redirect_params=("post_logout_redirect_uri", "returnTo"),
+    wrong_password_message="Wrong email or password.",
+    discovery_keys=DISCOVERY_KEYS,
+    discovery_extras={"request_uri_parameter_supported": False},
+)

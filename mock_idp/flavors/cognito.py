@@ -1,0 +1,131 @@
+"""Amazon Cognito user pools: the hosted-UI endpoints under the pool's issuer.
+
+The tenant URL stands for `https://cognito-idp.<region>.amazonaws.com/<pool id>`. Shapes follow
+real Cognito tokens (docs/vendors.md): `token_use`, `cognito:username`, `cognito:groups`,
+`custom:*` attributes, `origin_jti`/`event_id`; access tokens carry `client_id` and no `aud`.
+"""
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from .base import STANDARD_CLAIMS, EndpointPaths, Flavor, Lifetimes
+
+PATHS = EndpointPaths(
+    authorization_endpoint="/oauth2/authorize",
+    token_endpoint="/oauth2/token",
+    userinfo_endpoint="/oauth2/userInfo",
+    jwks_uri="/.well-known/jwks.json",
+    introspection_endpoint=None,
+    revocation_endpoint="/oauth2/revoke",
+    end_session_endpoint="/logout",
+    login="/login",
+    discovery=("/.well-known/openid-configuration",),
+)
+# Cognito publishes these, alphabetically.
+DISCOVERY_KEYS = (
+    "authorization_endpoint", "end_session_endpoint", "id_token_signing_alg_values_supported",
+    "issuer", "jwks_uri", "response_types_supported", "revocation_endpoint", "scopes_supported",
+    "subject_types_supported", "token_endpoint", "token_endpoint_auth_methods_supported",
+    "userinfo_endpoint",
+)
+# Attributes a user pool has by standard; any other seeded claim is a custom:* attribute.
+POOL_ATTRIBUTES = STANDARD_CLAIMS | {"groups"}
+
+
+@dataclass(frozen=True)
+class CognitoFlavor(Flavor):
+    def attributes(self, user) -> dict[str, Any]:
+        """The user's pool attributes: standard ones as they are, the rest as custom:* strings."""
+        attributes = {}
+        for claim, value in user.claims.items():
+            if claim == "groups":
+                continue
+            if claim in STANDARD_CLAIMS or claim.startswith("custom:"):
+                attributes[claim] = value
+            else:
+                attributes[f"custom:{claim}"] = value if isinstance(value, str) else str(value)
+        return attributes
+
+    def event_claims(self, ctx) -> dict[str, Any]:
+        claims = {}
+        if ctx.user is not None and ctx.user.claims.get("groups"):
+            claims["cognito:groups"] = list(ctx.user.claims["groups"])
+        return claims
+
+    def id_token_claims(self, ctx) -> dict[str, Any]:
+        attributes = self.attributes(ctx.user)
+        scoped = super().user_claims(ctx)
+        released = {k: v for k, v in attributes.items() if k in scoped or k.startswith("custom:")}
+        return {
+            "sub": ctx.subject,
+            **self.event_claims(ctx),
+            **released,
+            "iss": ctx.issuer.issuer,
+            "cognito:username": ctx.user.username,
+            "origin_jti": ctx.extra.setdefault("origin_jti", str(uuid.uuid4())),
+            "aud": ctx.client.client_id,
+            "event_id": str(uuid.uuid4()),
+            "token_use": "id",
+            "auth_time": ctx.auth_time,
+            "exp": ctx.now + self.lifetimes.id_token,
+            "iat": ctx.now,
+            "jti": str(uuid.uuid4()),
+        }
+
+    def access_token_claims(self, ctx) -> dict[str, Any]:
+        claims: dict[str, Any] = {"sub": ctx.subject if ctx.user else ctx.client.client_id}
+        claims.update(self.event_claims(ctx))
+        claims.update({
+            "iss": ctx.issuer.issuer,
+            "version": 2,
+            "client_id": ctx.client.client_id,
+            "origin_jti": ctx.extra.setdefault("origin_jti", str(uuid.uuid4())),
+            "event_id": str(uuid.uuid4()),
+            "token_use": "access",
+            "scope": " ".join(ctx.scopes),
+            "auth_time": ctx.auth_time if ctx.auth_time is not None else ctx.now,
+            "exp": ctx.now + ctx.access_token_lifetime,
+            "iat": ctx.now,
+            "jti": ctx.jti,
+        })
+        if ctx.user is not None:
+            claims["username"] = ctx.user.username
+        else:
+            del claims["origin_jti"], claims["event_id"]
+        return claims
+
+    def userinfo_claims(self, ctx) -> dict[str, Any]:
+        claims = {"sub": ctx.subject}
+        claims.update(self.attributes(ctx.user))
+        if "email_verified" in claims:
+            # Cognito's userInfo answers booleans as strings.
+            claims["email_verified"] = str(claims["email_verified"]).lower()
+        claims["username"] = ctx.user.username
+        return claims
+
+    def token_endpoint_response(self, status, body):
+        if "error" in body:
+            return status, {"error": body["error"]}  # Cognito sends no description
+        body.pop("scope", None)  # nor the scope of a granted token
+        return status, body
+
+    def new_jti(self, kind: str) -> str:
+        return str(uuid.uuid4())
+
+
+PROFILE = CognitoFlavor(
+    name="cognito",
+    label="Amazon Cognito (mock)",
+    paths=PATHS,
+    lifetimes=Lifetimes(access_token=3600, id_token=3600, authorization_code=300,
+                        refresh_token=30 * 24 * 3600),
+    scopes_supported=("openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"),
+    response_types_supported=("code",),
+    token_endpoint_auth_methods_supported=("client_secret_basic", "client_secret_post"),
+    access_token_typ=None,
+    id_token_typ=None,
+    logout_redirect_params=("logout_uri",),
+    wrong_password_message="Incorrect username or password.",
+    discovery_keys=DISCOVERY_KEYS,
+)

@@ -1,0 +1,184 @@
+"""Okta: the org authorization server plus custom authorization servers (/oauth2/{id}).
+
+Shapes follow real Okta tokens and discovery documents (docs/vendors.md): `ver`, `jti` "ID."/"AT.",
+`cid`, `uid`, `scp` as an array, Okta user ids (00u…) as `sub` of ID tokens, the login as `sub`
+of access tokens, no JOSE `typ` header.
+"""
+
+import hashlib
+import secrets
+import string
+from dataclasses import dataclass
+from typing import Any
+
+from .base import EndpointPaths, Flavor, IssuerLayout, Lifetimes
+
+V1 = dict(
+    authorization_endpoint="/v1/authorize",
+    token_endpoint="/v1/token",
+    userinfo_endpoint="/v1/userinfo",
+    jwks_uri="/v1/keys",
+    introspection_endpoint="/v1/introspect",
+    revocation_endpoint="/v1/revoke",
+    end_session_endpoint="/v1/logout",
+    login="/v1/login",
+)
+CUSTOM_AS_PATHS = EndpointPaths(**V1)
+ORG_AS_PATHS = EndpointPaths(**{name: "/oauth2" + path for name, path in V1.items()})
+
+DISCOVERY_KEYS = (
+    "issuer", "authorization_endpoint", "token_endpoint", "userinfo_endpoint",
+    "registration_endpoint", "jwks_uri", "response_types_supported", "response_modes_supported",
+    "grant_types_supported", "subject_types_supported", "id_token_signing_alg_values_supported",
+    "scopes_supported", "token_endpoint_auth_methods_supported", "claims_supported",
+    "code_challenge_methods_supported", "introspection_endpoint",
+    "introspection_endpoint_auth_methods_supported", "revocation_endpoint",
+    "revocation_endpoint_auth_methods_supported", "end_session_endpoint",
+    "request_parameter_supported", "request_object_signing_alg_values_supported",
+    "device_authorization_endpoint",
+)
+BASE62 = string.digits + string.ascii_letters
+
+
+def okta_id(prefix: str, seed: str) -> str:
+    """A 20-character Okta object id (00u… users, 00o… identity providers), stable per seed."""
+    number = int.from_bytes(hashlib.sha256(seed.encode()).digest(), "big")
+    chars = []
+    for _ in range(17):
+        number, digit = divmod(number, 62)
+        chars.append(BASE62[digit])
+    return prefix + "".join(chars)
+
+
+@dataclass(frozen=True)
+class OktaFlavor(Flavor):
+    def issuers(self, tenant_key, tenant_url, config):
+        org = IssuerLayout(key=tenant_key, issuer=tenant_url, prefix="", paths=ORG_AS_PATHS,
+                           audience=tenant_url)
+        custom = list(config.authorization_servers)
+        if config.authorization_server and all(s.id != config.authorization_server for s in custom):
+            custom.insert(0, _server(config.authorization_server))
+        return [org] + [
+            IssuerLayout(
+                key=f"{tenant_key}/oauth2/{server.id}",
+                issuer=f"{tenant_url}/oauth2/{server.id}",
+                prefix=f"/oauth2/{server.id}",
+                paths=CUSTOM_AS_PATHS,
+                audience=server.audience or f"api://{server.id}",
+                name=server.id,
+            )
+            for server in custom
+        ]
+
+    def subject(self, tenant, user) -> str:
+        return user.sub or okta_id("00u", f"{tenant.name}:{user.username}")
+
+    def resolve_audience(self, issuer, client, requested, grant_type=None):
+        # Okta ignores `audience`: the authorization server decides.
+        return issuer.layout.audience
+
+    def new_jti(self, kind: str) -> str:
+        return ("AT." if kind == "access" else "ID.") + secrets.token_urlsafe(32)
+
+    def login(self, ctx) -> str:
+        claims = ctx.user.claims
+        return claims.get("preferred_username") or claims.get("email") or ctx.user.username
+
+    def user_claims(self, ctx) -> dict[str, Any]:
+        claims = super().user_claims(ctx)
+        if "profile" in ctx.scopes:
+            claims["preferred_username"] = self.login(ctx)
+        if ctx.user is not None and "groups" in ctx.user.claims:
+            claims["groups"] = ctx.user.claims["groups"]
+        return claims
+
+    def id_token_claims(self, ctx) -> dict[str, Any]:
+        return {
+            **self.user_claims(ctx),
+            "sub": ctx.subject,
+            "ver": 1,
+            "iss": ctx.issuer.issuer,
+            "aud": ctx.client.client_id,
+            "iat": ctx.now,
+            "exp": ctx.now + self.lifetimes.id_token,
+            "jti": self.new_jti("id"),
+            "amr": ["pwd"],
+            "idp": okta_id("00o", ctx.issuer.tenant.name),
+            "auth_time": ctx.auth_time,
+        }
+
+    def access_token_claims(self, ctx) -> dict[str, Any]:
+        claims = {
+            "ver": 1,
+            "jti": ctx.jti,
+            "iss": ctx.issuer.issuer,
+            "aud": ctx.audience,
+            "iat": ctx.now,
+            "exp": ctx.now + ctx.access_token_lifetime,
+            "cid": ctx.client.client_id,
+        }
+        if ctx.user is not None:
+            claims["uid"] = ctx.subject
+        claims["scp"] = list(ctx.scopes)
+        if ctx.user is None:
+            claims["sub"] = ctx.client.client_id
+            return claims
+        claims["auth_time"] = ctx.auth_time
+        claims["sub"] = self.login(ctx)
+        if "groups" in ctx.user.claims:
+            claims["groups"] = ctx.user.claims["groups"]
+        return claims
+
+    def userinfo_claims(self, ctx) -> dict[str, Any]:
+        return {"sub": ctx.subject, **self.user_claims(ctx)}
+
+    def introspection_claims(self, payload, row) -> dict[str, Any]:
+        if row.username:
+            payload["uid"] = payload["sub"]
+        return payload
+
+    def user_defaults(self, user) -> dict[str, Any]:
+        """Claims every Okta user profile has, whether or not the seed sets them."""
+        name = user.claims.get("name") or user.username
+        given, _, family = name.partition(" ")
+        return {
+            "name": name, "given_name": given, "family_name": family or given,
+            "locale": "en_US", "zoneinfo": "America/Los_Angeles", "updated_at": 1700000000,
+        }
+
+    def unknown_route(self, path: str):
+        # Okta answers an unknown authorization server with its API error E0000007.
+        parts = path.split("/oauth2/", 1)
+        if len(parts) != 2:
+            return None
+        server_id = parts[1].split("/", 1)[0]
+        if not server_id or server_id == "v1":
+            return None
+        return 404, {
+            "errorCode": "E0000007",
+            "errorSummary": f"Not found: Resource not found: {server_id} (AuthorizationServer)",
+            "errorLink": "E0000007",
+            "errorId": "oae" + secrets.token_urlsafe(16),
+            "errorCauses": [],
+        }
+
+
+def _server(server_id: str):
+    from ..config import AuthorizationServerConfig
+
+    return AuthorizationServerConfig(id=server_id)
+
+
+PROFILE = OktaFlavor(
+    name="okta",
+    label="Okta (mock)",
+    paths=ORG_AS_PATHS,
+    lifetimes=Lifetimes(access_token=3600, id_token=3600, authorization_code=300,
+                        refresh_token=90 * 24 * 3600),
+    scopes_supported=("openid", "profile", "email", "address", "phone", "offline_access", "groups"),
+    access_token_typ=None,
+    id_token_typ=None,
+    refresh_requires_offline_access=True,
+    wrong_password_message="The credentials provided were invalid.",
+    discovery_keys=DISCOVERY_KEYS,
+)
