@@ -44,7 +44,7 @@ def healthcheck(
     url: Annotated[Optional[str], typer.Option(help="Base URL to probe (default: from settings)")] = None,
 ) -> None:
     """Exit 0 when the server answers /healthz, 1 otherwise (for images without curl)."""
-    base = (url or Settings().public_base_url).rstrip("/")
+    base = (url or Settings().local_url).rstrip("/")
     try:
         ok = httpx.get(f"{base}/healthz", timeout=3).status_code == 200
     except httpx.HTTPError:

@@ -20,11 +20,14 @@ class Settings(BaseSettings):
     log_level: str = "info"
 
     @property
-    def public_base_url(self) -> str:
-        if self.base_url:
-            return self.base_url.rstrip("/")
-        host = "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host
+    def local_url(self) -> str:
+        """Where this machine reaches the server (for healthchecks), whatever the public URL."""
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
         return f"http://{host}:{self.port}"
+
+    @property
+    def public_base_url(self) -> str:
+        return self.base_url.rstrip("/") if self.base_url else self.local_url
 
     @property
     def resolved_database_url(self) -> str:
