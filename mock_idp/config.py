@@ -195,7 +195,7 @@ class UserConfig(SeedModel):
 
 class TenantConfig(SeedModel):
     path: str | None = None
-    flavor: Literal["generic", "okta", "auth0", "cognito"] = "generic"
+    flavor: str = "generic"  # a module in mock_idp/flavors/
     display_name: str | None = None
     authorization_server: str | None = None
     authorization_servers: list[AuthorizationServerConfig] = []
@@ -210,6 +210,17 @@ class TenantConfig(SeedModel):
     @classmethod
     def _normalise_path(cls, path: str | None) -> str | None:
         return None if path is None else normalise_path(path)
+
+    @field_validator("flavor")
+    @classmethod
+    def _known_flavor(cls, flavor: str) -> str:
+        from .flavors import all_flavors  # the registry: one module per persona
+
+        known = sorted(all_flavors())
+        if flavor not in known:
+            raise ValueError(f"unknown flavor {flavor!r}{suggestion(flavor, known)} "
+                             f"(expected one of: {', '.join(known)})")
+        return flavor
 
 
 class SeedConfig(SeedModel):
