@@ -2,6 +2,7 @@
 
 import html
 import re
+import shutil
 import socket
 import threading
 import time
@@ -119,17 +120,45 @@ def make_app_client(config: Path, data_dir: Path):
                       raise_server_exceptions=False)
 
 
+@pytest.fixture(scope="session")
+def _keyed_database(tmp_path_factory) -> Path:
+    """A database holding only the core tenant's signing key: RSA generation is the slow part."""
+    data_dir = tmp_path_factory.mktemp("keys")
+    create_app(Settings(config=SEEDS / "core.yaml", data_dir=data_dir)).state.store.close()
+    return data_dir / "mock_idp.db"
+
+
 @pytest.fixture
-def app_client(tmp_path):
+def app_factory(tmp_path, _keyed_database):
+    """Builds in-process apps over any seed file, each with its own data directory."""
+    clients = []
+
+    def make(config: Path = SEEDS / "core.yaml", fresh_keys: bool = False):
+        data_dir = tmp_path / f"data-{len(clients)}"
+        data_dir.mkdir()
+        if not fresh_keys:
+            shutil.copyfile(_keyed_database, data_dir / "mock_idp.db")
+        client = make_app_client(config, data_dir)
+        clients.append(client.__enter__())
+        return client
+
+    yield make
+    for client in clients:
+        client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def app_client(app_factory):
     """The core seed's app, in process, with its own data directory."""
-    with make_app_client(SEEDS / "core.yaml", tmp_path / "data") as client:
-        yield client
+    return app_factory()
 
 
-def sign_in(client, username: str = "alice", password: str = "alice-password", **params):
-    """Submit the login form of the core tenant with authorization `params`; the final response."""
-    fields = {**params, "username": username, "password": password}
-    return client.post("/default/login", data=fields)
+@pytest.fixture
+def form_login():
+    """Submit the core tenant's login form with authorization `params`; the final response."""
+    def submit(client, username: str = "alice", password: str = "alice-password", **params):
+        return client.post("/default/login", data={**params, "username": username, "password": password})
+    return submit
 
 
 @pytest.fixture(scope="session")

@@ -8,8 +8,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from conftest import sign_in
-
 AUTHORIZE = "/default/authorize"
 CALLBACK = "http://localhost:3000/callback"
 CHALLENGE = "E9Melhoe2OwvFrEMTJguCHaoeK1t8URWtrd0bmkEHGk"  # any 43 base64url characters
@@ -119,6 +117,19 @@ def test_invalid_response_mode_of_an_implicit_request_is_reported_in_the_fragmen
     assert params["state"] == "st-1"
 
 
+@pytest.mark.parametrize("name, value, error", [
+    ("response_type", 'co"de', "unsupported_response_type"),
+    ("response_type", "code\\", "unsupported_response_type"),
+    ("response_type", "caf\u00e9", "unsupported_response_type"),
+    ("response_mode", 'qu"ery', "invalid_request"),
+    ("response_mode", "fr\u00e4gment", "invalid_request"),
+])
+def test_quotes_and_non_ascii_in_refused_values_are_redirected_not_a_500(app_client, name, value, error):
+    params = redirect_params(app_client.get(AUTHORIZE, params=web(**{name: value})))
+    assert params["error"] == error
+    assert params["state"] == "st-1"
+
+
 def test_query_response_mode_with_an_id_token_is_refused_in_the_fragment(app_client):
     response = app_client.get(AUTHORIZE, params=web(response_type="id_token", response_mode="query",
                                                      nonce="n-1"))
@@ -181,15 +192,15 @@ def test_repeated_scope_is_invalid_request(app_client):
     assert redirect_params(app_client.get(AUTHORIZE, params=params))["error"] == "invalid_request"
 
 
-def test_errors_after_login_are_redirected_with_state(app_client):
-    response = sign_in(app_client, **web(response_type="banana"))
+def test_errors_after_login_are_redirected_with_state(app_client, form_login):
+    response = form_login(app_client, **web(response_type="banana"))
     params = redirect_params(response)
     assert params["error"] == "unsupported_response_type"
     assert params["state"] == "st-1"
 
 
-def test_login_with_unregistered_redirect_uri_is_an_error_page(app_client):
-    assert_error_page(sign_in(app_client, **web(redirect_uri="http://evil.example/cb")))
+def test_login_with_unregistered_redirect_uri_is_an_error_page(app_client, form_login):
+    assert_error_page(form_login(app_client, **web(redirect_uri="http://evil.example/cb")))
 
 
 # -- POST works like GET -----------------------------------------------------------------------

@@ -5,11 +5,11 @@ import hashlib
 import re
 import secrets
 import time
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from conftest import SEEDS, make_app_client, sign_in
 
 TOKEN = "/default/token"
 CALLBACK = "http://localhost:3000/callback"
@@ -20,16 +20,22 @@ CHALLENGE = base64.urlsafe_b64encode(hashlib.sha256(VERIFIER.encode()).digest())
 DESCRIPTION = re.compile(r'^[\x20-\x21\x23-\x5b\x5d-\x7e]*$')
 
 
-def code_for(client, client_id: str = "demo-web", **extra) -> str:
-    params = {"client_id": client_id, "redirect_uri": CALLBACK, "response_type": "code",
-              "scope": "openid offline_access", "state": "s", **extra}
-    response = sign_in(client, **params)
-    assert response.status_code == 302, response.text
-    return parse_qs(urlsplit(response.headers["location"]).query)["code"][0]
+@pytest.fixture
+def code_for(form_login):
+    """An authorization code for alice, issued to `client_id` through the login form."""
+    def issue(client, client_id: str = "demo-web", **extra) -> str:
+        params = {"client_id": client_id, "redirect_uri": CALLBACK, "response_type": "code",
+                  "scope": "openid offline_access", "state": "s", **extra}
+        response = form_login(client, **params)
+        assert response.status_code == 302, response.text
+        return parse_qs(urlsplit(response.headers["location"]).query)["code"][0]
+    return issue
 
 
-def spa_code(client) -> str:
-    return code_for(client, "demo-spa", code_challenge=CHALLENGE, code_challenge_method="S256")
+@pytest.fixture
+def spa_code(code_for):
+    """An authorization code for the public client, bound to VERIFIER with PKCE S256."""
+    return lambda client: code_for(client, "demo-spa", code_challenge=CHALLENGE, code_challenge_method="S256")
 
 
 def exchange(client, code: str, auth=WEB_AUTH, **extra):
@@ -41,7 +47,7 @@ def assert_error(response, error: str, status: int = 400) -> dict:
     assert response.status_code == status, response.text
     body = response.json()
     assert body["error"] == error
-    assert DESCRIPTION.match(body.get("error_description", "")), body
+    assert body["error_description"] and DESCRIPTION.match(body["error_description"]), body
     assert response.headers["cache-control"] == "no-store"
     assert "Traceback" not in response.text
     return body
@@ -118,7 +124,7 @@ def test_client_using_an_auth_method_it_did_not_register_is_invalid_client(app_c
     assert_error(app_client.post(TOKEN, data=data), "invalid_client", 401)
 
 
-def test_confidential_client_without_its_secret_is_invalid_client(app_client):
+def test_confidential_client_without_its_secret_is_invalid_client(app_client, code_for):
     code = code_for(app_client)
     response = app_client.post(TOKEN, data={"grant_type": "authorization_code", "code": code,
                                             "redirect_uri": CALLBACK, "client_id": "demo-web"})
@@ -139,23 +145,23 @@ def test_grant_type_the_client_may_not_use_is_unauthorized_client(app_client):
 
 # -- authorization codes -----------------------------------------------------------------------
 
-def test_public_client_without_code_verifier_is_invalid_request(app_client):
+def test_public_client_without_code_verifier_is_invalid_request(app_client, spa_code):
     response = exchange(app_client, spa_code(app_client), auth=None, client_id="demo-spa")
     assert_error(response, "invalid_request")
 
 
-def test_wrong_code_verifier_is_invalid_grant(app_client):
+def test_wrong_code_verifier_is_invalid_grant(app_client, spa_code):
     response = exchange(app_client, spa_code(app_client), auth=None, client_id="demo-spa",
                         code_verifier="x" * 43)
     assert_error(response, "invalid_grant")
 
 
-def test_code_issued_to_another_client_is_invalid_grant(app_client):
+def test_code_issued_to_another_client_is_invalid_grant(app_client, spa_code):
     response = exchange(app_client, spa_code(app_client), code_verifier=VERIFIER)
     assert_error(response, "invalid_grant")
 
 
-def test_redirect_uri_mismatch_is_invalid_grant(app_client):
+def test_redirect_uri_mismatch_is_invalid_grant(app_client, code_for):
     response = exchange(app_client, code_for(app_client), redirect_uri="http://localhost:3000/other")
     assert_error(response, "invalid_grant")
 
@@ -170,21 +176,21 @@ def test_missing_code_is_invalid_request(app_client):
     assert_error(response, "invalid_request")
 
 
-def test_replayed_code_is_invalid_grant(app_client):
+def test_replayed_code_is_invalid_grant(app_client, code_for):
     code = code_for(app_client)
     assert exchange(app_client, code).status_code == 200
     assert_error(exchange(app_client, code), "invalid_grant")
 
 
-def test_expired_code_is_invalid_grant(tmp_path):
+def test_expired_code_is_invalid_grant(app_factory, tmp_path, code_for):
     seed = tmp_path / "seed.yaml"
-    text = (SEEDS / "core.yaml").read_text()
+    text = (Path(__file__).parent / "seeds" / "core.yaml").read_text()
     seed.write_text(text.replace("    flavor: generic\n",
                                  "    flavor: generic\n    token_lifetimes: {authorization_code: 1}\n"))
-    with make_app_client(seed, tmp_path / "data") as client:
-        code = code_for(client)
-        time.sleep(1.1)
-        assert_error(exchange(client, code), "invalid_grant")
+    client = app_factory(seed)
+    code = code_for(client)
+    time.sleep(1.1)
+    assert_error(exchange(client, code), "invalid_grant")
 
 
 # -- refresh tokens ----------------------------------------------------------------------------
@@ -195,7 +201,7 @@ def test_garbage_refresh_token_is_invalid_grant(app_client):
     assert_error(response, "invalid_grant")
 
 
-def test_refresh_token_of_another_client_is_invalid_grant(app_client):
+def test_refresh_token_of_another_client_is_invalid_grant(app_client, spa_code):
     code = spa_code(app_client)
     tokens = exchange(app_client, code, auth=None, client_id="demo-spa", code_verifier=VERIFIER).json()
     assert "refresh_token" in tokens
@@ -204,7 +210,7 @@ def test_refresh_token_of_another_client_is_invalid_grant(app_client):
     assert_error(response, "invalid_grant")
 
 
-def test_rotated_refresh_token_cannot_be_used_again(app_client):
+def test_rotated_refresh_token_cannot_be_used_again(app_client, code_for):
     tokens = exchange(app_client, code_for(app_client)).json()
     data = {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]}
     assert app_client.post(TOKEN, data=data, auth=WEB_AUTH).status_code == 200

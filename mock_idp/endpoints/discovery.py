@@ -3,6 +3,7 @@
 from fastapi import Response
 
 CACHEABLE = {"Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*"}
+RFC8414_PATH = "/.well-known/oauth-authorization-server"
 
 
 def add_routes(app, issuer) -> None:
@@ -14,4 +15,8 @@ def add_routes(app, issuer) -> None:
 
     for path in issuer.layout.paths.discovery:
         app.add_api_route(issuer.prefix + path, discovery, methods=["GET"], include_in_schema=False)
+        if path == RFC8414_PATH and issuer.prefix and issuer.issuer.endswith(issuer.prefix):
+            # RFC 8414 §3.1: for an issuer with a path, the well-known suffix goes between the
+            # host and the path; the appended form above is what OIDC-era clients try.
+            app.add_api_route(path + issuer.prefix, discovery, methods=["GET"], include_in_schema=False)
     app.add_api_route(issuer.route("jwks_uri"), jwks, methods=["GET"], include_in_schema=False)

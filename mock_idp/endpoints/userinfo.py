@@ -27,7 +27,8 @@ def add_routes(app, issuer) -> None:
         if user is None:
             raise InvalidTokenError("The access token was not issued to an end user.", realm="userinfo")
         if "openid" not in scopes:
-            raise InsufficientScopeError("The access token lacks the openid scope.")
+            raise InsufficientScopeError("The access token lacks the openid scope.",
+                                         realm="userinfo", scope="openid")
         ctx = TokenContext(
             issuer=issuer, client=issuer.tenant.clients[row.client_id], user=user, scopes=scopes,
             grant_type="userinfo", audience=row.audience, auth_time=row.auth_time,

@@ -119,6 +119,8 @@ class Auth0Flavor(Flavor):
             "scope": " ".join(ctx.scopes),
             "azp": ctx.client.client_id,
         }
+        if not ctx.scopes:
+            del claims["scope"]  # Auth0 omits `scope` when the grant has none
         if ctx.grant_type in GRANT_TYPE_GTY:
             claims["gty"] = GRANT_TYPE_GTY[ctx.grant_type]
         api = api_named(ctx.issuer, ctx.audience) if ctx.audience else None
@@ -148,6 +150,8 @@ class Auth0Flavor(Flavor):
             return 401, {"error": "access_denied", "error_description": "Unauthorized"}
         if error in ("invalid_grant", "unauthorized_client", "access_denied"):
             return 403, body
+        if error is None and body.get("scope") == "":
+            del body["scope"]  # no scopes granted: Auth0 sends no `scope` member
         return status, body
 
 

@@ -11,7 +11,7 @@ import string
 from dataclasses import dataclass
 from typing import Any
 
-from .base import EndpointPaths, Flavor, IssuerLayout, Lifetimes
+from .base import STANDARD_CLAIMS, EndpointPaths, Flavor, IssuerLayout, Lifetimes
 
 V1 = dict(
     authorization_endpoint="/v1/authorize",
@@ -37,6 +37,7 @@ DISCOVERY_KEYS = (
     "request_parameter_supported", "request_object_signing_alg_values_supported",
     "device_authorization_endpoint",
 )
+ID_TOKEN_PROFILE = ("name", "preferred_username", "email")
 BASE62 = string.digits + string.ascii_letters
 
 
@@ -93,8 +94,13 @@ class OktaFlavor(Flavor):
         return claims
 
     def id_token_claims(self, ctx) -> dict[str, Any]:
+        profile = self.user_claims(ctx)
+        if ctx.grant_type != "implicit":
+            # Okta: when an access token is issued too, the ID token keeps only name,
+            # preferred_username and email of the standard claims; the rest is for /userinfo.
+            profile = {k: v for k, v in profile.items() if k not in STANDARD_CLAIMS or k in ID_TOKEN_PROFILE}
         return {
-            **self.user_claims(ctx),
+            **profile,
             "sub": ctx.subject,
             "ver": 1,
             "iss": ctx.issuer.issuer,
@@ -125,7 +131,8 @@ class OktaFlavor(Flavor):
             return claims
         claims["auth_time"] = ctx.auth_time
         claims["sub"] = self.login(ctx)
-        if "groups" in ctx.user.claims:
+        # Custom claims exist on custom authorization servers only; org AS tokens are Okta's own.
+        if "groups" in ctx.user.claims and ctx.issuer.layout.name is not None:
             claims["groups"] = ctx.user.claims["groups"]
         return claims
 

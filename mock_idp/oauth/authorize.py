@@ -9,7 +9,14 @@ import time
 from dataclasses import dataclass
 
 from .clients import EndUser
-from .errors import ErrorPage, InvalidRequestError, LoginRequiredError, OAuthError
+from .errors import (
+    ErrorPage,
+    InvalidRequestError,
+    LoginRequiredError,
+    OAuthError,
+    UnsupportedResponseTypeError,
+    safe_description,
+)
 from .responses import RESPONSE_MODES, authorization_response, default_response_mode
 
 
@@ -25,6 +32,7 @@ def authorize(issuer, request, user: EndUser | None, just_logged_in: bool = Fals
     mode = default_response_mode(request.payload.response_type)
     try:
         mode = checked_response_mode(request, data.get("response_mode") or mode)
+        check_response_type_is_quotable(request)
         grant = issuer.server.get_consent_grant(request, end_user=user)
         check_pkce_for_public_client(request)
         request.audience = issuer.tenant.flavor.resolve_audience(
@@ -70,12 +78,21 @@ def verified_redirect_uri(issuer, request) -> str:
 
 def checked_response_mode(request, mode: str) -> str:
     if mode not in RESPONSE_MODES:
-        raise InvalidRequestError(f"Unsupported response_mode '{mode}'.")
+        raise InvalidRequestError(f"Unsupported response_mode '{safe_description(mode)}'.")
     response_types = (request.payload.response_type or "").split()
     # OAuth 2.0 Multiple Response Types §5: tokens must not be put in the query string.
     if mode == "query" and ("token" in response_types or "id_token" in response_types):
         raise InvalidRequestError("response_mode=query is not allowed with this response_type.")
     return mode
+
+
+def check_response_type_is_quotable(request) -> None:
+    """authlib quotes an unsupported response_type in its error, and an RFC 6749 §5.2
+    error_description cannot hold quotes, backslashes or non-ASCII: refuse those here."""
+    response_type = request.payload.response_type or ""
+    if safe_description(response_type) != response_type:
+        raise UnsupportedResponseTypeError(
+            response_type, f"The response type '{safe_description(response_type)}' is not supported.")
 
 
 def check_pkce_for_public_client(request) -> None:

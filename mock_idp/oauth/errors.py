@@ -16,7 +16,8 @@ from authlib.oauth2.rfc6749.errors import (
     UnauthorizedClientError,
     UnsupportedResponseTypeError,
 )
-from authlib.oauth2.rfc6750.errors import InsufficientScopeError, InvalidTokenError
+from authlib.oauth2.rfc6750.errors import InsufficientScopeError as _InsufficientScopeError
+from authlib.oauth2.rfc6750.errors import InvalidTokenError
 from authlib.oidc.core.errors import LoginRequiredError
 
 __all__ = [
@@ -32,8 +33,44 @@ __all__ = [
     "OAuthError",
     "UnauthorizedClientError",
     "UnsupportedResponseTypeError",
+    "describe",
     "safe_description",
 ]
+
+# RFC 6749 §5.2 and RFC 7009 §2.2.1, for the errors authlib raises without a description.
+DESCRIPTIONS = {
+    "invalid_request": "The request is missing a required parameter or is otherwise malformed.",
+    "invalid_client": "Client authentication failed.",
+    "invalid_grant": "The authorization grant or refresh token is invalid, expired, revoked, "
+                     "or was issued to another client.",
+    "unauthorized_client": "The client is not authorized to use this grant type.",
+    "unsupported_grant_type": "The grant type is not supported.",
+    "invalid_scope": "The requested scope is invalid, unknown or malformed.",
+    "unsupported_token_type": "The token type hint is not supported.",
+}
+
+
+def describe(error: OAuthError) -> OAuthError:
+    """Give the error a description if it has none: every error says what went wrong."""
+    if not error.description:
+        error.description = DESCRIPTIONS.get(error.error, error.error)
+    return error
+
+
+class InsufficientScopeError(_InsufficientScopeError):
+    """RFC 6750 §3: a 403 for a token that lacks scope still carries the Bearer challenge."""
+
+    def __init__(self, description=None, realm=None, scope=None):
+        super().__init__(description)
+        self.realm = realm
+        self.scope = scope
+
+    def get_headers(self):
+        attributes = [f'realm="{self.realm}"'] if self.realm else []
+        attributes += [f'error="{self.error}"', f'error_description="{self.get_error_description()}"']
+        if self.scope:
+            attributes.append(f'scope="{self.scope}"')
+        return super().get_headers() + [("WWW-Authenticate", "Bearer " + ", ".join(attributes))]
 
 
 class ErrorPage(Exception):

@@ -51,8 +51,10 @@ class IssuingGrant:
         )
 
     def origin_code(self) -> str | None:
-        code = self.request.authorization_code
-        return code.row.code if code is not None else None
+        # RFC 6749 §4.1.2: a replayed code revokes every token of its grant, so refreshed
+        # tokens inherit the code their grant started from.
+        record = self.request.authorization_code or self.request.refresh_token
+        return record.row.code if record is not None else None
 
     def nonce(self) -> str | None:
         code = self.request.authorization_code

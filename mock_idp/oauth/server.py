@@ -13,6 +13,7 @@ from authlib.oauth2.rfc6749 import OAuth2Payload, OAuth2Request
 from authlib.oauth2.rfc6749.errors import InvalidRequestError
 
 from .clients import OAuthClient
+from .errors import describe
 from .grants import register_grants
 from .introspection import IntrospectionEndpoint, RevocationEndpoint
 
@@ -41,6 +42,10 @@ class ParsedRequest(OAuth2Request):
     """An OAuth2Request over parameters the endpoint already parsed (query, form or JSON)."""
 
     def __init__(self, method: str, url: str, headers, items: list[tuple[str, str]]):
+        auth = headers.get("authorization")
+        if auth is not None and len(auth.split(None, 1)) < 2:
+            # A scheme without credentials authenticates no one (authlib's Basic parser raises).
+            headers = {k: v for k, v in headers.items() if k.lower() != "authorization"}
         super().__init__(method, url, headers=headers)
         self.payload = FormPayload(items)
 
@@ -70,6 +75,13 @@ class IssuerServer(AuthorizationServer):
             error = InvalidRequestError(f"Parameter given more than once: {', '.join(repeated)}.")
             return self.handle_error_response(request, error)
         return super().create_token_response(request)
+
+    def handle_error_response(self, request, error):
+        # RFC 6749 §5.2: 400 for every error but invalid_client; authlib's unsupported_token_type
+        # (RFC 7009 §2.2.1) is a 401 without a challenge.
+        if error.error == "unsupported_token_type":
+            error.status_code = 400
+        return super().handle_error_response(request, describe(error))
 
     def query_client(self, client_id):
         return self._clients.get(client_id)

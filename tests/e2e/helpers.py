@@ -49,7 +49,8 @@ def served_keys(discovery: dict) -> KeySet:
     return KeySet.import_key_set(httpx.get(discovery["jwks_uri"]).json())
 
 
-def verify(token: str, discovery: dict, aud: str | None = None, keys: KeySet | None = None, **expected) -> dict:
+def verify(token: str, discovery: dict, aud: str | None = None, keys: KeySet | None = None,
+           **expected) -> dict:
     """Signature against the served JWKS, then iss (byte-identical), aud, exp, iat and `expected`."""
     decoded = jwt.decode(token, keys or served_keys(discovery), algorithms=["RS256"])
     rules = {"iss": {"essential": True, "value": discovery["issuer"]},
@@ -62,11 +63,15 @@ def verify(token: str, discovery: dict, aud: str | None = None, keys: KeySet | N
     return decoded.claims
 
 
-def verify_id_token(token: str, discovery: dict, client_id: str, nonce: str | None = None, **expected) -> dict:
-    """OIDC Core §3.1.3.7 checks a relying party makes on an ID token."""
-    if nonce is not None:
+UNCHECKED = object()
+
+
+def verify_id_token(token: str, discovery: dict, client_id: str, nonce=UNCHECKED, keys: KeySet | None = None,
+                    **expected) -> dict:
+    """OIDC Core §3.1.3.7 checks a relying party makes on an ID token (nonce=None: must be absent)."""
+    if isinstance(nonce, str):
         expected["nonce"] = nonce
-    claims = verify(token, discovery, aud=client_id, azp=client_id, **expected)
+    claims = verify(token, discovery, aud=client_id, keys=keys, azp=client_id, **expected)
     assert isinstance(claims["sub"], str) and claims["sub"]
     assert isinstance(claims["auth_time"], int)
     if nonce is None:
@@ -107,14 +112,6 @@ def username_field_value(response: httpx.Response) -> str:
 
 def new_nonce() -> str:
     return secrets.token_urlsafe(16)
-
-
-def start_login(browser, client: OAuth2Client, discovery: dict, verifier: str | None = None, **params):
-    """Send the browser to the authorization endpoint; returns (response, state, nonce)."""
-    params.setdefault("nonce", new_nonce())
-    url, state = client.create_authorization_url(discovery["authorization_endpoint"],
-                                                 code_verifier=verifier, **params)
-    return browser.get(url), state, params["nonce"]
 
 
 def sign_in(browser, discovery: dict, client_id: str = "demo-web", scope: str = "openid profile email",

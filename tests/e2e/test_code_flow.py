@@ -1,6 +1,8 @@
 """Authorization code flow against a real server: PKCE, client authentication, response modes,
 code replay (RFC 6749 §4.1, RFC 7636, OIDC Core §3.1, OAuth 2.0 Form Post Response Mode)."""
 
+from urllib.parse import parse_qsl, urlsplit
+
 import httpx
 import pytest
 from authlib.integrations.httpx_client import OAuthError
@@ -13,6 +15,7 @@ from .helpers import (
     new_verifier,
     redirect_params,
     rp,
+    s256,
     sign_in,
     verify,
     verify_id_token,
@@ -24,6 +27,8 @@ def test_code_flow_with_pkce_through_the_login_form(browser, core_discovery):
     verifier, nonce = new_verifier(), new_nonce()
     url, state = client.create_authorization_url(core_discovery["authorization_endpoint"],
                                                  code_verifier=verifier, nonce=nonce)
+    sent = dict(parse_qsl(urlsplit(url).query))
+    assert (sent["code_challenge"], sent["code_challenge_method"]) == (s256(verifier), "S256")
     page = browser.get(url)
     assert page.status_code == 200 and 'id="login-form"' in page.text
     callback = browser.login(page, "alice", "alice-password")
@@ -43,8 +48,8 @@ def test_code_flow_with_pkce_through_the_login_form(browser, core_discovery):
 
 def test_public_client_code_is_refused_with_a_wrong_code_verifier(browser, core_discovery):
     client = rp(core_discovery, "demo-spa", code_challenge_method="S256")
-    url, state = client.create_authorization_url(core_discovery["authorization_endpoint"],
-                                                 code_verifier=new_verifier(), nonce=new_nonce())
+    url, _ = client.create_authorization_url(core_discovery["authorization_endpoint"],
+                                             code_verifier=new_verifier(), nonce=new_nonce())
     code = redirect_params(browser.authorize(url))["code"]
     with pytest.raises(OAuthError) as refused:
         client.fetch_token(code=code, code_verifier=new_verifier())
@@ -141,9 +146,8 @@ def test_fragment_response_mode_for_code(browser, core_discovery):
 
 
 def test_replayed_code_fails_and_revokes_the_tokens_it_issued(browser, core_discovery):
-    client, token, _ = sign_in(browser, core_discovery)
-    # The code went through authlib; replay it by hand from a fresh authorization.
-    url, state = client.create_authorization_url(core_discovery["authorization_endpoint"], nonce=new_nonce())
+    client, token, _ = sign_in(browser, core_discovery)  # another grant, which must survive
+    url, _ = client.create_authorization_url(core_discovery["authorization_endpoint"], nonce=new_nonce())
     code = redirect_params(browser.authorize(url))["code"]
     first = client.fetch_token(code=code)
     assert httpx.get(core_discovery["userinfo_endpoint"],
@@ -167,3 +171,22 @@ def test_replayed_code_fails_and_revokes_the_tokens_it_issued(browser, core_disc
     # Tokens of other codes live on.
     assert client.introspect_token(core_discovery["introspection_endpoint"],
                                    token=token["access_token"]).json()["active"] is True
+
+
+def test_replayed_code_also_revokes_the_tokens_refreshed_from_its_grant(browser, core_discovery):
+    client = rp(core_discovery, "demo-web")
+    url, _ = client.create_authorization_url(core_discovery["authorization_endpoint"], nonce=new_nonce())
+    code = redirect_params(browser.authorize(url))["code"]
+    first = client.fetch_token(code=code)
+    refreshed = client.refresh_token(core_discovery["token_endpoint"], refresh_token=first["refresh_token"])
+
+    with pytest.raises(OAuthError):
+        client.fetch_token(code=code)
+
+    # The whole grant the code started is suspect, not only its first token response.
+    introspection = client.introspect_token(core_discovery["introspection_endpoint"],
+                                            token=refreshed["access_token"])
+    assert introspection.json() == {"active": False}
+    with pytest.raises(OAuthError) as refresh:
+        client.refresh_token(core_discovery["token_endpoint"], refresh_token=refreshed["refresh_token"])
+    assert refresh.value.error == "invalid_grant"
