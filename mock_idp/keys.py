@@ -3,7 +3,7 @@
 import json
 import time
 
-from joserfc import jwt
+from joserfc import jws, jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet, RSAKey
 
@@ -33,7 +33,10 @@ class KeyRing:
         header = {"alg": ALGORITHM, "kid": self.kid}
         if typ:
             header["typ"] = typ
-        return jwt.encode(header, claims, self._signing_key, algorithms=[ALGORITHM])
+            return jwt.encode(header, claims, self._signing_key, algorithms=[ALGORITHM])
+        # jwt.encode always adds typ "JWT"; Okta and Cognito tokens carry no typ at all.
+        payload = json.dumps(claims, separators=(",", ":")).encode()
+        return jws.serialize_compact(header, payload, self._signing_key, algorithms=[ALGORITHM])
 
     def verify(self, token: str) -> dict | None:
         """The token's claims if we signed it (signature only; callers check exp and audience)."""

@@ -5,6 +5,7 @@ login (code flow) or a client_credentials grant, JWTs verified against the serve
 """
 
 import httpx
+from joserfc import jws
 import pytest
 import yaml
 from conftest import REPO, Browser
@@ -142,3 +143,14 @@ def test_the_shape_checker_names_missing_extra_and_mistyped_keys():
     assert "missing ['cid']" in problems
     assert "extra (the real vendor never sends these) ['uid']" in problems
     assert "scp: want array, got string" in problems and "jti: want string, got integer" in problems
+
+
+@pytest.mark.parametrize("persona, typ", [("okta", None), ("okta_org", None), ("cognito", None),
+                                          ("auth0", "JWT")])
+def test_jose_headers_are_the_vendors(emitted, persona, typ):
+    """Okta and Cognito tokens carry no `typ`; Auth0's say "JWT"; all are RS256 with a kid."""
+    token = emitted[persona]["token"]
+    for name in ("id_token", "access_token"):
+        header = jws.extract_compact(token[name].encode()).protected
+        assert header.get("typ") == typ, (name, header)
+        assert header["alg"] == "RS256" and header["kid"]

@@ -28,7 +28,7 @@ def add_routes(app, issuer) -> None:
         user = issuer.tenant.authenticate(credentials.get("username", ""), credentials.get("password", ""))
         if user is None:
             # Wrong password: the form again, with a message; nothing goes to the client.
-            return login_page(request, issuer, params, error="Wrong username or password.",
+            return login_page(request, issuer, params, error=issuer.tenant.flavor.wrong_password_message,
                               username=credentials.get("username", ""))
         session = LoginSession(id=secrets.token_urlsafe(24), tenant=issuer.tenant.name,
                                username=user.username, auth_time=int(time.time()))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from ..oauth.errors import OAuthError
+from ..oauth.errors import OAuthError, safe_description
 from .base import STANDARD_CLAIMS, EndpointPaths, Flavor, IssuerLayout, Lifetimes
 
 PATHS = EndpointPaths(
@@ -62,7 +62,7 @@ class Auth0Flavor(Flavor):
                                         "audience has been configured")
             return None
         if api_named(issuer, audience) is None:
-            raise AccessDeniedError(f"Service not found: {audience}")
+            raise AccessDeniedError(f"Service not found: {safe_description(audience)}")
         return audience
 
     def namespace(self, issuer) -> str:

@@ -134,16 +134,22 @@ class ImplicitGrant(IssuingGrant, oidc_grants.OpenIDImplicitGrant):
     def nonce(self) -> str | None:
         return self.request.payload.data.get("nonce")
 
-    def process_implicit_token(self, token, code=None):
-        ctx = self.token_context
-        token["id_token"] = issue_id_token(ctx, access_token=token.get("access_token"), code=code)
-        return token
-
     def create_granted_params(self, grant_user):
-        params = super().create_granted_params(grant_user)
-        # authlib hands back the scope and expiry of an access token that was never sent.
-        if "token" not in self.request.payload.response_type.split():
-            params = [(k, v) for k, v in params if k in ("code", "id_token")]
+        """Issue exactly what the response_type names (OIDC Core §3.2.2.5, §3.3.2.5)."""
+        self.request.user = grant_user
+        response_types = self.request.payload.response_type.split()
+        params, code, access_token = [], None, None
+        if "code" in response_types:
+            code = self.generate_authorization_code()
+            self.save_authorization_code(code, self.request)
+            params.append(("code", code))
+        self.token_context = self.build_context(grant_user, self.request.scope, "implicit")
+        if "token" in response_types:
+            token = issue_access_token(self.token_context, include_refresh_token=False)
+            access_token = token["access_token"]
+            params += list(token.items())
+        if "id_token" in response_types:
+            params.append(("id_token", issue_id_token(self.token_context, access_token, code)))
         return params
 
     def create_authorization_response(self, redirect_uri, grant_user):
