@@ -147,3 +147,14 @@ def test_bad_client_secret_is_unauthorized(discovery):
 def test_login_page_names_auth0_and_signs_in_with_one_click(browser, discovery):
     claims = assert_one_click_login(browser, AUTH0, discovery, "Auth0 (mock)")
     assert claims["nickname"] == "frank"
+
+
+def test_client_credentials_without_scope_gets_every_scope_of_its_api(discovery):
+    token = client_credentials(AUTH0, discovery).json()
+    claims = claims_of(token["access_token"], discovery)
+    assert claims["scope"] == token["scope"] == "read:customers write:customers"
+
+
+def test_client_credentials_with_a_scope_gets_just_that_scope(discovery):
+    token = client_credentials(AUTH0, discovery, scope="read:customers").json()
+    assert claims_of(token["access_token"], discovery)["scope"] == "read:customers"

@@ -87,3 +87,19 @@ def test_userinfo_answers_verified_flags_as_strings(discovery, login):
 def test_login_page_names_cognito_and_signs_in_with_one_click(browser, discovery):
     claims = assert_one_click_login(browser, COGNITO, discovery, "Amazon Cognito (mock)")
     assert claims["cognito:username"] == "frank"
+
+
+def test_refresh_keeps_the_same_refresh_token(discovery):
+    """Cognito does not rotate: a refresh returns new id/access tokens, and the refresh token
+    that was used keeps working."""
+    browser = Browser()
+    token = code_flow(browser, COGNITO, discovery, "openid profile email")
+    browser.http.close()
+    for _ in range(2):
+        response = token_request(discovery, COGNITO.client_id, COGNITO.client_secret,
+                                 COGNITO.auth_method, grant_type="refresh_token",
+                                 refresh_token=token["refresh_token"])
+        assert response.status_code == 200, response.text
+        refreshed = response.json()
+        assert "refresh_token" not in refreshed
+        assert claims_of(refreshed["id_token"], discovery)["token_use"] == "id"

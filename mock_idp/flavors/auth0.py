@@ -54,6 +54,13 @@ class Auth0Flavor(Flavor):
     def client_subject(self, client) -> str:
         return f"{client.client_id}@clients"
 
+    def granted_scopes(self, issuer, client, requested, audience, grant_type):
+        # A client-credentials grant with no scope gets every scope of its API ("client grant").
+        api = api_named(issuer, audience) if audience else None
+        if grant_type == "client_credentials" and not requested and api is not None:
+            return list(api.scopes)
+        return requested
+
     def resolve_audience(self, issuer, client, requested, grant_type=None):
         audience = requested or client.audience
         if audience is None:

@@ -82,6 +82,8 @@ class Flavor:
     discovery_keys: tuple[str, ...] | None = None
     # Okta and Auth0 issue refresh tokens only when offline_access is granted.
     refresh_requires_offline_access: bool = False
+    # OAuth 2.1 §4.3.1 rotation: each refresh returns a new refresh token and retires the old.
+    rotate_refresh_tokens: bool = True
     # Auth0's /oauth/token also takes a JSON body.
     token_endpoint_accepts_json: bool = False
     # Query parameters that name where to go after logout, in order of preference.
@@ -159,6 +161,11 @@ class Flavor:
     def client_subject(self, client: "ClientConfig") -> str:
         """`sub` of a client_credentials token (RFC 9068 §2.2: the client itself)."""
         return client.client_id
+
+    def granted_scopes(self, issuer: "Issuer", client: "ClientConfig", requested: list[str],
+                       audience, grant_type: str | None) -> list[str]:
+        """The scopes a token is issued with. Generic: what was asked (and allowed)."""
+        return requested
 
     def resolve_audience(self, issuer: "Issuer", client: "ClientConfig", requested: str | None,
                          grant_type: str | None = None):

@@ -125,6 +125,7 @@ PROFILE = CognitoFlavor(
     token_endpoint_auth_methods_supported=("client_secret_basic", "client_secret_post"),
     access_token_typ=None,
     id_token_typ=None,
+    rotate_refresh_tokens=False,  # Cognito's refresh token stays the same until it expires
     logout_redirect_params=("logout_uri",),
     wrong_password_message="Incorrect username or password.",
     discovery_keys=DISCOVERY_KEYS,

@@ -37,14 +37,16 @@ class IssuingGrant:
         else:
             audience = getattr(request, "audience", None) or requested_audience(request)
         issuer = self.server.issuer
+        flavor = issuer.tenant.flavor
         client = request.client.config
+        audience = flavor.resolve_audience(issuer, client, audience, grant_type)
         return TokenContext(
             issuer=issuer,
             client=client,
             user=user.config if user else None,
-            scopes=scope_to_list(scope) or [],
+            scopes=flavor.granted_scopes(issuer, client, scope_to_list(scope) or [], audience, grant_type),
             grant_type=grant_type,
-            audience=issuer.tenant.flavor.resolve_audience(issuer, client, audience, grant_type),
+            audience=audience,
             nonce=self.nonce(),
             auth_time=user.auth_time if user else None,
             session_id=user.session_id if user else None,
@@ -168,7 +170,10 @@ class HybridGrant(ImplicitGrant, oidc_grants.OpenIDHybridGrant):
 
 class RefreshTokenGrant(IssuingGrant, grants.RefreshTokenGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = ALL_CLIENT_AUTH
-    INCLUDE_NEW_REFRESH_TOKEN = True  # rotation
+
+    @property
+    def INCLUDE_NEW_REFRESH_TOKEN(self) -> bool:  # noqa: N802 - authlib's name
+        return self.server.issuer.tenant.flavor.rotate_refresh_tokens
 
     def authenticate_refresh_token(self, refresh_token):
         row = self.server.issuer.tenant.store.find_refresh_token(refresh_token)
@@ -184,6 +189,8 @@ class RefreshTokenGrant(IssuingGrant, grants.RefreshTokenGrant):
         return end_user(self.server.issuer, row.username, row.auth_time, row.session_id)
 
     def revoke_old_credential(self, refresh_token):
+        if not self.INCLUDE_NEW_REFRESH_TOKEN:
+            return  # without rotation the same refresh token keeps working
         refresh_token.row.refresh_revoked = True
         self.server.issuer.tenant.store.put(refresh_token.row)
 
