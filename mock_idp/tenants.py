@@ -51,6 +51,8 @@ class Issuer:
         # Discovery never changes while the server runs: build and serialise it once.
         self.discovery = tenant.flavor.discovery(self)
         self.discovery_bytes = json.dumps(self.discovery, indent=2).encode()
+        self.metadata = tenant.flavor.authorization_server_metadata(self, self.discovery)
+        self.metadata_bytes = json.dumps(self.metadata, indent=2).encode()
 
     def endpoint_url(self, name: str) -> str | None:
         path = getattr(self.layout.paths, name)

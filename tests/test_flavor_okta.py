@@ -135,3 +135,23 @@ def test_login_page_names_okta_and_signs_in_with_one_click(browser, discovery):
 
 def test_org_login_page_names_okta_too(browser, seed_server):
     assert_one_click_login(browser, ORG, ORG.discovery(seed_server), "Okta (mock)")
+
+
+def test_introspection_names_the_user_by_login_and_the_okta_id_as_uid(discovery, login):
+    token, id_claims, _ = login
+    response = httpx.post(discovery["introspection_endpoint"], data={"token": token["access_token"]},
+                          auth=(OKTA.client_id, OKTA.client_secret))
+    body = response.json()
+    assert body["active"] is True
+    assert body["sub"] == body["username"] == "alice@example.com"
+    assert body["uid"] == id_claims["sub"]
+
+
+def test_rfc8414_document_is_oauth_only(seed_server):
+    issuer = seed_server.base_url + "/okta/oauth2/default"
+    metadata = httpx.get(issuer + "/.well-known/oauth-authorization-server").json()
+    oidc = httpx.get(issuer + "/.well-known/openid-configuration").json()
+    assert "userinfo_endpoint" not in metadata and "userinfo_endpoint" in oidc
+    assert "client_credentials" in metadata["grant_types_supported"]
+    assert "client_credentials" not in oidc["grant_types_supported"]
+    assert "cid" in metadata["claims_supported"]

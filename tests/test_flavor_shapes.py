@@ -40,9 +40,6 @@ KNOWN_GAPS = {
     # oauth/tokens.py finds an access token's record by its `jti`; real Auth0 tokens have none.
     ("auth0", "access_token"): {"jti"},
     ("auth0", "access_token_client_credentials"): {"jti"},
-    # endpoints/discovery.py serves one document at both well-known paths; Okta's RFC 8414
-    # document has no OIDC members.
-    ("okta", "oauth_authorization_server"): {"userinfo_endpoint", "id_token_signing_alg_values_supported"},
 }
 
 # Seeded claims that are no standard OIDC claim: Okta releases them as custom claims of the

@@ -151,6 +151,10 @@ class Flavor:
         # Advertise only what is served.
         return {k: v for k, v in doc.items() if v is not None}
 
+    def authorization_server_metadata(self, issuer: "Issuer", discovery: dict[str, Any]) -> dict[str, Any]:
+        """The RFC 8414 document (/.well-known/oauth-authorization-server). Generic: the same."""
+        return discovery
+
     # -- identities ---------------------------------------------------------------------------
     def subject(self, tenant: "Tenant", user: "UserConfig") -> str:
         """A stable `sub`: the configured one, else derived from tenant and username."""
@@ -236,7 +240,7 @@ class Flavor:
     def userinfo_claims(self, ctx: "TokenContext") -> dict[str, Any]:
         return {"sub": ctx.subject, **self.user_claims(ctx)}
 
-    def introspection_claims(self, payload: dict[str, Any], row) -> dict[str, Any]:
+    def introspection_claims(self, payload: dict[str, Any], row, user: "UserConfig | None") -> dict[str, Any]:
         """RFC 7662 §2.2 response; personas add their own members."""
         return payload
 

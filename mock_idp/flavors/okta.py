@@ -71,6 +71,15 @@ class OktaFlavor(Flavor):
             for server in custom
         ]
 
+    def authorization_server_metadata(self, issuer, discovery):
+        # Okta's RFC 8414 document is OAuth-only: no UserInfo or ID-token members, and the
+        # access-token claims in claims_supported.
+        metadata = {k: v for k, v in discovery.items()
+                    if k not in ("userinfo_endpoint", "id_token_signing_alg_values_supported")}
+        metadata["grant_types_supported"] = [*discovery["grant_types_supported"], "client_credentials"]
+        metadata["claims_supported"] = ["ver", "jti", "iss", "aud", "iat", "exp", "cid", "uid", "scp", "sub"]
+        return metadata
+
     def subject(self, tenant, user) -> str:
         return user.sub or okta_id("00u", f"{tenant.name}:{user.username}")
 
@@ -82,8 +91,7 @@ class OktaFlavor(Flavor):
         return ("AT." if kind == "access" else "ID.") + secrets.token_urlsafe(32)
 
     def login(self, ctx) -> str:
-        claims = ctx.user.claims
-        return claims.get("preferred_username") or claims.get("email") or ctx.user.username
+        return login_of(ctx.user)
 
     def user_claims(self, ctx) -> dict[str, Any]:
         claims = super().user_claims(ctx)
@@ -139,9 +147,11 @@ class OktaFlavor(Flavor):
     def userinfo_claims(self, ctx) -> dict[str, Any]:
         return {"sub": ctx.subject, **self.user_claims(ctx)}
 
-    def introspection_claims(self, payload, row) -> dict[str, Any]:
-        if row.username:
+    def introspection_claims(self, payload, row, user) -> dict[str, Any]:
+        if user is not None:
+            # Okta introspection names the user by login; the 00u… id is `uid`.
             payload["uid"] = payload["sub"]
+            payload["sub"] = payload["username"] = login_of(user)
         return payload
 
     def user_defaults(self, user) -> dict[str, Any]:
@@ -170,6 +180,11 @@ class OktaFlavor(Flavor):
         }
 
 
+def login_of(user) -> str:
+    """The Okta login (usually an email address): `sub` of access tokens."""
+    return user.claims.get("preferred_username") or user.claims.get("email") or user.username
+
+
 def _server(server_id: str):
     from ..config import AuthorizationServerConfig
 
@@ -188,4 +203,6 @@ PROFILE = OktaFlavor(
     refresh_requires_offline_access=True,
     wrong_password_message="The credentials provided were invalid.",
     discovery_keys=DISCOVERY_KEYS,
+    # The OIDC document lists the grants of interactive apps; RFC 8414's adds client_credentials.
+    grant_types_supported=("authorization_code", "implicit", "refresh_token", "password"),
 )

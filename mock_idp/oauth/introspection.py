@@ -55,7 +55,7 @@ class IntrospectionEndpoint(_Introspection):
             payload["sub"] = issuer.tenant.subject(user)
         else:
             payload["sub"] = issuer.tenant.flavor.client_subject(issuer.tenant.clients[row.client_id])
-        return issuer.tenant.flavor.introspection_claims(payload, row)
+        return issuer.tenant.flavor.introspection_claims(payload, row, user)
 
 
 class RevocationEndpoint(_Revocation):
