@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from sqlalchemy import event, update
 from sqlmodel import Session, SQLModel, create_engine, select
 
-from .models import AuthorizationCode, IssuedToken, LoginSession, SigningKey
+from .models import AuthorizationCode, IssuedToken, SigningKey
 
 
 class Store:

@@ -74,6 +74,15 @@ class Flavor:
     scopes_supported: tuple[str, ...] = (
         "openid", "profile", "email", "address", "phone", "offline_access",
     )
+    response_types_supported: tuple[str, ...] = (
+        "code", "id_token", "id_token token", "code id_token", "code token", "code id_token token",
+    )
+    grant_types_supported: tuple[str, ...] = (
+        "authorization_code", "implicit", "refresh_token", "client_credentials", "password",
+    )
+    token_endpoint_auth_methods_supported: tuple[str, ...] = (
+        "client_secret_basic", "client_secret_post", "none",
+    )
     response_modes_supported: tuple[str, ...] = ("query", "fragment", "form_post")
     # JOSE `typ` headers: RFC 9068 §2.1 for access tokens; some vendors send "JWT" or nothing.
     access_token_typ: str | None = "at+jwt"
@@ -103,16 +112,6 @@ class Flavor:
         return replace(self, lifetimes=replace(self.lifetimes, **changes))
 
     # -- discovery (OIDC Discovery §3, RFC 8414 §2) -----------------------------------------------
-    response_types_supported: tuple[str, ...] = (
-        "code", "id_token", "id_token token", "code id_token", "code token", "code id_token token",
-    )
-    grant_types_supported: tuple[str, ...] = (
-        "authorization_code", "implicit", "refresh_token", "client_credentials", "password",
-    )
-    token_endpoint_auth_methods_supported: tuple[str, ...] = (
-        "client_secret_basic", "client_secret_post", "none",
-    )
-
     def claims_supported(self, issuer: "Issuer") -> list[str]:
         claims = {"iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "c_hash", "azp", "sid"}
         claims |= STANDARD_CLAIMS
