@@ -10,7 +10,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
 from .config import SeedConfig, load_config
-from .endpoints import authorize, discovery, health, logout, token, userinfo
+from .endpoints import authorize, device, discovery, health, logout, token, userinfo
 from .endpoints.http import NO_STORE, html_page, oauth_error_response
 from .oauth.errors import ErrorPage, OAuthError, safe_description
 from .settings import Settings
@@ -39,6 +39,8 @@ def create_app(settings: Settings | None = None, seed: SeedConfig | None = None)
         for issuer in tenant.issuers:
             for routes in ISSUER_ROUTES:
                 routes.add_routes(app, issuer)
+        if tenant.flavor.device_flow is not None:
+            device.add_routes(app, tenant)  # one verification page per tenant
     add_error_handlers(app)
     return app
 

@@ -151,6 +151,7 @@ class TokenLifetimes(SeedModel):
     id_token: Seconds | None = None
     refresh_token: Seconds | None = None
     authorization_code: Seconds | None = None
+    device_code: Seconds | None = None
 
 
 class ClientConfig(SeedModel):

@@ -60,3 +60,24 @@ class LoginSession(SQLModel, table=True):
     tenant: str = Field(index=True)
     username: str
     auth_time: int
+
+
+class DeviceAuthorization(SQLModel, table=True):
+    """RFC 8628: a device's request, from the device code to the user's decision to the tokens."""
+
+    __tablename__ = "device_authorizations"
+    device_code: str = Field(primary_key=True)
+    user_code: str = Field(index=True, unique=True)  # normalised: upper case, no separators
+    tenant: str = Field(index=True)  # the verification page is the tenant's, not an issuer's
+    issuer: str
+    client_id: str
+    scope: str = ""
+    audience: str | None = None
+    expires_at: int
+    interval: int  # RFC 8628 §3.5: grows by 5 s after each slow_down
+    last_polled_at: float | None = None
+    # pending -> approved | denied -> closed (tokens issued, or the outcome reported once)
+    status: str = "pending"
+    username: str | None = None
+    auth_time: int | None = None
+    session_id: str | None = None

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from sqlalchemy import event, update
 from sqlmodel import Session, SQLModel, create_engine, select
 
-from .models import AuthorizationCode, IssuedToken, SigningKey
+from .models import AuthorizationCode, DeviceAuthorization, IssuedToken, SigningKey
 
 
 class Store:
@@ -70,6 +70,23 @@ class Store:
 
     def revoke_refresh_family(self, refresh_token: str) -> None:
         self._revoke(IssuedToken.refresh_token == refresh_token)
+
+    def find_device_authorization(self, user_code: str) -> DeviceAuthorization | None:
+        with Session(self.engine, expire_on_commit=False) as session:
+            query = select(DeviceAuthorization).where(DeviceAuthorization.user_code == user_code)
+            return session.exec(query).first()
+
+    def move_device_authorization(self, device_code: str, from_status: str, **values) -> bool:
+        """Change a device authorization's state, atomically: False if it had left `from_status`."""
+        with Session(self.engine) as session:
+            result = session.exec(
+                update(DeviceAuthorization)
+                .where(DeviceAuthorization.device_code == device_code,
+                       DeviceAuthorization.status == from_status)
+                .values(**values)
+            )
+            session.commit()
+            return result.rowcount == 1
 
     def _revoke(self, condition) -> None:
         with Session(self.engine) as session:

@@ -21,11 +21,9 @@ OKTA_AUDIENCE_API = "https://customers.example.com"
 NOT_EMULATED = {
     "okta": {
         "registration_endpoint",  # dynamic client registration (/oauth2/v1/clients)
-        "device_authorization_endpoint",  # device grant (/v1/device/authorize)
         "request_object_signing_alg_values_supported",  # signed request objects
     },
     "auth0": {
-        "device_authorization_endpoint",  # /oauth/device/code
         "mfa_challenge_endpoint",  # /mfa/challenge
         "registration_endpoint",  # /oidc/register
         "token_endpoint_auth_signing_alg_values_supported",  # private_key_jwt client auth

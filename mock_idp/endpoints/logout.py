@@ -4,10 +4,9 @@ from authlib.common.urls import add_params_to_uri
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
-from ..models import LoginSession
 from ..oauth.errors import ErrorPage
-from .authorize import cookie_name, cookie_path
 from .http import html_page, read_params
+from .sso import end_session as end_sso_session
 
 
 def add_routes(app, issuer) -> None:
@@ -25,15 +24,12 @@ def add_routes(app, issuer) -> None:
             if target not in client.post_logout_redirect_uris:
                 raise ErrorPage("invalid_request", f"'{target}' is not a registered logout redirect URI "
                                                    f"of client '{client.client_id}'.")
-        session_id = request.cookies.get(cookie_name(issuer))
-        if session_id:
-            issuer.tenant.store.delete(LoginSession, session_id)
         if target is not None:
             state = [("state", params["state"])] if params.get("state") else []
             response = RedirectResponse(add_params_to_uri(target, state), status_code=302)
         else:
             response = html_page(request, "logged_out.html", persona=issuer.tenant.display_name)
-        response.delete_cookie(cookie_name(issuer), path=cookie_path(issuer))
+        end_sso_session(request, response, issuer.tenant)
         return response
 
     paths = [issuer.route("end_session_endpoint")]

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ..oauth.errors import OAuthError, safe_description
-from .base import STANDARD_CLAIMS, EndpointPaths, Flavor, IssuerLayout, Lifetimes
+from .base import STANDARD_CLAIMS, DeviceFlow, EndpointPaths, Flavor, IssuerLayout, Lifetimes
 
 PATHS = EndpointPaths(
     authorization_endpoint="/authorize",
@@ -22,6 +22,7 @@ PATHS = EndpointPaths(
     revocation_endpoint="/oauth/revoke",
     end_session_endpoint="/oidc/logout",
     extra_logout=("/v2/logout",),
+    device_authorization_endpoint="/oauth/device/code",
     login="/u/login",
 )
 DISCOVERY_KEYS = (
@@ -35,6 +36,8 @@ DISCOVERY_KEYS = (
 )
 # ID-token claims Auth0 releases un-namespaced; anything else needs a namespace.
 OIDC_CLAIMS = STANDARD_CLAIMS | {"nickname", "picture", "updated_at", "email", "email_verified"}
+FORBIDDEN_ERRORS = ("invalid_grant", "unauthorized_client", "access_denied",
+                    "authorization_pending", "expired_token")
 GRANT_TYPE_GTY = {"client_credentials": "client-credentials", "password": "password"}
 
 
@@ -150,13 +153,15 @@ class Auth0Flavor(Flavor):
         return self.lifetimes.access_token
 
     def token_endpoint_response(self, status, body):
-        # Auth0 answers bad client credentials with 401 access_denied "Unauthorized", and a bad
-        # grant with 403.
+        # Auth0 answers bad client credentials with 401 access_denied "Unauthorized", a bad
+        # grant (and a device flow still waiting) with 403, polling too fast with 429.
         error = body.get("error") if isinstance(body, dict) else None
         if error == "invalid_client":
             return 401, {"error": "access_denied", "error_description": "Unauthorized"}
-        if error in ("invalid_grant", "unauthorized_client", "access_denied"):
+        if error in FORBIDDEN_ERRORS:
             return 403, body
+        if error == "slow_down":
+            return 429, body
         if error is None and body.get("scope") == "":
             del body["scope"]  # no scopes granted: Auth0 sends no `scope` member
         return status, body
@@ -171,7 +176,7 @@ PROFILE = Auth0Flavor(
     label="Auth0 (mock)",
     paths=PATHS,
     lifetimes=Lifetimes(access_token=86400, id_token=36000, authorization_code=600,
-                        refresh_token=30 * 24 * 3600),
+                        refresh_token=30 * 24 * 3600, device_code=900),
     scopes_supported=("openid", "profile", "offline_access", "name", "given_name", "family_name",
                       "nickname", "email", "email_verified", "picture", "created_at", "identities",
                       "phone", "address"),
@@ -183,4 +188,12 @@ PROFILE = Auth0Flavor(
     wrong_password_message="Wrong email or password.",
     discovery_keys=DISCOVERY_KEYS,
     discovery_extras={"request_uri_parameter_supported": False},
+    device_flow=DeviceFlow(
+        verification_path="/activate",
+        pending_message="User has yet to authorize device code.",
+        slow_down_message="You are polling faster than the specified interval of {interval} seconds.",
+        expired_message="User did not authorize the request",
+        denied_message="User refused to authorize the request",
+        invalid_message="Invalid or expired device code.",
+    ),
 )

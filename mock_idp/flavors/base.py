@@ -39,7 +39,7 @@ class EndpointPaths:
     introspection_endpoint: str | None = "/introspect"
     revocation_endpoint: str | None = "/revoke"
     end_session_endpoint: str | None = "/logout"
-    device_authorization_endpoint: str | None = None
+    device_authorization_endpoint: str | None = "/device_authorization"
     login: str = "/login"
     extra_logout: tuple[str, ...] = ()  # more paths served by the logout endpoint
     discovery: tuple[str, ...] = DISCOVERY_PATHS
@@ -63,6 +63,25 @@ class Lifetimes:
     id_token: int = 3600
     refresh_token: int = 30 * 24 * 3600
     authorization_code: int = 600
+    device_code: int = 600
+
+
+@dataclass(frozen=True)
+class DeviceFlow:
+    """RFC 8628 as the vendor runs it: where the user goes, what the codes look like, and what
+    polling answers."""
+
+    verification_path: str = "/device"  # under the tenant, shared by its authorization servers
+    interval: int = 5
+    # RFC 8628 §6.1: base-20 consonants avoid look-alike characters and accidental words.
+    user_code_alphabet: str = "BCDFGHJKLMNPQRSTVWXZ"
+    user_code_length: int = 8
+    user_code_group: int = 4  # a dash every N characters; 0 for none
+    pending_message: str = "The authorization request is still pending."
+    slow_down_message: str = "Polling too fast: wait {interval} seconds between requests."
+    expired_message: str = "The device_code has expired."
+    denied_message: str = "The user denied the authorization request."
+    invalid_message: str = "The device_code is invalid, expired or already used."
 
 
 @dataclass(frozen=True)
@@ -79,6 +98,7 @@ class Flavor:
     )
     grant_types_supported: tuple[str, ...] = (
         "authorization_code", "implicit", "refresh_token", "client_credentials", "password",
+        "urn:ietf:params:oauth:grant-type:device_code",
     )
     token_endpoint_auth_methods_supported: tuple[str, ...] = (
         "client_secret_basic", "client_secret_post", "none",
@@ -99,6 +119,8 @@ class Flavor:
     logout_redirect_params: tuple[str, ...] = ("post_logout_redirect_uri",)
     wrong_password_message: str = "Invalid username or password."
     discovery_extras: dict[str, Any] = field(default_factory=dict)
+    # None: no device flow (the persona's paths then name no device_authorization_endpoint).
+    device_flow: DeviceFlow | None = field(default_factory=DeviceFlow)
 
     # -- layout -----------------------------------------------------------------------------
     def issuers(self, tenant_key: str, tenant_url: str, config: "TenantConfig") -> list[IssuerLayout]:

@@ -19,6 +19,7 @@ PATHS = EndpointPaths(
     introspection_endpoint=None,
     revocation_endpoint="/oauth2/revoke",
     end_session_endpoint="/logout",
+    device_authorization_endpoint=None,  # user pools have no device flow
     login="/login",
     discovery=("/.well-known/openid-configuration",),
 )
@@ -129,4 +130,5 @@ PROFILE = CognitoFlavor(
     logout_redirect_params=("logout_uri",),
     wrong_password_message="Incorrect username or password.",
     discovery_keys=DISCOVERY_KEYS,
+    device_flow=None,
 )

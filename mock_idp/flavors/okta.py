@@ -11,7 +11,7 @@ import string
 from dataclasses import dataclass
 from typing import Any
 
-from .base import STANDARD_CLAIMS, EndpointPaths, Flavor, IssuerLayout, Lifetimes
+from .base import STANDARD_CLAIMS, DeviceFlow, EndpointPaths, Flavor, IssuerLayout, Lifetimes
 
 V1 = dict(
     authorization_endpoint="/v1/authorize",
@@ -21,6 +21,7 @@ V1 = dict(
     introspection_endpoint="/v1/introspect",
     revocation_endpoint="/v1/revoke",
     end_session_endpoint="/v1/logout",
+    device_authorization_endpoint="/v1/device/authorize",
     login="/v1/login",
 )
 CUSTOM_AS_PATHS = EndpointPaths(**V1)
@@ -196,7 +197,7 @@ PROFILE = OktaFlavor(
     label="Okta (mock)",
     paths=ORG_AS_PATHS,
     lifetimes=Lifetimes(access_token=3600, id_token=3600, authorization_code=300,
-                        refresh_token=90 * 24 * 3600),
+                        refresh_token=90 * 24 * 3600, device_code=600),
     scopes_supported=("openid", "profile", "email", "address", "phone", "offline_access", "groups"),
     access_token_typ=None,
     id_token_typ=None,
@@ -204,5 +205,16 @@ PROFILE = OktaFlavor(
     wrong_password_message="The credentials provided were invalid.",
     discovery_keys=DISCOVERY_KEYS,
     # The OIDC document lists the grants of interactive apps; RFC 8414's adds client_credentials.
-    grant_types_supported=("authorization_code", "implicit", "refresh_token", "password"),
+    grant_types_supported=("authorization_code", "implicit", "refresh_token", "password",
+                           "urn:ietf:params:oauth:grant-type:device_code"),
+    # One activation page for the org, whichever authorization server started the flow.
+    device_flow=DeviceFlow(
+        verification_path="/activate",
+        user_code_group=0,  # Okta shows eight letters, e.g. RDZKBTPJ
+        pending_message="The device authorization is pending. Please try again later.",
+        slow_down_message="The client is polling too frequently. Poll every {interval} seconds.",
+        expired_message="The device code has expired.",
+        denied_message="The resource owner or authorization server denied the request.",
+        invalid_message="The device code is invalid or has expired.",
+    ),
 )

@@ -8,7 +8,7 @@ from authlib.oauth2.rfc6749 import AuthorizationCodeMixin, ClientMixin, TokenMix
 from authlib.oauth2.rfc6749.util import scope_to_list
 
 from ..config import ClientConfig, UserConfig
-from ..models import AuthorizationCode, IssuedToken
+from ..models import AuthorizationCode, DeviceAuthorization, IssuedToken
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,16 @@ class CodeRecord(AuthorizationCodeMixin):
 
     def get_auth_time(self) -> int:
         return self.row.auth_time
+
+
+class DeviceRecord:
+    """A device authorization the user approved, as the device code grant redeems it."""
+
+    def __init__(self, row: DeviceAuthorization):
+        self.row = row
+
+    def get_scope(self) -> str:
+        return self.row.scope
 
 
 class TokenRecord(TokenMixin):

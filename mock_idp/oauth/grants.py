@@ -31,7 +31,8 @@ class IssuingGrant:
 
     def build_context(self, user: EndUser | None, scope, grant_type: str) -> TokenContext:
         request = self.request
-        record = request.authorization_code or request.refresh_token
+        # The stored grant this request redeems (code, refresh token, device code) fixed the audience.
+        record = request.authorization_code or request.refresh_token or request.credential
         if record is not None:
             audience = record.row.audience
         else:

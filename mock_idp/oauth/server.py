@@ -14,7 +14,8 @@ from authlib.oauth2.rfc6749.errors import InvalidRequestError
 
 from .clients import OAuthClient
 from .errors import describe
-from .grants import register_grants
+from .device import DeviceAuthorizationEndpoint, DeviceCodeGrant
+from .grants import IdTokenExtension, register_grants
 from .introspection import IntrospectionEndpoint, RevocationEndpoint
 
 # The mock serves plain HTTP on loopback and in test networks; authlib refuses that by default.
@@ -66,6 +67,9 @@ class IssuerServer(AuthorizationServer):
         register_grants(self)
         self.register_endpoint(IntrospectionEndpoint)
         self.register_endpoint(RevocationEndpoint)
+        if issuer.route("device_authorization_endpoint"):
+            self.register_grant(DeviceCodeGrant, [IdTokenExtension()])
+            self.register_endpoint(DeviceAuthorizationEndpoint)
 
     def create_token_response(self, request=None):
         # RFC 6749 §3.2: request parameters MUST NOT be included more than once (authlib checks

@@ -18,6 +18,7 @@ LOGOUT_REDIRECT_URI = "http://localhost:3000/"
 CLIENTS = {
     "demo-web": {"client_secret": "demo-web-secret", "token_endpoint_auth_method": "client_secret_basic"},
     "demo-spa": {"token_endpoint_auth_method": "none"},
+    "demo-device": {"token_endpoint_auth_method": "none"},
     "demo-service": {"client_secret": "demo-service-secret",
                      "token_endpoint_auth_method": "client_secret_basic"},
 }
@@ -127,3 +128,34 @@ def sign_in(browser, discovery: dict, client_id: str = "demo-web", scope: str = 
     token = client.fetch_token(authorization_response=response.headers["location"], state=state,
                                code_verifier=verifier)
     return client, token, params["nonce"]
+
+
+# -- RFC 8628 device flow: the device's requests and the user's visit to the verification page ----
+
+DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
+
+
+def request_device_code(discovery: dict, client_id: str, scope: str = "openid profile offline_access",
+                        **params) -> httpx.Response:
+    """What the device sends first (RFC 8628 §3.1); a public client names itself in the body."""
+    data = {"client_id": client_id, "scope": scope, **params}
+    return httpx.post(discovery["device_authorization_endpoint"], data=data)
+
+
+def poll_token(discovery: dict, device_code: str, client_id: str, **params) -> httpx.Response:
+    """One poll of the token endpoint (RFC 8628 §3.4)."""
+    data = {"grant_type": DEVICE_GRANT, "device_code": device_code, "client_id": client_id, **params}
+    return httpx.post(discovery["token_endpoint"], data=data)
+
+
+def decision_form_action(page: httpx.Response) -> tuple[str, str]:
+    """(action, user_code) of the Allow/Deny form a signed-in browser is shown."""
+    form = re.search(r'<form method="post" action="([^"]+)" id="decision-form">\s*'
+                     r'<input type="hidden" name="user_code" value="([^"]*)">', page.text)
+    assert form, "no Allow/Deny form on the page"
+    return html.unescape(form.group(1)), html.unescape(form.group(2))
+
+
+def decide_on_page(browser, page: httpx.Response, decision: str) -> httpx.Response:
+    action, user_code = decision_form_action(page)
+    return browser.http.post(action, data={"user_code": user_code, "decision": decision})

@@ -8,7 +8,7 @@ from conftest import SEEDS, start_server
 from .helpers import rp, served_keys, verify, verify_id_token
 
 DISCOVERY_PATHS = ("/.well-known/openid-configuration", "/.well-known/oauth-authorization-server")
-POST_ONLY = {"token_endpoint", "introspection_endpoint", "revocation_endpoint"}
+POST_ONLY = {"token_endpoint", "device_authorization_endpoint", "introspection_endpoint", "revocation_endpoint"}
 
 
 def test_both_discovery_documents_name_the_issuer_they_are_served_under(core_issuer):
@@ -30,7 +30,8 @@ def test_rfc8414_metadata_is_served_at_the_path_inserted_well_known_uri(core_ser
 def test_every_advertised_endpoint_answers(core_discovery):
     endpoints = {k: v for k, v in core_discovery.items() if k.endswith("_endpoint") or k == "jwks_uri"}
     assert {"authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_uri",
-            "introspection_endpoint", "revocation_endpoint", "end_session_endpoint"} <= set(endpoints)
+            "introspection_endpoint", "revocation_endpoint", "end_session_endpoint",
+            "device_authorization_endpoint"} <= set(endpoints)
 
     for name, url in endpoints.items():
         assert url.startswith(core_discovery["issuer"] + "/"), name

@@ -1,0 +1,61 @@
+"""The device verification page (RFC 8628 §3.3): the user enters the code, signs in, decides.
+
+Signing in on this page approves the device, as Okta's /activate does; a browser that is already
+signed in gets Allow / Deny buttons instead.
+"""
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from ..oauth.device import decide, display_user_code, pending_authorization
+from .http import html_page, read_params
+from .sso import session_user, set_session_cookie, sign_in_page, start_session
+
+INVALID_CODE = "That code is invalid or has expired. Check the code on your device."
+
+
+def add_routes(app, tenant) -> None:
+    flow = tenant.flavor.device_flow
+    action = tenant.url + flow.verification_path
+
+    async def verification_page(request: Request) -> Response:
+        params = dict(await read_params(request))
+        user_code = params.get("user_code", "").strip()
+        if not user_code:
+            return device_page(request, tenant, "enter", action)
+        row = pending_authorization(tenant, user_code)
+        if row is None:
+            return device_page(request, tenant, "enter", action, error=INVALID_CODE, user_code=user_code)
+        user_code = display_user_code(flow, row.user_code)
+        user, signed_in_now = session_user(request, tenant), False
+        if request.method == "POST" and "username" in params:
+            account = tenant.authenticate(params["username"], params.get("password", ""))
+            if account is None:
+                return sign_in_page(request, tenant, action, [("user_code", user_code)],
+                                    error=tenant.flavor.wrong_password_message, username=params["username"])
+            user, signed_in_now = start_session(tenant, account), True
+        if user is None:
+            return sign_in_page(request, tenant, action, [("user_code", user_code)])
+        decision = params.get("decision") if request.method == "POST" else None
+        if decision is None and not signed_in_now:
+            client = tenant.clients.get(row.client_id)
+            return device_page(request, tenant, "confirm", action, user_code=user_code,
+                               client_name=(client.name if client else None) or row.client_id,
+                               scopes=row.scope.split(), username=user.config.username)
+        approve = decision != "deny"
+        if not decide(tenant, row, user, approve):
+            # Decided in another tab, or expired meanwhile.
+            return device_page(request, tenant, "enter", action, error=INVALID_CODE, user_code=user_code)
+        response = device_page(request, tenant, "approved" if approve else "denied", action)
+        if signed_in_now:
+            set_session_cookie(response, tenant, user)
+        return response
+
+    app.add_api_route(tenant.route_prefix + flow.verification_path, verification_page,
+                      methods=["GET", "POST"], include_in_schema=False)
+
+
+def device_page(request: Request, tenant, stage: str, action: str, **context) -> Response:
+    context.setdefault("user_code", "")
+    return html_page(request, "device.html", persona=tenant.display_name, tenant=tenant.name,
+                     stage=stage, action=action, **context)
