@@ -86,7 +86,7 @@ def test_unsupported_response_type_is_redirected_with_state(app_client):
     params = redirect_params(app_client.get(AUTHORIZE, params=web(response_type="banana")))
     assert params["error"] == "unsupported_response_type"
     assert params["state"] == "st-1"
-    assert "error_description" in params
+    assert params["error_description"] == "The response type 'banana' is not supported."
 
 
 def test_response_type_the_client_may_not_use_is_unauthorized_client(app_client):

@@ -1,10 +1,12 @@
 """The Cognito persona as an application sees it: hosted-UI URLs, token_use, cognito:* claims."""
 
+from urllib.parse import parse_qsl, urlsplit
+
 import httpx
 import pytest
 from conftest import Browser
 from flavor_support import (
-    PERSONAS, REDIRECT_URI, assert_one_click_login, claims_of, code_flow, token_request, userinfo,
+    PERSONAS, REDIRECT_URI, assert_one_click_login, claims_of, code_flow, token_request, userinfo, web_client,
 )
 
 COGNITO = PERSONAS["cognito"]
@@ -103,3 +105,18 @@ def test_refresh_keeps_the_same_refresh_token(discovery):
         refreshed = response.json()
         assert "refresh_token" not in refreshed
         assert claims_of(refreshed["id_token"], discovery)["token_use"] == "id"
+
+
+def test_implicit_token_response_brings_an_id_token_when_openid_is_granted(seed_server, discovery):
+    assert discovery["response_types_supported"] == ["code", "token"]
+    client = web_client(COGNITO, discovery, "openid email")
+    url, state = client.create_authorization_url(discovery["authorization_endpoint"], response_type="token",
+                                                 nonce="n-cognito")
+    response = Browser().authorize(url)
+    assert response.status_code == 302
+    fragment = dict(parse_qsl(urlsplit(response.headers["location"]).fragment))
+
+    assert fragment["state"] == state and fragment["token_type"] == "Bearer"
+    id_claims = claims_of(fragment["id_token"], discovery)
+    assert id_claims["token_use"] == "id" and id_claims["nonce"] == "n-cognito"
+    assert claims_of(fragment["access_token"], discovery)["token_use"] == "access"

@@ -180,6 +180,8 @@ PROFILE = Auth0Flavor(
     scopes_supported=("openid", "profile", "offline_access", "name", "given_name", "family_name",
                       "nickname", "email", "email_verified", "picture", "created_at", "identities",
                       "phone", "address"),
+    response_types_supported=("code", "token", "id_token", "code token", "code id_token",
+                              "token id_token", "code token id_token"),
     access_token_typ="JWT",
     id_token_typ="JWT",
     refresh_requires_offline_access=True,

@@ -94,8 +94,10 @@ class Flavor:
         "openid", "profile", "email", "address", "phone", "offline_access",
     )
     response_types_supported: tuple[str, ...] = (
-        "code", "id_token", "id_token token", "code id_token", "code token", "code id_token token",
+        "code", "token", "id_token", "id_token token", "code id_token", "code token", "code id_token token",
     )
+    # response_type=token: an access token only (RFC 6749 §4.2), or an ID token too (Cognito).
+    token_response_includes_id_token: bool = False
     grant_types_supported: tuple[str, ...] = (
         "authorization_code", "implicit", "refresh_token", "client_credentials", "password",
         "urn:ietf:params:oauth:grant-type:device_code",

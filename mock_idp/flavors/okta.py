@@ -204,6 +204,9 @@ PROFILE = OktaFlavor(
     refresh_requires_offline_access=True,
     wrong_password_message="The credentials provided were invalid.",
     discovery_keys=DISCOVERY_KEYS,
+    # Okta serves response_type=token too, but does not list it.
+    response_types_supported=("code", "id_token", "code id_token", "code token", "id_token token",
+                              "code id_token token"),
     # The OIDC document lists the grants of interactive apps; RFC 8414's adds client_credentials.
     grant_types_supported=("authorization_code", "implicit", "refresh_token", "password",
                            "urn:ietf:params:oauth:grant-type:device_code"),

@@ -124,8 +124,8 @@ class AuthorizationCodeGrant(IssuingGrant, grants.AuthorizationCodeGrant):
                         authorization_code.row.auth_time, authorization_code.row.session_id)
 
 
-class ImplicitGrant(IssuingGrant, oidc_grants.OpenIDImplicitGrant):
-    """response_type `id_token` and `id_token token` (OIDC Core §3.2)."""
+class FrontChannelIssuance:
+    """Mixin for the grants whose tokens travel back through the browser (implicit, hybrid)."""
 
     def authenticate_token_endpoint_client(self):
         # The authorization endpoint identifies the client; it does not authenticate it.
@@ -146,13 +146,15 @@ class ImplicitGrant(IssuingGrant, oidc_grants.OpenIDImplicitGrant):
             code = self.generate_authorization_code()
             self.save_authorization_code(code, self.request)
             params.append(("code", code))
-        self.token_context = self.build_context(grant_user, self.request.scope, "implicit")
+        ctx = self.token_context = self.build_context(grant_user, self.request.scope, "implicit")
         if "token" in response_types:
-            token = issue_access_token(self.token_context, include_refresh_token=False)
+            token = issue_access_token(ctx, include_refresh_token=False)
             access_token = token["access_token"]
             params += list(token.items())
-        if "id_token" in response_types:
-            params.append(("id_token", issue_id_token(self.token_context, access_token, code)))
+        # Cognito answers response_type=token with an ID token too when openid is granted.
+        token_brings_id_token = ctx.flavor.token_response_includes_id_token and "openid" in ctx.scopes
+        if "id_token" in response_types or (response_types == ["token"] and token_brings_id_token):
+            params.append(("id_token", issue_id_token(ctx, access_token, code)))
         return params
 
     def create_authorization_response(self, redirect_uri, grant_user):
@@ -160,6 +162,14 @@ class ImplicitGrant(IssuingGrant, oidc_grants.OpenIDImplicitGrant):
         if self.request.payload.state:
             params.append(("state", self.request.payload.state))
         return authorization_response(redirect_uri, params, response_mode(self.request))
+
+
+class ImplicitGrant(FrontChannelIssuance, IssuingGrant, oidc_grants.OpenIDImplicitGrant):
+    """response_type `id_token` and `id_token token` (OIDC Core §3.2)."""
+
+
+class TokenImplicitGrant(FrontChannelIssuance, IssuingGrant, grants.ImplicitGrant):
+    """response_type `token`: the OAuth 2.0 implicit grant (RFC 6749 §4.2)."""
 
 
 class HybridGrant(ImplicitGrant, oidc_grants.OpenIDHybridGrant):
@@ -244,6 +254,7 @@ def end_user(issuer, username: str | None, auth_time: int | None, session_id: st
 def register_grants(server) -> None:
     server.register_grant(AuthorizationCodeGrant, [CodeChallenge(required=True), IdTokenExtension()])
     server.register_grant(ImplicitGrant)
+    server.register_grant(TokenImplicitGrant)
     server.register_grant(HybridGrant)
     server.register_grant(RefreshTokenGrant, [IdTokenExtension()])
     server.register_grant(ClientCredentialsGrant)

@@ -10,10 +10,10 @@ from collections import defaultdict
 
 from authlib.oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import OAuth2Payload, OAuth2Request
-from authlib.oauth2.rfc6749.errors import InvalidRequestError
+from authlib.oauth2.rfc6749.errors import InvalidRequestError, UnsupportedResponseTypeError
 
 from .clients import OAuthClient
-from .errors import describe
+from .errors import describe, safe_description
 from .device import DeviceAuthorizationEndpoint, DeviceCodeGrant
 from .grants import IdTokenExtension, register_grants
 from .introspection import IntrospectionEndpoint, RevocationEndpoint
@@ -79,6 +79,15 @@ class IssuerServer(AuthorizationServer):
             error = InvalidRequestError(f"Parameter given more than once: {', '.join(repeated)}.")
             return self.handle_error_response(request, error)
         return super().create_token_response(request)
+
+    def get_authorization_grant(self, request):
+        try:
+            return super().get_authorization_grant(request)
+        except UnsupportedResponseTypeError as error:
+            # authlib passes its message where the response type goes: say it properly.
+            response_type = safe_description(request.payload.response_type or "")
+            error.description = f"The response type '{response_type}' is not supported."
+            raise
 
     def handle_error_response(self, request, error):
         # RFC 6749 §5.2: 400 for every error but invalid_client; authlib's unsupported_token_type

@@ -38,6 +38,17 @@ def test_implicit_id_token_token_binds_the_access_token_with_at_hash(browser, co
     assert client.get(core_discovery["userinfo_endpoint"]).json()["sub"] == claims["sub"]
 
 
+def test_oauth_implicit_token_brings_an_access_token_only(browser, core_discovery):
+    client, params, _ = authorize(browser, core_discovery, "token")
+
+    # RFC 6749 §4.2.2: access_token, token_type, expires_in (and scope); no ID or refresh token.
+    assert set(params) == {"access_token", "token_type", "expires_in", "scope"}
+    assert params["token_type"] == "Bearer" and params["scope"] == "openid profile email"
+    claims = verify(params["access_token"], core_discovery, client_id="demo-web")
+    client.token = params
+    assert client.get(core_discovery["userinfo_endpoint"]).json()["sub"] == claims["sub"]
+
+
 def test_implicit_request_without_nonce_is_redirected_with_invalid_request(browser, core_discovery):
     client = rp(core_discovery, "demo-web")
     url, state = client.create_authorization_url(core_discovery["authorization_endpoint"],
