@@ -32,6 +32,7 @@ class Persona:
     service_id: str | None = None
     service_secret: str | None = None
     service_auth_method: str = "client_secret_basic"
+    service_scope: str | None = None  # what the service asks for when a test names none
     discovery_path: str = "/.well-known/openid-configuration"
 
     def issuer(self, server) -> str:
@@ -45,7 +46,7 @@ class Persona:
 
 PERSONAS = {
     "okta": Persona("okta", "/okta/oauth2/default", "0oa-appsync-web", "appsync-web-secret",
-                    "client_secret_basic", "0oa-service", "service-secret"),
+                    "client_secret_basic", "0oa-service", "service-secret", service_scope="customers:read"),
     "okta_org": Persona("okta_org", "/okta", "0oa-appsync-web", "appsync-web-secret",
                         "client_secret_basic"),
     "auth0": Persona("auth0", "/auth0/", "auth0-web", "auth0-web-secret", "client_secret_basic",
@@ -156,6 +157,8 @@ def token_request(discovery: dict, client_id: str, secret: str, auth_method: str
 
 
 def client_credentials(persona: Persona, discovery: dict, **form) -> httpx.Response:
+    if persona.service_scope and "scope" not in form:
+        form["scope"] = persona.service_scope
     return token_request(discovery, persona.service_id, persona.service_secret, persona.service_auth_method,
                          grant_type="client_credentials", **form)
 

@@ -104,7 +104,17 @@ def test_client_credentials_token_names_the_client(discovery):
     access = claims_of(response.json()["access_token"], discovery)
     assert access["sub"] == access["cid"] == OKTA.service_id
     assert "uid" not in access and "auth_time" not in access
-    assert isinstance(access["scp"], list)
+    assert access["scp"] == ["customers:read"]
+
+
+def test_client_credentials_without_a_scope_is_refused_as_okta_does(discovery):
+    response = client_credentials(OKTA, discovery, scope="")
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "invalid_scope",
+        "error_description": "The authorization server resource does not have any configured default "
+                             "scopes, 'scope' must be provided.",
+    }
 
 
 def test_tokens_live_an_hour(login):

@@ -11,6 +11,7 @@ import string
 from dataclasses import dataclass
 from typing import Any
 
+from ..oauth.errors import InvalidScopeError
 from .base import STANDARD_CLAIMS, DeviceFlow, EndpointPaths, Flavor, IssuerLayout, Lifetimes
 
 V1 = dict(
@@ -83,6 +84,13 @@ class OktaFlavor(Flavor):
 
     def subject(self, tenant, user) -> str:
         return user.sub or okta_id("00u", f"{tenant.name}:{user.username}")
+
+    def granted_scopes(self, issuer, client, requested, audience, grant_type):
+        # Okta authorization servers ship without default scopes: a service must name its scopes.
+        if grant_type == "client_credentials" and not requested:
+            raise InvalidScopeError("The authorization server resource does not have any configured "
+                                    "default scopes, 'scope' must be provided.")
+        return requested
 
     def resolve_audience(self, issuer, client, requested, grant_type=None):
         # Okta ignores `audience`: the authorization server decides.
