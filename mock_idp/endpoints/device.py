@@ -19,7 +19,8 @@ def add_routes(app, tenant) -> None:
     action = tenant.url + flow.verification_path
 
     async def verification_page(request: Request) -> Response:
-        params = dict(await read_params(request))
+        # verification_uri_complete carries the code in the query, also when the page is POSTed to.
+        params = {**request.query_params, **dict(await read_params(request))}
         user_code = params.get("user_code", "").strip()
         if not user_code:
             return device_page(request, tenant, "enter", action)

@@ -1,9 +1,10 @@
-// openid-client v6: authorization code + PKCE flow against a real server,
-// split in two steps because a login happens in between.
-// Job: {"step": "start"|"finish", "issuer", "clientId", "clientSecret"?,
+// openid-client v6 against a real server: the authorization code + PKCE flow, split in two
+// steps because a login happens in between; and the device flow (RFC 8628) in one step.
+// Job: {"step": "start"|"finish"|"device", "issuer", "clientId", "clientSecret"?,
 //       "tokenEndpointAuthMethod"? ("client_secret_basic" (default with a secret) |
 //       "client_secret_post" | "none" (default without a secret)), "redirectUri", "scope",
-//       finish only: "callbackUrl", "codeVerifier", "state", "nonce"}
+//       finish only: "callbackUrl", "codeVerifier", "state", "nonce";
+//       device only: "audience"?, "username", "password", "approveAfterMs"}
 // Strict validation stays on; allowInsecureRequests only permits http:// (loopback).
 import * as client from 'openid-client';
 import { runJob } from './_cli.mjs';
@@ -69,8 +70,39 @@ async function finish(job) {
   };
 }
 
+async function device(job) {
+  const config = await discover(job);
+  const parameters = { scope: job.scope, ...(job.audience ? { audience: job.audience } : {}) };
+  const authorization = await client.initiateDeviceAuthorization(config, parameters);
+  // The user signs in on the verification page after the device has started polling, so the
+  // library also meets the persona's authorization_pending answer.
+  const approval = new Promise((resolve) => setTimeout(resolve, job.approveAfterMs))
+    .then(() => approve(authorization, job));
+  // Polls at the server's interval; checks the ID token (signature via jwks_uri, iss, aud, exp, iat).
+  const tokens = await client.pollDeviceAuthorizationGrant(config, authorization);
+  await approval;
+  return {
+    userCode: authorization.user_code,
+    verificationUri: authorization.verification_uri,
+    idTokenClaims: tokens.id_token ? tokens.claims() : null,
+    scope: tokens.scope,
+    refreshToken: Boolean(tokens.refresh_token),
+  };
+}
+
+async function approve(authorization, job) {
+  // What the person does in a browser: open verification_uri_complete and sign in.
+  const response = await fetch(authorization.verification_uri_complete, {
+    method: 'POST',
+    body: new URLSearchParams({ username: job.username, password: job.password }),
+  });
+  const page = await response.text();
+  if (!page.includes('Device activated')) throw new Error(`approval failed: ${page.slice(0, 300)}`);
+}
+
 await runJob(async (job) => {
   if (job.step === 'start') return start(job);
   if (job.step === 'finish') return finish(job);
+  if (job.step === 'device') return device(job);
   throw new TypeError(`unknown step ${JSON.stringify(job.step)}`);
 });

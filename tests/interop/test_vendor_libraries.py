@@ -9,6 +9,7 @@ No conftest.py here on purpose: tests/conftest.py is imported as `conftest` by o
 """
 
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
 
 import httpx
@@ -184,3 +185,27 @@ def test_openid_client_completes_code_pkce_refresh_and_userinfo(name, browser, i
     assert finished["userinfo"]["sub"] == finished["idTokenClaims"]["sub"]
     assert finished["refreshed"]["access_token"] and finished["refreshed"]["id_token"]
     assert finished["refreshedIdTokenClaims"]["sub"] == finished["idTokenClaims"]["sub"]
+
+
+DEVICE_CLIENTS = {"okta-custom-as": ("0oa-device", {}),
+                  "auth0": ("auth0-device", {"audience": CUSTOMERS_API}),
+                  "generic": ("demo-device", {})}
+
+
+def test_openid_client_completes_the_device_flow_on_every_persona_that_has_one(issuer_of):
+    def run(name: str) -> dict:
+        client_id, extra = DEVICE_CLIENTS[name]
+        return accepted(run_node("openid_client_flow.mjs", {
+            "step": "device", "issuer": issuer_of(PERSONAS[name]), "clientId": client_id,
+            "scope": "openid profile offline_access", "username": "alice", "password": "alice-password",
+            "approveAfterMs": 6000, **extra}))
+
+    # The library waits the server's 5 s interval before each poll: run the personas side by side.
+    with ThreadPoolExecutor(len(DEVICE_CLIENTS)) as pool:
+        results = dict(zip(DEVICE_CLIENTS, pool.map(run, DEVICE_CLIENTS)))
+
+    for name, result in results.items():
+        client_id = DEVICE_CLIENTS[name][0]
+        assert result["idTokenClaims"]["aud"] == client_id, name
+        assert result["refreshToken"], name
+        assert result["scope"] == "openid profile offline_access", name
