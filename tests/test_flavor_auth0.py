@@ -158,3 +158,14 @@ def test_client_credentials_without_scope_gets_every_scope_of_its_api(discovery)
 def test_client_credentials_with_a_scope_gets_just_that_scope(discovery):
     token = client_credentials(AUTH0, discovery, scope="read:customers").json()
     assert claims_of(token["access_token"], discovery)["scope"] == "read:customers"
+
+
+def test_grant_errors_are_worded_as_auth0_words_them(discovery):
+    bad_code = token_request(discovery, AUTH0.client_id, AUTH0.client_secret, AUTH0.auth_method,
+                             grant_type="authorization_code", code="x", redirect_uri=REDIRECT_URI)
+    assert (bad_code.status_code, bad_code.json()) == (403, {"error": "invalid_grant",
+                                                            "error_description": "Invalid authorization code"})
+    bad_refresh = token_request(discovery, AUTH0.client_id, AUTH0.client_secret, AUTH0.auth_method,
+                                grant_type="refresh_token", refresh_token="x")
+    assert (bad_refresh.status_code, bad_refresh.json()) == (403, {
+        "error": "invalid_grant", "error_description": "Unknown or invalid refresh token."})

@@ -5,7 +5,10 @@ import re
 import httpx
 import pytest
 from conftest import Browser
-from flavor_support import PERSONAS, assert_one_click_login, claims_of, client_credentials, code_flow
+from flavor_support import (
+    PERSONAS, REDIRECT_URI, assert_one_click_login, authorization_code, claims_of, client_credentials, code_flow,
+    token_request,
+)
 
 OKTA = PERSONAS["okta"]
 ORG = PERSONAS["okta_org"]
@@ -164,4 +167,27 @@ def test_rfc8414_document_is_oauth_only(seed_server):
     assert "userinfo_endpoint" not in metadata and "userinfo_endpoint" in oidc
     assert "client_credentials" in metadata["grant_types_supported"]
     assert "client_credentials" not in oidc["grant_types_supported"]
+    assert "token" in metadata["response_types_supported"] and "token" not in oidc["response_types_supported"]
     assert "cid" in metadata["claims_supported"]
+
+
+def test_token_errors_are_worded_as_okta_words_them(discovery):
+    def answer(*args, **form):
+        response = token_request(discovery, *args, **form)
+        return response.status_code, response.json()
+
+    code = {"grant_type": "authorization_code", "redirect_uri": REDIRECT_URI}
+    assert answer(OKTA.client_id, "wrong", "client_secret_basic", code="x", **code) == (401, {
+        "error": "invalid_client",
+        "error_description": "The client secret supplied for a confidential client is invalid."})
+    assert answer(OKTA.client_id, OKTA.client_secret, "client_secret_basic", code="x", **code) == (400, {
+        "error": "invalid_grant", "error_description": "The authorization code is invalid or has expired."})
+    assert answer(OKTA.client_id, OKTA.client_secret, "client_secret_basic", grant_type="refresh_token",
+                  refresh_token="x") == (400, {
+        "error": "invalid_grant", "error_description": "The refresh token is invalid or expired."})
+    browser = Browser()
+    mismatch = token_request(discovery, OKTA.client_id, OKTA.client_secret, "client_secret_basic",
+                             code=authorization_code(browser, OKTA, discovery), grant_type="authorization_code",
+                             redirect_uri="http://localhost:3000/implicit/callback")
+    assert mismatch.json()["error_description"] == (
+        "The 'redirect_uri' does not match the redirection URI used in the authorization request.")

@@ -236,3 +236,24 @@ def test_wrong_password_description_is_rfc_safe(app_client):
 def test_error_description_echoing_odd_input_is_rfc_safe(app_client):
     data = {"grant_type": 'weird "grant" \\ caf\u00e9 \u2603'}
     assert_error(app_client.post(TOKEN, data=data, auth=WEB_AUTH), "unsupported_grant_type")
+
+
+def test_each_failure_says_which_it_is(app_client, code_for, spa_code):
+    from mock_idp.flavors.base import ERROR_DESCRIPTIONS
+
+    def description(response):
+        return response.json()["error_description"]
+
+    cc = {"grant_type": "client_credentials"}
+    assert description(app_client.post(TOKEN, data=cc, auth=("nobody", "x"))) == ERROR_DESCRIPTIONS["unknown_client"]
+    assert description(app_client.post(TOKEN, data=cc, auth=("demo-service", "wrong"))) \
+        == ERROR_DESCRIPTIONS["bad_client_secret"]
+    no_secret = app_client.post(TOKEN, data={**cc, "client_id": "demo-service"})
+    assert description(no_secret) == ERROR_DESCRIPTIONS["no_client_credentials"]
+    assert description(exchange(app_client, "not-a-code")) == ERROR_DESCRIPTIONS["invalid_code"]
+    mismatch = exchange(app_client, code_for(app_client), redirect_uri="http://localhost:3000/other")
+    assert description(mismatch) == ERROR_DESCRIPTIONS["redirect_uri_mismatch"]
+    pkce = exchange(app_client, spa_code(app_client), auth=None, client_id="demo-spa", code_verifier="x" * 43)
+    assert description(pkce) == ERROR_DESCRIPTIONS["code_verifier_mismatch"]
+    refresh = app_client.post(TOKEN, data={"grant_type": "refresh_token", "refresh_token": "garbage"}, auth=WEB_AUTH)
+    assert description(refresh) == ERROR_DESCRIPTIONS["invalid_refresh_token"]

@@ -190,6 +190,12 @@ PROFILE = Auth0Flavor(
     wrong_password_message="Wrong email or password.",
     discovery_keys=DISCOVERY_KEYS,
     discovery_extras={"request_uri_parameter_supported": False},
+    # docs/vendors.md, "Auth0 error bodies" (client authentication errors: token_endpoint_response).
+    error_descriptions={
+        "invalid_code": "Invalid authorization code",
+        "code_verifier_mismatch": "Failed to verify code verifier",
+        "invalid_refresh_token": "Unknown or invalid refresh token.",
+    },
     device_flow=DeviceFlow(
         verification_path="/activate",
         pending_message="User has yet to authorize device code.",

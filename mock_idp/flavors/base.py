@@ -28,6 +28,18 @@ STANDARD_SCOPE_CLAIMS = {
 STANDARD_CLAIMS = frozenset(c for claims in STANDARD_SCOPE_CLAIMS.values() for c in claims)
 
 
+# Token endpoint errors by case (oauth.errors.with_case); personas reword them in the vendor's words.
+ERROR_DESCRIPTIONS = {
+    "unknown_client": "There is no client with this client_id on this tenant.",
+    "bad_client_secret": "Client authentication failed: the client secret is wrong.",
+    "no_client_credentials": "Client authentication failed: no client credentials were sent.",
+    "invalid_code": "The authorization code is invalid, expired, already used or issued to another client.",
+    "redirect_uri_mismatch": "redirect_uri does not match the one of the authorization request.",
+    "code_verifier_mismatch": "PKCE verification failed: the code_verifier does not match the code_challenge.",
+    "invalid_refresh_token": "The refresh token is invalid, expired, revoked or issued to another client.",
+}
+
+
 @dataclass(frozen=True)
 class EndpointPaths:
     """Endpoint paths relative to an authorization server's route prefix."""
@@ -123,6 +135,8 @@ class Flavor:
     discovery_extras: dict[str, Any] = field(default_factory=dict)
     # None: no device flow (the persona's paths then name no device_authorization_endpoint).
     device_flow: DeviceFlow | None = field(default_factory=DeviceFlow)
+    # The vendor's words for token endpoint errors, by case (see ERROR_DESCRIPTIONS).
+    error_descriptions: dict[str, str] = field(default_factory=dict)
 
     # -- layout -----------------------------------------------------------------------------
     def issuers(self, tenant_key: str, tenant_url: str, config: "TenantConfig") -> list[IssuerLayout]:
@@ -278,6 +292,9 @@ class Flavor:
         return uuid.uuid4().hex
 
     # -- errors ---------------------------------------------------------------------------------
+    def error_description(self, case: str) -> str | None:
+        return self.error_descriptions.get(case) or ERROR_DESCRIPTIONS.get(case)
+
     def unknown_route(self, path: str) -> tuple[int, dict[str, Any]] | None:
         """(status, JSON body) for an unknown path under the tenant; None means a plain 404."""
         return None

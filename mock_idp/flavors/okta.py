@@ -79,6 +79,7 @@ class OktaFlavor(Flavor):
         metadata = {k: v for k, v in discovery.items()
                     if k not in ("userinfo_endpoint", "id_token_signing_alg_values_supported")}
         metadata["grant_types_supported"] = [*discovery["grant_types_supported"], "client_credentials"]
+        metadata["response_types_supported"] = [*discovery["response_types_supported"], "token"]
         metadata["claims_supported"] = ["ver", "jti", "iss", "aud", "iat", "exp", "cid", "uid", "scp", "sub"]
         return metadata
 
@@ -218,6 +219,18 @@ PROFILE = OktaFlavor(
     # The OIDC document lists the grants of interactive apps; RFC 8414's adds client_credentials.
     grant_types_supported=("authorization_code", "implicit", "refresh_token", "password",
                            "urn:ietf:params:oauth:grant-type:device_code"),
+    # docs/vendors.md, "Okta error bodies". (An unknown client_id gets Okta's wording in the RFC 6749
+    # shape, not Okta's errorCode/errorSummary API body, so OAuth clients can still read it.)
+    error_descriptions={
+        "unknown_client": "Invalid value for 'client_id' parameter.",
+        "bad_client_secret": "The client secret supplied for a confidential client is invalid.",
+        "no_client_credentials": "No client credentials found.",
+        "invalid_code": "The authorization code is invalid or has expired.",
+        "redirect_uri_mismatch": "The 'redirect_uri' does not match the redirection URI used in the "
+                                 "authorization request.",
+        "code_verifier_mismatch": "PKCE verification failed.",
+        "invalid_refresh_token": "The refresh token is invalid or expired.",
+    },
     # One activation page for the org, whichever authorization server started the flow.
     device_flow=DeviceFlow(
         verification_path="/activate",

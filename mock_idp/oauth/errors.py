@@ -35,6 +35,7 @@ __all__ = [
     "UnsupportedResponseTypeError",
     "describe",
     "safe_description",
+    "with_case",
 ]
 
 # RFC 6749 §5.2 and RFC 7009 §2.2.1, for the errors authlib raises without a description.
@@ -50,10 +51,20 @@ DESCRIPTIONS = {
 }
 
 
-def describe(error: OAuthError) -> OAuthError:
-    """Give the error a description if it has none: every error says what went wrong."""
-    if not error.description:
+def describe(error: OAuthError, flavor=None) -> OAuthError:
+    """Word the error as the persona does for its case; else make sure it says what went wrong."""
+    case = getattr(error, "case", None)
+    wording = flavor.error_description(case) if flavor is not None and case else None
+    if wording:
+        error.description = wording
+    elif not error.description:
         error.description = DESCRIPTIONS.get(error.error, error.error)
+    return error
+
+
+def with_case(error: OAuthError, case: str) -> OAuthError:
+    """Name the situation an error reports (e.g. "invalid_code"), so the persona can word it."""
+    error.case = case
     return error
 
 

@@ -10,7 +10,7 @@ from authlib.oidc.core import grants as oidc_grants
 from ..models import AuthorizationCode
 from .clients import CodeRecord, EndUser, TokenRecord
 from .context import TokenContext
-from .errors import InvalidGrantError
+from .errors import InvalidGrantError, with_case
 from .responses import authorization_response, response_mode
 from .tokens import issue_access_token, issue_id_token
 
@@ -106,14 +106,17 @@ class AuthorizationCodeGrant(IssuingGrant, grants.AuthorizationCodeGrant):
 
     def query_authorization_code(self, code, client):
         row, first_use = self.server.issuer.tenant.store.consume_code(code)
+        invalid = with_case(InvalidGrantError(), "invalid_code")
         if row is None or row.issuer != self.server.issuer.key or row.client_id != client.client_id:
-            return None
+            raise invalid
         if not first_use:
             # RFC 6749 §4.1.2: a replayed code revokes what it issued.
             self.server.issuer.tenant.store.revoke_tokens_from_code(code)
-            return None
+            raise invalid
         if row.expires_at <= time.time():
-            return None
+            raise invalid
+        if row.redirect_uri and self.request.payload.redirect_uri != row.redirect_uri:
+            raise with_case(InvalidGrantError(), "redirect_uri_mismatch")  # RFC 6749 §4.1.3
         return CodeRecord(row)
 
     def delete_authorization_code(self, authorization_code):
@@ -188,11 +191,10 @@ class RefreshTokenGrant(IssuingGrant, grants.RefreshTokenGrant):
 
     def authenticate_refresh_token(self, refresh_token):
         row = self.server.issuer.tenant.store.find_refresh_token(refresh_token)
-        if row is None or row.issuer != self.server.issuer.key:
-            return None
-        record = TokenRecord(row, "refresh_token")
-        if record.is_revoked() or record.is_expired():
-            return None
+        record = TokenRecord(row, "refresh_token") if row is not None else None
+        if (record is None or row.issuer != self.server.issuer.key or not record.check_client(self.request.client)
+                or record.is_revoked() or record.is_expired()):
+            raise with_case(InvalidGrantError(), "invalid_refresh_token")
         return record
 
     def authenticate_user(self, refresh_token):
@@ -251,8 +253,16 @@ def end_user(issuer, username: str | None, auth_time: int | None, session_id: st
     return EndUser(user, auth_time=auth_time or int(time.time()), session_id=session_id)
 
 
+class PKCE(CodeChallenge):
+    def validate_code_verifier(self, grant, result):
+        try:
+            super().validate_code_verifier(grant, result)
+        except InvalidGrantError as error:
+            raise with_case(error, "code_verifier_mismatch") from None
+
+
 def register_grants(server) -> None:
-    server.register_grant(AuthorizationCodeGrant, [CodeChallenge(required=True), IdTokenExtension()])
+    server.register_grant(AuthorizationCodeGrant, [PKCE(required=True), IdTokenExtension()])
     server.register_grant(ImplicitGrant)
     server.register_grant(TokenImplicitGrant)
     server.register_grant(HybridGrant)

@@ -10,10 +10,11 @@ from collections import defaultdict
 
 from authlib.oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import OAuth2Payload, OAuth2Request
-from authlib.oauth2.rfc6749.errors import InvalidRequestError, UnsupportedResponseTypeError
+from authlib.oauth2.rfc6749.errors import InvalidClientError, InvalidRequestError, UnsupportedResponseTypeError
+from authlib.oauth2.rfc6749.util import extract_basic_authorization
 
 from .clients import OAuthClient
-from .errors import describe, safe_description
+from .errors import describe, safe_description, with_case
 from .device import DeviceAuthorizationEndpoint, DeviceCodeGrant
 from .grants import IdTokenExtension, register_grants
 from .introspection import IntrospectionEndpoint, RevocationEndpoint
@@ -94,7 +95,23 @@ class IssuerServer(AuthorizationServer):
         # (RFC 7009 §2.2.1) is a 401 without a challenge.
         if error.error == "unsupported_token_type":
             error.status_code = 400
-        return super().handle_error_response(request, describe(error))
+        return super().handle_error_response(request, describe(error, self.issuer.tenant.flavor))
+
+    def authenticate_client(self, request, methods, endpoint="token"):
+        try:
+            return super().authenticate_client(request, methods, endpoint)
+        except InvalidClientError as error:
+            raise with_case(error, self.client_auth_failure(request)) from None
+
+    def client_auth_failure(self, request) -> str:
+        """Why client authentication failed, in the words of ERROR_DESCRIPTIONS."""
+        basic_id, _ = extract_basic_authorization(request.headers)
+        client_id = basic_id or request.payload.client_id
+        if not client_id or self.query_client(client_id) is None:
+            return "unknown_client"
+        if basic_id or request.payload.data.get("client_secret"):
+            return "bad_client_secret"
+        return "no_client_credentials"
 
     def query_client(self, client_id):
         return self._clients.get(client_id)
