@@ -14,8 +14,7 @@ ALGORITHM = "RS256"
 
 
 class KeyRing:
-    """The keys of one tenant. Every key stays published; the oldest signs, so replicas that
-    raced to create the first key still agree on which one signs."""
+    """The keys of one tenant. Every key stays published; the oldest signs."""
 
     def __init__(self, keys: list[RSAKey]):
         self._signing_key = keys[0]
@@ -53,9 +52,11 @@ def load_key_ring(store: Store, key_set: str) -> KeyRing:
         row = SigningKey(
             kid=key.kid,
             key_set=key_set,
+            generation=1,
             private_jwk=json.dumps(key.as_dict(private=True)),
             created_at=int(time.time()),
         )
-        store.put(row)
+        # Racing replicas each add a generation-1 key: the database keeps one, all read it back.
+        store.add(row)
         rows = store.signing_keys(key_set)
     return KeyRing([RSAKey.import_key(json.loads(row.private_jwk)) for row in rows])

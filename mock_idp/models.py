@@ -1,12 +1,16 @@
 """SQLModel tables: what the provider writes at run time (seed users and clients stay in YAML)."""
 
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
 class SigningKey(SQLModel, table=True):
     __tablename__ = "signing_keys"
+    # Replicas starting together each try to add generation 1: the database keeps one.
+    __table_args__ = (UniqueConstraint("key_set", "generation"),)
     kid: str = Field(primary_key=True)
     key_set: str = Field(index=True)  # the tenant whose JWKS publishes it
+    generation: int = 1  # 1 for a key set's first key, one more for each key added later
     private_jwk: str  # JSON; generated once so tokens stay verifiable across restarts
     created_at: int
 

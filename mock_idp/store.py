@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 
 from sqlalchemy import event, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, create_engine, select
 
 from .models import AuthorizationCode, DeviceAuthorization, IssuedToken, SigningKey
@@ -92,6 +93,16 @@ class Store:
         with Session(self.engine) as session:
             session.exec(update(IssuedToken).where(condition).values(revoked=True))
             session.commit()
+
+    def add(self, row: SQLModel) -> bool:
+        """Insert a new row; False if a unique key already holds one (another replica's)."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            session.add(row)
+            try:
+                session.commit()
+            except IntegrityError:
+                return False
+            return True
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

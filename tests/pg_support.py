@@ -1,0 +1,98 @@
+"""A PostgreSQL server for the storage tests: the one MOCK_IDP_TEST_DATABASE_URL names, else a
+throw-away cluster of Debian's binaries on a free loopback port, else a skip that says why.
+Each test run gets a new, uniquely named database, so runs never see each other's rows."""
+
+import atexit
+import functools
+import glob
+import os
+import shutil
+import subprocess
+import tempfile
+import uuid
+
+import pytest
+
+from conftest import free_port
+
+ENV_URL = "MOCK_IDP_TEST_DATABASE_URL"
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """A fresh database on the test server for this run, as a SQLAlchemy URL (dropped after it)."""
+    server = _server()
+    if isinstance(server, str):
+        if os.environ.get("CI"):  # CI installs PostgreSQL: a skip there would hide these tests
+            pytest.fail(server)
+        pytest.skip(server)
+    url = server.set(database=f"mock_idp_test_{uuid.uuid4().hex[:12]}")
+    _admin(server, f'CREATE DATABASE "{url.database}"')
+    yield url.render_as_string(hide_password=False)
+    # FORCE (PostgreSQL 13+): a replica thread may still hold a pooled connection.
+    _admin(server, f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
+
+
+@functools.cache
+def _server():
+    """The maintenance URL of a server to create databases on, or why there is none."""
+    try:
+        import psycopg  # noqa: F401
+        from sqlalchemy.engine import make_url
+    except ImportError:
+        return "PostgreSQL driver missing: pip install -e '.[test,postgres]'"
+    if os.environ.get(ENV_URL):
+        return make_url(os.environ[ENV_URL])
+    initdb = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=_version)
+    initdb = initdb[-1] if initdb else shutil.which("initdb")
+    if initdb is None:
+        return f"no PostgreSQL: apt-get install postgresql, or set {ENV_URL}"
+    try:
+        port = _start_cluster(os.path.dirname(initdb))
+    except (OSError, subprocess.CalledProcessError) as error:
+        detail = getattr(error, "stderr", b"") or b""
+        return f"could not start PostgreSQL with {initdb}: {error} {detail.decode(errors='replace')}"
+    return make_url(f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres")
+
+
+def _start_cluster(bin_dir: str) -> int:
+    as_user = []
+    directory = tempfile.mkdtemp(prefix="mock-idp-pg-")
+    if os.geteuid() == 0:
+        # initdb refuses to run as root; the cluster belongs to the postgres account instead.
+        as_user = ["runuser", "-u", "postgres", "--"]
+        shutil.chown(directory, "postgres")
+    data, port = os.path.join(directory, "data"), free_port()
+
+    def run(tool: str, *args: str) -> None:
+        subprocess.run([*as_user, os.path.join(bin_dir, tool), *args], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    # Trust over loopback is safe enough for a cluster that lives as long as the test run.
+    run("initdb", "-D", data, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8")
+    # Durability is pointless here; fsync off keeps each CREATE DATABASE and commit fast.
+    options = f"-h 127.0.0.1 -p {port} -k {directory} -c fsync=off -c synchronous_commit=off"
+    run("pg_ctl", "start", "-w", "-D", data, "-l", os.path.join(directory, "log"), "-o", options)
+
+    def stop() -> None:
+        subprocess.run([*as_user, os.path.join(bin_dir, "pg_ctl"), "stop", "-m", "immediate", "-D", data],
+                       check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        shutil.rmtree(directory, ignore_errors=True)
+
+    atexit.register(stop)
+    return port
+
+
+def _admin(server, statement: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(server, isolation_level="AUTOCOMMIT")  # CREATE DATABASE refuses a transaction
+    try:
+        with engine.connect() as connection:
+            connection.execute(text(statement))
+    finally:
+        engine.dispose()
+
+
+def _version(path: str) -> float:
+    return float(path.split("/")[-3])

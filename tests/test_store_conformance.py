@@ -1,0 +1,232 @@
+"""One storage conformance suite, run against every backend (as dex does): what the protocol code
+relies on the Store for, on SQLite and on a real PostgreSQL server."""
+
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+
+from mock_idp.keys import load_key_ring
+from mock_idp.models import AuthorizationCode, IssuedToken, LoginSession, SigningKey
+from mock_idp.store import Store
+
+pytest_plugins = ["pg_support"]  # postgres_url: the database the PostgreSQL backend runs on
+REPLICAS = 4
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'mock_idp.db'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def store(database_url):
+    store = Store(database_url)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def replicas(database_url):
+    """Stores of their own (engine, connections) on one database, as separate servers have."""
+    stores = [Store(database_url) for _ in range(REPLICAS)]
+    yield stores
+    for store in stores:
+        store.close()
+
+
+def race(work, replicas) -> list:
+    """work(replica) in one thread per replica, all released at once; the results in order."""
+    start = threading.Barrier(len(replicas))
+
+    def run(replica):
+        start.wait(timeout=30)
+        return work(replica)
+
+    with ThreadPoolExecutor(len(replicas)) as pool:
+        return list(pool.map(run, replicas))
+
+
+def unique(prefix: str) -> str:
+    # The PostgreSQL database is shared by the tests of this module.
+    return f"{prefix}-{uuid.uuid4().hex}"
+
+
+def code_row(**fields) -> AuthorizationCode:
+    now = int(time.time())
+    return AuthorizationCode(**{"code": unique("code"), "issuer": "default", "client_id": "demo-web",
+                                "username": "alice", "auth_time": now, "expires_at": now + 60, **fields})
+
+
+def token_row(**fields) -> IssuedToken:
+    now = int(time.time())
+    return IssuedToken(**{"access_jti": unique("jti"), "issuer": "default", "client_id": "demo-web",
+                          "username": "alice", "issued_at": now, "access_expires_at": now + 60, **fields})
+
+
+def key_row(key_set: str, created_at: int, generation: int) -> SigningKey:
+    return SigningKey(kid=unique("kid"), key_set=key_set, generation=generation, private_jwk="{}",
+                      created_at=created_at)
+
+
+def revoked(store: Store, *rows: IssuedToken) -> list[bool]:
+    return [store.get(IssuedToken, row.access_jti).revoked for row in rows]
+
+
+def test_put_get_and_delete_round_trip_a_row_with_every_column_type(store):
+    row = token_row(scope="openid email", audience="api", auth_time=7, session_id="sid",
+                    refresh_token=unique("rt"), refresh_expires_at=int(time.time()) + 86400, code="abc")
+    store.put(row)
+    assert store.get(IssuedToken, row.access_jti).model_dump() == row.model_dump()
+
+    store.put(token_row(access_jti=row.access_jti, refresh_token=row.refresh_token, revoked=True))
+    stored = store.get(IssuedToken, row.access_jti)
+    assert stored.revoked is True and stored.refresh_revoked is False and stored.scope == ""
+
+    store.delete(IssuedToken, row.access_jti)
+    assert store.get(IssuedToken, row.access_jti) is None
+    store.delete(IssuedToken, row.access_jti)  # deleting what is gone is no error
+
+
+def test_login_sessions_are_found_until_logout_deletes_them(store):
+    session = LoginSession(id=unique("sid"), tenant="default", username="alice", auth_time=1)
+    store.put(session)
+    assert store.get(LoginSession, session.id).username == "alice"
+    store.delete(LoginSession, session.id)
+    assert store.get(LoginSession, session.id) is None
+
+
+def test_signing_keys_of_a_key_set_come_oldest_first_with_kid_breaking_ties(store):
+    key_set = unique("tenant")
+    newest, second, first = key_row(key_set, 300, 3), key_row(key_set, 100, 1), key_row(key_set, 100, 2)
+    second.kid, first.kid = "b" + second.kid, "a" + first.kid
+    store.put(newest, second, first, key_row(unique("other-tenant"), 50, 1))
+
+    assert [row.kid for row in store.signing_keys(key_set)] == [first.kid, second.kid, newest.kid]
+    assert store.signing_keys(unique("no-such-tenant")) == []
+
+
+def test_a_key_set_holds_one_key_per_generation(store):
+    key_set = unique("tenant")
+    kept = key_row(key_set, 100, 1)
+    assert store.add(kept) is True
+
+    assert store.add(key_row(key_set, 100, 1)) is False
+    assert [row.kid for row in store.signing_keys(key_set)] == [kept.kid]
+    assert store.add(key_row(key_set, 200, 2)) is True
+    assert store.add(key_row(unique("other-tenant"), 100, 1)) is True
+
+
+def test_a_code_is_consumed_once(store):
+    code = code_row()
+    store.put(code)
+
+    row, first_use = store.consume_code(code.code)
+    assert first_use is True and row.used is True and row.username == "alice"
+    row, first_use = store.consume_code(code.code)
+    assert first_use is False and row.used is True
+    assert store.consume_code(unique("never-issued")) == (None, False)
+
+
+def test_replicas_racing_to_redeem_a_code_have_exactly_one_winner(replicas):
+    for _ in range(3):
+        code = code_row()
+        replicas[0].put(code)
+
+        outcomes = race(lambda replica, code=code.code: replica.consume_code(code), replicas)
+
+        assert sorted(first_use for _, first_use in outcomes) == [False] * (REPLICAS - 1) + [True]
+        assert all(row.used for row, _ in outcomes)
+
+
+def test_a_refresh_token_finds_the_row_it_was_issued_with(store):
+    row = token_row(refresh_token=unique("rt"))
+    store.put(row, token_row(refresh_token=unique("rt")))
+
+    assert store.find_refresh_token(row.refresh_token).access_jti == row.access_jti
+    assert store.find_refresh_token(unique("never-issued")) is None
+
+
+def test_refresh_tokens_are_unique_while_many_rows_have_none(store):
+    shared = unique("rt")
+    store.put(token_row(refresh_token=shared))
+
+    with pytest.raises(IntegrityError):
+        store.put(token_row(refresh_token=shared))
+    assert store.add(token_row(refresh_token=shared)) is False
+    store.put(token_row(), token_row())  # client_credentials tokens carry no refresh token
+
+
+def test_revoke_token_revokes_that_access_token_only(store):
+    target, bystander = token_row(), token_row()
+    store.put(target, bystander)
+    store.revoke_token(target.access_jti)
+    assert revoked(store, target, bystander) == [True, False]
+
+
+def test_revoke_tokens_from_code_revokes_everything_the_code_issued(store):
+    code = unique("code")
+    first, refreshed, other = token_row(code=code), token_row(code=code), token_row(code=unique("code"))
+    store.put(first, refreshed, other)
+    store.revoke_tokens_from_code(code)
+    assert revoked(store, first, refreshed, other) == [True, True, False]
+
+
+def test_revoke_refresh_family_revokes_the_grant_of_that_refresh_token(store):
+    target, bystander = token_row(refresh_token=unique("rt")), token_row(refresh_token=unique("rt"))
+    store.put(target, bystander)
+    store.revoke_refresh_family(target.refresh_token)
+    assert revoked(store, target, bystander) == [True, False]
+
+
+def test_a_key_ring_is_generated_once_and_the_same_after_a_restart(database_url):
+    key_set, before = unique("tenant"), Store(database_url)
+    ring = load_key_ring(before, key_set)
+    token = ring.sign({"sub": "alice"})
+    before.close()
+
+    after = Store(database_url)  # a restart: a new engine on the same database
+    try:
+        again = load_key_ring(after, key_set)
+        assert (again.kid, again.jwks) == (ring.kid, ring.jwks)
+        assert again.verify(token) == {"sub": "alice"}
+        assert [row.kid for row in after.signing_keys(key_set)] == [ring.kid]
+        assert "d" not in again.jwks["keys"][0]  # the private part is never published
+        other = load_key_ring(after, unique("other-tenant"))
+        assert other.kid != ring.kid and other.verify(token) is None
+    finally:
+        after.close()
+
+
+def test_replicas_starting_together_on_an_empty_database_agree_on_one_key(replicas):
+    key_set, everyone_looked = unique("tenant"), threading.Barrier(REPLICAS)
+    for replica in replicas:
+        replica.signing_keys = found_nothing_together(replica.signing_keys, everyone_looked)
+
+    rings = race(lambda replica: load_key_ring(replica, key_set), replicas)
+
+    assert {ring.kid for ring in rings} == {rings[0].kid}
+    assert all(ring.jwks == rings[0].jwks for ring in rings) and len(rings[0].jwks["keys"]) == 1
+    assert [row.kid for row in replicas[0].signing_keys(key_set)] == [rings[0].kid]
+    token = rings[1].sign({"sub": "alice"})
+    assert all(ring.verify(token) == {"sub": "alice"} for ring in rings)
+
+
+def found_nothing_together(signing_keys, barrier: threading.Barrier):
+    """The worst interleaving, every time: each replica's first read returns before any replica
+    has stored a key."""
+    first_read = threading.Event()
+
+    def read(key_set: str):
+        rows = signing_keys(key_set)
+        if not first_read.is_set():
+            first_read.set()
+            barrier.wait(timeout=30)
+        return rows
+
+    return read
