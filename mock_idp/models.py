@@ -1,7 +1,19 @@
 """SQLModel tables: what the provider writes at run time (seed users and clients stay in YAML)."""
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import BigInteger, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+
+def timestamp(**options):
+    """Unix seconds: 64-bit, since PostgreSQL's INTEGER ends in January 2038."""
+    return Field(sa_type=BigInteger, **options)
+
+
+class SchemaVersion(SQLModel, table=True):
+    """Which layout of these tables the database holds (store.SCHEMA_VERSION)."""
+
+    __tablename__ = "mock_idp_schema"
+    version: int = Field(primary_key=True)
 
 
 class SigningKey(SQLModel, table=True):
@@ -12,7 +24,7 @@ class SigningKey(SQLModel, table=True):
     key_set: str = Field(index=True)  # the tenant whose JWKS publishes it
     generation: int = 1  # 1 for a key set's first key, one more for each key added later
     private_jwk: str  # JSON; generated once so tokens stay verifiable across restarts
-    created_at: int
+    created_at: int = timestamp()
 
 
 class AuthorizationCode(SQLModel, table=True):
@@ -25,12 +37,12 @@ class AuthorizationCode(SQLModel, table=True):
     response_type: str = "code"
     scope: str = ""
     nonce: str | None = None
-    auth_time: int
+    auth_time: int = timestamp()
     session_id: str | None = None
     audience: str | None = None
     code_challenge: str | None = None
     code_challenge_method: str | None = None
-    expires_at: int
+    expires_at: int = timestamp()
     used: bool = False
 
 
@@ -38,18 +50,19 @@ class IssuedToken(SQLModel, table=True):
     """One row per access token; the refresh token that came with it rides on the same row."""
 
     __tablename__ = "issued_tokens"
-    access_jti: str = Field(primary_key=True)
+    # SHA-256 of the token: found without a `jti` claim (real Auth0 access tokens have none).
+    token_hash: str = Field(primary_key=True)
     issuer: str = Field(index=True)
     client_id: str
     username: str | None = None  # None for client_credentials
     scope: str = ""
     audience: str | None = None
-    auth_time: int | None = None
+    auth_time: int | None = timestamp(default=None)
     session_id: str | None = None
-    issued_at: int
-    access_expires_at: int
+    issued_at: int = timestamp()
+    access_expires_at: int = timestamp()
     refresh_token: str | None = Field(default=None, index=True, unique=True)
-    refresh_expires_at: int | None = None
+    refresh_expires_at: int | None = timestamp(default=None)
     code: str | None = Field(default=None, index=True)  # RFC 6749 §4.1.2: revoke on code replay
     revoked: bool = False
     # Rotation (OAuth 2.1 §4.3.1): a used refresh token dies, its access token lives on.
@@ -63,7 +76,7 @@ class LoginSession(SQLModel, table=True):
     id: str = Field(primary_key=True)
     tenant: str = Field(index=True)
     username: str
-    auth_time: int
+    auth_time: int = timestamp()
 
 
 class DeviceAuthorization(SQLModel, table=True):
@@ -77,11 +90,11 @@ class DeviceAuthorization(SQLModel, table=True):
     client_id: str
     scope: str = ""
     audience: str | None = None
-    expires_at: int
+    expires_at: int = timestamp()
     interval: int  # RFC 8628 §3.5: grows by 5 s after each slow_down
     last_polled_at: float | None = None
     # pending -> approved | denied -> closed (tokens issued, or the outcome reported once)
     status: str = "pending"
     username: str | None = None
-    auth_time: int | None = None
+    auth_time: int | None = timestamp(default=None)
     session_id: str | None = None

@@ -1,12 +1,18 @@
 """Storage behind one small interface, on SQLModel: SQLite by default, PostgreSQL for scale-out."""
 
+import logging
 from collections.abc import Sequence
 
-from sqlalchemy import event, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import event, inspect, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, SQLModel, create_engine, select
 
-from .models import AuthorizationCode, DeviceAuthorization, IssuedToken, SigningKey
+from .models import AuthorizationCode, DeviceAuthorization, IssuedToken, SchemaVersion, SigningKey
+
+log = logging.getLogger("mock_idp")
+# Bump when a table changes. A database of another version is rebuilt: it holds nothing a mock
+# must keep (new keys are generated, tokens of the old ones are simply no longer valid).
+SCHEMA_VERSION = 2
 
 
 class Store:
@@ -15,10 +21,33 @@ class Store:
         if database_url.startswith("sqlite"):
             # Endpoints run on the event loop and in worker threads alike.
             connect_args = {"check_same_thread": False, "timeout": 30}
-        self.engine = create_engine(database_url, connect_args=connect_args)
+        # pre_ping: pooled PostgreSQL connections survive a server restart or failover.
+        self.engine = create_engine(database_url, connect_args=connect_args, pool_pre_ping=True)
         if database_url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        SQLModel.metadata.create_all(self.engine)
+        self._prepare_schema()
+
+    def _prepare_schema(self) -> None:
+        tables = set(inspect(self.engine).get_table_names())
+        if tables & set(SQLModel.metadata.tables) and self._schema_version(tables) != SCHEMA_VERSION:
+            log.warning("The database was written by another mock_idp version: rebuilding its tables.")
+            SQLModel.metadata.drop_all(self.engine)
+        # Replicas starting together race to CREATE each table; a lost race means another replica
+        # created it, so try again until every table exists (one more try than there are tables).
+        for attempts_left in range(len(SQLModel.metadata.tables), -1, -1):
+            try:
+                SQLModel.metadata.create_all(self.engine)
+                break
+            except DBAPIError:
+                if not attempts_left:
+                    raise
+        self.add(SchemaVersion(version=SCHEMA_VERSION))
+
+    def _schema_version(self, tables: set[str]) -> int | None:
+        if SchemaVersion.__tablename__ not in tables:
+            return None
+        with Session(self.engine) as session:
+            return session.exec(select(SchemaVersion.version)).first()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -63,8 +92,20 @@ class Store:
             query = select(IssuedToken).where(IssuedToken.refresh_token == refresh_token)
             return session.exec(query).first()
 
-    def revoke_token(self, access_jti: str) -> None:
-        self._revoke(IssuedToken.access_jti == access_jti)
+    def retire_refresh_token(self, refresh_token: str) -> bool:
+        """Rotation: end a live refresh token, atomically; False if it was already ended or revoked."""
+        with Session(self.engine) as session:
+            result = session.exec(
+                update(IssuedToken)
+                .where(IssuedToken.refresh_token == refresh_token,
+                       IssuedToken.refresh_revoked == False, IssuedToken.revoked == False)  # noqa: E712
+                .values(refresh_revoked=True)
+            )
+            session.commit()
+            return result.rowcount == 1
+
+    def revoke_token(self, token_hash: str) -> None:
+        self._revoke(IssuedToken.token_hash == token_hash)
 
     def revoke_tokens_from_code(self, code: str) -> None:
         self._revoke(IssuedToken.code == code)

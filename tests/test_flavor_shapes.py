@@ -34,11 +34,7 @@ NOT_EMULATED["okta_org"] = NOT_EMULATED["okta"]
 
 # Extras the mock still emits and that need a change outside the persona modules. Each one is a
 # known unfaithfulness, listed so it stays visible; remove the entry when the gap is closed.
-KNOWN_GAPS = {
-    # oauth/tokens.py finds an access token's record by its `jti`; real Auth0 tokens have none.
-    ("auth0", "access_token"): {"jti"},
-    ("auth0", "access_token_client_credentials"): {"jti"},
-}
+KNOWN_GAPS: dict[tuple[str, str], set[str]] = {}
 
 # Seeded claims that are no standard OIDC claim: Okta releases them as custom claims of the
 # authorization server (the shapes list `groups`; `department` is the same kind of claim).

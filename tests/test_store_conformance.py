@@ -7,7 +7,9 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from sqlalchemy import create_engine, text
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import SQLModel
 
 from mock_idp.keys import load_key_ring
 from mock_idp.models import AuthorizationCode, IssuedToken, LoginSession, SigningKey
@@ -65,7 +67,7 @@ def code_row(**fields) -> AuthorizationCode:
 
 def token_row(**fields) -> IssuedToken:
     now = int(time.time())
-    return IssuedToken(**{"access_jti": unique("jti"), "issuer": "default", "client_id": "demo-web",
+    return IssuedToken(**{"token_hash": unique("hash"), "issuer": "default", "client_id": "demo-web",
                           "username": "alice", "issued_at": now, "access_expires_at": now + 60, **fields})
 
 
@@ -75,22 +77,22 @@ def key_row(key_set: str, created_at: int, generation: int) -> SigningKey:
 
 
 def revoked(store: Store, *rows: IssuedToken) -> list[bool]:
-    return [store.get(IssuedToken, row.access_jti).revoked for row in rows]
+    return [store.get(IssuedToken, row.token_hash).revoked for row in rows]
 
 
 def test_put_get_and_delete_round_trip_a_row_with_every_column_type(store):
     row = token_row(scope="openid email", audience="api", auth_time=7, session_id="sid",
                     refresh_token=unique("rt"), refresh_expires_at=int(time.time()) + 86400, code="abc")
     store.put(row)
-    assert store.get(IssuedToken, row.access_jti).model_dump() == row.model_dump()
+    assert store.get(IssuedToken, row.token_hash).model_dump() == row.model_dump()
 
-    store.put(token_row(access_jti=row.access_jti, refresh_token=row.refresh_token, revoked=True))
-    stored = store.get(IssuedToken, row.access_jti)
+    store.put(token_row(token_hash=row.token_hash, refresh_token=row.refresh_token, revoked=True))
+    stored = store.get(IssuedToken, row.token_hash)
     assert stored.revoked is True and stored.refresh_revoked is False and stored.scope == ""
 
-    store.delete(IssuedToken, row.access_jti)
-    assert store.get(IssuedToken, row.access_jti) is None
-    store.delete(IssuedToken, row.access_jti)  # deleting what is gone is no error
+    store.delete(IssuedToken, row.token_hash)
+    assert store.get(IssuedToken, row.token_hash) is None
+    store.delete(IssuedToken, row.token_hash)  # deleting what is gone is no error
 
 
 def test_login_sessions_are_found_until_logout_deletes_them(store):
@@ -148,7 +150,7 @@ def test_a_refresh_token_finds_the_row_it_was_issued_with(store):
     row = token_row(refresh_token=unique("rt"))
     store.put(row, token_row(refresh_token=unique("rt")))
 
-    assert store.find_refresh_token(row.refresh_token).access_jti == row.access_jti
+    assert store.find_refresh_token(row.refresh_token).token_hash == row.token_hash
     assert store.find_refresh_token(unique("never-issued")) is None
 
 
@@ -165,7 +167,7 @@ def test_refresh_tokens_are_unique_while_many_rows_have_none(store):
 def test_revoke_token_revokes_that_access_token_only(store):
     target, bystander = token_row(), token_row()
     store.put(target, bystander)
-    store.revoke_token(target.access_jti)
+    store.revoke_token(target.token_hash)
     assert revoked(store, target, bystander) == [True, False]
 
 
@@ -230,3 +232,63 @@ def found_nothing_together(signing_keys, barrier: threading.Barrier):
         return rows
 
     return read
+
+
+def test_refresh_rotation_retires_a_token_once_even_across_replicas(replicas):
+    row = token_row(refresh_token=unique("rt"))
+    replicas[0].put(row)
+
+    outcomes = race(lambda replica: replica.retire_refresh_token(row.refresh_token), replicas)
+
+    assert sorted(outcomes) == [False] * (REPLICAS - 1) + [True]
+    revoked_grant = token_row(refresh_token=unique("rt"), revoked=True)
+    replicas[0].put(revoked_grant)
+    assert replicas[0].retire_refresh_token(revoked_grant.refresh_token) is False
+
+
+def test_times_after_january_2038_are_stored(store):
+    # A 15-year refresh token expires after 2^31 seconds: PostgreSQL's INTEGER cannot hold that.
+    later = 2**31 + 10**9
+    row = token_row(access_expires_at=later, refresh_token=unique("rt"), refresh_expires_at=later)
+    store.put(row)
+    assert store.get(IssuedToken, row.token_hash).refresh_expires_at == later
+
+
+def empty(database_url: str) -> None:
+    store = Store(database_url)
+    SQLModel.metadata.drop_all(store.engine)
+    store.close()
+
+
+def test_servers_starting_together_on_an_empty_database_all_start(database_url):
+    empty(database_url)
+
+    stores = race(lambda _: Store(database_url), list(range(REPLICAS)))
+
+    try:
+        assert all(store.signing_keys("nobody") == [] for store in stores)
+    finally:
+        for store in stores:
+            store.close()
+
+
+def test_a_database_left_by_an_older_version_is_rebuilt(database_url):
+    empty(database_url)
+    old = create_engine(database_url)
+    with old.begin() as connection:  # the signing_keys table before it had a `generation` column
+        connection.execute(text("CREATE TABLE signing_keys (kid VARCHAR PRIMARY KEY, key_set VARCHAR, "
+                                "private_jwk VARCHAR, created_at INTEGER)"))
+        connection.execute(text("INSERT INTO signing_keys VALUES ('old', 'okta', '{}', 1)"))
+    old.dispose()
+
+    store = Store(database_url)
+    try:
+        ring = load_key_ring(store, "okta")
+        assert ring.kid != "old" and [row.kid for row in store.signing_keys("okta")] == [ring.kid]
+    finally:
+        store.close()
+    again = Store(database_url)  # the current layout is kept as it is
+    try:
+        assert [row.kid for row in again.signing_keys("okta")] == [ring.kid]
+    finally:
+        again.close()

@@ -125,7 +125,6 @@ class Auth0Flavor(Flavor):
             "aud": audience,
             "iat": ctx.now,
             "exp": ctx.now + ctx.access_token_lifetime,
-            "jti": ctx.jti,
             "scope": " ".join(ctx.scopes),
             "azp": ctx.client.client_id,
         }

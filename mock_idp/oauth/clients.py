@@ -93,9 +93,10 @@ class DeviceRecord:
 class TokenRecord(TokenMixin):
     """An issued access token (and its refresh token), as introspection and refresh see it."""
 
-    def __init__(self, row: IssuedToken, kind: str):
+    def __init__(self, row: IssuedToken, kind: str, claims: dict | None = None):
         self.row = row
         self.kind = kind  # "access_token" or "refresh_token"
+        self.claims = claims or {}  # of an access token
 
     def check_client(self, client: OAuthClient) -> bool:
         return self.row.client_id == client.get_client_id()

@@ -201,11 +201,16 @@ class RefreshTokenGrant(IssuingGrant, grants.RefreshTokenGrant):
         row = refresh_token.row
         return end_user(self.server.issuer, row.username, row.auth_time, row.session_id)
 
+    def issue_token(self, user, refresh_token):
+        # Rotation retires the old token before the new one exists, atomically: of two refreshes
+        # racing with one token (on any replica), exactly one gets new tokens.
+        if self.INCLUDE_NEW_REFRESH_TOKEN and not self.server.issuer.tenant.store.retire_refresh_token(
+                refresh_token.row.refresh_token):
+            raise with_case(InvalidGrantError(), "invalid_refresh_token")
+        return super().issue_token(user, refresh_token)
+
     def revoke_old_credential(self, refresh_token):
-        if not self.INCLUDE_NEW_REFRESH_TOKEN:
-            return  # without rotation the same refresh token keeps working
-        refresh_token.row.refresh_revoked = True
-        self.server.issuer.tenant.store.put(refresh_token.row)
+        """Done by issue_token; without rotation the same refresh token keeps working."""
 
 
 class ClientCredentialsGrant(IssuingGrant, grants.ClientCredentialsGrant):

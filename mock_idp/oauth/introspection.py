@@ -3,8 +3,8 @@
 from authlib.oauth2.rfc7009 import RevocationEndpoint as _Revocation
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint as _Introspection
 
-from ..models import IssuedToken
 from .clients import TokenRecord
+from .tokens import find_access_token
 
 CLIENT_AUTH = ["client_secret_basic", "client_secret_post", "none"]
 
@@ -14,13 +14,13 @@ def find_token(issuer, token: str, hint: str | None) -> TokenRecord | None:
     kinds = ["refresh_token", "access_token"] if hint == "refresh_token" else ["access_token", "refresh_token"]
     for kind in kinds:
         if kind == "access_token":
-            claims = issuer.keys.verify(token) or {}
-            jti = claims.get("jti")
-            found = issuer.tenant.store.get(IssuedToken, jti) if isinstance(jti, str) else None
+            found = find_access_token(issuer, token)
+            if found is not None:
+                return TokenRecord(found[0], kind, claims=found[1])
         else:
-            found = issuer.tenant.store.find_refresh_token(token)
-        if found and found.issuer == issuer.key:
-            return TokenRecord(found, kind)
+            row = issuer.tenant.store.find_refresh_token(token)
+            if row is not None and row.issuer == issuer.key:
+                return TokenRecord(row, kind)
     return None
 
 
@@ -46,7 +46,8 @@ class IntrospectionEndpoint(_Introspection):
             "exp": token.expires_at,
         }
         if token.kind == "access_token":
-            payload["jti"] = row.access_jti
+            if "jti" in token.claims:
+                payload["jti"] = token.claims["jti"]
             if row.audience:
                 payload["aud"] = row.audience.split(" ") if " " in row.audience else row.audience
         user = issuer.tenant.users.get(row.username or "")
@@ -70,4 +71,4 @@ class RevocationEndpoint(_Revocation):
             # Revoking a refresh token ends the grant: its access token too (RFC 7009 §2.1).
             store.revoke_refresh_family(token.row.refresh_token)
         else:
-            store.revoke_token(token.row.access_jti)
+            store.revoke_token(token.row.token_hash)

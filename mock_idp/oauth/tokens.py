@@ -1,5 +1,6 @@
 """Issuing and reading back tokens. The persona decides the claims; this module signs and records."""
 
+import hashlib
 import secrets
 import time
 
@@ -22,7 +23,7 @@ def issue_access_token(ctx: TokenContext, include_refresh_token: bool, code: str
         "scope": " ".join(ctx.scopes),
     }
     row = IssuedToken(
-        access_jti=ctx.jti,
+        token_hash=token_hash(access_token),
         issuer=ctx.issuer.key,
         client_id=ctx.client.client_id,
         username=ctx.user.username if ctx.user else None,
@@ -55,13 +56,28 @@ def issue_id_token(ctx: TokenContext, access_token: str | None = None, code: str
 
 def read_access_token(issuer, token: str) -> tuple[IssuedToken, dict] | None:
     """The record and claims of a live access token issued by `issuer`, else None."""
-    claims = issuer.keys.verify(token)
-    if not claims or claims.get("iss") != issuer.issuer or not isinstance(claims.get("jti"), str):
+    found = find_access_token(issuer, token)
+    if found is None:
         return None
-    row = issuer.tenant.store.get(IssuedToken, claims["jti"])
-    if row is None or row.issuer != issuer.key or row.revoked or row.access_expires_at <= time.time():
+    row, claims = found
+    if claims.get("iss") != issuer.issuer or row.revoked or row.access_expires_at <= time.time():
         return None
     return row, claims
+
+
+def find_access_token(issuer, token: str) -> tuple[IssuedToken, dict] | None:
+    """The record and claims of an access token `issuer` signed, live or not."""
+    claims = issuer.keys.verify(token)
+    if not claims:
+        return None
+    row = issuer.tenant.store.get(IssuedToken, token_hash(token))
+    if row is None or row.issuer != issuer.key:
+        return None
+    return row, claims
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _audience_text(audience) -> str | None:

@@ -208,3 +208,20 @@ def test_revoking_an_unknown_token_answers_200(core_discovery):
     client = rp(core_discovery, "demo-web")
     # RFC 7009 §2.2: invalid tokens do not cause an error response.
     assert client.revoke_token(core_discovery["revocation_endpoint"], token="never-issued").status_code == 200
+
+
+def test_concurrent_refreshes_with_one_refresh_token_get_one_new_grant(browser, core_discovery):
+    from concurrent.futures import ThreadPoolExecutor
+
+    _, token, _ = sign_in(browser, core_discovery)
+
+    def refresh(_):
+        return httpx.post(core_discovery["token_endpoint"], auth=("demo-web", "demo-web-secret"),
+                          data={"grant_type": "refresh_token", "refresh_token": token["refresh_token"]})
+
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(refresh, range(4)))
+
+    # OAuth 2.1 §4.3.1 rotation: the token is good for one refresh, however the requests interleave.
+    assert sorted(a.status_code for a in answers) == [200, 400, 400, 400]
+    assert {a.json()["error"] for a in answers if a.status_code == 400} == {"invalid_grant"}
