@@ -161,7 +161,8 @@ def test_introspection_of_garbage_and_of_foreign_tokens_is_inactive(core_discove
 def test_introspection_of_an_expired_token_is_inactive(browser, tmp_path):
     seed = tmp_path / "short.yaml"
     seed.write_text((SEEDS / "core.yaml").read_text().replace(
-        "    flavor: generic\n", "    flavor: generic\n    token_lifetimes: {access_token: 1}\n"))
+        # 2 s: exp counts from a whole second, so a 1 s token can be dead before the first look.
+        "    flavor: generic\n", "    flavor: generic\n    token_lifetimes: {access_token: 2}\n"))
     server = start_server(seed, tmp_path / "data")
     try:
         discovery = httpx.get(server.tenant_url("/default/.well-known/openid-configuration")).json()
