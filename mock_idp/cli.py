@@ -4,7 +4,6 @@ import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
-import httpx
 import typer
 import uvicorn
 
@@ -44,6 +43,8 @@ def healthcheck(
     url: Annotated[Optional[str], typer.Option(help="Base URL to probe (default: from settings)")] = None,
 ) -> None:
     """Exit 0 when the server answers /healthz, 1 otherwise (for images without curl)."""
+    import httpx  # here, not at the top: `serve` starts faster without it
+
     base = (url or Settings().local_url).rstrip("/")
     try:
         ok = httpx.get(f"{base}/healthz", timeout=3).status_code == 200

@@ -23,7 +23,7 @@ class SigningKey(SQLModel, table=True):
     kid: str = Field(primary_key=True)
     key_set: str = Field(index=True)  # the tenant whose JWKS publishes it
     generation: int = 1  # 1 for a key set's first key, one more for each key added later
-    private_jwk: str  # JSON; generated once so tokens stay verifiable across restarts
+    private_pem: str  # PKCS#8; generated once so tokens stay verifiable across restarts
     created_at: int = timestamp()
 
 

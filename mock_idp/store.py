@@ -12,7 +12,7 @@ from .models import AuthorizationCode, DeviceAuthorization, IssuedToken, SchemaV
 log = logging.getLogger("mock_idp")
 # Bump when a table changes. A database of another version is rebuilt: it holds nothing a mock
 # must keep (new keys are generated, tokens of the old ones are simply no longer valid).
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class Store:

@@ -2,11 +2,12 @@
 
 import hmac
 import json
+import threading
 
 from .config import TenantConfig, UserConfig
 from .flavors import flavor_named
 from .flavors.base import IssuerLayout
-from .keys import load_key_ring
+from .keys import KeyRing, load_key_ring
 from .oauth.context import TokenContext
 from .oauth.server import IssuerServer
 from .store import Store
@@ -21,11 +22,22 @@ class Tenant:
         self.url = base_url + self.route_prefix
         self.display_name = config.display_name or self.flavor.label
         self.store = store
-        self.keys = load_key_ring(store, key_set=name)
+        self._keys: KeyRing | None = None
+        self._keys_lock = threading.Lock()
         self.clients = {c.client_id: c for c in config.clients}
         self.users = {u.username: u for u in config.users}
         self._subjects = {u.username: self.flavor.subject(self, u) for u in config.users}
         self.issuers = [Issuer(self, layout) for layout in self.flavor.issuers(name, self.url, config)]
+
+    @property
+    def keys(self) -> KeyRing:
+        # Loaded, or generated, on first use: a server with many tenants starts without waiting
+        # on RSA, and a replica started later sees the key another replica created.
+        if self._keys is None:
+            with self._keys_lock:
+                if self._keys is None:
+                    self._keys = load_key_ring(self.store, key_set=self.name)
+        return self._keys
 
     def subject(self, user: UserConfig) -> str:
         return self._subjects[user.username]
@@ -45,7 +57,6 @@ class Issuer:
         self.layout = layout
         self.key = layout.key
         self.issuer = layout.issuer
-        self.keys = tenant.keys
         self.prefix = tenant.route_prefix + layout.prefix
         self.server = IssuerServer(self)
         # Discovery never changes while the server runs: build and serialise it once.
@@ -53,6 +64,10 @@ class Issuer:
         self.discovery_bytes = json.dumps(self.discovery, indent=2).encode()
         self.metadata = tenant.flavor.authorization_server_metadata(self, self.discovery)
         self.metadata_bytes = json.dumps(self.metadata, indent=2).encode()
+
+    @property
+    def keys(self) -> KeyRing:
+        return self.tenant.keys
 
     def endpoint_url(self, name: str) -> str | None:
         path = getattr(self.layout.paths, name)

@@ -124,7 +124,10 @@ def make_app_client(config: Path, data_dir: Path):
 def _keyed_database(tmp_path_factory) -> Path:
     """A database holding only the core tenant's signing key: RSA generation is the slow part."""
     data_dir = tmp_path_factory.mktemp("keys")
-    create_app(Settings(config=SEEDS / "core.yaml", data_dir=data_dir)).state.store.close()
+    app = create_app(Settings(config=SEEDS / "core.yaml", data_dir=data_dir))
+    for tenant in app.state.tenants:
+        assert tenant.keys.kid  # generated on first use
+    app.state.store.close()
     return data_dir / "mock_idp.db"
 
 

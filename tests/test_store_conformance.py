@@ -72,7 +72,7 @@ def token_row(**fields) -> IssuedToken:
 
 
 def key_row(key_set: str, created_at: int, generation: int) -> SigningKey:
-    return SigningKey(kid=unique("kid"), key_set=key_set, generation=generation, private_jwk="{}",
+    return SigningKey(kid=unique("kid"), key_set=key_set, generation=generation, private_pem="",
                       created_at=created_at)
 
 
