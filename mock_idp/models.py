@@ -1,5 +1,7 @@
 """SQLModel tables: what the provider writes at run time (seed users and clients stay in YAML)."""
 
+import uuid
+
 from sqlalchemy import BigInteger, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -50,8 +52,10 @@ class IssuedToken(SQLModel, table=True):
     """One row per access token; the refresh token that came with it rides on the same row."""
 
     __tablename__ = "issued_tokens"
-    # SHA-256 of the token: found without a `jti` claim (real Auth0 access tokens have none).
-    token_hash: str = Field(primary_key=True)
+    id: str = Field(primary_key=True, default_factory=lambda: uuid.uuid4().hex)
+    # SHA-256 of the token: found without a `jti` claim (real Auth0 access tokens have none). Not
+    # unique: without a jti, two grants in the same second can be given the very same token.
+    token_hash: str = Field(index=True)
     issuer: str = Field(index=True)
     client_id: str
     username: str | None = None  # None for client_credentials

@@ -3,7 +3,7 @@
 import logging
 from collections.abc import Sequence
 
-from sqlalchemy import event, inspect, update
+from sqlalchemy import event, insert, inspect, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, SQLModel, create_engine, select
 
@@ -59,6 +59,11 @@ class Store:
                 session.merge(row)
             session.commit()
 
+    def insert(self, row: SQLModel) -> None:
+        """Write a row that is new by construction (a code, a token, a session): no read first."""
+        with self.engine.begin() as connection:
+            connection.execute(insert(type(row)).values(**row.model_dump()))
+
     def get(self, model: type[SQLModel], key: str):
         with Session(self.engine, expire_on_commit=False) as session:
             return session.get(model, key)
@@ -79,13 +84,22 @@ class Store:
     def consume_code(self, code: str) -> tuple[AuthorizationCode | None, bool]:
         """Mark a code used, atomically. Returns (row, first_use)."""
         with Session(self.engine, expire_on_commit=False) as session:
-            result = session.exec(
+            consumed = session.exec(
                 update(AuthorizationCode)
                 .where(AuthorizationCode.code == code, AuthorizationCode.used == False)  # noqa: E712
                 .values(used=True)
-            )
+                .returning(AuthorizationCode)
+            ).first()
             session.commit()
-            return session.get(AuthorizationCode, code), result.rowcount == 1
+            if consumed is not None:
+                return consumed[0], True
+            return session.get(AuthorizationCode, code), False  # unknown, or a replay
+
+    def find_access_token(self, token_hash: str) -> IssuedToken | None:
+        """The record of an access token; of identical ones (no jti), a live one if any."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            query = select(IssuedToken).where(IssuedToken.token_hash == token_hash)
+            return session.exec(query.order_by(IssuedToken.revoked)).first()
 
     def find_refresh_token(self, refresh_token: str) -> IssuedToken | None:
         with Session(self.engine, expire_on_commit=False) as session:

@@ -40,7 +40,7 @@ def sign_in_page(request: Request, tenant, action: str, params, error: str | Non
 def start_session(tenant, user: UserConfig) -> EndUser:
     session = LoginSession(id=secrets.token_urlsafe(24), tenant=tenant.name,
                            username=user.username, auth_time=int(time.time()))
-    tenant.store.put(session)
+    tenant.store.insert(session)
     return EndUser(user, auth_time=session.auth_time, session_id=session.id)
 
 

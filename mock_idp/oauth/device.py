@@ -44,7 +44,7 @@ class DeviceAuthorizationEndpoint(rfc8628.DeviceAuthorizationEndpoint):
             expires_at=int(time.time()) + flavor.lifetimes.device_code,
             interval=flavor.device_flow.interval,
         )
-        tenant.store.put(row)
+        tenant.store.insert(row)
         user_code = display_user_code(flavor.device_flow, row.user_code)
         uri = verification_uri(tenant)
         return 200, {

@@ -233,7 +233,7 @@ def save_code(grant, code: str, request) -> None:
     user: EndUser = request.user
     data = request.payload.data
     now = int(time.time())
-    issuer.tenant.store.put(AuthorizationCode(
+    issuer.tenant.store.insert(AuthorizationCode(
         code=code,
         issuer=issuer.key,
         client_id=request.client.client_id,
