@@ -1,0 +1,182 @@
+"""mock_idp against the other mock OpenID providers, in one run, as ratios to mock_idp.
+
+    python bench/run.py [--quick] [--duration S] [--only oauth2-mock-server,oidc-provider-mock]
+
+What is measured and how to read it: bench/README.md. Results also go to bench/.work/results.json.
+"""
+
+import argparse
+import asyncio
+import os
+import platform
+import statistics
+import sys
+import time
+
+import load
+import report
+import servers
+import targets
+from http1 import Http1
+from targets import BASELINE, COMPETITORS, Call
+
+WORK = targets.BENCH / ".work"
+PYTHON_CLIENT = "Python asyncio client (bench/http1.py)"
+REQUESTS = (  # measurement key, title, the request a target repeats (None: it has none)
+    ("discovery", "Discovery document GET", lambda target: Call("GET", target.discovery)),
+    ("jwks", "JWKS GET", lambda target: Call("GET", target.jwks)),
+    ("token", "Token endpoint, client_credentials grant", lambda target: target.token),
+)
+
+
+async def once(base: str, method: str, path: str, **options):
+    async with Http1(base) as http:
+        return await http.request(method, path, **options)
+
+
+def parse_args() -> argparse.Namespace:
+    names = [t.name for t in COMPETITORS]
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--duration", type=int, default=15, help="seconds per measurement (default 15)")
+    parser.add_argument("--warmup", type=int, default=3, help="seconds of discarded load before each (default 3)")
+    parser.add_argument("--connections", type=int, default=16, help="concurrent connections (default 16)")
+    parser.add_argument("--flow-concurrency", type=int, default=8, help="concurrent login flows (default 8)")
+    parser.add_argument("--cold-runs", type=int, default=5, help="starts per target for cold start (default 5)")
+    parser.add_argument("--only", type=lambda s: s.split(","), default=names,
+                        help=f"comma-separated competitors, of {','.join(names)} (mock_idp always runs)")
+    parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto",
+                        help="load generator for single requests (auto: wrk when installed)")
+    parser.add_argument("--quiet-wait", type=int, default=60,
+                        help="seconds to wait, before each measurement, for other load to stop (default 60)")
+    parser.add_argument("--no-pin", action="store_true", help="do not pin servers and clients to cores")
+    parser.add_argument("--quick", action="store_true", help="smoke run of about a minute")
+    args = parser.parse_args()
+    if unknown := set(args.only) - set(names):
+        parser.error(f"unknown competitor(s): {', '.join(sorted(unknown))}")
+    if args.quick:
+        args.duration, args.warmup, args.cold_runs, args.quiet_wait = 2, 1, 3, 5
+    return args
+
+
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def measured(server: servers.Server, check, run, args) -> dict:
+    """Check once that the operation works, warm up, then run it under load."""
+    try:
+        check()
+    except Exception as error:
+        return {"na": f"failed: {error}"}
+    if load.wait_for_quiet(args.quiet_wait) >= 0.15:
+        progress(f"   the machine is busy with other work (waited {args.quiet_wait} s); measuring anyway")
+    run(args.warmup)
+    cpu, busy, started = server.cpu_seconds(), load.machine_busy_seconds(), time.perf_counter()
+    result = run(args.duration)
+    elapsed = time.perf_counter() - started
+    result["server_cpu"] = (server.cpu_seconds() - cpu) / elapsed
+    # Whatever else kept the cores busy meanwhile (other processes, kernel): noise in the numbers.
+    result["other_cpu"] = max(0.0, (load.machine_busy_seconds() - busy) / elapsed
+                              - result["server_cpu"] - result["client_cpu"])
+    return result
+
+
+def bench_target(target, args, results: dict, pinned: bool, use_wrk: bool) -> None:
+    runs = []
+    for number in range(args.cold_runs):
+        progress(f"{target.name}: cold start {number + 1}/{args.cold_runs}")
+        load.wait_for_quiet(args.quiet_wait)
+        with servers.Server(target, WORK, pinned) as server:
+            runs.append(server.startup_seconds)
+    results["cold_start"]["targets"][target.name] = {"median_s": statistics.median(runs), "runs": runs}
+
+    with servers.Server(target, WORK, pinned) as server:
+        for key, _, call_of in REQUESTS:
+            call = call_of(target)
+            progress(f"{target.name}: {key}")
+            results[key]["targets"][target.name] = (
+                {"na": target.no_token} if call is None else request_load(server, call, args, use_wrk))
+        progress(f"{target.name}: authorization-code flow")
+        results["flow"]["targets"][target.name] = (
+            flow_load(server, target, args) if target.flow_requests else {"na": target.no_flow})
+
+
+def request_load(server: servers.Server, call: Call, args, use_wrk: bool) -> dict:
+    def check():
+        response = asyncio.run(once(server.base, call.method, call.path, content=call.body, headers=call.headers))
+        if response.status_code != 200:
+            raise RuntimeError(f"HTTP {response.status_code}: {response.body[:200]!r}")
+
+    def run(seconds):
+        if use_wrk:
+            return load.wrk(server.base + call.path, call, seconds, args.connections, WORK)
+        return load.python_requests(server.base, call, seconds, args.connections)
+
+    return measured(server, check, run, args)
+
+
+def flow_load(server: servers.Server, target, args) -> dict:
+    async def one_flow():
+        async with Http1(server.base) as http:
+            await target.flow(http)
+
+    return measured(server, lambda: asyncio.run(one_flow()),
+                    lambda seconds: load.python_flows(target, server.base, seconds, args.flow_concurrency), args)
+
+
+def empty_results(args, client: str) -> dict:
+    load_how = f"{args.connections} connections, {args.warmup} s warm-up + {args.duration} s, {client}"
+    results = {"cold_start": {"title": "Cold start: spawn -> first 200 on discovery (lower is better)",
+                              "how": f"median of {args.cold_runs} starts, fresh state each", "kind": "cold_start"}}
+    for key, title, _ in REQUESTS:
+        results[key] = {"title": f"{title} (req/s: higher is better; latency: lower)", "how": load_how,
+                        "kind": "requests"}
+    results["flow"] = {"title": "Authorization-code flow, authorize -> login -> code -> token, fresh login each "
+                                "(flows/s: higher is better; latency: lower)",
+                       "how": f"{args.flow_concurrency} concurrent flows, {args.warmup} s warm-up + "
+                              f"{args.duration} s, {PYTHON_CLIENT}", "kind": "flows"}
+    for measurement in results.values():
+        measurement["targets"] = {}
+    return results
+
+
+def main() -> None:
+    args = parse_args()
+    WORK.mkdir(exist_ok=True)
+    pinning = servers.pinning(not args.no_pin)
+    wrk = load.wrk_version() if args.client != "python" else None
+    if args.client == "wrk" and not wrk:
+        sys.exit("wrk is not installed (apt-get install -y wrk), or use --client python")
+    client = f"{wrk} (1 thread)" if wrk else PYTHON_CLIENT
+    results = empty_results(args, client)
+    versions = {"load generator": client, "platform": f"{platform.machine()}, {platform.system()} "
+                f"{platform.release()}, {os.cpu_count()} cores"}
+    failed = {}
+
+    for target in [BASELINE] + [t for t in COMPETITORS if t.name in args.only]:
+        try:
+            if reason := target.missing():
+                raise RuntimeError(reason)
+            progress(f"{target.name}: installing (once, into {WORK.name}/)")
+            target.install(WORK)
+            versions.update(target.versions(WORK))
+            bench_target(target, args, results, pinning != "none", bool(wrk))
+        except Exception as error:  # one target's failure is a row, not the end of the run
+            failed[target.name] = f"failed: {error}"
+            progress(f"{target.name}: {failed[target.name]}")
+            for measurement in results.values():
+                measurement["targets"].setdefault(target.name, {"na": failed[target.name]})
+
+    report.add_ratios(results, BASELINE.name)
+    meta = {"baseline": BASELINE.name, "pinning": pinning, "versions": versions,
+            "not_measured": targets.NOT_MEASURED, "failed": failed,
+            "settings": {k: v for k, v in vars(args).items()}}
+    print(f"\nBaseline: {BASELINE.name}; every (N.NNx) is target / baseline. Pinning: {pinning}.")
+    report.print_tables(results, BASELINE.name)
+    report.print_meta(meta)
+    report.write_json(WORK / "results.json", meta, results)
+    print(f"\nJSON: {(WORK / 'results.json').relative_to(targets.REPO)}")
+
+
+if __name__ == "__main__":
+    main()
