@@ -11,13 +11,6 @@ def timestamp(**options):
     return Field(sa_type=BigInteger, **options)
 
 
-class SchemaVersion(SQLModel, table=True):
-    """Which layout of these tables the database holds (store.SCHEMA_VERSION)."""
-
-    __tablename__ = "mock_idp_schema"
-    version: int = Field(primary_key=True)
-
-
 class SigningKey(SQLModel, table=True):
     __tablename__ = "signing_keys"
     # Replicas starting together each try to add generation 1: the database keeps one.

@@ -7,14 +7,9 @@ from sqlalchemy import event, insert, inspect, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, SQLModel, create_engine, select
 
-from .models import AuthorizationCode, DeviceAuthorization, IssuedToken, SchemaVersion, SigningKey
+from .models import AuthorizationCode, DeviceAuthorization, IssuedToken, SigningKey
 
 log = logging.getLogger("mock_idp")
-# Bump when a table changes. A database of another version is rebuilt: it holds nothing a mock
-# must keep (new keys are generated, tokens of the old ones are simply no longer valid).
-SCHEMA_VERSION = 3
-
-
 class Store:
     def __init__(self, database_url: str):
         connect_args = {}
@@ -28,9 +23,10 @@ class Store:
         self._prepare_schema()
 
     def _prepare_schema(self) -> None:
-        tables = set(inspect(self.engine).get_table_names())
-        if tables & set(SQLModel.metadata.tables) and self._schema_version(tables) != SCHEMA_VERSION:
-            log.warning("The database was written by another mock_idp version: rebuilding its tables.")
+        if self._outdated():
+            # Written by an older mock_idp: it holds nothing a mock must keep (new keys are made,
+            # tokens of the old ones just stop verifying), so rebuild rather than fail.
+            log.warning("The database has tables of an older mock_idp version: rebuilding them.")
             SQLModel.metadata.drop_all(self.engine)
         # Replicas starting together race to CREATE each table; a lost race means another replica
         # created it, so try again until every table exists (one more try than there are tables).
@@ -41,13 +37,16 @@ class Store:
             except DBAPIError:
                 if not attempts_left:
                     raise
-        self.add(SchemaVersion(version=SCHEMA_VERSION))
 
-    def _schema_version(self, tables: set[str]) -> int | None:
-        if SchemaVersion.__tablename__ not in tables:
-            return None
-        with Session(self.engine) as session:
-            return session.exec(select(SchemaVersion.version)).first()
+    def _outdated(self) -> bool:
+        """Does a table of ours lack a column we use? (CREATE TABLE is atomic, so a replica
+        creating the tables right now never looks outdated.)"""
+        inspector = inspect(self.engine)
+        existing = set(inspector.get_table_names())
+        return any(
+            not set(table.columns.keys()) <= {column["name"] for column in inspector.get_columns(name)}
+            for name, table in SQLModel.metadata.tables.items() if name in existing
+        )
 
     def close(self) -> None:
         self.engine.dispose()
