@@ -133,10 +133,17 @@ class Flavor:
     logout_redirect_params: tuple[str, ...] = ("post_logout_redirect_uri",)
     wrong_password_message: str = "Invalid username or password."
     discovery_extras: dict[str, Any] = field(default_factory=dict)
-    # None: no device flow (the persona's paths then name no device_authorization_endpoint).
+    # None: no device flow (then the paths name no device_authorization_endpoint either).
     device_flow: DeviceFlow | None = field(default_factory=DeviceFlow)
     # The vendor's words for token endpoint errors, by case (see ERROR_DESCRIPTIONS).
     error_descriptions: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self):
+        # The device endpoint is served when the paths name it, and it reads device_flow: keep the
+        # two together, so a persona without a device flow cannot advertise one.
+        if (self.device_flow is None) != (self.paths.device_authorization_endpoint is None):
+            raise ValueError(f"flavor {self.name!r}: device_flow and the device_authorization_endpoint "
+                             "path must be set (or left out) together")
 
     # -- layout -----------------------------------------------------------------------------
     def issuers(self, tenant_key: str, tenant_url: str, config: "TenantConfig") -> list[IssuerLayout]:
