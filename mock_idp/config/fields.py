@@ -1,0 +1,60 @@
+"""Field rules: redirect URIs, response types, paths, and the annotated types the models use."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, Field
+
+
+# OIDC Core §3 / OAuth 2.0 Multiple Response Types: the registered combinations.
+RESPONSE_TYPES = ("code", "id_token", "id_token token", "code id_token", "code token",
+                  "code id_token token", "token")
+
+
+def check_redirect_uri(uri: str) -> str:
+    # RFC 6749 §3.1.2: the endpoint URI MUST be absolute and MUST NOT include a fragment.
+    parts = urlsplit(uri)
+    if not parts.scheme or any(ch.isspace() for ch in uri):
+        raise ValueError(f"{uri!r} is not an absolute URI (RFC 6749 §3.1.2)")
+    if parts.scheme in ("http", "https") and not parts.netloc:
+        raise ValueError(f"{uri!r} has no host (RFC 6749 §3.1.2)")
+    if not parts.netloc and parts.path[:1].isdigit():
+        # "localhost:3000/cb" parses as scheme "localhost"; it is a URL missing "http://".
+        raise ValueError(f"{uri!r} looks like host:port without a scheme (RFC 6749 §3.1.2)")
+    if "#" in uri:
+        raise ValueError(f"{uri!r} must not contain a fragment (RFC 6749 §3.1.2)")
+    return uri
+
+
+def normalise_response_type(value: str) -> str:
+    # Sorting the words yields the canonical spelling for every registered combination.
+    canonical = " ".join(sorted(value.split()))
+    if canonical not in RESPONSE_TYPES:
+        raise ValueError(f"unsupported response_type {value!r}; use one of {', '.join(RESPONSE_TYPES)}")
+    return canonical
+
+
+def normalise_path(path: str) -> str:
+    """Leading "/", no trailing "/" except for the root."""
+    if any(ch in path for ch in "?#") or any(ch.isspace() for ch in path):
+        raise ValueError(f"path {path!r} must be a plain URL path (no query, fragment or spaces)")
+    normalised = "/" + path.strip("/")
+    if "//" in normalised:
+        raise ValueError(f"path {path!r} contains an empty segment")
+    return normalised
+
+
+def tenant_path(name: str, path: str | None) -> str:
+    return normalise_path(f"/{name}" if path is None else path)
+
+
+RedirectUri = Annotated[str, AfterValidator(check_redirect_uri)]
+ResponseType = Annotated[str, AfterValidator(normalise_response_type)]
+NonEmptyStr = Annotated[str, Field(min_length=1)]
+# strict: lax mode would read `true` as 1 second and "30" as 30.
+Seconds = Annotated[int, Field(strict=True, gt=0)]
+GrantType = Literal["authorization_code", "refresh_token", "client_credentials", "password",
+                    "implicit", "urn:ietf:params:oauth:grant-type:device_code"]
+AuthMethod = Literal["client_secret_basic", "client_secret_post", "none"]

@@ -1,0 +1,138 @@
+"""The seed file's pydantic models (unknown keys forbidden, rules local to one object)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+
+from .errors import issue_at, suggestion
+from .fields import AuthMethod, GrantType, NonEmptyStr, RedirectUri, ResponseType, Seconds
+from .fields import normalise_path, tenant_path
+
+
+class SeedModel(BaseModel):
+    # A misspelt key would otherwise be ignored silently and its default used instead.
+    model_config = ConfigDict(extra="forbid")
+
+
+class AuthorizationServerConfig(SeedModel):
+    id: NonEmptyStr
+    audience: str | None = None
+    name: str | None = None
+
+    @model_validator(mode="after")
+    def _default_audience(self) -> AuthorizationServerConfig:
+        # Okta's own convention: the "default" server's audience is "api://default".
+        if self.audience is None:
+            self.audience = f"api://{self.id}"
+        return self
+
+
+class ApiConfig(SeedModel):
+    identifier: NonEmptyStr
+    name: str | None = None
+    scopes: list[str] = []
+    permissions: list[str] = []
+    token_lifetime: Seconds | None = None
+
+
+class TokenLifetimes(SeedModel):
+    access_token: Seconds | None = None
+    id_token: Seconds | None = None
+    refresh_token: Seconds | None = None
+    authorization_code: Seconds | None = None
+    device_code: Seconds | None = None
+
+
+class ClientConfig(SeedModel):
+    client_id: NonEmptyStr
+    client_secret: NonEmptyStr | None = None
+    name: str | None = None
+    redirect_uris: list[RedirectUri] = []
+    post_logout_redirect_uris: list[RedirectUri] = []
+    grant_types: list[GrantType] = ["authorization_code", "refresh_token"]
+    response_types: list[ResponseType] = ["code"]
+    token_endpoint_auth_method: AuthMethod | None = None
+    scopes: list[str] | None = None
+    audience: str | None = None
+
+    @property
+    def is_public(self) -> bool:
+        return self.client_secret is None
+
+    @model_validator(mode="after")
+    def _resolve_auth_method(self) -> ClientConfig:
+        method = self.token_endpoint_auth_method
+        if method is None:
+            self.token_endpoint_auth_method = "none" if self.is_public else "client_secret_basic"
+        elif self.is_public and method != "none":
+            # RFC 6749 §2.1: a public client has no credentials to authenticate with.
+            raise issue_at(f"public client (no client_secret) cannot use {method!r}; "
+                           "add a client_secret or use 'none'", "token_endpoint_auth_method")
+        elif not self.is_public and method == "none":
+            raise issue_at("'none' is for public clients, but a client_secret is set; "
+                           "remove the secret or pick client_secret_basic/post",
+                           "token_endpoint_auth_method")
+        return self
+
+
+class UserConfig(SeedModel):
+    username: NonEmptyStr
+    password: str
+    sub: str | None = None
+    claims: dict[str, Any] = {}
+    permissions: list[str] | None = None
+
+
+class TenantConfig(SeedModel):
+    path: str | None = None
+    flavor: str = "generic"  # a module in mock_idp/flavors/
+    display_name: str | None = None
+    authorization_server: str | None = None
+    authorization_servers: list[AuthorizationServerConfig] = []
+    apis: list[ApiConfig] = []
+    claims_namespace: str | None = None
+    region: str | None = None
+    token_lifetimes: TokenLifetimes | None = None
+    clients: list[ClientConfig] = []
+    users: list[UserConfig] = []
+
+    @field_validator("path")
+    @classmethod
+    def _normalise_path(cls, path: str | None) -> str | None:
+        return None if path is None else normalise_path(path)
+
+    @field_validator("flavor")
+    @classmethod
+    def _known_flavor(cls, flavor: str) -> str:
+        from ..flavors import all_flavors  # the registry: one module per persona
+
+        known = sorted(all_flavors())
+        if flavor not in known:
+            raise ValueError(f"unknown flavor {flavor!r}{suggestion(flavor, known)} "
+                             f"(expected one of: {', '.join(known)})")
+        return flavor
+
+
+class SeedConfig(SeedModel):
+    tenants: dict[str, TenantConfig]
+
+    @field_validator("tenants")
+    @classmethod
+    def _at_least_one_tenant(cls, tenants: dict[str, TenantConfig]) -> dict[str, TenantConfig]:
+        if not tenants:
+            raise ValueError("at least one tenant is required")
+        return tenants
+
+    @model_validator(mode="after")
+    def _default_paths(self) -> SeedConfig:
+        # The default needs the tenant's name, which only the enclosing mapping knows.
+        for name, tenant in self.tenants.items():
+            if tenant.path is None:
+                try:
+                    tenant.path = tenant_path(name, None)
+                except ValueError:
+                    raise issue_at(f"tenant name {name!r} is not usable as a URL path; "
+                                   "set 'path'", "tenants", name) from None
+        return self
