@@ -10,15 +10,14 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
 from .config import SeedConfig, load_config
-from .endpoints import authorize, device, discovery, health, logout, token, userinfo
 from .endpoints.http import NO_STORE, html_page, oauth_error_response
 from .oauth.errors import ErrorPage, OAuthError, safe_description
+from .routes import server_routes
 from .settings import Settings
 from .store import Store
 from .tenants import Tenant
 
 log = logging.getLogger("mock_idp")
-ISSUER_ROUTES = (discovery, authorize, token, userinfo, logout)
 
 
 def create_app(settings: Settings | None = None, seed: SeedConfig | None = None) -> FastAPI:
@@ -34,13 +33,7 @@ def create_app(settings: Settings | None = None, seed: SeedConfig | None = None)
     app.state.store = store
     app.state.tenants = tenants
     app.state.templates = Jinja2Templates(directory=str(templates_dir()))
-    health.add_routes(app)
-    for tenant in tenants:
-        for issuer in tenant.issuers:
-            for routes in ISSUER_ROUTES:
-                routes.add_routes(app, issuer)
-        if tenant.flavor.device_flow is not None:
-            device.add_routes(app, tenant)  # one verification page per tenant
+    app.router.routes.extend(server_routes(tenants))  # the URL layout: routes.py
     add_error_handlers(app)
     return app
 

@@ -1,14 +1,18 @@
-"""A tenant at run time: its persona, keys, clients, users and authorization servers."""
+"""A tenant at run time: its persona, keys, clients, users and authorization servers.
+
+`Tenant` is an `oauth.view.TenantView` and `Issuer` an `oauth.view.IssuerView`: what the protocol
+layer and the personas may use of them.
+"""
 
 import hmac
 import json
 import threading
+from collections.abc import Iterable
 
-from .config import TenantConfig, UserConfig
+from .config import ClientConfig, TenantConfig, UserConfig
 from .flavors import flavor_named
 from .flavors.base import IssuerLayout
 from .keys import KeyRing, load_key_ring
-from .oauth.context import TokenContext
 from .oauth.server import IssuerServer
 from .store import Store
 
@@ -39,11 +43,20 @@ class Tenant:
                     self._keys = load_key_ring(self.store, key_set=self.name)
         return self._keys
 
+    def find_user(self, username: str) -> UserConfig | None:
+        return self.users.get(username)
+
+    def find_client(self, client_id: str) -> ClientConfig | None:
+        return self.clients.get(client_id)
+
+    def all_users(self) -> Iterable[UserConfig]:
+        return self.users.values()
+
     def subject(self, user: UserConfig) -> str:
-        return self._subjects[user.username]
+        return self._subjects.get(user.username) or self.flavor.subject(self, user)
 
     def authenticate(self, username: str, password: str) -> UserConfig | None:
-        user = self.users.get(username)
+        user = self.find_user(username)
         if user is None or not hmac.compare_digest(user.password.encode(), password.encode()):
             return None
         return user
@@ -54,15 +67,20 @@ class Issuer:
 
     def __init__(self, tenant: Tenant, layout: IssuerLayout):
         self.tenant = tenant
+        self.name, self.url, self.config = tenant.name, tenant.url, tenant.config
+        self.flavor, self.store = tenant.flavor, tenant.store
+        # The tenant's users and clients are the issuer's (oauth.view.IssuerView).
+        self.find_user, self.find_client, self.all_users = tenant.find_user, tenant.find_client, tenant.all_users
+        self.subject, self.authenticate = tenant.subject, tenant.authenticate
         self.layout = layout
         self.key = layout.key
         self.issuer = layout.issuer
         self.prefix = tenant.route_prefix + layout.prefix
         self.server = IssuerServer(self)
         # Discovery never changes while the server runs: build and serialise it once.
-        self.discovery = tenant.flavor.discovery(self)
+        self.discovery = self.flavor.discovery(self)
         self.discovery_bytes = json.dumps(self.discovery, indent=2).encode()
-        self.metadata = tenant.flavor.authorization_server_metadata(self, self.discovery)
+        self.metadata = self.flavor.authorization_server_metadata(self, self.discovery)
         self.metadata_bytes = json.dumps(self.metadata, indent=2).encode()
 
     @property
@@ -71,13 +89,9 @@ class Issuer:
 
     def endpoint_url(self, name: str) -> str | None:
         path = getattr(self.layout.paths, name)
-        return None if path is None else self.tenant.url + self.layout.prefix + path
+        return None if path is None else self.url + self.layout.prefix + path
 
     def route(self, name: str) -> str | None:
+        """The path of an endpoint inside the tenant's Mount (routes.py), None if not served."""
         path = getattr(self.layout.paths, name)
-        return None if path is None else self.prefix + path
-
-    def refresh_allowed(self, ctx: TokenContext) -> bool:
-        if "refresh_token" not in ctx.client.grant_types or ctx.user is None:
-            return False
-        return "offline_access" in ctx.scopes or not self.tenant.flavor.refresh_requires_offline_access
+        return None if path is None else self.layout.prefix + path

@@ -31,7 +31,14 @@ HEADERS = [
 
 
 def routes(client) -> list[str]:
-    return sorted({route.path for route in client.app.routes})
+    """Every path the app serves, through the tenants' Mounts."""
+    def walk(routes, prefix=""):
+        for route in routes:
+            if hasattr(route, "routes"):
+                yield from walk(route.routes, prefix + route.path)
+            else:
+                yield prefix + route.path
+    return sorted(set(walk(client.app.routes)))
 
 
 def assert_handled(response) -> None:

@@ -12,28 +12,30 @@ from .sso import session_user, set_session_cookie, sign_in_page, start_session
 LOGIN_FIELDS = ("username", "password")
 
 
-def add_routes(app, issuer) -> None:
-    async def authorization_endpoint(request: Request) -> Response:
+def authorization_endpoint(issuer):
+    async def authorization(request: Request) -> Response:
         params = await read_params(request)
         return run(request, issuer, params, session_user(request, issuer.tenant))
+    return authorization
 
-    async def login(request: Request) -> Response:
+
+def login(issuer):
+    """The login form posts here; on success the authorization goes on as if just asked."""
+
+    async def login_form(request: Request) -> Response:
         form = await read_params(request)
         credentials = {k: v for k, v in form if k in LOGIN_FIELDS}
         params = [(k, v) for k, v in form if k not in LOGIN_FIELDS]
-        user = issuer.tenant.authenticate(credentials.get("username", ""), credentials.get("password", ""))
+        user = issuer.authenticate(credentials.get("username", ""), credentials.get("password", ""))
         if user is None:
             # Wrong password: the form again, with a message; nothing goes to the client.
-            return login_page(request, issuer, params, error=issuer.tenant.flavor.wrong_password_message,
+            return login_page(request, issuer, params, error=issuer.flavor.wrong_password_message,
                               username=credentials.get("username", ""))
         end_user = start_session(issuer.tenant, user)
         response = run(request, issuer, params, end_user, just_logged_in=True)
         set_session_cookie(response, issuer.tenant, end_user)
         return response
-
-    app.add_api_route(issuer.route("authorization_endpoint"), authorization_endpoint,
-                      methods=["GET", "POST"], include_in_schema=False)
-    app.add_api_route(issuer.route("login"), login, methods=["POST"], include_in_schema=False)
+    return login_form
 
 
 def run(request: Request, issuer, params, user, just_logged_in: bool = False) -> Response:

@@ -14,11 +14,12 @@ from .sso import session_user, set_session_cookie, sign_in_page, start_session
 INVALID_CODE = "That code is invalid or has expired. Check the code on your device."
 
 
-def add_routes(app, tenant) -> None:
+def verification_page(tenant):
+    """One verification page per tenant, whichever of its authorization servers started the flow."""
     flow = tenant.flavor.device_flow
     action = tenant.url + flow.verification_path
 
-    async def verification_page(request: Request) -> Response:
+    async def verification(request: Request) -> Response:
         # verification_uri_complete carries the code in the query, also when the page is POSTed to.
         params = {**request.query_params, **dict(await read_params(request))}
         user_code = params.get("user_code", "").strip()
@@ -51,9 +52,7 @@ def add_routes(app, tenant) -> None:
         if signed_in_now:
             set_session_cookie(response, tenant, user)
         return response
-
-    app.add_api_route(tenant.route_prefix + flow.verification_path, verification_page,
-                      methods=["GET", "POST"], include_in_schema=False)
+    return verification
 
 
 def device_page(request: Request, tenant, stage: str, action: str, **context) -> Response:

@@ -9,8 +9,8 @@ from .http import html_page, read_params
 from .sso import end_session as end_sso_session
 
 
-def add_routes(app, issuer) -> None:
-    flavor = issuer.tenant.flavor
+def end_session_endpoint(issuer):
+    flavor = issuer.flavor
 
     async def end_session(request: Request) -> Response:
         params = dict(await read_params(request))
@@ -31,11 +31,7 @@ def add_routes(app, issuer) -> None:
             response = html_page(request, "logged_out.html", persona=issuer.tenant.display_name)
         end_sso_session(request, response, issuer.tenant)
         return response
-
-    paths = [issuer.route("end_session_endpoint")]
-    paths += [issuer.prefix + p for p in issuer.layout.paths.extra_logout]
-    for path in filter(None, paths):
-        app.add_api_route(path, end_session, methods=["GET", "POST"], include_in_schema=False)
+    return end_session
 
 
 def logout_client(issuer, params: dict):
@@ -52,7 +48,7 @@ def logout_client(issuer, params: dict):
         client_id = hinted
     if not client_id:
         return None
-    client = issuer.tenant.clients.get(client_id)
+    client = issuer.find_client(client_id)
     if client is None:
         raise ErrorPage("invalid_client", f"There is no client '{client_id}' on this tenant.")
     return client

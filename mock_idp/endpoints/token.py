@@ -8,31 +8,36 @@ from ..oauth.server import ParsedRequest
 from .http import read_params, render
 
 
-def add_routes(app, issuer) -> None:
-    flavor = issuer.tenant.flavor
+def back_channel(issuer, respond, vendor_shaped: bool):
+    """A POST endpoint over the authlib server; `vendor_shaped` ones answer in the persona's shape."""
+    flavor = issuer.flavor
+    accept_json = vendor_shaped and flavor.token_endpoint_accepts_json
 
-    def endpoint(respond, vendor_shaped: bool):
-        accept_json = vendor_shaped and flavor.token_endpoint_accepts_json
+    async def handle(request: Request) -> Response:
+        params = await read_params(request, accept_json=accept_json)
+        oauth_request = ParsedRequest("POST", str(request.url), request.headers, params)
+        status, body, headers = respond(oauth_request)
+        if vendor_shaped:
+            status, body = flavor.token_endpoint_response(status, body)
+        return render(request, status, body, headers)
+    return handle
 
-        async def handle(request: Request) -> Response:
-            params = await read_params(request, accept_json=accept_json)
-            oauth_request = ParsedRequest("POST", str(request.url), request.headers, params)
-            status, body, headers = respond(oauth_request)
-            if vendor_shaped:
-                status, body = flavor.token_endpoint_response(status, body)
-            return render(request, status, body, headers)
-        return handle
 
-    def server_endpoint(name: str):
-        return lambda oauth_request: issuer.server.create_endpoint_response(name, oauth_request)
+def token_endpoint(issuer):
+    return back_channel(issuer, issuer.server.create_token_response, vendor_shaped=True)
 
-    routes = [
-        ("token_endpoint", issuer.server.create_token_response, True),
-        ("device_authorization_endpoint", server_endpoint("device_authorization"), True),
-        ("introspection_endpoint", server_endpoint("introspection"), False),
-        ("revocation_endpoint", server_endpoint("revocation"), False),
-    ]
-    for path_name, respond, vendor_shaped in routes:
-        if issuer.route(path_name):
-            app.add_api_route(issuer.route(path_name), endpoint(respond, vendor_shaped),
-                              methods=["POST"], include_in_schema=False)
+
+def device_authorization_endpoint(issuer):
+    return back_channel(issuer, server_endpoint(issuer, "device_authorization"), vendor_shaped=True)
+
+
+def introspection_endpoint(issuer):
+    return back_channel(issuer, server_endpoint(issuer, "introspection"), vendor_shaped=False)
+
+
+def revocation_endpoint(issuer):
+    return back_channel(issuer, server_endpoint(issuer, "revocation"), vendor_shaped=False)
+
+
+def server_endpoint(issuer, name: str):
+    return lambda oauth_request: issuer.server.create_endpoint_response(name, oauth_request)

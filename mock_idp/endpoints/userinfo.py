@@ -9,7 +9,7 @@ from ..oauth.tokens import read_access_token
 from .http import read_params
 
 
-def add_routes(app, issuer) -> None:
+def userinfo_endpoint(issuer):
     async def userinfo(request: Request) -> Response:
         token = await bearer_token(request)
         if token is None:
@@ -23,20 +23,18 @@ def add_routes(app, issuer) -> None:
             raise InvalidTokenError("The access token is invalid, expired or revoked.", realm="userinfo")
         row, _claims = found
         scopes = row.scope.split()
-        user = issuer.tenant.users.get(row.username or "")
+        user = issuer.find_user(row.username or "")
         if user is None:
             raise InvalidTokenError("The access token was not issued to an end user.", realm="userinfo")
         if "openid" not in scopes:
             raise InsufficientScopeError("The access token lacks the openid scope.",
                                          realm="userinfo", scope="openid")
         ctx = TokenContext(
-            issuer=issuer, client=issuer.tenant.clients[row.client_id], user=user, scopes=scopes,
+            issuer=issuer, client=issuer.find_client(row.client_id), user=user, scopes=scopes,
             grant_type="userinfo", audience=row.audience, auth_time=row.auth_time,
         )
-        return JSONResponse(issuer.tenant.flavor.userinfo_claims(ctx), headers={"Cache-Control": "no-store"})
-
-    path = issuer.route("userinfo_endpoint")
-    app.add_api_route(path, userinfo, methods=["GET", "POST"], include_in_schema=False)
+        return JSONResponse(issuer.flavor.userinfo_claims(ctx), headers={"Cache-Control": "no-store"})
+    return userinfo
 
 
 async def bearer_token(request: Request) -> str | None:

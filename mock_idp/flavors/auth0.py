@@ -76,7 +76,7 @@ class Auth0Flavor(Flavor):
         return audience
 
     def namespace(self, issuer) -> str:
-        return issuer.tenant.config.claims_namespace or issuer.issuer
+        return issuer.config.claims_namespace or issuer.issuer
 
     def user_defaults(self, user) -> dict[str, Any]:
         email = user.claims.get("email")
@@ -142,9 +142,6 @@ class Auth0Flavor(Flavor):
             claims.update({ns + k: v for k, v in ctx.user.claims.items() if k not in OIDC_CLAIMS})
         return claims
 
-    def userinfo_claims(self, ctx) -> dict[str, Any]:
-        return {"sub": ctx.subject, **self.user_claims(ctx)}
-
     def access_token_lifetime(self, ctx) -> int:
         api = api_named(ctx.issuer, ctx.audience) if ctx.audience else None
         if api is not None and api.token_lifetime:
@@ -167,7 +164,7 @@ class Auth0Flavor(Flavor):
 
 
 def api_named(issuer, identifier: str):
-    return next((api for api in issuer.tenant.config.apis if api.identifier == identifier), None)
+    return next((api for api in issuer.config.apis if api.identifier == identifier), None)
 
 
 PROFILE = Auth0Flavor(

@@ -8,10 +8,13 @@ import uuid
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from ..oauth.view import CLIENT_AUTH_METHODS
+
 if TYPE_CHECKING:
     from ..config import ClientConfig, TenantConfig, UserConfig
     from ..oauth.context import TokenContext
-    from ..tenants import Issuer, Tenant
+    from ..oauth.view import IssuerView as Issuer
+    from ..oauth.view import TenantView as Tenant
 
 DISCOVERY_PATHS = ("/.well-known/openid-configuration", "/.well-known/oauth-authorization-server")
 
@@ -114,9 +117,7 @@ class Flavor:
         "authorization_code", "implicit", "refresh_token", "client_credentials", "password",
         "urn:ietf:params:oauth:grant-type:device_code",
     )
-    token_endpoint_auth_methods_supported: tuple[str, ...] = (
-        "client_secret_basic", "client_secret_post", "none",
-    )
+    token_endpoint_auth_methods_supported: tuple[str, ...] = CLIENT_AUTH_METHODS
     response_modes_supported: tuple[str, ...] = ("query", "fragment", "form_post")
     # JOSE `typ` headers: RFC 9068 §2.1 for access tokens; some vendors send "JWT" or nothing.
     access_token_typ: str | None = "at+jwt"
@@ -160,7 +161,7 @@ class Flavor:
     def claims_supported(self, issuer: "Issuer") -> list[str]:
         claims = {"iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "c_hash", "azp", "sid"}
         claims |= STANDARD_CLAIMS
-        for user in issuer.tenant.users.values():
+        for user in issuer.all_users():
             claims |= set(user.claims)
         return sorted(claims)
 
@@ -283,6 +284,12 @@ class Flavor:
 
     def userinfo_claims(self, ctx: "TokenContext") -> dict[str, Any]:
         return {"sub": ctx.subject, **self.user_claims(ctx)}
+
+    def refresh_allowed(self, ctx: "TokenContext") -> bool:
+        """Does this grant come with a refresh token? (Okta and Auth0: only with offline_access.)"""
+        if "refresh_token" not in ctx.client.grant_types or ctx.user is None:
+            return False
+        return "offline_access" in ctx.scopes or not self.refresh_requires_offline_access
 
     def introspection_claims(self, payload: dict[str, Any], row, user: "UserConfig | None") -> dict[str, Any]:
         """RFC 7662 §2.2 response; personas add their own members."""

@@ -127,7 +127,7 @@ class OktaFlavor(Flavor):
             "exp": ctx.now + self.lifetimes.id_token,
             "jti": self.new_jti("id"),
             "amr": ["pwd"],
-            "idp": okta_id("00o", ctx.issuer.tenant.name),
+            "idp": okta_id("00o", ctx.issuer.name),
             "auth_time": ctx.auth_time,
         }
 
@@ -153,9 +153,6 @@ class OktaFlavor(Flavor):
         if "groups" in ctx.user.claims and ctx.issuer.layout.name is not None:
             claims["groups"] = ctx.user.claims["groups"]
         return claims
-
-    def userinfo_claims(self, ctx) -> dict[str, Any]:
-        return {"sub": ctx.subject, **self.user_claims(ctx)}
 
     def introspection_claims(self, payload, row, user) -> dict[str, Any]:
         if user is not None:

@@ -35,7 +35,7 @@ def authorize(issuer, request, user: EndUser | None, just_logged_in: bool = Fals
         check_response_type_is_quotable(request)
         grant = issuer.server.get_consent_grant(request, end_user=user)
         check_pkce_for_public_client(request)
-        request.audience = issuer.tenant.flavor.resolve_audience(
+        request.audience = issuer.flavor.resolve_audience(
             issuer, request.client.config, data.get("audience") or data.get("resource"),
             grant_type="authorization_code")
         if needs_login(data, user, just_logged_in):
@@ -44,10 +44,7 @@ def authorize(issuer, request, user: EndUser | None, just_logged_in: bool = Fals
             return NeedsLogin()
         return grant.create_authorization_response(redirect_uri, user)
     except OAuthError as error:
-        params = [(k, v) for k, v in error.get_body() if k != "state"]
-        if request.payload.state:
-            params.append(("state", request.payload.state))
-        return authorization_response(redirect_uri, params, mode)
+        return authorization_response(redirect_uri, error.get_body(), mode, request.payload.state)
 
 
 def verified_redirect_uri(issuer, request) -> str:

@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..config import ClientConfig, UserConfig
-    from ..tenants import Issuer
+    from .view import IssuerView
 
 
 @dataclass
 class TokenContext:
-    issuer: "Issuer"
+    issuer: "IssuerView"
     client: "ClientConfig"
     user: "UserConfig | None"
     scopes: list[str]
@@ -27,10 +27,10 @@ class TokenContext:
 
     @property
     def flavor(self):
-        return self.issuer.tenant.flavor
+        return self.issuer.flavor
 
     @property
     def subject(self) -> str:
         if self.user is None:
             return self.flavor.client_subject(self.client)
-        return self.issuer.tenant.subject(self.user)
+        return self.issuer.subject(self.user)

@@ -14,7 +14,9 @@ from authlib.oauth2 import rfc8628
 from ..models import DeviceAuthorization
 from .clients import DeviceRecord, EndUser
 from .errors import AccessDeniedError, InvalidGrantError, InvalidRequestError, UnauthorizedClientError
-from .grants import ALL_CLIENT_AUTH, IssuingGrant, end_user, requested_audience
+from .grants import IssuingGrant, end_user, requested_audience
+from . import view
+from .view import TenantView
 
 DEVICE_CODE = rfc8628.DEVICE_CODE_GRANT_TYPE
 # RFC 8628 §3.5: each slow_down adds five seconds to the interval.
@@ -24,11 +26,11 @@ SLOW_DOWN_STEP = 5
 class DeviceAuthorizationEndpoint(rfc8628.DeviceAuthorizationEndpoint):
     """RFC 8628 §3.1-3.2: the device asks; it gets a device code, a user code and where to go."""
 
-    CLIENT_AUTH_METHODS = ALL_CLIENT_AUTH
+    CLIENT_AUTH_METHODS = view.CLIENT_AUTH_METHODS
 
     def create_endpoint_response(self, request):
         issuer = self.server.issuer
-        tenant, flavor = issuer.tenant, issuer.tenant.flavor
+        flavor = issuer.flavor
         client = self.authenticate_client(request)
         if not client.check_grant_type(DEVICE_CODE):
             raise UnauthorizedClientError("The client is not allowed to use the device authorization grant.")
@@ -36,7 +38,7 @@ class DeviceAuthorizationEndpoint(rfc8628.DeviceAuthorizationEndpoint):
         row = DeviceAuthorization(
             device_code=secrets.token_urlsafe(32),
             user_code=new_user_code(flavor.device_flow),
-            tenant=tenant.name,
+            tenant=issuer.name,
             issuer=issuer.key,
             client_id=client.client_id,
             scope=client.get_allowed_scope(request.payload.scope),
@@ -44,9 +46,9 @@ class DeviceAuthorizationEndpoint(rfc8628.DeviceAuthorizationEndpoint):
             expires_at=int(time.time()) + flavor.lifetimes.device_code,
             interval=flavor.device_flow.interval,
         )
-        tenant.store.insert(row)
+        issuer.store.insert(row)
         user_code = display_user_code(flavor.device_flow, row.user_code)
-        uri = verification_uri(tenant)
+        uri = verification_uri(issuer)
         return 200, {
             "device_code": row.device_code,
             "user_code": user_code,
@@ -60,18 +62,18 @@ class DeviceAuthorizationEndpoint(rfc8628.DeviceAuthorizationEndpoint):
 class DeviceCodeGrant(IssuingGrant, rfc8628.DeviceCodeGrant):
     """RFC 8628 §3.4-3.5: the device polls the token endpoint until the user has decided."""
 
-    TOKEN_ENDPOINT_AUTH_METHODS = ALL_CLIENT_AUTH
+    TOKEN_ENDPOINT_AUTH_METHODS = view.CLIENT_AUTH_METHODS
 
     def validate_token_request(self):
         issuer = self.server.issuer
-        flow = issuer.tenant.flavor.device_flow
+        flow = issuer.flavor.device_flow
         device_code = self.request.payload.data.get("device_code")
         if not device_code:
             raise InvalidRequestError("The request has no device_code.")
         client = self.authenticate_token_endpoint_client()
         if not client.check_grant_type(self.GRANT_TYPE):
             raise UnauthorizedClientError("The client is not allowed to use the device authorization grant.")
-        row = issuer.tenant.store.get(DeviceAuthorization, device_code)
+        row = issuer.store.get(DeviceAuthorization, device_code)
         if row is None or row.issuer != issuer.key or row.client_id != client.client_id:
             raise InvalidGrantError(flow.invalid_message)
         self.request.client = client
@@ -81,7 +83,7 @@ class DeviceCodeGrant(IssuingGrant, rfc8628.DeviceCodeGrant):
     def validate_device_credential(self, row: DeviceAuthorization) -> EndUser:
         """The user who approved, or the RFC 8628 §3.5 error that says why not (yet)."""
         issuer = self.server.issuer
-        store, flow = issuer.tenant.store, issuer.tenant.flavor.device_flow
+        store, flow = issuer.store, issuer.flavor.device_flow
         now = time.time()
         if row.status in ("pending", "approved") and row.expires_at <= now:
             # Expiry is reported once; after that the code is just invalid (as Auth0 does).
@@ -111,7 +113,7 @@ class DeviceCodeGrant(IssuingGrant, rfc8628.DeviceCodeGrant):
 
 # -- the user's side: the verification page ---------------------------------------------------
 
-def verification_uri(tenant) -> str:
+def verification_uri(tenant: TenantView) -> str:
     return tenant.url + tenant.flavor.device_flow.verification_path
 
 
@@ -129,7 +131,7 @@ def normalise_user_code(text: str) -> str:
     return "".join(c for c in text.upper() if c.isalnum())
 
 
-def pending_authorization(tenant, user_code: str) -> DeviceAuthorization | None:
+def pending_authorization(tenant: TenantView, user_code: str) -> DeviceAuthorization | None:
     """The device authorization waiting for this user code, if any."""
     code = normalise_user_code(user_code)
     row = tenant.store.find_device_authorization(code) if code else None
@@ -138,7 +140,7 @@ def pending_authorization(tenant, user_code: str) -> DeviceAuthorization | None:
     return row
 
 
-def decide(tenant, row: DeviceAuthorization, user: EndUser, approve: bool) -> bool:
+def decide(tenant: TenantView, row: DeviceAuthorization, user: EndUser, approve: bool) -> bool:
     """Record the user's decision; False if the request was decided or polled to an end meanwhile."""
     if not approve:
         return tenant.store.move_device_authorization(row.device_code, "pending", status="denied")

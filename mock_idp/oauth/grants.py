@@ -13,8 +13,8 @@ from .context import TokenContext
 from .errors import InvalidGrantError, with_case
 from .responses import authorization_response, response_mode
 from .tokens import issue_access_token, issue_id_token
+from .view import CLIENT_AUTH_METHODS, CONFIDENTIAL_CLIENT_AUTH
 
-ALL_CLIENT_AUTH = ["client_secret_basic", "client_secret_post", "none"]
 
 
 class IssuingGrant:
@@ -26,7 +26,7 @@ class IssuingGrant:
                        include_refresh_token=True):
         ctx = self.build_context(user, scope, grant_type or self.GRANT_TYPE)
         self.token_context = ctx
-        include_refresh_token = include_refresh_token and self.server.issuer.refresh_allowed(ctx)
+        include_refresh_token = include_refresh_token and self.server.issuer.flavor.refresh_allowed(ctx)
         return issue_access_token(ctx, include_refresh_token, code=self.origin_code())
 
     def build_context(self, user: EndUser | None, scope, grant_type: str) -> TokenContext:
@@ -38,7 +38,7 @@ class IssuingGrant:
         else:
             audience = getattr(request, "audience", None) or requested_audience(request)
         issuer = self.server.issuer
-        flavor = issuer.tenant.flavor
+        flavor = issuer.flavor
         client = request.client.config
         audience = flavor.resolve_audience(issuer, client, audience, grant_type)
         return TokenContext(
@@ -90,28 +90,26 @@ class IdTokenExtension(oidc_grants.OpenIDCode):
 
 
 class AuthorizationCodeGrant(IssuingGrant, grants.AuthorizationCodeGrant):
-    TOKEN_ENDPOINT_AUTH_METHODS = ALL_CLIENT_AUTH
+    TOKEN_ENDPOINT_AUTH_METHODS = CLIENT_AUTH_METHODS
 
     def create_authorization_response(self, redirect_uri, grant_user):
         self.request.user = grant_user
         code = self.generate_authorization_code()
         self.save_authorization_code(code, self.request)
-        params = [("code", code)]
-        if self.request.payload.state:
-            params.append(("state", self.request.payload.state))
-        return authorization_response(redirect_uri, params, response_mode(self.request))
+        return authorization_response(redirect_uri, [("code", code)], response_mode(self.request),
+                                      self.request.payload.state)
 
     def save_authorization_code(self, code, request):
         save_code(self, code, request)
 
     def query_authorization_code(self, code, client):
-        row, first_use = self.server.issuer.tenant.store.consume_code(code)
+        row, first_use = self.server.issuer.store.consume_code(code)
         invalid = with_case(InvalidGrantError(), "invalid_code")
         if row is None or row.issuer != self.server.issuer.key or row.client_id != client.client_id:
             raise invalid
         if not first_use:
             # RFC 6749 §4.1.2: a replayed code revokes what it issued.
-            self.server.issuer.tenant.store.revoke_tokens_from_code(code)
+            self.server.issuer.store.revoke_tokens_from_code(code)
             raise invalid
         if row.expires_at <= time.time():
             raise invalid
@@ -161,10 +159,8 @@ class FrontChannelIssuance:
         return params
 
     def create_authorization_response(self, redirect_uri, grant_user):
-        params = self.create_granted_params(grant_user)
-        if self.request.payload.state:
-            params.append(("state", self.request.payload.state))
-        return authorization_response(redirect_uri, params, response_mode(self.request))
+        return authorization_response(redirect_uri, self.create_granted_params(grant_user),
+                                      response_mode(self.request), self.request.payload.state)
 
 
 class ImplicitGrant(FrontChannelIssuance, IssuingGrant, oidc_grants.OpenIDImplicitGrant):
@@ -183,14 +179,14 @@ class HybridGrant(ImplicitGrant, oidc_grants.OpenIDHybridGrant):
 
 
 class RefreshTokenGrant(IssuingGrant, grants.RefreshTokenGrant):
-    TOKEN_ENDPOINT_AUTH_METHODS = ALL_CLIENT_AUTH
+    TOKEN_ENDPOINT_AUTH_METHODS = CLIENT_AUTH_METHODS
 
     @property
     def INCLUDE_NEW_REFRESH_TOKEN(self) -> bool:  # noqa: N802 - authlib's name
-        return self.server.issuer.tenant.flavor.rotate_refresh_tokens
+        return self.server.issuer.flavor.rotate_refresh_tokens
 
     def authenticate_refresh_token(self, refresh_token):
-        row = self.server.issuer.tenant.store.find_refresh_token(refresh_token)
+        row = self.server.issuer.store.find_refresh_token(refresh_token)
         record = TokenRecord(row, "refresh_token") if row is not None else None
         if (record is None or row.issuer != self.server.issuer.key or not record.check_client(self.request.client)
                 or record.is_revoked() or record.is_expired()):
@@ -204,7 +200,7 @@ class RefreshTokenGrant(IssuingGrant, grants.RefreshTokenGrant):
     def issue_token(self, user, refresh_token):
         # Rotation retires the old token before the new one exists, atomically: of two refreshes
         # racing with one token (on any replica), exactly one gets new tokens.
-        if self.INCLUDE_NEW_REFRESH_TOKEN and not self.server.issuer.tenant.store.retire_refresh_token(
+        if self.INCLUDE_NEW_REFRESH_TOKEN and not self.server.issuer.store.retire_refresh_token(
                 refresh_token.row.refresh_token):
             raise with_case(InvalidGrantError(), "invalid_refresh_token")
         return super().issue_token(user, refresh_token)
@@ -214,17 +210,17 @@ class RefreshTokenGrant(IssuingGrant, grants.RefreshTokenGrant):
 
 
 class ClientCredentialsGrant(IssuingGrant, grants.ClientCredentialsGrant):
-    TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
+    TOKEN_ENDPOINT_AUTH_METHODS = CONFIDENTIAL_CLIENT_AUTH
 
 
 class PasswordGrant(IssuingGrant, grants.ResourceOwnerPasswordCredentialsGrant):
-    TOKEN_ENDPOINT_AUTH_METHODS = ALL_CLIENT_AUTH
+    TOKEN_ENDPOINT_AUTH_METHODS = CLIENT_AUTH_METHODS
 
     def authenticate_user(self, username, password):
-        user = self.server.issuer.tenant.authenticate(username, password)
+        user = self.server.issuer.authenticate(username, password)
         if user is None:
             # RFC 6749 §5.2: wrong resource owner credentials are an invalid grant.
-            raise InvalidGrantError(self.server.issuer.tenant.flavor.wrong_password_message)
+            raise InvalidGrantError(self.server.issuer.flavor.wrong_password_message)
         return EndUser(user, auth_time=int(time.time()))
 
 
@@ -233,7 +229,7 @@ def save_code(grant, code: str, request) -> None:
     user: EndUser = request.user
     data = request.payload.data
     now = int(time.time())
-    issuer.tenant.store.insert(AuthorizationCode(
+    issuer.store.insert(AuthorizationCode(
         code=code,
         issuer=issuer.key,
         client_id=request.client.client_id,
@@ -247,12 +243,12 @@ def save_code(grant, code: str, request) -> None:
         audience=getattr(request, "audience", None) or requested_audience(request),
         code_challenge=data.get("code_challenge"),
         code_challenge_method=data.get("code_challenge_method"),
-        expires_at=now + issuer.tenant.flavor.lifetimes.authorization_code,
+        expires_at=now + issuer.flavor.lifetimes.authorization_code,
     ))
 
 
 def end_user(issuer, username: str | None, auth_time: int | None, session_id: str | None):
-    user = issuer.tenant.users.get(username or "")
+    user = issuer.find_user(username or "")
     if user is None:
         return None
     return EndUser(user, auth_time=auth_time or int(time.time()), session_id=session_id)

@@ -5,8 +5,8 @@ from authlib.oauth2.rfc7662 import IntrospectionEndpoint as _Introspection
 
 from .clients import TokenRecord
 from .tokens import find_access_token
+from . import view
 
-CLIENT_AUTH = ["client_secret_basic", "client_secret_post", "none"]
 
 
 def find_token(issuer, token: str, hint: str | None) -> TokenRecord | None:
@@ -18,14 +18,14 @@ def find_token(issuer, token: str, hint: str | None) -> TokenRecord | None:
             if found is not None:
                 return TokenRecord(found[0], kind, claims=found[1])
         else:
-            row = issuer.tenant.store.find_refresh_token(token)
+            row = issuer.store.find_refresh_token(token)
             if row is not None and row.issuer == issuer.key:
                 return TokenRecord(row, kind)
     return None
 
 
 class IntrospectionEndpoint(_Introspection):
-    CLIENT_AUTH_METHODS = CLIENT_AUTH
+    CLIENT_AUTH_METHODS = view.CLIENT_AUTH_METHODS
 
     def query_token(self, token_string, token_type_hint):
         return find_token(self.server.issuer, token_string, token_type_hint)
@@ -50,23 +50,23 @@ class IntrospectionEndpoint(_Introspection):
                 payload["jti"] = token.claims["jti"]
             if row.audience:
                 payload["aud"] = row.audience.split(" ") if " " in row.audience else row.audience
-        user = issuer.tenant.users.get(row.username or "")
+        user = issuer.find_user(row.username or "")
         if user is not None:
             payload["username"] = user.username
-            payload["sub"] = issuer.tenant.subject(user)
+            payload["sub"] = issuer.subject(user)
         else:
-            payload["sub"] = issuer.tenant.flavor.client_subject(issuer.tenant.clients[row.client_id])
-        return issuer.tenant.flavor.introspection_claims(payload, row, user)
+            payload["sub"] = issuer.flavor.client_subject(issuer.find_client(row.client_id))
+        return issuer.flavor.introspection_claims(payload, row, user)
 
 
 class RevocationEndpoint(_Revocation):
-    CLIENT_AUTH_METHODS = CLIENT_AUTH
+    CLIENT_AUTH_METHODS = view.CLIENT_AUTH_METHODS
 
     def query_token(self, token_string, token_type_hint):
         return find_token(self.server.issuer, token_string, token_type_hint)
 
     def revoke_token(self, token: TokenRecord, request):
-        store = self.server.issuer.tenant.store
+        store = self.server.issuer.store
         if token.kind == "refresh_token":
             # Revoking a refresh token ends the grant: its access token too (RFC 7009 §2.1).
             store.revoke_refresh_family(token.row.refresh_token)

@@ -27,9 +27,13 @@ def response_mode(request) -> str:
     return data.get("response_mode") or default_response_mode(request.payload.response_type)
 
 
-def authorization_response(redirect_uri: str, params: list[tuple[str, str]], mode: str):
-    """(status, body, headers) in authlib's convention."""
-    params = [(k, str(v)) for k, v in params]
+def authorization_response(redirect_uri: str, params: list[tuple[str, str]], mode: str,
+                           state: str | None = None):
+    """(status, body, headers) in authlib's convention. RFC 6749 §4.1.2 / §4.1.2.1: the client's
+    `state`, when it sent one, goes back with the answer, success or error alike."""
+    params = [(k, str(v)) for k, v in params if k != "state"]
+    if state:
+        params.append(("state", state))
     if mode == "form_post":
         return 200, FormPost(redirect_uri, params), [("Cache-Control", "no-store")]
     uri = add_params_to_uri(redirect_uri, params, fragment=mode == "fragment")

@@ -64,11 +64,10 @@ class IssuerServer(AuthorizationServer):
     def __init__(self, issuer):
         super().__init__()
         self.issuer = issuer
-        self._clients = {c.client_id: OAuthClient(c) for c in issuer.tenant.config.clients}
         register_grants(self)
         self.register_endpoint(IntrospectionEndpoint)
         self.register_endpoint(RevocationEndpoint)
-        if issuer.route("device_authorization_endpoint"):
+        if issuer.endpoint_url("device_authorization_endpoint"):
             self.register_grant(DeviceCodeGrant, [IdTokenExtension()])
             self.register_endpoint(DeviceAuthorizationEndpoint)
 
@@ -95,7 +94,7 @@ class IssuerServer(AuthorizationServer):
         # (RFC 7009 §2.2.1) is a 401 without a challenge.
         if error.error == "unsupported_token_type":
             error.status_code = 400
-        return super().handle_error_response(request, describe(error, self.issuer.tenant.flavor))
+        return super().handle_error_response(request, describe(error, self.issuer.flavor))
 
     def authenticate_client(self, request, methods, endpoint="token"):
         try:
@@ -114,7 +113,8 @@ class IssuerServer(AuthorizationServer):
         return "no_client_credentials"
 
     def query_client(self, client_id):
-        return self._clients.get(client_id)
+        config = self.issuer.find_client(client_id)
+        return OAuthClient(config) if config is not None else None
 
     def save_token(self, token, request):
         """Tokens are recorded as they are signed (tokens.issue_access_token)."""

@@ -38,7 +38,7 @@ def issue_access_token(ctx: TokenContext, include_refresh_token: bool, code: str
     if include_refresh_token:
         row.refresh_token = token["refresh_token"] = secrets.token_urlsafe(32)
         row.refresh_expires_at = ctx.now + flavor.lifetimes.refresh_token
-    ctx.issuer.tenant.store.insert(row)
+    ctx.issuer.store.insert(row)
     return token
 
 
@@ -70,7 +70,7 @@ def find_access_token(issuer, token: str) -> tuple[IssuedToken, dict] | None:
     claims = issuer.keys.verify(token)
     if not claims:
         return None
-    row = issuer.tenant.store.find_access_token(token_hash(token))
+    row = issuer.store.find_access_token(token_hash(token))
     if row is None or row.issuer != issuer.key:
         return None
     return row, claims
