@@ -126,8 +126,67 @@ def test_yaml_syntax_error_reports_line_and_column(tmp_path):
             clients: [web
             users: []
         """)
-    assert "seed_users.yaml:4: invalid YAML (column " in str(error)
+    # The bracket left open on line 3 is the mistake; PyYAML only notices it on line 4.
+    assert "seed_users.yaml:3: invalid YAML (column 14): while parsing a flow sequence" in str(error)
+    assert "(noticed on line 4)" in str(error)
+    assert error.errors[0].line == 3
+
+
+def test_unclosed_quote_is_reported_where_it_opens_not_at_the_end_of_the_file(tmp_path):
+    error = load_error(tmp_path, """\
+        tenants:
+          default:
+            display_name: "Generic
+            clients: []
+            users: []
+        """)
+    (issue,) = error.errors
+    assert (issue.line, issue.key) == (3, None)
+    assert "quoted scalar" in issue.message and "noticed on line 6" in issue.message
+
+
+def test_indentation_error_is_reported_on_the_misindented_line(tmp_path):
+    error = load_error(tmp_path, """\
+        tenants:
+          default:
+            flavor: okta
+           display_name: x
+        """)
     assert error.errors[0].line == 4
+
+
+def test_mistake_in_an_anchor_shared_by_four_tenants_is_reported_once_at_the_anchor(tmp_path):
+    error = load_error(tmp_path, """\
+        tenants:
+          a: &okta
+            flavor: okta
+            clinets: []
+          b: *okta
+          c: *okta
+          d: *okta
+        """)
+    assert len(error.errors) == 1
+    assert str(error).endswith("seed_users.yaml:4: tenants.a.clinets: unknown key (did you mean 'clients'?) "
+                              "(anchor &okta on line 2, also used by tenants.b, tenants.c, tenants.d)")
+
+
+def test_mistake_in_a_shared_client_list_names_the_anchor_and_its_users(tmp_path):
+    error = load_error(tmp_path, """\
+        tenants:
+          a:
+            clients: &clients
+              - client_id: web
+                redirect_uris: [localhost:3000/cb]
+          b: {clients: *clients}
+          c:
+            <<: {clients: *clients}
+            users: [{username: x}]
+        """)
+    lines = str(error).splitlines()
+    assert len(lines) == 2, lines
+    assert_reported(error, 5, "tenants.a.clients[0].redirect_uris[0]",
+                    "(anchor &clients on line 3, also used by tenants.b.clients, tenants.c.clients)")
+    assert_reported(error, 9, "tenants.c.users[0].password", "missing required key")
 
 
 def test_duplicated_yaml_key_is_reported(tmp_path):

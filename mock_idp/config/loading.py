@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-import yaml
 from pydantic import ValidationError
-from yaml.nodes import Node
 
 from .cross_item import cross_item_problems
 from .errors import DUPLICATE_KEY, INVALID, MISSING_KEY, ConfigError, ConfigIssue, Loc
 from .issues import dotted, translate, yaml_kind
 from .models import SeedConfig
-from .yaml_tree import duplicate_keys, line_of
+from .yaml_tree import Tree, compose_yaml, line_of
 
 
 def load_config(path: str | Path) -> SeedConfig:
@@ -30,50 +27,40 @@ def load_config(path: str | Path) -> SeedConfig:
 
 
 def parse_config(text: str, filename: str = "<string>") -> SeedConfig:
-    root, data, duplicated = compose_yaml(text, filename)
-    if not isinstance(data, dict):
-        got = "an empty file" if data is None else yaml_kind(data)
-        issue = ConfigIssue(filename, line_of(root, ()), None,
+    tree = compose_yaml(text, filename)
+    if not isinstance(tree.data, dict):
+        got = "an empty file" if tree.data is None else yaml_kind(tree.data)
+        issue = ConfigIssue(filename, line_of(tree.root, ()), None,
                             f"expected a mapping with a 'tenants' key at the top level, got {got}")
         raise ConfigError([issue])
-    ranked = [(DUPLICATE_KEY, loc, "duplicate key (YAML keeps only the last one)") for loc in duplicated]
-    ranked += [(INVALID, loc, message) for loc, message in cross_item_problems(data)]
+    ranked = [(DUPLICATE_KEY, loc, "duplicate key (YAML keeps only the last one)") for loc in tree.duplicated]
+    ranked += [(INVALID, loc, message) for loc, message in cross_item_problems(tree.data)]
     try:
-        config = SeedConfig.model_validate(data)
+        config = SeedConfig.model_validate(tree.data)
     except ValidationError as exc:
         ranked += [translate(error) for error in exc.errors()]
         config = None
     if ranked:
-        raise ConfigError(sorted_issues(ranked, root, filename))
+        raise ConfigError(sorted_issues(ranked, tree, filename))
     return config
 
 
-def compose_yaml(text: str, filename: str) -> tuple[Node | None, Any, list[Loc]]:
-    """The node tree (for line numbers), the data built from it, and duplicated keys."""
-    loader = yaml.SafeLoader(text)
-    try:
-        root = loader.get_single_node()
-        # Before construction: constructing flattens "<<" merges into the mappings in place,
-        # and an overridden merged key would then look like a duplicate.
-        duplicated = list(duplicate_keys(root))
-        return root, (loader.construct_document(root) if root is not None else None), duplicated
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = ": ".join(part for part in (exc.context, exc.problem) if part)
-        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        where = f" (column {column})" if column else ""
-        raise ConfigError([ConfigIssue(filename, line, None, f"invalid YAML{where}: {problem}")]) from None
-    except yaml.YAMLError as exc:
-        raise ConfigError([ConfigIssue(filename, None, None, f"YAML error: {exc}")]) from None
-    finally:
-        loader.dispose()
-
-
-def sorted_issues(ranked: list[tuple[int, Loc, str]], root: Node, filename: str) -> list[ConfigIssue]:
-    issues: dict[ConfigIssue, tuple[int, int]] = {}
+def sorted_issues(ranked: list[tuple[int, Loc, str]], tree: Tree, filename: str) -> list[ConfigIssue]:
+    # One mistake inside an anchor is seen by pydantic once per alias: report it once, where
+    # the file spells it, and name the places that use it.
+    found: dict[tuple[int, Loc, str], list[str]] = {}
     for rank, loc, message in ranked:
+        canonical, entered = tree.resolve(loc)
+        users = found.setdefault((rank, canonical, message), [])
+        if entered is not None:
+            users.append(dotted(loc[:entered]))
+    issues: dict[ConfigIssue, tuple[int, int]] = {}
+    for (rank, loc, message), users in found.items():
         # A missing key has no line of its own: point at the mapping that lacks it.
-        line = line_of(root, loc[:-1] if rank == MISSING_KEY else loc)
+        line = line_of(tree.root, loc[:-1] if rank == MISSING_KEY else loc)
+        anchor = tree.anchor_of(loc) if users else None
+        if anchor:
+            message += f" (anchor &{anchor[0]} on line {anchor[1]}, also used by {', '.join(users)})"
         issue = ConfigIssue(filename, line, dotted(loc), message)
         issues.setdefault(issue, (rank, line or 0))
     return sorted(issues, key=issues.__getitem__)

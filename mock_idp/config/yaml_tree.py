@@ -1,12 +1,108 @@
-"""The composed YAML node tree: line numbers by pydantic `loc`, duplicate keys."""
+"""The composed YAML node tree: syntax errors, line numbers by pydantic `loc`, duplicate keys,
+and anchors (a node shared through an alias is one place in the file, reported once)."""
 
 from __future__ import annotations
 
-from typing import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Iterator
 
+import yaml
+from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import Loc
+from .errors import ConfigError, ConfigIssue, Loc
+
+# PyYAML notices an unclosed quote or bracket where it gives up, often lines later (at the end
+# of the file for a quote); the construct left open starts at the context mark.
+UNCLOSED = ("while scanning a quoted scalar", "while parsing a flow", "while scanning a block scalar")
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that remembers which node carries which anchor (PyYAML forgets them)."""
+
+    def __init__(self, text: str):
+        super().__init__(text)
+        self.anchor_names: dict[int, str] = {}
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node:
+        event = self.peek_event()
+        node = super().compose_node(parent, index)
+        if getattr(event, "anchor", None) is not None and not isinstance(event, AliasEvent):
+            self.anchor_names[id(node)] = event.anchor
+        return node
+
+
+@dataclass
+class Tree:
+    root: Node | None
+    data: Any
+    duplicated: list[Loc]
+    anchor_names: dict[int, str]
+    # Each node's first path in document order: its own place in the file, not an alias's.
+    first: dict[int, Loc] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        stack = [(self.root, ())] if self.root is not None else []
+        while stack:
+            node, loc = stack.pop()
+            if id(node) in self.first:
+                continue
+            self.first[id(node)] = loc
+            stack.extend(reversed(list(children(node, loc))))
+
+    def resolve(self, loc: Loc) -> tuple[Loc, int | None]:
+        """`loc` as the file spells it (through no alias), and how deep `loc` entered an alias."""
+        node, canonical, entered = self.root, (), None
+        for depth, part in enumerate(loc, 1):
+            step = child(node, part)
+            if step is None:
+                return canonical + loc[depth - 1:], entered
+            node = step[1]
+            canonical = self.first.get(id(node), loc[:depth])
+            if entered is None and canonical != loc[:depth]:
+                entered = depth
+        return canonical, entered
+
+    def anchor_of(self, canonical: Loc) -> tuple[str, int] | None:
+        """The innermost anchor around `canonical`: its name and line."""
+        node, found = self.root, None
+        for part in (None, *canonical):
+            step = (None, node) if part is None else child(node, part)
+            if step is None:
+                break
+            node = step[1]
+            if id(node) in self.anchor_names:
+                found = (self.anchor_names[id(node)], node.start_mark.line + 1)
+        return found
+
+
+def compose_yaml(text: str, filename: str) -> Tree:
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+        # Before construction: constructing flattens "<<" merges into the mappings in place,
+        # and an overridden merged key would then look like a duplicate.
+        duplicated = list(duplicate_keys(root))
+        data = loader.construct_document(root) if root is not None else None
+        return Tree(root, data, duplicated, loader.anchor_names)
+    except yaml.MarkedYAMLError as exc:
+        raise ConfigError([syntax_issue(exc, filename)]) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError([ConfigIssue(filename, None, None, f"YAML error: {exc}")]) from None
+    finally:
+        loader.dispose()
+
+
+def syntax_issue(exc: yaml.MarkedYAMLError, filename: str) -> ConfigIssue:
+    opened, noticed = exc.context_mark, exc.problem_mark
+    unclosed = opened is not None and (exc.context or "").startswith(UNCLOSED)
+    mark = opened if unclosed or noticed is None else noticed
+    message = ": ".join(part for part in (exc.context, exc.problem) if part)
+    if unclosed and noticed is not None and noticed.line != opened.line:
+        message += f" (noticed on line {noticed.line + 1})"
+    if mark is None:
+        return ConfigIssue(filename, None, None, f"invalid YAML: {message}")
+    return ConfigIssue(filename, mark.line + 1, None, f"invalid YAML (column {mark.column + 1}): {message}")
 
 
 def line_of(root: Node | None, loc: Loc) -> int | None:
@@ -30,6 +126,13 @@ def child(node: Node | None, part: str | int) -> tuple[Node | None, Node] | None
     if isinstance(node, SequenceNode) and isinstance(part, int) and part < len(node.value):
         return None, node.value[part]
     return None
+
+
+def children(node: Node, loc: Loc) -> Iterator[tuple[Node, Loc]]:
+    if isinstance(node, SequenceNode):
+        yield from ((item, loc + (index,)) for index, item in enumerate(node.value))
+    if isinstance(node, MappingNode):
+        yield from ((value, loc + (key.value,)) for key, value in node.value if isinstance(key, ScalarNode))
 
 
 def duplicate_keys(node: Node | None, loc: Loc = (), seen: set[int] | None = None) -> Iterator[Loc]:
