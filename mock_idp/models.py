@@ -95,3 +95,16 @@ class DeviceAuthorization(SQLModel, table=True):
     username: str | None = None
     auth_time: int | None = timestamp(default=None)
     session_id: str | None = None
+
+
+class SignInToken(SQLModel, table=True):
+    """Proof of a password check made through a vendor API (Okta's `sessionToken`), redeemed once
+    at the authorization endpoint for a browser-less authorization and an SSO session."""
+
+    __tablename__ = "signin_tokens"
+    token_hash: str = Field(primary_key=True)  # SHA-256: the token is as good as a password
+    tenant: str = Field(index=True)
+    username: str
+    auth_time: int = timestamp()
+    expires_at: int = timestamp()
+    used: bool = False

@@ -8,6 +8,7 @@ instead of against every route of every tenant in one flat list.
 from starlette.routing import BaseRoute, Mount, Route
 
 from .endpoints import authorize, device, discovery, health, logout, token, userinfo
+from .vendor_api import vendor_routes
 
 GET, POST, GET_POST = ["GET"], ["POST"], ["GET", "POST"]
 
@@ -43,7 +44,7 @@ def tenant_routes(tenant) -> list[BaseRoute]:
     if tenant.flavor.device_flow is not None:
         routes.append(Route(tenant.flavor.device_flow.verification_path, device.verification_page(tenant),
                             methods=GET_POST))
-    return routes
+    return routes + vendor_routes(tenant)  # the persona's own APIs (Okta /api/v1/authn, ...)
 
 
 def issuer_routes(issuer) -> list[Route]:

@@ -7,7 +7,7 @@ from sqlalchemy import event, insert, inspect, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, SQLModel, create_engine, select
 
-from .models import AuthorizationCode, DeviceAuthorization, IssuedToken, SigningKey
+from .models import AuthorizationCode, DeviceAuthorization, IssuedToken, SignInToken, SigningKey
 
 log = logging.getLogger("mock_idp")
 class Store:
@@ -142,6 +142,20 @@ class Store:
             )
             session.commit()
             return result.rowcount == 1
+
+    def redeem_signin_token(self, token_hash: str, now: int) -> SignInToken | None:
+        """Use a live sign-in token, atomically: None if unknown, expired or already used (by any
+        replica)."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            redeemed = session.exec(
+                update(SignInToken)
+                .where(SignInToken.token_hash == token_hash, SignInToken.used == False,  # noqa: E712
+                       SignInToken.expires_at > now)
+                .values(used=True)
+                .returning(SignInToken)
+            ).first()
+            session.commit()
+            return redeemed[0] if redeemed is not None else None
 
     def _revoke(self, condition) -> None:
         with Session(self.engine) as session:

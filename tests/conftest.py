@@ -170,3 +170,11 @@ def seed_server(tmp_path_factory):
     running = start_server(REPO / "seed_users.yaml", tmp_path_factory.mktemp("seed-data"))
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="session")
+def signin_server(tmp_path_factory):
+    """tests/seeds/signin.yaml: the headless sign-in APIs of Okta, Auth0 and Cognito."""
+    running = start_server(SEEDS / "signin.yaml", tmp_path_factory.mktemp("signin-data"))
+    yield running
+    running.stop()

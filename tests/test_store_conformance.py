@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 
 from mock_idp.keys import load_key_ring
-from mock_idp.models import AuthorizationCode, IssuedToken, LoginSession, SigningKey
+from mock_idp.models import AuthorizationCode, IssuedToken, LoginSession, SignInToken, SigningKey
 from mock_idp.store import Store
 
 pytest_plugins = ["pg_support"]  # postgres_url: the database the PostgreSQL backend runs on
@@ -311,3 +311,33 @@ def test_identical_access_tokens_of_two_grants_are_both_recorded(store):
     store.revoke_refresh_family(first.refresh_token)
     assert store.find_access_token(first.token_hash).id == second.id  # the live one is found
     assert store.find_refresh_token(second.refresh_token).revoked is False
+
+
+def signin_token_row(**fields) -> SignInToken:
+    now = int(time.time())
+    return SignInToken(**{"token_hash": unique("st"), "tenant": "okta", "username": "alice",
+                          "auth_time": now, "expires_at": now + 300, **fields})
+
+
+def test_a_signin_token_is_redeemed_once_and_never_after_it_expires(store):
+    now = int(time.time())
+    live, expired = signin_token_row(), signin_token_row(expires_at=now)
+    store.insert(live)
+    store.insert(expired)
+
+    redeemed = store.redeem_signin_token(live.token_hash, now)
+    assert (redeemed.username, redeemed.tenant, redeemed.used) == ("alice", "okta", True)
+    assert store.redeem_signin_token(live.token_hash, now) is None
+    assert store.redeem_signin_token(expired.token_hash, now) is None
+    assert store.redeem_signin_token(unique("never-issued"), now) is None
+
+
+def test_replicas_racing_to_redeem_a_signin_token_have_exactly_one_winner(replicas):
+    for _ in range(3):
+        row = signin_token_row()
+        replicas[0].insert(row)
+
+        outcomes = race(lambda replica, key=row.token_hash: replica.redeem_signin_token(key, int(time.time())),
+                        replicas)
+
+        assert sorted(outcome is not None for outcome in outcomes) == [False] * (REPLICAS - 1) + [True]

@@ -6,7 +6,7 @@ from fastapi.responses import Response
 from ..oauth.authorize import NeedsLogin, authorize
 from ..oauth.server import ParsedRequest
 from .http import read_params, render
-from .sso import session_user, set_session_cookie, sign_in_page, start_session
+from .sso import set_session_cookie, sign_in_page, signed_in_user, start_session
 
 # Form fields of the login page that are not authorization parameters.
 LOGIN_FIELDS = ("username", "password")
@@ -14,8 +14,11 @@ LOGIN_FIELDS = ("username", "password")
 
 def authorization_endpoint(issuer):
     async def authorization(request: Request) -> Response:
-        params = await read_params(request)
-        return run(request, issuer, params, session_user(request, issuer.tenant))
+        user, params, just_signed_in = signed_in_user(request, issuer.tenant, await read_params(request))
+        response = run(request, issuer, params, user, just_logged_in=just_signed_in)
+        if just_signed_in:
+            set_session_cookie(response, issuer.tenant, user)  # Okta: a sessionToken opens a session
+        return response
     return authorization
 
 

@@ -8,8 +8,9 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from ..config import UserConfig
-from ..models import LoginSession
+from ..models import LoginSession, SignInToken
 from ..oauth.clients import EndUser
+from ..oauth.tokens import token_hash
 from .http import html_page
 
 
@@ -26,6 +27,34 @@ def session_user(request: Request, tenant) -> EndUser | None:
     return EndUser(user, auth_time=session.auth_time, session_id=session.id)
 
 
+def signed_in_user(request: Request, tenant, params) -> tuple[EndUser | None, list, bool]:
+    """Who is behind an authorization request: (user, the other params, signed in just now).
+
+    A sign-in token from a vendor API (Okta's sessionToken) stands for a fresh password check; it
+    is used once, so a used, expired or unknown one signs no one in (the login page, or
+    login_required with prompt=none). Without one, the SSO cookie decides.
+    """
+    name = tenant.flavor.signin_token_param
+    tokens = [value for key, value in params if name and key == name]
+    if not tokens:
+        return session_user(request, tenant), params, False
+    rest = [(key, value) for key, value in params if key != name]
+    row = tenant.store.redeem_signin_token(token_hash(tokens[0]), int(time.time())) if len(tokens) == 1 else None
+    user = tenant.find_user(row.username) if row is not None and row.tenant == tenant.name else None
+    if user is None:
+        return None, rest, False
+    return start_session(tenant, user, auth_time=row.auth_time), rest, True
+
+
+def record_signin_token(tenant, token: str, user: UserConfig) -> int:
+    """Keep a new sign-in token (hashed) for `signed_in_user`; returns when it expires."""
+    now = int(time.time())
+    expires_at = now + tenant.flavor.lifetimes.signin_token
+    tenant.store.insert(SignInToken(token_hash=token_hash(token), tenant=tenant.name,
+                                    username=user.username, auth_time=now, expires_at=expires_at))
+    return expires_at
+
+
 def sign_in_page(request: Request, tenant, action: str, params, error: str | None = None,
                  username: str = "") -> Response:
     """The login form, posting `params` back to `action` with the credentials."""
@@ -37,9 +66,9 @@ def sign_in_page(request: Request, tenant, action: str, params, error: str | Non
     )
 
 
-def start_session(tenant, user: UserConfig) -> EndUser:
+def start_session(tenant, user: UserConfig, auth_time: int | None = None) -> EndUser:
     session = LoginSession(id=secrets.token_urlsafe(24), tenant=tenant.name,
-                           username=user.username, auth_time=int(time.time()))
+                           username=user.username, auth_time=auth_time or int(time.time()))
     tenant.store.insert(session)
     return EndUser(user, auth_time=session.auth_time, session_id=session.id)
 

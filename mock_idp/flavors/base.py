@@ -79,6 +79,7 @@ class Lifetimes:
     refresh_token: int = 30 * 24 * 3600
     authorization_code: int = 600
     device_code: int = 600
+    signin_token: int = 300  # a vendor API's one-time proof of sign-in (Okta's sessionToken)
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,11 @@ class Flavor:
     device_flow: DeviceFlow | None = field(default_factory=DeviceFlow)
     # The vendor's words for token endpoint errors, by case (see ERROR_DESCRIPTIONS).
     error_descriptions: dict[str, str] = field(default_factory=dict)
+    # Vendor-only APIs (modules of mock_idp/vendor_api/), each a router mounted under the tenant.
+    vendor_apis: tuple[str, ...] = ()
+    # The authorization request parameter that carries a one-time sign-in token from a vendor API
+    # (Okta's sessionToken): redeemed, it signs the user in without the login page.
+    signin_token_param: str | None = None
 
     def __post_init__(self):
         # The device endpoint is served when the paths name it, and it reads device_flow: keep the

@@ -178,13 +178,18 @@ class OktaFlavor(Flavor):
         server_id = parts[1].split("/", 1)[0]
         if not server_id or server_id == "v1":
             return None
-        return 404, {
-            "errorCode": "E0000007",
-            "errorSummary": f"Not found: Resource not found: {server_id} (AuthorizationServer)",
-            "errorLink": "E0000007",
-            "errorId": "oae" + secrets.token_urlsafe(16),
-            "errorCauses": [],
-        }
+        return 404, api_error("E0000007", f"Not found: Resource not found: {server_id} (AuthorizationServer)")
+
+
+def api_error(code: str, summary: str, causes: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The body of an Okta API error (docs/vendors.md, "Okta error bodies")."""
+    return {
+        "errorCode": code,
+        "errorSummary": summary,
+        "errorLink": code,
+        "errorId": "oae" + secrets.token_urlsafe(16),
+        "errorCauses": [{"errorSummary": cause} for cause in causes],
+    }
 
 
 def login_of(user) -> str:
@@ -210,6 +215,8 @@ PROFILE = OktaFlavor(
     refresh_requires_offline_access=True,
     wrong_password_message="The credentials provided were invalid.",
     discovery_keys=DISCOVERY_KEYS,
+    vendor_apis=("okta_authn",),  # POST /api/v1/authn
+    signin_token_param="sessionToken",
     # Okta serves response_type=token too, but does not list it.
     response_types_supported=("code", "id_token", "code id_token", "code token", "id_token token",
                               "code id_token token"),

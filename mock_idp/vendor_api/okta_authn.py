@@ -1,0 +1,79 @@
+"""Okta's Authentication API, primary authentication: `POST /api/v1/authn` with a username and
+password answers SUCCESS with a one-time `sessionToken`, which `/v1/authorize?sessionToken=` of
+the org and custom authorization servers redeems without a page (endpoints/sso.py).
+
+As @okta/okta-auth-js `signInWithCredentials` calls it: the URL is the issuer up to `/oauth2/`.
+Shapes and errors: docs/vendors.md, "Okta Authentication API".
+"""
+
+import json
+import secrets
+from datetime import datetime, timezone
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import JSONResponse
+from starlette.routing import Route
+
+from ..endpoints.http import NO_STORE
+from ..endpoints.sso import record_signin_token
+from ..flavors.okta import api_error, login_of
+
+PASSWORD_CHANGED = 1700000000  # seeded users have always had their password
+
+
+def routes(tenant) -> list[Route]:
+    async def primary_authentication(request: Request) -> JSONResponse:
+        status, body = authenticate(tenant, await request.body())
+        return JSONResponse(body, status_code=status, headers=NO_STORE)
+
+    return [Route("/api/v1/authn", primary_authentication, methods=["POST"])]
+
+
+def authenticate(tenant, raw: bytes) -> tuple[int, dict[str, Any]]:
+    """(status, body) of a primary authentication request."""
+    try:
+        request = json.loads(raw)
+    except ValueError:
+        request = None
+    if not isinstance(request, dict):
+        return 400, api_error("E0000003", "The request body was not well-formed.")
+    username, password = request.get("username"), request.get("password")
+    user = find_user(tenant, username) if isinstance(username, str) else None
+    if user is None or not isinstance(password, str) or tenant.authenticate(user.username, password) is None:
+        # Okta does not say whether the user exists: one answer for every failed sign-in.
+        return 401, api_error("E0000004", "Authentication failed")
+    session_token = "20111" + secrets.token_urlsafe(30)
+    expires_at = record_signin_token(tenant, session_token, user)
+    body = {"expiresAt": okta_time(expires_at), "status": "SUCCESS", "sessionToken": session_token}
+    if isinstance(request.get("relayState"), str):
+        body["relayState"] = request["relayState"]
+    body["_embedded"] = {"user": user_resource(tenant, user)}
+    return 200, body
+
+
+def find_user(tenant, username: str):
+    """By Okta login (case-insensitive, usually the email address) or by the seeded username."""
+    wanted = username.lower()
+    return tenant.find_user(username) or next(
+        (user for user in tenant.all_users() if login_of(user).lower() == wanted), None)
+
+
+def user_resource(tenant, user) -> dict[str, Any]:
+    profile = {**tenant.flavor.user_defaults(user), **user.claims}
+    return {
+        "id": tenant.subject(user),
+        "passwordChanged": okta_time(PASSWORD_CHANGED),
+        "profile": {
+            "login": login_of(user),
+            "firstName": profile.get("given_name"),
+            "lastName": profile.get("family_name"),
+            "locale": profile.get("locale"),
+            "timeZone": profile.get("zoneinfo"),
+        },
+    }
+
+
+def okta_time(epoch: int) -> str:
+    """Okta's timestamps: ISO 8601 in UTC with milliseconds, e.g. 2015-06-08T23:34:34.000Z."""
+    return datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
