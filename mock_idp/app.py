@@ -13,6 +13,7 @@ from .config import SeedConfig, load_config
 from .endpoints.http import NO_STORE, html_page, oauth_error_response
 from .oauth.errors import ErrorPage, OAuthError, safe_description
 from .routes import server_routes
+from .live import PerRequestState
 from .settings import Settings
 from .store import Store
 from .tenants import Tenant
@@ -35,6 +36,7 @@ def create_app(settings: Settings | None = None, seed: SeedConfig | None = None)
     app.state.templates = Jinja2Templates(directory=str(templates_dir()))
     app.router.routes.extend(server_routes(tenants))  # the URL layout: routes.py
     add_error_handlers(app)
+    app.add_middleware(PerRequestState)
     return app
 
 

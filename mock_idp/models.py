@@ -108,3 +108,26 @@ class SignInToken(SQLModel, table=True):
     auth_time: int = timestamp()
     expires_at: int = timestamp()
     used: bool = False
+
+
+class TenantState(SQLModel, table=True):
+    """What the admin API changes at run time, one row per tenant, read once per request: every
+    replica sees a change on its next request (versions tell when cached data is stale)."""
+
+    __tablename__ = "tenant_state"
+    tenant: str = Field(primary_key=True)
+    directory_version: int = 0  # bumped by every user or client change
+    keys_version: int = 0  # bumped by every key rotation or load
+    clock_offset: int = 0  # seconds added to the tenant's clock
+    scenarios_version: int = 0  # bumped when scenarios are armed or disarmed
+
+
+class DirectoryEntry(SQLModel, table=True):
+    """The writable layer over the seed's users and clients (dex's pattern): an entry replaces
+    the seed's item of the same name, or hides it (data None: deleted)."""
+
+    __tablename__ = "directory_entries"
+    tenant: str = Field(primary_key=True)
+    kind: str = Field(primary_key=True)  # "user" or "client"
+    name: str = Field(primary_key=True)  # username or client_id
+    data: str | None = None  # the validated item as JSON; None hides the seed's item

@@ -8,10 +8,14 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, SQLModel, create_engine, select
 
 from .models import AuthorizationCode, DeviceAuthorization, IssuedToken, SignInToken, SigningKey
+from .store_tenant import TenantStateStore
 
 log = logging.getLogger("mock_idp")
-class Store:
+
+
+class Store(TenantStateStore):
     def __init__(self, database_url: str):
+        self._state_rows = set()  # tenants whose state row is known to exist
         connect_args = {}
         if database_url.startswith("sqlite"):
             # Endpoints run on the event loop and in worker threads alike.

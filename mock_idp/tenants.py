@@ -10,9 +10,12 @@ import threading
 from collections.abc import Iterable
 
 from .config import ClientConfig, TenantConfig, UserConfig
+from .directory import Directory
 from .flavors import flavor_named
 from .flavors.base import IssuerLayout
 from .keys import KeyRing, load_key_ring
+from .live import read_state
+from .store_tenant import State
 from .oauth.server import IssuerServer
 from .store import Store
 
@@ -28,9 +31,7 @@ class Tenant:
         self.store = store
         self._keys: KeyRing | None = None
         self._keys_lock = threading.Lock()
-        self.clients = {c.client_id: c for c in config.clients}
-        self.users = {u.username: u for u in config.users}
-        self._subjects = {u.username: self.flavor.subject(self, u) for u in config.users}
+        self.directory = Directory(name, config.users, config.clients, store)
         self.issuers = [Issuer(self, layout) for layout in self.flavor.issuers(name, self.url, config)]
 
     @property
@@ -43,6 +44,18 @@ class Tenant:
                     self._keys = load_key_ring(self.store, key_set=self.name)
         return self._keys
 
+    def state(self) -> State:
+        """The tenant's run-time state row, read once per request."""
+        return read_state(self.store, self.name)
+
+    @property
+    def users(self) -> dict[str, UserConfig]:
+        return self.directory.users(self.state().directory_version)
+
+    @property
+    def clients(self) -> dict[str, ClientConfig]:
+        return self.directory.clients(self.state().directory_version)
+
     def find_user(self, username: str) -> UserConfig | None:
         return self.users.get(username)
 
@@ -53,7 +66,7 @@ class Tenant:
         return self.users.values()
 
     def subject(self, user: UserConfig) -> str:
-        return self._subjects.get(user.username) or self.flavor.subject(self, user)
+        return self.flavor.subject(self, user)
 
     def authenticate(self, username: str, password: str) -> UserConfig | None:
         user = self.find_user(username)

@@ -12,7 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 
 from mock_idp.keys import load_key_ring
-from mock_idp.models import AuthorizationCode, IssuedToken, LoginSession, SignInToken, SigningKey
+from mock_idp.models import (AuthorizationCode, DirectoryEntry, IssuedToken, LoginSession, SignInToken,
+                             SigningKey)
 from mock_idp.store import Store
 
 pytest_plugins = ["pg_support"]  # postgres_url: the database the PostgreSQL backend runs on
@@ -341,3 +342,76 @@ def test_replicas_racing_to_redeem_a_signin_token_have_exactly_one_winner(replic
                         replicas)
 
         assert sorted(outcome is not None for outcome in outcomes) == [False] * (REPLICAS - 1) + [True]
+
+
+# -- the admin API's part: tenant state row, directory layer, reset, revocation ------------------
+
+
+def test_a_tenant_without_a_state_row_reads_as_defaults(store):
+    state = store.tenant_state(unique("tenant"))
+    assert (state.directory_version, state.keys_version, state.clock_offset, state.scenarios_version) == (0, 0, 0, 0)
+
+
+def test_state_changes_set_the_clock_and_bump_versions(store):
+    tenant = unique("tenant")
+    store.change_tenant_state(tenant, clock_offset=-7200, keys_version=1)
+    store.change_tenant_state(tenant, keys_version=1)
+    state = store.tenant_state(tenant)
+    assert (state.clock_offset, state.keys_version, state.directory_version) == (-7200, 2, 0)
+    assert store.tenant_state(unique("other")).clock_offset == 0
+
+
+def test_directory_entries_replace_hide_and_bump_the_version_of_their_tenant_only(store):
+    tenant, other = unique("tenant"), unique("other")
+    store.write_directory_entry(DirectoryEntry(tenant=tenant, kind="user", name="bob", data='{"a": 1}'))
+    store.write_directory_entry(DirectoryEntry(tenant=tenant, kind="user", name="bob", data='{"a": 2}'))
+    store.write_directory_entry(DirectoryEntry(tenant=tenant, kind="client", name="web", data=None))
+    entries = {(e.kind, e.name): e.data for e in store.directory_entries(tenant)}
+    assert entries == {("user", "bob"): '{"a": 2}', ("client", "web"): None}
+    assert store.tenant_state(tenant).directory_version == 3
+    assert store.directory_entries(other) == [] and store.tenant_state(other).directory_version == 0
+
+
+def test_replicas_writing_one_directory_at_once_lose_no_write(replicas):
+    tenant = unique("tenant")
+
+    def write(replica):
+        for n in range(5):
+            name = f"user-{id(replica)}-{n}"
+            replica.write_directory_entry(DirectoryEntry(tenant=tenant, kind="user", name=name, data="{}"))
+
+    race(write, replicas)
+    assert len(replicas[0].directory_entries(tenant)) == 5 * REPLICAS
+    assert replicas[0].tenant_state(tenant).directory_version == 5 * REPLICAS
+
+
+def test_reset_drops_the_tenants_layer_clock_codes_tokens_and_sessions_only(store):
+    tenant, other = unique("tenant"), unique("other")
+    rows = {}
+    for name in (tenant, other):
+        store.write_directory_entry(DirectoryEntry(tenant=name, kind="user", name="bob", data="{}"))
+        store.change_tenant_state(name, clock_offset=60)
+        rows[name] = (code_row(issuer=name), token_row(issuer=name),
+                      LoginSession(id=unique("sid"), tenant=name, username="alice", auth_time=1))
+        store.put(*rows[name])
+
+    store.reset_tenant(tenant, issuers=[tenant])
+    assert store.directory_entries(tenant) == [] and store.tenant_state(tenant).clock_offset == 0
+    code, token, session = rows[tenant]
+    assert store.get(AuthorizationCode, code.code) is None and store.get(IssuedToken, token.id) is None
+    assert store.get(LoginSession, session.id) is None
+    code, token, session = rows[other]
+    assert store.get(AuthorizationCode, code.code) and store.get(IssuedToken, token.id)
+    assert store.get(LoginSession, session.id) and len(store.directory_entries(other)) == 1
+    assert store.tenant_state(other).clock_offset == 60
+
+
+def test_revoking_a_user_ends_their_tokens_and_sessions_on_that_tenant(store):
+    tenant = unique("tenant")
+    mine, theirs, elsewhere = token_row(issuer=tenant), token_row(issuer=tenant, username="bob"), token_row()
+    session = LoginSession(id=unique("sid"), tenant=tenant, username="alice", auth_time=1)
+    store.put(mine, theirs, elsewhere, session)
+
+    assert store.revoke_user(tenant, [tenant], "alice") == 1
+    assert revoked(store, mine, theirs, elsewhere) == [True, False, False]
+    assert store.get(LoginSession, session.id) is None

@@ -64,6 +64,7 @@ class IssuerServer(AuthorizationServer):
     def __init__(self, issuer):
         super().__init__()
         self.issuer = issuer
+        self._clients: dict[str, OAuthClient] = {}  # authlib's views, kept while the config is current
         register_grants(self)
         self.register_endpoint(IntrospectionEndpoint)
         self.register_endpoint(RevocationEndpoint)
@@ -114,7 +115,12 @@ class IssuerServer(AuthorizationServer):
 
     def query_client(self, client_id):
         config = self.issuer.find_client(client_id)
-        return OAuthClient(config) if config is not None else None
+        if config is None:
+            return None
+        client = self._clients.get(client_id)
+        if client is None or client.config is not config:
+            client = self._clients[client_id] = OAuthClient(config)
+        return client
 
     def save_token(self, token, request):
         """Tokens are recorded as they are signed (tokens.issue_access_token)."""

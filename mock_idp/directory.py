@@ -1,0 +1,162 @@
+"""A tenant's users and clients: the seed's, read-only, under a writable layer in the store.
+
+As dex layers its static config under its storage: an entry in the store replaces the seed's
+item of the same name, or hides it; a reset drops the layer and the seed shows again. The merged
+view is cached per directory version (one number on the tenant's state row), so a change made on
+any replica is seen by every replica on its next request.
+
+The API (for the admin endpoints and for sign-up):
+    directory.users(version) / clients(version)     -> {name: UserConfig | ClientConfig}
+    directory.create("user", data)                  -> UserConfig   (DirectoryError, Conflict)
+    directory.update("client", client_id, patch)    -> ClientConfig (RFC 7396 merge patch)
+    directory.delete("user", username)              -> bool
+Bodies are validated by the seed file's models, with its messages, naming the field.
+"""
+
+import logging
+import threading
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .config import ClientConfig, UserConfig
+from .config.issues import dotted, translate
+from .models import DirectoryEntry
+
+log = logging.getLogger("mock_idp")
+# kind -> (model, key field, the seed file's list it mirrors)
+KINDS: dict[str, tuple[type[BaseModel], str, str]] = {
+    "user": (UserConfig, "username", "users"),
+    "client": (ClientConfig, "client_id", "clients"),
+}
+
+
+class DirectoryError(ValueError):
+    """A body the seed file's rules refuse: [(field, message)], most important first."""
+
+    def __init__(self, errors: list[tuple[str, str]]):
+        self.errors = errors
+        super().__init__("; ".join(f"{field}: {message}" if field else message for field, message in errors))
+
+
+class Conflict(ValueError):
+    """The name is already taken (create) or unknown (update, delete)."""
+
+
+class Directory:
+    def __init__(self, tenant: str, seed_users: list[UserConfig], seed_clients: list[ClientConfig], store):
+        self.tenant = tenant
+        self.store = store
+        self._seed = {"user": {u.username: u for u in seed_users},
+                      "client": {c.client_id: c for c in seed_clients}}
+        self._version: int | None = None
+        self._merged = self._seed
+        self._lock = threading.Lock()
+
+    # -- reading: the merged view of one version ----------------------------------------------
+    def users(self, version: int) -> dict[str, UserConfig]:
+        return self._view(version)["user"]
+
+    def clients(self, version: int) -> dict[str, ClientConfig]:
+        return self._view(version)["client"]
+
+    def _view(self, version: int) -> dict[str, dict]:
+        if version != self._version:
+            with self._lock:
+                if version != self._version:
+                    self._merged = self._load()
+                    self._version = version
+        return self._merged
+
+    def _load(self) -> dict[str, dict]:
+        merged = {kind: dict(items) for kind, items in self._seed.items()}
+        for entry in self.store.directory_entries(self.tenant):
+            items = merged.get(entry.kind)
+            if items is None:
+                continue
+            if entry.data is None:
+                items.pop(entry.name, None)
+                continue
+            try:
+                items[entry.name] = KINDS[entry.kind][0].model_validate_json(entry.data)
+            except ValidationError as error:  # written by another version of mock_idp
+                log.warning("ignoring stored %s %r of tenant %r: %s", entry.kind, entry.name, self.tenant, error)
+        return merged
+
+    def current(self, kind: str) -> dict[str, Any]:
+        """The view as the store has it now (admin calls: never a stale cache)."""
+        return self._view(self.store.tenant_state(self.tenant).directory_version)[kind]
+
+    # -- writing ----------------------------------------------------------------------------------
+    def create(self, kind: str, data: Any):
+        key = KINDS[kind][1]
+        item = validated(kind, data)
+        name = getattr(item, key)
+        if name in self.current(kind):
+            raise Conflict(f"{kind} {name!r} already exists on tenant {self.tenant!r}")
+        self._write(kind, name, item)
+        return item
+
+    def update(self, kind: str, name: str, patch: Any):
+        """RFC 7396 JSON merge patch over the current item: null removes a member."""
+        key = KINDS[kind][1]
+        existing = self.current(kind).get(name)
+        if existing is None:
+            raise Conflict(f"no {kind} {name!r} on tenant {self.tenant!r}")
+        if not isinstance(patch, dict):
+            raise DirectoryError([("", f"expected a JSON object, got {json_kind(patch)}")])
+        if key in patch and patch[key] != name:
+            raise DirectoryError([(key, f"cannot be changed (delete and create the {kind} instead)")])
+        data = merge_patch(existing.model_dump(mode="json", exclude_unset=True), patch)
+        item = validated(kind, data)
+        self._write(kind, name, item)
+        return item
+
+    def delete(self, kind: str, name: str) -> bool:
+        if name not in self.current(kind):
+            return False
+        self.store.write_directory_entry(DirectoryEntry(tenant=self.tenant, kind=kind, name=name, data=None))
+        return True
+
+    def _write(self, kind: str, name: str, item: BaseModel) -> None:
+        data = item.model_dump_json(exclude_unset=True)
+        self.store.write_directory_entry(DirectoryEntry(tenant=self.tenant, kind=kind, name=name, data=data))
+
+
+def validated(kind: str, data: Any):
+    """The seed file's model of `kind` for `data`, or a DirectoryError in the seed file's words."""
+    model, _, seed_list = KINDS[kind]
+    if not isinstance(data, dict):
+        raise DirectoryError([("", f"expected a JSON object, got {json_kind(data)}")])
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        # translate() resolves types from the seed file's root: address the item as if it were
+        # the first of a tenant's list, then drop that prefix again.
+        prefix = ("tenants", "t", seed_list, 0)
+        problems = []
+        for detail in error.errors():
+            detail = {**detail, "loc": prefix + tuple(detail["loc"])}
+            rank, loc, message = translate(detail)
+            problems.append((rank, dotted(loc[len(prefix):]), message))
+        ranked = sorted(problems, key=lambda problem: problem[0])
+        raise DirectoryError([(field, message) for _, field, message in ranked]) from None
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """RFC 7396 §2."""
+    if not isinstance(patch, dict):
+        return patch
+    result = dict(target) if isinstance(target, dict) else {}
+    for name, value in patch.items():
+        if value is None:
+            result.pop(name, None)
+        else:
+            result[name] = merge_patch(result.get(name), value)
+    return result
+
+
+def json_kind(value: Any) -> str:
+    names = {type(None): "null", bool: "a boolean", int: "a number", float: "a number", str: "a string",
+             list: "an array", dict: "an object"}
+    return names.get(type(value), type(value).__name__)
