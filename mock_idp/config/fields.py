@@ -56,5 +56,6 @@ NonEmptyStr = Annotated[str, Field(min_length=1)]
 # strict: lax mode would read `true` as 1 second and "30" as 30.
 Seconds = Annotated[int, Field(strict=True, gt=0)]
 GrantType = Literal["authorization_code", "refresh_token", "client_credentials", "password",
-                    "implicit", "urn:ietf:params:oauth:grant-type:device_code"]
+                    "implicit", "urn:ietf:params:oauth:grant-type:device_code",
+                    "http://auth0.com/oauth/grant-type/password-realm"]
 AuthMethod = Literal["client_secret_basic", "client_secret_post", "none"]

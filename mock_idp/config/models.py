@@ -83,6 +83,9 @@ class UserConfig(SeedModel):
     sub: str | None = None
     claims: dict[str, Any] = {}
     permissions: list[str] | None = None
+    # Auth0: the database connection the user belongs to (the `realm` of password-realm, the
+    # `connection` of /dbconnections/*).
+    connection: NonEmptyStr = "Username-Password-Authentication"
 
 
 class TenantConfig(SeedModel):

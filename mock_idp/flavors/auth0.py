@@ -38,7 +38,8 @@ DISCOVERY_KEYS = (
 OIDC_CLAIMS = STANDARD_CLAIMS | {"nickname", "picture", "updated_at", "email", "email_verified"}
 FORBIDDEN_ERRORS = ("invalid_grant", "unauthorized_client", "access_denied",
                     "authorization_pending", "expired_token")
-GRANT_TYPE_GTY = {"client_credentials": "client-credentials", "password": "password"}
+PASSWORD_REALM = "http://auth0.com/oauth/grant-type/password-realm"
+GRANT_TYPE_GTY = {"client_credentials": "client-credentials", "password": "password", PASSWORD_REALM: "password"}
 
 
 class AccessDeniedError(OAuthError):
@@ -182,6 +183,7 @@ PROFILE = Auth0Flavor(
     id_token_typ="JWT",
     refresh_requires_offline_access=True,
     token_endpoint_accepts_json=True,
+    vendor_grant_types=(PASSWORD_REALM,),  # GetToken.login(username, password, realm=...)
     logout_redirect_params=("post_logout_redirect_uri", "returnTo"),
     wrong_password_message="Wrong email or password.",
     discovery_keys=DISCOVERY_KEYS,

@@ -141,6 +141,8 @@ class Flavor:
     error_descriptions: dict[str, str] = field(default_factory=dict)
     # Vendor-only APIs (modules of mock_idp/vendor_api/), each a router mounted under the tenant.
     vendor_apis: tuple[str, ...] = ()
+    # Vendor grant types the token endpoint takes besides the RFC ones (oauth/vendor_grants.py).
+    vendor_grant_types: tuple[str, ...] = ()
     # The authorization request parameter that carries a one-time sign-in token from a vendor API
     # (Okta's sessionToken): redeemed, it signs the user in without the login page.
     signin_token_param: str | None = None

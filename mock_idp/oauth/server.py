@@ -18,6 +18,7 @@ from .errors import describe, safe_description, with_case
 from .device import DeviceAuthorizationEndpoint, DeviceCodeGrant
 from .grants import IdTokenExtension, register_grants
 from .introspection import IntrospectionEndpoint, RevocationEndpoint
+from .vendor_grants import register_vendor_grants
 
 # The mock serves plain HTTP on loopback and in test networks; authlib refuses that by default.
 os.environ.setdefault("AUTHLIB_INSECURE_TRANSPORT", "1")
@@ -66,6 +67,7 @@ class IssuerServer(AuthorizationServer):
         self.issuer = issuer
         self._clients: dict[str, OAuthClient] = {}  # authlib's views, kept while the config is current
         register_grants(self)
+        register_vendor_grants(self, issuer.flavor.vendor_grant_types)
         self.register_endpoint(IntrospectionEndpoint)
         self.register_endpoint(RevocationEndpoint)
         if issuer.endpoint_url("device_authorization_endpoint"):

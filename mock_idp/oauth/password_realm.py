@@ -1,0 +1,45 @@
+"""Auth0's password-realm grant (`http://auth0.com/oauth/grant-type/password-realm`): the
+resource owner password grant, with `realm` naming the database connection the user is in.
+
+It is what auth0-python's `GetToken.login(username, password, realm=...)` sends. Wrong password,
+unknown user and unknown realm all answer 403 invalid_grant "Wrong email or password." (the
+persona's token response makes invalid_grant a 403), so a caller cannot probe for connections.
+"""
+
+import time
+
+from authlib.oauth2.rfc6749.errors import InvalidRequestError, UnauthorizedClientError
+
+from .clients import EndUser
+from .errors import InvalidGrantError
+from .grants import PasswordGrant
+
+GRANT_TYPE = "http://auth0.com/oauth/grant-type/password-realm"
+
+
+class PasswordRealmGrant(PasswordGrant):
+    GRANT_TYPE = GRANT_TYPE
+
+    def validate_token_request(self):
+        for name in ("username", "password", "realm"):  # in Auth0's words
+            if not self.request.payload.data.get(name):
+                raise InvalidRequestError(f"Missing required parameter: {name}")
+        try:
+            super().validate_token_request()
+        except UnauthorizedClientError as error:
+            error.description = f"Grant type '{GRANT_TYPE}' not allowed for the client."
+            raise
+
+    def authenticate_user(self, username, password):
+        issuer = self.server.issuer
+        user = user_in_connection(issuer, username, self.request.payload.data["realm"])
+        if user is None or issuer.authenticate(user.username, password) is None:
+            raise InvalidGrantError(issuer.flavor.wrong_password_message)
+        return EndUser(user, auth_time=int(time.time()))
+
+
+def user_in_connection(tenant, login: str, connection: str):
+    """The user of `connection` whose username, or email (case-insensitive), is `login`."""
+    email = login.lower()
+    return next((user for user in tenant.all_users() if user.connection == connection and (
+        user.username == login or str(user.claims.get("email", "")).lower() == email)), None)
