@@ -56,3 +56,12 @@ def healthcheck(
 
 def main() -> None:
     sys.exit(cli())
+
+
+def _register_commands() -> None:
+    from .aws.cli import register  # check-token, doctor (issue 8)
+
+    register(cli)
+
+
+_register_commands()

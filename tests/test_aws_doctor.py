@@ -1,0 +1,61 @@
+"""doctor: per consumer, what it would reject about a provider, with the fix."""
+
+import json
+
+from aws_support import auth0_issuer, mock_idp, okta_issuer
+
+from mock_idp.aws import doctor
+
+
+def failures(reports) -> dict[str, set[str]]:
+    return {report.consumer: {rule.name for rule in report.rules if not rule.ok} for report in reports}
+
+
+def test_a_local_http_okta_issuer_fails_each_consumer_for_its_own_reasons(seed_server):
+    found = failures(doctor(okta_issuer(seed_server)))
+    assert found == {
+        "appsync": {"https", "reachable"},
+        "cognito-federation": {"https", "ports", "reachable"},
+        "okta-jwt-verifier": {"https"},  # its default jwksUri <issuer>/v1/keys is where Okta's are
+        "aws-jwt-verify": {"https", "jwksUri"},  # it looks at <issuer>/.well-known/jwks.json
+    }
+
+
+def test_a_missing_trailing_slash_is_named_for_every_consumer(seed_server):
+    reports = doctor(auth0_issuer(seed_server).rstrip("/"))
+    for report in reports:
+        rule = next(r for r in report.rules if r.name == "issuer")
+        assert not rule.ok and "trailing slash" in rule.reason
+        assert repr(auth0_issuer(seed_server)) in rule.fix
+
+
+def test_an_unreachable_provider_fails_every_consumer_on_discovery():
+    from conftest import free_port
+
+    reports = doctor(f"http://127.0.0.1:{free_port()}/okta")
+    assert all(failures([r])[r.consumer] == {"discovery"} for r in reports)
+
+
+def test_command_exits_1_and_lists_each_rejection_with_its_fix(seed_server):
+    result = mock_idp("doctor", okta_issuer(seed_server))
+    assert result.returncode == 1
+    assert "cognito-federation: WOULD REJECT" in result.stdout
+    assert "FAIL ports" in result.stdout and "fix: serve on 443" in result.stdout
+    assert "'Your Okta URL must start with https." in result.stdout
+
+
+def test_client_checks_for_a_seeded_tenant_client(seed_server):
+    seed = str(seed_server.app.state.settings.config)
+
+    def client_failures(client_id):
+        result = mock_idp("doctor", okta_issuer(seed_server), "--client", client_id, "--config", seed, "--json")
+        assert result.returncode == 1, result.stderr
+        return {report["consumer"]: {r["name"] for r in report["rules"] if not r["ok"]}
+                for report in json.loads(result.stdout)}
+
+    federation = client_failures("0oa-cognito-federation")["cognito-federation"]
+    assert not federation & {"client secret", "client auth", "redirect_uri"}
+    spa = client_failures("0oa-spa")
+    assert {"client secret", "client auth", "redirect_uri"} <= spa["cognito-federation"]
+    assert "client flows" not in spa["appsync"]
+    assert "client" in client_failures("no-such-client")["appsync"]
