@@ -10,8 +10,8 @@ import re
 import time
 from dataclasses import dataclass
 
-from .provider import Provider, fetch_provider
-from .token_rules import ASYMMETRIC, issuer_rule, kid_rule, parse, signature_rule, times_rules
+from .provider import Provider
+from .token_rules import ASYMMETRIC, begin, identity, issuer_rule, kid_rule, signature_rule, times_rules
 from .verdict import Rule, Verdict, failed, passed
 
 
@@ -67,24 +67,11 @@ def ttl_rule(name: str, claim: str, claims: dict, ttl_ms: int | None, now: float
     return passed(name, f"{claim} is {int(age_ms)} ms old, within {name} {ttl_ms} ms")
 
 
-def identity(claims: dict) -> dict:
-    """$context.identity for OIDC-authorized requests: the token's sub and iss, and every claim."""
-    return {"sub": claims.get("sub"), "issuer": claims.get("iss"), "claims": claims}
-
-
 def check_appsync(token: str, config: AppSyncConfig, provider: Provider | None = None,
                   at: float | None = None, verify: bool | str = True) -> Verdict:
     """Would an AppSync API with `config` accept `token` in its Authorization header?"""
-    verdict = Verdict("appsync")
-    parsed = parse(token)
-    if isinstance(parsed, Rule):
-        verdict.add(parsed)
-        return verdict
-    verdict.header, verdict.claims = parsed
-    verdict.add(passed("jwt", f"a signed JWT ({verdict.header.get('alg')})"))
-    provider = provider or fetch_provider(config.issuer, verify=verify)
-    verdict.rules += provider.rules
-    if not provider.ok:
+    verdict, provider = begin("appsync", token, config.issuer, provider, verify)
+    if provider is None:
         return verdict
     now = time.time() if at is None else at
     verdict.add(issuer_rule(verdict.claims, provider, config.issuer))

@@ -9,8 +9,8 @@ exp are checked, and `email_verified` must be a boolean to map onto the user poo
 import time
 
 from .endpoint_rules import BACK_CHANNEL, endpoint_urls, https_rule, port_rule
-from .provider import Provider, fetch_provider
-from .token_rules import issuer_rule, kid_rule, parse, signature_rule, times_rules
+from .provider import Provider
+from .token_rules import begin, identity, issuer_rule, kid_rule, signature_rule, times_rules
 from .verdict import Rule, Verdict, failed, passed
 
 # RSA and ECDSA: check-token verifies public-key signatures; HMAC needs the client secret.
@@ -40,16 +40,8 @@ def check_cognito_idp(token: str, issuer: str, client_id: str | None = None,
                       provider: Provider | None = None, at: float | None = None,
                       verify: bool | str = True) -> Verdict:
     """Would a user pool federating to `issuer` (as `client_id`) accept this ID token?"""
-    verdict = Verdict("cognito-idp")
-    parsed = parse(token)
-    if isinstance(parsed, Rule):
-        verdict.add(parsed)
-        return verdict
-    verdict.header, verdict.claims = parsed
-    verdict.add(passed("jwt", f"a signed JWT ({verdict.header.get('alg')})"))
-    provider = provider or fetch_provider(issuer, verify=verify)
-    verdict.rules += provider.rules
-    if not provider.ok:
+    verdict, provider = begin("cognito-idp", token, issuer, provider, verify)
+    if provider is None:
         return verdict
     urls = endpoint_urls(provider, BACK_CHANNEL)
     verdict.add(https_rule(urls, HTTPS_FIX))
@@ -61,6 +53,5 @@ def check_cognito_idp(token: str, issuer: str, client_id: str | None = None,
     verdict.add(audience_rule(verdict.claims, client_id))
     verdict.add(email_verified_rule(verdict.claims))
     if verdict.accepted:
-        verdict.identity = {"sub": verdict.claims.get("sub"), "issuer": verdict.claims.get("iss"),
-                            "claims": verdict.claims}
+        verdict.identity = identity(verdict.claims)
     return verdict

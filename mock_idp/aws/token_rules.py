@@ -8,8 +8,8 @@ from joserfc.errors import JoseError
 from joserfc.jwk import JWKRegistry
 from joserfc.util import to_bytes
 
-from .provider import Provider
-from .verdict import Rule, failed, passed
+from .provider import Provider, fetch_provider
+from .verdict import Rule, Verdict, failed, passed
 
 ASYMMETRIC = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"]
 
@@ -77,3 +77,23 @@ def issuer_rule(claims: dict, provider: Provider, configured: str) -> Rule:
         return failed("iss", f"iss {iss!r} differs from the configured issuer {configured!r}{hint}",
                       f"configure the issuer as exactly {iss!r}")
     return passed("iss", f"iss equals the discovery issuer {iss!r}")
+
+
+def begin(consumer: str, token: str, issuer: str, provider: Provider | None,
+          verify: bool | str) -> tuple[Verdict, Provider | None]:
+    """Parse the token and fetch the issuer: the verdict so far, and the provider if both worked."""
+    verdict = Verdict(consumer)
+    parsed = parse(token)
+    if isinstance(parsed, Rule):
+        verdict.add(parsed)
+        return verdict, None
+    verdict.header, verdict.claims = parsed
+    verdict.add(passed("jwt", f"a signed JWT ({verdict.header.get('alg')})"))
+    provider = provider or fetch_provider(issuer, verify=verify)
+    verdict.rules += provider.rules
+    return verdict, provider if provider.ok else None
+
+
+def identity(claims: dict) -> dict:
+    """$context.identity for OIDC-authorized requests: the token's sub and iss, and every claim."""
+    return {"sub": claims.get("sub"), "issuer": claims.get("iss"), "claims": claims}
