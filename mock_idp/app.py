@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
+from .admin import admin_mount
 from .config import SeedConfig, load_config
 from .endpoints.http import NO_STORE, html_page, oauth_error_response
 from .oauth.errors import ErrorPage, OAuthError, safe_description
@@ -34,6 +35,8 @@ def create_app(settings: Settings | None = None, seed: SeedConfig | None = None)
     app.state.store = store
     app.state.tenants = tenants
     app.state.templates = Jinja2Templates(directory=str(templates_dir()))
+    if settings.admin_enabled:  # first: a tenant mounted at / must not hide it
+        app.router.routes.append(admin_mount(settings, tenants, store))
     app.router.routes.extend(server_routes(tenants))  # the URL layout: routes.py
     add_error_handlers(app)
     app.add_middleware(PerRequestState)

@@ -9,6 +9,7 @@ The API (for the admin endpoints and for sign-up):
     directory.users(version) / clients(version)     -> {name: UserConfig | ClientConfig}
     directory.create("user", data)                  -> UserConfig   (DirectoryError, Conflict)
     directory.update("client", client_id, patch)    -> ClientConfig (RFC 7396 merge patch)
+    directory.put("user", username, data)           -> UserConfig   (create or replace)
     directory.delete("user", username)              -> bool
 Bodies are validated by the seed file's models, with its messages, naming the field.
 """
@@ -109,6 +110,15 @@ class Directory:
             raise DirectoryError([(key, f"cannot be changed (delete and create the {kind} instead)")])
         data = merge_patch(existing.model_dump(mode="json", exclude_unset=True), patch)
         item = validated(kind, data)
+        self._write(kind, name, item)
+        return item
+
+    def put(self, kind: str, name: str, data: Any):
+        """Create or replace the item called `name` with `data`."""
+        key = KINDS[kind][1]
+        if isinstance(data, dict) and data.get(key, name) != name:
+            raise DirectoryError([(key, f"must be {name!r}, as in the URL")])
+        item = validated(kind, {key: name, **data} if isinstance(data, dict) else data)
         self._write(kind, name, item)
         return item
 

@@ -18,12 +18,20 @@ class Settings(BaseSettings):
     # Any SQLAlchemy URL; SQLite in data_dir when unset, PostgreSQL for scale-out.
     database_url: str | None = None
     log_level: str = "info"
+    # The admin API under /_admin: off unless enabled; then loopback callers only, or any caller
+    # with this bearer token (setting a token enables it).
+    admin: bool = False
+    admin_token: str | None = None
 
     @property
     def local_url(self) -> str:
         """Where this machine reaches the server (for healthchecks), whatever the public URL."""
         host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
         return f"http://{host}:{self.port}"
+
+    @property
+    def admin_enabled(self) -> bool:
+        return self.admin or bool(self.admin_token)
 
     @property
     def public_base_url(self) -> str:

@@ -1,0 +1,28 @@
+"""The admin API: JSON under /_admin, its OpenAPI document at /_admin/openapi.json.
+
+Off unless enabled (MOCK_IDP_ADMIN=true, or MOCK_IDP_ADMIN_TOKEN set); see guard.py for who may
+call it. Each family of calls is one router: tenants (reset, revoke), directory (users, clients).
+"""
+
+from fastapi import Depends, FastAPI
+from starlette.routing import Mount
+
+from .directory import directory_router
+from .errors import add_error_handlers
+from .guard import guard
+from .tenants import tenants_router
+
+PREFIX = "/_admin"
+
+
+def admin_mount(settings, tenants, store) -> Mount:
+    app = FastAPI(title="mock_idp admin API", version="1", docs_url=None, redoc_url=None,
+                  openapi_url="/openapi.json", dependencies=[Depends(guard(settings.admin_token))],
+                  description="Drive mock_idp from tests: users, clients, reset, revocation.")
+    app.state.tenants = tenants
+    app.state.tenants_by_name = {tenant.name: tenant for tenant in tenants}
+    app.state.store = store
+    for router in (tenants_router(), directory_router()):
+        app.include_router(router)
+    add_error_handlers(app)
+    return Mount(PREFIX, app=app)

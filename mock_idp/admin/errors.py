@@ -1,0 +1,79 @@
+"""The admin API's errors: RFC 6749 §5.2-shaped JSON (`error`, `error_description`), and for a
+refused body the list of fields at fault, in the seed file's words."""
+
+import json
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException
+
+from ..config.issues import dotted
+from ..directory import DirectoryError
+from ..endpoints.http import NO_STORE
+
+log = logging.getLogger("mock_idp")
+
+
+class AdminError(Exception):
+    def __init__(self, status: int, error: str, description: str, fields: list[tuple[str, str]] = (),
+                 headers: dict[str, str] | None = None):
+        self.status, self.error, self.description = status, error, description
+        self.fields, self.headers = list(fields), headers or {}
+
+    def response(self) -> Response:
+        body: dict[str, Any] = {"error": self.error, "error_description": self.description}
+        if self.fields:
+            body["errors"] = [{"field": field, "message": message} for field, message in self.fields]
+        return JSONResponse(body, status_code=self.status, headers={**NO_STORE, **self.headers})
+
+
+def invalid_body(fields: list[tuple[str, str]]) -> AdminError:
+    description = "; ".join(f"{field}: {message}" if field else message for field, message in fields)
+    return AdminError(400, "invalid_request", description, fields)
+
+
+def not_found(what: str) -> AdminError:
+    return AdminError(404, "not_found", f"There is no {what}.")
+
+
+async def json_body(request: Request, required: bool = True) -> Any:
+    body = await request.body()
+    if not body and not required:
+        return None
+    try:
+        return json.loads(body)
+    except ValueError:
+        raise invalid_body([("", "the body is not valid JSON")]) from None
+
+
+def add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AdminError)
+    async def admin_error(request: Request, error: AdminError) -> Response:
+        return error.response()
+
+    @app.exception_handler(DirectoryError)
+    async def directory_error(request: Request, error: DirectoryError) -> Response:
+        return invalid_body(error.errors).response()
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, error: RequestValidationError) -> Response:
+        fields = []
+        for detail in error.errors():
+            loc = tuple(detail["loc"])
+            loc = loc[1:] if loc[:1] in (("body",), ("query",), ("path",)) else loc
+            message = "unknown key" if detail["type"] == "extra_forbidden" else detail["msg"]
+            fields.append((dotted(loc), message))
+        return invalid_body(fields).response()
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException) -> Response:
+        code = {404: "not_found", 405: "invalid_request"}.get(error.status_code, "invalid_request")
+        return AdminError(error.status_code, code, str(error.detail), headers=getattr(error, "headers", None)).response()
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return AdminError(500, "server_error", "Unexpected error.").response()

@@ -1,0 +1,59 @@
+"""The tenants, and what ends their run-time state: reset (back to the seed file) and revocation."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Request
+from pydantic import BaseModel, ConfigDict
+
+from ..live import forget_state
+from .errors import not_found
+
+
+def tenant_named(request: Request, name: str):
+    tenant = request.app.state.tenants_by_name.get(name)
+    if tenant is None:
+        raise not_found(f"tenant '{name}'")
+    return tenant
+
+
+def issuer_keys(tenant) -> list[str]:
+    return [issuer.key for issuer in tenant.issuers]
+
+
+class ResetRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    tenant: str | None = None  # None: every tenant
+
+
+def reset(store, tenant) -> None:
+    """Back to the seed file: users, clients, clock, scenarios; codes, tokens, sessions dropped."""
+    store.reset_tenant(tenant.name, issuer_keys(tenant))
+    forget_state(tenant.name)
+
+
+def tenants_router() -> APIRouter:
+    router = APIRouter(tags=["tenants"])
+
+    @router.get("/tenants", summary="The tenants and their issuers")
+    async def list_tenants(request: Request) -> list[dict]:
+        return [{"name": t.name, "flavor": t.flavor.name, "url": t.url,
+                 "issuers": [{"key": i.key, "issuer": i.issuer} for i in t.issuers]}
+                for t in request.app.state.tenants]
+
+    @router.post("/reset", summary="Back to the seed file (every tenant, or one)")
+    async def reset_tenants(request: Request, body: Annotated[ResetRequest | None, Body()] = None) -> dict:
+        name = body.tenant if body else None
+        tenants = [tenant_named(request, name)] if name else request.app.state.tenants
+        for tenant in tenants:
+            reset(request.app.state.store, tenant)
+        return {"reset": [tenant.name for tenant in tenants]}
+
+    @router.post("/tenants/{tenant}/users/{username}/revoke", summary="End a user's sessions and tokens")
+    async def revoke_user(request: Request, tenant: str, username: str) -> dict:
+        found = tenant_named(request, tenant)
+        if found.find_user(username) is None:
+            raise not_found(f"user '{username}' on tenant '{found.name}'")
+        revoked = request.app.state.store.revoke_user(found.name, issuer_keys(found), username)
+        return {"revoked_tokens": revoked}
+
+    return router
