@@ -43,6 +43,12 @@ class RunningServer:
 def start_server(config: Path, data_dir: Path, **settings) -> RunningServer:
     port = free_port()
     app = create_app(Settings(config=config, port=port, data_dir=data_dir, **settings))
+    return serve_asgi(app, port)
+
+
+def serve_asgi(app, port: int | None = None) -> RunningServer:
+    """Any ASGI app (ours, or an example's) on a loopback port, in a thread, until stop()."""
+    port = port or free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -20,6 +20,7 @@ The API (everything else in the package is internal):
     verdict.as_dict()      # JSON-ready (the shape `check-token --json` prints)
 
     check_cognito_idp(id_token, issuer, client_id=None, provider=None, at=None)  # Cognito's OIDC IdP rules
+    check_user_pool(token, UserPoolConfig(pool_issuer, app_id_client_regex=None))  # AppSync user-pool mode
     doctor(url, client_id=None, verify=True)  # [ConsumerReport(consumer, rules)] per AWS/Okta verifier
 
 `provider` is optional: without it the discovery document and JWKS are fetched (httpx; `verify` is
@@ -31,7 +32,8 @@ from .appsync import AppSyncConfig, check_appsync
 from .cognito import check_cognito_idp
 from .doctor import ConsumerReport, doctor
 from .provider import Provider, fetch_provider
+from .user_pools import UserPoolConfig, check_user_pool
 from .verdict import Rule, Verdict
 
 __all__ = ["AppSyncConfig", "ConsumerReport", "Provider", "Rule", "Verdict", "check_appsync",
-           "check_cognito_idp", "doctor", "fetch_provider"]
+           "check_cognito_idp", "check_user_pool", "doctor", "fetch_provider", "UserPoolConfig"]
