@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import httpx
+import pytest
 
 APPSYNC_CLIENT = "0oa-appsync-web"
 CALLBACK = "http://localhost:3000/implicit/callback"
@@ -44,3 +45,15 @@ def mock_idp(*args: str, stdin: str | None = None) -> subprocess.CompletedProces
     """Run the installed `mock-idp` command as a user would."""
     command = Path(sys.executable).with_name("mock-idp")
     return subprocess.run([str(command), *args], input=stdin, capture_output=True, text=True, timeout=60)
+
+
+@pytest.fixture(scope="module")
+def okta_id_token(seed_server):
+    """alice's implicit ID token for 0oa-appsync-web (import this fixture into a test module)."""
+    from conftest import Browser
+
+    browser = Browser()
+    try:
+        return okta_implicit_id_token(browser, seed_server)
+    finally:
+        browser.http.close()

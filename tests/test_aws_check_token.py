@@ -5,8 +5,8 @@ import json
 import time
 
 import pytest
-from aws_support import (APPSYNC_CLIENT, auth0_issuer, auth0_m2m_token, mock_idp, okta_implicit_id_token,
-                         okta_issuer)
+from aws_support import (APPSYNC_CLIENT, auth0_issuer, auth0_m2m_token, mock_idp, okta_id_token,  # noqa: F401
+                         okta_implicit_id_token, okta_issuer)
 
 from mock_idp.aws import AppSyncConfig, check_appsync, check_cognito_idp, fetch_provider
 
@@ -18,17 +18,6 @@ def outcome(verdict) -> dict:
 def claims_of(token: str) -> dict:
     payload = token.split(".")[1]
     return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-
-
-@pytest.fixture(scope="module")
-def okta_id_token(seed_server):
-    from conftest import Browser
-
-    browser = Browser()
-    try:
-        return okta_implicit_id_token(browser, seed_server)
-    finally:
-        browser.http.close()
 
 
 def test_okta_implicit_id_token_is_accepted_with_the_identity_appsync_hands_resolvers(seed_server, okta_id_token):

@@ -11,7 +11,8 @@ import time
 from dataclasses import dataclass
 
 from .provider import Provider
-from .token_rules import ASYMMETRIC, begin, identity, issuer_rule, kid_rule, signature_rule, times_rules
+from .token_rules import (ASYMMETRIC, begin, identity, issuer_rule, kid_rule, require_regex, signature_rule,
+                          times_rules)
 from .verdict import Rule, Verdict, failed, passed
 
 
@@ -25,11 +26,7 @@ class AppSyncConfig:
     auth_ttl_ms: int | None = None
 
     def __post_init__(self):
-        if self.client_id is not None:
-            try:
-                re.compile(self.client_id)
-            except re.error as error:
-                raise ValueError(f"clientId {self.client_id!r} is not a regular expression: {error}") from None
+        require_regex("clientId", self.client_id)
         for name in ("iat_ttl_ms", "auth_ttl_ms"):
             value = getattr(self, name)
             if value is not None and value <= 0:

@@ -1,6 +1,7 @@
 """The checks every JWT consumer makes, each returning a Rule: parse, kid, signature, times, iss."""
 
 import json
+import re
 import time
 
 from joserfc import jws
@@ -97,3 +98,12 @@ def begin(consumer: str, token: str, issuer: str, provider: Provider | None,
 def identity(claims: dict) -> dict:
     """$context.identity for OIDC-authorized requests: the token's sub and iss, and every claim."""
     return {"sub": claims.get("sub"), "issuer": claims.get("iss"), "claims": claims}
+
+
+def require_regex(label: str, pattern: str | None) -> None:
+    """A configured pattern that is not a regular expression is a config error (ValueError)."""
+    if pattern is not None:
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise ValueError(f"{label} {pattern!r} is not a regular expression: {error}") from None

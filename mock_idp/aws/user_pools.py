@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 
 from .provider import Provider
-from .token_rules import ASYMMETRIC, begin, issuer_rule, kid_rule, signature_rule, times_rules
+from .token_rules import ASYMMETRIC, begin, issuer_rule, kid_rule, require_regex, signature_rule, times_rules
 from .verdict import Rule, Verdict, failed, passed
 
 
@@ -23,11 +23,7 @@ class UserPoolConfig:
     app_id_client_regex: str | None = None
 
     def __post_init__(self):
-        if self.app_id_client_regex is not None:
-            try:
-                re.compile(self.app_id_client_regex)
-            except re.error as error:
-                raise ValueError(f"appIdClientRegex is not a regular expression: {error}") from None
+        require_regex("appIdClientRegex", self.app_id_client_regex)
 
 
 def token_use_rule(claims: dict) -> Rule:

@@ -4,7 +4,7 @@ import sys
 
 import httpx
 import pytest
-from aws_support import (APPSYNC_CLIENT, auth0_issuer, auth0_m2m_token, okta_implicit_id_token, okta_issuer)
+from aws_support import APPSYNC_CLIENT, auth0_issuer, auth0_m2m_token, okta_id_token, okta_issuer  # noqa: F401
 from conftest import REPO, Browser, serve_asgi
 
 from mock_idp.aws import AppSyncConfig, UserPoolConfig
@@ -41,44 +41,35 @@ def okta_api(seed_server):
     api.running.stop()
 
 
-@pytest.fixture(scope="module")
-def alice_id_token(seed_server):
-    browser = Browser()
-    try:
-        return okta_implicit_id_token(browser, seed_server)
-    finally:
-        browser.http.close()
-
-
-def test_okta_implicit_id_token_creates_and_lists_employees(okta_api, alice_id_token):
-    created = okta_api.post(alice_id_token, CREATE, name="Ada")
+def test_okta_implicit_id_token_creates_and_lists_employees(okta_api, okta_id_token):
+    created = okta_api.post(okta_id_token, CREATE, name="Ada")
     assert created.status_code == 200 and "errors" not in created.json(), created.text
     assert created.json()["data"]["createEmployee"]["name"] == "Ada"
 
-    listed = okta_api.post(alice_id_token, LIST).json()
+    listed = okta_api.post(okta_id_token, LIST).json()
     assert {"name": "Ada", "department": "IT", "salary": 100} .items() <= listed["data"]["listEmployees"][-1].items()
 
 
-def test_resolvers_see_the_oidc_identity_appsync_builds(okta_api, alice_id_token, seed_server):
+def test_resolvers_see_the_oidc_identity_appsync_builds(okta_api, okta_id_token, seed_server):
     import json
 
-    identity = json.loads(okta_api.post(alice_id_token, WHOAMI).json()["data"]["whoami"])
+    identity = json.loads(okta_api.post(okta_id_token, WHOAMI).json()["data"]["whoami"])
     assert set(identity) == {"sub", "issuer", "claims"}
     assert identity["issuer"] == okta_issuer(seed_server) and identity["claims"]["email"] == "alice@example.com"
 
 
-def test_expired_token_is_refused_with_unauthorized_exception(seed_server, alice_id_token):
+def test_expired_token_is_refused_with_unauthorized_exception(seed_server, okta_id_token):
     from mock_idp.aws import check_appsync
 
     short = Api(ApiAuth(oidc=AppSyncConfig(okta_issuer(seed_server), iat_ttl_ms=1)))
     try:
-        response = short.post(alice_id_token, LIST)
+        response = short.post(okta_id_token, LIST)
         assert response.status_code == 401
         assert response.json() == {"errors": [{"errorType": "UnauthorizedException", "message": "Unauthorized"}]}
         assert "iatTTL" in response.headers["x-mock-idp-reason"]
     finally:
         short.running.stop()
-    assert check_appsync(alice_id_token, AppSyncConfig(okta_issuer(seed_server))).accepted  # the token itself is fine
+    assert check_appsync(okta_id_token, AppSyncConfig(okta_issuer(seed_server))).accepted  # the token itself is fine
 
 
 def test_token_of_another_issuer_and_no_token_are_refused(seed_server):
@@ -125,7 +116,7 @@ def cognito_tokens(seed_server, username: str) -> dict:
     return client.fetch_token(discovery["token_endpoint"], authorization_response=response.headers["location"])
 
 
-def test_cognito_groups_decide_who_may_create_and_see_salaries(okta_api, seed_server, alice_id_token):
+def test_cognito_groups_decide_who_may_create_and_see_salaries(okta_api, seed_server, okta_id_token):
     admin = cognito_tokens(seed_server, "alice")["id_token"]  # cognito:groups includes admins
     created = okta_api.post(admin, CREATE, name="Grace")
     assert created.json()["data"]["createEmployee"]["createdBy"] == "alice", created.text
