@@ -7,6 +7,7 @@ layer and the personas may use of them.
 import hmac
 import json
 import threading
+import time
 from collections.abc import Iterable
 
 from .config import ClientConfig, TenantConfig, UserConfig
@@ -68,6 +69,14 @@ class Tenant:
     def subject(self, user: UserConfig) -> str:
         return self.flavor.subject(self, user)
 
+    def clock(self) -> float:
+        # Every iat, exp, auth_time and expiry check of the tenant reads this clock, so an
+        # offset set through the admin API moves them all together.
+        return time.time() + self.state().clock_offset
+
+    def now(self) -> int:
+        return int(self.clock())
+
     def authenticate(self, username: str, password: str) -> UserConfig | None:
         user = self.find_user(username)
         if user is None or not hmac.compare_digest(user.password.encode(), password.encode()):
@@ -85,6 +94,7 @@ class Issuer:
         # The tenant's users and clients are the issuer's (oauth.view.IssuerView).
         self.find_user, self.find_client, self.all_users = tenant.find_user, tenant.find_client, tenant.all_users
         self.subject, self.authenticate = tenant.subject, tenant.authenticate
+        self.now, self.clock = tenant.now, tenant.clock
         self.layout = layout
         self.key = layout.key
         self.issuer = layout.issuer

@@ -7,6 +7,7 @@ call it. Each family of calls is one router: tenants (reset, revoke), directory 
 from fastapi import Depends, FastAPI
 from starlette.routing import Mount
 
+from .clock import clock_router
 from .directory import directory_router
 from .errors import add_error_handlers
 from .guard import guard
@@ -22,7 +23,7 @@ def admin_mount(settings, tenants, store) -> Mount:
     app.state.tenants = tenants
     app.state.tenants_by_name = {tenant.name: tenant for tenant in tenants}
     app.state.store = store
-    for router in (tenants_router(), directory_router()):
+    for router in (tenants_router(), directory_router(), clock_router()):
         app.include_router(router)
     add_error_handlers(app)
     return Mount(PREFIX, app=app)

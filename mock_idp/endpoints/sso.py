@@ -2,7 +2,6 @@
 it (authorization endpoint and device verification page alike)."""
 
 import secrets
-import time
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -39,7 +38,7 @@ def signed_in_user(request: Request, tenant, params) -> tuple[EndUser | None, li
     if not tokens:
         return session_user(request, tenant), params, False
     rest = [(key, value) for key, value in params if key != name]
-    row = tenant.store.redeem_signin_token(token_hash(tokens[0]), int(time.time())) if len(tokens) == 1 else None
+    row = tenant.store.redeem_signin_token(token_hash(tokens[0]), tenant.now()) if len(tokens) == 1 else None
     user = tenant.find_user(row.username) if row is not None and row.tenant == tenant.name else None
     if user is None:
         return None, rest, False
@@ -48,7 +47,7 @@ def signed_in_user(request: Request, tenant, params) -> tuple[EndUser | None, li
 
 def record_signin_token(tenant, token: str, user: UserConfig) -> int:
     """Keep a new sign-in token (hashed) for `signed_in_user`; returns when it expires."""
-    now = int(time.time())
+    now = tenant.now()
     expires_at = now + tenant.flavor.lifetimes.signin_token
     tenant.store.insert(SignInToken(token_hash=token_hash(token), tenant=tenant.name,
                                     username=user.username, auth_time=now, expires_at=expires_at))
@@ -68,7 +67,7 @@ def sign_in_page(request: Request, tenant, action: str, params, error: str | Non
 
 def start_session(tenant, user: UserConfig, auth_time: int | None = None) -> EndUser:
     session = LoginSession(id=secrets.token_urlsafe(24), tenant=tenant.name,
-                           username=user.username, auth_time=auth_time or int(time.time()))
+                           username=user.username, auth_time=auth_time or tenant.now())
     tenant.store.insert(session)
     return EndUser(user, auth_time=session.auth_time, session_id=session.id)
 

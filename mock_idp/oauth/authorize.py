@@ -5,7 +5,6 @@ the browser; after that, every error is redirected to that URI, in the requested
 with the `state` it came with (RFC 6749 §4.1.2.1).
 """
 
-import time
 from dataclasses import dataclass
 
 from .clients import EndUser
@@ -38,7 +37,7 @@ def authorize(issuer, request, user: EndUser | None, just_logged_in: bool = Fals
         request.audience = issuer.flavor.resolve_audience(
             issuer, request.client.config, data.get("audience") or data.get("resource"),
             grant_type="authorization_code")
-        if needs_login(data, user, just_logged_in):
+        if needs_login(data, user, just_logged_in, issuer.now()):
             if "none" in (data.get("prompt") or "").split():
                 raise LoginRequiredError()
             return NeedsLogin()
@@ -100,7 +99,7 @@ def check_pkce_for_public_client(request) -> None:
         raise InvalidRequestError("PKCE code_challenge is required for public clients.")
 
 
-def needs_login(data: dict, user: EndUser | None, just_logged_in: bool) -> bool:
+def needs_login(data: dict, user: EndUser | None, just_logged_in: bool, now: int) -> bool:
     max_age = data.get("max_age")
     max_age = parse_max_age(max_age) if max_age is not None else None
     if user is None:
@@ -110,7 +109,7 @@ def needs_login(data: dict, user: EndUser | None, just_logged_in: bool) -> bool:
     if "login" in (data.get("prompt") or "").split():
         return True
     # OIDC Core §3.1.2.1: re-authenticate when the last login is older than max_age.
-    return max_age is not None and time.time() - user.auth_time > max_age
+    return max_age is not None and now - user.auth_time > max_age
 
 
 def parse_max_age(value: str) -> int:

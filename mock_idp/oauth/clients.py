@@ -1,7 +1,6 @@
 """authlib's view of a seeded client and of the rows it reads back (codes, tokens)."""
 
 import hmac
-import time
 from dataclasses import dataclass
 
 from authlib.oauth2.rfc6749 import AuthorizationCodeMixin, ClientMixin, TokenMixin
@@ -93,8 +92,9 @@ class DeviceRecord:
 class TokenRecord(TokenMixin):
     """An issued access token (and its refresh token), as introspection and refresh see it."""
 
-    def __init__(self, row: IssuedToken, kind: str, claims: dict | None = None):
+    def __init__(self, row: IssuedToken, kind: str, now: int, claims: dict | None = None):
         self.row = row
+        self.now = now  # the tenant's clock
         self.kind = kind  # "access_token" or "refresh_token"
         self.claims = claims or {}  # of an access token
 
@@ -114,7 +114,7 @@ class TokenRecord(TokenMixin):
         return self.row.access_expires_at
 
     def is_expired(self) -> bool:
-        return self.expires_at <= time.time()
+        return self.expires_at <= self.now
 
     def is_revoked(self) -> bool:
         if self.kind == "refresh_token":

@@ -1,6 +1,5 @@
 """What a token's claims are built from: one value per issuance, handed to the persona's hooks."""
 
-import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -20,10 +19,14 @@ class TokenContext:
     nonce: str | None = None
     auth_time: int | None = None
     session_id: str | None = None
-    now: int = field(default_factory=lambda: int(time.time()))
+    now: int = 0  # 0: the tenant's clock at creation
     jti: str = ""
     access_token_lifetime: int = 3600
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self):
+        if not self.now:
+            self.now = self.issuer.now()
 
     @property
     def flavor(self):

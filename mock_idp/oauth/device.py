@@ -5,7 +5,6 @@ polling answer says; the states live in the store (pending -> approved | denied 
 """
 
 import secrets
-import time
 
 from authlib.common.urls import add_params_to_uri
 from authlib.consts import default_json_headers
@@ -43,7 +42,7 @@ class DeviceAuthorizationEndpoint(rfc8628.DeviceAuthorizationEndpoint):
             client_id=client.client_id,
             scope=client.get_allowed_scope(request.payload.scope),
             audience=audience,
-            expires_at=int(time.time()) + flavor.lifetimes.device_code,
+            expires_at=issuer.now() + flavor.lifetimes.device_code,
             interval=flavor.device_flow.interval,
         )
         issuer.store.insert(row)
@@ -84,7 +83,7 @@ class DeviceCodeGrant(IssuingGrant, rfc8628.DeviceCodeGrant):
         """The user who approved, or the RFC 8628 §3.5 error that says why not (yet)."""
         issuer = self.server.issuer
         store, flow = issuer.store, issuer.flavor.device_flow
-        now = time.time()
+        now = issuer.clock()
         if row.status in ("pending", "approved") and row.expires_at <= now:
             # Expiry is reported once; after that the code is just invalid (as Auth0 does).
             if store.move_device_authorization(row.device_code, row.status, status="closed"):
@@ -135,7 +134,7 @@ def pending_authorization(tenant: TenantView, user_code: str) -> DeviceAuthoriza
     """The device authorization waiting for this user code, if any."""
     code = normalise_user_code(user_code)
     row = tenant.store.find_device_authorization(code) if code else None
-    if row is None or row.tenant != tenant.name or row.status != "pending" or row.expires_at <= time.time():
+    if row is None or row.tenant != tenant.name or row.status != "pending" or row.expires_at <= tenant.now():
         return None
     return row
 

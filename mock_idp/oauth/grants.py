@@ -1,7 +1,5 @@
 """authlib grants, bound to our store and to the persona's claim builders."""
 
-import time
-
 from authlib.oauth2.rfc6749 import grants
 from authlib.oauth2.rfc6749.util import scope_to_list
 from authlib.oauth2.rfc7636 import CodeChallenge
@@ -111,7 +109,7 @@ class AuthorizationCodeGrant(IssuingGrant, grants.AuthorizationCodeGrant):
             # RFC 6749 §4.1.2: a replayed code revokes what it issued.
             self.server.issuer.store.revoke_tokens_from_code(code)
             raise invalid
-        if row.expires_at <= time.time():
+        if row.expires_at <= self.server.issuer.now():
             raise invalid
         if row.redirect_uri and self.request.payload.redirect_uri != row.redirect_uri:
             raise with_case(InvalidGrantError(), "redirect_uri_mismatch")  # RFC 6749 §4.1.3
@@ -187,7 +185,7 @@ class RefreshTokenGrant(IssuingGrant, grants.RefreshTokenGrant):
 
     def authenticate_refresh_token(self, refresh_token):
         row = self.server.issuer.store.find_refresh_token(refresh_token)
-        record = TokenRecord(row, "refresh_token") if row is not None else None
+        record = TokenRecord(row, "refresh_token", self.server.issuer.now()) if row is not None else None
         if (record is None or row.issuer != self.server.issuer.key or not record.check_client(self.request.client)
                 or record.is_revoked() or record.is_expired()):
             raise with_case(InvalidGrantError(), "invalid_refresh_token")
@@ -221,14 +219,14 @@ class PasswordGrant(IssuingGrant, grants.ResourceOwnerPasswordCredentialsGrant):
         if user is None:
             # RFC 6749 §5.2: wrong resource owner credentials are an invalid grant.
             raise InvalidGrantError(self.server.issuer.flavor.wrong_password_message)
-        return EndUser(user, auth_time=int(time.time()))
+        return EndUser(user, auth_time=self.server.issuer.now())
 
 
 def save_code(grant, code: str, request) -> None:
     issuer = grant.server.issuer
     user: EndUser = request.user
     data = request.payload.data
-    now = int(time.time())
+    now = issuer.now()
     issuer.store.insert(AuthorizationCode(
         code=code,
         issuer=issuer.key,
@@ -251,7 +249,7 @@ def end_user(issuer, username: str | None, auth_time: int | None, session_id: st
     user = issuer.find_user(username or "")
     if user is None:
         return None
-    return EndUser(user, auth_time=auth_time or int(time.time()), session_id=session_id)
+    return EndUser(user, auth_time=auth_time or issuer.now(), session_id=session_id)
 
 
 class PKCE(CodeChallenge):

@@ -16,11 +16,11 @@ def find_token(issuer, token: str, hint: str | None) -> TokenRecord | None:
         if kind == "access_token":
             found = find_access_token(issuer, token)
             if found is not None:
-                return TokenRecord(found[0], kind, claims=found[1])
+                return TokenRecord(found[0], kind, issuer.now(), claims=found[1])
         else:
             row = issuer.store.find_refresh_token(token)
             if row is not None and row.issuer == issuer.key:
-                return TokenRecord(row, kind)
+                return TokenRecord(row, kind, issuer.now())
     return None
 
 

@@ -6,7 +6,6 @@ unknown user and unknown realm all answer 403 invalid_grant "Wrong email or pass
 persona's token response makes invalid_grant a 403), so a caller cannot probe for connections.
 """
 
-import time
 
 from authlib.oauth2.rfc6749.errors import InvalidRequestError, UnauthorizedClientError
 
@@ -35,7 +34,7 @@ class PasswordRealmGrant(PasswordGrant):
         user = user_in_connection(issuer, username, self.request.payload.data["realm"])
         if user is None or issuer.authenticate(user.username, password) is None:
             raise InvalidGrantError(issuer.flavor.wrong_password_message)
-        return EndUser(user, auth_time=int(time.time()))
+        return EndUser(user, auth_time=self.server.issuer.now())
 
 
 def user_in_connection(tenant, login: str, connection: str):

@@ -2,7 +2,6 @@
 
 import hashlib
 import secrets
-import time
 
 from authlib.oidc.core.util import create_half_hash
 
@@ -60,7 +59,7 @@ def read_access_token(issuer, token: str) -> tuple[IssuedToken, dict] | None:
     if found is None:
         return None
     row, claims = found
-    if claims.get("iss") != issuer.issuer or row.revoked or row.access_expires_at <= time.time():
+    if claims.get("iss") != issuer.issuer or row.revoked or row.access_expires_at <= issuer.now():
         return None
     return row, claims
 

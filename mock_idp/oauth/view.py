@@ -38,6 +38,12 @@ class TenantView(Protocol):
 
     def subject(self, user: "UserConfig") -> str: ...
 
+    def now(self) -> int:
+        """The tenant's clock in Unix seconds: real time plus its offset (admin API)."""
+
+    def clock(self) -> float:
+        """The same, with fractions of a second."""
+
     def authenticate(self, username: str, password: str) -> "UserConfig | None": ...
 
 

@@ -1,0 +1,37 @@
+"""Shared by the admin API tests: a server with the admin API on, and a client for it."""
+
+import base64
+import json
+
+import httpx
+
+WEB = ("web", "web-secret")
+
+
+def admin_client(server) -> httpx.Client:
+    return httpx.Client(base_url=server.base_url + "/_admin", timeout=10)
+
+
+def password_grant(server, tenant: str, username: str = "alice", password: str = "alice-password",
+                   scope: str = "openid profile offline_access", client=WEB) -> httpx.Response:
+    return httpx.post(f"{server.base_url}/{tenant}/token", auth=client, data={
+        "grant_type": "password", "username": username, "password": password, "scope": scope})
+
+
+def userinfo(server, tenant: str, access_token: str) -> httpx.Response:
+    return httpx.get(f"{server.base_url}/{tenant}/userinfo", headers={"Authorization": "Bearer " + access_token})
+
+
+def introspect(server, tenant: str, token: str, client=WEB) -> dict:
+    return httpx.post(f"{server.base_url}/{tenant}/introspect", auth=client, data={"token": token}).json()
+
+
+def refresh(server, tenant: str, refresh_token: str, client=WEB) -> httpx.Response:
+    return httpx.post(f"{server.base_url}/{tenant}/token", auth=client,
+                      data={"grant_type": "refresh_token", "refresh_token": refresh_token})
+
+
+def unverified_claims(token: str) -> dict:
+    """A JWT's payload, unverified: for asserting what a token says, not whether to trust it."""
+    payload = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
