@@ -4,8 +4,28 @@ import base64
 import json
 
 import httpx
+import pytest
+
+from conftest import SEEDS, start_server
 
 WEB = ("web", "web-secret")
+
+
+@pytest.fixture(scope="module")
+def server(request, tmp_path_factory):
+    """The module's ADMIN_SEED (default: the core seed) served with the admin API on."""
+    seed = getattr(request.module, "ADMIN_SEED", SEEDS / "core.yaml")
+    running = start_server(seed, tmp_path_factory.mktemp("admin"), admin=True)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def admin(server):
+    """A client of the admin API; the server is reset after each test."""
+    with admin_client(server) as client:
+        yield client
+        assert client.post("/reset").status_code == 200
 
 
 def admin_client(server) -> httpx.Client:

@@ -8,25 +8,12 @@ import httpx
 import pytest
 import uvicorn
 
+from admin_support import admin, server  # noqa: F401 (fixtures)
 from conftest import SEEDS, free_port, start_server
 from mock_idp.app import create_app
 from mock_idp.settings import Settings
 
 WEB = ("demo-web", "demo-web-secret")
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    running = start_server(SEEDS / "core.yaml", tmp_path_factory.mktemp("admin"), admin=True)
-    yield running
-    running.stop()
-
-
-@pytest.fixture
-def admin(server):
-    with httpx.Client(base_url=server.base_url + "/_admin") as client:
-        yield client
-        assert client.post("/reset").status_code == 200
 
 
 def password_grant(server, username, password, scope="openid profile"):

@@ -5,22 +5,10 @@ import time
 import httpx
 import pytest
 
-from admin_support import WEB, admin_client, introspect, password_grant, refresh, unverified_claims, userinfo
-from conftest import SEEDS, Browser, start_server
+from admin_support import WEB, admin, introspect, password_grant, refresh, server, unverified_claims, userinfo  # noqa: F401
+from conftest import SEEDS, Browser
 
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    running = start_server(SEEDS / "two_tenants.yaml", tmp_path_factory.mktemp("clock"), admin=True)
-    yield running
-    running.stop()
-
-
-@pytest.fixture
-def admin(server):
-    with admin_client(server) as client:
-        yield client
-        client.post("/reset")
+ADMIN_SEED = SEEDS / "two_tenants.yaml"
 
 
 def test_an_offset_moves_iat_exp_and_auth_time_and_the_checks_with_them(server, admin):
