@@ -13,6 +13,7 @@ from .admin import admin_mount
 from .config import SeedConfig, load_config
 from .endpoints.http import NO_STORE, html_page, oauth_error_response
 from .oauth.errors import ErrorPage, OAuthError, safe_description
+from .oauth.server import allow_plain_http
 from .routes import server_routes
 from .live import PerRequestState
 from .settings import Settings
@@ -27,6 +28,8 @@ def create_app(settings: Settings | None = None, seed: SeedConfig | None = None)
     seed = seed or load_config(settings.config)
     if settings.database_url is None:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if not settings.public_base_url.startswith("https://"):
+        allow_plain_http()
     store = Store(settings.resolved_database_url)
     tenants = [Tenant(name, cfg, settings.public_base_url, store) for name, cfg in seed.tenants.items()]
 

@@ -1,8 +1,13 @@
 """Runtime settings: one pydantic-settings class, read from MOCK_IDP_* env vars and CLI flags."""
 
 from pathlib import Path
+from typing import Annotated
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# A list read from one env var as comma-separated values (MOCK_IDP_TLS_SAN=a,b).
+CommaList = Annotated[list[str], NoDecode]
 
 
 class Settings(BaseSettings):
@@ -13,7 +18,7 @@ class Settings(BaseSettings):
     port: int = 8000
     # The public URL issuers are built from (e.g. the URL AppSync reaches the container at).
     base_url: str | None = None
-    # Generated keys and the SQLite database live here; keep it out of version control.
+    # Generated keys, the local CA and the SQLite database live here; keep it out of version control.
     data_dir: Path = Path(".mock_idp")
     # Any SQLAlchemy URL; SQLite in data_dir when unset, PostgreSQL for scale-out.
     database_url: str | None = None
@@ -22,12 +27,41 @@ class Settings(BaseSettings):
     # with this bearer token (setting a token enables it).
     admin: bool = False
     admin_token: str | None = None
+    # HTTPS with our local CA (made once in data_dir/tls), or with the user's certificate and key.
+    tls: bool = False
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    tls_san: CommaList = []  # more names for the local certificate
+    # Proxies whose X-Forwarded-* / Forwarded headers shape browser-facing links ("*" for any).
+    forwarded_allow_ips: CommaList = []
+    # Bases other containers call us at: back-channel endpoints of discovery use the one called.
+    internal_base_urls: CommaList = []
+
+    @field_validator("tls_san", "forwarded_allow_ips", "internal_base_urls", mode="before")
+    @classmethod
+    def split_commas(cls, value):
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("internal_base_urls")
+    @classmethod
+    def strip_slash(cls, value: list[str]) -> list[str]:
+        return [url.rstrip("/") for url in value]
+
+    @property
+    def tls_enabled(self) -> bool:
+        return self.tls or self.tls_cert is not None
 
     @property
     def local_url(self) -> str:
         """Where this machine reaches the server (for healthchecks), whatever the public URL."""
         host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
-        return f"http://{host}:{self.port}"
+        if ":" in host:
+            host = f"[{host}]"
+        scheme, default_port = ("https", 443) if self.tls_enabled else ("http", 80)
+        port = "" if self.port == default_port else f":{self.port}"
+        return f"{scheme}://{host}{port}"
 
     @property
     def admin_enabled(self) -> bool:

@@ -4,6 +4,7 @@ import html
 import re
 import shutil
 import socket
+import ssl
 import threading
 import time
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ import uvicorn
 
 from mock_idp.app import create_app
 from mock_idp.settings import Settings
+from mock_idp.tls import server_files
 
 SEEDS = Path(__file__).parent / "seeds"
 REPO = Path(__file__).parent.parent
@@ -32,24 +34,37 @@ class RunningServer:
     base_url: str
     app: object
     server: uvicorn.Server
+    ca: Path | None = None  # the local CA of a --tls server
 
     def tenant_url(self, path: str) -> str:
         return self.base_url + path
+
+    @property
+    def verify(self) -> ssl.SSLContext | bool:
+        """httpx's `verify` for this server: trust its CA (and nothing more) over TLS."""
+        return ssl.create_default_context(cafile=str(self.ca)) if self.ca else True
 
     def stop(self) -> None:
         self.server.should_exit = True
 
 
-def start_server(config: Path, data_dir: Path, **settings) -> RunningServer:
-    port = free_port()
-    app = create_app(Settings(config=config, port=port, data_dir=data_dir, **settings))
-    return serve_asgi(app, port)
+def start_server(config: Path, data_dir: Path, port: int | None = None, **settings) -> RunningServer:
+    """A real server in a thread; `tls=True` serves HTTPS with the data dir's local CA."""
+    settings = Settings(config=config, port=port or free_port(), data_dir=data_dir, **settings)
+    app = create_app(settings)
+    tls, ca = {}, None
+    if settings.tls_enabled:
+        files = server_files(settings)
+        tls, ca = {"ssl_certfile": str(files.cert), "ssl_keyfile": str(files.key)}, files.ca
+    return serve_asgi(app, settings.port, host=settings.host, base_url=settings.local_url, ca=ca, **tls)
 
 
-def serve_asgi(app, port: int | None = None) -> RunningServer:
+def serve_asgi(app, port: int | None = None, host: str = "127.0.0.1", base_url: str | None = None,
+               ca: Path | None = None, **uvicorn_options) -> RunningServer:
     """Any ASGI app (ours, or an example's) on a loopback port, in a thread, until stop()."""
     port = port or free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=False,
+                                           **uvicorn_options))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
@@ -57,7 +72,7 @@ def serve_asgi(app, port: int | None = None) -> RunningServer:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("uvicorn did not start")
         time.sleep(0.02)
-    return RunningServer(f"http://127.0.0.1:{port}", app, server)
+    return RunningServer(base_url or f"http://{host}:{port}", app, server, ca)
 
 
 @pytest.fixture(scope="session")
@@ -81,8 +96,8 @@ def core_discovery(core_issuer) -> dict:
 class Browser:
     """A cookie-keeping user agent that fills in our login form like a person would."""
 
-    def __init__(self):
-        self.http = httpx.Client(follow_redirects=False, timeout=10)
+    def __init__(self, verify: ssl.SSLContext | bool = True):
+        self.http = httpx.Client(follow_redirects=False, timeout=10, verify=verify)
 
     def get(self, url: str) -> httpx.Response:
         return self.http.get(url)

@@ -42,7 +42,7 @@ def login(issuer):
 
 
 def run(request: Request, issuer, params, user, just_logged_in: bool = False) -> Response:
-    oauth_request = ParsedRequest(request.method, str(request.url), request.headers, params)
+    oauth_request = ParsedRequest(request.method, issuer.issuer, request.headers, params)
     outcome = authorize(issuer, oauth_request, user, just_logged_in)
     if isinstance(outcome, NeedsLogin):
         hint = oauth_request.payload.data.get("login_hint", "")

@@ -15,7 +15,7 @@ def back_channel(issuer, respond, vendor_shaped: bool):
 
     async def handle(request: Request) -> Response:
         params = await read_params(request, accept_json=accept_json)
-        oauth_request = ParsedRequest("POST", str(request.url), request.headers, params)
+        oauth_request = ParsedRequest("POST", issuer.issuer, request.headers, params)
         status, body, headers = respond(oauth_request)
         if vendor_shaped:
             status, body = flavor.token_endpoint_response(status, body)

@@ -20,8 +20,12 @@ from .grants import IdTokenExtension, register_grants
 from .introspection import IntrospectionEndpoint, RevocationEndpoint
 from .vendor_grants import register_vendor_grants
 
-# The mock serves plain HTTP on loopback and in test networks; authlib refuses that by default.
-os.environ.setdefault("AUTHLIB_INSECURE_TRANSPORT", "1")
+
+
+def allow_plain_http() -> None:
+    """authlib refuses OAuth over http:// (RFC 6749 §3.1); a mock served on plain HTTP (loopback,
+    test networks) needs it. Requests carry the public issuer URL, so an https base needs nothing."""
+    os.environ.setdefault("AUTHLIB_INSECURE_TRANSPORT", "1")
 
 
 class FormPayload(OAuth2Payload):
