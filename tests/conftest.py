@@ -199,3 +199,7 @@ def signin_server(tmp_path_factory):
     running = start_server(SEEDS / "signin.yaml", tmp_path_factory.mktemp("signin-data"))
     yield running
     running.stop()
+
+
+# ministack (a local AWS) once per session, for the Cognito federation tests and the AWS examples.
+from ministack_support import ministack  # noqa: E402,F401
