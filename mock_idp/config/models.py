@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, PrivateAttr, field_validator, model_validator
 
 from .errors import issue_at, suggestion
 from .fields import AuthMethod, GrantType, NonEmptyStr, RedirectUri, ResponseType, Seconds
@@ -56,14 +56,21 @@ class ClientConfig(SeedModel):
     token_endpoint_auth_method: AuthMethod | None = None
     scopes: list[str] | None = None
     audience: str | None = None
+    # Whether the seed names the method: only a named one restricts a persona that accepts several.
+    _auth_method_named: bool = PrivateAttr(default=False)
 
     @property
     def is_public(self) -> bool:
         return self.client_secret is None
 
+    @property
+    def auth_method_named(self) -> bool:
+        return self._auth_method_named
+
     @model_validator(mode="after")
     def _resolve_auth_method(self) -> ClientConfig:
         method = self.token_endpoint_auth_method
+        self._auth_method_named = method is not None
         if method is None:
             self.token_endpoint_auth_method = "none" if self.is_public else "client_secret_basic"
         elif self.is_public and method != "none":

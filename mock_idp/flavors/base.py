@@ -119,6 +119,9 @@ class Flavor:
         "urn:ietf:params:oauth:grant-type:device_code",
     )
     token_endpoint_auth_methods_supported: tuple[str, ...] = CLIENT_AUTH_METHODS
+    # What a confidential client whose seed names no token_endpoint_auth_method may use besides
+    # client_secret_basic (RFC 7591 §2's default): Cognito app clients take the secret either way.
+    unnamed_client_auth_methods: tuple[str, ...] = ()
     response_modes_supported: tuple[str, ...] = ("query", "fragment", "form_post")
     # JOSE `typ` headers: RFC 9068 §2.1 for access tokens; some vendors send "JWT" or nothing.
     access_token_typ: str | None = "at+jwt"

@@ -125,6 +125,7 @@ PROFILE = CognitoFlavor(
     response_types_supported=("code", "token"),
     token_response_includes_id_token=True,
     token_endpoint_auth_methods_supported=("client_secret_basic", "client_secret_post"),
+    unnamed_client_auth_methods=("client_secret_basic", "client_secret_post"),
     access_token_typ=None,
     id_token_typ=None,
     rotate_refresh_tokens=False,  # Cognito's refresh token stays the same until it expires

@@ -20,9 +20,14 @@ class EndUser:
 
 
 class OAuthClient(ClientMixin):
-    def __init__(self, config: ClientConfig):
+    def __init__(self, config: ClientConfig, unnamed_auth_methods: tuple[str, ...] = ()):
         self.config = config
         self.client_id = config.client_id
+        # The token endpoint takes the seeded method; a confidential client whose seed names none
+        # also takes what the persona accepts then (Cognito: Basic or body).
+        self.token_auth_methods = {config.token_endpoint_auth_method}
+        if not config.auth_method_named and not config.is_public:
+            self.token_auth_methods.update(unnamed_auth_methods)
 
     def get_client_id(self) -> str:
         return self.client_id
@@ -49,7 +54,7 @@ class OAuthClient(ClientMixin):
 
     def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
         if endpoint == "token":
-            return method == self.config.token_endpoint_auth_method
+            return method in self.token_auth_methods
         # Introspection and revocation accept any method the client can really do.
         return method != "none" or self.config.is_public
 

@@ -125,7 +125,7 @@ class IssuerServer(AuthorizationServer):
             return None
         client = self._clients.get(client_id)
         if client is None or client.config is not config:
-            client = self._clients[client_id] = OAuthClient(config)
+            client = self._clients[client_id] = OAuthClient(config, self.issuer.flavor.unnamed_client_auth_methods)
         return client
 
     def save_token(self, token, request):
