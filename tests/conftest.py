@@ -1,6 +1,7 @@
 """Fixtures: settings -> app, and a real uvicorn server on a free loopback port."""
 
 import html
+import random
 import re
 import shutil
 import socket
@@ -21,6 +22,11 @@ from mock_idp.tls import server_files
 
 SEEDS = Path(__file__).parent / "seeds"
 REPO = Path(__file__).parent.parent
+
+
+def spare_loopback_address() -> str:
+    """A 127/8 address of one's own: a server on a fixed port (443) there collides with no one's."""
+    return f"127.{random.randint(1, 254)}.{random.randint(1, 254)}.{random.randint(2, 254)}"
 
 
 def free_port() -> int:

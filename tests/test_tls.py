@@ -2,7 +2,6 @@
 
 import datetime
 import os
-import random
 import shutil
 import ssl
 import subprocess
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import SEEDS, start_server
+from conftest import SEEDS, spare_loopback_address, start_server
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -154,11 +153,6 @@ def test_a_bad_certificate_or_key_is_one_line_naming_the_file_and_exit_2(case, t
 def self_signed_expired_args(tmp_path: Path):
     cert, key = self_signed(tmp_path / "old", expired=True)
     return ["--tls-cert", str(cert), "--tls-key", str(key)]
-
-
-def spare_loopback_address() -> str:
-    """A 127/8 address of our own, so a server on port 443 collides with no one's."""
-    return f"127.{random.randint(1, 254)}.{random.randint(1, 254)}.{random.randint(2, 254)}"
 
 
 def test_serve_tls_on_port_443_prints_the_trust_lines_and_needs_no_insecure_transport(tmp_path):
