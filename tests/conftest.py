@@ -6,6 +6,7 @@ import re
 import shutil
 import socket
 import ssl
+import subprocess
 import threading
 import time
 from dataclasses import dataclass
@@ -22,6 +23,17 @@ from mock_idp.tls import server_files
 
 SEEDS = Path(__file__).parent / "seeds"
 REPO = Path(__file__).parent.parent
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    """Stop a server subprocess we started (by its own handle), killing it if it hangs."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def spare_loopback_address() -> str:

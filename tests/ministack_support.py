@@ -11,7 +11,6 @@ Without ministack installed, the fixture skips the test, and under CI (CI=true) 
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from conftest import free_port, stop_process  # defined before conftest imports this module
 
 from mock_idp.tls import CA_FILE, CA_KEY_FILE, ensure_ca, tls_dir
 
@@ -56,13 +56,7 @@ class Ministack:
         return data_dir
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
 
     def log(self) -> str:
         path = self.workdir / "ministack.log"
@@ -76,12 +70,6 @@ def ministack_installed() -> bool:
     except ImportError:
         return False
     return True
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start_ministack(workdir: Path, trust_ca: Path | None = None) -> Ministack:

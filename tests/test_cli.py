@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from conftest import stop_process
 
 SEED = Path(__file__).parent / "seeds" / "core.yaml"
 MOCK_IDP = shutil.which("mock-idp", path=str(Path(sys.executable).parent))
@@ -54,13 +55,7 @@ class Served:
         return f"http://127.0.0.1:{self.port}{path}"
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
 
 
 @pytest.fixture
