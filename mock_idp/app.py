@@ -10,6 +10,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
 from .admin import admin_mount
+from .base_urls import BaseUrls
 from .config import SeedConfig, load_config
 from .endpoints.http import NO_STORE, html_page, oauth_error_response
 from .oauth.errors import ErrorPage, OAuthError, safe_description
@@ -31,11 +32,14 @@ def create_app(settings: Settings | None = None, seed: SeedConfig | None = None)
     if not settings.public_base_url.startswith("https://"):
         allow_plain_http()
     store = Store(settings.resolved_database_url)
-    tenants = [Tenant(name, cfg, settings.public_base_url, store) for name, cfg in seed.tenants.items()]
+    base_urls = BaseUrls(settings.public_base_url, settings.internal_base_urls, settings.forwarded_allow_ips)
+    tenants = [Tenant(name, cfg, settings.public_base_url, store, tuple(base_urls.internal.values()))
+               for name, cfg in seed.tenants.items()]
 
     app = FastAPI(title="mock_idp", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
     app.state.store = store
+    app.state.base_urls = base_urls
     app.state.tenants = tenants
     app.state.templates = Jinja2Templates(directory=str(templates_dir()))
     if settings.admin_enabled:  # first: a tenant mounted at / must not hide it

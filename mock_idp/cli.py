@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 import typer
 import uvicorn
 
+from .base_urls import BaseUrlError
 from .config import ConfigError
 from .settings import Settings
 from .tls import TlsError, ensure_ca, server_files, trust_lines
@@ -42,7 +43,7 @@ def serve(
     except ConfigError as error:
         typer.echo(f"mock-idp: invalid configuration\n{error}", err=True)
         raise typer.Exit(2) from None
-    except TlsError as error:
+    except (TlsError, BaseUrlError) as error:
         typer.echo(f"mock-idp: {error}", err=True)
         raise typer.Exit(2) from None
     for tenant in app.state.tenants:

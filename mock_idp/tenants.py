@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Iterable
 
+from .base_urls import back_channel_variant
 from .config import ClientConfig, TenantConfig, UserConfig
 from .directory import Directory
 from .flavors import flavor_named
@@ -22,8 +23,10 @@ from .store import Store
 
 
 class Tenant:
-    def __init__(self, name: str, config: TenantConfig, base_url: str, store: Store):
+    def __init__(self, name: str, config: TenantConfig, base_url: str, store: Store,
+                 internal_bases: tuple[str, ...] = ()):
         self.name = name
+        self.base_url, self.internal_bases = base_url, internal_bases
         self.config = config
         self.flavor = flavor_named(config.flavor).with_lifetimes(config.token_lifetimes)
         self.route_prefix = "" if config.path == "/" else config.path
@@ -105,6 +108,13 @@ class Issuer:
         self.discovery_bytes = json.dumps(self.discovery, indent=2).encode()
         self.metadata = self.flavor.authorization_server_metadata(self, self.discovery)
         self.metadata_bytes = json.dumps(self.metadata, indent=2).encode()
+        # ... and once per internal base: (discovery, RFC 8414 metadata) with back-channel endpoints there.
+        self.variants = {base: self.back_channel_documents(base) for base in tenant.internal_bases}
+
+    def back_channel_documents(self, base: str) -> tuple[bytes, bytes]:
+        public = self.tenant.base_url
+        return (json.dumps(back_channel_variant(self.discovery, public, base), indent=2).encode(),
+                json.dumps(back_channel_variant(self.metadata, public, base), indent=2).encode())
 
     @property
     def keys(self) -> KeyRing:

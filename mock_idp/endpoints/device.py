@@ -8,7 +8,7 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from ..oauth.device import decide, display_user_code, pending_authorization
-from .http import html_page, read_params
+from .http import browser_url, html_page, read_params
 from .sso import session_user, set_session_cookie, sign_in_page, start_session
 
 INVALID_CODE = "That code is invalid or has expired. Check the code on your device."
@@ -58,4 +58,4 @@ def verification_page(tenant):
 def device_page(request: Request, tenant, stage: str, action: str, **context) -> Response:
     context.setdefault("user_code", "")
     return html_page(request, "device.html", persona=tenant.display_name, tenant=tenant.name,
-                     stage=stage, action=action, **context)
+                     stage=stage, action=browser_url(request, action), **context)

@@ -12,8 +12,12 @@ def document(issuer, path: str):
     rfc8414 = path == RFC8414_PATH
 
     async def well_known(request: Request) -> Response:
-        body = issuer.metadata_bytes if rfc8414 else issuer.discovery_bytes
-        return Response(body, media_type="application/json", headers=CACHEABLE)
+        documents = (issuer.discovery_bytes, issuer.metadata_bytes)
+        if issuer.variants:
+            # Called at an internal base (base_urls.py): back-channel endpoints on that base.
+            documents = issuer.variants.get(request.app.state.base_urls.internal_base(request), documents)
+        return Response(documents[1] if rfc8414 else documents[0], media_type="application/json",
+                        headers=CACHEABLE)
     return well_known
 
 

@@ -67,3 +67,8 @@ def html_page(request: Request, template: str, status: int = 200, **context) -> 
     return request.app.state.templates.TemplateResponse(
         request, template, context, status_code=status, headers={"Cache-Control": "no-store"},
     )
+
+
+def browser_url(request: Request, url: str) -> str:
+    """A link we put in a page: under the forwarded base when a trusted proxy sent the request."""
+    return request.app.state.base_urls.browser_url(request, url)

@@ -10,7 +10,7 @@ from ..config import UserConfig
 from ..models import LoginSession, SignInToken
 from ..oauth.clients import EndUser
 from ..oauth.tokens import token_hash
-from .http import html_page
+from .http import browser_url, html_page
 
 
 def session_user(request: Request, tenant) -> EndUser | None:
@@ -60,7 +60,7 @@ def sign_in_page(request: Request, tenant, action: str, params, error: str | Non
     return html_page(
         request, "login.html", status=200,
         persona=tenant.display_name, tenant=tenant.name,
-        action=action, params=params, error=error, username=username,
+        action=browser_url(request, action), params=params, error=error, username=username,
         users=list(tenant.users.values()),
     )
 
