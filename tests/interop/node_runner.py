@@ -9,6 +9,7 @@ The Node dependencies are pinned in package-lock.json; install them with
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -32,8 +33,9 @@ def node_modules_ready() -> bool:
     )
 
 
-def run_node(script: str, job: dict, timeout: float = 60) -> dict:
-    """Run ``node <script>`` in tests/interop with ``job`` as JSON on stdin.
+def run_node(script: str, job: dict, timeout: float = 60, ca: Path | None = None) -> dict:
+    """Run ``node <script>`` in tests/interop with ``job`` as JSON on stdin; ``ca``: the CA of a
+    --tls server, trusted the way the README tells users to (NODE_EXTRA_CA_CERTS).
 
     Returns the parsed JSON object the script printed. Raises AssertionError
     (with stderr) if the dependencies are missing, the script crashes, or its
@@ -47,9 +49,13 @@ def run_node(script: str, job: dict, timeout: float = 60) -> dict:
     path = INTEROP_DIR / script
     if not path.is_file():
         raise AssertionError(f"no such interop script: {path}")
+    env = {k: v for k, v in os.environ.items() if k != "NODE_EXTRA_CA_CERTS"}
+    if ca is not None:
+        env["NODE_EXTRA_CA_CERTS"] = str(ca)
     proc = subprocess.run(
         ["node", path.name],
         cwd=INTEROP_DIR,
+        env=env,
         input=json.dumps(job),
         capture_output=True,
         text=True,

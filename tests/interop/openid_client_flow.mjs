@@ -1,11 +1,13 @@
 // openid-client v6 against a real server: the authorization code + PKCE flow, split in two
 // steps because a login happens in between; and the device flow (RFC 8628) in one step.
-// Job: {"step": "start"|"finish"|"device", "issuer", "clientId", "clientSecret"?,
+// Job: {"step": "start"|"finish"|"device", "issuer", "discoveryUrl"?, "clientId", "clientSecret"?,
 //       "tokenEndpointAuthMethod"? ("client_secret_basic" (default with a secret) |
 //       "client_secret_post" | "none" (default without a secret)), "redirectUri", "scope",
 //       finish only: "callbackUrl", "codeVerifier", "state", "nonce";
 //       device only: "audience"?, "username", "password", "approveAfterMs"}
-// Strict validation stays on; allowInsecureRequests only permits http:// (loopback).
+// The library's defaults throughout: https only (node trusts our CA via NODE_EXTRA_CA_CERTS).
+// "discoveryUrl": a well-known URL to discover from instead of the issuer (a container calling the
+// server under its internal name); the library then trusts the discovered issuer.
 import * as client from 'openid-client';
 import { runJob } from './_cli.mjs';
 
@@ -22,8 +24,7 @@ function clientAuth(job) {
 async function discover(job) {
   // The discovered `issuer` must equal this URL exactly (new URL keeps a
   // trailing slash, so Auth0-style "https://tenant/" issuers must be passed as-is).
-  const options = job.issuer.startsWith('http://') ? { execute: [client.allowInsecureRequests] } : {};
-  return client.discovery(new URL(job.issuer), job.clientId, undefined, clientAuth(job), options);
+  return client.discovery(new URL(job.discoveryUrl ?? job.issuer), job.clientId, undefined, clientAuth(job));
 }
 
 async function start(job) {
@@ -39,7 +40,8 @@ async function start(job) {
     state,
     nonce,
   });
-  return { authorizationUrl: authorizationUrl.href, codeVerifier, state, nonce };
+  return { authorizationUrl: authorizationUrl.href, codeVerifier, state, nonce,
+           serverMetadata: config.serverMetadata() };
 }
 
 async function finish(job) {

@@ -1,9 +1,11 @@
 """The vendors' own libraries accept our tokens unchanged, against the real running server.
 
-Tokens come from plain HTTP flows (the login form filled in by the Browser helper); the Node
-scripts in this directory only verify them with @okta/jwt-verifier, express-oauth2-jwt-bearer,
-aws-jwt-verify and openid-client, every check left on. Without node_modules every test fails with
-"run `npm ci`" (node_runner), never skips.
+The server runs with --tls and the libraries trust its CA the way the README tells users to
+(NODE_EXTRA_CA_CERTS): no HTTPS check is disabled, no fetcher replaced, no testing option set.
+Tokens come from flows through the login form (the Browser helper); the Node scripts in this
+directory only verify them with @okta/jwt-verifier, express-oauth2-jwt-bearer, aws-jwt-verify and
+openid-client, every check left on. One plain-HTTP test per library shows what a user gets without
+TLS. Without node_modules every test fails with "run `npm ci`" (node_runner), never skips.
 
 No conftest.py here on purpose: tests/conftest.py is imported as `conftest` by other modules.
 """
@@ -14,16 +16,44 @@ from urllib.parse import urlencode
 
 import httpx
 import pytest
+from conftest import REPO, Browser, free_port, start_server
 from node_runner import run_node
 from vendor_interop import IMPLICIT_REDIRECT_URI, PERSONAS, REDIRECT_URI, code_flow, discovery_of, redirect_params
 
 CUSTOMERS_API = "https://customers.example.com"
+TLS = None  # the module's --tls seed server, set by its fixture
+
+
+@pytest.fixture(scope="module", autouse=True)
+def tls_seed_server(tmp_path_factory):
+    """The shipped seed over HTTPS with the local CA."""
+    global TLS
+    TLS = start_server(REPO / "seed_users.yaml", tmp_path_factory.mktemp("interop-tls"), tls=True)
+    assert TLS.base_url.startswith("https://")
+    yield TLS
+    TLS.stop()
+
+
+def node(script: str, job: dict) -> dict:
+    """A vendor library run as the README says: NODE_EXTRA_CA_CERTS names our CA, nothing else."""
+    return run_node(script, job, ca=TLS.ca)
+
+
+def discovery(issuer: str) -> dict:
+    return discovery_of(issuer, TLS.verify)
+
+
+@pytest.fixture
+def browser():
+    agent = Browser(verify=TLS.verify)
+    yield agent
+    agent.http.close()
 
 
 @pytest.fixture(scope="module")
-def issuer_of(seed_server):
-    """The issuer URL of a persona on the running seed server."""
-    return lambda persona: seed_server.tenant_url(persona.path)
+def issuer_of(tls_seed_server):
+    """The issuer URL of a persona on the running --tls seed server."""
+    return lambda persona: tls_seed_server.tenant_url(persona.path)
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +66,7 @@ def persona_tokens(browser, issuer_of, token_cache):
     """Alice's tokens from one code flow per persona, shared by the tests that only verify them."""
     def tokens(name: str) -> dict:
         if name not in token_cache:
-            token_cache[name] = code_flow(browser, issuer_of(PERSONAS[name]), PERSONAS[name])
+            token_cache[name] = code_flow(browser, issuer_of(PERSONAS[name]), PERSONAS[name], TLS.verify)
         return token_cache[name]
 
     return tokens
@@ -58,7 +88,7 @@ OKTA = PERSONAS["okta-custom-as"]
 
 
 def okta_verify(issuer: str, kind: str, token: str, **job) -> dict:
-    return run_node("okta.mjs", {"issuer": issuer, "clientId": OKTA.client_id, "kind": kind,
+    return node("okta.mjs", {"issuer": issuer, "clientId": OKTA.client_id, "kind": kind,
                                  "token": token, **job})
 
 
@@ -79,7 +109,7 @@ def test_okta_verifier_accepts_an_implicit_id_token(browser, issuer_of):
     nonce, state = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
     query = {"response_type": "id_token", "client_id": OKTA.client_id, "scope": "openid profile email",
              "redirect_uri": IMPLICIT_REDIRECT_URI, "state": state, "nonce": nonce}
-    params = redirect_params(browser.authorize(discovery_of(issuer)["authorization_endpoint"] + "?" + urlencode(query)))
+    params = redirect_params(browser.authorize(discovery(issuer)["authorization_endpoint"] + "?" + urlencode(query)))
     assert params["state"] == state
     result = accepted(okta_verify(issuer, "id", params["id_token"], nonce=nonce))
     assert result["claims"]["aud"] == OKTA.client_id
@@ -103,11 +133,11 @@ AUTH0 = PERSONAS["auth0"]
 
 
 def call_auth0_api(issuer: str, token: str, audience: str = CUSTOMERS_API) -> dict:
-    return accepted(run_node("auth0_api.mjs", {"issuerBaseURL": issuer, "audience": audience, "token": token}))
+    return accepted(node("auth0_api.mjs", {"issuerBaseURL": issuer, "audience": audience, "token": token}))
 
 
 def m2m_token(issuer: str) -> str:
-    response = httpx.post(discovery_of(issuer)["token_endpoint"], data={
+    response = httpx.post(discovery(issuer)["token_endpoint"], verify=TLS.verify, data={
         "grant_type": "client_credentials", "client_id": "auth0-m2m", "client_secret": "auth0-m2m-secret",
         "audience": CUSTOMERS_API})
     assert response.status_code == 200, response.text
@@ -134,15 +164,24 @@ def test_auth0_api_middleware_rejects_a_token_for_another_api(issuer_of):
 
 # -- aws-jwt-verify ---------------------------------------------------------------------------------
 
+# Personas whose JWKS sits where aws-jwt-verify looks by default (<issuer>/.well-known/jwks.json):
+# the verifier is given no jwksUri for them. Okta (/v1/keys) and generic (/jwks) need it named.
+DERIVED_JWKS = {"auth0", "cognito"}
+
+
+def jwks_uri_for(name: str, issuer: str) -> str | None:
+    return None if name in DERIVED_JWKS else discovery(issuer)["jwks_uri"]
+
+
 @pytest.mark.parametrize("kind", ["id", "access"])
 @pytest.mark.parametrize("name", ["okta-custom-as", "okta-org-as", "auth0", "generic"])
 def test_aws_rsa_verifier_accepts_every_token_of_the_persona(name, kind, persona_tokens, issuer_of):
     persona = PERSONAS[name]
     issuer = issuer_of(persona)
     audience = persona.client_id if kind == "id" else persona.access_audience.format(issuer=issuer)
-    result = accepted(run_node("aws_verify.mjs", {
+    result = accepted(node("aws_verify.mjs", {
         "verifier": "rsa", "issuer": issuer, "audience": audience,
-        "jwksUri": discovery_of(issuer)["jwks_uri"], "token": persona_tokens(name)[f"{kind}_token"]}))
+        "jwksUri": jwks_uri_for(name, issuer), "token": persona_tokens(name)[f"{kind}_token"]}))
     assert result["payload"]["iss"] == issuer
 
 
@@ -150,8 +189,8 @@ def test_aws_rsa_verifier_accepts_every_token_of_the_persona(name, kind, persona
 def test_aws_cognito_rules_accept_every_cognito_token(kind, persona_tokens, issuer_of):
     persona = PERSONAS["cognito"]
     issuer = issuer_of(persona)
-    result = accepted(run_node("aws_verify.mjs", {
-        "verifier": "cognito", "issuer": issuer, "jwksUri": discovery_of(issuer)["jwks_uri"],
+    result = accepted(node("aws_verify.mjs", {
+        "verifier": "cognito", "issuer": issuer, "jwksUri": jwks_uri_for("cognito", issuer),
         "tokenUse": kind, "clientId": persona.client_id, "groups": "admins",
         "token": persona_tokens("cognito")[f"{kind}_token"]}))
     assert result["payload"]["token_use"] == kind
@@ -160,8 +199,8 @@ def test_aws_cognito_rules_accept_every_cognito_token(kind, persona_tokens, issu
 def test_aws_cognito_rules_reject_an_id_token_checked_as_an_access_token(persona_tokens, issuer_of):
     persona = PERSONAS["cognito"]
     issuer = issuer_of(persona)
-    rejected(run_node("aws_verify.mjs", {
-        "verifier": "cognito", "issuer": issuer, "jwksUri": discovery_of(issuer)["jwks_uri"],
+    rejected(node("aws_verify.mjs", {
+        "verifier": "cognito", "issuer": issuer, "jwksUri": jwks_uri_for("cognito", issuer),
         "tokenUse": "access", "clientId": persona.client_id,
         "token": persona_tokens("cognito")["id_token"]}))
 
@@ -173,13 +212,13 @@ def test_openid_client_completes_code_pkce_refresh_and_userinfo(name, browser, i
     persona = PERSONAS[name]
     job = {"issuer": issuer_of(persona), "clientId": persona.client_id,
            "clientSecret": persona.client_secret, "redirectUri": REDIRECT_URI, "scope": persona.scope}
-    started = accepted(run_node("openid_client_flow.mjs", {"step": "start", **job}))
+    started = accepted(node("openid_client_flow.mjs", {"step": "start", **job}))
     url = started["authorizationUrl"]
     if persona.extra:
         url += "&" + urlencode(persona.extra)
     callback = browser.authorize(url)
     assert callback.status_code in (302, 303), callback.text[:500]
-    finished = accepted(run_node("openid_client_flow.mjs", {
+    finished = accepted(node("openid_client_flow.mjs", {
         "step": "finish", **job, "callbackUrl": callback.headers["location"],
         "codeVerifier": started["codeVerifier"], "state": started["state"], "nonce": started["nonce"]}))
     assert finished["userinfo"]["sub"] == finished["idTokenClaims"]["sub"]
@@ -195,7 +234,7 @@ DEVICE_CLIENTS = {"okta-custom-as": ("0oa-device", {}),
 def test_openid_client_completes_the_device_flow_on_every_persona_that_has_one(issuer_of):
     def run(name: str) -> dict:
         client_id, extra = DEVICE_CLIENTS[name]
-        return accepted(run_node("openid_client_flow.mjs", {
+        return accepted(node("openid_client_flow.mjs", {
             "step": "device", "issuer": issuer_of(PERSONAS[name]), "clientId": client_id,
             "scope": "openid profile offline_access", "username": "alice", "password": "alice-password",
             "approveAfterMs": 6000, **extra}))
@@ -209,3 +248,80 @@ def test_openid_client_completes_the_device_flow_on_every_persona_that_has_one(i
         assert result["idTokenClaims"]["aud"] == client_id, name
         assert result["refreshToken"], name
         assert result["scope"] == "openid profile offline_access", name
+
+
+# -- one issuer, two audiences: openid-client in a "container" that calls the server by another name --
+
+@pytest.fixture(scope="module")
+def two_names(tmp_path_factory):
+    """HTTPS, public at 127.0.0.1 (the browser's name), internal at localhost (the container's)."""
+    port = free_port()
+    running = start_server(REPO / "seed_users.yaml", tmp_path_factory.mktemp("interop-two-names"), port=port,
+                           tls=True, internal_base_urls=[f"https://localhost:{port}"])
+    running.internal = f"https://localhost:{port}"
+    yield running
+    running.stop()
+
+
+def test_openid_client_runs_a_code_flow_across_the_public_and_the_internal_name(two_names):
+    persona = PERSONAS["okta-custom-as"]
+    issuer = two_names.tenant_url(persona.path)
+    job = {"issuer": issuer, "discoveryUrl": two_names.internal + persona.path + "/.well-known/openid-configuration",
+           "clientId": persona.client_id, "clientSecret": persona.client_secret, "redirectUri": REDIRECT_URI,
+           "scope": persona.scope}
+    started = accepted(run_node("openid_client_flow.mjs", {"step": "start", **job}, ca=two_names.ca))
+    metadata = started["serverMetadata"]
+    assert metadata["issuer"] == issuer
+    assert started["authorizationUrl"].startswith(issuer + "/")  # the browser goes to the public name
+    assert metadata["token_endpoint"].startswith(two_names.internal + "/")  # the container calls its own
+    assert metadata["userinfo_endpoint"].startswith(two_names.internal + "/")
+    assert metadata["jwks_uri"].startswith(two_names.internal + "/")
+    browser = Browser(verify=two_names.verify)
+    callback = browser.authorize(started["authorizationUrl"])
+    browser.http.close()
+    finished = accepted(run_node("openid_client_flow.mjs", {
+        "step": "finish", **job, "callbackUrl": callback.headers["location"],
+        "codeVerifier": started["codeVerifier"], "state": started["state"], "nonce": started["nonce"]},
+        ca=two_names.ca))
+    assert finished["idTokenClaims"]["iss"] == issuer  # checked by the library against the discovered issuer
+    assert finished["userinfo"]["sub"] == finished["idTokenClaims"]["sub"]
+
+
+# -- without TLS: what each library does with a plain-HTTP issuer (README "HTTPS") -------------------
+
+@pytest.fixture(scope="module")
+def plain_issuer_of(seed_server):
+    return lambda persona: seed_server.tenant_url(persona.path)
+
+
+def test_without_tls_the_okta_verifier_refuses_the_issuer(plain_issuer_of):
+    error = rejected(run_node("okta.mjs", {"issuer": plain_issuer_of(OKTA), "clientId": OKTA.client_id,
+                                           "kind": "access", "token": "x.y.z", "audience": "api://default"}))
+    assert "https" in error.lower()
+
+
+def test_without_tls_aws_jwt_verify_cannot_fetch_the_jwks(plain_issuer_of):
+    persona = PERSONAS["cognito"]
+    issuer = plain_issuer_of(persona)
+    token = code_flow(Browser(), issuer, persona)["id_token"]
+    error = rejected(run_node("aws_verify.mjs", {"verifier": "rsa", "issuer": issuer, "audience": persona.client_id,
+                                                 "jwksUri": None, "token": token}))
+    assert 'Protocol "http:" not supported' in error
+
+
+def test_without_tls_openid_client_refuses_discovery(plain_issuer_of):
+    persona = PERSONAS["generic"]
+    error = rejected(run_node("openid_client_flow.mjs", {
+        "step": "start", "issuer": plain_issuer_of(persona), "clientId": persona.client_id,
+        "clientSecret": persona.client_secret, "redirectUri": REDIRECT_URI, "scope": persona.scope}))
+    assert "https" in error.lower()
+
+
+def test_without_tls_the_auth0_api_middleware_still_accepts_tokens(plain_issuer_of):
+    issuer = plain_issuer_of(AUTH0)
+    response = httpx.post(discovery_of(issuer)["token_endpoint"], data={
+        "grant_type": "client_credentials", "client_id": "auth0-m2m", "client_secret": "auth0-m2m-secret",
+        "audience": CUSTOMERS_API})
+    result = run_node("auth0_api.mjs", {"issuerBaseURL": issuer, "audience": CUSTOMERS_API,
+                                        "token": response.json()["access_token"]})
+    assert result["ok"] and result["status"] == 200, result  # it does not insist on https

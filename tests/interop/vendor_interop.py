@@ -47,9 +47,9 @@ def s256(verifier: str) -> str:
     return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
 
 
-def discovery_of(issuer: str) -> dict:
+def discovery_of(issuer: str, verify=True) -> dict:
     # OIDC Discovery §4: the issuer plus /.well-known/... with any trailing slash removed.
-    return httpx.get(issuer.rstrip("/") + "/.well-known/openid-configuration").json()
+    return httpx.get(issuer.rstrip("/") + "/.well-known/openid-configuration", verify=verify).json()
 
 
 def redirect_params(response: httpx.Response) -> dict:
@@ -58,9 +58,9 @@ def redirect_params(response: httpx.Response) -> dict:
     return dict(parse_qsl(parts.fragment or parts.query))
 
 
-def code_flow(browser, issuer: str, persona: Persona) -> dict:
+def code_flow(browser, issuer: str, persona: Persona, verify=True) -> dict:
     """Authorization code + PKCE through the login form; the token response plus the nonce."""
-    discovery = discovery_of(issuer)
+    discovery = discovery_of(issuer, verify)
     verifier, state, nonce = secrets.token_urlsafe(48), secrets.token_urlsafe(16), secrets.token_urlsafe(16)
     query = {"response_type": "code", "client_id": persona.client_id, "redirect_uri": REDIRECT_URI,
              "scope": persona.scope, "state": state, "nonce": nonce,
@@ -69,6 +69,7 @@ def code_flow(browser, issuer: str, persona: Persona) -> dict:
     assert params.get("state") == state, params
     form = {"grant_type": "authorization_code", "code": params["code"], "redirect_uri": REDIRECT_URI,
             "code_verifier": verifier}
-    response = httpx.post(discovery["token_endpoint"], data=form, auth=(persona.client_id, persona.client_secret))
+    response = httpx.post(discovery["token_endpoint"], data=form, auth=(persona.client_id, persona.client_secret),
+                          verify=verify)
     assert response.status_code == 200, response.text
     return {**response.json(), "nonce": nonce}
