@@ -8,7 +8,7 @@ instead of against every route of every tenant in one flat list.
 from starlette.routing import BaseRoute, Mount, Route
 
 from .endpoints import authorize, device, discovery, health, logout, token, userinfo
-from .vendor_api import vendor_routes
+from .vendor_api import vendor_root_routes, vendor_routes
 
 GET, POST, GET_POST = ["GET"], ["POST"], ["GET", "POST"]
 
@@ -33,6 +33,7 @@ def server_routes(tenants) -> list[BaseRoute]:
             inserted = discovery.rfc8414_inserted_path(issuer)
             if inserted:
                 routes.append(Route(inserted, discovery.document(issuer, discovery.RFC8414_PATH), methods=GET))
+        routes += vendor_root_routes(tenant)  # the tenant URL itself, without a slash (Cognito's API)
     # Longest prefix first: a tenant at /a/b is not hidden by one at /a, nor any by one at /.
     for tenant in sorted(tenants, key=lambda t: len(t.route_prefix), reverse=True):
         routes.append(Mount(tenant.route_prefix, routes=tenant_routes(tenant)))

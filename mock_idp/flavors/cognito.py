@@ -30,6 +30,7 @@ DISCOVERY_KEYS = (
     "subject_types_supported", "token_endpoint", "token_endpoint_auth_methods_supported",
     "userinfo_endpoint",
 )
+ADMIN_SCOPE = "aws.cognito.signin.user.admin"
 # Attributes a user pool has by standard; any other seeded claim is a custom:* attribute.
 POOL_ATTRIBUTES = STANDARD_CLAIMS | {"groups"}
 
@@ -57,7 +58,9 @@ class CognitoFlavor(Flavor):
     def id_token_claims(self, ctx) -> dict[str, Any]:
         attributes = self.attributes(ctx.user)
         scoped = super().user_claims(ctx)
-        released = {k: v for k, v in attributes.items() if k in scoped or k.startswith("custom:")}
+        # Tokens of the user-pool API (scope aws.cognito.signin.user.admin) carry every attribute.
+        everything = ADMIN_SCOPE in ctx.scopes
+        released = {k: v for k, v in attributes.items() if everything or k in scoped or k.startswith("custom:")}
         return {
             "sub": ctx.subject,
             **self.event_claims(ctx),
@@ -133,4 +136,5 @@ PROFILE = CognitoFlavor(
     wrong_password_message="Incorrect username or password.",
     discovery_keys=DISCOVERY_KEYS,
     device_flow=None,
+    vendor_apis=("cognito_idp",),  # POST / with X-Amz-Target: InitiateAuth, GetUser, ...
 )
