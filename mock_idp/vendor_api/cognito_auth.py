@@ -8,7 +8,6 @@ claims, so /oauth2/userInfo, /oauth2/token refresh and /oauth2/revoke work on th
 import base64
 import hashlib
 import hmac
-import time
 
 from ..flavors.cognito import ADMIN_SCOPE as API_SCOPE
 from ..oauth.context import TokenContext
@@ -63,7 +62,7 @@ def password_auth(tenant, client, parameters: dict) -> dict:
         raise CognitoError("UserNotFoundException", "User does not exist.")
     if tenant.authenticate(user.username, password) is None:
         raise not_authorized("Incorrect username or password.")
-    return {"ChallengeParameters": {}, "AuthenticationResult": issue(tenant, client, user, int(time.time()))}
+    return {"ChallengeParameters": {}, "AuthenticationResult": issue(tenant, client, user, tenant.now())}
 
 
 def refresh_auth(tenant, client, parameters: dict) -> dict:
@@ -77,7 +76,7 @@ def refresh_auth(tenant, client, parameters: dict) -> dict:
     check_secret_hash(client, parameters, names)
     if row.revoked or row.refresh_revoked or user is None:
         raise not_authorized("Refresh Token has been revoked")
-    if (row.refresh_expires_at or 0) <= time.time():
+    if (row.refresh_expires_at or 0) <= tenant.now():
         raise not_authorized("Refresh Token has expired")
     # Cognito keeps the refresh token: the result has none.
     return {"ChallengeParameters": {},
