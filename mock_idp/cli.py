@@ -38,8 +38,9 @@ def serve(
     from .app import create_app
 
     try:
-        app = create_app(settings)
+        # The certificate first: a bad file stops the server before it builds anything.
         files = server_files(settings) if settings.tls_enabled else None
+        app = create_app(settings)
     except ConfigError as error:
         typer.echo(f"mock-idp: invalid configuration\n{error}", err=True)
         raise typer.Exit(2) from None

@@ -2,16 +2,14 @@
 behind a trusted proxy, and `iss` always the public base URL."""
 
 import re
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import httpx
 import pytest
 from conftest import REPO, SEEDS, Browser, free_port, start_server
 from flavor_support import claims_of
+from typer.testing import CliRunner
 
+from mock_idp.cli import cli
 from mock_idp.settings import Settings
 
 OKTA = "/okta/oauth2/default"
@@ -104,6 +102,11 @@ def test_forwarded_headers_from_a_trusted_proxy_shape_the_login_form_link(behind
     assert login_action(rfc7239) == "https://idp.example.test/default/login"
 
 
+def test_forwarded_headers_from_a_trusted_proxy_shape_the_device_page_link(behind_proxy):
+    page = httpx.get(behind_proxy.base_url + "/default/device", headers=FORWARDED)
+    assert 'action="https://idp.example.test/mock/default/device" id="user-code-form"' in page.text
+
+
 def test_forwarded_headers_never_change_the_issuer_nor_discovery(behind_proxy):
     discovery = httpx.get(behind_proxy.base_url + "/default/.well-known/openid-configuration",
                           headers=FORWARDED).json()
@@ -143,8 +146,7 @@ def test_malformed_forwarded_headers_are_ignored_even_from_a_trusted_proxy(behin
                                          ("--internal-base-url", "mock-idp:8000"),
                                          ("--forwarded-allow-ips", "not-an-address")])
 def test_a_base_url_setting_that_cannot_work_is_one_line_and_exit_2(flag, value, tmp_path):
-    mock_idp = shutil.which("mock-idp", path=str(Path(sys.executable).parent))
-    result = subprocess.run([mock_idp, "serve", "--config", str(SEEDS / "core.yaml"), "--data-dir",
-                             str(tmp_path), flag, value], capture_output=True, text=True, timeout=30)
-    assert result.returncode == 2, result
+    result = CliRunner().invoke(cli, ["serve", "--config", str(SEEDS / "core.yaml"), "--data-dir", str(tmp_path),
+                                      flag, value])
+    assert result.exit_code == 2, (result.output, result.exception)
     assert result.stderr.strip().startswith(f"mock-idp: {flag}") and len(result.stderr.strip().splitlines()) == 1

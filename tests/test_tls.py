@@ -17,6 +17,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from typer.testing import CliRunner
+
+from mock_idp.cli import cli
 from mock_idp.tls import certificate_hosts, local_certificate
 
 MOCK_IDP = shutil.which("mock-idp", path=str(Path(sys.executable).parent))
@@ -141,9 +144,9 @@ def test_a_bad_certificate_or_key_is_one_line_naming_the_file_and_exit_2(case, t
         "not a certificate": (["--tls-cert", str(SEEDS / "core.yaml"), "--tls-key", str(key)], SEEDS / "core.yaml"),
         "certificate without key": (["--tls-cert", str(cert)], cert),
     }[case]
-    result = run_cli("serve", "--config", str(SEEDS / "core.yaml"), "--data-dir", str(tmp_path / "data"),
-                     "--port", "1", *args)
-    assert result.returncode == 2, result
+    result = CliRunner().invoke(cli, ["serve", "--config", str(SEEDS / "core.yaml"),
+                                      "--data-dir", str(tmp_path / "data"), "--port", "1", *args])
+    assert result.exit_code == 2, (result.output, result.exception)
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith(f"mock-idp: {named}: "), lines[0]
