@@ -10,7 +10,7 @@ import uvicorn
 from .base_urls import BaseUrlError
 from .config import ConfigError
 from .settings import Settings
-from .tls import TlsError, ensure_ca, server_files, trust_lines
+from .tls import CA_FILE, TlsError, ensure_ca, server_files, tls_dir, trust_lines
 
 cli = typer.Typer(add_completion=False, no_args_is_help=False, help="A mock OpenID Connect provider.")
 
@@ -82,13 +82,27 @@ def healthcheck(
     """Exit 0 when the server answers /healthz, 1 otherwise (for images without curl)."""
     import httpx  # here, not at the top: `serve` starts faster without it
 
-    base = (url or Settings().local_url).rstrip("/")
+    settings = Settings()
+    base = (url or settings.local_url).rstrip("/")
     try:
-        ok = httpx.get(f"{base}/healthz", timeout=3).status_code == 200
+        ok = httpx.get(f"{base}/healthz", timeout=3, verify=probe_verify(settings)).status_code == 200
     except httpx.HTTPError:
         ok = False
     typer.echo("ok" if ok else "unhealthy")
     raise typer.Exit(0 if ok else 1)
+
+
+def probe_verify(settings: Settings):
+    """How the healthcheck trusts a --tls server: by our local CA (its certificate names 127.0.0.1).
+    A certificate the user brings names the public host, not loopback: liveness only, unverified."""
+    import ssl
+
+    if settings.tls_cert is not None:
+        return False
+    ca = tls_dir(settings.data_dir) / CA_FILE
+    if settings.tls and ca.is_file():
+        return ssl.create_default_context(cafile=str(ca))
+    return True
 
 
 def main() -> None:

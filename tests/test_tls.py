@@ -194,3 +194,12 @@ def wait_until_up(process: subprocess.Popen, base: str, ca: Path) -> None:
             pass
         time.sleep(0.05)
     raise AssertionError("mock-idp serve --tls did not start")
+
+
+def test_the_healthcheck_of_a_tls_server_trusts_the_local_ca(tls_server, monkeypatch):
+    port = tls_server.base_url.rsplit(":", 1)[1]
+    monkeypatch.setenv("MOCK_IDP_TLS", "true")
+    monkeypatch.setenv("MOCK_IDP_PORT", port)
+    monkeypatch.setenv("MOCK_IDP_DATA_DIR", str(tls_server.ca.parent.parent))
+    result = CliRunner().invoke(cli, ["healthcheck"])
+    assert (result.exit_code, result.stdout.strip()) == (0, "ok"), result.output
