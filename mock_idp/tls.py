@@ -170,11 +170,19 @@ def reusable(cert_path: Path, key_path: Path, ca_cert, hosts: list[str]) -> bool
 
 @contextmanager
 def locked(folder: Path):
-    """One process at a time makes the CA (replicas starting together share the data dir)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / ".lock", "w") as lock:
+    """One process at a time makes the CA (replicas starting together share the data dir); a
+    folder we cannot write is a one-line error naming it."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        lock = open(folder / ".lock", "w")
+    except OSError as error:
+        raise TlsError(f"{folder}: cannot write the local CA here ({error.strerror or error})") from None
+    with lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        yield
+        try:
+            yield
+        except OSError as error:
+            raise TlsError(f"{error.filename or folder}: cannot write ({error.strerror or error})") from None
 
 
 def read_bytes(path: Path) -> bytes:

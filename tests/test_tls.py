@@ -153,6 +153,15 @@ def test_a_bad_certificate_or_key_is_one_line_naming_the_file_and_exit_2(case, t
     assert "Traceback" not in result.stderr
 
 
+def test_a_data_dir_where_the_ca_cannot_be_written_is_one_line_and_exit_2(tmp_path):
+    blocker = tmp_path / "data"
+    blocker.write_text("a file where the data dir should be")
+    result = CliRunner().invoke(cli, ["ca", "--data-dir", str(blocker)])
+    assert result.exit_code == 2, (result.output, result.exception)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"mock-idp: {blocker / 'tls'}: cannot write the local CA here")
+
+
 def self_signed_expired_args(tmp_path: Path):
     cert, key = self_signed(tmp_path / "old", expired=True)
     return ["--tls-cert", str(cert), "--tls-key", str(key)]
