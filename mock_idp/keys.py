@@ -1,6 +1,8 @@
 """Signing keys: load or generate (RS256, 2048-bit), persist in the store, sign, publish as JWKS."""
 
+import base64
 import json
+import secrets
 import time
 
 from cryptography.hazmat.primitives import serialization
@@ -30,8 +32,20 @@ class KeyRing:
     def kid(self) -> str:
         return self._signing_key.kid
 
-    def sign(self, claims: dict, typ: str | None = "JWT") -> str:
+    def sign(self, claims: dict, typ: str | None = "JWT", defect: str | None = None) -> str:
+        """A signed JWT; a `defect` (oauth.shape.SIGNATURE_DEFECTS) spoils it on purpose."""
         header = {"alg": ALGORITHM, "kid": self.kid}
+        if defect == "alg_none":
+            # RFC 7519 §6: an unsecured JWT, which a relying party must refuse.
+            return ".".join(_b64(json.dumps(part, separators=(",", ":")).encode())
+                            for part in ({"alg": "none", **({"typ": typ} if typ else {})}, claims)) + "."
+        if defect == "unknown_kid":
+            header["kid"] = "unknown-" + secrets.token_hex(8)
+        if defect == "bad_signature":
+            head, payload, signature = self.sign(claims, typ).split(".")
+            flipped = bytearray(base64.urlsafe_b64decode(signature + "=" * (-len(signature) % 4)))
+            flipped[0] ^= 0xFF
+            return ".".join((head, payload, _b64(bytes(flipped))))
         if typ:
             header["typ"] = typ
             return jwt.encode(header, claims, self._signing_key, algorithms=[ALGORITHM])
@@ -45,6 +59,10 @@ class KeyRing:
             return jwt.decode(token, self.private_keys, algorithms=[ALGORITHM]).claims
         except (JoseError, ValueError, TypeError):
             return None
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
 def load_key_ring(store: Store, key_set: str) -> KeyRing:

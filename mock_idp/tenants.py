@@ -17,6 +17,7 @@ from .flavors import flavor_named
 from .flavors.base import IssuerLayout
 from .keys import KeyRing, load_key_ring
 from .live import read_state
+from .oauth.shape import AS_ISSUED, TokenShape
 from .store_tenant import State
 from .oauth.server import IssuerServer
 from .store import Store
@@ -80,6 +81,9 @@ class Tenant:
     def now(self) -> int:
         return int(self.clock())
 
+    def next_token_shape(self, ctx) -> TokenShape:
+        return AS_ISSUED
+
     def authenticate(self, username: str, password: str) -> UserConfig | None:
         user = self.find_user(username)
         if user is None or not hmac.compare_digest(user.password.encode(), password.encode()):
@@ -97,7 +101,7 @@ class Issuer:
         # The tenant's users and clients are the issuer's (oauth.view.IssuerView).
         self.find_user, self.find_client, self.all_users = tenant.find_user, tenant.find_client, tenant.all_users
         self.subject, self.authenticate = tenant.subject, tenant.authenticate
-        self.now, self.clock = tenant.now, tenant.clock
+        self.now, self.clock, self.next_token_shape = tenant.now, tenant.clock, tenant.next_token_shape
         self.layout = layout
         self.key = layout.key
         self.issuer = layout.issuer

@@ -53,5 +53,13 @@ def refresh(server, tenant: str, refresh_token: str, client=WEB) -> httpx.Respon
 
 def unverified_claims(token: str) -> dict:
     """A JWT's payload, unverified: for asserting what a token says, not whether to trust it."""
-    payload = token.split(".")[1]
-    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    return _segment(token, 1)
+
+
+def unverified_header(token: str) -> dict:
+    return _segment(token, 0)
+
+
+def _segment(token: str, index: int) -> dict:
+    part = token.split(".")[index]
+    return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))

@@ -11,6 +11,7 @@ from .clock import clock_router
 from .directory import directory_router
 from .errors import add_error_handlers
 from .guard import guard
+from .mint import mint_router
 from .tenants import tenants_router
 
 PREFIX = "/_admin"
@@ -23,7 +24,7 @@ def admin_mount(settings, tenants, store) -> Mount:
     app.state.tenants = tenants
     app.state.tenants_by_name = {tenant.name: tenant for tenant in tenants}
     app.state.store = store
-    for router in (tenants_router(), directory_router(), clock_router()):
+    for router in (tenants_router(), directory_router(), clock_router(), mint_router()):
         app.include_router(router)
     add_error_handlers(app)
     return Mount(PREFIX, app=app)

@@ -12,7 +12,8 @@ from starlette.exceptions import HTTPException
 
 from ..config.issues import dotted
 from ..directory import DirectoryError
-from ..endpoints.http import NO_STORE
+from ..endpoints.http import NO_STORE, oauth_error_response
+from ..oauth.errors import OAuthError
 
 log = logging.getLogger("mock_idp")
 
@@ -57,6 +58,10 @@ def add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DirectoryError)
     async def directory_error(request: Request, error: DirectoryError) -> Response:
         return invalid_body(error.errors).response()
+
+    @app.exception_handler(OAuthError)
+    async def oauth_error(request: Request, error: OAuthError) -> Response:
+        return oauth_error_response(error)  # the persona refused (e.g. Okta: no scope for a client)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> Response:

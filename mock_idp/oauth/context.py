@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..config import ClientConfig, UserConfig
+    from .shape import TokenShape
     from .view import IssuerView
 
 
@@ -23,6 +24,9 @@ class TokenContext:
     jti: str = ""
     access_token_lifetime: int = 3600
     extra: dict[str, Any] = field(default_factory=dict)
+    # How the tokens differ from the flows' (admin mint, defective-token scenarios); None until
+    # the first token of this issuance asks (tokens.shape_of).
+    shape: "TokenShape | None" = None
 
     def __post_init__(self):
         if not self.now:

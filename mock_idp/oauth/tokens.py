@@ -7,14 +7,16 @@ from authlib.oidc.core.util import create_half_hash
 
 from ..models import IssuedToken
 from .context import TokenContext
+from .shape import TokenShape
 
 
 def issue_access_token(ctx: TokenContext, include_refresh_token: bool, code: str | None = None) -> dict:
     """Sign an RFC 9068 access token, record it, and return the RFC 6749 §5.1 response fields."""
-    flavor = ctx.flavor
+    flavor, shape = ctx.flavor, shape_of(ctx)
     ctx.jti = flavor.new_jti("access")
-    ctx.access_token_lifetime = flavor.access_token_lifetime(ctx)
-    access_token = ctx.issuer.keys.sign(flavor.access_token_claims(ctx), typ=flavor.access_token_typ)
+    ctx.access_token_lifetime = shape.lifetime or flavor.access_token_lifetime(ctx)
+    claims = shape.claims(flavor.access_token_claims(ctx))
+    access_token = ctx.issuer.keys.sign(claims, typ=flavor.access_token_typ, defect=shape.signature_defect)
     token = {
         "token_type": "Bearer",
         "expires_in": ctx.access_token_lifetime,
@@ -43,6 +45,7 @@ def issue_access_token(ctx: TokenContext, include_refresh_token: bool, code: str
 
 def issue_id_token(ctx: TokenContext, access_token: str | None = None, code: str | None = None) -> str:
     """OIDC Core §2 ID token; at_hash/c_hash per §3.3.2.11."""
+    shape = shape_of(ctx)
     claims = ctx.flavor.id_token_claims(ctx)
     if ctx.nonce:
         claims["nonce"] = ctx.nonce
@@ -50,7 +53,20 @@ def issue_id_token(ctx: TokenContext, access_token: str | None = None, code: str
         claims["at_hash"] = create_half_hash(access_token, "RS256").decode()
     if code:
         claims["c_hash"] = create_half_hash(code, "RS256").decode()
-    return ctx.issuer.keys.sign(claims, typ=ctx.flavor.id_token_typ)
+    return ctx.issuer.keys.sign(shape.claims(claims), typ=ctx.flavor.id_token_typ, defect=shape.signature_defect)
+
+
+def shape_of(ctx: TokenContext) -> TokenShape:
+    """The shape of this issuance's tokens, fixed by its first token: the one the caller set
+    (admin mint), else the next armed defective-token scenario, else as the flows issue them."""
+    if ctx.shape is None:
+        apply_shape(ctx, ctx.issuer.next_token_shape(ctx))
+    return ctx.shape
+
+
+def apply_shape(ctx: TokenContext, shape: TokenShape) -> None:
+    ctx.shape = shape
+    ctx.now = shape.issued_at(ctx.now, shape.lifetime or ctx.flavor.access_token_lifetime(ctx))
 
 
 def read_access_token(issuer, token: str) -> tuple[IssuedToken, dict] | None:

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from ..flavors.base import Flavor, IssuerLayout
     from ..keys import KeyRing
     from ..store import Store
+    from .shape import TokenShape
 
 # OIDC Discovery §3 token_endpoint_auth_methods_supported values a seeded client can use (one
 # definition for the token, device, introspection and revocation endpoints and discovery).
@@ -43,6 +44,10 @@ class TenantView(Protocol):
 
     def clock(self) -> float:
         """The same, with fractions of a second."""
+
+    def next_token_shape(self, ctx: Any) -> "TokenShape":
+        """How the next issued tokens are shaped: a defective-token scenario armed through the
+        admin API (taken once), else as issued (oauth.shape.AS_ISSUED)."""
 
     def authenticate(self, username: str, password: str) -> "UserConfig | None": ...
 
