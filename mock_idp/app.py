@@ -17,6 +17,7 @@ from .oauth.errors import ErrorPage, OAuthError, safe_description
 from .oauth.server import allow_plain_http
 from .routes import server_routes
 from .live import PerRequestState
+from .watch import AuditTrail, Watch
 from .settings import Settings
 from .store import Store
 from .tenants import Tenant
@@ -42,11 +43,14 @@ def create_app(settings: Settings | None = None, seed: SeedConfig | None = None)
     app.state.base_urls = base_urls
     app.state.tenants = tenants
     app.state.templates = Jinja2Templates(directory=str(templates_dir()))
+    audit = AuditTrail()
     if settings.admin_enabled:  # first: a tenant mounted at / must not hide it
-        app.router.routes.append(admin_mount(settings, tenants, store))
+        app.router.routes.append(admin_mount(settings, tenants, store, audit))
     app.router.routes.extend(server_routes(tenants))  # the URL layout: routes.py
     add_error_handlers(app)
-    app.add_middleware(PerRequestState)
+    if settings.admin_enabled:  # scenarios and the audit trail; a plain server pays nothing
+        app.add_middleware(Watch, tenants=tenants, trail=audit)
+    app.add_middleware(PerRequestState)  # outermost: Watch reads the tenant state too
     return app
 
 

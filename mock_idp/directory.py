@@ -15,13 +15,13 @@ Bodies are validated by the seed file's models, with its messages, naming the fi
 """
 
 import logging
-import threading
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from .config import ClientConfig, UserConfig
 from .config.issues import dotted, translate
+from .live import VersionCache
 from .models import DirectoryEntry
 
 log = logging.getLogger("mock_idp")
@@ -50,9 +50,7 @@ class Directory:
         self.store = store
         self._seed = {"user": {u.username: u for u in seed_users},
                       "client": {c.client_id: c for c in seed_clients}}
-        self._version: int | None = None
-        self._merged = self._seed
-        self._lock = threading.Lock()
+        self._merged = VersionCache(self._load)
 
     # -- reading: the merged view of one version ----------------------------------------------
     def users(self, version: int) -> dict[str, UserConfig]:
@@ -62,12 +60,7 @@ class Directory:
         return self._view(version)["client"]
 
     def _view(self, version: int) -> dict[str, dict]:
-        if version != self._version:
-            with self._lock:
-                if version != self._version:
-                    self._merged = self._load()
-                    self._version = version
-        return self._merged
+        return self._merged.get(version)
 
     def _load(self) -> dict[str, dict]:
         merged = {kind: dict(items) for kind, items in self._seed.items()}

@@ -5,6 +5,7 @@ costs one primary-key SELECT however many lookups it makes, and every replica se
 change on its next request. Outside a request (tests, the CLI) every call reads afresh.
 """
 
+import threading
 from contextvars import ContextVar
 
 from .store_tenant import State
@@ -36,6 +37,21 @@ def read_state(store, tenant: str) -> State:
     if state is None:
         state = memo[tenant] = store.tenant_state(tenant)
     return state
+
+
+class VersionCache:
+    """What `load()` gave for the latest version asked for: reloaded when the version moves."""
+
+    def __init__(self, load, initial=None):
+        self._load, self._value, self._version = load, initial, None
+        self._lock = threading.Lock()
+
+    def get(self, version: int):
+        if version != self._version:
+            with self._lock:
+                if version != self._version:
+                    self._value, self._version = self._load(), version
+        return self._value
 
 
 def forget_state(tenant: str) -> None:

@@ -1,5 +1,6 @@
 """SQLModel tables: what the provider writes at run time (seed users and clients stay in YAML)."""
 
+import time
 import uuid
 
 from sqlalchemy import BigInteger, UniqueConstraint
@@ -131,3 +132,24 @@ class DirectoryEntry(SQLModel, table=True):
     kind: str = Field(primary_key=True)  # "user" or "client"
     name: str = Field(primary_key=True)  # username or client_id
     data: str | None = None  # the validated item as JSON; None hides the seed's item
+
+
+class Scenario(SQLModel, table=True):
+    """An armed scenario (admin API): what it matches, what it does, how many firings are left."""
+
+    __tablename__ = "scenarios"
+    id: str = Field(primary_key=True)
+    tenant: str = Field(index=True)
+    kind: str  # "request" (fail or delay a request) or "token" (defective tokens)
+    endpoint: str | None = None  # watch.ENDPOINTS name, "discovery", or None for any
+    client_id: str | None = None
+    username: str | None = None
+    times: int = 1
+    remaining: int = 1  # decremented atomically by each firing, on any replica
+    error: str | None = None
+    error_description: str | None = None
+    status: int | None = None
+    delay_ms: int | None = None
+    defect: str | None = None
+    claim: str | None = None
+    created_at: int = timestamp(default_factory=lambda: time.time_ns() // 1000)  # microseconds: firing order

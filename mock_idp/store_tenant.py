@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from .models import (AuthorizationCode, DeviceAuthorization, DirectoryEntry, IssuedToken, LoginSession,
+from .models import (AuthorizationCode, DeviceAuthorization, DirectoryEntry, IssuedToken, LoginSession, Scenario,
                      TenantState)
 
 STATE = TenantState.__table__
@@ -86,6 +86,40 @@ class TenantStateStore:
             if not connection.execute(update(table).where(*key).values(data=entry.data)).rowcount:
                 connection.execute(insert(table).values(**entry.model_dump()))
 
+    # -- scenarios --------------------------------------------------------------------------------
+    def arm_scenario(self, row: Scenario) -> None:
+        self._ensure_state_row(row.tenant)
+        with self.engine.begin() as connection:
+            connection.execute(insert(Scenario).values(**row.model_dump()))
+            connection.execute(update(STATE).where(STATE.c.tenant == row.tenant)
+                               .values(scenarios_version=STATE.c.scenarios_version + 1))
+
+    def armed_scenarios(self, tenant: str) -> Sequence[Scenario]:
+        """The tenant's scenarios with firings left, oldest first (the order they fire in)."""
+        table = Scenario.__table__
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(table).where(table.c.tenant == tenant, table.c.remaining > 0)
+                                      .order_by(table.c.created_at, table.c.id)).all()
+        return [Scenario(**row._mapping) for row in rows]
+
+    def fire_scenario(self, scenario_id: str) -> bool:
+        """Take one firing, atomically: of concurrent requests (on any replica), exactly
+        `remaining` get True."""
+        with self.engine.begin() as connection:
+            return connection.execute(update(Scenario).where(Scenario.id == scenario_id, Scenario.remaining > 0)
+                                      .values(remaining=Scenario.remaining - 1)).rowcount == 1
+
+    def disarm_scenarios(self, tenant: str, scenario_id: str | None = None) -> bool:
+        self._ensure_state_row(tenant)
+        condition = [Scenario.tenant == tenant, Scenario.remaining > 0]
+        if scenario_id is not None:
+            condition.append(Scenario.id == scenario_id)
+        with self.engine.begin() as connection:
+            gone = connection.execute(delete(Scenario).where(*condition)).rowcount
+            connection.execute(update(STATE).where(STATE.c.tenant == tenant)
+                               .values(scenarios_version=STATE.c.scenarios_version + 1))
+        return gone > 0
+
     # -- reset and revocation -----------------------------------------------------------------------
     def reset_tenant(self, tenant: str, issuers: Sequence[str]) -> None:
         """Back to the seed: the directory layer, clock, codes, tokens and sessions of the tenant go."""
@@ -99,6 +133,7 @@ class TenantStateStore:
             connection.execute(delete(IssuedToken).where(IssuedToken.issuer.in_(issuers)))
             connection.execute(delete(LoginSession).where(LoginSession.tenant == tenant))
             connection.execute(delete(DeviceAuthorization).where(DeviceAuthorization.tenant == tenant))
+            connection.execute(delete(Scenario).where(Scenario.tenant == tenant))
 
     def revoke_user(self, tenant: str, issuers: Sequence[str], username: str) -> int:
         """End a user's sessions and tokens (RFC 7009 for all of them at once); how many tokens."""

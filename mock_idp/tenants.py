@@ -16,7 +16,7 @@ from .directory import Directory
 from .flavors import flavor_named
 from .flavors.base import IssuerLayout
 from .keys import KeyRing, load_key_ring
-from .live import read_state
+from .live import VersionCache, read_state
 from .oauth.shape import AS_ISSUED, TokenShape
 from .store_tenant import State
 from .oauth.server import IssuerServer
@@ -37,6 +37,7 @@ class Tenant:
         self._keys: KeyRing | None = None
         self._keys_lock = threading.Lock()
         self.directory = Directory(name, config.users, config.clients, store)
+        self._scenarios = VersionCache(lambda: list(store.armed_scenarios(name)), initial=[])
         self.issuers = [Issuer(self, layout) for layout in self.flavor.issuers(name, self.url, config)]
 
     @property
@@ -81,7 +82,15 @@ class Tenant:
     def now(self) -> int:
         return int(self.clock())
 
+    def armed_scenarios(self) -> list:
+        """Scenarios armed through the admin API (cached per version: a request with none armed
+        costs nothing more than the state row it reads anyway)."""
+        return self._scenarios.get(self.state().scenarios_version)
+
     def next_token_shape(self, ctx) -> TokenShape:
+        for scenario in self.armed_scenarios():
+            if scenario.kind == "token" and scenario_matches(scenario, ctx) and self.store.fire_scenario(scenario.id):
+                return TokenShape(defect=scenario.defect, claim=scenario.claim)
         return AS_ISSUED
 
     def authenticate(self, username: str, password: str) -> UserConfig | None:
@@ -89,6 +98,13 @@ class Tenant:
         if user is None or not hmac.compare_digest(user.password.encode(), password.encode()):
             return None
         return user
+
+
+def scenario_matches(scenario, ctx) -> bool:
+    grant_endpoint = "authorize" if ctx.grant_type == "implicit" else "token"
+    return ((scenario.endpoint is None or scenario.endpoint == grant_endpoint)
+            and (scenario.client_id is None or scenario.client_id == ctx.client.client_id)
+            and (scenario.username is None or (ctx.user is not None and ctx.user.username == scenario.username)))
 
 
 class Issuer:

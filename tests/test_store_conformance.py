@@ -415,3 +415,29 @@ def test_revoking_a_user_ends_their_tokens_and_sessions_on_that_tenant(store):
     assert store.revoke_user(tenant, [tenant], "alice") == 1
     assert revoked(store, mine, theirs, elsewhere) == [True, False, False]
     assert store.get(LoginSession, session.id) is None
+
+
+def test_replicas_firing_one_scenario_at_once_fire_it_exactly_as_many_times_as_armed(replicas):
+    from mock_idp.models import Scenario
+
+    tenant = unique("tenant")
+    scenario = Scenario(id=unique("scenario"), tenant=tenant, kind="request", times=7, remaining=7, status=503)
+    replicas[0].arm_scenario(scenario)
+    assert [row.id for row in replicas[1].armed_scenarios(tenant)] == [scenario.id]
+
+    fired = race(lambda replica: sum(replica.fire_scenario(scenario.id) for _ in range(5)), replicas)
+    assert sum(fired) == 7 and replicas[0].armed_scenarios(tenant) == []
+    assert replicas[0].tenant_state(tenant).scenarios_version == 1
+
+
+def test_disarming_removes_the_tenants_armed_scenarios_only(store):
+    from mock_idp.models import Scenario
+
+    tenant, other = unique("tenant"), unique("other")
+    for name in (tenant, tenant, other):
+        store.arm_scenario(Scenario(id=unique("s"), tenant=name, kind="token", defect="expired"))
+    first = store.armed_scenarios(tenant)[0]
+    assert store.disarm_scenarios(tenant, first.id) is True and store.disarm_scenarios(tenant, first.id) is False
+    assert len(store.armed_scenarios(tenant)) == 1
+    store.disarm_scenarios(tenant)
+    assert store.armed_scenarios(tenant) == [] and len(store.armed_scenarios(other)) == 1

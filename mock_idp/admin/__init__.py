@@ -1,30 +1,35 @@
 """The admin API: JSON under /_admin, its OpenAPI document at /_admin/openapi.json.
 
 Off unless enabled (MOCK_IDP_ADMIN=true, or MOCK_IDP_ADMIN_TOKEN set); see guard.py for who may
-call it. Each family of calls is one router: tenants (reset, revoke), directory (users, clients).
+call it. Each family of calls is one router: tenants (reset, revoke), directory (users, clients),
+clock, mint (tokens), scenarios, audit (requests).
 """
 
 from fastapi import Depends, FastAPI
 from starlette.routing import Mount
 
+from .audit import audit_router
 from .clock import clock_router
 from .directory import directory_router
 from .errors import add_error_handlers
 from .guard import guard
 from .mint import mint_router
+from .scenarios import scenarios_router
 from .tenants import tenants_router
 
 PREFIX = "/_admin"
 
 
-def admin_mount(settings, tenants, store) -> Mount:
+def admin_mount(settings, tenants, store, audit) -> Mount:
     app = FastAPI(title="mock_idp admin API", version="1", docs_url=None, redoc_url=None,
                   openapi_url="/openapi.json", dependencies=[Depends(guard(settings.admin_token))],
                   description="Drive mock_idp from tests: users, clients, reset, revocation.")
     app.state.tenants = tenants
     app.state.tenants_by_name = {tenant.name: tenant for tenant in tenants}
     app.state.store = store
-    for router in (tenants_router(), directory_router(), clock_router(), mint_router()):
+    app.state.audit = audit
+    for router in (tenants_router(), directory_router(), clock_router(), mint_router(), scenarios_router(),
+                   audit_router()):
         app.include_router(router)
     add_error_handlers(app)
     return Mount(PREFIX, app=app)

@@ -25,9 +25,10 @@ class ResetRequest(BaseModel):
     tenant: str | None = None  # None: every tenant
 
 
-def reset(store, tenant) -> None:
+def reset(app_state, tenant) -> None:
     """Back to the seed file: users, clients, clock, scenarios; codes, tokens, sessions dropped."""
-    store.reset_tenant(tenant.name, issuer_keys(tenant))
+    app_state.store.reset_tenant(tenant.name, issuer_keys(tenant))
+    app_state.audit.clear(tenant.name)
     forget_state(tenant.name)
 
 
@@ -45,7 +46,7 @@ def tenants_router() -> APIRouter:
         name = body.tenant if body else None
         tenants = [tenant_named(request, name)] if name else request.app.state.tenants
         for tenant in tenants:
-            reset(request.app.state.store, tenant)
+            reset(request.app.state, tenant)
         return {"reset": [tenant.name for tenant in tenants]}
 
     @router.post("/tenants/{tenant}/users/{username}/revoke", summary="End a user's sessions and tokens")

@@ -1,0 +1,97 @@
+"""Scenarios for negative tests: the next N matching requests fail (an OAuth error or an HTTP
+status) or are answered late, or the next N issued tokens are defective. Each fires exactly as
+many times as asked, under concurrent requests and across replicas (watch.py, tenants.py)."""
+
+import uuid
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ..live import forget_state
+from ..models import Scenario
+from ..oauth.shape import DEFECTS
+from ..watch import ENDPOINTS
+from .errors import not_found
+from .tenants import tenant_named
+
+Endpoint = Literal[tuple(ENDPOINTS) + ("discovery",)]
+
+
+class ScenarioRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    endpoint: Endpoint | None = Field(None, description="Which endpoint's requests; any when left out.")
+    client_id: str | None = Field(None, description="Only requests of this client.")
+    username: str | None = Field(None, description="Only requests naming this user (password grants).")
+    times: Annotated[int, Field(strict=True, gt=0, le=10_000)] = 1
+    error: str | None = Field(None, pattern=r"^[\x20-\x21\x23-\x5B\x5D-\x7E]+$",
+                              description="The OAuth error code to answer with (RFC 6749 §5.2).")
+    error_description: str | None = Field(None, pattern=r"^[\x20-\x21\x23-\x5B\x5D-\x7E]*$")
+    status: Annotated[int, Field(strict=True, ge=400, le=599)] | None = None
+    delay_ms: Annotated[int, Field(strict=True, gt=0, le=60_000)] | None = None
+    defect: Literal[DEFECTS] | None = Field(None, description="Make the next issued tokens defective.")
+    claim: str | None = Field(None, description="The claim a 'missing_claim' defect leaves out.")
+
+    @model_validator(mode="after")
+    def _one_effect(self):
+        effects = [self.error is not None or self.status is not None, self.delay_ms is not None,
+                   self.defect is not None]
+        if sum(effects) != 1:
+            raise ValueError("give exactly one effect: error and/or status, delay_ms, or defect")
+        if self.defect == "missing_claim" and not self.claim:
+            raise ValueError("a missing_claim defect needs the claim to leave out")
+        if self.defect is not None and self.endpoint not in (None, "token", "authorize"):
+            raise ValueError("defective tokens are issued by the token and authorize endpoints only")
+        return self
+
+
+def scenario_json(row: Scenario) -> dict:
+    data = row.model_dump(exclude={"created_at"})
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def scenarios_router() -> APIRouter:
+    router = APIRouter(tags=["scenarios"])
+
+    @router.post("/tenants/{tenant}/scenarios", status_code=201, summary="Arm a scenario")
+    async def arm(request: Request, tenant: str, body: ScenarioRequest) -> dict:
+        found = tenant_named(request, tenant)
+        row = Scenario(id=uuid.uuid4().hex, tenant=found.name, kind="token" if body.defect else "request",
+                       remaining=body.times, **body.model_dump(exclude_none=True))
+        found.store.arm_scenario(row)
+        forget_state(found.name)
+        return scenario_json(row)
+
+    @router.get("/scenarios", summary="Every armed scenario")
+    async def list_all(request: Request) -> list[dict]:
+        return [scenario_json(row) for t in request.app.state.tenants for row in t.store.armed_scenarios(t.name)]
+
+    @router.get("/tenants/{tenant}/scenarios", summary="The tenant's armed scenarios")
+    async def list_tenant(request: Request, tenant: str) -> list[dict]:
+        found = tenant_named(request, tenant)
+        return [scenario_json(row) for row in found.store.armed_scenarios(found.name)]
+
+    @router.delete("/scenarios", status_code=204, summary="Disarm every scenario")
+    async def disarm_all(request: Request) -> Response:
+        for t in request.app.state.tenants:
+            t.store.disarm_scenarios(t.name)
+            forget_state(t.name)
+        return Response(status_code=204)
+
+    @router.delete("/tenants/{tenant}/scenarios", status_code=204, summary="Disarm the tenant's scenarios")
+    async def disarm_tenant(request: Request, tenant: str) -> Response:
+        found = tenant_named(request, tenant)
+        found.store.disarm_scenarios(found.name)
+        forget_state(found.name)
+        return Response(status_code=204)
+
+    @router.delete("/tenants/{tenant}/scenarios/{scenario_id}", status_code=204, summary="Disarm one scenario")
+    async def disarm_one(request: Request, tenant: str, scenario_id: str) -> Response:
+        found = tenant_named(request, tenant)
+        if not found.store.disarm_scenarios(found.name, scenario_id):
+            raise not_found(f"armed scenario '{scenario_id}' on tenant '{found.name}'")
+        forget_state(found.name)
+        return Response(status_code=204)
+
+    return router

@@ -1,0 +1,221 @@
+"""What the admin API can see and change of protocol requests, in one ASGI middleware (installed
+only with the admin API on, so a plain server pays nothing):
+
+- scenarios: the next N matching requests fail with a chosen OAuth error or HTTP status, or are
+  answered late (a scenario fires exactly N times: each firing is an atomic decrement in the store);
+- the audit trail: the last requests each endpoint saw, secrets masked, with their outcome.
+"""
+
+import asyncio
+import base64
+import json
+import time
+from collections import deque
+from urllib.parse import parse_qsl, unquote
+
+from starlette.responses import JSONResponse, Response
+
+from .oauth.responses import authorization_response, default_response_mode
+
+# Short endpoint names (the admin API's) -> flavors.base.EndpointPaths fields.
+ENDPOINTS = {"authorize": "authorization_endpoint", "token": "token_endpoint", "userinfo": "userinfo_endpoint",
+             "jwks": "jwks_uri", "introspect": "introspection_endpoint", "revoke": "revocation_endpoint",
+             "logout": "end_session_endpoint", "device_authorization": "device_authorization_endpoint"}
+SECRET_PARAMS = {"password", "client_secret", "refresh_token", "token", "code", "code_verifier", "device_code",
+                 "client_assertion", "assertion", "id_token_hint", "sessionToken", "access_token"}
+MASK = "***"
+AUDIT_PER_TENANT = 200  # bounded memory: the oldest record goes when a new one comes
+BODY_LIMIT = 64 * 1024  # bodies read for matching and the trail; protocol bodies are far smaller
+ERROR_STATUS = {"invalid_client": 401, "server_error": 500, "temporarily_unavailable": 503}
+
+
+def endpoint_map(tenants) -> dict[str, tuple]:
+    """Full request path -> (tenant, short endpoint name)."""
+    paths = {}
+    for tenant in tenants:
+        for issuer in tenant.issuers:
+            base = tenant.route_prefix + issuer.layout.prefix
+            for name, field in ENDPOINTS.items():
+                route = issuer.route(field)
+                if route is not None:
+                    paths[tenant.route_prefix + route] = (tenant, name)
+            for path in issuer.layout.paths.discovery:
+                paths[base + path] = (tenant, "discovery")
+    return paths
+
+
+class Seen:
+    """One protocol request as the admin API shows it."""
+
+    def __init__(self, scope, endpoint: str, body: bytes):
+        self.endpoint = endpoint
+        self.method = scope["method"]
+        self.path = scope["path"]
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        params = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+        content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+        if body and content_type == "application/x-www-form-urlencoded":
+            params += parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
+        elif body and content_type == "application/json":
+            try:
+                data = json.loads(body)
+            except ValueError:
+                data = None
+            if isinstance(data, dict):
+                params += [(k, v if isinstance(v, str) else json.dumps(v)) for k, v in data.items()]
+        self.params = params
+        found = dict(params)
+        self.client_id, self.client_auth = found.get("client_id"), None
+        basic_id = basic_client_id(headers.get("authorization", ""))
+        if basic_id is not None:
+            self.client_id, self.client_auth = basic_id, "client_secret_basic"
+        elif "client_secret" in found:
+            self.client_auth = "client_secret_post"
+        elif self.endpoint in ("token", "introspect", "revoke") and self.client_id:
+            self.client_auth = "none"
+        self.username = found.get("username")
+        self.bearer = headers.get("authorization", "").lower().startswith("bearer ")
+        self.at = time.time()
+
+    def record(self, status: int, error: str | None) -> dict:
+        return {"at": round(self.at, 3), "endpoint": self.endpoint, "method": self.method, "path": self.path,
+                "params": [[k, MASK if k in SECRET_PARAMS else v] for k, v in self.params],
+                "client_id": self.client_id, "client_auth": self.client_auth, "username": self.username,
+                "bearer_token": self.bearer, "status": status, "error": error}
+
+
+def basic_client_id(authorization: str) -> str | None:
+    scheme, _, credentials = authorization.partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(credentials.strip(), validate=True).decode()
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return unquote(decoded.partition(":")[0])  # RFC 6749 §2.3.1: form-encoded
+
+
+class AuditTrail:
+    def __init__(self):
+        self._records: dict[str, deque] = {}
+
+    def add(self, tenant: str, record: dict) -> None:
+        self._records.setdefault(tenant, deque(maxlen=AUDIT_PER_TENANT)).append(record)
+
+    def list(self, tenant: str, endpoint: str | None = None, limit: int = AUDIT_PER_TENANT) -> list[dict]:
+        records = [r for r in self._records.get(tenant, ()) if endpoint is None or r["endpoint"] == endpoint]
+        return records[-limit:]
+
+    def clear(self, tenant: str) -> None:
+        self._records.pop(tenant, None)
+
+
+class Watch:
+    """ASGI middleware: scenarios first, then the endpoint; the outcome goes to the trail."""
+
+    def __init__(self, app, tenants, trail: AuditTrail):
+        self.app = app
+        self.paths = endpoint_map(tenants)
+        self.trail = trail
+
+    async def __call__(self, scope, receive, send):
+        found = self.paths.get(scope.get("path", "")) if scope["type"] == "http" else None
+        if found is None:
+            return await self.app(scope, receive, send)
+        tenant, endpoint = found
+        body, receive = await buffered(receive)
+        seen = Seen(scope, endpoint, body)
+        outcome = {"status": 500, "error": None, "body": b"", "json": False, "location": ""}
+
+        async def watched_send(message):
+            if message["type"] == "http.response.start":
+                outcome["status"] = message["status"]
+                headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in message.get("headers", [])}
+                outcome["json"] = headers.get("content-type", "").startswith("application/json")
+                outcome["location"] = headers.get("location", "")
+            elif message["type"] == "http.response.body" and outcome["json"] and len(outcome["body"]) < 4096:
+                outcome["body"] += message.get("body", b"")
+            await send(message)
+
+        try:
+            scenario = await asyncio.to_thread(fire_scenario, tenant, seen)
+            if scenario is not None and scenario.delay_ms:
+                await asyncio.sleep(scenario.delay_ms / 1000)
+            if scenario is not None and (scenario.error or scenario.status):
+                await failure_response(tenant, seen, scenario)(scope, receive, watched_send)
+            else:
+                await self.app(scope, receive, watched_send)
+        finally:
+            self.trail.add(tenant.name, seen.record(outcome["status"], error_of(outcome)))
+
+
+async def buffered(receive):
+    """The request body (up to BODY_LIMIT), and a receive that replays it to the endpoint."""
+    chunks, more, size = [], True, 0
+    while more:
+        message = await receive()
+        if message["type"] != "http.request":
+            return b"", receive  # disconnected: let the endpoint see it
+        chunk = message.get("body", b"")
+        chunks.append(chunk)
+        size += len(chunk)
+        more = message.get("more_body", False)
+        if size > BODY_LIMIT:
+            break
+    body, replayed = b"".join(chunks), False
+
+    async def replay():
+        nonlocal replayed
+        if not replayed:
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": more}
+        return await receive()
+    return (body if size <= BODY_LIMIT else b""), replay
+
+
+def error_of(outcome: dict) -> str | None:
+    if outcome["json"]:
+        try:
+            data = json.loads(outcome["body"])
+        except ValueError:
+            return None
+        return data.get("error") if isinstance(data, dict) else None
+    if "error=" in outcome["location"]:
+        query = outcome["location"].replace("#", "?", 1).partition("?")[2]
+        return dict(parse_qsl(query)).get("error")
+    return None
+
+
+def fire_scenario(tenant, seen: Seen):
+    """The first armed scenario matching the request that still had a firing left, if any."""
+    for scenario in tenant.armed_scenarios():
+        if scenario.kind == "request" and matches(scenario, seen.endpoint, seen.client_id, seen.username):
+            if tenant.store.fire_scenario(scenario.id):
+                return scenario
+    return None
+
+
+def matches(scenario, endpoint: str | None, client_id: str | None, username: str | None) -> bool:
+    return ((scenario.endpoint is None or scenario.endpoint == endpoint)
+            and (scenario.client_id is None or scenario.client_id == client_id)
+            and (scenario.username is None or scenario.username == username))
+
+
+def failure_response(tenant, seen: Seen, scenario) -> Response:
+    error = scenario.error or ("server_error" if (scenario.status or 500) >= 500 else "invalid_request")
+    description = scenario.error_description or "Failure injected by a mock_idp scenario."
+    status = scenario.status or ERROR_STATUS.get(error, 400)
+    params = dict(seen.params)
+    client = tenant.find_client(seen.client_id or "") if seen.endpoint == "authorize" else None
+    redirect_uri = params.get("redirect_uri") or (client.redirect_uris[0] if client and len(client.redirect_uris) == 1 else None)
+    if client is not None and redirect_uri in client.redirect_uris and not scenario.status:
+        # RFC 6749 §4.1.2.1: an authorization error goes back to the client's registered URI.
+        mode = params.get("response_mode") or default_response_mode(params.get("response_type"))
+        code, body, headers = authorization_response(redirect_uri, [("error", error), ("error_description", description)],
+                                                     "query" if mode == "form_post" else mode, params.get("state"))
+        return Response(status_code=code, headers=dict(headers))
+    headers = {"Cache-Control": "no-store"}
+    if seen.endpoint == "userinfo" or error == "invalid_token":
+        headers["WWW-Authenticate"] = f'Bearer error="{error}", error_description="{description}"'
+    return JSONResponse({"error": error, "error_description": description}, status_code=status, headers=headers)
+

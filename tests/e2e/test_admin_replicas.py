@@ -1,0 +1,81 @@
+"""Two replicas on one PostgreSQL database: what the admin API changes on one, the other sees on
+its next request; a scenario fires exactly as asked across both; a reset under load loses nothing."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from itertools import cycle
+
+import httpx
+import pytest
+
+from admin_support import WEB, password_grant
+from conftest import SEEDS, start_server
+
+pytest_plugins = ["pg_support"]  # postgres_url: the database both replicas share
+
+
+@pytest.fixture(scope="module")
+def replicas(postgres_url, tmp_path_factory):
+    first = start_server(SEEDS / "two_tenants.yaml", tmp_path_factory.mktemp("admin-a"),
+                         database_url=postgres_url, admin=True)
+    second = start_server(SEEDS / "two_tenants.yaml", tmp_path_factory.mktemp("admin-b"),
+                          database_url=postgres_url, admin=True, base_url=first.base_url)
+    yield first, second
+    first.stop()
+    second.stop()
+
+
+@pytest.fixture
+def admin_a(replicas):
+    with httpx.Client(base_url=replicas[0].base_url + "/_admin") as client:
+        yield client
+        client.post("/reset")
+
+
+def test_a_user_added_on_one_replica_signs_in_on_the_other(replicas, admin_a):
+    first, second = replicas
+    admin_a.post("/tenants/red/users", json={"username": "erin", "password": "erin-pw"})
+    assert password_grant(second, "red", "erin", "erin-pw").status_code == 200
+    admin_a.delete("/tenants/red/users/erin")
+    assert password_grant(second, "red", "erin", "erin-pw").status_code == 400
+
+
+def test_a_scenario_fires_exactly_as_asked_across_replicas(replicas, admin_a):
+    admin_a.post("/tenants/red/scenarios", json={"endpoint": "token", "times": 5, "status": 503})
+    targets = cycle(replicas)
+    servers = [next(targets) for _ in range(24)]
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(lambda s: httpx.post(s.base_url + "/red/token", auth=WEB,
+                                                      data={"grant_type": "client_credentials"}).status_code,
+                                 servers))
+    assert statuses.count(503) == 5 and statuses.count(200) == 19
+
+
+def test_the_clock_set_on_one_replica_moves_the_other(replicas, admin_a):
+    admin_a.post("/tenants/red/clock", json={"offset_seconds": -3 * 3600})
+    token = password_grant(replicas[1], "red").json()["access_token"]
+    admin_a.post("/tenants/red/clock", json={"offset_seconds": 0})
+    userinfo = httpx.get(replicas[1].base_url + "/red/userinfo", headers={"Authorization": "Bearer " + token})
+    assert userinfo.status_code == 401
+
+
+def test_resets_under_load_lose_no_request(replicas, admin_a):
+    stop, outcomes = threading.Event(), []
+
+    def traffic(server):
+        while not stop.is_set():
+            outcomes.append(password_grant(server, "red").status_code)
+
+    workers = [threading.Thread(target=traffic, args=(server,)) for server in replicas for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    try:
+        for _ in range(10):
+            assert admin_a.post("/tenants/red/users", json={"username": "tmp", "password": "p"}).status_code == 201
+            assert admin_a.post("/reset", json={"tenant": "red"}).status_code == 200
+    finally:
+        stop.set()
+        for worker in workers:
+            worker.join()
+    assert outcomes and set(outcomes) == {200}
+    assert password_grant(replicas[1], "blue").status_code == 200

@@ -1,0 +1,128 @@
+"""Scenarios (failures, delays, defective tokens) and the audit trail, over real HTTP."""
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+
+from admin_support import WEB, admin, password_grant, server, unverified_claims  # noqa: F401
+from conftest import SEEDS, Browser
+
+ADMIN_SEED = SEEDS / "two_tenants.yaml"
+
+
+def client_credentials(server, tenant="red"):
+    return httpx.post(f"{server.base_url}/{tenant}/token", auth=WEB, data={"grant_type": "client_credentials"})
+
+
+def test_a_failure_fires_exactly_as_many_times_as_asked_under_concurrent_requests(server, admin):
+    armed = admin.post("/tenants/red/scenarios", json={"endpoint": "token", "times": 3, "error": "invalid_grant",
+                                                       "error_description": "Injected."})
+    assert armed.status_code == 201 and armed.json()["remaining"] == 3
+    with ThreadPoolExecutor(8) as pool:
+        responses = list(pool.map(lambda _: client_credentials(server), range(16)))
+    failed = [r for r in responses if r.status_code != 200]
+    assert len(failed) == 3
+    assert all(r.status_code == 400 and r.json() == {"error": "invalid_grant", "error_description": "Injected."}
+               for r in failed)
+    assert admin.get("/tenants/red/scenarios").json() == []
+
+
+def test_a_scenario_matches_its_client_and_user_and_leaves_the_other_tenant_alone(server, admin):
+    admin.post("/tenants/red/scenarios", json={"username": "alice", "status": 503})
+    assert client_credentials(server).status_code == 200  # no username: not matched
+    assert password_grant(server, "blue").status_code == 200  # the other tenant
+    failed = password_grant(server, "red")
+    assert failed.status_code == 503 and failed.json()["error"] == "server_error"
+    assert password_grant(server, "red").status_code == 200
+
+
+def test_a_delay_answers_late(server, admin):
+    admin.post("/tenants/red/scenarios", json={"endpoint": "discovery", "delay_ms": 400})
+    started = time.monotonic()
+    assert httpx.get(server.base_url + "/red/.well-known/openid-configuration").status_code == 200
+    assert time.monotonic() - started >= 0.4
+    started = time.monotonic()
+    httpx.get(server.base_url + "/red/.well-known/openid-configuration")
+    assert time.monotonic() - started < 0.4
+
+
+def test_an_authorization_failure_goes_back_to_the_registered_redirect_uri(server, admin):
+    admin.post("/tenants/red/scenarios", json={"endpoint": "authorize", "error": "access_denied"})
+    response = httpx.get(f"{server.base_url}/red/authorize?response_type=code&client_id=web&scope=openid"
+                         "&redirect_uri=http://localhost:3000/callback&state=s-1")
+    assert response.status_code == 302
+    location = httpx.URL(response.headers["location"])
+    assert str(location).startswith("http://localhost:3000/callback?")
+    assert location.params["error"] == "access_denied" and location.params["state"] == "s-1"
+
+
+def test_the_next_tokens_are_defective_then_sound_again(server, admin):
+    admin.post("/tenants/red/scenarios", json={"defect": "wrong_aud", "times": 2})
+    auds = [unverified_claims(password_grant(server, "red").json()["id_token"])["aud"] for _ in range(3)]
+    assert auds[:2] == ["urn:mock-idp:wrong-audience"] * 2 and auds[2] == "web"
+    admin.post("/tenants/red/scenarios", json={"defect": "expired", "client_id": "web"})
+    token = password_grant(server, "red").json()
+    claims = unverified_claims(token["access_token"])
+    assert claims["exp"] < time.time()
+    assert httpx.get(server.base_url + "/red/userinfo",
+                     headers={"Authorization": "Bearer " + token["access_token"]}).status_code == 401
+
+
+def test_scenarios_are_listed_and_disarmed(server, admin):
+    one = admin.post("/tenants/red/scenarios", json={"endpoint": "jwks", "status": 500, "times": 5}).json()
+    admin.post("/tenants/blue/scenarios", json={"endpoint": "userinfo", "error": "invalid_token"})
+    assert {s["tenant"] for s in admin.get("/scenarios").json()} == {"red", "blue"}
+    assert admin.delete(f"/tenants/red/scenarios/{one['id']}").status_code == 204
+    assert admin.delete(f"/tenants/red/scenarios/{one['id']}").status_code == 404
+    assert httpx.get(server.base_url + "/red/jwks").status_code == 200
+    assert admin.delete("/scenarios").status_code == 204 and admin.get("/scenarios").json() == []
+
+
+@pytest.mark.parametrize("body, field", [
+    ({}, ""), ({"error": "x", "delay_ms": 5}, ""), ({"endpoint": "tokens", "status": 500}, "endpoint"),
+    ({"status": 200}, "status"), ({"status": 500, "times": 0}, "times"), ({"defect": "missing_claim"}, ""),
+    ({"error": 'bad"quote'}, "error"), ({"status": 500, "when": "now"}, "when"),
+    ({"defect": "expired", "endpoint": "jwks"}, ""),
+])
+def test_a_bad_scenario_body_is_a_400_naming_the_field(admin, body, field):
+    response = admin.post("/tenants/red/scenarios", json=body)
+    assert response.status_code == 400 and response.json()["errors"][0]["field"] == field, response.json()
+
+
+def test_the_audit_trail_shows_what_was_sent_with_secrets_masked(server, admin):
+    httpx.post(server.base_url + "/red/token", data={"grant_type": "client_credentials", "client_id": "web",
+                                                     "client_secret": "web-secret", "scope": "api"})
+    password_grant(server, "red", password="wrong")
+    trail = admin.get("/tenants/red/requests", params={"endpoint": "token"}).json()
+    posted, wrong = trail[-2:]
+    # web authenticates with client_secret_basic: the trail shows why this one was refused.
+    assert posted["client_auth"] == "client_secret_post" and posted["status"] == 401
+    assert posted["error"] == "invalid_client"
+    assert ["client_secret", "***"] in posted["params"] and ["scope", "api"] in posted["params"]
+    assert "web-secret" not in str(trail)
+    assert wrong["client_auth"] == "client_secret_basic" and wrong["username"] == "alice"
+    assert wrong["status"] == 400 and wrong["error"] == "invalid_grant" and ["password", "***"] in wrong["params"]
+    assert admin.get("/tenants/blue/requests").json() == []
+    assert len(admin.get("/tenants/red/requests", params={"limit": 1}).json()) == 1
+
+
+def test_the_audit_trail_tells_a_code_flow_without_pkce(server, admin):
+    browser = Browser()
+    response = browser.authorize(f"{server.base_url}/red/authorize?response_type=code&client_id=web"
+                                 "&redirect_uri=http://localhost:3000/callback&scope=openid")
+    code = httpx.URL(response.headers["location"]).params["code"]
+    httpx.post(server.base_url + "/red/token", auth=WEB, data={
+        "grant_type": "authorization_code", "code": code, "redirect_uri": "http://localhost:3000/callback"})
+    authorize = admin.get("/tenants/red/requests", params={"endpoint": "authorize"}).json()[0]
+    assert "code_challenge" not in dict(authorize["params"])
+    token = admin.get("/tenants/red/requests", params={"endpoint": "token"}).json()[-1]
+    assert dict(token["params"])["code"] == "***" and "code_verifier" not in dict(token["params"])
+
+
+def test_the_trail_is_bounded(server, admin):
+    for _ in range(210):
+        httpx.get(server.base_url + "/red/jwks")
+    assert len(admin.get("/tenants/red/requests").json()) == 200
+    assert admin.get("/tenants/red/requests", params={"limit": 0}).status_code == 400
