@@ -1,4 +1,10 @@
-"""Signing keys: load or generate (RS256, 2048-bit), persist in the store, sign, publish as JWKS."""
+"""Signing keys: load or generate (RS256 2048-bit, or ES256 P-256), persist in the store, rotate,
+sign, publish as JWKS.
+
+A rotation adds a key that signs from then on; the keys it replaces stay in the JWKS for a grace
+period (relying parties still verify the tokens they signed), then leave it. Every replica sees
+a rotation on its next request (the tenant's keys version, tenants.Tenant.keys).
+"""
 
 import base64
 import json
@@ -6,26 +12,35 @@ import secrets
 import time
 
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from joserfc import jws, jwt
 from joserfc.errors import JoseError
-from joserfc.jwk import KeySet, RSAKey
+from joserfc.jwk import ECKey, JWKRegistry, KeySet, RSAKey
 
 from .models import SigningKey
 from .store import Store
 
-ALGORITHM = "RS256"
-KEY_PARAMETERS = {"use": "sig", "alg": ALGORITHM}
+ALGORITHMS = ("RS256", "ES256")
 
 
 class KeyRing:
-    """The keys of one tenant. Every key stays published; the oldest signs."""
+    """The published keys of one tenant; the newest key not retired signs."""
 
-    def __init__(self, keys: list[RSAKey]):
-        self._signing_key = keys[0]
-        self.private_keys = KeySet(keys)
-        public = [key.as_dict(private=False) for key in keys]
-        # The JWKS never changes while the server runs: serialise it once.
-        self.jwks = {"keys": public}
+    def __init__(self, rows: list[SigningKey], now: float | None = None):
+        now = time.time() if now is None else now
+        published = [row for row in rows if row.remove_at is None or row.remove_at > now]
+        published.sort(key=lambda row: row.generation, reverse=True)
+        active = [row for row in published if row.retired_at is None] or published
+        self.signing_row = active[0]
+        self.algorithm = self.signing_row.algorithm
+        keys = {row.kid: stored_key(row) for row in published}
+        self._signing_key = keys[self.signing_row.kid]
+        self.private_keys = KeySet(list(keys.values()))
+        self.rows = published
+        # When the next retired key leaves the JWKS: the ring is rebuilt then.
+        self.valid_until = min((row.remove_at for row in published if row.remove_at is not None), default=None)
+        # Serialised once per rotation: the JWKS endpoint serves these bytes.
+        self.jwks = {"keys": [key.as_dict(private=False) for key in keys.values()]}
         self.jwks_bytes = json.dumps(self.jwks, separators=(",", ":")).encode()
 
     @property
@@ -34,7 +49,7 @@ class KeyRing:
 
     def sign(self, claims: dict, typ: str | None = "JWT", defect: str | None = None) -> str:
         """A signed JWT; a `defect` (oauth.shape.SIGNATURE_DEFECTS) spoils it on purpose."""
-        header = {"alg": ALGORITHM, "kid": self.kid}
+        header = {"alg": self.algorithm, "kid": self.kid}
         if defect == "alg_none":
             # RFC 7519 §6: an unsecured JWT, which a relying party must refuse.
             return ".".join(_b64(json.dumps(part, separators=(",", ":")).encode())
@@ -48,15 +63,15 @@ class KeyRing:
             return ".".join((head, payload, _b64(bytes(flipped))))
         if typ:
             header["typ"] = typ
-            return jwt.encode(header, claims, self._signing_key, algorithms=[ALGORITHM])
+            return jwt.encode(header, claims, self._signing_key, algorithms=[self.algorithm])
         # jwt.encode always adds typ "JWT"; Okta and Cognito tokens carry no typ at all.
         payload = json.dumps(claims, separators=(",", ":")).encode()
-        return jws.serialize_compact(header, payload, self._signing_key, algorithms=[ALGORITHM])
+        return jws.serialize_compact(header, payload, self._signing_key, algorithms=[self.algorithm])
 
     def verify(self, token: str) -> dict | None:
         """The token's claims if we signed it (signature only; callers check exp and audience)."""
         try:
-            return jwt.decode(token, self.private_keys, algorithms=[ALGORITHM]).claims
+            return jwt.decode(token, self.private_keys, algorithms=list(ALGORITHMS)).claims
         except (JoseError, ValueError, TypeError):
             return None
 
@@ -65,26 +80,51 @@ def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
-def load_key_ring(store: Store, key_set: str) -> KeyRing:
+def generate_key(algorithm: str = "RS256") -> RSAKey | ECKey:
+    parameters = {"use": "sig", "alg": algorithm}
+    if algorithm == "ES256":
+        return ECKey.generate_key("P-256", parameters=parameters, auto_kid=True)
+    return RSAKey.generate_key(2048, parameters=parameters, auto_kid=True)
+
+
+def imported_key(pem: str | None = None, jwk: dict | None = None, kid: str | None = None) -> RSAKey | ECKey:
+    """A private key given as PEM or as a JWK (ValueError if it is not one we can sign with)."""
+    try:
+        if jwk is not None:
+            key = JWKRegistry.import_key(jwk)
+        else:
+            loaded = serialization.load_pem_private_key(pem.encode(), password=None)
+            key_type = ECKey if isinstance(loaded, ec.EllipticCurvePrivateKey) else RSAKey
+            key = key_type.import_key(loaded)
+    except (JoseError, ValueError, TypeError) as error:
+        raise ValueError(f"not a private key: {error}") from None
+    if not isinstance(key, (RSAKey, ECKey)) or not key.is_private:
+        raise ValueError("not an RSA or EC private key")
+    if isinstance(key, ECKey) and key.curve_name != "P-256":
+        raise ValueError(f"ES256 needs a P-256 key, not {key.curve_name}")
+    algorithm = "ES256" if isinstance(key, ECKey) else "RS256"
+    kid = kid or (jwk or {}).get("kid") or key.thumbprint()
+    return type(key).import_key(key.as_dict(private=True), parameters={"use": "sig", "alg": algorithm, "kid": kid})
+
+
+def key_row(key: RSAKey | ECKey, key_set: str, generation: int = 1) -> SigningKey:
+    return SigningKey(kid=key.kid, key_set=key_set, generation=generation, algorithm=key.alg or "RS256",
+                      private_pem=key.as_pem(private=True).decode(), created_at=int(time.time()))
+
+
+def load_key_ring(store: Store, key_set: str, algorithm: str = "RS256") -> KeyRing:
     rows = store.signing_keys(key_set)
     if not rows:
-        key = RSAKey.generate_key(2048, parameters=KEY_PARAMETERS, auto_kid=True)
-        row = SigningKey(
-            kid=key.kid,
-            key_set=key_set,
-            generation=1,
-            private_pem=key.as_pem(private=True).decode(),
-            created_at=int(time.time()),
-        )
         # Racing replicas each add a generation-1 key: the database keeps one, all read it back.
-        store.add(row)
+        store.add(key_row(generate_key(algorithm), key_set))
         rows = store.signing_keys(key_set)
-    return KeyRing([stored_key(row) for row in rows])
+    return KeyRing(list(rows))
 
 
-def stored_key(row: SigningKey) -> RSAKey:
+def stored_key(row: SigningKey) -> RSAKey | ECKey:
     # Keys we generated ourselves: skipping OpenSSL's RSA consistency check takes ~30 ms off
     # loading each one at start-up.
     private_key = serialization.load_pem_private_key(row.private_pem.encode(), password=None,
                                                      unsafe_skip_rsa_key_validation=True)
-    return RSAKey.import_key(private_key, parameters={**KEY_PARAMETERS, "kid": row.kid})
+    key_type = ECKey if row.algorithm == "ES256" else RSAKey
+    return key_type.import_key(private_key, parameters={"use": "sig", "alg": row.algorithm, "kid": row.kid})

@@ -53,6 +53,9 @@ class VersionCache:
                     self._value, self._version = self._load(), version
         return self._value
 
+    def forget(self) -> None:
+        self._version = None
+
 
 def forget_state(tenant: str) -> None:
     """After this request changed the tenant: its next read sees the change."""

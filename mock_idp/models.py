@@ -19,8 +19,11 @@ class SigningKey(SQLModel, table=True):
     kid: str = Field(primary_key=True)
     key_set: str = Field(index=True)  # the tenant whose JWKS publishes it
     generation: int = 1  # 1 for a key set's first key, one more for each key added later
+    algorithm: str = "RS256"  # or ES256
     private_pem: str  # PKCS#8; generated once so tokens stay verifiable across restarts
     created_at: int = timestamp()
+    retired_at: int | None = timestamp(default=None)  # replaced by a newer key: signs no more
+    remove_at: int | None = timestamp(default=None)  # leaves the JWKS (the grace after retirement)
 
 
 class AuthorizationCode(SQLModel, table=True):

@@ -4,11 +4,11 @@ clock offset) and the writable directory layer. A mixin of `store.Store`: one st
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .models import (AuthorizationCode, DeviceAuthorization, DirectoryEntry, IssuedToken, LoginSession, Scenario,
-                     TenantState)
+                     SigningKey, TenantState)
 
 STATE = TenantState.__table__
 
@@ -86,6 +86,29 @@ class TenantStateStore:
             if not connection.execute(update(table).where(*key).values(data=entry.data)).rowcount:
                 connection.execute(insert(table).values(**entry.model_dump()))
 
+    # -- key rotation --------------------------------------------------------------------------------
+    def rotate_signing_key(self, row: SigningKey, grace: int, now: int) -> None:
+        """`row` signs from now on; the keys it replaces leave the JWKS after `grace` seconds."""
+        self._ensure_state_row(row.key_set)
+        for _attempt in range(3):
+            try:
+                with self.engine.begin() as connection:
+                    # The state row first: concurrent rotations of one key set take turns on it.
+                    connection.execute(update(STATE).where(STATE.c.tenant == row.key_set)
+                                       .values(keys_version=STATE.c.keys_version + 1))
+                    generation = connection.execute(select(func.max(SigningKey.generation))
+                                                    .where(SigningKey.key_set == row.key_set)).scalar() or 0
+                    connection.execute(update(SigningKey).where(SigningKey.key_set == row.key_set,
+                                                                SigningKey.retired_at.is_(None))
+                                       .values(retired_at=now, remove_at=now + grace))
+                    connection.execute(delete(SigningKey).where(SigningKey.key_set == row.key_set,
+                                                                SigningKey.remove_at <= now))
+                    connection.execute(insert(SigningKey).values(**{**row.model_dump(), "generation": generation + 1}))
+                return
+            except IntegrityError:
+                continue  # a replica's rotation took that generation (SQLite has no row lock)
+        raise RuntimeError("key rotation kept colliding with other replicas")
+
     # -- scenarios --------------------------------------------------------------------------------
     def arm_scenario(self, row: Scenario) -> None:
         self._ensure_state_row(row.tenant)
@@ -127,6 +150,7 @@ class TenantStateStore:
         with self.engine.begin() as connection:
             connection.execute(update(STATE).where(STATE.c.tenant == tenant).values(
                 clock_offset=0, directory_version=STATE.c.directory_version + 1,
+                keys_version=STATE.c.keys_version + 1,
                 scenarios_version=STATE.c.scenarios_version + 1))
             connection.execute(delete(DirectoryEntry).where(DirectoryEntry.tenant == tenant))
             connection.execute(delete(AuthorizationCode).where(AuthorizationCode.issuer.in_(issuers)))
@@ -134,6 +158,10 @@ class TenantStateStore:
             connection.execute(delete(LoginSession).where(LoginSession.tenant == tenant))
             connection.execute(delete(DeviceAuthorization).where(DeviceAuthorization.tenant == tenant))
             connection.execute(delete(Scenario).where(Scenario.tenant == tenant))
+            # The first key signs again; rotated keys go (a new first key is made if it went too).
+            connection.execute(delete(SigningKey).where(SigningKey.key_set == tenant, SigningKey.generation > 1))
+            connection.execute(update(SigningKey).where(SigningKey.key_set == tenant)
+                               .values(retired_at=None, remove_at=None))
 
     def revoke_user(self, tenant: str, issuers: Sequence[str], username: str) -> int:
         """End a user's sessions and tokens (RFC 7009 for all of them at once); how many tokens."""

@@ -6,7 +6,6 @@ layer and the personas may use of them.
 
 import hmac
 import json
-import threading
 import time
 from collections.abc import Iterable
 
@@ -34,8 +33,7 @@ class Tenant:
         self.url = base_url + self.route_prefix
         self.display_name = config.display_name or self.flavor.label
         self.store = store
-        self._keys: KeyRing | None = None
-        self._keys_lock = threading.Lock()
+        self._keys = VersionCache(lambda: load_key_ring(store, key_set=name))
         self.directory = Directory(name, config.users, config.clients, store)
         self._scenarios = VersionCache(lambda: list(store.armed_scenarios(name)), initial=[])
         self.issuers = [Issuer(self, layout) for layout in self.flavor.issuers(name, self.url, config)]
@@ -43,12 +41,13 @@ class Tenant:
     @property
     def keys(self) -> KeyRing:
         # Loaded, or generated, on first use: a server with many tenants starts without waiting
-        # on RSA, and a replica started later sees the key another replica created.
-        if self._keys is None:
-            with self._keys_lock:
-                if self._keys is None:
-                    self._keys = load_key_ring(self.store, key_set=self.name)
-        return self._keys
+        # on RSA, and a replica started later sees the key another replica created. Reloaded when
+        # any replica rotates (the keys version) and when a retired key's grace ends.
+        ring = self._keys.get(self.state().keys_version)
+        if ring.valid_until is not None and time.time() >= ring.valid_until:
+            self._keys.forget()
+            ring = self._keys.get(self.state().keys_version)
+        return ring
 
     def state(self) -> State:
         """The tenant's run-time state row, read once per request."""

@@ -110,3 +110,10 @@ def test_a_cognito_id_token_is_minted_as_the_user_pool_issues_it(server, admin):
     claims = verify(minted.json()["id_token"], discovery(server, "/cognito"), aud="cognito-app-client")
     assert claims["token_use"] == "id" and claims["cognito:username"]
     assert unverified_claims(minted.json()["access_token"])["token_use"] == "access"
+
+
+def test_okta_auth0_and_cognito_keys_are_rs256_only(admin):
+    for tenant in ("okta", "auth0", "cognito"):
+        refused = admin.post(f"/tenants/{tenant}/keys/rotate", json={"algorithm": "ES256"})
+        assert refused.status_code == 400 and refused.json()["errors"][0]["field"] == "algorithm"
+        assert "signs with RS256 only" in refused.json()["error_description"]

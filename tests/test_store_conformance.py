@@ -441,3 +441,22 @@ def test_disarming_removes_the_tenants_armed_scenarios_only(store):
     assert len(store.armed_scenarios(tenant)) == 1
     store.disarm_scenarios(tenant)
     assert store.armed_scenarios(tenant) == [] and len(store.armed_scenarios(other)) == 1
+
+
+def test_replicas_rotating_at_once_leave_one_signing_key_and_a_generation_each(replicas):
+    from mock_idp.keys import KeyRing
+
+    key_set = unique("tenant")
+    load_key_ring(replicas[0], key_set)
+    rows = [key_row(key_set, 0, 0) for _ in replicas]
+    for row in rows:
+        row.private_pem = replicas[0].signing_keys(key_set)[0].private_pem  # any valid key will do
+    race(lambda replica: replica.rotate_signing_key(rows[replicas.index(replica)], grace=60, now=1000), replicas)
+
+    stored = replicas[1].signing_keys(key_set)
+    assert sorted(row.generation for row in stored) == list(range(1, REPLICAS + 2))
+    assert [row.retired_at for row in stored].count(None) == 1
+    assert replicas[1].tenant_state(key_set).keys_version == REPLICAS
+    ring = KeyRing(list(stored), now=1001)
+    assert ring.kid == max(stored, key=lambda row: row.generation).kid and len(ring.jwks["keys"]) == REPLICAS + 1
+    assert len(KeyRing(list(stored), now=1060).jwks["keys"]) == 1

@@ -171,6 +171,7 @@ def api_named(issuer, identifier: str):
 PROFILE = Auth0Flavor(
     name="auth0",
     label="Auth0 (mock)",
+    signing_algorithms=("RS256",),
     paths=PATHS,
     lifetimes=Lifetimes(access_token=86400, id_token=36000, authorization_code=600,
                         refresh_token=30 * 24 * 3600, device_code=900),

@@ -121,6 +121,7 @@ class CognitoFlavor(Flavor):
 PROFILE = CognitoFlavor(
     name="cognito",
     label="Amazon Cognito (mock)",
+    signing_algorithms=("RS256",),
     paths=PATHS,
     lifetimes=Lifetimes(access_token=3600, id_token=3600, authorization_code=300,
                         refresh_token=30 * 24 * 3600),

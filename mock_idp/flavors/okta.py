@@ -206,6 +206,7 @@ def _server(server_id: str):
 PROFILE = OktaFlavor(
     name="okta",
     label="Okta (mock)",
+    signing_algorithms=("RS256",),
     paths=ORG_AS_PATHS,
     lifetimes=Lifetimes(access_token=3600, id_token=3600, authorization_code=300,
                         refresh_token=90 * 24 * 3600, device_code=600),

@@ -8,7 +8,7 @@ from itertools import cycle
 import httpx
 import pytest
 
-from admin_support import WEB, password_grant
+from admin_support import WEB, password_grant, unverified_header
 from conftest import SEEDS, start_server
 
 pytest_plugins = ["pg_support"]  # postgres_url: the database both replicas share
@@ -79,3 +79,13 @@ def test_resets_under_load_lose_no_request(replicas, admin_a):
             worker.join()
     assert outcomes and set(outcomes) == {200}
     assert password_grant(replicas[1], "blue").status_code == 200
+
+
+def test_a_rotation_on_one_replica_is_served_by_the_other_at_once(replicas, admin_a):
+    first, second = replicas
+    new_kid = admin_a.post("/tenants/red/keys/rotate", json={"grace_seconds": 60}).json()["kid"]
+    assert httpx.get(second.base_url + "/red/jwks").json()["keys"][0]["kid"] == new_kid
+    token = password_grant(second, "red").json()["id_token"]
+    assert unverified_header(token)["kid"] == new_kid
+    admin_a.post("/reset", json={"tenant": "red"})
+    assert new_kid not in [key["kid"] for key in httpx.get(second.base_url + "/red/jwks").json()["keys"]]

@@ -1,0 +1,70 @@
+"""Signing keys: list, rotate (generate, or load a PEM or JWK), with a grace in which the keys
+replaced stay in the JWKS. ES256 where the persona signs with it (Flavor.signing_algorithms)."""
+
+import time
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..keys import ALGORITHMS, generate_key, imported_key, key_row
+from ..live import forget_state
+from .errors import invalid_body
+from .tenants import tenant_named
+
+DEFAULT_GRACE = 3600
+
+
+class Rotation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    algorithm: Literal[ALGORITHMS] | None = Field(None, description="Of a generated key; default RS256.")
+    grace_seconds: Annotated[int, Field(strict=True, ge=0, le=365 * 24 * 3600)] = Field(
+        DEFAULT_GRACE, description="How long the replaced keys stay in the JWKS.")
+    private_key_pem: str | None = Field(None, description="Sign with this key (PKCS#8 or traditional PEM).")
+    jwk: dict[str, Any] | None = Field(None, description="Sign with this private JWK.")
+    kid: str | None = Field(None, description="The key's kid; default: its JWK kid, else its RFC 7638 thumbprint.")
+
+
+def key_json(row, signing_kid: str) -> dict:
+    return {"kid": row.kid, "alg": row.algorithm, "generation": row.generation, "created_at": row.created_at,
+            "signing": row.kid == signing_kid, "retired_at": row.retired_at, "remove_at": row.remove_at}
+
+
+def keys_router() -> APIRouter:
+    router = APIRouter(tags=["keys"])
+
+    @router.get("/tenants/{tenant}/keys", summary="The tenant's published keys, newest first")
+    async def list_keys(request: Request, tenant: str) -> list[dict]:
+        ring = tenant_named(request, tenant).keys
+        return [key_json(row, ring.kid) for row in ring.rows]
+
+    @router.post("/tenants/{tenant}/keys/rotate", summary="A new signing key (generated or given)")
+    async def rotate(request: Request, tenant: str, body: Rotation) -> dict:
+        found = tenant_named(request, tenant)
+        key = new_key(found, body)
+        found.keys  # the first key exists before the one replacing it
+        found.store.rotate_signing_key(key_row(key, found.name), body.grace_seconds, int(time.time()))
+        forget_state(found.name)
+        ring = found.keys
+        return {"kid": ring.kid, "alg": ring.algorithm, "keys": [key_json(row, ring.kid) for row in ring.rows]}
+
+    return router
+
+
+def new_key(tenant, body: Rotation):
+    given = [name for name in ("private_key_pem", "jwk") if getattr(body, name) is not None]
+    if len(given) > 1:
+        raise invalid_body([("jwk", "give private_key_pem or jwk, not both")])
+    if given and body.algorithm is not None:
+        raise invalid_body([("algorithm", "a given key has its own algorithm")])
+    try:
+        key = imported_key(body.private_key_pem, body.jwk, body.kid) if given else generate_key(body.algorithm or "RS256")
+    except ValueError as error:
+        raise invalid_body([(given[0], str(error))]) from None
+    if key.alg not in tenant.flavor.signing_algorithms:
+        field = given[0] if given else "algorithm"
+        raise invalid_body([(field, f"the {tenant.flavor.name} persona signs with "
+                                    f"{', '.join(tenant.flavor.signing_algorithms)} only, not {key.alg}")])
+    if body.kid and not given:
+        key = type(key).import_key(key.as_dict(private=True), parameters={"use": "sig", "alg": key.alg, "kid": body.kid})
+    return key

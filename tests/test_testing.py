@@ -1,0 +1,110 @@
+"""mock_idp.testing and the pytest plugin, as a test suite uses them: the `mock_idp` fixture
+(this project's pytest settings point it at tests/seeds/core.yaml), and MockIdP on its own."""
+
+import textwrap
+from pathlib import Path
+
+import httpx
+import pytest
+from joserfc import jwt
+from joserfc.jwk import KeySet
+
+from mock_idp.testing import MockIdP, MockIdPError
+
+pytest_plugins = ["pytester"]
+
+
+def verified(idp, token: str, tenant=None) -> dict:
+    keys = KeySet.import_key_set(httpx.get(idp.discovery(tenant)["jwks_uri"]).json())
+    return jwt.decode(token, keys, algorithms=["RS256", "ES256"]).claims
+
+
+def test_login_runs_the_code_flow_through_the_real_login_form(mock_idp):
+    tokens = mock_idp.login(username="alice", password="alice-password")
+    assert tokens["code"] and verified(mock_idp, tokens["id_token"])["email"] == "alice@example.com"
+    assert mock_idp.requests(endpoint="token")[-1]["client_auth"] == "client_secret_basic"
+    with pytest.raises(MockIdPError, match="refused 'alice'"):
+        mock_idp.login(username="alice", password="wrong")
+
+
+def test_a_user_added_at_run_time_signs_in_and_reset_removes_them(mock_idp):
+    mock_idp.add_user("carol", "carol-pw", claims={"groups": ["ops"]})
+    assert verified(mock_idp, mock_idp.login(username="carol")["access_token"])["groups"] == ["ops"]
+    mock_idp.reset()
+    with pytest.raises(MockIdPError) as missing:
+        mock_idp.login(username="carol", password="carol-pw")
+    assert missing.value.status == 401
+    with pytest.raises(MockIdPError) as refused:
+        mock_idp.add_user("dave", "pw", claim={})
+    assert refused.value.status == 400 and refused.value.body["errors"][0]["field"] == "claim"
+
+
+def test_mint_scenario_clock_and_key_rotation(mock_idp):
+    minted = mock_idp.mint(username="bob", extra_claims={"role": "auditor"})
+    assert verified(mock_idp, minted["access_token"])["role"] == "auditor"
+
+    mock_idp.scenario(endpoint="token", error="temporarily_unavailable", times=1)
+    response = httpx.post(mock_idp.discovery()["token_endpoint"], auth=("demo-service", "demo-service-secret"),
+                          data={"grant_type": "client_credentials"})
+    assert response.status_code == 503 and response.json()["error"] == "temporarily_unavailable"
+
+    assert mock_idp.clock(advance_seconds=7200)["offset_seconds"] == 7200
+    introspected = httpx.post(mock_idp.discovery()["introspection_endpoint"], auth=("demo-web", "demo-web-secret"),
+                              data={"token": minted["access_token"]})
+    assert introspected.json() == {"active": False}
+
+    rotated = mock_idp.rotate_keys(algorithm="ES256", grace_seconds=60)
+    assert verified(mock_idp, mock_idp.mint(username="bob")["id_token"]) and rotated["alg"] == "ES256"
+
+
+def test_the_fixture_hands_each_test_the_seed_state(mock_idp):
+    # The test before moved the clock and rotated the key: the reset put both back.
+    assert mock_idp.clock()["offset_seconds"] == 0
+    assert [key["alg"] for key in httpx.get(mock_idp.discovery()["jwks_uri"]).json()["keys"]] == ["RS256"]
+
+
+def test_an_isolated_server_from_a_yaml_string():
+    seed = textwrap.dedent("""\
+        tenants:
+          shop:
+            flavor: okta
+            authorization_server: default
+            clients:
+              - client_id: web
+                client_secret: s
+                redirect_uris: [http://localhost:5000/cb]
+                grant_types: [authorization_code]
+            users:
+              - {username: ann, password: ann-pw}
+        """)
+    with MockIdP(seed, isolated=True) as idp:
+        assert idp.issuer() == idp.url + "/shop/oauth2/default"
+        claims = verified(idp, idp.login(username="ann")["id_token"])
+        assert claims["iss"] == idp.issuer() and claims["aud"] == "web"
+    with pytest.raises(httpx.HTTPError):
+        httpx.get(idp.url + "/healthz", timeout=2)
+
+
+def test_the_plugin_takes_its_seed_from_the_command_line(pytester):
+    seed = pytester.makefile(".yaml", seed="tenants:\n  acme:\n    clients: [{client_id: app, client_secret: s}]\n"
+                                            "    users: [{username: zed, password: z}]\n")
+    pytester.makepyfile(textwrap.dedent("""\
+        def test_uses_the_seed(mock_idp):
+            assert mock_idp.issuer().endswith("/acme")
+            assert mock_idp.mint(username="zed")["access_token"]
+            mock_idp.add_user("temp", "t")
+
+        def test_sees_the_seed_again(mock_idp):
+            users = mock_idp.admin("GET", "/tenants/acme/users")
+            assert [user["username"] for user in users] == ["zed"]
+        """))
+    result = pytester.runpytest_subprocess(f"--mock-idp-config={seed}", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2)
+
+
+def test_the_readme_example_passes_as_written(pytester):
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    section = readme[readme.index("## Driving mock_idp from tests"):]
+    example = section[section.index("```python\n") + len("```python\n"):]
+    pytester.makepyfile(test_readme=example[:example.index("```")])
+    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)
