@@ -11,7 +11,7 @@ request to it is sent to ministack, with the domain as Host, as DNS would.
 """
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import httpx
@@ -137,6 +137,14 @@ def test_cognito_federated_sign_in_maps_email_and_department(federation, minista
     claims = sign_in_through(ministack, pool, plain_idp, federation, federation.provider)
     assert claims["email"] == "alice@example.com"
     assert claims["custom:department"] == "IT"
+
+
+def test_an_auth0_mapping_from_plain_department_finds_nothing(ministack, pool, plain_idp):
+    # Why the README maps custom:department from https://example.com/department for Auth0.
+    claims = sign_in_through(ministack, pool, plain_idp, replace(AUTH0, department_claim="department"),
+                             "MockAuth0Plain")
+    assert claims["email"] == "alice@example.com"
+    assert "custom:department" not in claims
 
 
 def test_cognito_federates_with_the_okta_tenant_over_https_on_port_443(ministack, pool, tls_idp):
