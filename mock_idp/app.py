@@ -9,8 +9,11 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
+from . import logs
 from .admin import admin_mount
 from .base_urls import BaseUrls
+from .asgi import Guard
+from .purge import purging
 from .config import SeedConfig, load_config
 from .endpoints.http import NO_STORE, html_page, oauth_error_response
 from .oauth.errors import ErrorPage, OAuthError, safe_description
@@ -37,7 +40,7 @@ def create_app(settings: Settings | None = None, seed: SeedConfig | None = None)
     tenants = [Tenant(name, cfg, settings.public_base_url, store, tuple(base_urls.internal.values()))
                for name, cfg in seed.tenants.items()]
 
-    app = FastAPI(title="mock_idp", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title="mock_idp", docs_url=None, redoc_url=None, openapi_url=None, lifespan=purging)
     app.state.settings = settings
     app.state.store = store
     app.state.base_urls = base_urls
@@ -51,6 +54,8 @@ def create_app(settings: Settings | None = None, seed: SeedConfig | None = None)
     if settings.admin_enabled:  # scenarios and the audit trail; a plain server pays nothing
         app.add_middleware(Watch, tenants=tenants, trail=audit)
     app.add_middleware(PerRequestState)  # outermost: Watch reads the tenant state too
+    logs.install()
+    app.add_middleware(Guard, max_body_bytes=settings.max_body_bytes)  # outermost of all
     return app
 
 
@@ -89,10 +94,5 @@ def add_error_handlers(app: FastAPI) -> None:
     async def validation_error(request: Request, error: RequestValidationError) -> Response:
         return JSONResponse({"error": "invalid_request", "error_description": "Malformed request."},
                             status_code=400, headers=NO_STORE)
-
-    @app.exception_handler(Exception)
-    async def unexpected(request: Request, error: Exception) -> Response:
-        # A bug of ours: say so in RFC shape, keep the trace in the log, not in the response.
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return JSONResponse({"error": "server_error", "error_description": "Unexpected error."},
-                            status_code=500, headers=NO_STORE)
+    # Anything unexpected (a bug of ours) is answered server_error by asgi.Guard, which keeps
+    # the trace in the log and the connection open.

@@ -41,7 +41,7 @@ class AuthorizationCode(SQLModel, table=True):
     audience: str | None = None
     code_challenge: str | None = None
     code_challenge_method: str | None = None
-    expires_at: int = timestamp()
+    expires_at: int = timestamp(index=True)
     used: bool = False
 
 
@@ -61,13 +61,17 @@ class IssuedToken(SQLModel, table=True):
     auth_time: int | None = timestamp(default=None)
     session_id: str | None = None
     issued_at: int = timestamp()
-    access_expires_at: int = timestamp()
+    access_expires_at: int = timestamp(index=True)
     refresh_token: str | None = Field(default=None, index=True, unique=True)
     refresh_expires_at: int | None = timestamp(default=None)
     code: str | None = Field(default=None, index=True)  # RFC 6749 §4.1.2: revoke on code replay
+    # Every token of one grant (a code, a device code, a password or client credentials request)
+    # and of its refreshes: RFC 9700 §4.14.2 revokes them together on refresh token reuse.
+    grant_id: str | None = Field(default=None, index=True)
     revoked: bool = False
     # Rotation (OAuth 2.1 §4.3.1): a used refresh token dies, its access token lives on.
     refresh_revoked: bool = False
+    refresh_retired_at: int | None = timestamp(default=None)
 
 
 class LoginSession(SQLModel, table=True):
@@ -78,6 +82,8 @@ class LoginSession(SQLModel, table=True):
     tenant: str = Field(index=True)
     username: str
     auth_time: int = timestamp()
+    # Purged after this; the persona's Lifetimes.session when the login starts it.
+    expires_at: int = timestamp(index=True, default_factory=lambda: int(time.time()) + 24 * 3600)
 
 
 class DeviceAuthorization(SQLModel, table=True):
@@ -91,7 +97,7 @@ class DeviceAuthorization(SQLModel, table=True):
     client_id: str
     scope: str = ""
     audience: str | None = None
-    expires_at: int = timestamp()
+    expires_at: int = timestamp(index=True)
     interval: int  # RFC 8628 §3.5: grows by 5 s after each slow_down
     last_polled_at: float | None = None
     # pending -> approved | denied -> closed (tokens issued, or the outcome reported once)

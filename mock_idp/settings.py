@@ -27,6 +27,12 @@ class Settings(BaseSettings):
     # with this bearer token (setting a token enables it).
     admin: bool = False
     admin_token: str | None = None
+    # Bounds on what one request may make the server read (asgi.Guard, endpoints.http).
+    max_body_bytes: int = 1024 * 1024
+    max_parameters: int = 200
+    # Expired rows are deleted every purge_interval seconds, at most purge_batch of a kind at once.
+    purge_interval: float = 60.0
+    purge_batch: int = 500
     # HTTPS with our local CA (made once in data_dir/tls), or with the user's certificate and key.
     tls: bool = False
     tls_cert: Path | None = None

@@ -3,11 +3,11 @@
 import logging
 from collections.abc import Sequence
 
-from sqlalchemy import event, insert, inspect, update
+from sqlalchemy import and_, delete, event, func, insert, inspect, or_, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, SQLModel, create_engine, select
 
-from .models import AuthorizationCode, DeviceAuthorization, IssuedToken, SignInToken, SigningKey
+from .models import AuthorizationCode, DeviceAuthorization, IssuedToken, LoginSession, SignInToken, SigningKey
 from .store_tenant import TenantStateStore
 
 log = logging.getLogger("mock_idp")
@@ -109,26 +109,35 @@ class Store(TenantStateStore):
             query = select(IssuedToken).where(IssuedToken.refresh_token == refresh_token)
             return session.exec(query).first()
 
-    def retire_refresh_token(self, refresh_token: str) -> bool:
-        """Rotation: end a live refresh token, atomically; False if it was already ended or revoked."""
-        with Session(self.engine) as session:
-            result = session.exec(
+    def rotate_refresh_token(self, refresh_token: str, successor: IssuedToken, now: int, grace: int = 0) -> bool:
+        """Rotation in ONE transaction: retire a live refresh token (or one retired less than
+        `grace` seconds ago) and store its successor; False, and nothing written, if it was
+        retired or revoked. A crash in between loses nothing; racing replicas get one winner."""
+        usable = IssuedToken.refresh_revoked == False  # noqa: E712
+        if grace > 0:
+            usable = or_(usable, IssuedToken.refresh_retired_at >= now - grace)
+        with self.engine.begin() as connection:
+            result = connection.execute(
                 update(IssuedToken)
-                .where(IssuedToken.refresh_token == refresh_token,
-                       IssuedToken.refresh_revoked == False, IssuedToken.revoked == False)  # noqa: E712
-                .values(refresh_revoked=True)
+                .where(IssuedToken.refresh_token == refresh_token, IssuedToken.revoked == False, usable)  # noqa: E712
+                .values(refresh_revoked=True,
+                        refresh_retired_at=func.coalesce(IssuedToken.refresh_retired_at, now))
             )
-            session.commit()
-            return result.rowcount == 1
+            if result.rowcount != 1:
+                return False
+            connection.execute(insert(IssuedToken).values(**successor.model_dump()))
+            return True
+
+    def revoke_grant(self, grant_id: str) -> None:
+        """RFC 9700 §4.14.2, RFC 7009 §2.1: every token of the grant, refreshed ones included."""
+        if grant_id:  # (never `grant_id IS NULL`: that would be every grant-less row)
+            self._revoke(IssuedToken.grant_id == grant_id)
 
     def revoke_token(self, token_hash: str) -> None:
         self._revoke(IssuedToken.token_hash == token_hash)
 
     def revoke_tokens_from_code(self, code: str) -> None:
         self._revoke(IssuedToken.code == code)
-
-    def revoke_refresh_family(self, refresh_token: str) -> None:
-        self._revoke(IssuedToken.refresh_token == refresh_token)
 
     def find_device_authorization(self, user_code: str) -> DeviceAuthorization | None:
         with Session(self.engine, expire_on_commit=False) as session:
@@ -160,6 +169,25 @@ class Store(TenantStateStore):
             ).first()
             session.commit()
             return redeemed[0] if redeemed is not None else None
+
+    def purge_expired(self, now: int, limit: int = 500, code_retention: int = 3600) -> int:
+        """Delete at most `limit` expired rows of each kind; how many went. Codes are kept
+        `code_retention` seconds past expiry, so a late replay still revokes what they issued."""
+        expired = [
+            (AuthorizationCode, AuthorizationCode.code, AuthorizationCode.expires_at < now - code_retention),
+            (IssuedToken, IssuedToken.id, and_(
+                IssuedToken.access_expires_at < now,
+                or_(IssuedToken.refresh_expires_at == None, IssuedToken.refresh_expires_at < now))),  # noqa: E711
+            (LoginSession, LoginSession.id, LoginSession.expires_at < now),
+            (DeviceAuthorization, DeviceAuthorization.device_code, DeviceAuthorization.expires_at < now),
+            (SignInToken, SignInToken.token_hash, SignInToken.expires_at < now),
+        ]
+        deleted = 0
+        with self.engine.begin() as connection:
+            for model, key, condition in expired:
+                batch = select(key).where(condition).limit(limit).scalar_subquery()
+                deleted += connection.execute(delete(model).where(key.in_(batch))).rowcount
+        return deleted
 
     def _revoke(self, condition) -> None:
         with Session(self.engine) as session:

@@ -74,14 +74,15 @@ def start_server(config: Path, data_dir: Path, port: int | None = None, **settin
     if settings.tls_enabled:
         files = server_files(settings)
         tls, ca = {"ssl_certfile": str(files.cert), "ssl_keyfile": str(files.key)}, files.ca
-    return serve_asgi(app, settings.port, host=settings.host, base_url=settings.local_url, ca=ca, **tls)
+    return serve_asgi(app, settings.port, host=settings.host, base_url=settings.local_url, ca=ca,
+                      log_level=settings.log_level if "log_level" in settings.model_fields_set else "warning", **tls)
 
 
 def serve_asgi(app, port: int | None = None, host: str = "127.0.0.1", base_url: str | None = None,
-               ca: Path | None = None, **uvicorn_options) -> RunningServer:
+               ca: Path | None = None, log_level: str = "warning", **uvicorn_options) -> RunningServer:
     """Any ASGI app (ours, or an example's) on a loopback port, in a thread, until stop()."""
     port = port or free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=False,
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level=log_level, proxy_headers=False,
                                            **uvicorn_options))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -150,12 +151,12 @@ def browser():
 ISSUER = "http://127.0.0.1:8000/default"
 
 
-def make_app_client(config: Path, data_dir: Path):
+def make_app_client(config: Path, data_dir: Path, **settings):
     """A TestClient over a fresh app; server errors come back as responses, as a client sees them."""
     from fastapi.testclient import TestClient
 
-    app = create_app(Settings(config=config, data_dir=data_dir))
-    return TestClient(app, base_url="http://127.0.0.1:8000", follow_redirects=False,
+    app = create_app(Settings(config=config, data_dir=data_dir, **settings))
+    return TestClient(app, base_url=settings.get("base_url", "http://127.0.0.1:8000"), follow_redirects=False,
                       raise_server_exceptions=False)
 
 
@@ -199,7 +200,13 @@ def app_client(app_factory):
 def form_login():
     """Submit the core tenant's login form with authorization `params`; the final response."""
     def submit(client, username: str = "alice", password: str = "alice-password", **params):
-        return client.post("/default/login", data={**params, "username": username, "password": password})
+        # As a browser does: the form comes first, with its CSRF token (field and cookie).
+        page = client.get("/default/authorize", params={"client_id": "demo-web", "response_type": "code",
+                                                        "redirect_uri": "http://localhost:3000/callback",
+                                                        "prompt": "login"})
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        return client.post("/default/login", data={**params, "username": username, "password": password,
+                                                    "csrf_token": html.unescape(token)})
     return submit
 
 

@@ -7,7 +7,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 
@@ -97,7 +97,8 @@ def test_put_get_and_delete_round_trip_a_row_with_every_column_type(store):
 
 
 def test_login_sessions_are_found_until_logout_deletes_them(store):
-    session = LoginSession(id=unique("sid"), tenant="default", username="alice", auth_time=1)
+    session = LoginSession(id=unique("sid"), tenant="default", username="alice", auth_time=1,
+                           expires_at=int(time.time()) + 60)
     store.put(session)
     assert store.get(LoginSession, session.id).username == "alice"
     store.delete(LoginSession, session.id)
@@ -180,11 +181,14 @@ def test_revoke_tokens_from_code_revokes_everything_the_code_issued(store):
     assert revoked(store, first, refreshed, other) == [True, True, False]
 
 
-def test_revoke_refresh_family_revokes_the_grant_of_that_refresh_token(store):
-    target, bystander = token_row(refresh_token=unique("rt")), token_row(refresh_token=unique("rt"))
-    store.put(target, bystander)
-    store.revoke_refresh_family(target.refresh_token)
-    assert revoked(store, target, bystander) == [True, False]
+def test_revoke_grant_revokes_every_token_of_that_grant_only(store):
+    grant = unique("grant")
+    first, refreshed = token_row(refresh_token=unique("rt"), grant_id=grant), token_row(grant_id=grant)
+    bystander, grantless = token_row(refresh_token=unique("rt"), grant_id=unique("grant")), token_row()
+    store.put(first, refreshed, bystander, grantless)
+    store.revoke_grant(grant)
+    store.revoke_grant(None)  # never "every row without a grant"
+    assert revoked(store, first, refreshed, bystander, grantless) == [True, True, False, False]
 
 
 def test_a_key_ring_is_generated_once_and_the_same_after_a_restart(database_url):
@@ -239,12 +243,75 @@ def test_refresh_rotation_retires_a_token_once_even_across_replicas(replicas):
     row = token_row(refresh_token=unique("rt"))
     replicas[0].put(row)
 
-    outcomes = race(lambda replica: replica.retire_refresh_token(row.refresh_token), replicas)
+    successors = [token_row(refresh_token=unique("rt")) for _ in replicas]
+    now = int(time.time())
+
+    outcomes = race(lambda replica: replica.rotate_refresh_token(
+        row.refresh_token, successors[replicas.index(replica)], now), replicas)
 
     assert sorted(outcomes) == [False] * (REPLICAS - 1) + [True]
+    # The winner's successor is stored; the losers wrote nothing.
+    stored = [replicas[0].find_refresh_token(s.refresh_token) is not None for s in successors]
+    assert stored == outcomes
     revoked_grant = token_row(refresh_token=unique("rt"), revoked=True)
     replicas[0].put(revoked_grant)
-    assert replicas[0].retire_refresh_token(revoked_grant.refresh_token) is False
+    assert replicas[0].rotate_refresh_token(revoked_grant.refresh_token, token_row(), now) is False
+
+
+def test_rotation_is_one_transaction(store):
+    old = token_row(refresh_token=unique("rt"))
+    store.put(old)
+    clash = token_row(refresh_token=old.refresh_token)  # the successor cannot be stored
+    with pytest.raises(IntegrityError):
+        store.rotate_refresh_token(old.refresh_token, clash, int(time.time()))
+    assert store.find_refresh_token(old.refresh_token).refresh_revoked is False  # rolled back
+
+
+def test_a_rotated_refresh_token_is_usable_again_only_within_the_grace(store):
+    old, now = token_row(refresh_token=unique("rt")), int(time.time())
+    store.put(old)
+    assert store.rotate_refresh_token(old.refresh_token, token_row(refresh_token=unique("rt")), now, grace=30)
+    assert store.rotate_refresh_token(old.refresh_token, token_row(refresh_token=unique("rt")), now + 30, grace=30)
+    assert not store.rotate_refresh_token(old.refresh_token, token_row(), now + 31, grace=30)
+    assert not store.rotate_refresh_token(old.refresh_token, token_row(), now, grace=0)
+
+
+def test_purge_deletes_expired_rows_of_every_kind_and_keeps_live_ones(store):
+    from mock_idp.models import DeviceAuthorization
+
+    now = int(time.time())
+    expired = [
+        code_row(expires_at=now - 7200),
+        token_row(access_expires_at=now - 10),
+        token_row(access_expires_at=now - 10, refresh_token=unique("rt"), refresh_expires_at=now - 1),
+        LoginSession(id=unique("sid"), tenant="t", username="alice", auth_time=now, expires_at=now - 1),
+        DeviceAuthorization(device_code=unique("dc"), user_code=unique("UC"), tenant="t", issuer="t",
+                            client_id="c", expires_at=now - 1, interval=5),
+    ]
+    live = [
+        code_row(expires_at=now - 60),  # expired, but kept a while for the replay rule
+        token_row(access_expires_at=now + 60),
+        token_row(access_expires_at=now - 10, refresh_token=unique("rt"), refresh_expires_at=now + 60),
+        LoginSession(id=unique("sid"), tenant="t", username="alice", auth_time=now, expires_at=now + 60),
+        DeviceAuthorization(device_code=unique("dc"), user_code=unique("UC"), tenant="t", issuer="t",
+                            client_id="c", expires_at=now + 60, interval=5),
+    ]
+    for row in expired + live:
+        store.insert(row)
+    keys = [(type(row), getattr(row, inspect(type(row)).primary_key[0].name)) for row in expired + live]
+
+    while store.purge_expired(now, limit=2):  # bounded batches until nothing is left to purge
+        pass
+
+    present = [store.get(model, key) is not None for model, key in keys]
+    assert present == [False] * len(expired) + [True] * len(live)
+
+
+def test_purge_is_bounded_per_call(store):
+    now = int(time.time())
+    for _ in range(5):
+        store.insert(token_row(access_expires_at=now - 10))
+    assert store.purge_expired(now, limit=2) <= 2 * 4  # at most `limit` of each kind
 
 
 def test_times_after_january_2038_are_stored(store):
@@ -305,11 +372,12 @@ def test_insert_writes_new_rows_and_refuses_a_second_with_the_same_key(store):
 
 def test_identical_access_tokens_of_two_grants_are_both_recorded(store):
     # Without a jti (Auth0), two grants in the same second can be given byte-identical tokens.
-    first, second = token_row(refresh_token=unique("rt")), token_row(refresh_token=unique("rt"))
+    first = token_row(refresh_token=unique("rt"), grant_id=unique("grant"))
+    second = token_row(refresh_token=unique("rt"), grant_id=unique("grant"))
     second.token_hash = first.token_hash
     store.insert(first)
     store.insert(second)
-    store.revoke_refresh_family(first.refresh_token)
+    store.revoke_grant(first.grant_id)
     assert store.find_access_token(first.token_hash).id == second.id  # the live one is found
     assert store.find_refresh_token(second.refresh_token).revoked is False
 

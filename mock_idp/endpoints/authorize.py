@@ -3,13 +3,13 @@
 from fastapi import Request
 from fastapi.responses import Response
 
-from ..oauth.authorize import NeedsLogin, authorize
+from ..oauth.authorize import NeedsLogin, authorization_parameters, authorize
 from ..oauth.server import ParsedRequest
 from .http import read_params, render
-from .sso import set_session_cookie, sign_in_page, signed_in_user, start_session
+from .sso import CSRF_FIELD, EXPIRED_FORM, csrf_ok, set_session_cookie, sign_in_page, signed_in_user, start_session
 
 # Form fields of the login page that are not authorization parameters.
-LOGIN_FIELDS = ("username", "password")
+LOGIN_FIELDS = ("username", "password", CSRF_FIELD)
 
 
 def authorization_endpoint(issuer):
@@ -29,6 +29,8 @@ def login(issuer):
         form = await read_params(request)
         credentials = {k: v for k, v in form if k in LOGIN_FIELDS}
         params = [(k, v) for k, v in form if k not in LOGIN_FIELDS]
+        if not csrf_ok(request, issuer.tenant, credentials):
+            return login_page(request, issuer, params, error=EXPIRED_FORM, status=403)
         user = issuer.authenticate(credentials.get("username", ""), credentials.get("password", ""))
         if user is None:
             # Wrong password: the form again, with a message; nothing goes to the client.
@@ -50,5 +52,8 @@ def run(request: Request, issuer, params, user, just_logged_in: bool = False) ->
     return render(request, *outcome)
 
 
-def login_page(request: Request, issuer, params, error: str | None = None, username: str = ""):
-    return sign_in_page(request, issuer.tenant, issuer.endpoint_url("login"), params, error, username)
+def login_page(request: Request, issuer, params, error: str | None = None, username: str = "",
+               status: int = 200):
+    # Only what the authorization needs rides through the form (no echo of arbitrary input).
+    params = authorization_parameters(issuer.flavor, params)
+    return sign_in_page(request, issuer.tenant, issuer.endpoint_url("login"), params, error, username, status)

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from ..oauth.device import decide, display_user_code, pending_authorization
 from .http import browser_url, html_page, read_params
-from .sso import session_user, set_session_cookie, sign_in_page, start_session
+from .sso import EXPIRED_FORM, csrf_ok, session_user, set_session_cookie, sign_in_page, start_session
 
 INVALID_CODE = "That code is invalid or has expired. Check the code on your device."
 
@@ -31,6 +31,9 @@ def verification_page(tenant):
         user_code = display_user_code(flow, row.user_code)
         user, signed_in_now = session_user(request, tenant), False
         if request.method == "POST" and "username" in params:
+            if not csrf_ok(request, tenant, params):
+                return sign_in_page(request, tenant, action, [("user_code", user_code)], error=EXPIRED_FORM,
+                                    status=403)
             account = tenant.authenticate(params["username"], params.get("password", ""))
             if account is None:
                 return sign_in_page(request, tenant, action, [("user_code", user_code)],

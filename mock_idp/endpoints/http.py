@@ -6,45 +6,70 @@ from urllib.parse import parse_qsl
 from fastapi import Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from ..asgi import csp_allowing_inline_script
 from ..oauth.errors import InvalidRequestError, OAuthError
 from ..oauth.responses import FormPost
 
 FORM = "application/x-www-form-urlencoded"
+FORM_POST_SCRIPT = "document.forms[0].submit();"
+FORM_POST_CSP = csp_allowing_inline_script(FORM_POST_SCRIPT)
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
 async def read_params(request: Request, accept_json: bool = False) -> list[tuple[str, str]]:
-    """Query parameters for GET; the form body for POST (RFC 6749 §3.2, §4.1.3)."""
+    """Query parameters for GET; the form body for POST (RFC 6749 §3.2, §4.1.3). Repeated
+    parameters are kept, for the protocol layer to refuse (RFC 6749 §3.1)."""
+    limit = request.app.state.settings.max_parameters
     if request.method == "GET":
-        return list(request.query_params.multi_items())
+        return form_params(request.scope["query_string"], limit)
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     body = await request.body()
     if content_type == FORM or (not content_type and not body):
-        try:
-            return parse_qsl(body.decode("utf-8"), keep_blank_values=True)
-        except UnicodeDecodeError:
-            raise InvalidRequestError("The request body is not valid UTF-8.") from None
+        return form_params(body, limit)
     if accept_json and content_type == "application/json":
-        return json_params(body)
+        return json_params(body, limit)
     raise InvalidRequestError(f"Content-Type must be {FORM}.")
 
 
-def json_params(body: bytes) -> list[tuple[str, str]]:
+def form_params(data: bytes, limit: int) -> list[tuple[str, str]]:
     try:
-        data = json.loads(body)
-    except ValueError:
+        return parse_qsl(data.decode("utf-8"), keep_blank_values=True, max_num_fields=limit)
+    except UnicodeDecodeError:
+        raise InvalidRequestError("The request is not valid UTF-8.") from None
+    except ValueError:  # max_num_fields
+        raise InvalidRequestError(f"The request has more than {limit} parameters.") from None
+
+
+def json_params(body: bytes, limit: int) -> list[tuple[str, str]]:
+    try:
+        # Pairs, not a dict: a repeated key stays visible (and is refused like a repeated form field).
+        pairs = json.loads(body, object_pairs_hook=lambda items: items)
+    except (ValueError, RecursionError):
         raise InvalidRequestError("The request body is not valid JSON.") from None
-    if not isinstance(data, dict):
+    if not isinstance(pairs, list) or (pairs and not isinstance(pairs[0], tuple)):
         raise InvalidRequestError("The request body must be a JSON object.")
-    return [(k, v if isinstance(v, str) else json.dumps(v)) for k, v in data.items() if v is not None]
+    if len(pairs) > limit:
+        raise InvalidRequestError(f"The request has more than {limit} parameters.")
+    return [(k, v if isinstance(v, str) else json.dumps(_plain(v))) for k, v in pairs if v is not None]
+
+
+def _plain(value):
+    """A nested JSON value parsed as pairs, back to plain objects."""
+    if isinstance(value, list) and value and all(isinstance(i, tuple) for i in value):
+        return {k: _plain(v) for k, v in value}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
 
 
 def render(request: Request, status: int, body, headers) -> Response:
     headers = dict(headers or [])
     if isinstance(body, FormPost):
         templates = request.app.state.templates
+        # The page's one script is allowed by its hash (asgi.CSP forbids inline scripts otherwise).
+        headers["Content-Security-Policy"] = FORM_POST_CSP
         return templates.TemplateResponse(
-            request, "form_post.html", {"action": body.action, "params": body.params},
+            request, "form_post.html", {"action": body.action, "params": body.params, "script": FORM_POST_SCRIPT},
             status_code=status, headers=headers,
         )
     if isinstance(body, dict):

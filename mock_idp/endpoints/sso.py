@@ -1,7 +1,9 @@
 """Signing in: the login form, and the tenant's SSO session that lets a signed-in browser skip
 it (authorization endpoint and device verification page alike)."""
 
+import hmac
 import secrets
+from urllib.parse import urlsplit
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -12,13 +14,16 @@ from ..oauth.clients import EndUser
 from ..oauth.tokens import token_hash
 from .http import browser_url, html_page
 
+CSRF_FIELD = "csrf_token"
+EXPIRED_FORM = "This sign-in form has expired or was not sent from this site. Please sign in again."
+
 
 def session_user(request: Request, tenant) -> EndUser | None:
     session_id = request.cookies.get(cookie_name(tenant))
     if not session_id:
         return None
     session = tenant.store.get(LoginSession, session_id)
-    if session is None or session.tenant != tenant.name:
+    if session is None or session.tenant != tenant.name or session.expires_at <= tenant.now():
         return None
     user = tenant.users.get(session.username)
     if user is None:
@@ -55,26 +60,41 @@ def record_signin_token(tenant, token: str, user: UserConfig) -> int:
 
 
 def sign_in_page(request: Request, tenant, action: str, params, error: str | None = None,
-                 username: str = "") -> Response:
-    """The login form, posting `params` back to `action` with the credentials."""
-    return html_page(
-        request, "login.html", status=200,
+                 username: str = "", status: int = 200) -> Response:
+    """The login form, posting `params` back to `action` with the credentials and the CSRF token."""
+    known = request.cookies.get(csrf_cookie_name(tenant))
+    token = known or secrets.token_urlsafe(24)
+    response = html_page(
+        request, "login.html", status=status,
         persona=tenant.display_name, tenant=tenant.name,
-        action=browser_url(request, action), params=params, error=error, username=username,
+        action=browser_url(request, action), params=[*params, (CSRF_FIELD, token)], error=error, username=username,
         users=list(tenant.users.values()),
     )
+    if not known:
+        # Double-submit: a cross-site form can send the cookie but cannot know the field's value.
+        response.set_cookie(csrf_cookie_name(tenant), token, path=cookie_path(tenant), httponly=True,
+                            samesite="lax", secure=is_https(tenant))
+    return response
+
+
+def csrf_ok(request: Request, tenant, form: dict) -> bool:
+    """Was this sign-in posted by our own form, in this browser?"""
+    cookie = request.cookies.get(csrf_cookie_name(tenant), "")
+    sent = form.get(CSRF_FIELD, "")
+    return bool(cookie) and hmac.compare_digest(cookie.encode(), sent.encode())
 
 
 def start_session(tenant, user: UserConfig, auth_time: int | None = None) -> EndUser:
-    session = LoginSession(id=secrets.token_urlsafe(24), tenant=tenant.name,
-                           username=user.username, auth_time=auth_time or tenant.now())
+    now = tenant.now()
+    session = LoginSession(id=secrets.token_urlsafe(24), tenant=tenant.name, username=user.username,
+                           auth_time=auth_time or now, expires_at=now + tenant.flavor.lifetimes.session)
     tenant.store.insert(session)
     return EndUser(user, auth_time=session.auth_time, session_id=session.id)
 
 
 def set_session_cookie(response: Response, tenant, user: EndUser) -> None:
     response.set_cookie(cookie_name(tenant), user.session_id, path=cookie_path(tenant),
-                        httponly=True, samesite="lax")
+                        httponly=True, samesite="lax", secure=is_https(tenant))
 
 
 def end_session(request: Request, response: Response, tenant) -> None:
@@ -85,8 +105,23 @@ def end_session(request: Request, response: Response, tenant) -> None:
 
 
 def cookie_name(tenant) -> str:
-    return f"mock_idp_sso_{tenant.name}"
+    # Cookies are per host, not per port: the port in the name keeps two servers on one host
+    # (and the path, two tenants on one server) from overwriting each other's sessions.
+    return f"mock_idp_sso_{tenant.name}_{public_port(tenant)}"
+
+
+def csrf_cookie_name(tenant) -> str:
+    return f"mock_idp_csrf_{tenant.name}_{public_port(tenant)}"
 
 
 def cookie_path(tenant) -> str:
-    return tenant.route_prefix or "/"
+    return urlsplit(tenant.url).path or "/"  # the public path, also behind a path-routing proxy
+
+
+def public_port(tenant) -> int:
+    url = urlsplit(tenant.url)
+    return url.port or (443 if url.scheme == "https" else 80)
+
+
+def is_https(tenant) -> bool:
+    return tenant.url.startswith("https://")

@@ -185,6 +185,7 @@ PROFILE = Auth0Flavor(
     refresh_requires_offline_access=True,
     token_endpoint_accepts_json=True,
     vendor_grant_types=(PASSWORD_REALM,),  # GetToken.login(username, password, realm=...)
+    extra_authorization_parameters=("connection", "organization", "invitation", "screen_hint"),
     logout_redirect_params=("post_logout_redirect_uri", "returnTo"),
     wrong_password_message="Wrong email or password.",
     discovery_keys=DISCOVERY_KEYS,

@@ -80,6 +80,10 @@ class Lifetimes:
     authorization_code: int = 600
     device_code: int = 600
     signin_token: int = 300  # a vendor API's one-time proof of sign-in (Okta's sessionToken)
+    session: int = 24 * 3600  # the SSO session behind the login cookie
+    # Seconds a rotated refresh token may still be used (a client retrying a lost answer); after
+    # that a reuse revokes the grant (RFC 9700 §4.14.2). Okta: 30 s by default; Auth0: 0.
+    refresh_token_reuse_grace: int = 0
 
 
 @dataclass(frozen=True)
@@ -142,6 +146,8 @@ class Flavor:
     discovery_extras: dict[str, Any] = field(default_factory=dict)
     # None: no device flow (then the paths name no device_authorization_endpoint either).
     device_flow: DeviceFlow | None = field(default_factory=DeviceFlow)
+    # Vendor authorization parameters kept through the login page (oauth.authorize lists the RFCs').
+    extra_authorization_parameters: tuple[str, ...] = ()
     # The vendor's words for token endpoint errors, by case (see ERROR_DESCRIPTIONS).
     error_descriptions: dict[str, str] = field(default_factory=dict)
     # Vendor-only APIs (modules of mock_idp/vendor_api/), each a router mounted under the tenant.

@@ -209,7 +209,7 @@ PROFILE = OktaFlavor(
     signing_algorithms=("RS256",),
     paths=ORG_AS_PATHS,
     lifetimes=Lifetimes(access_token=3600, id_token=3600, authorization_code=300,
-                        refresh_token=90 * 24 * 3600, device_code=600),
+                        refresh_token=90 * 24 * 3600, device_code=600, refresh_token_reuse_grace=30),
     scopes_supported=("openid", "profile", "email", "address", "phone", "offline_access", "groups"),
     access_token_typ=None,
     id_token_typ=None,

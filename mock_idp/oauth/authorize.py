@@ -16,7 +16,23 @@ from .errors import (
     UnsupportedResponseTypeError,
     safe_description,
 )
+from .server import repeated_parameters
 from .responses import RESPONSE_MODES, authorization_response, default_response_mode
+
+
+# What an authorization request may carry (RFC 6749 §4.1.1, OIDC Core §3.1.2.1, RFC 7636 §4.3,
+# RFC 8707 §2); only these survive the login page (each persona may add its own).
+AUTHORIZATION_PARAMETERS = (
+    "response_type", "client_id", "redirect_uri", "scope", "state", "response_mode", "nonce",
+    "display", "prompt", "max_age", "ui_locales", "id_token_hint", "login_hint", "acr_values",
+    "claims_locales", "code_challenge", "code_challenge_method", "audience", "resource",
+)
+MAX_AGE_DIGITS = 10  # about 317 years: anything longer is a mistake, not a policy
+
+
+def authorization_parameters(flavor, params: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    known = set(AUTHORIZATION_PARAMETERS) | set(flavor.extra_authorization_parameters)
+    return [(k, v) for k, v in params if k in known]
 
 
 @dataclass(frozen=True)
@@ -31,6 +47,9 @@ def authorize(issuer, request, user: EndUser | None, just_logged_in: bool = Fals
     mode = default_response_mode(request.payload.response_type)
     try:
         mode = checked_response_mode(request, data.get("response_mode") or mode)
+        repeated = repeated_parameters(request)
+        if repeated is not None:
+            raise repeated
         check_response_type_is_quotable(request)
         grant = issuer.server.get_consent_grant(request, end_user=user)
         check_pkce_for_public_client(request)
@@ -113,6 +132,7 @@ def needs_login(data: dict, user: EndUser | None, just_logged_in: bool, now: int
 
 
 def parse_max_age(value: str) -> int:
-    if not value.isdigit():
-        raise InvalidRequestError("max_age must be a non-negative integer.")
+    # ASCII digits only (str.isdigit also takes "²"), few enough for int() and for sense.
+    if not (value.isascii() and value.isdigit()) or len(value) > MAX_AGE_DIGITS:
+        raise InvalidRequestError(f"max_age must be a non-negative integer of at most {MAX_AGE_DIGITS} digits.")
     return int(value)

@@ -25,7 +25,16 @@ class IssuingGrant:
         ctx = self.build_context(user, scope, grant_type or self.GRANT_TYPE)
         self.token_context = ctx
         include_refresh_token = include_refresh_token and self.server.issuer.flavor.refresh_allowed(ctx)
-        return issue_access_token(ctx, include_refresh_token, code=self.origin_code())
+        return issue_access_token(ctx, include_refresh_token, code=self.origin_code(),
+                                  grant_id=self.grant_id(), record=self.record_token)
+
+    def record_token(self, row) -> None:
+        self.server.issuer.store.insert(row)
+
+    def grant_id(self) -> str | None:
+        """The grant a refresh continues; None starts a new one."""
+        record = self.request.refresh_token
+        return record.row.grant_id if record is not None else None
 
     def build_context(self, user: EndUser | None, scope, grant_type: str) -> TokenContext:
         request = self.request
@@ -101,22 +110,30 @@ class AuthorizationCodeGrant(IssuingGrant, grants.AuthorizationCodeGrant):
         save_code(self, code, request)
 
     def query_authorization_code(self, code, client):
-        row, first_use = self.server.issuer.store.consume_code(code)
-        invalid = with_case(InvalidGrantError(), "invalid_code")
+        """Read, not consumed: a request for another client, at another issuer, with the wrong
+        redirect_uri (or, next, the wrong code_verifier) must not burn the user's code."""
+        store = self.server.issuer.store
+        row = store.get(AuthorizationCode, code)
         if row is None or row.issuer != self.server.issuer.key or row.client_id != client.client_id:
-            raise invalid
-        if not first_use:
-            # RFC 6749 §4.1.2: a replayed code revokes what it issued.
-            self.server.issuer.store.revoke_tokens_from_code(code)
-            raise invalid
+            raise with_case(InvalidGrantError(), "invalid_code")
+        if row.used:
+            raise replayed(store, code)
         if row.expires_at <= self.server.issuer.now():
-            raise invalid
+            raise with_case(InvalidGrantError(), "invalid_code")
         if row.redirect_uri and self.request.payload.redirect_uri != row.redirect_uri:
             raise with_case(InvalidGrantError(), "redirect_uri_mismatch")  # RFC 6749 §4.1.3
         return CodeRecord(row)
 
+    def create_token_response(self):
+        # Every check passed (PKCE's too): now consume, atomically; of concurrent redemptions one wins.
+        code = self.request.authorization_code.row.code
+        _, first_use = self.server.issuer.store.consume_code(code)
+        if not first_use:
+            raise replayed(self.server.issuer.store, code)
+        return super().create_token_response()
+
     def delete_authorization_code(self, authorization_code):
-        """Already marked used, atomically, when it was looked up."""
+        """Consumed, atomically, before the tokens were issued."""
 
     def authenticate_user(self, authorization_code):
         return end_user(self.server.issuer, authorization_code.row.username,
@@ -184,27 +201,41 @@ class RefreshTokenGrant(IssuingGrant, grants.RefreshTokenGrant):
         return self.server.issuer.flavor.rotate_refresh_tokens
 
     def authenticate_refresh_token(self, refresh_token):
-        row = self.server.issuer.store.find_refresh_token(refresh_token)
+        store = self.server.issuer.store
+        row = store.find_refresh_token(refresh_token)
         record = TokenRecord(row, "refresh_token", self.server.issuer.now()) if row is not None else None
+        invalid = with_case(InvalidGrantError(), "invalid_refresh_token")
         if (record is None or row.issuer != self.server.issuer.key or not record.check_client(self.request.client)
-                or record.is_revoked() or record.is_expired()):
-            raise with_case(InvalidGrantError(), "invalid_refresh_token")
+                or row.revoked or record.is_expired()):
+            raise invalid
+        if row.refresh_revoked and not self.within_reuse_grace(row):
+            # RFC 9700 §4.14.2: a rotated refresh token used again means it leaked: end the grant.
+            store.revoke_grant(row.grant_id)
+            raise invalid
         return record
+
+    def within_reuse_grace(self, row) -> bool:
+        """Okta's grace period: a retry of a refresh whose answer was lost may use the old token."""
+        grace = self.server.issuer.flavor.lifetimes.refresh_token_reuse_grace
+        return grace > 0 and row.refresh_retired_at is not None and self.server.issuer.now() - row.refresh_retired_at <= grace
 
     def authenticate_user(self, refresh_token):
         row = refresh_token.row
         return end_user(self.server.issuer, row.username, row.auth_time, row.session_id)
 
-    def issue_token(self, user, refresh_token):
-        # Rotation retires the old token before the new one exists, atomically: of two refreshes
-        # racing with one token (on any replica), exactly one gets new tokens.
-        if self.INCLUDE_NEW_REFRESH_TOKEN and not self.server.issuer.store.retire_refresh_token(
-                refresh_token.row.refresh_token):
+    def record_token(self, row) -> None:
+        if not self.INCLUDE_NEW_REFRESH_TOKEN:
+            return super().record_token(row)  # no rotation: the old refresh token stays as it is
+        # Retire the old token and store the new one in one transaction: of two refreshes racing
+        # with one token (on any replica) exactly one wins, and a crash in between loses nothing.
+        store, old = self.server.issuer.store, self.request.refresh_token.row
+        grace = self.server.issuer.flavor.lifetimes.refresh_token_reuse_grace
+        if not store.rotate_refresh_token(old.refresh_token, row, now=self.server.issuer.now(), grace=grace):
+            store.revoke_grant(old.grant_id)  # a concurrent reuse: RFC 9700 §4.14.2 as above
             raise with_case(InvalidGrantError(), "invalid_refresh_token")
-        return super().issue_token(user, refresh_token)
 
     def revoke_old_credential(self, refresh_token):
-        """Done by issue_token; without rotation the same refresh token keeps working."""
+        """Done by record_token; without rotation the same refresh token keeps working."""
 
 
 class ClientCredentialsGrant(IssuingGrant, grants.ClientCredentialsGrant):
@@ -243,6 +274,12 @@ def save_code(grant, code: str, request) -> None:
         code_challenge_method=data.get("code_challenge_method"),
         expires_at=now + issuer.flavor.lifetimes.authorization_code,
     ))
+
+
+def replayed(store, code: str) -> InvalidGrantError:
+    """RFC 6749 §4.1.2: a code used twice revokes every token it issued (refreshed ones too)."""
+    store.revoke_tokens_from_code(code)
+    return with_case(InvalidGrantError(), "invalid_code")
 
 
 def end_user(issuer, username: str | None, auth_time: int | None, session_id: str | None):

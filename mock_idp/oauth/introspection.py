@@ -69,6 +69,6 @@ class RevocationEndpoint(_Revocation):
         store = self.server.issuer.store
         if token.kind == "refresh_token":
             # Revoking a refresh token ends the grant: its access token too (RFC 7009 §2.1).
-            store.revoke_refresh_family(token.row.refresh_token)
+            store.revoke_grant(token.row.grant_id)
         else:
             store.revoke_token(token.row.token_hash)

@@ -5,6 +5,8 @@ asynchronously, authlib reads them synchronously), and render the (status, body,
 tuples that come back.
 """
 
+import base64
+import binascii
 import os
 from collections import defaultdict
 
@@ -50,8 +52,10 @@ class ParsedRequest(OAuth2Request):
 
     def __init__(self, method: str, url: str, headers, items: list[tuple[str, str]]):
         auth = headers.get("authorization")
-        if auth is not None and len(auth.split(None, 1)) < 2:
-            # A scheme without credentials authenticates no one (authlib's Basic parser raises).
+        self.malformed_basic = auth is not None and not readable_basic(auth)
+        if auth is not None and (len(auth.split(None, 1)) < 2 or self.malformed_basic):
+            # A scheme without credentials authenticates no one (authlib's Basic parser raises);
+            # unreadable Basic credentials are refused before authlib parses them.
             headers = {k: v for k, v in headers.items() if k.lower() != "authorization"}
         super().__init__(method, url, headers=headers)
         self.payload = FormPayload(items)
@@ -63,6 +67,26 @@ class ParsedRequest(OAuth2Request):
     @property
     def args(self):
         return self.payload.data
+
+
+def readable_basic(authorization: str) -> bool:
+    """False for Basic credentials that are not base64 of UTF-8 text (RFC 7617 §2)."""
+    scheme, _, credentials = authorization.partition(" ")
+    if scheme.lower() != "basic":
+        return True
+    try:
+        base64.b64decode(credentials.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, ValueError):
+        return False
+    return True
+
+
+def repeated_parameters(request) -> InvalidRequestError | None:
+    """RFC 6749 §3.1, §3.2: request parameters MUST NOT be included more than once."""
+    repeated = sorted(k for k, values in request.payload.datalist.items() if len(values) > 1)
+    if repeated:
+        return InvalidRequestError(f"Parameter given more than once: {', '.join(safe_description(k) for k in repeated)}.")
+    return None
 
 
 class IssuerServer(AuthorizationServer):
@@ -79,13 +103,17 @@ class IssuerServer(AuthorizationServer):
             self.register_endpoint(DeviceAuthorizationEndpoint)
 
     def create_token_response(self, request=None):
-        # RFC 6749 §3.2: request parameters MUST NOT be included more than once (authlib checks
-        # this at the authorization endpoint only).
-        repeated = sorted(k for k, values in request.payload.datalist.items() if len(values) > 1)
-        if repeated:
-            error = InvalidRequestError(f"Parameter given more than once: {', '.join(repeated)}.")
+        # authlib checks repeated parameters at the authorization endpoint only.
+        error = repeated_parameters(request)
+        if error is not None:
             return self.handle_error_response(request, error)
         return super().create_token_response(request)
+
+    def create_endpoint_response(self, name, request=None):
+        error = repeated_parameters(request)
+        if error is not None:
+            return self.handle_error_response(request, error)
+        return super().create_endpoint_response(name, request)
 
     def get_authorization_grant(self, request):
         try:
@@ -104,6 +132,12 @@ class IssuerServer(AuthorizationServer):
         return super().handle_error_response(request, describe(error, self.issuer.flavor))
 
     def authenticate_client(self, request, methods, endpoint="token"):
+        if request.malformed_basic:
+            # RFC 6749 §5.2: a client that tried the Authorization header gets a 401 and a challenge.
+            raise InvalidClientError("The Basic credentials are not base64 of UTF-8 text.", status_code=401)
+        basic_id, _ = extract_basic_authorization(request.headers)
+        if basic_id and request.payload.client_id and request.payload.client_id != basic_id:
+            raise InvalidRequestError("client_id in the body differs from the client authenticated with Basic.")
         try:
             return super().authenticate_client(request, methods, endpoint)
         except InvalidClientError as error:

@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+import uuid
 
 from authlib.oidc.core.util import create_half_hash
 
@@ -10,8 +11,10 @@ from .context import TokenContext
 from .shape import TokenShape
 
 
-def issue_access_token(ctx: TokenContext, include_refresh_token: bool, code: str | None = None) -> dict:
-    """Sign an RFC 9068 access token, record it, and return the RFC 6749 §5.1 response fields."""
+def issue_access_token(ctx: TokenContext, include_refresh_token: bool, code: str | None = None,
+                       grant_id: str | None = None, record=None) -> dict:
+    """Sign an RFC 9068 access token, record it (`record(row)`, by default a plain insert), and
+    return the RFC 6749 §5.1 response fields."""
     flavor, shape = ctx.flavor, shape_of(ctx)
     ctx.jti = flavor.new_jti("access")
     ctx.access_token_lifetime = shape.lifetime or flavor.access_token_lifetime(ctx)
@@ -35,11 +38,12 @@ def issue_access_token(ctx: TokenContext, include_refresh_token: bool, code: str
         issued_at=ctx.now,
         access_expires_at=ctx.now + ctx.access_token_lifetime,
         code=code,
+        grant_id=grant_id or uuid.uuid4().hex,
     )
     if include_refresh_token:
         row.refresh_token = token["refresh_token"] = secrets.token_urlsafe(32)
         row.refresh_expires_at = ctx.now + flavor.lifetimes.refresh_token
-    ctx.issuer.store.insert(row)
+    (record or ctx.issuer.store.insert)(row)
     return token
 
 

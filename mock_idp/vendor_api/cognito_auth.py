@@ -149,7 +149,7 @@ def revoke_token(tenant, request: dict) -> dict:
         return {}  # an unknown token is no error (RFC 7009 §2.2)
     if row.client_id != client.client_id or row.issuer != tenant.issuers[0].key:
         raise CognitoError("UnauthorizedException", "The token was not issued to this client.")
-    tenant.store.revoke_refresh_family(token)
+    tenant.store.revoke_grant(row.grant_id)  # the refresh token and every token it issued
     return {}
 
 

@@ -17,7 +17,11 @@ from .helpers import (
     verify_id_token,
 )
 
-COOKIE = "mock_idp_sso_default"
+
+
+def sso_cookie(discovery: dict) -> str:
+    """The core tenant's session cookie: named for the tenant and the server's port."""
+    return f"mock_idp_sso_default_{urlsplit(discovery['issuer']).port}"
 
 
 def authorization_url(discovery, **params):
@@ -96,7 +100,7 @@ def test_wrong_password_shows_the_form_again_with_a_message(browser, core_discov
     wrong = browser.login(page, "alice", "not-her-password")
 
     assert wrong.status_code == 200 and "location" not in wrong.headers
-    assert "set-cookie" not in wrong.headers and COOKIE not in browser.http.cookies
+    assert "set-cookie" not in wrong.headers and sso_cookie(core_discovery) not in browser.http.cookies
     assert shows_login_form(wrong) and 'role="alert"' in wrong.text
     assert username_field_value(wrong) == "alice"
     # The authorization request survives in the form: the right password completes it.
@@ -105,7 +109,7 @@ def test_wrong_password_shows_the_form_again_with_a_message(browser, core_discov
 
 def test_logout_with_id_token_hint_redirects_with_state_and_ends_the_session(browser, core_discovery):
     _, token, _ = sign_in(browser, core_discovery)
-    old_cookie = browser.http.cookies[COOKIE]
+    old_cookie = browser.http.cookies[sso_cookie(core_discovery)]
 
     response = browser.get(core_discovery["end_session_endpoint"] + "?" + str(httpx.QueryParams({
         "id_token_hint": token["id_token"], "post_logout_redirect_uri": LOGOUT_REDIRECT_URI,
@@ -115,10 +119,10 @@ def test_logout_with_id_token_hint_redirects_with_state_and_ends_the_session(bro
     location = urlsplit(response.headers["location"])
     assert f"{location.scheme}://{location.netloc}{location.path}" == LOGOUT_REDIRECT_URI
     assert dict(parse_qsl(location.query)) == {"state": "bye & <see you>"}
-    assert COOKIE not in browser.http.cookies
+    assert sso_cookie(core_discovery) not in browser.http.cookies
     assert shows_login_form(browser.get(authorization_url(core_discovery)[0]))
     # The session is gone on the server too: the old cookie, replayed, logs nobody in.
-    replayed = httpx.get(authorization_url(core_discovery)[0], cookies={COOKIE: old_cookie})
+    replayed = httpx.get(authorization_url(core_discovery)[0], cookies={sso_cookie(core_discovery): old_cookie})
     assert shows_login_form(replayed)
 
 
@@ -133,5 +137,5 @@ def test_logout_without_a_redirect_shows_a_signed_out_page(browser, core_discove
     sign_in(browser, core_discovery)
     response = browser.get(core_discovery["end_session_endpoint"])
     assert response.status_code == 200 and "signed out" in response.text.lower()
-    assert COOKIE not in browser.http.cookies
+    assert sso_cookie(core_discovery) not in browser.http.cookies
     assert shows_login_form(browser.get(authorization_url(core_discovery)[0]))

@@ -93,10 +93,15 @@ async function device(job) {
 }
 
 async function approve(authorization, job) {
-  // What the person does in a browser: open verification_uri_complete and sign in.
+  // What the person does in a browser: open verification_uri_complete, then sign in with the
+  // form it shows (which carries a CSRF token, in a hidden field and in a cookie).
+  const form = await fetch(authorization.verification_uri_complete);
+  const csrf = (await form.text()).match(/name="csrf_token" value="([^"]+)"/)[1];
+  const cookie = form.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
   const response = await fetch(authorization.verification_uri_complete, {
     method: 'POST',
-    body: new URLSearchParams({ username: job.username, password: job.password }),
+    headers: { cookie },
+    body: new URLSearchParams({ username: job.username, password: job.password, csrf_token: csrf }),
   });
   const page = await response.text();
   if (!page.includes('Device activated')) throw new Error(`approval failed: ${page.slice(0, 300)}`);

@@ -1,0 +1,111 @@
+"""The ASGI layer in front of the framework: bounded request bodies, HTML security headers, and
+the last word on anything unexpected.
+
+Starlette hands `Exception` handlers to its ServerErrorMiddleware, which answers and then
+re-raises, and uvicorn drops the keep-alive connection of a request that raised. Here the error is
+logged, answered `server_error` (RFC 6749 §5.2 shape) and not re-raised: the connection lives on.
+"""
+
+import hashlib
+import base64
+import json
+import logging
+
+log = logging.getLogger("mock_idp")
+
+SERVER_ERROR = json.dumps({"error": "server_error", "error_description": "Unexpected error."}).encode()
+# HTML pages: never framed (clickjacking of the login form), scripts only from our own origin.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; "
+       "frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+HTML_HEADERS = [(b"x-frame-options", b"DENY"), (b"x-content-type-options", b"nosniff"),
+                (b"referrer-policy", b"no-referrer")]
+
+
+def csp_allowing_inline_script(script: str) -> str:
+    """The CSP of a page whose one inline <script> is exactly `script` (CSP 3 hash source)."""
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    return CSP.replace("script-src 'self'", f"script-src 'self' 'sha256-{digest}'")
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class Guard:
+    def __init__(self, app, max_body_bytes: int):
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        limit = self.max_body_bytes
+        started = False
+        declared = _content_length(scope)
+        if declared is not None and declared > limit:
+            return await too_large(send, limit)
+
+        received = 0
+
+        async def bounded_receive():
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:  # a chunked body, or one longer than it said
+                    raise BodyTooLarge()
+            return message
+
+        async def guarded_send(message):
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                message = with_html_headers(message)
+            await send(message)
+
+        try:
+            await self.app(scope, bounded_receive, guarded_send)
+        except BodyTooLarge:
+            if not started:
+                await too_large(send, limit)
+        except Exception:
+            log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
+            if not started:
+                await respond(send, 500, SERVER_ERROR)
+
+
+def with_html_headers(message):
+    headers = list(message.get("headers", []))
+    names = {name.lower() for name, _ in headers}
+    content_type = next((value for name, value in headers if name.lower() == b"content-type"), b"")
+    if content_type.startswith(b"text/html"):
+        headers += [(name, value) for name, value in HTML_HEADERS if name not in names]
+        if b"content-security-policy" not in names:
+            headers.append((b"content-security-policy", CSP.encode()))
+        message = {**message, "headers": headers}
+    return message
+
+
+def _content_length(scope) -> int | None:
+    for name, value in scope.get("headers", []):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
+
+
+async def too_large(send, limit: int) -> None:
+    body = json.dumps({"error": "invalid_request",
+                       "error_description": f"The request body is larger than {limit} bytes."}).encode()
+    await respond(send, 413, body, close=True)
+
+
+async def respond(send, status: int, body: bytes, close: bool = False) -> None:
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+               (b"cache-control", b"no-store")]
+    if close:
+        headers.append((b"connection", b"close"))  # the unread rest of the body is not read
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
