@@ -19,6 +19,8 @@ from .endpoints.http import NO_STORE, html_page, oauth_error_response
 from .oauth.errors import ErrorPage, OAuthError, safe_description
 from .oauth.server import allow_plain_http
 from .routes import server_routes
+from .flavors import flavor_named
+from .keys import seed_signing_key
 from .live import PerRequestState
 from .watch import AuditTrail, Watch
 from .settings import Settings
@@ -37,7 +39,8 @@ def create_app(settings: Settings | None = None, seed: SeedConfig | None = None)
         allow_plain_http()
     store = Store(settings.resolved_database_url)
     base_urls = BaseUrls(settings.public_base_url, settings.internal_base_urls, settings.forwarded_allow_ips)
-    tenants = [Tenant(name, cfg, settings.public_base_url, store, tuple(base_urls.internal.values()))
+    tenants = [Tenant(name, cfg, settings.public_base_url, store, tuple(base_urls.internal.values()),
+                      seed_key=seeded_key(name, cfg, Path(settings.config)))
                for name, cfg in seed.tenants.items()]
 
     app = FastAPI(title="mock_idp", docs_url=None, redoc_url=None, openapi_url=None, lifespan=purging)
@@ -57,6 +60,13 @@ def create_app(settings: Settings | None = None, seed: SeedConfig | None = None)
     logs.install()
     app.add_middleware(Guard, max_body_bytes=settings.max_body_bytes)  # outermost of all
     return app
+
+
+def seeded_key(name: str, config, seed_file: Path):
+    if config.signing_key is None:
+        return None
+    algorithms = flavor_named(config.flavor).signing_algorithms
+    return seed_signing_key(name, config.signing_key, algorithms, seed_file)
 
 
 def templates_dir() -> Path:

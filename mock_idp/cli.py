@@ -29,11 +29,12 @@ def serve(
     tls_san: Annotated[Optional[list[str]], typer.Option(help="One more host name for the local certificate (repeatable) [env MOCK_IDP_TLS_SAN]")] = None,
     forwarded_allow_ips: Annotated[Optional[list[str]], typer.Option(help="Proxy addresses whose X-Forwarded-*/Forwarded headers shape browser links (repeatable, * for any) [env MOCK_IDP_FORWARDED_ALLOW_IPS]")] = None,
     internal_base_url: Annotated[Optional[list[str]], typer.Option(help="A base other containers call us at; discovery fetched there names back-channel endpoints on it (repeatable) [env MOCK_IDP_INTERNAL_BASE_URLS]")] = None,
+    admin: Annotated[Optional[bool], typer.Option("--admin", help="The admin API under /_admin, for loopback callers (any caller with MOCK_IDP_ADMIN_TOKEN) [env MOCK_IDP_ADMIN]")] = None,
 ) -> None:
     """Serve the tenants of the seed file (default ./seed_users.yaml on http://127.0.0.1:8000)."""
     flags = dict(config=config, host=host, port=port, base_url=base_url, data_dir=data_dir, log_level=log_level,
                  tls=tls, tls_cert=tls_cert, tls_key=tls_key, tls_san=tls_san,
-                 forwarded_allow_ips=forwarded_allow_ips, internal_base_urls=internal_base_url)
+                 forwarded_allow_ips=forwarded_allow_ips, internal_base_urls=internal_base_url, admin=admin)
     settings = Settings(**{k: v for k, v in flags.items() if v is not None})
     from .app import create_app
 

@@ -14,6 +14,7 @@ The API (for the admin endpoints and for sign-up):
 Bodies are validated by the seed file's models, with its messages, naming the field.
 """
 
+import json
 import logging
 from typing import Any
 
@@ -101,7 +102,7 @@ class Directory:
             raise DirectoryError([("", f"expected a JSON object, got {json_kind(patch)}")])
         if key in patch and patch[key] != name:
             raise DirectoryError([(key, f"cannot be changed (delete and create the {kind} instead)")])
-        data = merge_patch(existing.model_dump(mode="json", exclude_unset=True), patch)
+        data = merge_patch(given(existing), patch)
         item = validated(kind, data)
         self._write(kind, name, item)
         return item
@@ -122,7 +123,7 @@ class Directory:
         return True
 
     def _write(self, kind: str, name: str, item: BaseModel) -> None:
-        data = item.model_dump_json(exclude_unset=True)
+        data = json.dumps(given(item))
         self.store.write_directory_entry(DirectoryEntry(tenant=self.tenant, kind=kind, name=name, data=data))
 
 
@@ -144,6 +145,15 @@ def validated(kind: str, data: Any):
             problems.append((rank, dotted(loc[len(prefix):]), message))
         ranked = sorted(problems, key=lambda problem: problem[0])
         raise DirectoryError([(field, message) for _, field, message in ranked]) from None
+
+
+def given(item: BaseModel) -> dict:
+    """What the item's author wrote, not what validation filled in (a client's auth method left
+    unnamed stays unnamed: some personas accept any method then)."""
+    data = item.model_dump(mode="json", exclude_unset=True)
+    if isinstance(item, ClientConfig) and not item.auth_method_named:
+        data.pop("token_endpoint_auth_method", None)
+    return data
 
 
 def merge_patch(target: Any, patch: Any) -> Any:

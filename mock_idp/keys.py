@@ -10,6 +10,7 @@ import base64
 import json
 import secrets
 import time
+from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -17,6 +18,7 @@ from joserfc import jws, jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import ECKey, JWKRegistry, KeySet, RSAKey
 
+from .config import ConfigError, ConfigIssue
 from .models import SigningKey
 from .store import Store
 
@@ -112,13 +114,37 @@ def key_row(key: RSAKey | ECKey, key_set: str, generation: int = 1) -> SigningKe
                       private_pem=key.as_pem(private=True).decode(), created_at=int(time.time()))
 
 
-def load_key_ring(store: Store, key_set: str, algorithm: str = "RS256") -> KeyRing:
+def load_key_ring(store: Store, key_set: str, seeded: RSAKey | ECKey | None = None) -> KeyRing:
+    """The key set's ring; its first key generated (or the seed file's) when it has none yet."""
     rows = store.signing_keys(key_set)
     if not rows:
         # Racing replicas each add a generation-1 key: the database keeps one, all read it back.
-        store.add(key_row(generate_key(algorithm), key_set))
+        store.add(key_row(seeded or generate_key(), key_set))
+        rows = store.signing_keys(key_set)
+    elif seeded is not None and seeded.kid not in {row.kid for row in rows}:
+        # The seed file names a key the database lacks (a new seed, or a reset dropped it): it signs.
+        store.rotate_signing_key(key_row(seeded, key_set), grace=0, now=int(time.time()))
         rows = store.signing_keys(key_set)
     return KeyRing(list(rows))
+
+
+def seed_signing_key(tenant: str, config, algorithms: tuple[str, ...], seed_file: Path) -> RSAKey | ECKey:
+    """The key a seed file's `signing_key` names, or a ConfigError naming the file and the key."""
+    field = "pem_file" if config.pem_file else "jwk_file"
+    path = seed_file.parent / getattr(config, field)
+    where = f"tenants.{tenant}.signing_key.{field}"
+    try:
+        text = path.read_text(encoding="utf-8")
+        key = imported_key(pem=text, kid=config.kid) if field == "pem_file" else \
+            imported_key(jwk=json.loads(text), kid=config.kid)
+    except OSError as error:
+        raise ConfigError([ConfigIssue(str(seed_file), None, where, f"cannot read {path}: {error.strerror}")]) from None
+    except ValueError as error:
+        raise ConfigError([ConfigIssue(str(seed_file), None, where, f"{path}: {error}")]) from None
+    if key.alg not in algorithms:
+        raise ConfigError([ConfigIssue(str(seed_file), None, where, f"{path}: a {key.alg} key, but this "
+                                       f"persona signs with {', '.join(algorithms)} only")])
+    return key
 
 
 def stored_key(row: SigningKey) -> RSAKey | ECKey:

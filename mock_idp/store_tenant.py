@@ -88,7 +88,8 @@ class TenantStateStore:
 
     # -- key rotation --------------------------------------------------------------------------------
     def rotate_signing_key(self, row: SigningKey, grace: int, now: int) -> None:
-        """`row` signs from now on; the keys it replaces leave the JWKS after `grace` seconds."""
+        """`row` signs from now on; the keys it replaces leave the JWKS after `grace` seconds (their
+        rows stay: a seed file's key is then known to have been rotated away, not to be missing)."""
         self._ensure_state_row(row.key_set)
         for _attempt in range(3):
             try:
@@ -96,13 +97,13 @@ class TenantStateStore:
                     # The state row first: concurrent rotations of one key set take turns on it.
                     connection.execute(update(STATE).where(STATE.c.tenant == row.key_set)
                                        .values(keys_version=STATE.c.keys_version + 1))
+                    if connection.execute(select(SigningKey.kid).where(SigningKey.kid == row.kid)).first():
+                        return  # already there (a replica loading the same seed key)
                     generation = connection.execute(select(func.max(SigningKey.generation))
                                                     .where(SigningKey.key_set == row.key_set)).scalar() or 0
                     connection.execute(update(SigningKey).where(SigningKey.key_set == row.key_set,
                                                                 SigningKey.retired_at.is_(None))
                                        .values(retired_at=now, remove_at=now + grace))
-                    connection.execute(delete(SigningKey).where(SigningKey.key_set == row.key_set,
-                                                                SigningKey.remove_at <= now))
                     connection.execute(insert(SigningKey).values(**{**row.model_dump(), "generation": generation + 1}))
                 return
             except IntegrityError:

@@ -24,7 +24,7 @@ from .store import Store
 
 class Tenant:
     def __init__(self, name: str, config: TenantConfig, base_url: str, store: Store,
-                 internal_bases: tuple[str, ...] = ()):
+                 internal_bases: tuple[str, ...] = (), seed_key=None):
         self.name = name
         self.base_url, self.internal_bases = base_url, internal_bases
         self.config = config
@@ -33,7 +33,7 @@ class Tenant:
         self.url = base_url + self.route_prefix
         self.display_name = config.display_name or self.flavor.label
         self.store = store
-        self._keys = VersionCache(lambda: load_key_ring(store, key_set=name))
+        self._keys = VersionCache(lambda: load_key_ring(store, key_set=name, seeded=seed_key))
         self.directory = Directory(name, config.users, config.clients, store)
         self._scenarios = VersionCache(lambda: list(store.armed_scenarios(name)), initial=[])
         self.issuers = [Issuer(self, layout) for layout in self.flavor.issuers(name, self.url, config)]

@@ -1,4 +1,5 @@
-"""The admin API over real HTTP: users and clients, reset, revocation, protection."""
+"""The admin API over real HTTP: users and clients, reset, revocation, protection. Most tests run
+on the pytest plugin's `mock_idp` server (this project's seed for it: tests/seeds/core.yaml)."""
 
 import socket
 import threading
@@ -8,7 +9,6 @@ import httpx
 import pytest
 import uvicorn
 
-from admin_support import admin, server  # noqa: F401 (fixtures)
 from conftest import SEEDS, free_port, start_server
 from mock_idp.app import create_app
 from mock_idp.settings import Settings
@@ -16,8 +16,18 @@ from mock_idp.settings import Settings
 WEB = ("demo-web", "demo-web-secret")
 
 
+@pytest.fixture
+def server(mock_idp):
+    return mock_idp  # reset to its seed after each test
+
+
+@pytest.fixture
+def admin(mock_idp):
+    return mock_idp.http  # the admin API, with the server's bearer token
+
+
 def password_grant(server, username, password, scope="openid profile"):
-    return httpx.post(server.base_url + "/default/token", auth=WEB, data={
+    return httpx.post(server.url + "/default/token", auth=WEB, data={
         "grant_type": "password", "username": username, "password": password, "scope": scope})
 
 
@@ -56,14 +66,14 @@ def test_clients_change_redirect_uris_and_grant_types_at_run_time(server, admin)
     created = admin.post("/tenants/default/clients", json={
         "client_id": "new-app", "client_secret": "s", "redirect_uris": ["http://localhost:9000/cb"]})
     assert created.status_code == 201 and created.json()["token_endpoint_auth_method"] == "client_secret_basic"
-    authorize = server.base_url + "/default/authorize?response_type=code&client_id=new-app&scope=openid"
+    authorize = server.url + "/default/authorize?response_type=code&client_id=new-app&scope=openid"
     assert httpx.get(authorize + "&redirect_uri=http://localhost:9000/cb&code_challenge=" + "a" * 43
                      + "&code_challenge_method=S256").status_code == 200
     assert httpx.get(authorize + "&redirect_uri=http://localhost:9001/cb").status_code == 400
 
     admin.patch("/tenants/default/clients/new-app", json={"grant_types": ["client_credentials"],
                                                           "response_types": []})
-    token = httpx.post(server.base_url + "/default/token", auth=("new-app", "s"),
+    token = httpx.post(server.url + "/default/token", auth=("new-app", "s"),
                        data={"grant_type": "client_credentials"})
     assert token.status_code == 200, token.text
 
@@ -101,9 +111,9 @@ def test_revoking_a_user_ends_their_tokens_and_sso_session(server, admin):
     other = password_grant(server, "bob", "bob-password").json()
     assert admin.post("/tenants/default/users/alice/revoke").json()["revoked_tokens"] == 1
 
-    introspect = server.base_url + "/default/introspect"
+    introspect = server.url + "/default/introspect"
     assert httpx.post(introspect, auth=WEB, data={"token": token["access_token"]}).json() == {"active": False}
-    refreshed = httpx.post(server.base_url + "/default/token", auth=WEB, data={
+    refreshed = httpx.post(server.url + "/default/token", auth=WEB, data={
         "grant_type": "refresh_token", "refresh_token": token["refresh_token"]})
     assert refreshed.json()["error"] == "invalid_grant"
     assert httpx.post(introspect, auth=WEB, data={"token": other["access_token"]}).json()["active"] is True
@@ -112,7 +122,7 @@ def test_revoking_a_user_ends_their_tokens_and_sso_session(server, admin):
 def test_reset_drops_the_tenants_tokens(server, admin):
     token = password_grant(server, "alice", "alice-password").json()["access_token"]
     assert admin.post("/reset").json()["reset"] == ["default"]
-    userinfo = httpx.get(server.base_url + "/default/userinfo", headers={"Authorization": "Bearer " + token})
+    userinfo = httpx.get(server.url + "/default/userinfo", headers={"Authorization": "Bearer " + token})
     assert userinfo.status_code == 401
 
 

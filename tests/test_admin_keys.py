@@ -78,7 +78,7 @@ def test_es256_is_generated_where_the_persona_signs_with_it(server, admin):
 
 @pytest.mark.parametrize("body, field", [
     ({"algorithm": "HS256"}, "algorithm"), ({"grace_seconds": -1}, "grace_seconds"),
-    ({"private_key_pem": "-----BEGIN NOTHING-----"}, "private_key_pem"), ({"jwk": {"kty": "oct", "k": "AA"}}, "jwk"),
+    ({"private_key_pem": "-----BEGIN NOTHING-----"}, "private_key_pem"), ({"jwk": {"kty": "oct", "k": "A" * 43}}, "jwk"),
     ({"jwk": {}, "private_key_pem": "x"}, "jwk"), ({"algorithm": "ES256", "jwk": {}}, "algorithm"),
     ({"rotate": True}, "rotate"),
 ])

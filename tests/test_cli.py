@@ -126,3 +126,11 @@ def test_port_and_config_come_from_the_environment(tmp_path, serve):
     served = serve(env=env, port=port)
     document = httpx.get(served.url("/default/.well-known/openid-configuration")).json()
     assert document["issuer"] == served.url("/default")
+
+
+def test_serve_opens_the_admin_api_with_admin_only(tmp_path, serve):
+    args = ["--config", str(SEED), "--data-dir", str(tmp_path / "data")]
+    plain = serve([*args, "--port", str(port := free_port())], port=port)
+    assert httpx.get(plain.url("/_admin/tenants")).status_code == 404
+    admin = serve([*args, "--admin", "--port", str(port := free_port())], port=port)
+    assert httpx.get(admin.url("/_admin/tenants")).json()[0]["name"] == "default"

@@ -95,6 +95,21 @@ class UserConfig(SeedModel):
     connection: NonEmptyStr = "Username-Password-Authentication"
 
 
+class SigningKeyConfig(SeedModel):
+    """The key a tenant signs with, for deterministic tests: a PEM or JWK file (a path relative to
+    the seed file's folder)."""
+
+    pem_file: NonEmptyStr | None = None
+    jwk_file: NonEmptyStr | None = None
+    kid: NonEmptyStr | None = None
+
+    @model_validator(mode="after")
+    def _one_file(self) -> SigningKeyConfig:
+        if (self.pem_file is None) == (self.jwk_file is None):
+            raise ValueError("give exactly one of pem_file and jwk_file")
+        return self
+
+
 class TenantConfig(SeedModel):
     path: str | None = None
     flavor: str = "generic"  # a module in mock_idp/flavors/
@@ -107,6 +122,7 @@ class TenantConfig(SeedModel):
     token_lifetimes: TokenLifetimes | None = None
     clients: list[ClientConfig] = []
     users: list[UserConfig] = []
+    signing_key: SigningKeyConfig | None = None
 
     @field_validator("path")
     @classmethod
