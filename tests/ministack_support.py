@@ -29,7 +29,7 @@ from conftest import free_port, stop_process  # defined before conftest imports 
 from mock_idp.tls import CA_FILE, CA_KEY_FILE, ensure_ca, tls_dir
 
 REGION = "us-east-1"
-SERVICES = "cognito-idp,sts,iam"
+SERVICES = "cognito-idp,sts,iam,dynamodb"  # dynamodb: examples/federated-api's tables
 START_TIMEOUT = 30
 
 

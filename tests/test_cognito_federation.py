@@ -103,6 +103,12 @@ def sign_in_through(ministack, pool_id: str, idp, federation: Federation, name: 
                     username: str = "alice") -> dict:
     """The whole chain, as a browser and the app's back end do it; Cognito's verified ID token claims."""
     app_id, app_secret = add_identity_provider(ministack, pool_id, idp, federation, name)
+    return hosted_ui_sign_in(ministack, pool_id, idp, federation, name, app_id, app_secret, username)[0]
+
+
+def hosted_ui_sign_in(ministack, pool_id: str, idp, federation: Federation, name: str, app_id: str,
+                      app_secret: str, username: str = "alice") -> tuple[dict, dict]:
+    """Hosted UI -> our login page -> idpresponse -> app: (verified ID token claims, token response)."""
     browser = Browser(verify=idp.verify)
     state = secrets.token_urlsafe(12)
     hosted = browser.get(f"{ministack.endpoint}/oauth2/authorize?" + urlencode({
@@ -129,7 +135,7 @@ def sign_in_through(ministack, pool_id: str, idp, federation: Federation, name: 
     jwks = httpx.get(f"{ministack.endpoint}/{pool_id}/.well-known/jwks.json").json()
     claims = jwt.decode(tokens.json()["id_token"], KeySet.import_key_set(jwks), algorithms=["RS256"]).claims
     assert claims["aud"] == app_id and claims["token_use"] == "id"
-    return claims
+    return claims, tokens.json()
 
 
 @pytest.mark.parametrize("federation", [OKTA, AUTH0], ids=["okta", "auth0"])
