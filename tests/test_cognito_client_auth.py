@@ -63,3 +63,12 @@ def test_other_personas_keep_client_secret_basic_as_the_default(client):
     assert token(client, "default", "plain-client", "plain-secret", "client_secret_basic").status_code == 200
     response = token(client, "default", "plain-client", "plain-secret", "client_secret_post")
     assert response.json()["error"] == "invalid_client"
+
+
+def test_an_app_client_added_through_the_directory_takes_its_secret_either_way(client):
+    cognito = next(t for t in client.app.state.tenants if t.name == "cognito")
+    cognito.directory.create("client", {"client_id": "added-client", "client_secret": "added-secret",
+                                        "grant_types": ["client_credentials"], "response_types": []})
+    for method in ("client_secret_basic", "client_secret_post"):
+        response = token(client, "cognito", "added-client", "added-secret", method)
+        assert response.status_code == 200, (method, response.text)

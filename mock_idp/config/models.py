@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from .errors import issue_at, suggestion
 from .fields import AuthMethod, GrantType, NonEmptyStr, RedirectUri, ResponseType, Seconds
@@ -56,8 +56,6 @@ class ClientConfig(SeedModel):
     token_endpoint_auth_method: AuthMethod | None = None
     scopes: list[str] | None = None
     audience: str | None = None
-    # Whether the seed names the method: only a named one restricts a persona that accepts several.
-    _auth_method_named: bool = PrivateAttr(default=False)
 
     @property
     def is_public(self) -> bool:
@@ -65,14 +63,16 @@ class ClientConfig(SeedModel):
 
     @property
     def auth_method_named(self) -> bool:
-        return self._auth_method_named
+        """Whether the seed names the method: only a named one restricts a persona that accepts several."""
+        return "token_endpoint_auth_method" in self.model_fields_set
 
     @model_validator(mode="after")
     def _resolve_auth_method(self) -> ClientConfig:
         method = self.token_endpoint_auth_method
-        self._auth_method_named = method is not None
         if method is None:
             self.token_endpoint_auth_method = "none" if self.is_public else "client_secret_basic"
+            # A default, not the seed's word: stays unset, also through the directory's round trips.
+            self.model_fields_set.discard("token_endpoint_auth_method")
         elif self.is_public and method != "none":
             # RFC 6749 §2.1: a public client has no credentials to authenticate with.
             raise issue_at(f"public client (no client_secret) cannot use {method!r}; "
