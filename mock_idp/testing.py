@@ -16,6 +16,7 @@ The config is a dict, a YAML string or a path; left out, one plain tenant "defau
 
 import base64
 import hashlib
+import json
 import os
 import secrets
 import socket
@@ -195,7 +196,13 @@ class MockIdP:
         path = f"/tenants/{self._tenant(tenant)}/clock"
         return self.admin("POST", path, body) if body else self.admin("GET", path)
 
-    def rotate_keys(self, tenant: str | None = None, **body) -> dict:
+    def rotate_keys(self, tenant: str | None = None, pem_file: str | Path | None = None,
+                    jwk_file: str | Path | None = None, **body) -> dict:
+        """A new signing key: generated (algorithm=...), or read from a PEM or JWK file."""
+        if pem_file is not None:
+            body["private_key_pem"] = Path(pem_file).read_text()
+        if jwk_file is not None:
+            body["jwk"] = json.loads(Path(jwk_file).read_text())
         return self.admin("POST", f"/tenants/{self._tenant(tenant)}/keys/rotate", body)
 
     def reset(self, tenant: str | None = None) -> dict:

@@ -126,3 +126,15 @@ def test_the_trail_is_bounded(server, admin):
         httpx.get(server.base_url + "/red/jwks")
     assert len(admin.get("/tenants/red/requests").json()) == 200
     assert admin.get("/tenants/red/requests", params={"limit": 0}).status_code == 400
+
+
+def test_directory_and_key_changes_stay_on_their_tenant(server, admin):
+    blue_kids = [key["kid"] for key in httpx.get(server.base_url + "/blue/jwks").json()["keys"]]
+    admin.post("/tenants/red/users", json={"username": "rita", "password": "rita-pw"})
+    admin.patch("/tenants/red/clients/web", json={"client_secret": "changed"})
+    admin.delete("/tenants/red/users/alice")
+    admin.post("/tenants/red/keys/rotate", json={"grace_seconds": 0})
+    assert [u["username"] for u in admin.get("/tenants/blue/users").json()] == ["alice"]
+    assert admin.get("/tenants/blue/clients/web").json()["client_secret"] == "web-secret"
+    assert password_grant(server, "blue").status_code == 200
+    assert [key["kid"] for key in httpx.get(server.base_url + "/blue/jwks").json()["keys"]] == blue_kids

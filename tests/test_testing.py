@@ -1,6 +1,7 @@
 """mock_idp.testing and the pytest plugin, as a test suite uses them: the `mock_idp` fixture
 (this project's pytest settings point it at tests/seeds/core.yaml), and MockIdP on its own."""
 
+import json
 import textwrap
 from pathlib import Path
 
@@ -57,6 +58,17 @@ def test_mint_scenario_clock_and_key_rotation(mock_idp):
     assert verified(mock_idp, mock_idp.mint(username="bob")["id_token"]) and rotated["alg"] == "ES256"
 
 
+def test_keys_load_from_pem_and_jwk_files(mock_idp, tmp_path):
+    from joserfc.jwk import ECKey, RSAKey
+
+    (tmp_path / "signer.pem").write_bytes(RSAKey.generate_key(2048).as_pem(private=True))
+    assert mock_idp.rotate_keys(pem_file=tmp_path / "signer.pem", kid="from-pem")["kid"] == "from-pem"
+    (tmp_path / "signer.jwk").write_text(json.dumps(ECKey.generate_key("P-256", parameters={"kid": "ec"}).as_dict(
+        private=True)))
+    assert mock_idp.rotate_keys(jwk_file=tmp_path / "signer.jwk")["alg"] == "ES256"
+    assert verified(mock_idp, mock_idp.mint(username="alice")["id_token"])["sub"]
+
+
 def test_the_fixture_hands_each_test_the_seed_state(mock_idp):
     # The test before moved the clock and rotated the key: the reset put both back.
     assert mock_idp.clock()["offset_seconds"] == 0
@@ -108,3 +120,11 @@ def test_the_readme_example_passes_as_written(pytester):
     example = section[section.index("```python\n") + len("```python\n"):]
     pytester.makepyfile(test_readme=example[:example.index("```")])
     pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+def test_the_plugin_runs_the_server_in_a_subprocess_when_asked(pytester):
+    pytester.makepyfile(textwrap.dedent("""\
+        def test_isolated(mock_idp):
+            assert mock_idp.isolated and mock_idp.login(username="alice")["id_token"]
+        """))
+    pytester.runpytest_subprocess("--mock-idp-isolated", "-p", "no:cacheprovider").assert_outcomes(passed=1)
