@@ -177,3 +177,23 @@ def test_at_takes_iso_8601(seed_server, okta_id_token):
     result = mock_idp("check-token", okta_id_token, "--for", "appsync", "--issuer", okta_issuer(seed_server),
                       "--at", moment)
     assert result.returncode == 0, result.stdout
+
+
+def test_the_readme_appsync_steps_work_as_written(seed_server, browser):
+    """The authorize URL and the check-token command of README "Using mock_idp with AppSync"."""
+    import re
+    import shlex
+    from urllib.parse import parse_qsl, urlsplit
+
+    from conftest import REPO
+
+    section = (REPO / "README.md").read_text().split("## Using mock_idp with AppSync", 1)[1].split("\n## ", 1)[0]
+    local = lambda text: text.replace("http://127.0.0.1:8000", seed_server.base_url)  # noqa: E731
+    url = local(re.search(r"^\s+(http://127\.0\.0\.1:8000/okta\S+/v1/authorize\?\S+)$", section, re.M).group(1))
+    landed = browser.authorize(url, "alice", "alice-password")
+    fragment = dict(parse_qsl(urlsplit(landed.headers["location"]).fragment))
+    assert fragment["state"] == "state-1"
+    command = re.search(r"mock-idp check-token .*?\n(?:.*\\\n)*.*", section).group(0)
+    args = shlex.split(local(command).replace("\\\n", " ").replace('"$ID_TOKEN"', fragment["id_token"]))
+    result = mock_idp(*args[1:])
+    assert result.returncode == 0 and result.stdout.startswith("ACCEPT"), result.stdout
