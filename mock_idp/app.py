@@ -13,8 +13,9 @@ from . import logs
 from .admin import admin_mount
 from .base_urls import BaseUrls
 from .asgi import Guard
+from .cors import Cors
 from .purge import purging
-from .config import SeedConfig, load_config
+from .config import SeedConfig, load_config, parse_config
 from .endpoints.http import NO_STORE, html_page, oauth_error_response
 from .oauth.errors import ErrorPage, OAuthError, safe_description
 from .oauth.server import allow_plain_http
@@ -22,6 +23,7 @@ from .routes import server_routes
 from .flavors import flavor_named
 from .keys import seed_signing_key
 from .live import PerRequestState
+from .request_log import RequestLog
 from .watch import AuditTrail, Watch
 from .settings import Settings
 from .store import Store
@@ -32,7 +34,7 @@ log = logging.getLogger("mock_idp")
 
 def create_app(settings: Settings | None = None, seed: SeedConfig | None = None) -> FastAPI:
     settings = settings or Settings()
-    seed = seed or load_config(settings.config)
+    seed = seed or load_seed(settings)
     if settings.database_url is None:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     if not settings.public_base_url.startswith("https://"):
@@ -40,7 +42,7 @@ def create_app(settings: Settings | None = None, seed: SeedConfig | None = None)
     store = Store(settings.resolved_database_url)
     base_urls = BaseUrls(settings.public_base_url, settings.internal_base_urls, settings.forwarded_allow_ips)
     tenants = [Tenant(name, cfg, settings.public_base_url, store, tuple(base_urls.internal.values()),
-                      seed_key=seeded_key(name, cfg, Path(settings.config)))
+                      seed_key=seeded_key(name, cfg, settings.seed_file))
                for name, cfg in seed.tenants.items()]
 
     app = FastAPI(title="mock_idp", docs_url=None, redoc_url=None, openapi_url=None, lifespan=purging)
@@ -52,11 +54,14 @@ def create_app(settings: Settings | None = None, seed: SeedConfig | None = None)
     audit = AuditTrail()
     if settings.admin_enabled:  # first: a tenant mounted at / must not hide it
         app.router.routes.append(admin_mount(settings, tenants, store, audit))
-    app.router.routes.extend(server_routes(tenants))  # the URL layout: routes.py
+    app.router.routes.extend(server_routes(tenants, templates_dir() / "static"))  # the URL layout: routes.py
     add_error_handlers(app)
     if settings.admin_enabled:  # scenarios and the audit trail; a plain server pays nothing
         app.add_middleware(Watch, tenants=tenants, trail=audit)
     app.add_middleware(PerRequestState)  # outermost: Watch reads the tenant state too
+    app.add_middleware(Cors, tenants=tenants)
+    if settings.access_log:  # its duration covers everything but the body guard
+        app.add_middleware(RequestLog, tenants=tenants, json_format=settings.log_format == "json")
     logs.install()
     app.add_middleware(Guard, max_body_bytes=settings.max_body_bytes)  # outermost of all
     return app
@@ -67,6 +72,12 @@ def seeded_key(name: str, config, seed_file: Path):
         return None
     algorithms = flavor_named(config.flavor).signing_algorithms
     return seed_signing_key(name, config.signing_key, algorithms, seed_file)
+
+
+def load_seed(settings: Settings) -> SeedConfig:
+    if settings.config_inline is not None:
+        return parse_config(settings.config_inline, "MOCK_IDP_CONFIG_INLINE")
+    return load_config(settings.seed_file)
 
 
 def templates_dir() -> Path:

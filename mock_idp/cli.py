@@ -1,41 +1,93 @@
-"""mock-idp serve | ca | healthcheck."""
+"""mock-idp serve | init | ca | healthcheck (further commands register on `cli` from their modules)."""
 
+import shutil
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
-import uvicorn
 
+from . import __version__
 from .base_urls import BaseUrlError
 from .config import ConfigError
-from .settings import Settings
+from .settings import DEFAULT_SEED, Settings
 from .tls import CA_FILE, TlsError, ensure_ca, server_files, tls_dir, trust_lines
 
 cli = typer.Typer(add_completion=False, no_args_is_help=False, help="A mock OpenID Connect provider.")
 
+# Shown under `serve --help`: how an unset setting is resolved.
+DEFAULTS = {"config": "./seed_users.yaml, else the packaged default", "base_url": "http://HOST:PORT"}
 
-@cli.command()
-def serve(
-    config: Annotated[Optional[Path], typer.Option(help="Seed file [env MOCK_IDP_CONFIG]")] = None,
-    host: Annotated[Optional[str], typer.Option(help="Bind address [env MOCK_IDP_HOST]")] = None,
-    port: Annotated[Optional[int], typer.Option(help="Port [env MOCK_IDP_PORT]")] = None,
-    base_url: Annotated[Optional[str], typer.Option(help="Public URL issuers are built from [env MOCK_IDP_BASE_URL]")] = None,
-    data_dir: Annotated[Optional[Path], typer.Option(help="Keys and SQLite database [env MOCK_IDP_DATA_DIR]")] = None,
-    log_level: Annotated[Optional[str], typer.Option(help="uvicorn log level [env MOCK_IDP_LOG_LEVEL]")] = None,
-    tls: Annotated[Optional[bool], typer.Option("--tls", help="HTTPS with a local CA made once in the data dir [env MOCK_IDP_TLS]")] = None,
-    tls_cert: Annotated[Optional[Path], typer.Option(help="Serve this PEM certificate (with --tls-key) [env MOCK_IDP_TLS_CERT]")] = None,
-    tls_key: Annotated[Optional[Path], typer.Option(help="Private key of --tls-cert [env MOCK_IDP_TLS_KEY]")] = None,
-    tls_san: Annotated[Optional[list[str]], typer.Option(help="One more host name for the local certificate (repeatable) [env MOCK_IDP_TLS_SAN]")] = None,
-    forwarded_allow_ips: Annotated[Optional[list[str]], typer.Option(help="Proxy addresses whose X-Forwarded-*/Forwarded headers shape browser links (repeatable, * for any) [env MOCK_IDP_FORWARDED_ALLOW_IPS]")] = None,
-    internal_base_url: Annotated[Optional[list[str]], typer.Option(help="A base other containers call us at; discovery fetched there names back-channel endpoints on it (repeatable) [env MOCK_IDP_INTERNAL_BASE_URLS]")] = None,
-    admin: Annotated[Optional[bool], typer.Option("--admin", help="The admin API under /_admin, for loopback callers (any caller with MOCK_IDP_ADMIN_TOKEN) [env MOCK_IDP_ADMIN]")] = None,
+
+def setting(name: str, help: str, *decls: str, listed: bool = False) -> Any:
+    """A flag for Settings field `name`: same env var, and its default shown in --help. A
+    repeatable flag's env var is comma-separated and read by Settings, not split by click."""
+    env = f"MOCK_IDP_{name.upper()}"
+    default = DEFAULTS.get(name, Settings.model_fields[name].default)
+    shown = str(default) if default not in (None, [], False) else False
+    if listed:
+        return typer.Option(*decls, help=f"{help} (env {env}, comma-separated)", show_default=shown)
+    return typer.Option(*decls, help=help, envvar=env, show_envvar=True, show_default=shown)
+
+
+def env_only_settings() -> str:
+    # Settings without a flag still belong in --help; rich markup would eat "[...]", so none here.
+    shown = [f"MOCK_IDP_{name.upper()}" for name in Settings.model_fields
+             if name not in SERVE_FLAGS]
+    return "Also read from the environment: " + ", ".join(shown) + "." if shown else ""
+
+
+def show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"mock-idp {__version__}")
+        raise typer.Exit()
+
+
+@cli.callback()
+def main_options(
+    version: Annotated[bool, typer.Option("--version", callback=show_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
 ) -> None:
-    """Serve the tenants of the seed file (default ./seed_users.yaml on http://127.0.0.1:8000)."""
-    flags = dict(config=config, host=host, port=port, base_url=base_url, data_dir=data_dir, log_level=log_level,
-                 tls=tls, tls_cert=tls_cert, tls_key=tls_key, tls_san=tls_san,
-                 forwarded_allow_ips=forwarded_allow_ips, internal_base_urls=internal_base_url, admin=admin)
-    settings = Settings(**{k: v for k, v in flags.items() if v is not None})
+    """A mock OpenID Connect provider: Okta, Auth0 and Cognito personas for tests and workshops."""
+
+
+SERVE_FLAGS = ("config", "host", "port", "base_url", "data_dir", "database_url", "log_level", "log_format",
+               "access_log", "admin", "tls", "tls_cert",
+               "tls_key", "tls_san", "forwarded_allow_ips", "internal_base_urls")
+
+
+@cli.command(epilog=env_only_settings())
+def serve(
+    config: Annotated[Optional[Path], setting("config", "Seed file")] = None,
+    host: Annotated[Optional[str], setting("host", "Bind address")] = None,
+    port: Annotated[Optional[int], setting("port", "Port (1-65535)")] = None,
+    base_url: Annotated[Optional[str], setting("base_url", "Public URL issuers are built from")] = None,
+    data_dir: Annotated[Optional[Path], setting("data_dir", "Keys and SQLite database")] = None,
+    database_url: Annotated[Optional[str], setting("database_url", "SQLAlchemy URL (PostgreSQL for scale-out)")] = None,
+    log_level: Annotated[Optional[str], setting("log_level", "uvicorn log level")] = None,
+    log_format: Annotated[Optional[str], setting("log_format", "Request log lines: text or json")] = None,
+    access_log: Annotated[Optional[bool], setting("access_log", "One log line per request", "--access-log/--no-access-log")] = None,
+    tls: Annotated[Optional[bool], setting("tls", "HTTPS with a local CA made once in the data dir", "--tls")] = None,
+    tls_cert: Annotated[Optional[Path], setting("tls_cert", "Serve this PEM certificate (with --tls-key)")] = None,
+    tls_key: Annotated[Optional[Path], setting("tls_key", "Private key of --tls-cert")] = None,
+    tls_san: Annotated[Optional[list[str]], setting("tls_san", "One more host name for the local certificate (repeatable)", listed=True)] = None,
+    forwarded_allow_ips: Annotated[Optional[list[str]], setting("forwarded_allow_ips", "Proxy addresses whose X-Forwarded-*/Forwarded headers shape browser links (repeatable, * for any)", listed=True)] = None,
+    internal_base_url: Annotated[Optional[list[str]], setting("internal_base_urls", "A base other containers call us at; discovery fetched there names back-channel endpoints on it (repeatable)", "--internal-base-url", listed=True)] = None,
+    admin: Annotated[Optional[bool], setting("admin", "The admin API under /_admin, for loopback callers (any caller with MOCK_IDP_ADMIN_TOKEN)", "--admin")] = None,
+) -> None:
+    """Serve the tenants of the seed file."""
+    from .serving import StartError, banner, check_port_free, checked_settings, log_config
+
+    try:
+        settings = checked_settings(config=config, host=host, port=port, base_url=base_url, data_dir=data_dir,
+                                    database_url=database_url, log_level=log_level, log_format=log_format,
+                                    access_log=access_log, tls=tls, tls_cert=tls_cert,
+                                    tls_key=tls_key, tls_san=tls_san, forwarded_allow_ips=forwarded_allow_ips,
+                                    internal_base_urls=internal_base_url, admin=admin)
+        check_port_free(settings)
+    except StartError as error:
+        typer.echo(f"mock-idp: {error}", err=True)
+        raise typer.Exit(2) from None
     from .app import create_app
 
     try:
@@ -48,9 +100,7 @@ def serve(
     except (TlsError, BaseUrlError) as error:
         typer.echo(f"mock-idp: {error}", err=True)
         raise typer.Exit(2) from None
-    for tenant in app.state.tenants:
-        for issuer in tenant.issuers:
-            typer.echo(f"  {tenant.name:<12} {tenant.flavor.name:<8} {issuer.issuer}")
+    typer.echo(banner(app, settings))
     ssl = {}
     if files is not None:
         ssl = {"ssl_certfile": str(files.cert), "ssl_keyfile": str(files.key)}
@@ -59,13 +109,29 @@ def serve(
             typer.echo(f"HTTPS with the local CA {ca_path}; to trust it:")
             for line in trust_lines(ca_path):
                 typer.echo(f"  {line}")
+    sys.stdout.flush()  # before uvicorn takes over: a container log shows it at once
+    import uvicorn
+
     uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level,
-                proxy_headers=False, **ssl)
+                log_config=log_config(settings), access_log=False, proxy_headers=False, **ssl)
+
+
+@cli.command()
+def init(
+    path: Annotated[Path, typer.Argument(help="Where to write the seed")] = Path("seed_users.yaml"),
+    force: Annotated[bool, typer.Option(help="Overwrite an existing file")] = False,
+) -> None:
+    """Write the packaged default seed out for editing (then `mock-idp serve` picks it up)."""
+    if path.exists() and not force:
+        typer.echo(f"mock-idp: {path} exists; use --force to overwrite it", err=True)
+        raise typer.Exit(1)
+    shutil.copyfile(DEFAULT_SEED, path)
+    typer.echo(f"wrote {path}; edit it, then run: mock-idp serve")
 
 
 @cli.command()
 def ca(
-    data_dir: Annotated[Optional[Path], typer.Option(help="Keys and SQLite database [env MOCK_IDP_DATA_DIR]")] = None,
+    data_dir: Annotated[Optional[Path], setting("data_dir", "Keys and SQLite database")] = None,
 ) -> None:
     """Print the path of the local CA certificate (made if missing), e.g. export SSL_CERT_FILE=$(mock-idp ca)."""
     settings = Settings(**({"data_dir": data_dir} if data_dir else {}))

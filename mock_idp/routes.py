@@ -8,6 +8,7 @@ instead of against every route of every tenant in one flat list.
 from starlette.routing import BaseRoute, Mount, Route
 
 from .endpoints import authorize, device, discovery, health, logout, token, userinfo
+from .pages import routes as pages
 from .vendor_api import vendor_root_routes, vendor_routes
 
 GET, POST, GET_POST = ["GET"], ["POST"], ["GET", "POST"]
@@ -26,8 +27,8 @@ ISSUER_ROUTES = (
 )
 
 
-def server_routes(tenants) -> list[BaseRoute]:
-    routes: list[BaseRoute] = [Route("/healthz", health.healthz, methods=GET)]
+def server_routes(tenants, static_dir) -> list[BaseRoute]:
+    routes: list[BaseRoute] = [Route("/healthz", health.healthz, methods=GET), *pages.server_routes(static_dir)]
     for tenant in tenants:
         for issuer in tenant.issuers:
             inserted = discovery.rfc8414_inserted_path(issuer)
@@ -42,6 +43,7 @@ def server_routes(tenants) -> list[BaseRoute]:
 
 def tenant_routes(tenant) -> list[BaseRoute]:
     routes = [route for issuer in tenant.issuers for route in issuer_routes(issuer)]
+    routes += pages.tenant_routes(tenant)  # <tenant>/_ui: its page, the token page and callback
     if tenant.flavor.device_flow is not None:
         routes.append(Route(tenant.flavor.device_flow.verification_path, device.verification_page(tenant),
                             methods=GET_POST))

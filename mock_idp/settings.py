@@ -1,21 +1,27 @@
 """Runtime settings: one pydantic-settings class, read from MOCK_IDP_* env vars and CLI flags."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # A list read from one env var as comma-separated values (MOCK_IDP_TLS_SAN=a,b).
 CommaList = Annotated[list[str], NoDecode]
 
+# The seed that ships inside the package: served when there is no ./seed_users.yaml.
+DEFAULT_SEED = Path(__file__).resolve().parent / "seed_users.yaml"
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MOCK_IDP_", extra="ignore")
 
-    config: Path = Path("seed_users.yaml")
+    # The seed file; when unset, ./seed_users.yaml if there is one, else the packaged default.
+    config: Path | None = None
+    # The whole seed YAML in one variable (containers without a mounted file); wins over config.
+    config_inline: str | None = None
     host: str = "127.0.0.1"
-    port: int = 8000
+    port: int = Field(8000, ge=1, le=65535)
     # The public URL issuers are built from (e.g. the URL AppSync reaches the container at).
     base_url: str | None = None
     # Generated keys, the local CA and the SQLite database live here; keep it out of version control.
@@ -23,6 +29,9 @@ class Settings(BaseSettings):
     # Any SQLAlchemy URL; SQLite in data_dir when unset, PostgreSQL for scale-out.
     database_url: str | None = None
     log_level: str = "info"
+    # One line per request (tenant, endpoint, client, grant, outcome, error, duration), or none.
+    log_format: Literal["text", "json"] = "text"
+    access_log: bool = True
     # The admin API under /_admin: off unless enabled; then loopback callers only, or any caller
     # with this bearer token (setting a token enables it).
     admin: bool = False
@@ -58,6 +67,13 @@ class Settings(BaseSettings):
     @property
     def tls_enabled(self) -> bool:
         return self.tls or self.tls_cert is not None
+
+    @property
+    def seed_file(self) -> Path:
+        if self.config is not None:
+            return self.config
+        local = Path("seed_users.yaml")
+        return local if local.is_file() else DEFAULT_SEED
 
     @property
     def local_url(self) -> str:

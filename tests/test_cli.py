@@ -1,6 +1,7 @@
 """The installed `mock-idp` console script, run as a user would run it."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -35,9 +36,9 @@ def clean_env() -> dict:
 class Served:
     """`mock-idp serve` in a subprocess, stopped (by its own pid) when the test ends."""
 
-    def __init__(self, args: list[str], env: dict, port: int):
+    def __init__(self, args: list[str], env: dict, port: int, cwd: Path | None = None):
         self.port = port
-        self.process = subprocess.Popen([MOCK_IDP, "serve", *args], env=env,
+        self.process = subprocess.Popen([MOCK_IDP, "serve", *args], env=env, cwd=cwd,
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 20
         while True:
@@ -134,3 +135,79 @@ def test_serve_opens_the_admin_api_with_admin_only(tmp_path, serve):
     assert httpx.get(plain.url("/_admin/tenants")).status_code == 404
     admin = serve([*args, "--admin", "--port", str(port := free_port())], port=port)
     assert httpx.get(admin.url("/_admin/tenants")).json()[0]["name"] == "default"
+
+
+def test_version_prints_the_package_version():
+    from mock_idp import __version__
+
+    result = run("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"mock-idp {__version__}" and __version__[0].isdigit()
+
+
+def test_serve_help_shows_every_setting_env_var_and_the_defaults():
+    from mock_idp.settings import Settings
+
+    result = run("serve", "--help", env={"COLUMNS": "200", "TERM": "dumb"})
+    assert result.returncode == 0
+    for name in Settings.model_fields:
+        assert f"MOCK_IDP_{name.upper()}" in result.stdout, name
+    assert "[default: (8000)]" in result.stdout and "[default: (127.0.0.1)]" in result.stdout
+    assert "./seed_users.yaml, else the packaged default" in result.stdout
+
+
+@pytest.mark.parametrize("args, env", [(["--port", "99999"], {}), ([], {"MOCK_IDP_PORT": "0"})])
+def test_port_out_of_range_is_a_one_line_error_before_any_banner(tmp_path, args, env):
+    result = run("serve", "--config", str(SEED), "--data-dir", str(tmp_path / "d"), *args,
+                 env={**clean_env(), **env})
+    assert result.returncode == 2
+    assert result.stdout == ""
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("mock-idp: --port / MOCK_IDP_PORT: ")
+
+
+def test_port_in_use_is_a_one_line_error_before_any_banner(tmp_path):
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        result = run("serve", "--config", str(SEED), "--data-dir", str(tmp_path / "d"),
+                     "--port", str(port), env=clean_env())
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.strip() == f"mock-idp: cannot listen on 127.0.0.1:{port}: Address already in use"
+
+
+def test_banner_lists_each_tenant_issuer_clients_and_page(tmp_path, serve):
+    served = serve(["--config", str(SEED), "--port", str(port := free_port()),
+                    "--data-dir", str(tmp_path / "data")], port=port)
+    served.stop()
+    banner = served.process.stdout.read()
+    assert f"serving seed {SEED}" in banner
+    assert f"Open {served.url('/')}" in banner
+    assert re.search(rf"^  default  \(.+\)  {re.escape(served.url('/default/_ui'))}$", banner, re.M)
+    assert f"issuer   {served.url('/default')}" in banner
+    assert "clients  demo-web, demo-spa, demo-service" in banner
+
+
+def test_without_a_seed_file_serve_uses_the_packaged_default_and_says_so(tmp_path, serve):
+    port = free_port()
+    env = {"MOCK_IDP_PORT": str(port), "MOCK_IDP_DATA_DIR": str(tmp_path / "d")}
+    served = Served([], {**clean_env(), **env}, port, cwd=tmp_path)
+    try:
+        document = httpx.get(served.url("/okta/oauth2/default/.well-known/openid-configuration")).json()
+        assert document["issuer"] == served.url("/okta/oauth2/default")
+    finally:
+        served.stop()
+    assert "serving the packaged default seed" in served.process.stdout.read()
+
+
+def test_init_writes_the_packaged_seed_and_refuses_to_overwrite_it(tmp_path):
+    from mock_idp.settings import DEFAULT_SEED
+
+    target = tmp_path / "seed_users.yaml"
+    first = run("init", str(target))
+    assert first.returncode == 0, first.stderr
+    assert target.read_text() == DEFAULT_SEED.read_text() and "tenants:" in target.read_text()
+    again = run("init", str(target))
+    assert again.returncode == 1 and "--force" in again.stderr

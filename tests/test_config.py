@@ -455,3 +455,14 @@ def test_yaml_merge_keys_are_not_duplicates():
         """))
     assert config.tenants["b"].flavor == "okta"
     assert config.tenants["b"].display_name == "Other"
+
+
+def test_cors_origins_must_be_origins(tmp_path):
+    error = load_error(tmp_path, """\
+        tenants:
+          default:
+            cors_origins: ["http://localhost:3000", "http://localhost:3000/app", "*"]
+        """)
+    (issue,) = error.errors
+    assert (issue.line, issue.key) == (3, "tenants.default.cors_origins[1]")
+    assert "is not an origin" in issue.message

@@ -50,7 +50,18 @@ def tenant_path(name: str, path: str | None) -> str:
     return normalise_path(f"/{name}" if path is None else path)
 
 
+def check_origin(origin: str) -> str:
+    # RFC 6454 §7: scheme "://" host [":" port], nothing after it.
+    if origin == "*":
+        return origin
+    parts = urlsplit(origin)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path.strip("/") or parts.query:
+        raise ValueError(f"{origin!r} is not an origin (scheme://host[:port], e.g. http://localhost:3000)")
+    return origin.rstrip("/")
+
+
 RedirectUri = Annotated[str, AfterValidator(check_redirect_uri)]
+Origin = Annotated[str, AfterValidator(check_origin)]
 ResponseType = Annotated[str, AfterValidator(normalise_response_type)]
 NonEmptyStr = Annotated[str, Field(min_length=1)]
 # strict: lax mode would read `true` as 1 second and "30" as 30.

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from .errors import issue_at, suggestion
-from .fields import AuthMethod, GrantType, NonEmptyStr, RedirectUri, ResponseType, Seconds
+from .fields import AuthMethod, GrantType, NonEmptyStr, Origin, RedirectUri, ResponseType, Seconds
 from .fields import normalise_path, tenant_path
 
 
@@ -120,6 +120,9 @@ class TenantConfig(SeedModel):
     claims_namespace: str | None = None
     region: str | None = None
     token_lifetimes: TokenLifetimes | None = None
+    # Origins whose browser apps may call discovery, JWKS, token, userinfo and revocation (CORS);
+    # unset: the origins of the clients' redirect URIs; ["*"]: any.
+    cors_origins: list[Origin] | None = None
     clients: list[ClientConfig] = []
     users: list[UserConfig] = []
     signing_key: SigningKeyConfig | None = None

@@ -3,7 +3,7 @@
 from starlette.requests import Request
 from starlette.responses import Response
 
-CACHEABLE = {"Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*"}
+CACHEABLE = {"Cache-Control": "public, max-age=300"}  # CORS: per tenant (cors.py)
 RFC8414_PATH = "/.well-known/oauth-authorization-server"
 
 

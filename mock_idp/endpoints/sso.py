@@ -61,14 +61,19 @@ def record_signin_token(tenant, token: str, user: UserConfig) -> int:
 
 def sign_in_page(request: Request, tenant, action: str, params, error: str | None = None,
                  username: str = "", status: int = 200) -> Response:
-    """The login form, posting `params` back to `action` with the credentials and the CSRF token."""
+    """The login form, posting `params` back to `action` with the credentials and the CSRF token:
+    which application asks, for which scopes, and one-click seeded users."""
     known = request.cookies.get(csrf_cookie_name(tenant))
     token = known or secrets.token_urlsafe(24)
+    asked = dict(params)
+    client = tenant.find_client(asked.get("client_id", ""))
     response = html_page(
         request, "login.html", status=status,
         persona=tenant.display_name, tenant=tenant.name,
         action=browser_url(request, action), params=[*params, (CSRF_FIELD, token)], error=error, username=username,
-        users=list(tenant.users.values()),
+        users=list(tenant.users.values()), signed_in=session_user(request, tenant),
+        client_name=(client.name or client.client_id) if client else asked.get("client_id"),
+        scopes=asked.get("scope", "").split(),
     )
     if not known:
         # Double-submit: a cross-site form can send the cookie but cannot know the field's value.

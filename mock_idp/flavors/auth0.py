@@ -187,6 +187,10 @@ PROFILE = Auth0Flavor(
     vendor_grant_types=(PASSWORD_REALM,),  # GetToken.login(username, password, realm=...)
     extra_authorization_parameters=("connection", "organization", "invitation", "screen_hint"),
     logout_redirect_params=("post_logout_redirect_uri", "returnTo"),
+    sdk_settings=(
+        "express-oauth2-jwt-bearer, auth0-spa-js, nextjs-auth0: issuerBaseURL: '{issuer}', "
+        "audience: '{audience}', clientID: '{client_id}'",
+    ),
     wrong_password_message="Wrong email or password.",
     discovery_keys=DISCOVERY_KEYS,
     discovery_extras={"request_uri_parameter_supported": False},

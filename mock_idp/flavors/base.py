@@ -157,6 +157,9 @@ class Flavor:
     # The authorization request parameter that carries a one-time sign-in token from a vendor API
     # (Okta's sessionToken): redeemed, it signs the user in without the login page.
     signin_token_param: str | None = None
+    # The one-line settings of the SDKs people point at this persona, shown on the tenant page;
+    # {issuer}, {client_id}, {jwks_uri} and {audience} are filled in.
+    sdk_settings: tuple[str, ...] = ("Any OpenID Connect client: issuer '{issuer}', client id '{client_id}'",)
 
     def __post_init__(self):
         # The device endpoint is served when the paths name it, and it reads device_flow: keep the

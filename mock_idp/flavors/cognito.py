@@ -134,6 +134,9 @@ PROFILE = CognitoFlavor(
     id_token_typ=None,
     rotate_refresh_tokens=False,  # Cognito's refresh token stays the same until it expires
     logout_redirect_params=("logout_uri",),
+    sdk_settings=(
+        "aws-jwt-verify, Amplify: issuer {issuer}, JWKS {jwks_uri}, app client {client_id}",
+    ),
     wrong_password_message="Incorrect username or password.",
     discovery_keys=DISCOVERY_KEYS,
     device_flow=None,

@@ -218,6 +218,11 @@ PROFILE = OktaFlavor(
     discovery_keys=DISCOVERY_KEYS,
     vendor_apis=("okta_authn",),  # POST /api/v1/authn
     signin_token_param="sessionToken",
+    sdk_settings=(
+        "AWS AppSync (OIDC mode): issuer {issuer}, client id {client_id}",
+        "@okta/okta-auth-js, @okta/jwt-verifier, okta-spring-boot: issuer: '{issuer}', clientId: '{client_id}'",
+        "Cognito user-pool OIDC federation: issuer {issuer}, attributes request method POST",
+    ),
     # Okta serves response_type=token too, but does not list it.
     response_types_supported=("code", "id_token", "code id_token", "code token", "id_token token",
                               "code id_token token"),

@@ -19,8 +19,14 @@ class EndUser:
     session_id: str | None = None
 
 
+# The token page's callback (mock_idp/pages/flow.py), under the tenant's URL: every client of the
+# tenant may use it without listing it, so a workshop gets tokens without running an app.
+BUILTIN_CALLBACK_PATH = "/_ui/callback"
+
+
 class OAuthClient(ClientMixin):
-    def __init__(self, config: ClientConfig, unnamed_auth_methods: tuple[str, ...] = ()):
+    def __init__(self, config: ClientConfig, unnamed_auth_methods: tuple[str, ...] = (),
+                 builtin_redirect_uri: str | None = None):
         self.config = config
         self.client_id = config.client_id
         # The token endpoint takes the seeded method; a confidential client whose seed names none
@@ -28,6 +34,7 @@ class OAuthClient(ClientMixin):
         self.token_auth_methods = {config.token_endpoint_auth_method}
         if not config.auth_method_named and not config.is_public:
             self.token_auth_methods.update(unnamed_auth_methods)
+        self.builtin_redirect_uri = builtin_redirect_uri
 
     def get_client_id(self) -> str:
         return self.client_id
@@ -46,7 +53,7 @@ class OAuthClient(ClientMixin):
 
     def check_redirect_uri(self, redirect_uri: str) -> bool:
         # RFC 6749 §3.1.2.3 / OAuth 2.1: simple string comparison, no prefix matching.
-        return redirect_uri in self.config.redirect_uris
+        return redirect_uri in self.config.redirect_uris or redirect_uri == self.builtin_redirect_uri
 
     def check_client_secret(self, client_secret: str) -> bool:
         secret = self.config.client_secret

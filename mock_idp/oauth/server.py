@@ -15,7 +15,7 @@ from authlib.oauth2.rfc6749 import OAuth2Payload, OAuth2Request
 from authlib.oauth2.rfc6749.errors import InvalidClientError, InvalidRequestError, UnsupportedResponseTypeError
 from authlib.oauth2.rfc6749.util import extract_basic_authorization
 
-from .clients import OAuthClient
+from .clients import BUILTIN_CALLBACK_PATH, OAuthClient
 from .errors import describe, safe_description, with_case
 from .device import DeviceAuthorizationEndpoint, DeviceCodeGrant
 from .grants import IdTokenExtension, register_grants
@@ -159,7 +159,8 @@ class IssuerServer(AuthorizationServer):
             return None
         client = self._clients.get(client_id)
         if client is None or client.config is not config:
-            client = self._clients[client_id] = OAuthClient(config, self.issuer.flavor.unnamed_client_auth_methods)
+            client = self._clients[client_id] = OAuthClient(
+                config, self.issuer.flavor.unnamed_client_auth_methods, self.issuer.url + BUILTIN_CALLBACK_PATH)
         return client
 
     def save_token(self, token, request):

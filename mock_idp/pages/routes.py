@@ -1,0 +1,27 @@
+"""The pages' routes: the server-wide ones and each tenant's (added to its Mount in routes.py)."""
+
+from starlette.responses import RedirectResponse
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from . import debugger, flow, home
+
+
+def server_routes(static_dir) -> list[BaseRoute]:
+    return [
+        Route("/", home.home_page, methods=["GET"]),
+        Route("/_ui/debugger", debugger.debugger_page, methods=["GET", "POST"]),
+        Mount("/_ui/static", StaticFiles(directory=static_dir)),
+    ]
+
+
+def tenant_routes(tenant) -> list[BaseRoute]:
+    routes = [
+        Route("/_ui", home.tenant_page(tenant), methods=["GET"]),
+        Route("/_ui/token", home.token_form(tenant), methods=["GET"]),
+        Route("/_ui/start", flow.start(tenant), methods=["GET"]),
+        Route("/_ui/callback", flow.callback(tenant), methods=["GET", "POST"]),
+    ]
+    if tenant.route_prefix:  # the tenant's bare URL leads to its page (the root tenant's is home)
+        routes.append(Route("/", lambda request: RedirectResponse(tenant.url + "/_ui", 307), methods=["GET"]))
+    return routes

@@ -1,0 +1,106 @@
+"""One log line per request: tenant, endpoint, client, grant, outcome, error, duration.
+
+Pure ASGI middleware: it reads what passes by (the form body of a token request, the JSON error
+of a response, the Location of a redirect) without changing it. Secrets in query strings (codes,
+tokens, passwords) are redacted (logs.redact) before anything is written.
+"""
+
+import base64
+import json
+import logging
+import time
+from urllib.parse import parse_qsl, urlsplit
+
+from .endpoint_map import endpoint_table, tenant_of
+from .logs import redact
+
+log = logging.getLogger("mock_idp.access")
+BODY_LIMIT = 16_384  # read at most this much of a request or error body for the log
+
+
+def basic_client(headers: dict[bytes, bytes]) -> str | None:
+    value = headers.get(b"authorization", b"").decode("latin-1")
+    if not value.lower().startswith("basic "):
+        return None
+    try:
+        return base64.b64decode(value[6:]).decode().split(":", 1)[0] or None
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+class RequestLog:
+    def __init__(self, app, tenants, json_format: bool = False):
+        self.app, self.tenants, self.json_format = app, tenants, json_format
+        self.table = endpoint_table(tenants)
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = time.perf_counter()
+        seen = {"body": b"", "status": 0, "location": None, "error_body": b"", "json": False}
+
+        async def reading():
+            message = await receive()
+            if message["type"] == "http.request" and len(seen["body"]) < BODY_LIMIT:
+                seen["body"] += message.get("body", b"")[:BODY_LIMIT]
+            return message
+
+        async def sending(message):
+            if message["type"] == "http.response.start":
+                seen["status"] = message["status"]
+                headers = dict(message.get("headers", []))
+                seen["location"] = headers.get(b"location", b"").decode("latin-1") or None
+                seen["json"] = headers.get(b"content-type", b"").startswith(b"application/json")
+            elif message["type"] == "http.response.body" and seen["status"] >= 400 and seen["json"] \
+                    and len(seen["error_body"]) < BODY_LIMIT:
+                seen["error_body"] += message.get("body", b"")
+            await send(message)
+
+        try:
+            await self.app(scope, reading, sending)
+        finally:
+            self.write(scope, seen, (time.perf_counter() - started) * 1000)
+
+    def write(self, scope, seen: dict, duration_ms: float) -> None:
+        path, query = scope["path"], scope.get("query_string", b"").decode("latin-1")
+        endpoint = self.table.get(path)
+        tenant = endpoint.tenant if endpoint else tenant_of(self.tenants, path)
+        params = dict(parse_qsl(query))
+        if seen["body"][:1] not in (b"{", b"["):
+            params |= dict(parse_qsl(seen["body"].decode("utf-8", "replace")))
+        error = error_of(seen)
+        status = seen["status"]
+        entry = {
+            "tenant": tenant.name if tenant else None,
+            "endpoint": endpoint.name if endpoint else None,
+            "method": scope["method"],
+            "path": redact(path + (f"?{query}" if query else "")),
+            "status": status,
+            "client": basic_client(dict(scope.get("headers", []))) or params.get("client_id"),
+            "grant": params.get("grant_type") or params.get("response_type"),
+            "outcome": "error" if error or status >= 400 else "redirect" if 300 <= status < 400 else "ok",
+            "error": error,
+            "duration_ms": round(duration_ms, 1),
+        }
+        if self.json_format:
+            log.info(json.dumps(entry))
+        else:
+            fields = " ".join(f"{k}={v}" for k, v in entry.items()
+                              if v is not None and k not in ("method", "path", "status", "duration_ms"))
+            log.info("%s %s %s %s %.1fms", entry["method"], entry["path"], status, fields, duration_ms)
+
+
+def error_of(seen: dict) -> str | None:
+    if seen["error_body"]:
+        try:
+            body = json.loads(seen["error_body"])
+            if isinstance(body, dict) and isinstance(body.get("error"), str):
+                return body["error"]
+        except ValueError:
+            pass
+    if seen["location"]:
+        # RFC 6749 §4.1.2.1: an authorization error travels in the redirect's query or fragment.
+        parts = urlsplit(seen["location"])
+        params = dict(parse_qsl(parts.query)) | dict(parse_qsl(parts.fragment))
+        return params.get("error")
+    return None

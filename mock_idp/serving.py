@@ -1,0 +1,64 @@
+"""What `mock-idp serve` checks and says before uvicorn starts: settings, port, banner."""
+
+import copy
+import os
+import socket
+
+from pydantic import ValidationError
+
+from . import __version__
+from .pages import tenant_page_path
+from .settings import DEFAULT_SEED, Settings
+
+
+class StartError(Exception):
+    """A one-line reason the server cannot start (printed before any banner)."""
+
+
+def checked_settings(**flags) -> Settings:
+    try:
+        return Settings(**{k: v for k, v in flags.items() if v is not None})
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = str(error["loc"][0]) if error["loc"] else "settings"
+        raise StartError(f"--{name.replace('_', '-')} / MOCK_IDP_{name.upper()}: "
+                         f"{error['msg'].lower()}, got {error['input']!r}") from None
+
+
+def check_port_free(settings: Settings) -> None:
+    # create_server sets SO_REUSEADDR as uvicorn does: a port in TIME_WAIT is not "in use".
+    try:
+        socket.create_server((settings.host, settings.port)).close()
+    except OSError as exc:
+        reason = os.strerror(exc.errno) if exc.errno else str(exc)
+        raise StartError(f"cannot listen on {settings.host}:{settings.port}: {reason}") from None
+
+
+def log_config(settings: Settings) -> dict:
+    """uvicorn's logging, with our request line (mock_idp.access) in place of its access log."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["formatters"]["request"] = {"format": "%(message)s"}
+    config["handlers"]["request"] = {"class": "logging.StreamHandler", "formatter": "request",
+                                     "stream": "ext://sys.stdout"}
+    config["loggers"]["mock_idp.access"] = {"handlers": ["request"], "level": "INFO", "propagate": False}
+    return config
+
+
+def seed_origin(settings: Settings) -> str:
+    if settings.config_inline is not None:
+        return "the seed in MOCK_IDP_CONFIG_INLINE"
+    if settings.config is None and settings.seed_file == DEFAULT_SEED:
+        return "the packaged default seed (no ./seed_users.yaml; `mock-idp init` writes it out for editing)"
+    return f"seed {settings.seed_file}"
+
+
+def banner(app, settings: Settings) -> str:
+    base = settings.public_base_url
+    lines = [f"mock_idp {__version__} serving {seed_origin(settings)}", f"Open {base}/", ""]
+    for tenant in app.state.tenants:
+        lines.append(f"  {tenant.name}  ({tenant.display_name})  {base}{tenant_page_path(tenant)}")
+        lines += [f"    issuer   {issuer.issuer}" for issuer in tenant.issuers]
+        lines.append(f"    clients  {', '.join(tenant.clients) or '(none)'}")
+    return "\n".join(lines)
