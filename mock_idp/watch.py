@@ -20,7 +20,9 @@ from .oauth.responses import authorization_response, default_response_mode
 # Short endpoint names (the admin API's) -> flavors.base.EndpointPaths fields.
 ENDPOINTS = {"authorize": "authorization_endpoint", "token": "token_endpoint", "userinfo": "userinfo_endpoint",
              "jwks": "jwks_uri", "introspect": "introspection_endpoint", "revoke": "revocation_endpoint",
-             "logout": "end_session_endpoint", "device_authorization": "device_authorization_endpoint"}
+             "logout": "end_session_endpoint", "device_authorization": "device_authorization_endpoint",
+             "login": "login"}  # the login form's POST: matches a user at sign-in
+FRONT_CHANNEL = ("authorize", "login")  # their errors go back to the client's redirect URI
 SECRET_PARAMS = {"password", "client_secret", "refresh_token", "token", "code", "code_verifier", "device_code",
                  "client_assertion", "assertion", "id_token_hint", "sessionToken", "access_token"}
 MASK = "***"
@@ -206,7 +208,7 @@ def failure_response(tenant, seen: Seen, scenario) -> Response:
     description = scenario.error_description or "Failure injected by a mock_idp scenario."
     status = scenario.status or ERROR_STATUS.get(error, 400)
     params = dict(seen.params)
-    client = tenant.find_client(seen.client_id or "") if seen.endpoint == "authorize" else None
+    client = tenant.find_client(seen.client_id or "") if seen.endpoint in FRONT_CHANNEL else None
     redirect_uri = params.get("redirect_uri") or (client.redirect_uris[0] if client and len(client.redirect_uris) == 1 else None)
     if client is not None and redirect_uri in client.redirect_uris and not scenario.status:
         # RFC 6749 §4.1.2.1: an authorization error goes back to the client's registered URI.

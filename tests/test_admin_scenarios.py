@@ -138,3 +138,16 @@ def test_directory_and_key_changes_stay_on_their_tenant(server, admin):
     assert admin.get("/tenants/blue/clients/web").json()["client_secret"] == "web-secret"
     assert password_grant(server, "blue").status_code == 200
     assert [key["kid"] for key in httpx.get(server.base_url + "/blue/jwks").json()["keys"]] == blue_kids
+
+
+def test_a_users_next_sign_in_fails_back_to_the_client(server, admin):
+    admin.post("/tenants/red/scenarios", json={"endpoint": "login", "username": "alice", "error": "access_denied",
+                                               "error_description": "Account locked."})
+    authorize = (f"{server.base_url}/red/authorize?response_type=code&client_id=web&scope=openid&state=s-2"
+                 "&redirect_uri=http://localhost:3000/callback")
+    refused = Browser().authorize(authorize)
+    location = httpx.URL(refused.headers["location"])
+    assert location.params["error"] == "access_denied" and location.params["state"] == "s-2"
+    assert location.params["error_description"] == "Account locked."
+    assert "code" in httpx.URL(Browser().authorize(authorize).headers["location"]).params
+    assert admin.get("/tenants/red/requests", params={"endpoint": "login"}).json()[0]["username"] == "alice"
