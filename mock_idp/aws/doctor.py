@@ -75,7 +75,8 @@ def cognito_federation(url: str, provider: Provider) -> list[Rule]:
              failed("endpoints", f"discovery lacks {', '.join(missing)}", "publish them in the discovery document")
              if missing else passed("endpoints", "authorization, token, userinfo and jwks endpoints published"),
              https_rule(urls, "Cognito only calls https OIDC endpoints: serve mock_idp over TLS on 443"),
-             port_rule(urls), public_host_rule(urls, "Cognito"), jwks_keys_rule(provider),
+             # The published key must name itself fully: kid (documented), use and alg.
+             port_rule(urls), public_host_rule(urls, "Cognito"), jwks_keys_rule(provider, ("kid", "use", "alg")),
              algorithm_rule(provider, ("RS256", "RS384", "RS512", "ES256", "ES384", "ES512"))]
     rules.append(passed("client_secret_post", "token endpoint accepts client_secret_post")
                  if "client_secret_post" in methods else
