@@ -186,6 +186,7 @@ PROFILE = Auth0Flavor(
     token_endpoint_accepts_json=True,
     vendor_grant_types=(PASSWORD_REALM,),  # GetToken.login(username, password, realm=...)
     extra_authorization_parameters=("connection", "organization", "invitation", "screen_hint"),
+    vendor_apis=("auth0_dbconnections",),  # /dbconnections/signup, /dbconnections/change_password
     logout_redirect_params=("post_logout_redirect_uri", "returnTo"),
     sdk_settings=(
         "express-oauth2-jwt-bearer, auth0-spa-js, nextjs-auth0: issuerBaseURL: '{issuer}', "

@@ -1,0 +1,124 @@
+"""Auth0's database connection endpoints, as auth0-python's `Database` calls them:
+`POST /dbconnections/signup` creates a user in a connection (persisted in the tenant's directory,
+so every replica signs them in), `POST /dbconnections/change_password` answers as Auth0 does.
+
+Both are public endpoints: a `client_id`, no secret. Facts: docs/vendors.md, "Auth0 database
+connections".
+"""
+
+import json
+from typing import Any
+from urllib.parse import parse_qsl
+
+from fastapi import Request
+from fastapi.responses import JSONResponse, PlainTextResponse
+from starlette.routing import Route
+
+from ..config import UserConfig
+from ..directory import Conflict, DirectoryError
+from ..live import forget_state
+from ..oauth.password_realm import user_in_connection
+
+DEFAULT_CONNECTION = UserConfig.model_fields["connection"].default
+PROFILE_FIELDS = ("given_name", "family_name", "name", "nickname", "picture")
+CHANGE_PASSWORD_SENT = "We've just sent you an email to reset your password."
+
+
+class SignupError(Exception):
+    """Auth0's error body for these endpoints: {name, code, description, statusCode}."""
+
+    def __init__(self, code: str, description: str, status: int = 400):
+        super().__init__(description)
+        self.body = {"name": "BadRequestError", "code": code, "description": description, "statusCode": status}
+        self.status = status
+
+
+def routes(tenant) -> list[Route]:
+    async def signup_endpoint(request: Request):
+        try:
+            user = signup(tenant, await read_body(request))
+        except SignupError as error:
+            return JSONResponse(error.body, status_code=error.status)
+        forget_state(tenant.name)  # this request's later reads see the new user
+        return JSONResponse(signup_response(tenant, user))
+
+    async def change_password_endpoint(request: Request):
+        try:
+            change_password(tenant, await read_body(request))
+        except SignupError as error:
+            return JSONResponse(error.body, status_code=error.status)
+        return PlainTextResponse(CHANGE_PASSWORD_SENT)
+
+    return [Route("/dbconnections/signup", signup_endpoint, methods=["POST"]),
+            Route("/dbconnections/change_password", change_password_endpoint, methods=["POST"])]
+
+
+async def read_body(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        return dict(parse_qsl(raw.decode("utf-8", "replace")))
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        raise SignupError("invalid_body", "The request body must be a JSON object.")
+    return body
+
+
+def signup(tenant, body: dict[str, Any]) -> UserConfig:
+    client_id = text(body, "client_id")
+    if tenant.find_client(client_id) is None:
+        raise SignupError("unauthorized", f"Unknown client: {client_id[:100]}")
+    email, password, connection = text(body, "email"), text(body, "password"), text(body, "connection")
+    check_connection(tenant, connection)
+    username = body.get("username") if isinstance(body.get("username"), str) and body["username"] else email
+    metadata = body.get("user_metadata")
+    if metadata is not None and not isinstance(metadata, dict):
+        raise SignupError("invalid_body", "user_metadata must be an object.")
+    if user_in_connection(tenant, email, connection) or user_in_connection(tenant, username, connection):
+        # Auth0 does not tell who is signed up (unless the tenant enables user_exists errors).
+        raise SignupError("invalid_signup", "Invalid sign up")
+    claims = {"email": email, "email_verified": False}
+    claims |= {name: body[name] for name in PROFILE_FIELDS if isinstance(body.get(name), str)}
+    if metadata:
+        claims["user_metadata"] = metadata
+    try:
+        return tenant.directory.create("user", {"username": username, "password": password,
+                                                "connection": connection, "claims": claims})
+    except Conflict:
+        raise SignupError("invalid_signup", "Invalid sign up") from None
+    except DirectoryError as error:
+        raise SignupError("invalid_body", str(error)) from None
+
+
+def signup_response(tenant, user: UserConfig) -> dict[str, Any]:
+    """Auth0's answer: the new user's id without the `auth0|` prefix, email, and what was given."""
+    answer: dict[str, Any] = {"_id": tenant.subject(user).removeprefix("auth0|"),
+                              "email_verified": False, "email": user.claims["email"]}
+    if user.username != user.claims["email"]:
+        answer["username"] = user.username
+    answer |= {name: user.claims[name] for name in (*PROFILE_FIELDS, "user_metadata") if name in user.claims}
+    return answer
+
+
+def change_password(tenant, body: dict[str, Any]) -> None:
+    """Auth0 e-mails a reset link when the user exists and says the same either way."""
+    client_id = text(body, "client_id")
+    if tenant.find_client(client_id) is None:
+        raise SignupError("unauthorized", f"Unknown client: {client_id[:100]}")
+    text(body, "email")
+    check_connection(tenant, text(body, "connection"))
+
+
+def check_connection(tenant, connection: str) -> None:
+    known = {DEFAULT_CONNECTION} | {user.connection for user in tenant.all_users()}
+    if connection not in known:
+        raise SignupError("bad.connection", "connection not found")
+
+
+def text(body: dict[str, Any], name: str) -> str:
+    value = body.get(name)
+    if not isinstance(value, str) or not value:
+        raise SignupError("invalid_body", f"Missing required property: {name}")
+    return value
