@@ -22,6 +22,7 @@ REQUIRED_PACKAGES = (
     "express-oauth2-jwt-bearer",
     "aws-jwt-verify",
     "openid-client",
+    "@okta/okta-auth-js",
 )
 
 
