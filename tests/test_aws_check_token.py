@@ -188,7 +188,9 @@ def test_the_readme_appsync_steps_work_as_written(seed_server, browser):
     from conftest import REPO
 
     section = (REPO / "README.md").read_text().split("## Using mock_idp with AppSync", 1)[1].split("\n## ", 1)[0]
-    local = lambda text: text.replace("http://127.0.0.1:8000", seed_server.base_url)  # noqa: E731
+    encoded = seed_server.base_url.replace(":", "%3A").replace("/", "%2F")  # the redirect_uri's base
+    local = lambda text: text.replace("http://127.0.0.1:8000", seed_server.base_url).replace(  # noqa: E731
+        "http%3A%2F%2F127.0.0.1%3A8000", encoded)
     url = local(re.search(r"^\s+(http://127\.0\.0\.1:8000/okta\S+/v1/authorize\?\S+)$", section, re.M).group(1))
     landed = browser.authorize(url, "alice", "alice-password")
     fragment = dict(parse_qsl(urlsplit(landed.headers["location"]).fragment))

@@ -17,7 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from ..endpoints.http import html_page, read_params
 from ..oauth.clients import BUILTIN_CALLBACK_PATH
-from .links import default_scope
+from .links import default_scope, start_url
 from .tokens import token_views
 
 FLOW_COOKIE = "mock_idp_flow_"  # + state: one cookie per sign-in under way, read by the callback
@@ -79,8 +79,7 @@ def callback(tenant):
         if request.method == "GET" and not params:
             return html_page(request, "relay.html", tenant=tenant)
         state = params.get("state", "")
-        raw = request.cookies.get(FLOW_COOKIE + state) if state else None
-        pending = json.loads(raw) if raw else None
+        pending = pending_flow(request, state)
         if "error" in params:
             return show(request, tenant, pending, params, error=params)
         if pending is None:
@@ -98,6 +97,20 @@ def callback(tenant):
         response.delete_cookie(FLOW_COOKIE + state, path=tenant.route_prefix + "/_ui")
         return response
     return builtin_callback
+
+
+def pending_flow(request: Request, state: str) -> dict | None:
+    """What /start kept for this state, or None (none, or a cookie that is not ours)."""
+    raw = request.cookies.get(FLOW_COOKIE + state) if state else None
+    try:
+        pending = json.loads(raw) if raw else None
+    except ValueError:
+        return None
+    keys = {"issuer", "client_id", "nonce", "verifier", "response_type"}
+    if not isinstance(pending, dict) or not keys <= pending.keys() or \
+            not all(isinstance(pending[k], str) for k in keys):
+        return None
+    return pending
 
 
 async def redeem(request: Request, tenant, pending: dict, code: str) -> dict:
@@ -133,8 +146,6 @@ def show(request: Request, tenant, pending, params: dict, tokens: dict | None = 
     client = tenant.find_client(pending["client_id"]) if pending else None
     again = None
     if pending:
-        from .links import start_url
-
         again = start_url(tenant, issuer, pending["client_id"], pending["response_type"], prompt="login")
     tokens = tokens or {k: params[k] for k in ("id_token", "access_token", "refresh_token") if params.get(k)}
     views = token_views(tenant, tokens, pending["nonce"] if pending else None)

@@ -25,7 +25,7 @@ function localTimes() {
   for (const node of document.querySelectorAll("time[data-epoch]")) {
     const when = new Date(Number(node.dataset.epoch) * 1000);
     const seconds = Math.round((when - Date.now()) / 1000);
-    const relative = seconds >= 0 ? `in ${seconds} s` : `${-seconds} s ago`;
+    const relative = seconds > 0 ? `in ${seconds} s` : seconds === 0 ? "now" : `${-seconds} s ago`;
     node.textContent = `${when.toLocaleString()} (${relative})`;
     node.title = when.toISOString();
   }

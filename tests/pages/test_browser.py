@@ -100,6 +100,24 @@ def test_workshop_gets_an_appsync_id_token_checks_it_and_switches_user(page, see
     shot(page, "05-switched-user")
 
 
+
+def test_get_a_token_form_picks_user_client_and_audience(page, seed_server):
+    page.goto("/")
+    page.get_by_test_id("get-token-auth0").click()
+    page.get_by_test_id("token-app").select_option(label="Regular web app — code")
+    page.get_by_test_id("token-user").select_option("hannah")
+    page.get_by_test_id("token-audience").select_option("https://customers.example.com")
+    shot(page, "06-get-a-token")
+    page.get_by_test_id("token-submit").click()
+    page.get_by_test_id("login-user-hannah").wait_for()
+    assert "suggested" in page.get_by_test_id("login-user-hannah").inner_text()
+    page.get_by_test_id("login-user-hannah").click()
+    page.get_by_test_id("token-access_token").wait_for()
+    claims = page.get_by_test_id("claims-access_token").inner_text()
+    assert '"https://customers.example.com"' in claims and '"read:customers"' in claims
+    assert page.get_by_test_id("token-refresh_token").is_visible()
+    shot(page, "07-auth0-tokens")
+
 SPA_PAGE = """<!doctype html><title>spa</title><pre id="out">waiting</pre>
 <script>
 const code = new URLSearchParams(location.search).get("code");

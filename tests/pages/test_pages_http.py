@@ -4,6 +4,7 @@ debugger; and that only the built-in callback joins each client's registered red
 import html
 import json
 import re
+from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
@@ -182,3 +183,26 @@ def test_hybrid_flow_relays_the_fragment_and_redeems_its_code(http):
     assert shown.status_code == 200, shown.text
     assert 'data-testid="token-access_token"' in shown.text  # from the redeemed code
     assert shown_claims(shown, "id_token")["email"] == "frank@example.com"
+
+
+def test_callback_with_a_forged_flow_cookie_shows_the_response_unchecked(http):
+    http.cookies.set("mock_idp_flow_abc", "{not json", path="/default/_ui")
+    page = http.get("/default/_ui/callback", params={"code": "x", "state": "abc"})
+    assert page.status_code == 200 and "not checked" in page.text
+    error = http.get("/default/_ui/callback", params={"error": "access_denied", "state": "abc",
+                                                       "error_description": "The user said no."})
+    assert error.status_code == 400 and "The user said no." in error.text
+
+
+def test_the_readme_appsync_url_lands_on_the_token_page(http, seed_server):
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    url = re.search(r"^   (http://127\.0\.0\.1:8000/okta/oauth2/default/v1/authorize\?\S+)$", readme, re.M).group(1)
+    url = url.replace("http://127.0.0.1:8000", seed_server.base_url).replace(
+        "http%3A%2F%2F127.0.0.1%3A8000", seed_server.base_url.replace(":", "%3A").replace("/", "%2F"))
+    login = http.get(url)
+    location = click_user(http, login, "alice").headers["location"]
+    assert location.startswith(f"{seed_server.base_url}/okta/_ui/callback#id_token=")
+    fragment = {k: v[0] for k, v in parse_qs(urlsplit(location).fragment).items()}
+    shown = http.post("/okta/_ui/callback", data=fragment)  # what the page's script does
+    assert shown.status_code == 200 and shown_claims(shown, "id_token")["nonce"] == "nonce-1"
+    assert 'data-testid="copy-id_token"' in shown.text and "not checked" in shown.text
