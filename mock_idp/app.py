@@ -80,6 +80,11 @@ def load_seed(settings: Settings) -> SeedConfig:
     return load_config(settings.seed_file)
 
 
+def app_from_environment() -> FastAPI:
+    """One worker's app under `serve --workers N` (uvicorn's factory): settings from MOCK_IDP_*."""
+    return create_app(Settings())
+
+
 def templates_dir() -> Path:
     """`templates/` beside the package (source checkout, editable install) or inside it (wheel)."""
     package = Path(__file__).resolve().parent

@@ -1,5 +1,6 @@
 """mock-idp serve | init | ca | healthcheck (further commands register on `cli` from their modules)."""
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -53,7 +54,7 @@ def main_options(
 
 SERVE_FLAGS = ("config", "host", "port", "base_url", "data_dir", "database_url", "log_level", "log_format",
                "access_log", "admin", "tls", "tls_cert",
-               "tls_key", "tls_san", "forwarded_allow_ips", "internal_base_urls")
+               "tls_key", "tls_san", "forwarded_allow_ips", "internal_base_urls", "workers")
 
 
 @cli.command(epilog=env_only_settings())
@@ -74,17 +75,22 @@ def serve(
     forwarded_allow_ips: Annotated[Optional[list[str]], setting("forwarded_allow_ips", "Proxy addresses whose X-Forwarded-*/Forwarded headers shape browser links (repeatable, * for any)", listed=True)] = None,
     internal_base_url: Annotated[Optional[list[str]], setting("internal_base_urls", "A base other containers call us at; discovery fetched there names back-channel endpoints on it (repeatable)", "--internal-base-url", listed=True)] = None,
     admin: Annotated[Optional[bool], setting("admin", "The admin API under /_admin, for loopback callers (any caller with MOCK_IDP_ADMIN_TOKEN)", "--admin")] = None,
+    workers: Annotated[Optional[int], setting("workers", "Worker processes sharing the port (SQLite in WAL mode, or PostgreSQL)")] = None,
 ) -> None:
     """Serve the tenants of the seed file."""
     from .serving import StartError, banner, check_port_free, checked_settings, log_config
 
+    flags = dict(config=config, host=host, port=port, base_url=base_url, data_dir=data_dir,
+                 database_url=database_url, log_level=log_level, log_format=log_format,
+                 access_log=access_log, tls=tls, tls_cert=tls_cert,
+                 tls_key=tls_key, tls_san=tls_san, forwarded_allow_ips=forwarded_allow_ips,
+                 internal_base_urls=internal_base_url, admin=admin, workers=workers)
     try:
-        settings = checked_settings(config=config, host=host, port=port, base_url=base_url, data_dir=data_dir,
-                                    database_url=database_url, log_level=log_level, log_format=log_format,
-                                    access_log=access_log, tls=tls, tls_cert=tls_cert,
-                                    tls_key=tls_key, tls_san=tls_san, forwarded_allow_ips=forwarded_allow_ips,
-                                    internal_base_urls=internal_base_url, admin=admin)
+        settings = checked_settings(**flags)
         check_port_free(settings)
+        refusal = workers_refusal(settings)
+        if refusal:
+            raise StartError(refusal)
     except StartError as error:
         typer.echo(f"mock-idp: {error}", err=True)
         raise typer.Exit(2) from None
@@ -112,8 +118,39 @@ def serve(
     sys.stdout.flush()  # before uvicorn takes over: a container log shows it at once
     import uvicorn
 
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level,
-                log_config=log_config(settings), access_log=False, proxy_headers=False, **ssl)
+    options = dict(host=settings.host, port=settings.port, log_level=settings.log_level,
+                   log_config=log_config(settings), access_log=False, proxy_headers=False, **ssl)
+    if settings.workers > 1:
+        # The app above was built once to check the seed and create the tables and keys; each
+        # worker builds its own from the same settings, handed over as MOCK_IDP_* variables.
+        app.state.store.close()
+        os.environ.update(settings_environment(flags))
+        uvicorn.run("mock_idp.app:app_from_environment", factory=True, workers=settings.workers, **options)
+        return
+    uvicorn.run(app, **options)
+
+
+def workers_refusal(settings: Settings) -> str | None:
+    """Why --workers cannot work with these settings, or None."""
+    if settings.workers < 1:
+        return f"--workers must be 1 or more, not {settings.workers}"
+    url = settings.resolved_database_url
+    if settings.workers > 1 and url.startswith("sqlite") and (":memory:" in url or url.rstrip("/") == "sqlite:"):
+        return ("--workers needs a database the processes share: an in-memory SQLite database would be one per "
+                "worker; use a file (the default, in --data-dir) or PostgreSQL (MOCK_IDP_DATABASE_URL)")
+    return None
+
+
+def settings_environment(flags: dict) -> dict[str, str]:
+    """The flags given, as the MOCK_IDP_* variables Settings reads (lists comma-separated)."""
+    environment = {}
+    for name, value in flags.items():
+        if value is None:
+            continue
+        if isinstance(value, list):
+            value = ",".join(value)
+        environment[f"MOCK_IDP_{name.upper()}"] = str(value).lower() if isinstance(value, bool) else str(value)
+    return environment
 
 
 @cli.command()

@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     # with this bearer token (setting a token enables it).
     admin: bool = False
     admin_token: str | None = None
+    # Worker processes on one port (serve --workers): SQLite (WAL, busy timeout) or PostgreSQL.
+    workers: int = 1
     # Bounds on what one request may make the server read (asgi.Guard, endpoints.http).
     max_body_bytes: int = 1024 * 1024
     max_parameters: int = 200

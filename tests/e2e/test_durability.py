@@ -1,0 +1,244 @@
+"""Durability and load, on loopback and bounded: `mock-idp serve` killed with SIGKILL mid-load and
+restarted on the same data dir (SQLite), or one of two replicas killed while the other serves
+(PostgreSQL); mixed load across `--workers 2` on SQLite and across two PostgreSQL replicas.
+
+MOCK_IDP_LOAD_SECONDS sets the load's length: the issue asks for 60 s; CI runs 4 s per load test
+(the suite has a 10-minute budget shared by everyone's tests)."""
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import httpx
+import pytest
+
+from conftest import SEEDS, free_port
+
+from .helpers import REDIRECT_URI
+
+pytest_plugins = ["pg_support"]
+LOAD_SECONDS = float(os.environ.get("MOCK_IDP_LOAD_SECONDS", "4"))
+SEED = SEEDS / "durability.yaml"
+MOCK_IDP = str(Path(sys.executable).parent / "mock-idp")  # the console script, as users run it
+OKTA_WEB = ("0oa-durable", "durable-secret")
+
+
+class Serve:
+    """`mock-idp serve` as a user runs it, in its own process group (its workers die with it)."""
+
+    def __init__(self, data_dir: Path, *flags: str, env: dict | None = None, port: int | None = None):
+        self.port = port or free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        command = [MOCK_IDP, "serve", "--config", str(SEED), "--port", str(self.port),
+                   "--data-dir", str(data_dir), "--log-level", "warning", *flags]
+        environment = {k: v for k, v in os.environ.items() if not k.startswith("MOCK_IDP_")}
+        environment.update({"MOCK_IDP_PURGE_INTERVAL": "0.5", **(env or {})})
+        self.process = subprocess.Popen(command, env=environment, start_new_session=True,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(self.base + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"mock-idp serve did not start: {self.process.stderr.read().decode()[-2000:]}")
+            time.sleep(0.1)
+
+    def kill9(self) -> None:
+        os.killpg(self.process.pid, signal.SIGKILL)  # the process group we started, nothing else
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill9()
+
+
+def jwks(base: str, tenant: str) -> dict:
+    return httpx.get(f"{base}/{tenant}/v1/keys" if tenant == "okta" else f"{base}/{tenant}/jwks").json()
+
+
+def okta_refresh_token(base: str) -> str:
+    response = httpx.post(base + "/okta/oauth2/v1/token", auth=OKTA_WEB, data={
+        "grant_type": "password", "username": "alice", "password": "alice-password",
+        "scope": "openid offline_access"})
+    assert response.status_code == 200, response.text
+    return response.json()["refresh_token"]
+
+
+def refresh(http: httpx.Client, base: str, token: str) -> httpx.Response:
+    return http.post(base + "/okta/oauth2/v1/token", auth=OKTA_WEB,
+                     data={"grant_type": "refresh_token", "refresh_token": token})
+
+
+def integrity(data_dir: Path) -> str:
+    with sqlite3.connect(data_dir / "mock_idp.db") as db:
+        return db.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+def test_kill_9_mid_refresh_load_loses_no_key_and_no_refresh_token(tmp_path):
+    server = Serve(tmp_path)
+    try:
+        keys_before = jwks(server.base, "okta")
+        chains = [okta_refresh_token(server.base) for _ in range(12)]
+        stop = threading.Event()
+
+        def keep_refreshing(index: int) -> None:
+            with httpx.Client(timeout=5) as http:
+                while not stop.is_set():
+                    try:
+                        answer = refresh(http, server.base, chains[index])
+                    except httpx.HTTPError:
+                        return  # the server died under us: the token we hold is the one in flight
+                    assert answer.status_code == 200, answer.text
+                    chains[index] = answer.json()["refresh_token"]
+        threads = [threading.Thread(target=keep_refreshing, args=(i,)) for i in range(len(chains))]
+        for thread in threads:
+            thread.start()
+        time.sleep(min(LOAD_SECONDS, 2))
+        server.kill9()  # mid-load: refreshes in flight on both workers
+        stop.set()
+        for thread in threads:
+            thread.join()
+    finally:
+        server.stop()
+
+    assert integrity(tmp_path) == "ok"
+    restarted = Serve(tmp_path)
+    try:
+        assert jwks(restarted.base, "okta") == keys_before
+        with httpx.Client(timeout=5) as http:
+            # Every chain's last token works, the in-flight ones included (committed or not:
+            # Okta's grace period lets a retry of a refresh whose answer was lost go through).
+            answers = [refresh(http, restarted.base, token) for token in chains]
+        assert [a.status_code for a in answers] == [200] * len(chains), [a.text for a in answers if a.status_code != 200]
+    finally:
+        restarted.stop()
+    assert integrity(tmp_path) == "ok"
+
+
+# -- mixed load ---------------------------------------------------------------------------------
+
+def code_flow(http: httpx.Client, base: str) -> dict:
+    """Authorization code flow through the login form (3 requests, as a browser), then the token."""
+    import html
+    import re
+
+    query = {"client_id": "load-web", "redirect_uri": REDIRECT_URI, "response_type": "code",
+             "scope": "openid email", "state": "s", "prompt": "login"}
+    page = http.get(base + "/load/authorize", params=query)
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)">', page.text))
+    fields = {html.unescape(k): html.unescape(v) for k, v in fields.items()}
+    done = http.post(base + "/load/login", data={**fields, "username": "alice", "password": "alice-password"})
+    assert done.status_code == 302, done.text[:300]
+    code = dict(parse_qsl(urlsplit(done.headers["location"]).query))["code"]
+    token = http.post(base + "/load/token", auth=("load-web", "load-web-secret"),
+                      data={"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI})
+    assert token.status_code == 200, token.text
+    return token.json()
+
+
+def one_round(http: httpx.Client, base: str) -> None:
+    tokens = code_flow(http, base)
+    refreshed = http.post(base + "/load/token", auth=("load-web", "load-web-secret"),
+                          data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]})
+    assert refreshed.status_code == 200, refreshed.text
+    access = refreshed.json()["access_token"]
+    userinfo = http.get(base + "/load/userinfo", headers={"Authorization": "Bearer " + access})
+    assert userinfo.status_code == 200, userinfo.text
+    service = http.post(base + "/load/token", auth=("load-service", "load-service-secret"),
+                        data={"grant_type": "client_credentials"})
+    assert service.status_code == 200, service.text
+    seen = http.post(base + "/load/introspect", auth=("load-service", "load-service-secret"), data={"token": access})
+    assert seen.status_code == 200 and seen.json()["active"] is True, seen.text
+
+
+def mixed_load(bases: list[str], seconds: float, clients: int = 6) -> int:
+    """Rounds of mixed traffic spread over `bases` for `seconds`; the number of rounds (any error raises)."""
+    deadline = time.monotonic() + seconds
+
+    def worker(index: int) -> int:
+        rounds = 0
+        with httpx.Client(timeout=10) as http:
+            while time.monotonic() < deadline:
+                one_round(http, bases[(index + rounds) % len(bases)])
+                rounds += 1
+        return rounds
+    with ThreadPoolExecutor(clients) as pool:
+        return sum(pool.map(worker, range(clients)))
+
+
+def expired_token_rows(database) -> int:
+    now = int(time.time())
+    query = ("SELECT count(*) FROM issued_tokens WHERE access_expires_at < :now - 2 AND "
+             "(refresh_expires_at IS NULL OR refresh_expires_at < :now - 2)")
+    if isinstance(database, Path):
+        with sqlite3.connect(database) as db:
+            return db.execute(query.replace(":now", str(now))).fetchone()[0]
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text(query), {"now": now}).scalar()
+    finally:
+        engine.dispose()
+
+
+def wait_for_purge(database, seconds: float = 10) -> int:
+    deadline = time.monotonic() + seconds
+    while (left := expired_token_rows(database)) and time.monotonic() < deadline:
+        time.sleep(0.3)
+    return left
+
+
+def test_mixed_load_across_two_sqlite_workers_has_no_errors_and_leaks_no_rows(tmp_path):
+    server = Serve(tmp_path, "--workers", "2")
+    try:
+        assert mixed_load([server.base], LOAD_SECONDS) > 0
+        time.sleep(4)  # every token of the load has expired (lifetimes of 2-3 s)
+        assert wait_for_purge(tmp_path / "mock_idp.db") == 0
+    finally:
+        server.stop()
+    assert integrity(tmp_path) == "ok"
+
+
+def test_two_postgresql_replicas_share_load_and_survive_one_being_killed(tmp_path, postgres_url):
+    env = {"MOCK_IDP_DATABASE_URL": postgres_url}
+    replicas = [Serve(tmp_path / name, env=env) for name in ("a", "b")]
+    try:
+        assert jwks(replicas[0].base, "okta") == jwks(replicas[1].base, "okta")  # one key set
+        assert mixed_load([r.base for r in replicas], LOAD_SECONDS) > 0
+        token = okta_refresh_token(replicas[0].base)
+        replicas[0].kill9()
+        with httpx.Client(timeout=5) as http:
+            # The survivor serves alone: the refresh token issued by the dead replica works.
+            assert refresh(http, replicas[1].base, token).status_code == 200
+            one_round(http, replicas[1].base)
+        time.sleep(4)
+        assert wait_for_purge(postgres_url) == 0
+    finally:
+        for replica in replicas:
+            replica.stop()
+
+
+def test_workers_refuse_an_in_memory_database(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MOCK_IDP_")}
+    env["MOCK_IDP_DATABASE_URL"] = "sqlite://"
+    result = subprocess.run([MOCK_IDP, "serve", "--config", str(SEED), "--workers", "2",
+                             "--port", str(free_port()), "--data-dir", str(tmp_path)],
+                            env=env, capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2
+    assert "--workers needs a database the processes share" in result.stderr
