@@ -28,12 +28,20 @@ httpx's: True, False or a CA bundle path). Pass one `Provider` to check many tok
 refetching, as AppSync caches the keys. `at` is the verification time in epoch seconds.
 """
 
-from .appsync import AppSyncConfig, check_appsync
-from .cognito import check_cognito_idp
-from .doctor import ConsumerReport, doctor
-from .provider import Provider, fetch_provider
-from .user_pools import UserPoolConfig, check_user_pool
-from .verdict import Rule, Verdict
+# Loaded on first use (PEP 562): `mock-idp serve` imports mock_idp.aws.cli to register its
+# commands, and should not pay for httpx and joserfc at start-up.
+_EXPORTS = {"AppSyncConfig": "appsync", "check_appsync": "appsync", "check_cognito_idp": "cognito",
+            "ConsumerReport": "consumers", "doctor": "consumers", "Provider": "provider",
+            "fetch_provider": "provider", "UserPoolConfig": "user_pools", "check_user_pool": "user_pools",
+            "Rule": "verdict", "Verdict": "verdict"}
+__all__ = sorted(_EXPORTS)
 
-__all__ = ["AppSyncConfig", "ConsumerReport", "Provider", "Rule", "Verdict", "check_appsync",
-           "check_cognito_idp", "check_user_pool", "doctor", "fetch_provider", "UserPoolConfig"]
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
+    globals()[name] = value
+    return value

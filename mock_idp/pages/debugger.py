@@ -7,7 +7,7 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from ..aws import AppSyncConfig, Provider, check_appsync, check_cognito_idp
-from ..aws.doctor import aws_jwt_verify, okta_jwt_verifier
+from ..aws.consumers import aws_jwt_verify, okta_jwt_verifier
 from ..aws.provider import fetch_provider
 from ..aws.verdict import passed
 from ..endpoints.http import html_page, read_params
