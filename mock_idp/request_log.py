@@ -65,9 +65,7 @@ class RequestLog:
         path, query = scope["path"], scope.get("query_string", b"").decode("latin-1")
         endpoint = self.table.get(path)
         tenant = endpoint.tenant if endpoint else tenant_of(self.tenants, path)
-        params = dict(parse_qsl(query))
-        if seen["body"][:1] not in (b"{", b"["):
-            params |= dict(parse_qsl(seen["body"].decode("utf-8", "replace")))
+        params = dict(parse_qsl(query)) | body_params(seen["body"])
         error = error_of(seen)
         status = seen["status"]
         entry = {
@@ -88,6 +86,17 @@ class RequestLog:
             fields = " ".join(f"{k}={v}" for k, v in entry.items()
                               if v is not None and k not in ("method", "path", "status", "duration_ms"))
             log.info("%s %s %s %s %.1fms", entry["method"], entry["path"], status, fields, duration_ms)
+
+
+def body_params(body: bytes) -> dict[str, str]:
+    """The string members of a form or JSON body (Auth0's token endpoint takes both)."""
+    if body[:1] not in (b"{", b"["):
+        return dict(parse_qsl(body.decode("utf-8", "replace")))
+    try:
+        data = json.loads(body)
+    except ValueError:  # cut at BODY_LIMIT, or not JSON at all: nothing to name
+        return {}
+    return {k: v for k, v in data.items() if isinstance(v, str)} if isinstance(data, dict) else {}
 
 
 def error_of(seen: dict) -> str | None:

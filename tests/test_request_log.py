@@ -10,15 +10,15 @@ from pathlib import Path
 
 import httpx
 
-from conftest import SEEDS, free_port, stop_process
+from conftest import REPO, SEEDS, free_port, stop_process
 
 MOCK_IDP = Path(sys.executable).parent / "mock-idp"
 
 
-def serve(tmp_path, *flags: str) -> tuple[subprocess.Popen, str]:
+def serve(tmp_path, *flags: str, config: Path = SEEDS / "core.yaml") -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("MOCK_IDP_")}
-    process = subprocess.Popen([MOCK_IDP, "serve", "--config", str(SEEDS / "core.yaml"), "--port", str(port),
+    process = subprocess.Popen([MOCK_IDP, "serve", "--config", str(config), "--port", str(port),
                                 "--data-dir", str(tmp_path / "data"), *flags], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"
@@ -83,3 +83,21 @@ def test_text_lines_and_no_access_log(tmp_path):
     finally:
         stop_process(quiet)
     assert "/default/token" not in quiet.stdout.read() + quiet.stderr.read()
+
+
+def test_a_json_token_request_names_its_client_and_grant(tmp_path):
+    """Auth0's /oauth/token takes JSON bodies, as auth0-python and the Auth0 docs' curl lines send."""
+    process, base = serve(tmp_path, "--log-format", "json", config=REPO / "seed_users.yaml")
+    try:
+        response = httpx.post(f"{base}/auth0/oauth/token", json={
+            "grant_type": "client_credentials", "client_id": "auth0-m2m", "client_secret": "auth0-m2m-secret",
+            "audience": "https://customers.example.com"})
+        assert response.status_code == 200, response.text
+    finally:
+        stop_process(process)
+    output = process.stdout.read()
+    token = [json.loads(line) for line in output.splitlines()
+             if line.startswith("{") and '"/auth0/oauth/token"' in line][-1]
+    assert (token["tenant"], token["client"], token["grant"], token["outcome"]) == (
+        "auth0", "auth0-m2m", "client_credentials", "ok")
+    assert "auth0-m2m-secret" not in output
