@@ -87,9 +87,9 @@ class Directory:
         key = KINDS[kind][1]
         item = validated(kind, data)
         name = getattr(item, key)
-        if name in self.current(kind):
+        entry = DirectoryEntry(tenant=self.tenant, kind=kind, name=name, data=json.dumps(given(item)))
+        if not self.store.create_directory_entry(entry, seeded=name in self._seed[kind]):
             raise Conflict(f"{kind} {name!r} already exists on tenant {self.tenant!r}")
-        self._write(kind, name, item)
         return item
 
     def update(self, kind: str, name: str, patch: Any):

@@ -86,6 +86,28 @@ class TenantStateStore:
             if not connection.execute(update(table).where(*key).values(data=entry.data)).rowcount:
                 connection.execute(insert(table).values(**entry.model_dump()))
 
+    def create_directory_entry(self, entry: DirectoryEntry, seeded: bool) -> bool:
+        """Add a user or client unless the name is taken (by a live entry, or by the seed's item
+        when `seeded` and no entry hides it): check and write in one transaction, so of two
+        replicas creating the same name at once exactly one succeeds."""
+        table = DirectoryEntry.__table__
+        self._ensure_state_row(entry.tenant)
+        with self.engine.begin() as connection:
+            # The version bump comes first: it locks the tenant's state row (PostgreSQL) or the
+            # database (SQLite) until commit, so no other writer runs between check and write.
+            connection.execute(update(STATE).where(STATE.c.tenant == entry.tenant)
+                               .values(directory_version=STATE.c.directory_version + 1))
+            key = (table.c.tenant == entry.tenant, table.c.kind == entry.kind, table.c.name == entry.name)
+            found = connection.execute(select(table.c.data).where(*key)).first()
+            if (found is not None and found.data is not None) or (found is None and seeded):
+                connection.rollback()
+                return False
+            if found is None:
+                connection.execute(insert(table).values(**entry.model_dump()))
+            else:
+                connection.execute(update(table).where(*key).values(data=entry.data))
+        return True
+
     # -- key rotation --------------------------------------------------------------------------------
     def rotate_signing_key(self, row: SigningKey, grace: int, now: int) -> None:
         """`row` signs from now on; the keys it replaces leave the JWKS after `grace` seconds (their

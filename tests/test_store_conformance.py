@@ -453,6 +453,30 @@ def test_replicas_writing_one_directory_at_once_lose_no_write(replicas):
     assert replicas[0].tenant_state(tenant).directory_version == 5 * REPLICAS
 
 
+def test_replicas_creating_one_name_at_once_make_exactly_one(replicas):
+    tenant, won = unique("tenant"), []
+
+    def create(replica):
+        entry = DirectoryEntry(tenant=tenant, kind="user", name="new@example.com", data=f'{{"by": {id(replica)}}}')
+        if replica.create_directory_entry(entry, seeded=False):
+            won.append(replica)
+
+    race(create, replicas)
+    assert len(won) == 1
+    assert [e.data for e in replicas[0].directory_entries(tenant)] == [f'{{"by": {id(won[0])}}}']
+
+
+def test_a_seeded_or_live_name_cannot_be_created_but_a_hidden_one_can(store):
+    tenant = unique("tenant")
+    entry = DirectoryEntry(tenant=tenant, kind="user", name="alice", data="{}")
+    assert not store.create_directory_entry(entry, seeded=True)
+    assert store.create_directory_entry(entry, seeded=False)
+    assert not store.create_directory_entry(entry, seeded=False)
+    store.write_directory_entry(DirectoryEntry(tenant=tenant, kind="user", name="alice", data=None))
+    assert store.create_directory_entry(entry, seeded=True)  # deleted seed user, created again
+    assert store.tenant_state(tenant).directory_version == 3  # refused creates change nothing
+
+
 def test_reset_drops_the_tenants_layer_clock_codes_tokens_and_sessions_only(store):
     tenant, other = unique("tenant"), unique("other")
     rows = {}
