@@ -228,3 +228,13 @@ def signin_server(tmp_path_factory):
 
 # ministack (a local AWS) once per session, for the Cognito federation tests and the AWS examples.
 from ministack_support import ministack  # noqa: E402,F401
+
+
+@pytest.fixture(scope="session")
+def tls_seed_server(tmp_path_factory):
+    """The shipped seed over HTTPS with the local CA: the vendors' libraries run with their defaults
+    (and the README's snippets unchanged) against it."""
+    running = start_server(REPO / "seed_users.yaml", tmp_path_factory.mktemp("seed-tls"), tls=True)
+    assert running.base_url.startswith("https://")
+    yield running
+    running.stop()

@@ -24,15 +24,6 @@ CUSTOMERS_API = "https://customers.example.com"
 
 
 @pytest.fixture(scope="module")
-def tls_seed_server(tmp_path_factory):
-    """The shipped seed over HTTPS with the local CA."""
-    running = start_server(REPO / "seed_users.yaml", tmp_path_factory.mktemp("interop-tls"), tls=True)
-    assert running.base_url.startswith("https://")
-    yield running
-    running.stop()
-
-
-@pytest.fixture(scope="module")
 def node(tls_seed_server):
     """Runs a vendor library as the README says: NODE_EXTRA_CA_CERTS names our CA, nothing else."""
     return lambda script, job: run_node(script, job, ca=tls_seed_server.ca)
