@@ -82,4 +82,6 @@ async def read_response(reader: asyncio.StreamReader) -> Response:
         await reader.readline()  # the blank line after the last chunk (no trailers here)
     else:
         body = await reader.readexactly(int(headers.get("content-length", 0)))
+    if status_line.startswith("HTTP/1.0") and headers.get("connection", "").lower() != "keep-alive":
+        headers["connection"] = "close"  # HTTP/1.0 (wsgiref) closes after each response
     return Response(int(status_line.split()[1]), headers, body)

@@ -33,10 +33,11 @@ def npm_version(folder: Path) -> str:
     return json.loads((folder / "package.json").read_text())["version"]
 
 
-def pip_venv(work: Path, package: str) -> Path:
-    """A venv of the package's own (its dependencies never meet mock_idp's), once; the venv."""
+def pip_venv(work: Path, package: str, executable: str | None = None) -> Path:
+    """A venv of the package's own (its dependencies never meet mock_idp's), once; the venv.
+    `executable`: the script whose presence says it is installed (default: the package's name)."""
     venv = work / f"venv-{package}"
-    if not (venv / "bin" / package).exists():
+    if not (venv / "bin" / (executable or package)).exists():
         run([sys.executable, "-m", "venv", venv], work / "install.log")
         run([venv / "bin" / "pip", "install", "--quiet", package], work / "install.log")
     return venv

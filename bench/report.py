@@ -67,6 +67,17 @@ def print_tables(results: dict, baseline: str) -> None:
             print("   " + "  ".join(cells + [line[-1]]))
 
 
+def print_floor(signing: dict, token_targets: dict) -> None:
+    """Token req/s against the RS256 signatures/s one core (and two threads) can make at all."""
+    print("\n## Signing floor (cryptography, RS256-2048, this machine, this run)")
+    print(f"   one core     {signing['one_core']:>8,.0f} signatures/s  ({1000 / signing['one_core']:.2f} ms each)")
+    print(f"   two threads  {signing['two_threads']:>8,.0f} signatures/s")
+    for name, result in token_targets.items():
+        if "rate" in result:
+            print(f"   {name:<20} client_credentials {result['rate']:>7,.0f} req/s = "
+                  f"{result['rate'] / signing['one_core']:.0%} of one core's signing floor")
+
+
 def print_meta(meta: dict) -> None:
     print("\n## Versions")
     for name, version in meta["versions"].items():

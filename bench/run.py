@@ -13,6 +13,7 @@ import statistics
 import sys
 import time
 
+import floor
 import load
 import report
 import servers
@@ -167,12 +168,16 @@ def main() -> None:
             for measurement in results.values():
                 measurement["targets"].setdefault(target.name, {"na": failed[target.name]})
 
+    progress("signing floor: RS256-2048 with cryptography")
+    load.wait_for_quiet(args.quiet_wait)
+    signing = floor.signing_floor(1.0 if args.quick else 5.0)
     report.add_ratios(results, BASELINE.name)
     meta = {"baseline": BASELINE.name, "pinning": pinning, "versions": versions,
-            "not_measured": targets.NOT_MEASURED, "failed": failed,
+            "not_measured": targets.NOT_MEASURED, "failed": failed, "signing_floor": signing,
             "settings": {k: v for k, v in vars(args).items()}}
     print(f"\nBaseline: {BASELINE.name}; every (N.NNx) is target / baseline. Pinning: {pinning}.")
     report.print_tables(results, BASELINE.name)
+    report.print_floor(signing, results["token"]["targets"])
     report.print_meta(meta)
     report.write_json(WORK / "results.json", meta, results)
     print(f"\nJSON: {(WORK / 'results.json').relative_to(targets.REPO)}")

@@ -215,5 +215,47 @@ class OidcProvider(Target):
         return {self.name: npm_version(npm_package(work, "oidc-provider", "oidc-provider@9"))}
 
 
+class NanoIdp(Target):
+    """nanoidp (PyPI) in its own venv: `nanoidp init` a fresh config dir, then its CLI (Flask's
+    development server); the init's default client `demo-client` does client_credentials."""
+
+    name = "nanoidp"
+    jwks = "/.well-known/jwks.json"
+    token = client_credentials("/token", "demo-client", "demo-secret")
+    no_flow = "not wired into bench yet (its login form flow)"
+
+    def install(self, work):
+        pip_venv(work, self.name)
+
+    def command(self, port, work, fresh):
+        # init writes the YAML files only (the keys are made at start, inside the cold-start time).
+        nanoidp = pip_venv(work, self.name) / "bin" / self.name
+        subprocess.run([nanoidp, "init", fresh / "config"], capture_output=True, check=True)
+        return [str(nanoidp), "--host", "127.0.0.1", "--port", str(port), "--config", str(fresh / "config")]
+
+    def versions(self, work):
+        return {self.name: pip_version(pip_venv(work, self.name), self.name)}
+
+
+class PytestIam(Target):
+    """pytest-iam (PyPI) in its own venv: its `iam_server` fixture as a process (pytest_iam_server.py:
+    Canaille, in-memory database, wsgiref, HTTP/1.0), plus one client_credentials client."""
+
+    name = "pytest-iam"
+    jwks = "/oauth/jwks.json"
+    token = client_credentials("/oauth/token", "bench-service", "bench-service-secret")
+    no_flow = "not wired into bench yet (users and login are made through its Python API)"
+
+    def install(self, work):
+        pip_venv(work, self.name, executable="py.test")
+
+    def command(self, port, work, fresh):
+        python = pip_venv(work, self.name, executable="py.test") / "bin" / "python"
+        return [str(python), str(BENCH / "pytest_iam_server.py"), str(port)]
+
+    def versions(self, work):
+        return {self.name: pip_version(pip_venv(work, self.name, executable="py.test"), self.name)}
+
+
 BASELINE = MockIdp()
-COMPETITORS = (OAuth2MockServer(), OidcProviderMock(), OidcProvider())
+COMPETITORS = (OAuth2MockServer(), OidcProviderMock(), OidcProvider(), NanoIdp(), PytestIam())
