@@ -132,9 +132,12 @@ class MockIdp(Target):
     async def flow(self, http):
         # The login page, then the login form posted with the authorization parameters.
         params = authorize_params("demo-web")
-        expect(await http.get("/default/authorize", params=params))
-        login = {**params, "username": "alice", "password": "alice-password"}
-        code = code_from(await http.post("/default/login", data=login))
+        page = expect(await http.get("/default/authorize", params=params))
+        # The form is double-submit CSRF protected: the cookie the page sets, and the same value
+        # as the form's csrf_token field.
+        cookie = page.headers.get("set-cookie", "").split(";")[0]
+        login = {**params, "username": "alice", "password": "alice-password", "csrf_token": cookie.partition("=")[2]}
+        code = code_from(await http.post("/default/login", data=login, headers={"Cookie": cookie}))
         await redeem(http, "/default/token", code, ("demo-web", "demo-web-secret"))
 
 
