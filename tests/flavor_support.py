@@ -51,7 +51,7 @@ PERSONAS = {
                         "client_secret_basic"),
     "auth0": Persona("auth0", "/auth0/", "auth0-web", "auth0-web-secret", "client_secret_basic",
                      "auth0-m2m", "auth0-m2m-secret", "client_secret_post"),
-    "cognito": Persona("cognito", "/cognito", "cognito-app-client", "cognito-app-secret",
+    "cognito": Persona("cognito", "/cognito", "cognito-app-client", "cognito-app-secret-0123456789",
                        "client_secret_basic", "cognito-service", "cognito-service-secret"),
 }
 

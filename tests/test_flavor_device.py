@@ -119,6 +119,6 @@ def test_cognito_has_no_device_flow(seed_server):
     issuer = discovery["issuer"]
     assert httpx.post(issuer + "/oauth2/device/authorize", data={"client_id": "cognito-app-client"}).status_code == 404
     assert httpx.get(issuer + "/activate").status_code == 404
-    grant = httpx.post(discovery["token_endpoint"], auth=("cognito-app-client", "cognito-app-secret"),
+    grant = httpx.post(discovery["token_endpoint"], auth=("cognito-app-client", "cognito-app-secret-0123456789"),
                        data={"grant_type": DEVICE_GRANT, "device_code": "x"})
     assert grant.status_code == 400 and grant.json()["error"] == "unsupported_grant_type"

@@ -104,7 +104,7 @@ def cognito_tokens(seed_server, username: str) -> dict:
     from authlib.integrations.httpx_client import OAuth2Client
 
     discovery = httpx.get(seed_server.tenant_url("/cognito/.well-known/openid-configuration")).json()
-    client = OAuth2Client("cognito-app-client", "cognito-app-secret", scope="openid email profile",
+    client = OAuth2Client("cognito-app-client", "cognito-app-secret-0123456789", scope="openid email profile",
                           redirect_uri="http://localhost:3000/callback")
     url, state = client.create_authorization_url(discovery["authorization_endpoint"])
     browser = Browser()

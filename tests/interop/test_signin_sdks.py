@@ -114,7 +114,7 @@ def cognito_verified(tls_seed_server, token: str, kind: str, client_id: str) -> 
 
 
 @pytest.mark.parametrize("client_id, secret", [("cognito-public-client", None),
-                                               ("cognito-app-client", "cognito-app-secret")])
+                                               ("cognito-app-client", "cognito-app-secret-0123456789")])
 def test_boto3_initiate_auth_get_user_refresh_and_global_sign_out(tls_seed_server, client_id, secret):
     idp = cognito(tls_seed_server)
     extra = {}
@@ -140,3 +140,5 @@ def test_boto3_initiate_auth_get_user_refresh_and_global_sign_out(tls_seed_serve
     with pytest.raises(idp.exceptions.NotAuthorizedException):
         idp.initiate_auth(AuthFlow="REFRESH_TOKEN_AUTH", ClientId=client_id,
                           AuthParameters={"REFRESH_TOKEN": tokens["RefreshToken"], **extra})
+    # botocore checks RevokeToken's ClientSecret client-side (24 characters at least): the seeded one passes.
+    idp.revoke_token(Token=tokens["RefreshToken"], ClientId=client_id, **({"ClientSecret": secret} if secret else {}))

@@ -35,7 +35,7 @@ PERSONAS = {
     "auth0": Persona("auth0", "/auth0/", "auth0-web", "auth0-web-secret",
                      "openid profile email offline_access", "https://customers.example.com",
                      {"audience": "https://customers.example.com"}),
-    "cognito": Persona("cognito", "/cognito", "cognito-app-client", "cognito-app-secret",
+    "cognito": Persona("cognito", "/cognito", "cognito-app-client", "cognito-app-secret-0123456789",
                        "openid profile email", None),
     "generic": Persona("generic", "/default", "demo-web", "demo-web-secret",
                        "openid profile email offline_access", "demo-web"),
