@@ -42,7 +42,7 @@ def create_app(settings: Settings | None = None, seed: SeedConfig | None = None)
     store = Store(settings.resolved_database_url)
     base_urls = BaseUrls(settings.public_base_url, settings.internal_base_urls, settings.forwarded_allow_ips)
     tenants = [Tenant(name, cfg, settings.public_base_url, store, tuple(base_urls.internal.values()),
-                      seed_key=seeded_key(name, cfg, settings.seed_file))
+                      seed_key=seeded_key(name, cfg, settings.seed_file), runtime_directory=settings.admin_enabled)
                for name, cfg in seed.tenants.items()]
 
     app = FastAPI(title="mock_idp", docs_url=None, redoc_url=None, openapi_url=None, lifespan=purging)

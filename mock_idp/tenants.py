@@ -8,6 +8,7 @@ import hmac
 import json
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from .base_urls import back_channel_variant
 from .config import ClientConfig, TenantConfig, UserConfig
@@ -24,8 +25,9 @@ from .store import Store
 
 class Tenant:
     def __init__(self, name: str, config: TenantConfig, base_url: str, store: Store,
-                 internal_bases: tuple[str, ...] = (), seed_key=None):
+                 internal_bases: tuple[str, ...] = (), seed_key=None, runtime_directory: bool = False):
         self.name = name
+        self.runtime_directory = runtime_directory  # users may change at run time (the admin API is on)
         self.base_url, self.internal_bases = base_url, internal_bases
         self.config = config
         self.flavor = flavor_named(config.flavor).with_lifetimes(config.token_lifetimes)
@@ -106,6 +108,29 @@ def scenario_matches(scenario, ctx) -> bool:
             and (scenario.username is None or (ctx.user is not None and ctx.user.username == scenario.username)))
 
 
+@dataclass(frozen=True)
+class Documents:
+    """An issuer's OIDC discovery document and RFC 8414 metadata, serialised once, and the same
+    per internal base (base_urls.py): back-channel endpoints on the base that was called."""
+
+    discovery: dict
+    metadata: dict
+    discovery_bytes: bytes
+    metadata_bytes: bytes
+    variants: dict[str, tuple[bytes, bytes]]
+
+    @classmethod
+    def render(cls, issuer: "Issuer") -> "Documents":
+        discovery = issuer.flavor.discovery(issuer)
+        metadata = issuer.flavor.authorization_server_metadata(issuer, discovery)
+        public = issuer.tenant.base_url
+        variants = {base: tuple(json.dumps(back_channel_variant(document, public, base), indent=2).encode()
+                                for document in (discovery, metadata))
+                    for base in issuer.tenant.internal_bases}
+        return cls(discovery, metadata, json.dumps(discovery, indent=2).encode(),
+                   json.dumps(metadata, indent=2).encode(), variants)
+
+
 class Issuer:
     """One authorization server: an `iss`, its endpoints, its authlib server."""
 
@@ -122,18 +147,22 @@ class Issuer:
         self.issuer = layout.issuer
         self.prefix = tenant.route_prefix + layout.prefix
         self.server = IssuerServer(self)
-        # Discovery never changes while the server runs: build and serialise it once.
-        self.discovery = self.flavor.discovery(self)
-        self.discovery_bytes = json.dumps(self.discovery, indent=2).encode()
-        self.metadata = self.flavor.authorization_server_metadata(self, self.discovery)
-        self.metadata_bytes = json.dumps(self.metadata, indent=2).encode()
-        # ... and once per internal base: (discovery, RFC 8414 metadata) with back-channel endpoints there.
-        self.variants = {base: self.back_channel_documents(base) for base in tenant.internal_bases}
+        self._documents = VersionCache(lambda: Documents.render(self))
 
-    def back_channel_documents(self, base: str) -> tuple[bytes, bytes]:
-        public = self.tenant.base_url
-        return (json.dumps(back_channel_variant(self.discovery, public, base), indent=2).encode(),
-                json.dumps(back_channel_variant(self.metadata, public, base), indent=2).encode())
+    def documents_version(self) -> int:
+        """A cheap key that changes whenever `documents` may: claims_supported lists the claims of
+        users added at run time, so with the admin API on it is the directory version (on the state
+        row the request reads anyway; any replica's change moves it); without it, the seed is all."""
+        return self.tenant.state().directory_version if self.tenant.runtime_directory else 0
+
+    @property
+    def documents(self) -> "Documents":
+        """The discovery documents as served now, rendered once per `documents_version()`."""
+        return self._documents.get(self.documents_version())
+
+    @property
+    def discovery(self) -> dict:
+        return self.documents.discovery
 
     @property
     def keys(self) -> KeyRing:

@@ -44,6 +44,15 @@ def test_a_created_user_signs_in_and_is_listed_with_their_subject(server, admin)
     assert admin.post("/tenants/default/users", json={"username": "carol", "password": "x"}).status_code == 409
 
 
+def test_discovery_lists_the_claims_of_users_added_at_run_time_until_reset(server, admin):
+    discovery = server.url + "/default/.well-known/openid-configuration"
+    assert "cost_center" not in httpx.get(discovery).json()["claims_supported"]
+    admin.post("/tenants/default/users", json={"username": "dora", "password": "pw", "claims": {"cost_center": "42"}})
+    assert "cost_center" in httpx.get(discovery).json()["claims_supported"]
+    admin.post("/reset", json={"tenant": "default"})
+    assert "cost_center" not in httpx.get(discovery).json()["claims_supported"]
+
+
 def test_patch_merges_put_replaces_delete_hides_and_reset_restores_the_seed(server, admin):
     patched = admin.patch("/tenants/default/users/alice", json={"claims": {"department": "Ops", "groups": None}})
     assert patched.status_code == 200

@@ -1,4 +1,5 @@
-"""Discovery documents and the JWKS: built once per issuer, served as bytes."""
+"""Discovery documents and the JWKS: rendered once per version (tenants.Issuer.documents,
+Issuer.keys), served as bytes."""
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -12,10 +13,11 @@ def document(issuer, path: str):
     rfc8414 = path == RFC8414_PATH
 
     async def well_known(request: Request) -> Response:
-        documents = (issuer.discovery_bytes, issuer.metadata_bytes)
-        if issuer.variants:
+        current = issuer.documents  # re-rendered when issuer.documents_version() moves
+        documents = (current.discovery_bytes, current.metadata_bytes)
+        if current.variants:
             # Called at an internal base (base_urls.py): back-channel endpoints on that base.
-            documents = issuer.variants.get(request.app.state.base_urls.internal_base(request), documents)
+            documents = current.variants.get(request.app.state.base_urls.internal_base(request), documents)
         return Response(documents[1] if rfc8414 else documents[0], media_type="application/json",
                         headers=CACHEABLE)
     return well_known

@@ -32,10 +32,13 @@ def admin_a(replicas):
         client.post("/reset")
 
 
-def test_a_user_added_on_one_replica_signs_in_on_the_other(replicas, admin_a):
+def test_a_user_added_on_one_replica_signs_in_and_is_in_discovery_on_the_other(replicas, admin_a):
     first, second = replicas
-    admin_a.post("/tenants/red/users", json={"username": "erin", "password": "erin-pw"})
+    discovery = second.base_url + "/red/.well-known/openid-configuration"
+    assert "badge" not in httpx.get(discovery).json()["claims_supported"]
+    admin_a.post("/tenants/red/users", json={"username": "erin", "password": "erin-pw", "claims": {"badge": "7"}})
     assert password_grant(second, "red", "erin", "erin-pw").status_code == 200
+    assert "badge" in httpx.get(discovery).json()["claims_supported"]  # the other replica's discovery too
     admin_a.delete("/tenants/red/users/erin")
     assert password_grant(second, "red", "erin", "erin-pw").status_code == 400
 
