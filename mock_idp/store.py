@@ -8,6 +8,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, SQLModel, create_engine, select
 
 from .models import AuthorizationCode, DeviceAuthorization, IssuedToken, LoginSession, SignInToken, SigningKey
+from .store_sql import RawStatements
 from .store_tenant import TenantStateStore
 
 log = logging.getLogger("mock_idp")
@@ -16,14 +17,16 @@ log = logging.getLogger("mock_idp")
 class Store(TenantStateStore):
     def __init__(self, database_url: str):
         self._state_rows = set()  # tenants whose state row is known to exist
-        connect_args = {}
-        if database_url.startswith("sqlite"):
-            # Endpoints run on the event loop and in worker threads alike.
-            connect_args = {"check_same_thread": False, "timeout": 30}
-        # pre_ping: pooled PostgreSQL connections survive a server restart or failover.
-        self.engine = create_engine(database_url, connect_args=connect_args, pool_pre_ping=True)
-        if database_url.startswith("sqlite"):
+        sqlite = database_url.startswith("sqlite")
+        # SQLite: endpoints run on the event loop and in worker threads alike. PostgreSQL: pooled
+        # connections are pinged, so they survive a server restart or failover (a file has no
+        # server to lose, and the ping was a SELECT more per statement).
+        self.engine = create_engine(database_url, pool_pre_ping=not sqlite,
+                                    connect_args={"check_same_thread": False, "timeout": 30} if sqlite else {})
+        if sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
+        # A thread's own connection on a file (one in memory is per connection: the pool's only).
+        self.raw = RawStatements(self.engine, own_connections=sqlite and self.engine.url.database not in (None, "", ":memory:"))
         self._prepare_schema()
 
     def _prepare_schema(self) -> None:
@@ -53,6 +56,7 @@ class Store(TenantStateStore):
         )
 
     def close(self) -> None:
+        self.raw.close()
         self.engine.dispose()
 
     # -- generic upsert/find ---------------------------------------------------------------
@@ -63,9 +67,9 @@ class Store(TenantStateStore):
             session.commit()
 
     def insert(self, row: SQLModel) -> None:
-        """Write a row that is new by construction (a code, a token, a session): no read first."""
-        with self.engine.begin() as connection:
-            connection.execute(insert(type(row)).values(**row.model_dump()))
+        """Write a row that is new by construction (a code, a token, a session): no read first,
+        one precompiled INSERT (IntegrityError if its key is taken)."""
+        self.raw.run(self.raw.insert(type(row).__table__), [row.model_dump()])
 
     def get(self, model: type[SQLModel], key: str):
         with Session(self.engine, expire_on_commit=False) as session:
@@ -125,7 +129,7 @@ class Store(TenantStateStore):
             )
             if result.rowcount != 1:
                 return False
-            connection.execute(insert(IssuedToken).values(**successor.model_dump()))
+            connection.execute(insert(IssuedToken.__table__), successor.model_dump())
             return True
 
     def revoke_grant(self, grant_id: str) -> None:

@@ -1,6 +1,8 @@
 """One storage conformance suite, run against every backend (as dex does): what the protocol code
 relies on the Store for, on SQLite and on a real PostgreSQL server."""
 
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -13,7 +15,7 @@ from sqlmodel import SQLModel
 
 from mock_idp.keys import load_key_ring
 from mock_idp.models import (AuthorizationCode, DirectoryEntry, IssuedToken, LoginSession, SignInToken,
-                             SigningKey)
+                             SigningKey, new_row)
 from mock_idp.store import Store
 
 pytest_plugins = ["pg_support"]  # postgres_url: the database the PostgreSQL backend runs on
@@ -368,6 +370,24 @@ def test_insert_writes_new_rows_and_refuses_a_second_with_the_same_key(store):
     assert store.get(AuthorizationCode, code.code).model_dump() == code.model_dump()
     with pytest.raises(IntegrityError):
         store.insert(code_row(code=code.code))
+
+
+def test_a_row_made_by_new_row_is_written_and_read_back_like_one_made_by_its_model(store):
+    fields = {"token_hash": unique("hash"), "issuer": "default", "client_id": "demo-web", "issued_at": 1,
+              "access_expires_at": 2, "refresh_token": unique("rt"), "grant_id": unique("grant")}
+    made = new_row(IssuedToken, **fields)
+    assert made.model_dump() == IssuedToken(**fields, id=made.id).model_dump()  # defaults and factories
+    store.insert(made)
+    assert store.find_refresh_token(fields["refresh_token"]).model_dump() == made.model_dump()
+
+
+def test_new_row_works_before_anything_else_used_the_orm():
+    # A server's first request may be a login: its session row is the process's first ORM object.
+    script = ("from mock_idp.models import LoginSession, new_row\n"
+              "row = new_row(LoginSession, id='s', tenant='t', username='alice', auth_time=7)\n"
+              "print(row.auth_time, row.username, row.expires_at > 0)")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["7", "alice", "True"], done.stderr[-2000:]
 
 
 def test_identical_access_tokens_of_two_grants_are_both_recorded(store):

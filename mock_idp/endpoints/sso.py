@@ -9,7 +9,7 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from ..config import UserConfig
-from ..models import LoginSession, SignInToken
+from ..models import LoginSession, SignInToken, new_row
 from ..oauth.clients import EndUser
 from ..oauth.tokens import token_hash
 from .http import browser_url, html_page
@@ -91,8 +91,8 @@ def csrf_ok(request: Request, tenant, form: dict) -> bool:
 
 def start_session(tenant, user: UserConfig, auth_time: int | None = None) -> EndUser:
     now = tenant.now()
-    session = LoginSession(id=secrets.token_urlsafe(24), tenant=tenant.name, username=user.username,
-                           auth_time=auth_time or now, expires_at=now + tenant.flavor.lifetimes.session)
+    session = new_row(LoginSession, id=secrets.token_urlsafe(24), tenant=tenant.name, username=user.username,
+                      auth_time=auth_time or now, expires_at=now + tenant.flavor.lifetimes.session)
     tenant.store.insert(session)
     return EndUser(user, auth_time=session.auth_time, session_id=session.id)
 

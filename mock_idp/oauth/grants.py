@@ -5,7 +5,7 @@ from authlib.oauth2.rfc6749.util import scope_to_list
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oidc.core import grants as oidc_grants
 
-from ..models import AuthorizationCode
+from ..models import AuthorizationCode, new_row
 from .clients import CodeRecord, EndUser, TokenRecord
 from .context import TokenContext
 from .errors import InvalidGrantError, with_case
@@ -258,7 +258,8 @@ def save_code(grant, code: str, request) -> None:
     user: EndUser = request.user
     data = request.payload.data
     now = issuer.now()
-    issuer.store.insert(AuthorizationCode(
+    issuer.store.insert(new_row(
+        AuthorizationCode,
         code=code,
         issuer=issuer.key,
         client_id=request.client.client_id,

@@ -6,7 +6,7 @@ import uuid
 
 from authlib.oidc.core.util import create_half_hash
 
-from ..models import IssuedToken
+from ..models import IssuedToken, new_row
 from .context import TokenContext
 from .shape import TokenShape
 
@@ -26,7 +26,13 @@ def issue_access_token(ctx: TokenContext, include_refresh_token: bool, code: str
         "access_token": access_token,
         "scope": " ".join(ctx.scopes),
     }
-    row = IssuedToken(
+    refresh = {}
+    if include_refresh_token:
+        token["refresh_token"] = secrets.token_urlsafe(32)
+        refresh = {"refresh_token": token["refresh_token"],
+                   "refresh_expires_at": ctx.now + flavor.lifetimes.refresh_token}
+    row = new_row(
+        IssuedToken,
         token_hash=token_hash(access_token),
         issuer=ctx.issuer.key,
         client_id=ctx.client.client_id,
@@ -39,10 +45,8 @@ def issue_access_token(ctx: TokenContext, include_refresh_token: bool, code: str
         access_expires_at=ctx.now + ctx.access_token_lifetime,
         code=code,
         grant_id=grant_id or uuid.uuid4().hex,
+        **refresh,
     )
-    if include_refresh_token:
-        row.refresh_token = token["refresh_token"] = secrets.token_urlsafe(32)
-        row.refresh_expires_at = ctx.now + flavor.lifetimes.refresh_token
     (record or ctx.issuer.store.insert)(row)
     return token
 
