@@ -1,5 +1,6 @@
 """create_app(settings): mounts every tenant's issuers and renders every error in one place."""
 
+import contextlib
 import logging
 from pathlib import Path
 
@@ -24,7 +25,8 @@ from .flavors import flavor_named
 from .keys import seed_signing_key
 from .live import PerRequestState
 from .request_log import RequestLog
-from .watch import AuditTrail, Watch
+from .trail import AuditTrail
+from .watch import Watch
 from .settings import Settings
 from .store import Store
 from .tenants import Tenant
@@ -45,13 +47,15 @@ def create_app(settings: Settings | None = None, seed: SeedConfig | None = None)
                       seed_key=seeded_key(name, cfg, settings.seed_file), runtime_directory=settings.admin_enabled)
                for name, cfg in seed.tenants.items()]
 
-    app = FastAPI(title="mock_idp", docs_url=None, redoc_url=None, openapi_url=None, lifespan=purging)
+    # Replicas (PostgreSQL, or --workers) share the trail: a read waits for their buffers.
+    audit = AuditTrail(store, replicated=settings.workers > 1 or not store.engine.url.drivername.startswith("sqlite"))
+    app = FastAPI(title="mock_idp", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.settings = settings
     app.state.store = store
     app.state.base_urls = base_urls
     app.state.tenants = tenants
+    app.state.audit = audit
     app.state.templates = Jinja2Templates(directory=str(templates_dir()))
-    audit = AuditTrail()
     if settings.admin_enabled:  # first: a tenant mounted at / must not hide it
         app.router.routes.append(admin_mount(settings, tenants, store, audit))
     app.router.routes.extend(server_routes(tenants, templates_dir() / "static"))  # the URL layout: routes.py
@@ -65,6 +69,13 @@ def create_app(settings: Settings | None = None, seed: SeedConfig | None = None)
     logs.install()
     app.add_middleware(Guard, max_body_bytes=settings.max_body_bytes)  # outermost of all
     return app
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app: FastAPI):
+    async with purging(app):
+        yield
+    await app.state.audit.flush()  # what the audit trail still buffers
 
 
 def seeded_key(name: str, config, seed_file: Path):

@@ -4,7 +4,7 @@ import functools
 import time
 import uuid
 
-from sqlalchemy import BigInteger, UniqueConstraint
+from sqlalchemy import BigInteger, Index, UniqueConstraint
 from sqlalchemy.orm import configure_mappers
 from sqlmodel import Field, SQLModel
 
@@ -156,6 +156,7 @@ class TenantState(SQLModel, table=True):
     keys_version: int = 0  # bumped by every key rotation or load
     clock_offset: int = 0  # seconds added to the tenant's clock
     scenarios_version: int = 0  # bumped when scenarios are armed or disarmed
+    trail_since: int = timestamp(default=0)  # microseconds: the audit trail shows requests from then on (reset)
 
 
 class DirectoryEntry(SQLModel, table=True):
@@ -188,3 +189,16 @@ class Scenario(SQLModel, table=True):
     defect: str | None = None
     claim: str | None = None
     created_at: int = timestamp(default_factory=lambda: time.time_ns() // 1000)  # microseconds: firing order
+
+
+class AuditRecord(SQLModel, table=True):
+    """One protocol request as the audit trail shows it (trail.py): written in batches behind the
+    requests, the newest few hundred of each endpoint of each tenant kept."""
+
+    __tablename__ = "audit_records"
+    __table_args__ = (Index("ix_audit_records_tenant_endpoint_id", "tenant", "endpoint", "id"),)
+    id: int | None = Field(default=None, primary_key=True)  # insertion order, across replicas
+    tenant: str
+    endpoint: str
+    at: int = timestamp()  # microseconds (real time) when the request came in
+    record: str  # watch.Seen.record() as JSON

@@ -9,12 +9,13 @@ from sqlmodel import Session, SQLModel, create_engine, select
 
 from .models import AuthorizationCode, DeviceAuthorization, IssuedToken, LoginSession, SignInToken, SigningKey
 from .store_sql import RawStatements
+from .store_audit import AuditStore
 from .store_tenant import TenantStateStore
 
 log = logging.getLogger("mock_idp")
 
 
-class Store(TenantStateStore):
+class Store(TenantStateStore, AuditStore):
     def __init__(self, database_url: str):
         self._state_rows = set()  # tenants whose state row is known to exist
         sqlite = database_url.startswith("sqlite")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from .models import (AuthorizationCode, DeviceAuthorization, DirectoryEntry, IssuedToken, LoginSession, Scenario,
+from .models import (AuditRecord, AuthorizationCode, DeviceAuthorization, DirectoryEntry, IssuedToken, LoginSession, Scenario,
                      SigningKey, TenantState)
 from .store_sql import Precompiled, RawStatements
 
@@ -162,12 +162,13 @@ class TenantStateStore:
         return gone > 0
 
     # -- reset and revocation -----------------------------------------------------------------------
-    def reset_tenant(self, tenant: str, issuers: Sequence[str]) -> None:
-        """Back to the seed: the directory layer, clock, codes, tokens and sessions of the tenant go."""
+    def reset_tenant(self, tenant: str, issuers: Sequence[str], now_us: int) -> None:
+        """Back to the seed: the directory layer, clock, codes, tokens, sessions and audit trail of
+        the tenant go (records of requests before `now_us` that a replica writes later stay unseen)."""
         self._ensure_state_row(tenant)
         with self.engine.begin() as connection:
             connection.execute(update(STATE).where(STATE.c.tenant == tenant).values(
-                clock_offset=0, directory_version=STATE.c.directory_version + 1,
+                clock_offset=0, directory_version=STATE.c.directory_version + 1, trail_since=now_us,
                 keys_version=STATE.c.keys_version + 1,
                 scenarios_version=STATE.c.scenarios_version + 1))
             connection.execute(delete(DirectoryEntry).where(DirectoryEntry.tenant == tenant))
@@ -176,6 +177,7 @@ class TenantStateStore:
             connection.execute(delete(LoginSession).where(LoginSession.tenant == tenant))
             connection.execute(delete(DeviceAuthorization).where(DeviceAuthorization.tenant == tenant))
             connection.execute(delete(Scenario).where(Scenario.tenant == tenant))
+            connection.execute(delete(AuditRecord).where(AuditRecord.tenant == tenant))
             # The first key signs again; rotated keys go (a new first key is made if it went too).
             connection.execute(delete(SigningKey).where(SigningKey.key_set == tenant, SigningKey.generation > 1))
             connection.execute(update(SigningKey).where(SigningKey.key_set == tenant)

@@ -3,14 +3,14 @@ only with the admin API on, so a plain server pays nothing):
 
 - scenarios: the next N matching requests fail with a chosen OAuth error or HTTP status, or are
   answered late (a scenario fires exactly N times: each firing is an atomic decrement in the store);
-- the audit trail: the last requests each endpoint saw, secrets masked, with their outcome.
+- the audit trail: the last requests each endpoint saw, secrets masked, with their outcome
+  (kept in the store by trail.AuditTrail, shared by every replica).
 """
 
 import asyncio
 import base64
 import json
 import time
-from collections import deque
 from urllib.parse import parse_qsl, unquote
 
 from starlette.responses import JSONResponse, Response
@@ -26,7 +26,6 @@ FRONT_CHANNEL = ("authorize", "login")  # their errors go back to the client's r
 SECRET_PARAMS = {"password", "client_secret", "refresh_token", "token", "code", "code_verifier", "device_code",
                  "client_assertion", "assertion", "id_token_hint", "sessionToken", "access_token"}
 MASK = "***"
-AUDIT_PER_TENANT = 200  # bounded memory: the oldest record goes when a new one comes
 BODY_LIMIT = 64 * 1024  # bodies read for matching and the trail; protocol bodies are far smaller
 ERROR_STATUS = {"invalid_client": 401, "server_error": 500, "temporarily_unavailable": 503}
 
@@ -97,25 +96,10 @@ def basic_client_id(authorization: str) -> str | None:
     return unquote(decoded.partition(":")[0])  # RFC 6749 §2.3.1: form-encoded
 
 
-class AuditTrail:
-    def __init__(self):
-        self._records: dict[str, deque] = {}
-
-    def add(self, tenant: str, record: dict) -> None:
-        self._records.setdefault(tenant, deque(maxlen=AUDIT_PER_TENANT)).append(record)
-
-    def list(self, tenant: str, endpoint: str | None = None, limit: int = AUDIT_PER_TENANT) -> list[dict]:
-        records = [r for r in self._records.get(tenant, ()) if endpoint is None or r["endpoint"] == endpoint]
-        return records[-limit:]
-
-    def clear(self, tenant: str) -> None:
-        self._records.pop(tenant, None)
-
-
 class Watch:
     """ASGI middleware: scenarios first, then the endpoint; the outcome goes to the trail."""
 
-    def __init__(self, app, tenants, trail: AuditTrail):
+    def __init__(self, app, tenants, trail):
         self.app = app
         self.paths = endpoint_map(tenants)
         self.trail = trail
@@ -148,7 +132,7 @@ class Watch:
             else:
                 await self.app(scope, receive, watched_send)
         finally:
-            self.trail.add(tenant.name, seen.record(outcome["status"], error_of(outcome)))
+            self.trail.add(tenant.name, endpoint, seen.at, seen.record(outcome["status"], error_of(outcome)))
 
 
 async def buffered(receive):

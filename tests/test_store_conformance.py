@@ -507,7 +507,7 @@ def test_reset_drops_the_tenants_layer_clock_codes_tokens_and_sessions_only(stor
                       LoginSession(id=unique("sid"), tenant=name, username="alice", auth_time=1))
         store.put(*rows[name])
 
-    store.reset_tenant(tenant, issuers=[tenant])
+    store.reset_tenant(tenant, issuers=[tenant], now_us=time.time_ns() // 1000)
     assert store.directory_entries(tenant) == [] and store.tenant_state(tenant).clock_offset == 0
     code, token, session = rows[tenant]
     assert store.get(AuthorizationCode, code.code) is None and store.get(IssuedToken, token.id) is None
@@ -572,3 +572,33 @@ def test_replicas_rotating_at_once_leave_one_signing_key_and_a_generation_each(r
     ring = KeyRing(list(stored), now=1001)
     assert ring.kid == max(stored, key=lambda row: row.generation).kid and len(ring.jwks["keys"]) == REPLICAS + 1
     assert len(KeyRing(list(stored), now=1060).jwks["keys"]) == 1
+
+
+def audit_rows(tenant: str, endpoint: str, count: int, at: int = 0) -> list[dict]:
+    at = at or time.time_ns() // 1000
+    return [{"tenant": tenant, "endpoint": endpoint, "at": at + i, "record": f'{{"n": {i}}}'} for i in range(count)]
+
+
+def test_audit_records_come_newest_last_bounded_per_endpoint_and_tenant(replicas):
+    tenant, other = unique("tenant"), unique("other")
+    replicas[0].add_audit_records(audit_rows(tenant, "jwks", 6) + audit_rows(tenant, "token", 2), keep=4)
+    replicas[1].add_audit_records(audit_rows(other, "jwks", 3), keep=4)
+    # A second replica's batch counts against the same bound.
+    replicas[1].add_audit_records(audit_rows(tenant, "jwks", 2, at=time.time_ns() // 1000 + 100), keep=4)
+
+    assert [r["n"] for r in replicas[2].audit_records(tenant, "jwks")] == [4, 5, 0, 1]
+    assert [r["n"] for r in replicas[2].audit_records(tenant, "token")] == [0, 1]
+    assert len(replicas[2].audit_records(tenant)) == 6 and len(replicas[2].audit_records(other)) == 3
+    assert [r["n"] for r in replicas[2].audit_records(tenant, limit=1)] == [1]
+
+
+def test_reset_empties_the_tenants_trail_and_hides_records_of_earlier_requests_written_late(replicas):
+    tenant, other = unique("tenant"), unique("other")
+    before = time.time_ns() // 1000
+    replicas[0].add_audit_records(audit_rows(tenant, "token", 2, at=before) + audit_rows(other, "token", 1), keep=10)
+    replicas[0].reset_tenant(tenant, issuers=[tenant], now_us=before + 10)
+    assert replicas[1].audit_records(tenant) == [] and len(replicas[1].audit_records(other)) == 1
+    # A replica flushing its buffer after the reset: the requests that came before it stay unseen.
+    late = [{"tenant": tenant, "endpoint": "token", "at": at, "record": f'{{"at": {at}}}'} for at in (before + 5, before + 20)]
+    replicas[1].add_audit_records(late, keep=10)
+    assert replicas[2].audit_records(tenant) == [{"at": before + 20}]

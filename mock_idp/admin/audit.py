@@ -4,7 +4,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from ..watch import AUDIT_PER_TENANT
+from ..trail import AUDIT_PER_ENDPOINT
+from .scenarios import Endpoint
 from .tenants import tenant_named
 
 
@@ -12,10 +13,10 @@ def audit_router() -> APIRouter:
     router = APIRouter(tags=["audit"])
 
     @router.get("/tenants/{tenant}/requests", summary="The last requests the tenant's endpoints saw")
-    async def requests(request: Request, tenant: str, endpoint: str | None = None,
-                       limit: Annotated[int, Query(gt=0, le=AUDIT_PER_TENANT)] = AUDIT_PER_TENANT) -> list[dict]:
-        """This server's requests (each replica keeps its own), oldest first."""
+    async def requests(request: Request, tenant: str, endpoint: Endpoint | None = None,
+                       limit: Annotated[int, Query(gt=0, le=AUDIT_PER_ENDPOINT)] = AUDIT_PER_ENDPOINT) -> list[dict]:
+        """Every replica's requests, oldest first (see trail.py for how fresh)."""
         found = tenant_named(request, tenant)
-        return request.app.state.audit.list(found.name, endpoint, limit)
+        return await request.app.state.audit.list(found.name, endpoint, limit)
 
     return router

@@ -1,5 +1,6 @@
 """The tenants, and what ends their run-time state: reset (back to the seed file) and revocation."""
 
+import time
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Request
@@ -26,8 +27,9 @@ class ResetRequest(BaseModel):
 
 
 def reset(app_state, tenant) -> None:
-    """Back to the seed file: users, clients, clock, scenarios; codes, tokens, sessions dropped."""
-    app_state.store.reset_tenant(tenant.name, issuer_keys(tenant))
+    """Back to the seed file: users, clients, clock, scenarios; codes, tokens, sessions and the
+    audit trail dropped (on every replica: they live in the store)."""
+    app_state.store.reset_tenant(tenant.name, issuer_keys(tenant), time.time_ns() // 1000)
     app_state.audit.clear(tenant.name)
     forget_state(tenant.name)
 

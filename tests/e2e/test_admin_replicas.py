@@ -1,5 +1,6 @@
 """Two replicas on one PostgreSQL database: what the admin API changes on one, the other sees on
-its next request; a scenario fires exactly as asked across both; a reset under load loses nothing."""
+its next request; a scenario fires exactly as asked across both; a reset under load loses nothing;
+one audit trail for both."""
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -92,3 +93,20 @@ def test_a_rotation_on_one_replica_is_served_by_the_other_at_once(replicas, admi
     assert unverified_header(token)["kid"] == new_kid
     admin_a.post("/reset", json={"tenant": "red"})
     assert new_kid not in [key["kid"] for key in httpx.get(second.base_url + "/red/jwks").json()["keys"]]
+
+
+def test_one_audit_trail_shows_both_replicas_requests_and_a_reset_empties_it_on_both(replicas, admin_a):
+    first, second = replicas
+    assert httpx.post(first.base_url + "/red/token", auth=WEB, data={"grant_type": "client_credentials"}).status_code == 200
+    with httpx.Client(base_url=second.base_url) as client:
+        client.get("/red/jwks")  # connected: the next request and the read below follow at once
+        assert client.post("/red/token", auth=WEB, data={"grant_type": "password", "username": "alice",
+                                                         "password": "wrong"}).status_code == 400
+        # Read at once on the replica that did not answer it: the request is in the trail.
+        trail = admin_a.get("/tenants/red/requests", params={"endpoint": "token"}).json()
+    assert [(r["username"], r["status"], r["error"]) for r in trail] == [(None, 200, None),
+                                                                         ("alice", 400, "invalid_grant")]
+    with httpx.Client(base_url=second.base_url + "/_admin") as admin_b:
+        assert admin_b.get("/tenants/red/requests", params={"endpoint": "token"}).json() == trail
+        assert admin_a.post("/reset", json={"tenant": "red"}).status_code == 200
+        assert admin_b.get("/tenants/red/requests").json() == []
