@@ -2,6 +2,7 @@
 
 import contextlib
 import logging
+from functools import partial
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -13,20 +14,20 @@ from starlette.exceptions import HTTPException
 from . import logs
 from .admin import admin_mount
 from .base_urls import BaseUrls
-from .asgi import Guard
+from .asgi import Guard, Prerendered
 from .cors import Cors
 from .purge import purging
 from .config import SeedConfig, load_config, parse_config
 from .endpoints.http import NO_STORE, html_page, oauth_error_response
 from .oauth.errors import ErrorPage, OAuthError, safe_description
 from .oauth.server import allow_plain_http
-from .routes import server_routes
+from .routes import prerendered_documents, server_routes
 from .flavors import flavor_named
 from .keys import seed_signing_key
 from .live import PerRequestState
 from .request_log import RequestLog
 from .trail import AuditTrail
-from .watch import Watch
+from .watch import Watch, endpoint_map
 from .settings import Settings
 from .store import Store
 from .tenants import Tenant
@@ -49,7 +50,7 @@ def create_app(settings: Settings | None = None, seed: SeedConfig | None = None)
 
     # Replicas (PostgreSQL, or --workers) share the trail: a read waits for their buffers.
     audit = AuditTrail(store, replicated=settings.workers > 1 or not store.engine.url.drivername.startswith("sqlite"))
-    app = FastAPI(title="mock_idp", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
+    app = App(title="mock_idp", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.settings = settings
     app.state.store = store
     app.state.base_urls = base_urls
@@ -67,8 +68,26 @@ def create_app(settings: Settings | None = None, seed: SeedConfig | None = None)
     if settings.access_log:  # its duration covers everything but the body guard
         app.add_middleware(RequestLog, tenants=tenants, json_format=settings.log_format == "json")
     logs.install()
-    app.add_middleware(Guard, max_body_bytes=settings.max_body_bytes)  # outermost of all
+    app.add_middleware(Guard, max_body_bytes=settings.max_body_bytes)  # outermost middleware
+    # In front of all of it: discovery, JWKS and /healthz for a plain GET (asgi.Prerendered). The
+    # admin API's Watch must see the tenants' documents, so with it on only /healthz is.
+    watched = set(endpoint_map(tenants)) if settings.admin_enabled else set()
+    log_line = RequestLog(None, tenants, settings.log_format == "json").write if settings.access_log else None
+    app.front = Prerendered(partial(FastAPI.__call__, app), prerendered_documents(app.router.routes, watched),
+                            base_urls, log_line)
     return app
+
+
+class App(FastAPI):
+    """The FastAPI application, entered through `front` (asgi.Prerendered), which answers the
+    pre-rendered documents itself and hands everything else to FastAPI."""
+
+    front = None
+
+    async def __call__(self, scope, receive, send) -> None:
+        if self.front is None:
+            return await super().__call__(scope, receive, send)
+        await self.front(scope, receive, send)
 
 
 @contextlib.asynccontextmanager

@@ -60,9 +60,13 @@ class BaseUrls:
 
     def internal_base(self, request) -> str | None:
         """The internal base the request arrived at, if it is one."""
+        return self.internal_base_at(request.url.scheme, request.headers.get("host", ""))
+
+    def internal_base_at(self, scheme: str, host: str) -> str | None:
+        """The same from the request's scheme and Host header (asgi.Prerendered has no Request)."""
         if not self.internal:
             return None
-        return self.internal.get(origin(request.url.scheme, request.headers.get("host", "")))
+        return self.internal.get(origin(scheme, host))
 
     def browser_url(self, request, url: str) -> str:
         """`url` (under the public base) as the browser behind a trusted proxy reaches it."""

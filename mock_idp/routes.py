@@ -5,7 +5,7 @@ A request is matched against the tenants' prefixes first, then against one tenan
 instead of against every route of every tenant in one flat list.
 """
 
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Match, Mount, Route
 
 from .endpoints import authorize, device, discovery, health, logout, token, userinfo
 from .pages import routes as pages
@@ -61,3 +61,33 @@ def issuer_routes(issuer) -> list[Route]:
         end_session = logout.end_session_endpoint(issuer)
         routes += [Route(prefix + path, end_session, methods=GET_POST) for path in paths.extra_logout]
     return routes
+
+
+def prerendered_documents(routes: list[BaseRoute], skip: set[str] = frozenset()) -> dict:
+    """Request path -> asgi.Prerender of every route marked pre-renderable (asgi.prerenderable),
+    kept only where the router itself would pick that very route for a GET of the path (a route
+    earlier in the table, e.g. of a tenant mounted at /, may hide it). `skip`: paths that must
+    pass through the middleware stack (the admin API's Watch sees them)."""
+    marked: dict[str, object] = {}
+
+    def walk(routes, prefix: str) -> None:
+        for route in routes:
+            if isinstance(route, Mount):
+                walk(route.routes, prefix + route.path)
+            elif isinstance(route, Route) and hasattr(route.endpoint, "prerendered") and not route.param_convertors:
+                marked.setdefault(prefix + route.path, route.endpoint)
+    walk(routes, "")
+    return {path: endpoint.prerendered for path, endpoint in marked.items()
+            if path not in skip and routed_endpoint(routes, path) is endpoint}
+
+
+def routed_endpoint(routes, path: str, scope: dict | None = None):
+    """The endpoint Starlette's router picks for GET `path` (the first full match, into Mounts)."""
+    scope = scope or {"type": "http", "method": "GET", "path": path, "root_path": "", "path_params": {}}
+    for route in routes:
+        match, child = route.matches(scope)
+        if match == Match.FULL:
+            if isinstance(route, Mount):
+                return routed_endpoint(route.routes, path, {**scope, **child})
+            return child.get("endpoint")
+    return None

@@ -1,8 +1,11 @@
 """Discovery documents and the JWKS: rendered once per version (tenants.Issuer.documents,
-Issuer.keys), served as bytes."""
+Issuer.keys), served as bytes, by asgi.Prerendered in front of the framework for a plain GET and
+by these handlers for anything else (HEAD, CORS, ...): one `body` function serves both."""
 
 from starlette.requests import Request
 from starlette.responses import Response
+
+from ..asgi import prerenderable
 
 CACHEABLE = {"Cache-Control": "public, max-age=300"}  # CORS: per tenant (cors.py)
 RFC8414_PATH = "/.well-known/oauth-authorization-server"
@@ -12,15 +15,18 @@ def document(issuer, path: str):
     """The handler of one well-known path: the RFC 8414 document or the OIDC one."""
     rfc8414 = path == RFC8414_PATH
 
-    async def well_known(request: Request) -> Response:
+    def body(internal_base: str | None) -> bytes:
         current = issuer.documents  # re-rendered when issuer.documents_version() moves
         documents = (current.discovery_bytes, current.metadata_bytes)
         if current.variants:
             # Called at an internal base (base_urls.py): back-channel endpoints on that base.
-            documents = current.variants.get(request.app.state.base_urls.internal_base(request), documents)
-        return Response(documents[1] if rfc8414 else documents[0], media_type="application/json",
+            documents = current.variants.get(internal_base, documents)
+        return documents[1] if rfc8414 else documents[0]
+
+    async def well_known(request: Request) -> Response:
+        return Response(body(request.app.state.base_urls.internal_base(request)), media_type="application/json",
                         headers=CACHEABLE)
-    return well_known
+    return prerenderable(well_known, body, CACHEABLE)
 
 
 def rfc8414_inserted_path(issuer) -> str | None:
@@ -32,6 +38,9 @@ def rfc8414_inserted_path(issuer) -> str | None:
 
 
 def jwks(issuer):
+    def body(internal_base: str | None) -> bytes:
+        return issuer.keys.jwks_bytes  # the tenant's keys version: a rotation on any replica shows
+
     async def jwks_uri(request: Request) -> Response:
-        return Response(issuer.keys.jwks_bytes, media_type="application/json", headers=CACHEABLE)
-    return jwks_uri
+        return Response(body(None), media_type="application/json", headers=CACHEABLE)
+    return prerenderable(jwks_uri, body, CACHEABLE)

@@ -3,6 +3,13 @@
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ..asgi import prerenderable
+
+HEALTHY = b'{"status":"ok"}'
+
 
 async def healthz(request: Request) -> Response:
-    return Response(b'{"status":"ok"}', media_type="application/json")
+    return Response(HEALTHY, media_type="application/json")
+
+
+prerenderable(healthz, lambda internal_base: HEALTHY, {})
