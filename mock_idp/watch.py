@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, unquote
 from starlette.responses import JSONResponse, Response
 
 from .oauth.responses import authorization_response, default_response_mode
+from .oauth.tokens import token_hash
 
 # Short endpoint names (the admin API's) -> flavors.base.EndpointPaths fields.
 ENDPOINTS = {"authorize": "authorization_endpoint", "token": "token_endpoint", "userinfo": "userinfo_endpoint",
@@ -27,6 +28,8 @@ SECRET_PARAMS = {"password", "client_secret", "refresh_token", "token", "code", 
                  "client_assertion", "assertion", "id_token_hint", "sessionToken", "access_token"}
 MASK = "***"
 BODY_LIMIT = 64 * 1024  # bodies read for matching and the trail; protocol bodies are far smaller
+# Where each endpoint takes the token (besides a bearer header) whose user a scenario may name.
+TOKEN_PARAMS = {"userinfo": "access_token", "introspect": "token", "revoke": "token", "token": "refresh_token"}
 ERROR_STATUS = {"invalid_client": 401, "server_error": 500, "temporarily_unavailable": 503}
 
 
@@ -75,8 +78,20 @@ class Seen:
         elif self.endpoint in ("token", "introspect", "revoke") and self.client_id:
             self.client_auth = "none"
         self.username = found.get("username")
-        self.bearer = headers.get("authorization", "").lower().startswith("bearer ")
+        scheme, _, credentials = headers.get("authorization", "").partition(" ")
+        self.bearer = scheme.lower() == "bearer"
+        # The token whose user a scenario naming a user matches (never recorded: it is a secret).
+        self._token = credentials.strip() if self.bearer else found.get(TOKEN_PARAMS.get(endpoint, ""))
+        self._user_looked_up = self.username is not None
         self.at = time.time()
+
+    def user(self, tenant) -> str | None:
+        """The user the request names, or else the user of the token it presents: one lookup in
+        the store, made only when an armed scenario names a user."""
+        if not self._user_looked_up:
+            self._user_looked_up = True
+            self.username = token_user(tenant, self._token) if self._token else None
+        return self.username
 
     def record(self, status: int, error: str | None) -> dict:
         return {"at": round(self.at, 3), "endpoint": self.endpoint, "method": self.method, "path": self.path,
@@ -175,16 +190,24 @@ def error_of(outcome: dict) -> str | None:
 def fire_scenario(tenant, seen: Seen):
     """The first armed scenario matching the request that still had a firing left, if any."""
     for scenario in tenant.armed_scenarios():
-        if scenario.kind == "request" and matches(scenario, seen.endpoint, seen.client_id, seen.username):
+        if scenario.kind == "request" and matches(scenario, seen.endpoint, seen.client_id) \
+                and (scenario.username is None or scenario.username == seen.user(tenant)):
             if tenant.store.fire_scenario(scenario.id):
                 return scenario
     return None
 
 
-def matches(scenario, endpoint: str | None, client_id: str | None, username: str | None) -> bool:
+def matches(scenario, endpoint: str | None, client_id: str | None) -> bool:
     return ((scenario.endpoint is None or scenario.endpoint == endpoint)
-            and (scenario.client_id is None or scenario.client_id == client_id)
-            and (scenario.username is None or scenario.username == username))
+            and (scenario.client_id is None or scenario.client_id == client_id))
+
+
+def token_user(tenant, token: str) -> str | None:
+    """Whose token this is: an access token (by its hash) or a refresh token of the tenant."""
+    row = tenant.store.find_access_token(token_hash(token)) or tenant.store.find_refresh_token(token)
+    if row is None or row.issuer not in {issuer.key for issuer in tenant.issuers}:
+        return None
+    return row.username
 
 
 def failure_response(tenant, seen: Seen, scenario) -> Response:

@@ -6,7 +6,8 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from admin_support import WEB, admin, password_grant, server, unverified_claims  # noqa: F401
+from admin_support import (WEB, admin, introspect, password_grant, refresh, server,  # noqa: F401
+                           unverified_claims, userinfo)
 from conftest import SEEDS, Browser
 
 ADMIN_SEED = SEEDS / "two_tenants.yaml"
@@ -36,6 +37,22 @@ def test_a_scenario_matches_its_client_and_user_and_leaves_the_other_tenant_alon
     failed = password_grant(server, "red")
     assert failed.status_code == 503 and failed.json()["error"] == "server_error"
     assert password_grant(server, "red").status_code == 200
+
+
+def test_a_scenario_naming_a_user_matches_the_tokens_they_present(server, admin):
+    admin.post("/tenants/red/users", json={"username": "bob", "password": "bob-pw"})
+    alice, bob = password_grant(server, "red").json(), password_grant(server, "red", "bob", "bob-pw").json()
+    admin.post("/tenants/red/scenarios", json={"username": "alice", "status": 503, "times": 4})
+    assert userinfo(server, "red", bob["access_token"]).status_code == 200
+    assert introspect(server, "red", bob["refresh_token"])["active"] is True
+    assert userinfo(server, "red", alice["access_token"]).status_code == 503  # a bearer token
+    assert httpx.post(f"{server.base_url}/red/introspect", auth=WEB,
+                      data={"token": alice["access_token"]}).status_code == 503  # `token`
+    assert refresh(server, "red", alice["refresh_token"]).status_code == 503  # `refresh_token`
+    assert httpx.post(f"{server.base_url}/red/revoke", auth=WEB,
+                      data={"token": alice["refresh_token"]}).status_code == 503
+    assert userinfo(server, "red", alice["access_token"]).status_code == 200  # fired 4 times: spent
+    assert admin.get("/tenants/red/scenarios").json() == []
 
 
 def test_a_delay_answers_late(server, admin):

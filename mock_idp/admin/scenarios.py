@@ -23,7 +23,8 @@ class ScenarioRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     endpoint: Endpoint | None = Field(None, description="Which endpoint's requests; any when left out.")
     client_id: str | None = Field(None, description="Only requests of this client.")
-    username: str | None = Field(None, description="Only requests naming this user (password grants).")
+    username: str | None = Field(None, description="Only requests of this user: naming them (password grant, login "
+                                 "form) or presenting a token of theirs (userinfo, introspection, revocation, refresh).")
     times: Annotated[int, Field(strict=True, gt=0, le=10_000)] = 1
     error: str | None = Field(None, pattern=r"^[\x20-\x21\x23-\x5B\x5D-\x7E]+$",
                               description="The OAuth error code to answer with (RFC 6749 §5.2).")
