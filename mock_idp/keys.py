@@ -114,8 +114,10 @@ def key_row(key: RSAKey | ECKey, key_set: str, generation: int = 1) -> SigningKe
                       private_pem=key.as_pem(private=True).decode(), created_at=int(time.time()))
 
 
-def load_key_ring(store: Store, key_set: str, seeded: RSAKey | ECKey | None = None) -> KeyRing:
-    """The key set's ring; its first key generated (or the seed file's) when it has none yet."""
+def load_key_ring(store: Store, key_set: str, seeded: RSAKey | ECKey | None = None,
+                  now: float | None = None) -> KeyRing:
+    """The key set's ring at `now` (the tenant's clock; real time by default); its first key
+    generated (or the seed file's) when it has none yet."""
     rows = store.signing_keys(key_set)
     if not rows:
         # Racing replicas each add a generation-1 key: the database keeps one, all read it back.
@@ -123,9 +125,9 @@ def load_key_ring(store: Store, key_set: str, seeded: RSAKey | ECKey | None = No
         rows = store.signing_keys(key_set)
     elif seeded is not None and seeded.kid not in {row.kid for row in rows}:
         # The seed file names a key the database lacks (a new seed, or a reset dropped it): it signs.
-        store.rotate_signing_key(key_row(seeded, key_set), grace=0, now=int(time.time()))
+        store.rotate_signing_key(key_row(seeded, key_set), grace=0, now=int(time.time() if now is None else now))
         rows = store.signing_keys(key_set)
-    return KeyRing(list(rows))
+    return KeyRing(list(rows), now)
 
 
 def seed_signing_key(tenant: str, config, algorithms: tuple[str, ...], seed_file: Path) -> RSAKey | ECKey:

@@ -2,6 +2,7 @@
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import and_, delete, event, func, insert, inspect, or_, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -13,6 +14,15 @@ from .store_audit import AuditStore
 from .store_tenant import TenantStateStore
 
 log = logging.getLogger("mock_idp")
+
+
+@dataclass(frozen=True)
+class PurgeScope:
+    """Whose rows a purge looks at: tenants (sessions, device and sign-in rows) and their issuers
+    (codes and tokens)."""
+
+    tenants: tuple[str, ...] = ()
+    issuers: tuple[str, ...] = ()
 
 
 class Store(TenantStateStore, AuditStore):
@@ -175,21 +185,31 @@ class Store(TenantStateStore, AuditStore):
             session.commit()
             return redeemed[0] if redeemed is not None else None
 
-    def purge_expired(self, now: int, limit: int = 500, code_retention: int = 3600) -> int:
+    def purge_expired(self, now: int, limit: int = 500, code_retention: int = 3600,
+                      only: PurgeScope | None = None, besides: PurgeScope | None = None) -> int:
         """Delete at most `limit` expired rows of each kind; how many went. Codes are kept
-        `code_retention` seconds past expiry, so a late replay still revokes what they issued."""
+        `code_retention` seconds past expiry, so a late replay still revokes what they issued.
+        `only`: just the rows of those tenants (and their issuers); `besides`: all but theirs (a
+        tenant whose clock is moved is purged on its own clock, purge.py)."""
         expired = [
-            (AuthorizationCode, AuthorizationCode.code, AuthorizationCode.expires_at < now - code_retention),
-            (IssuedToken, IssuedToken.id, and_(
+            (AuthorizationCode, AuthorizationCode.code, AuthorizationCode.issuer,
+             AuthorizationCode.expires_at < now - code_retention),
+            (IssuedToken, IssuedToken.id, IssuedToken.issuer, and_(
                 IssuedToken.access_expires_at < now,
                 or_(IssuedToken.refresh_expires_at == None, IssuedToken.refresh_expires_at < now))),  # noqa: E711
-            (LoginSession, LoginSession.id, LoginSession.expires_at < now),
-            (DeviceAuthorization, DeviceAuthorization.device_code, DeviceAuthorization.expires_at < now),
-            (SignInToken, SignInToken.token_hash, SignInToken.expires_at < now),
+            (LoginSession, LoginSession.id, LoginSession.tenant, LoginSession.expires_at < now),
+            (DeviceAuthorization, DeviceAuthorization.device_code, DeviceAuthorization.tenant,
+             DeviceAuthorization.expires_at < now),
+            (SignInToken, SignInToken.token_hash, SignInToken.tenant, SignInToken.expires_at < now),
         ]
         deleted = 0
         with self.engine.begin() as connection:
-            for model, key, condition in expired:
+            for model, key, owner, condition in expired:
+                by_issuer = owner.key == "issuer"
+                if only is not None:
+                    condition = and_(condition, owner.in_(only.issuers if by_issuer else only.tenants))
+                if besides is not None and (besides.issuers if by_issuer else besides.tenants):
+                    condition = and_(condition, owner.not_in(besides.issuers if by_issuer else besides.tenants))
                 batch = select(key).where(condition).limit(limit).scalar_subquery()
                 deleted += connection.execute(delete(model).where(key.in_(batch))).rowcount
         return deleted

@@ -106,7 +106,7 @@ class TenantStateStore:
     # -- key rotation --------------------------------------------------------------------------------
     def rotate_signing_key(self, row: SigningKey, grace: int, now: int) -> None:
         """`row` signs from now on; the keys it replaces leave the JWKS after `grace` seconds (their
-        rows stay: a seed file's key is then known to have been rotated away, not to be missing)."""
+        rows go then, purge_retired_keys)."""
         self._ensure_state_row(row.key_set)
         for _attempt in range(3):
             try:
@@ -126,6 +126,19 @@ class TenantStateStore:
             except IntegrityError:
                 continue  # a replica's rotation took that generation (SQLite has no row lock)
         raise RuntimeError("key rotation kept colliding with other replicas")
+
+    def purge_retired_keys(self, key_set: str, now: int, keep: str | None = None, limit: int = 500) -> int:
+        """Delete keys whose grace ended by `now` (the tenant's clock): never the newest key, which
+        signs, nor `keep` (the seed file's key: its row tells that it was rotated away, so a restart
+        does not bring it back to sign). The JWKS left them at the same moment (keys.KeyRing)."""
+        newest = select(func.max(SigningKey.generation)).where(SigningKey.key_set == key_set).scalar_subquery()
+        condition = [SigningKey.key_set == key_set, SigningKey.retired_at.is_not(None), SigningKey.remove_at <= now,
+                     SigningKey.generation < newest]
+        if keep is not None:
+            condition.append(SigningKey.kid != keep)
+        with self.engine.begin() as connection:
+            batch = select(SigningKey.kid).where(*condition).limit(limit).scalar_subquery()
+            return connection.execute(delete(SigningKey).where(SigningKey.kid.in_(batch))).rowcount
 
     # -- scenarios --------------------------------------------------------------------------------
     def arm_scenario(self, row: Scenario) -> None:

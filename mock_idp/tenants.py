@@ -35,7 +35,8 @@ class Tenant:
         self.url = base_url + self.route_prefix
         self.display_name = config.display_name or self.flavor.label
         self.store = store
-        self._keys = VersionCache(lambda: load_key_ring(store, key_set=name, seeded=seed_key))
+        self.seed_kid = seed_key.kid if seed_key is not None else None
+        self._keys = VersionCache(lambda: load_key_ring(store, key_set=name, seeded=seed_key, now=self.clock()))
         self.directory = Directory(name, config.users, config.clients, store)
         self._scenarios = VersionCache(lambda: list(store.armed_scenarios(name)), initial=[])
         self.issuers = [Issuer(self, layout) for layout in self.flavor.issuers(name, self.url, config)]
@@ -44,11 +45,13 @@ class Tenant:
     def keys(self) -> KeyRing:
         # Loaded, or generated, on first use: a server with many tenants starts without waiting
         # on RSA, and a replica started later sees the key another replica created. Reloaded when
-        # any replica rotates (the keys version) and when a retired key's grace ends.
-        ring = self._keys.get(self.state().keys_version)
-        if ring.valid_until is not None and time.time() >= ring.valid_until:
+        # any replica rotates (the keys version), when the tenant's clock is set, and when a
+        # retired key's grace ends on that clock.
+        state = self.state()
+        ring = self._keys.get((state.keys_version, state.clock_offset))
+        if ring.valid_until is not None and self.clock() >= ring.valid_until:
             self._keys.forget()
-            ring = self._keys.get(self.state().keys_version)
+            ring = self._keys.get((state.keys_version, state.clock_offset))
         return ring
 
     def state(self) -> State:

@@ -602,3 +602,42 @@ def test_reset_empties_the_tenants_trail_and_hides_records_of_earlier_requests_w
     late = [{"tenant": tenant, "endpoint": "token", "at": at, "record": f'{{"at": {at}}}'} for at in (before + 5, before + 20)]
     replicas[1].add_audit_records(late, keep=10)
     assert replicas[2].audit_records(tenant) == [{"at": before + 20}]
+
+
+def test_a_scoped_purge_deletes_only_or_all_but_the_named_tenants_rows(store):
+    from mock_idp.store import PurgeScope
+
+    now = int(time.time())
+    mine, theirs = unique("mine"), unique("theirs")
+    rows = {name: (token_row(issuer=name, access_expires_at=now - 10),
+                   LoginSession(id=unique("sid"), tenant=name, username="alice", auth_time=now, expires_at=now - 1))
+            for name in (mine, theirs)}
+    for pair in rows.values():
+        store.insert(pair[0]), store.insert(pair[1])
+    scope = PurgeScope(tenants=(mine,), issuers=(mine,))
+
+    store.purge_expired(now, besides=scope)
+    assert store.get(IssuedToken, rows[mine][0].id) and store.get(LoginSession, rows[mine][1].id)
+    assert store.get(IssuedToken, rows[theirs][0].id) is None and store.get(LoginSession, rows[theirs][1].id) is None
+    store.purge_expired(now, only=scope)
+    assert store.get(IssuedToken, rows[mine][0].id) is None and store.get(LoginSession, rows[mine][1].id) is None
+
+
+def test_retired_keys_go_after_their_grace_but_never_the_signing_key_nor_the_kept_one(store):
+    key_set, other = unique("tenant"), unique("other")
+    for name in (key_set, other):
+        store.add(key_row(name, 1, 1))
+    seeded = key_row(key_set, 2, 0)
+    store.rotate_signing_key(seeded, grace=10, now=100)  # generation 2, the "seed file's" key
+    store.rotate_signing_key(key_row(key_set, 3, 0), grace=10, now=200)
+    store.rotate_signing_key(key_row(other, 3, 0), grace=10, now=200)
+    assert store.purge_retired_keys(key_set, now=205, keep=seeded.kid) == 1  # generation 1: grace ended at 110
+    assert store.purge_retired_keys(key_set, now=10_000, keep=seeded.kid) == 0
+    assert sorted(row.generation for row in store.signing_keys(key_set)) == [2, 3]
+    # All retired by clock skew or a reset race: the newest still stays.
+    with store.engine.begin() as connection:
+        connection.execute(SigningKey.__table__.update().where(SigningKey.key_set == key_set)
+                           .values(retired_at=1, remove_at=1))
+    assert store.purge_retired_keys(key_set, now=10_000) == 1
+    assert [row.generation for row in store.signing_keys(key_set)] == [3]
+    assert len(store.signing_keys(other)) == 2

@@ -1,7 +1,6 @@
 """Signing keys: list, rotate (generate, or load a PEM or JWK), with a grace in which the keys
 replaced stay in the JWKS. ES256 where the persona signs with it (Flavor.signing_algorithms)."""
 
-import time
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Request
@@ -43,7 +42,8 @@ def keys_router() -> APIRouter:
         found = tenant_named(request, tenant)
         key = new_key(found, body)
         found.keys  # the first key exists before the one replacing it
-        found.store.rotate_signing_key(key_row(key, found.name), body.grace_seconds, int(time.time()))
+        # On the tenant's clock: its grace ends when that clock passes it (a moved clock moves it).
+        found.store.rotate_signing_key(key_row(key, found.name), body.grace_seconds, found.now())
         forget_state(found.name)
         ring = found.keys
         return {"kid": ring.kid, "alg": ring.algorithm, "keys": [key_json(row, ring.kid) for row in ring.rows]}
