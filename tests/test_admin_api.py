@@ -1,9 +1,17 @@
 """The admin API over real HTTP: users and clients, reset, revocation, protection. Most tests run
 on the pytest plugin's `mock_idp` server (this project's seed for it: tests/seeds/core.yaml)."""
 
+import json
+import os
+import random
+import shutil
 import socket
+import subprocess
+import sys
 import threading
 import time
+import uuid
+from dataclasses import dataclass
 
 import httpx
 import pytest
@@ -168,6 +176,60 @@ def test_without_a_token_only_loopback_callers_are_let_in():
     assert not is_loopback("10.0.0.7") and not is_loopback("testclient") and not is_loopback("")
 
 
+@dataclass
+class Peer:
+    """A caller on another address: `get(url)` runs httpx there; (status, JSON body, headers)."""
+
+    address: str  # where the peer reaches this host
+    namespace: str | None = None  # a network namespace of its own, or None: this host's own address
+
+    def get(self, url: str) -> tuple[int, dict, dict]:
+        script = ("import httpx, json, sys; r = httpx.get(sys.argv[1], timeout=10); "
+                  "print(json.dumps([r.status_code, r.json(), dict(r.headers)]))")
+        command = [sys.executable, "-c", script, url]
+        if self.namespace is not None:
+            command = ["ip", "netns", "exec", self.namespace, *command]
+        return tuple(json.loads(subprocess.run(command, check=True, capture_output=True, text=True, timeout=30).stdout))
+
+
+@pytest.fixture
+def foreign_peer():
+    """A network namespace joined to this host by a veth pair (iproute2, as root): a client there
+    calls from 10.x.y.2 to the server at 10.x.y.1. Without root or iproute2, this host's own
+    non-loopback address; without either a skip, and under CI a failure."""
+    tag = uuid.uuid4().hex[:6]
+    namespace, host_end, peer_end = f"mockidp-{tag}", f"mip{tag}h", f"mip{tag}n"
+    subnet = f"10.{random.randint(64, 250)}.{random.randint(0, 255)}"
+    steps = [["ip", "netns", "add", namespace],
+             ["ip", "link", "add", host_end, "type", "veth", "peer", "name", peer_end],
+             ["ip", "link", "set", peer_end, "netns", namespace],
+             ["ip", "addr", "add", f"{subnet}.1/30", "dev", host_end], ["ip", "link", "set", host_end, "up"],
+             ["ip", "-n", namespace, "addr", "add", f"{subnet}.2/30", "dev", peer_end],
+             ["ip", "-n", namespace, "link", "set", peer_end, "up"]]
+    made, why = False, None
+    if shutil.which("ip") is None or os.geteuid() != 0:
+        why = "no network namespace (needs iproute2 and root)"
+    else:
+        try:
+            for step in steps:
+                subprocess.run(step, check=True, capture_output=True, timeout=10)
+            made = True
+        except subprocess.CalledProcessError as error:
+            why = f"{' '.join(error.cmd)}: {error.stderr.decode(errors='replace').strip()}"
+    try:
+        if made:
+            yield Peer(f"{subnet}.1", namespace)
+        elif (address := own_address()) is not None:
+            yield Peer(address)
+        elif os.environ.get("CI"):
+            pytest.fail(f"no non-loopback caller: {why}")
+        else:
+            pytest.skip(f"no non-loopback caller: {why}")
+    finally:
+        subprocess.run(["ip", "link", "del", host_end], capture_output=True)
+        subprocess.run(["ip", "netns", "del", namespace], capture_output=True)
+
+
 def own_address() -> str | None:
     """This machine's address on its first non-loopback interface (a UDP connect sends nothing)."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
@@ -179,10 +241,7 @@ def own_address() -> str | None:
     return None if address.startswith("127.") or address == "0.0.0.0" else address
 
 
-def test_a_caller_from_another_address_is_refused_in_rfc_6750_shape(tmp_path):
-    address = own_address()
-    if address is None:
-        pytest.skip("this machine has no non-loopback address to call from")
+def test_a_caller_from_another_address_is_refused_in_rfc_6750_shape(tmp_path, foreign_peer):
     port = free_port()
     app = create_app(Settings(config=SEEDS / "core.yaml", data_dir=tmp_path, admin=True, port=port))
     server = uvicorn.Server(uvicorn.Config(app, host="0.0.0.0", port=port, log_level="warning"))
@@ -191,10 +250,12 @@ def test_a_caller_from_another_address_is_refused_in_rfc_6750_shape(tmp_path):
     try:
         while not server.started:
             time.sleep(0.02)
-        refused = httpx.get(f"http://{address}:{port}/_admin/tenants")
-        assert refused.status_code == 403 and refused.json()["error"] == "insufficient_scope"
-        assert refused.headers["www-authenticate"].startswith('Bearer realm="mock_idp admin", error="insufficient_scope"')
+        status, body, headers = foreign_peer.get(f"http://{foreign_peer.address}:{port}/_admin/tenants")
+        assert status == 403 and body["error"] == "insufficient_scope"
+        assert headers["www-authenticate"].startswith('Bearer realm="mock_idp admin", error="insufficient_scope"')
+        # The same server, from loopback, and a protocol endpoint from the peer: both answer.
         assert httpx.get(f"http://127.0.0.1:{port}/_admin/tenants").status_code == 200
+        assert foreign_peer.get(f"http://{foreign_peer.address}:{port}/default/.well-known/openid-configuration")[0] == 200
     finally:
         server.should_exit = True
         thread.join(5)
