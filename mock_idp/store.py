@@ -4,11 +4,11 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, delete, event, func, insert, inspect, or_, update
+from sqlalchemy import and_, bindparam, delete, event, func, insert, inspect, or_, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, SQLModel, create_engine, select
 
-from .models import AuthorizationCode, DeviceAuthorization, IssuedToken, LoginSession, SignInToken, SigningKey
+from .models import AuthorizationCode, DeviceAuthorization, IssuedToken, LoginSession, SignInToken, SigningKey, new_row
 from .store_sql import RawStatements
 from .store_audit import AuditStore
 from .store_tenant import TenantStateStore
@@ -80,11 +80,12 @@ class Store(TenantStateStore, AuditStore):
     def insert(self, row: SQLModel) -> None:
         """Write a row that is new by construction (a code, a token, a session): no read first,
         one precompiled INSERT (IntegrityError if its key is taken)."""
-        self.raw.run(self.raw.insert(type(row).__table__), [row.model_dump()])
+        self.raw.run(self.raw.prepared("insert", type(row).__table__), [row.model_dump()])
 
     def get(self, model: type[SQLModel], key: str):
-        with Session(self.engine, expire_on_commit=False) as session:
-            return session.get(model, key)
+        """The row of `model` whose primary key is `key` (one precompiled SELECT), or None."""
+        values = self.raw.fetch(self.raw.prepared("get", model.__table__), {"key": key})
+        return new_row(model, **values) if values is not None else None
 
     def delete(self, model: type[SQLModel], key: str) -> None:
         with Session(self.engine) as session:
@@ -100,18 +101,12 @@ class Store(TenantStateStore, AuditStore):
             return session.exec(query.order_by(SigningKey.created_at, SigningKey.kid)).all()
 
     def consume_code(self, code: str) -> tuple[AuthorizationCode | None, bool]:
-        """Mark a code used, atomically. Returns (row, first_use)."""
-        with Session(self.engine, expire_on_commit=False) as session:
-            consumed = session.exec(
-                update(AuthorizationCode)
-                .where(AuthorizationCode.code == code, AuthorizationCode.used == False)  # noqa: E712
-                .values(used=True)
-                .returning(AuthorizationCode)
-            ).first()
-            session.commit()
-            if consumed is not None:
-                return consumed[0], True
-            return session.get(AuthorizationCode, code), False  # unknown, or a replay
+        """Mark a code used, atomically (one UPDATE ... RETURNING). Returns (row, first_use)."""
+        table = AuthorizationCode.__table__
+        consumed = self.raw.fetch(self.raw.prepared("consume", table, _consume), {"key": code})
+        if consumed is not None:
+            return new_row(AuthorizationCode, **consumed), True
+        return self.get(AuthorizationCode, code), False  # unknown, or a replay
 
     def find_access_token(self, token_hash: str) -> IssuedToken | None:
         """The record of an access token; of identical ones (no jti), a live one if any."""
@@ -228,6 +223,11 @@ class Store(TenantStateStore, AuditStore):
             except IntegrityError:
                 return False
             return True
+
+
+def _consume(table):
+    return (update(table).where(table.c.code == bindparam("key"), table.c.used == False)  # noqa: E712
+            .values(used=True).returning(*table.c))
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -6,25 +6,40 @@ for a duplicate key), as they do everywhere else in the store."""
 import threading
 import weakref
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, bindparam, insert, select
 from sqlalchemy.exc import DBAPIError
 
 
 class Precompiled:
-    """One statement, compiled for the engine's dialect: its SQL and its parameters' order."""
+    """One statement, compiled for the engine's dialect: its SQL, its parameters' order and the
+    values bound in it; `rows_of`: the table whose whole rows it returns (SELECT, RETURNING),
+    converted as the ORM converts them (SQLite's 0/1 to bool)."""
 
-    def __init__(self, engine, statement):
+    def __init__(self, engine, statement, rows_of: Table | None = None):
         compiled = statement.compile(dialect=engine.dialect)
         self.sql = str(compiled)
         self.positional = compiled.positional  # qmark (SQLite) or named/pyformat (psycopg)
         self.names = list(compiled.positiontup or compiled.params)
+        self.bound = compiled.params  # e.g. `used = false`; None for the parameters a call gives
+        self.dialect = engine.dialect
+        self.table = rows_of
+        self.processors = None  # made from the first result's DB-API column types
 
     def parameters(self, values: dict):
+        values = {**self.bound, **values}
         return [values[name] for name in self.names] if self.positional else values
+
+    def values_of(self, row, description) -> dict:
+        columns = self.table.columns
+        if self.processors is None:
+            self.processors = [column.type.dialect_impl(self.dialect).result_processor(self.dialect, described[1])
+                               for column, described in zip(columns, description)]
+        return {column.name: (convert(value) if convert else value)
+                for column, convert, value in zip(columns, self.processors, row)}
 
 
 class RawStatements:
-    """Cached Precompiled statements of one engine, and one way to run them.
+    """Precompiled statements of one engine, made on first use, and one way to run them.
 
     On a SQLite file each thread keeps a connection of its own, out of the pool: checking one
     out and back in (and the reset on return) cost as much as the statement. PostgreSQL
@@ -32,19 +47,33 @@ class RawStatements:
 
     def __init__(self, engine, own_connections: bool):
         self.engine = engine
-        self._inserts: dict[str, Precompiled] = {}
+        self._prepared: dict[tuple, Precompiled] = {}
         self._local = threading.local() if own_connections else None
         self._own = weakref.WeakSet()  # every thread's, to close with the store
 
-    def insert(self, table: Table) -> Precompiled:
-        found = self._inserts.get(table.name)
+    def prepared(self, name: str, table: Table, make=None) -> Precompiled:
+        """`name` of `table`: "insert", "get" (by primary key, the parameter `key`), or what
+        `make(table)` builds (whole rows of `table` come back, if any)."""
+        found = self._prepared.get((name, table.name))
         if found is None:
-            found = self._inserts[table.name] = Precompiled(self.engine, insert(table))
+            if name == "insert":
+                found = Precompiled(self.engine, insert(table))
+            elif name == "get":
+                (key,) = table.primary_key.columns
+                found = Precompiled(self.engine, select(table).where(key == bindparam("key")), rows_of=table)
+            else:
+                found = Precompiled(self.engine, make(table), rows_of=table)
+            self._prepared[(name, table.name)] = found
         return found
 
+    def fetch(self, statement: Precompiled, values: dict) -> dict | None:
+        """The first row `statement` gives (committed), as {column: value}."""
+        row, description = self.run(statement, [values], fetch=True)
+        return statement.values_of(row, description) if row is not None else None
+
     def run(self, statement: Precompiled, rows: list[dict], fetch: bool = False):
-        """Execute once per row in ONE transaction (committed, or rolled back on error); the first
-        row of the last result when `fetch`."""
+        """Execute once per row in ONE transaction (committed, or rolled back on error); with
+        `fetch`, the first row of the last result and its DB-API description."""
         connection = self._connection()
         params = None
         try:
@@ -52,7 +81,7 @@ class RawStatements:
             for values in rows:
                 params = statement.parameters(values)
                 cursor.execute(statement.sql, params)
-            found = cursor.fetchone() if fetch else None
+            found = (cursor.fetchone(), cursor.description) if fetch else None
             cursor.close()
             connection.commit()
             return found

@@ -9,9 +9,13 @@ from sqlalchemy.exc import IntegrityError
 
 from .models import (AuditRecord, AuthorizationCode, DeviceAuthorization, DirectoryEntry, IssuedToken, LoginSession, Scenario,
                      SigningKey, TenantState)
-from .store_sql import Precompiled, RawStatements
+from .store_sql import RawStatements
 
 STATE = TenantState.__table__
+
+
+def _state_query(table):
+    return select(table).where(table.c.tenant == bindparam("tenant"))
 
 
 @dataclass(frozen=True)
@@ -28,16 +32,12 @@ class TenantStateStore:
     engine = None  # set by Store
     raw: RawStatements
     _state_rows: set[str]
-    _state_query: Precompiled | None = None
 
     # -- the state row, read on every request: one primary-key SELECT ---------------------------
     def tenant_state(self, tenant: str) -> State:
         # Precompiled, on the DB-API connection: SQLAlchemy's execute path costs ~100 us more.
-        if self._state_query is None:
-            self._state_query = Precompiled(self.engine, select(*(STATE.c[name] for name in State.__dataclass_fields__))
-                                            .where(STATE.c.tenant == bindparam("tenant")))
-        row = self.raw.run(self._state_query, [{"tenant": tenant}], fetch=True)
-        return State(*row) if row is not None else State()
+        row = self.raw.fetch(self.raw.prepared("state", STATE, _state_query), {"tenant": tenant})
+        return State(**{name: row[name] for name in State.__dataclass_fields__}) if row is not None else State()
 
     def change_tenant_state(self, tenant: str, connection=None, **changes) -> None:
         """Set columns (`clock_offset=-60`) or bump versions (`keys_version=1` adds one)."""
