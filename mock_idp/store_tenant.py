@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .models import (AuditRecord, AuthorizationCode, DeviceAuthorization, DirectoryEntry, IssuedToken, LoginSession, Scenario,
-                     SigningKey, TenantState)
+                     SignInToken, SigningKey, TenantState)
 from .store_sql import RawStatements
 
 STATE = TenantState.__table__
@@ -189,6 +189,7 @@ class TenantStateStore:
             connection.execute(delete(IssuedToken).where(IssuedToken.issuer.in_(issuers)))
             connection.execute(delete(LoginSession).where(LoginSession.tenant == tenant))
             connection.execute(delete(DeviceAuthorization).where(DeviceAuthorization.tenant == tenant))
+            connection.execute(delete(SignInToken).where(SignInToken.tenant == tenant))
             connection.execute(delete(Scenario).where(Scenario.tenant == tenant))
             connection.execute(delete(AuditRecord).where(AuditRecord.tenant == tenant))
             # The first key signs again; rotated keys go (a new first key is made if it went too).
@@ -201,6 +202,9 @@ class TenantStateStore:
         with self.engine.begin() as connection:
             connection.execute(delete(LoginSession).where(LoginSession.tenant == tenant,
                                                           LoginSession.username == username))
+            # An unredeemed sign-in token (Okta's sessionToken) would start a new session.
+            connection.execute(delete(SignInToken).where(SignInToken.tenant == tenant,
+                                                         SignInToken.username == username))
             return connection.execute(
                 update(IssuedToken)
                 .where(IssuedToken.issuer.in_(issuers), IssuedToken.username == username,

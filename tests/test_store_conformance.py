@@ -497,24 +497,27 @@ def test_a_seeded_or_live_name_cannot_be_created_but_a_hidden_one_can(store):
     assert store.tenant_state(tenant).directory_version == 3  # refused creates change nothing
 
 
-def test_reset_drops_the_tenants_layer_clock_codes_tokens_and_sessions_only(store):
+def test_reset_drops_the_tenants_layer_clock_codes_tokens_sessions_and_signin_tokens_only(store):
     tenant, other = unique("tenant"), unique("other")
     rows = {}
     for name in (tenant, other):
         store.write_directory_entry(DirectoryEntry(tenant=name, kind="user", name="bob", data="{}"))
         store.change_tenant_state(name, clock_offset=60)
         rows[name] = (code_row(issuer=name), token_row(issuer=name),
-                      LoginSession(id=unique("sid"), tenant=name, username="alice", auth_time=1))
+                      LoginSession(id=unique("sid"), tenant=name, username="alice", auth_time=1),
+                      SignInToken(token_hash=unique("st"), tenant=name, username="alice", auth_time=1,
+                                  expires_at=int(time.time()) + 300))
         store.put(*rows[name])
 
     store.reset_tenant(tenant, issuers=[tenant], now_us=time.time_ns() // 1000)
     assert store.directory_entries(tenant) == [] and store.tenant_state(tenant).clock_offset == 0
-    code, token, session = rows[tenant]
+    code, token, session, signin = rows[tenant]
     assert store.get(AuthorizationCode, code.code) is None and store.get(IssuedToken, token.id) is None
-    assert store.get(LoginSession, session.id) is None
-    code, token, session = rows[other]
+    assert store.get(LoginSession, session.id) is None and store.get(SignInToken, signin.token_hash) is None
+    code, token, session, signin = rows[other]
     assert store.get(AuthorizationCode, code.code) and store.get(IssuedToken, token.id)
     assert store.get(LoginSession, session.id) and len(store.directory_entries(other)) == 1
+    assert store.get(SignInToken, signin.token_hash)
     assert store.tenant_state(other).clock_offset == 60
 
 
@@ -522,11 +525,14 @@ def test_revoking_a_user_ends_their_tokens_and_sessions_on_that_tenant(store):
     tenant = unique("tenant")
     mine, theirs, elsewhere = token_row(issuer=tenant), token_row(issuer=tenant, username="bob"), token_row()
     session = LoginSession(id=unique("sid"), tenant=tenant, username="alice", auth_time=1)
-    store.put(mine, theirs, elsewhere, session)
+    signins = [SignInToken(token_hash=unique("st"), tenant=tenant, username=name, auth_time=1,
+                           expires_at=int(time.time()) + 300) for name in ("alice", "bob")]
+    store.put(mine, theirs, elsewhere, session, *signins)
 
     assert store.revoke_user(tenant, [tenant], "alice") == 1
     assert revoked(store, mine, theirs, elsewhere) == [True, False, False]
     assert store.get(LoginSession, session.id) is None
+    assert [store.get(SignInToken, row.token_hash) is not None for row in signins] == [False, True]
 
 
 def test_replicas_firing_one_scenario_at_once_fire_it_exactly_as_many_times_as_armed(replicas):
