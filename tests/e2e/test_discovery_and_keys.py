@@ -1,6 +1,9 @@
-"""Discovery documents (OIDC Discovery §3-§4, RFC 8414) and signing keys across a restart."""
+"""Discovery documents (OIDC Discovery §3-§4, RFC 8414) and signing keys across a restart. The
+documents are read from the pytest plugin's `mock_idp` server (the project's ini names its seed,
+tests/seeds/core.yaml), as a user's suite would."""
 
 import httpx
+import pytest
 from joserfc import jwt
 
 from conftest import SEEDS, start_server
@@ -9,6 +12,16 @@ from .helpers import rp, served_keys, verify, verify_id_token
 
 DISCOVERY_PATHS = ("/.well-known/openid-configuration", "/.well-known/oauth-authorization-server")
 POST_ONLY = {"token_endpoint", "device_authorization_endpoint", "introspection_endpoint", "revocation_endpoint"}
+
+
+@pytest.fixture
+def core_issuer(mock_idp) -> str:
+    return mock_idp.issuer("default")
+
+
+@pytest.fixture
+def core_discovery(mock_idp) -> dict:
+    return mock_idp.discovery("default")
 
 
 def test_both_discovery_documents_name_the_issuer_they_are_served_under(core_issuer):
@@ -21,9 +34,9 @@ def test_both_discovery_documents_name_the_issuer_they_are_served_under(core_iss
     assert documents[0].json() == documents[1].json()
 
 
-def test_rfc8414_metadata_is_served_at_the_path_inserted_well_known_uri(core_server, core_issuer):
+def test_rfc8414_metadata_is_served_at_the_path_inserted_well_known_uri(mock_idp, core_issuer):
     # RFC 8414 §3.1: https://host/.well-known/oauth-authorization-server/<issuer path>
-    inserted = httpx.get(core_server.base_url + "/.well-known/oauth-authorization-server/default")
+    inserted = httpx.get(mock_idp.url + "/.well-known/oauth-authorization-server/default")
     assert inserted.status_code == 200 and inserted.json()["issuer"] == core_issuer
 
 
