@@ -244,7 +244,7 @@ def test_wrong_type_names_expected_and_actual(tmp_path):
     assert_reported(error, 5, "tenants.default.users[0].password", "expected a string, got an integer")
 
 
-def test_booleans_and_strings_are_not_lifetimes(tmp_path):
+def test_booleans_strings_and_centuries_are_not_lifetimes(tmp_path):
     error = load_error(tmp_path, """\
         tenants:
           default:
@@ -252,10 +252,13 @@ def test_booleans_and_strings_are_not_lifetimes(tmp_path):
               access_token: true
               id_token: "300"
               refresh_token: 0
+              device_code: 100000000000000000000
         """)
     assert_reported(error, 4, "tenants.default.token_lifetimes.access_token", "expected an integer")
     assert_reported(error, 5, "tenants.default.token_lifetimes.id_token", "expected an integer")
     assert_reported(error, 6, "tenants.default.token_lifetimes.refresh_token", "greater than 0")
+    # Past a 64-bit timestamp, every device authorization was a 500: a hundred years at most.
+    assert_reported(error, 7, "tenants.default.token_lifetimes.device_code", "less than or equal to 3153600000")
 
 
 def test_missing_required_key_points_at_the_parent_mapping(tmp_path):

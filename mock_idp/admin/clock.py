@@ -4,11 +4,12 @@ so TTL rules (AppSync's iatTTL, refresh expiry) are tested in milliseconds, not 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ..config.fields import MAX_SECONDS
 from ..live import forget_state
 from .tenants import tenant_named
 
 # A hundred years either way: far enough for any TTL, near enough to stay a valid timestamp.
-LIMIT = 100 * 365 * 24 * 3600
+LIMIT = MAX_SECONDS
 
 
 class ClockChange(BaseModel):

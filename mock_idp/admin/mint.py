@@ -2,18 +2,18 @@
 that persona (same claim builders, same key), recorded so userinfo, introspection and refresh
 work on them; a user's tokens as from a code flow, a client's as from client_credentials."""
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..config.fields import MAX_SECONDS, Seconds
 from ..oauth.context import TokenContext
 from ..oauth.shape import DEFECTS, TokenShape
 from ..oauth.tokens import apply_shape, issue_access_token, issue_id_token
 from .errors import invalid_body, not_found
 from .tenants import tenant_named
 
-Seconds = Annotated[int, Field(strict=True, gt=0)]
 
 
 class MintRequest(BaseModel):
@@ -27,7 +27,8 @@ class MintRequest(BaseModel):
     extra_claims: dict[str, Any] = Field({}, description="Added to (or replacing) the tokens' claims.")
     remove_claims: list[str] = []
     lifetime_seconds: Seconds | None = None
-    iat_offset_seconds: int = Field(0, strict=True, description="Moves iat (and exp) from the tenant's now.")
+    iat_offset_seconds: int = Field(0, strict=True, ge=-MAX_SECONDS, le=MAX_SECONDS,
+                                    description="Moves iat (and exp) from the tenant's now.")
     refresh_token: bool | None = Field(None, description="Default: as the flow would (persona rules).")
     defect: Literal[DEFECTS] | None = Field(None, description="A token a careful relying party must refuse.")
     claim: str | None = Field(None, description="The claim a 'missing_claim' defect leaves out.")

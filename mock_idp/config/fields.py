@@ -64,8 +64,10 @@ RedirectUri = Annotated[str, AfterValidator(check_redirect_uri)]
 Origin = Annotated[str, AfterValidator(check_origin)]
 ResponseType = Annotated[str, AfterValidator(normalise_response_type)]
 NonEmptyStr = Annotated[str, Field(min_length=1)]
-# strict: lax mode would read `true` as 1 second and "30" as 30.
-Seconds = Annotated[int, Field(strict=True, gt=0)]
+# strict: lax mode would read `true` as 1 second and "30" as 30. At most a hundred years: an
+# expiry stays a timestamp the database's 64-bit columns hold (10**20 s was a 500 on each token).
+MAX_SECONDS = 100 * 365 * 24 * 3600
+Seconds = Annotated[int, Field(strict=True, gt=0, le=MAX_SECONDS)]
 GrantType = Literal["authorization_code", "refresh_token", "client_credentials", "password",
                     "implicit", "urn:ietf:params:oauth:grant-type:device_code",
                     "http://auth0.com/oauth/grant-type/password-realm"]
