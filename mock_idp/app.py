@@ -8,17 +8,15 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
 from . import logs
-from .admin import admin_mount
 from .base_urls import BaseUrls
 from .asgi import Guard, Prerendered
 from .cors import Cors
 from .purge import purging
 from .config import SeedConfig, load_config, parse_config
-from .endpoints.http import NO_STORE, html_page, oauth_error_response
+from .endpoints.http import NO_STORE, Templates, html_page, oauth_error_response
 from .oauth.errors import ErrorPage, OAuthError, safe_description
 from .oauth.server import allow_plain_http
 from .routes import prerendered_documents, server_routes
@@ -56,8 +54,10 @@ def create_app(settings: Settings | None = None, seed: SeedConfig | None = None)
     app.state.base_urls = base_urls
     app.state.tenants = tenants
     app.state.audit = audit
-    app.state.templates = Jinja2Templates(directory=str(templates_dir()))
+    app.state.templates = Templates(str(templates_dir()))
     if settings.admin_enabled:  # first: a tenant mounted at / must not hide it
+        from .admin import admin_mount  # here: a server without the admin API never imports it
+
         app.router.routes.append(admin_mount(settings, tenants, store, audit))
     app.router.routes.extend(server_routes(tenants, templates_dir() / "static"))  # the URL layout: routes.py
     add_error_handlers(app)

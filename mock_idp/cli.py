@@ -12,7 +12,6 @@ from . import __version__
 from .base_urls import BaseUrlError
 from .config import ConfigError
 from .settings import DEFAULT_SEED, Settings
-from .tls import CA_FILE, TlsError, ensure_ca, server_files, tls_dir, trust_lines
 
 cli = typer.Typer(add_completion=False, no_args_is_help=False, help="A mock OpenID Connect provider.")
 
@@ -96,14 +95,13 @@ def serve(
         raise typer.Exit(2) from None
     from .app import create_app
 
+    files = tls_files(settings)  # the certificate first: a bad file stops the server before it builds anything
     try:
-        # The certificate first: a bad file stops the server before it builds anything.
-        files = server_files(settings) if settings.tls_enabled else None
         app = create_app(settings)
     except ConfigError as error:
         typer.echo(f"mock-idp: invalid configuration\n{error}", err=True)
         raise typer.Exit(2) from None
-    except (TlsError, BaseUrlError) as error:
+    except BaseUrlError as error:
         typer.echo(f"mock-idp: {error}", err=True)
         raise typer.Exit(2) from None
     typer.echo(banner(app, settings))
@@ -113,6 +111,8 @@ def serve(
         if files.ca is not None:
             ca_path = files.ca.resolve()
             typer.echo(f"HTTPS with the local CA {ca_path}; to trust it:")
+            from .tls import trust_lines
+
             for line in trust_lines(ca_path):
                 typer.echo(f"  {line}")
     sys.stdout.flush()  # before uvicorn takes over: a container log shows it at once
@@ -128,6 +128,20 @@ def serve(
         uvicorn.run("mock_idp.app:app_from_environment", factory=True, workers=settings.workers, **options)
         return
     uvicorn.run(app, **options)
+
+
+def tls_files(settings: Settings):
+    """The certificate and key to serve, or None without TLS (tls.py, and cryptography's x509 with
+    it, is imported only then: ~40 ms of start-up)."""
+    if not settings.tls_enabled:
+        return None
+    from .tls import TlsError, server_files
+
+    try:
+        return server_files(settings)
+    except TlsError as error:
+        typer.echo(f"mock-idp: {error}", err=True)
+        raise typer.Exit(2) from None
 
 
 def workers_refusal(settings: Settings) -> str | None:
@@ -171,6 +185,8 @@ def ca(
     data_dir: Annotated[Optional[Path], setting("data_dir", "Keys and SQLite database")] = None,
 ) -> None:
     """Print the path of the local CA certificate (made if missing), e.g. export SSL_CERT_FILE=$(mock-idp ca)."""
+    from .tls import TlsError, ensure_ca
+
     settings = Settings(**({"data_dir": data_dir} if data_dir else {}))
     try:
         typer.echo(str(ensure_ca(settings.data_dir).resolve()))
@@ -200,6 +216,8 @@ def probe_verify(settings: Settings):
     """How the healthcheck trusts a --tls server: by our local CA (its certificate names 127.0.0.1).
     A certificate the user brings names the public host, not loopback: liveness only, unverified."""
     import ssl
+
+    from .tls import CA_FILE, tls_dir
 
     if settings.tls_cert is not None:
         return False

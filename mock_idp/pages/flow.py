@@ -11,7 +11,6 @@ import json
 import secrets
 from urllib.parse import urlencode
 
-import httpx
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
@@ -126,6 +125,8 @@ async def redeem(request: Request, tenant, pending: dict, code: str) -> dict:
         auth = (client.client_id, client.client_secret)
     elif client.token_endpoint_auth_method == "client_secret_post":
         form["client_secret"] = client.client_secret
+    import httpx  # here: the first sign-in on this page pays for it, not every start-up (~160 ms)
+
     transport = httpx.ASGITransport(app=request.app)
     async with httpx.AsyncClient(transport=transport) as http:
         answer = await http.post(issuer.endpoint_url("token_endpoint"), data=form, auth=auth)

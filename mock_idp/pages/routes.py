@@ -4,15 +4,22 @@ from starlette.responses import RedirectResponse
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from . import debugger, flow, home
+from . import flow, home
 
 
 def server_routes(static_dir) -> list[BaseRoute]:
     return [
         Route("/", home.home_page, methods=["GET"]),
-        Route("/_ui/debugger", debugger.debugger_page, methods=["GET", "POST"]),
+        Route("/_ui/debugger", debugger_page, methods=["GET", "POST"]),
         Mount("/_ui/static", StaticFiles(directory=static_dir)),
     ]
+
+
+async def debugger_page(request):
+    # Imported on first use: its AWS checks bring httpx (~160 ms of `mock-idp serve`'s start-up).
+    from .debugger import debugger_page as page
+
+    return await page(request)
 
 
 def tenant_routes(tenant) -> list[BaseRoute]:
