@@ -44,7 +44,8 @@ def issue_access_token(ctx: TokenContext, include_refresh_token: bool, code: str
         issued_at=ctx.now,
         access_expires_at=ctx.now + ctx.access_token_lifetime,
         code=code,
-        grant_id=grant_id or uuid.uuid4().hex,
+        # A grant that a refresh token can continue (or that this one continues) has an id.
+        grant_id=grant_id or (uuid.uuid4().hex if include_refresh_token else None),
         **refresh,
     )
     (record or ctx.issuer.store.insert)(row)
