@@ -139,7 +139,11 @@ class Watch:
             await send(message)
 
         try:
-            scenario = await asyncio.to_thread(fire_scenario, tenant, seen)
+            # The armed list is cached per version on the state row the request reads anyway (on
+            # the loop, as the endpoints read it): a worker thread only when there is one to fire.
+            scenario = None
+            if tenant.armed_scenarios():
+                scenario = await asyncio.to_thread(fire_scenario, tenant, seen)
             if scenario is not None and scenario.delay_ms:
                 await asyncio.sleep(scenario.delay_ms / 1000)
             if scenario is not None and (scenario.error or scenario.status):
