@@ -7,6 +7,7 @@ from pathlib import Path
 # (key, header, format) of the columns that get a "vs baseline" ratio.
 RATED = {
     "cold_start": (("median_s", "median s", "{:.2f}"),),
+    "rss": (("mib", "MiB", "{:.1f}"),),
     "requests": (("rate", "req/s", "{:.0f}"), ("p50_ms", "p50 ms", "{:.2f}"), ("p99_ms", "p99 ms", "{:.2f}")),
     "flows": (("rate", "flows/s", "{:.1f}"), ("p50_ms", "p50 ms", "{:.1f}"), ("p99_ms", "p99 ms", "{:.1f}")),
 }
@@ -23,7 +24,7 @@ def add_ratios(results: dict, baseline: str) -> None:
     for measurement in results.values():
         base = measurement["targets"].get(baseline, {})
         for row in measurement["targets"].values():
-            if "na" in row or "na" in base:
+            if "na" in row or "na" in base or not base:
                 continue
             row[f"vs_{baseline}"] = {key: ratio(row[key], base[key]) for key, _, _ in RATED[measurement["kind"]]}
 
@@ -36,6 +37,8 @@ def cell(row: dict, baseline: str, key: str, fmt: str) -> str:
 def extra(row: dict, kind: str) -> str:
     if kind == "cold_start":
         return f"runs {len(row['runs'])}, min {min(row['runs']):.2f}, max {max(row['runs']):.2f}"
+    if kind == "rss":
+        return f"{row['processes']} process{'es' if row['processes'] > 1 else ''}"
     notes = [f"errors {row['errors']}", f"server CPU {row['server_cpu']:.0%}",
              f"client CPU {row['client_cpu']:.0%}"]
     if row.get("requests_per_flow"):
@@ -67,15 +70,19 @@ def print_tables(results: dict, baseline: str) -> None:
             print("   " + "  ".join(cells + [line[-1]]))
 
 
-def print_floor(signing: dict, token_targets: dict) -> None:
+def print_floor(signing: dict, token_targets: dict, workers_targets: dict) -> None:
     """Token req/s against the RS256 signatures/s one core (and two threads) can make at all."""
     print("\n## Signing floor (cryptography, RS256-2048, this machine, this run)")
     print(f"   one core     {signing['one_core']:>8,.0f} signatures/s  ({1000 / signing['one_core']:.2f} ms each)")
     print(f"   two threads  {signing['two_threads']:>8,.0f} signatures/s")
     for name, result in token_targets.items():
         if "rate" in result:
-            print(f"   {name:<20} client_credentials {result['rate']:>7,.0f} req/s = "
+            print(f"   {name:<22} client_credentials {result['rate']:>7,.0f} req/s = "
                   f"{result['rate'] / signing['one_core']:.0%} of one core's signing floor")
+    for name, result in workers_targets.items():
+        if "rate" in result:
+            print(f"   {name:<22} client_credentials {result['rate']:>7,.0f} req/s = "
+                  f"{result['rate'] / signing['two_threads']:.0%} of the two-thread signing floor")
 
 
 def print_meta(meta: dict) -> None:

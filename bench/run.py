@@ -19,7 +19,7 @@ import report
 import servers
 import targets
 from http1 import Http1
-from targets import BASELINE, COMPETITORS, Call
+from targets import BASELINE, COMPETITORS, WORKERS, Call
 
 WORK = targets.BENCH / ".work"
 PYTHON_CLIENT = "Python asyncio client (bench/http1.py)"
@@ -83,6 +83,9 @@ def measured(server: servers.Server, check, run, args) -> dict:
 
 
 def bench_target(target, args, results: dict, pinned: bool, use_wrk: bool) -> None:
+    # A first start, not counted: it writes what a target caches on disk once (mock_idp's bytecode).
+    with servers.Server(target, WORK, pinned):
+        pass
     runs = []
     for number in range(args.cold_runs):
         progress(f"{target.name}: cold start {number + 1}/{args.cold_runs}")
@@ -92,6 +95,8 @@ def bench_target(target, args, results: dict, pinned: bool, use_wrk: bool) -> No
     results["cold_start"]["targets"][target.name] = {"median_s": statistics.median(runs), "runs": runs}
 
     with servers.Server(target, WORK, pinned) as server:
+        # After start and the one discovery request that told it was up.
+        results["idle_rss"]["targets"][target.name] = server.rss_mib()
         for key, _, call_of in REQUESTS:
             call = call_of(target)
             progress(f"{target.name}: {key}")
@@ -100,6 +105,23 @@ def bench_target(target, args, results: dict, pinned: bool, use_wrk: bool) -> No
         progress(f"{target.name}: authorization-code flow")
         results["flow"]["targets"][target.name] = (
             flow_load(server, target, args) if target.flow_requests else {"na": target.no_flow})
+
+
+def bench_workers(args, results: dict, use_wrk: bool) -> None:
+    """`serve --workers 2` with nothing pinned (the load generator free to move too): its
+    client_credentials rate, read against the two-thread signing floor (report.print_floor)."""
+    pinned = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    if pinned is not None:
+        os.sched_setaffinity(0, range(os.cpu_count() or 1))
+    try:
+        progress(f"{WORKERS.name}: client_credentials, unpinned")
+        with servers.Server(WORKERS, WORK, pinned=False) as server:
+            results["workers"]["targets"][WORKERS.name] = request_load(server, WORKERS.token, args, use_wrk)
+    except Exception as error:  # a row, not the end of the run
+        results["workers"]["targets"][WORKERS.name] = {"na": f"failed: {error}"}
+    finally:
+        if pinned is not None:
+            os.sched_setaffinity(0, pinned)
 
 
 def request_load(server: servers.Server, call: Call, args, use_wrk: bool) -> dict:
@@ -128,7 +150,10 @@ def flow_load(server: servers.Server, target, args) -> dict:
 def empty_results(args, client: str) -> dict:
     load_how = f"{args.connections} connections, {args.warmup} s warm-up + {args.duration} s, {client}"
     results = {"cold_start": {"title": "Cold start: spawn -> first 200 on discovery (lower is better)",
-                              "how": f"median of {args.cold_runs} starts, fresh state each", "kind": "cold_start"}}
+                              "how": f"median of {args.cold_runs} starts after one uncounted, fresh state each",
+                              "kind": "cold_start"},
+               "idle_rss": {"title": "Idle RSS: the server's processes after start and one discovery request "
+                                     "(lower is better)", "how": "VmRSS, summed over the process tree", "kind": "rss"}}
     for key, title, _ in REQUESTS:
         results[key] = {"title": f"{title} (req/s: higher is better; latency: lower)", "how": load_how,
                         "kind": "requests"}
@@ -136,6 +161,8 @@ def empty_results(args, client: str) -> dict:
                                 "(flows/s: higher is better; latency: lower)",
                        "how": f"{args.flow_concurrency} concurrent flows, {args.warmup} s warm-up + "
                               f"{args.duration} s, {PYTHON_CLIENT}", "kind": "flows"}
+    results["workers"] = {"title": "Token endpoint, client_credentials, `serve --workers 2` (req/s: higher is "
+                                   "better)", "how": load_how + ", nothing pinned", "kind": "requests"}
     for measurement in results.values():
         measurement["targets"] = {}
     return results
@@ -168,6 +195,8 @@ def main() -> None:
             for measurement in results.values():
                 measurement["targets"].setdefault(target.name, {"na": failed[target.name]})
 
+    if BASELINE.name not in failed:
+        bench_workers(args, results, bool(wrk))
     progress("signing floor: RS256-2048 with cryptography")
     load.wait_for_quiet(args.quiet_wait)
     signing = floor.signing_floor(1.0 if args.quick else 5.0)
@@ -177,10 +206,11 @@ def main() -> None:
             "settings": {k: v for k, v in vars(args).items()}}
     print(f"\nBaseline: {BASELINE.name}; every (N.NNx) is target / baseline. Pinning: {pinning}.")
     report.print_tables(results, BASELINE.name)
-    report.print_floor(signing, results["token"]["targets"])
+    report.print_floor(signing, results["token"]["targets"], results["workers"]["targets"])
     report.print_meta(meta)
     report.write_json(WORK / "results.json", meta, results)
-    print(f"\nJSON: {(WORK / 'results.json').relative_to(targets.REPO)}")
+    print(f"\nJSON: {(WORK / 'results.json').relative_to(targets.REPO)}; the README table: "
+          f"python bench/readme_table.py")
 
 
 if __name__ == "__main__":

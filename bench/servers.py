@@ -13,8 +13,11 @@ from pathlib import Path
 # so neither steals CPU from the other and every server has exactly one core.
 SERVER_CORES = {0}
 CLIENT_CORES = {1}
-# Defaults only: a MOCK_IDP_DATABASE_URL or similar in the caller's shell must not leak in.
-CLEAN_ENV = {name: value for name, value in os.environ.items() if not name.startswith("MOCK_IDP_")}
+# Defaults only: a MOCK_IDP_DATABASE_URL or similar in the caller's shell must not leak in. Nor
+# PYTHONDONTWRITEBYTECODE: pip compiled the Python competitors' bytecode when it installed them, so
+# mock_idp (an editable install) keeps its own too, as a user's checkout does after its first start.
+CLEAN_ENV = {name: value for name, value in os.environ.items()
+             if not name.startswith("MOCK_IDP_") and name != "PYTHONDONTWRITEBYTECODE"}
 
 
 def pinning(enabled: bool) -> str:
@@ -23,6 +26,11 @@ def pinning(enabled: bool) -> str:
         return "none"
     os.sched_setaffinity(0, CLIENT_CORES)
     return f"servers on CPU {sorted(SERVER_CORES)}, load generators on CPU {sorted(CLIENT_CORES)}"
+
+
+def stat_fields(pid: int) -> list[str]:
+    """/proc/PID/stat after the command name: [state, ppid, ...] (utime is [11], stime [12])."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
 
 
 def free_port() -> int:
@@ -72,10 +80,42 @@ class Server:
             time.sleep(0.005)
         raise TimeoutError(f"{self.target.name} did not answer discovery within {timeout:.0f} s")
 
+    def processes(self) -> list[int]:
+        """The server's pid and its descendants' (a wrapper's child, `--workers` processes)."""
+        parents = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    parents[int(entry.name)] = int(stat_fields(int(entry.name))[1])
+                except (OSError, IndexError, ValueError):
+                    continue  # gone meanwhile
+        tree = [self.process.pid]
+        for pid in tree:
+            tree += [child for child, parent in parents.items() if parent == pid]
+        return tree
+
     def cpu_seconds(self) -> float:
-        """User + system CPU time of the server process, all its threads."""
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """User + system CPU time of the server's processes, all their threads."""
+        total = 0
+        for pid in self.processes():
+            try:
+                fields = stat_fields(pid)
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
+
+    def rss_mib(self) -> dict:
+        """Resident memory of the server's processes (VmRSS, MiB) and how many there are."""
+        total = 0
+        pids = self.processes()
+        for pid in pids:
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            total += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+        return {"mib": total / 1024, "processes": len(pids)}
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -141,6 +141,16 @@ class MockIdp(Target):
         await redeem(http, "/default/token", code, ("demo-web", "demo-web-secret"))
 
 
+class MockIdpWorkers(MockIdp):
+    """The baseline as `serve --workers 2`, not pinned: its token issuance against the signing
+    floor of both cores (bench/floor.py)."""
+
+    name = "mock_idp --workers 2"
+
+    def command(self, port, work, fresh):
+        return super().command(port, work, fresh) + ["--workers", "2"]
+
+
 class OAuth2MockServer(Target):
     """axa-group/oauth2-mock-server through its CLI; it accepts any client and auto-approves."""
 
@@ -261,4 +271,5 @@ class PytestIam(Target):
 
 
 BASELINE = MockIdp()
+WORKERS = MockIdpWorkers()
 COMPETITORS = (OAuth2MockServer(), OidcProviderMock(), OidcProvider(), NanoIdp(), PytestIam())
