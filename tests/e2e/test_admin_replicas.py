@@ -91,6 +91,9 @@ def test_a_rotation_on_one_replica_is_served_by_the_other_at_once(replicas, admi
     assert httpx.get(second.base_url + "/red/jwks").json()["keys"][0]["kid"] == new_kid
     token = password_grant(second, "red").json()["id_token"]
     assert unverified_header(token)["kid"] == new_kid
+    assert len(httpx.get(second.base_url + "/red/jwks").json()["keys"]) == 2  # the old one, in its grace
+    admin_a.post("/tenants/red/clock", json={"advance_seconds": 61})  # the grace ends on the tenant's clock
+    assert [key["kid"] for key in httpx.get(second.base_url + "/red/jwks").json()["keys"]] == [new_kid]
     admin_a.post("/reset", json={"tenant": "red"})
     assert new_kid not in [key["kid"] for key in httpx.get(second.base_url + "/red/jwks").json()["keys"]]
 
