@@ -8,6 +8,7 @@ every request this replica answered. A request another replica answered is in th
 buffer for up to FLUSH_DELAY plus its insert: with replicas (PostgreSQL, or --workers), a read
 waits SETTLE for that first, so a request whose response the caller already has is in the trail
 (unless that replica's database write takes longer than SETTLE - FLUSH_DELAY, under heavy load).
+A process killed with -9 loses the records of its last FLUSH_DELAY; a stopped one flushes first.
 """
 
 import asyncio
