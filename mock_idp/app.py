@@ -40,7 +40,9 @@ def create_app(settings: Settings | None = None, seed: SeedConfig | None = None)
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     if not settings.public_base_url.startswith("https://"):
         allow_plain_http()
-    store = Store(settings.resolved_database_url)
+    url = settings.resolved_database_url
+    # Alone on its database: one process (no --workers) on SQLite; PostgreSQL means replicas.
+    store = Store(url, alone=settings.workers <= 1 and url.startswith("sqlite"))
     base_urls = BaseUrls(settings.public_base_url, settings.internal_base_urls, settings.forwarded_allow_ips)
     tenants = [Tenant(name, cfg, settings.public_base_url, store, tuple(base_urls.internal.values()),
                       seed_key=seeded_key(name, cfg, settings.seed_file), runtime_directory=settings.admin_enabled)
@@ -95,6 +97,7 @@ async def lifespan(app: FastAPI):
     async with purging(app):
         yield
     await app.state.audit.flush()  # what the audit trail still buffers
+    app.state.store.settle()  # and the token records written soon
 
 
 def seeded_key(name: str, config, seed_file: Path):

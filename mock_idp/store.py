@@ -9,6 +9,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, SQLModel, create_engine, select
 
 from .models import AuthorizationCode, DeviceAuthorization, IssuedToken, LoginSession, SignInToken, SigningKey, new_row
+from .store_soon import WriteSoon
 from .store_sql import RawStatements
 from .store_audit import AuditStore
 from .store_tenant import TenantStateStore
@@ -26,7 +27,9 @@ class PurgeScope:
 
 
 class Store(TenantStateStore, AuditStore):
-    def __init__(self, database_url: str):
+    def __init__(self, database_url: str, alone: bool = False):
+        """`alone`: no other process uses the database (one server on SQLite): the records of
+        client_credentials tokens may then be written soon rather than now (store_soon.py)."""
         self._state_rows = set()  # tenants whose state row is known to exist
         sqlite = database_url.startswith("sqlite")
         # SQLite: endpoints run on the event loop and in worker threads alike. PostgreSQL: pooled
@@ -37,7 +40,9 @@ class Store(TenantStateStore, AuditStore):
         if sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         # A thread's own connection on a file (one in memory is per connection: the pool's only).
-        self.raw = RawStatements(self.engine, own_connections=sqlite and self.engine.url.database not in (None, "", ":memory:"))
+        file = sqlite and self.engine.url.database not in (None, "", ":memory:")
+        self.raw = RawStatements(self.engine, own_connections=file)
+        self.soon = WriteSoon(self.raw) if alone and file else None
         self._prepare_schema()
 
     def _prepare_schema(self) -> None:
@@ -67,6 +72,7 @@ class Store(TenantStateStore, AuditStore):
         )
 
     def close(self) -> None:
+        self.settle()
         self.raw.close()
         self.engine.dispose()
 
@@ -82,8 +88,22 @@ class Store(TenantStateStore, AuditStore):
         one precompiled INSERT (IntegrityError if its key is taken)."""
         self.raw.run(self.raw.prepared("insert", type(row).__table__), [row.model_dump()])
 
+    def insert_soon(self, row: IssuedToken) -> None:
+        """insert() of an access token record only introspection and revocation read back:
+        alone on the database, batched with others into one commit (store_soon.py)."""
+        statement = self.raw.prepared("insert", IssuedToken.__table__)
+        if self.soon is None or not self.soon.add(statement, row.model_dump()):
+            self.raw.run(statement, [row.model_dump()])
+
+    def settle(self) -> None:
+        """Every token record written soon is written now (each use of the table comes first)."""
+        if self.soon is not None:
+            self.soon.settle()
+
     def get(self, model: type[SQLModel], key: str):
         """The row of `model` whose primary key is `key` (one precompiled SELECT), or None."""
+        if model is IssuedToken:
+            self.settle()
         values = self.raw.fetch(self.raw.prepared("get", model.__table__), {"key": key})
         return new_row(model, **values) if values is not None else None
 
@@ -110,11 +130,13 @@ class Store(TenantStateStore, AuditStore):
 
     def find_access_token(self, token_hash: str) -> IssuedToken | None:
         """The record of an access token; of identical ones (no jti), a live one if any."""
+        self.settle()
         with Session(self.engine, expire_on_commit=False) as session:
             query = select(IssuedToken).where(IssuedToken.token_hash == token_hash)
             return session.exec(query.order_by(IssuedToken.revoked)).first()
 
     def find_refresh_token(self, refresh_token: str) -> IssuedToken | None:
+        self.settle()
         with Session(self.engine, expire_on_commit=False) as session:
             query = select(IssuedToken).where(IssuedToken.refresh_token == refresh_token)
             return session.exec(query).first()
@@ -123,6 +145,7 @@ class Store(TenantStateStore, AuditStore):
         """Rotation in ONE transaction: retire a live refresh token (or one retired less than
         `grace` seconds ago) and store its successor; False, and nothing written, if it was
         retired or revoked. A crash in between loses nothing; racing replicas get one winner."""
+        self.settle()
         usable = IssuedToken.refresh_revoked == False  # noqa: E712
         if grace > 0:
             usable = or_(usable, IssuedToken.refresh_retired_at >= now - grace)
@@ -210,6 +233,7 @@ class Store(TenantStateStore, AuditStore):
         return deleted
 
     def _revoke(self, condition) -> None:
+        self.settle()
         with Session(self.engine) as session:
             session.exec(update(IssuedToken).where(condition).values(revoked=True))
             session.commit()

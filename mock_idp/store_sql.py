@@ -74,11 +74,15 @@ class RawStatements:
     def run(self, statement: Precompiled, rows: list[dict], fetch: bool = False):
         """Execute once per row in ONE transaction (committed, or rolled back on error); with
         `fetch`, the first row of the last result and its DB-API description."""
+        return self.run_rows([(statement, values) for values in rows], fetch)
+
+    def run_rows(self, rows: list[tuple[Precompiled, dict]], fetch: bool = False):
+        """run() of (statement, values) pairs, in ONE transaction."""
         connection = self._connection()
-        params = None
+        statement = params = None
         try:
             cursor = connection.cursor()
-            for values in rows:
+            for statement, values in rows:
                 params = statement.parameters(values)
                 cursor.execute(statement.sql, params)
             found = (cursor.fetchone(), cursor.description) if fetch else None
@@ -87,7 +91,7 @@ class RawStatements:
             return found
         except self.engine.dialect.dbapi.Error as error:
             connection.rollback()
-            raise DBAPIError.instance(statement.sql, params, error, self.engine.dialect.dbapi.Error,
+            raise DBAPIError.instance(statement.sql if statement else "", params, error, self.engine.dialect.dbapi.Error,
                                       dialect=self.engine.dialect) from error
         finally:
             if self._local is None:

@@ -31,6 +31,7 @@ class State:
 class TenantStateStore:
     engine = None  # set by Store
     raw: RawStatements
+    settle = None  # Store.settle: token records written soon are written first
     _state_rows: set[str]
 
     # -- the state row, read on every request: one primary-key SELECT ---------------------------
@@ -178,6 +179,7 @@ class TenantStateStore:
     def reset_tenant(self, tenant: str, issuers: Sequence[str], now_us: int) -> None:
         """Back to the seed: the directory layer, clock, codes, tokens, sessions and audit trail of
         the tenant go (records of requests before `now_us` that a replica writes later stay unseen)."""
+        self.settle()  # a token record still buffered goes too
         self._ensure_state_row(tenant)
         with self.engine.begin() as connection:
             connection.execute(update(STATE).where(STATE.c.tenant == tenant).values(
@@ -199,6 +201,7 @@ class TenantStateStore:
 
     def revoke_user(self, tenant: str, issuers: Sequence[str], username: str) -> int:
         """End a user's sessions and tokens (RFC 7009 for all of them at once); how many tokens."""
+        self.settle()
         with self.engine.begin() as connection:
             connection.execute(delete(LoginSession).where(LoginSession.tenant == tenant,
                                                           LoginSession.username == username))

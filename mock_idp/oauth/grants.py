@@ -241,6 +241,11 @@ class RefreshTokenGrant(IssuingGrant, grants.RefreshTokenGrant):
 class ClientCredentialsGrant(IssuingGrant, grants.ClientCredentialsGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = CONFIDENTIAL_CLIENT_AUTH
 
+    def record_token(self, row) -> None:
+        # No refresh token, code or user: the record only serves introspection and revocation,
+        # so it may share a commit with the next ones (Store.insert_soon).
+        self.server.issuer.store.insert_soon(row)
+
 
 class PasswordGrant(IssuingGrant, grants.ResourceOwnerPasswordCredentialsGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = CLIENT_AUTH_METHODS
