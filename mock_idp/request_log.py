@@ -18,8 +18,8 @@ log = logging.getLogger("mock_idp.access")
 BODY_LIMIT = 16_384  # read at most this much of a request or error body for the log
 
 
-def basic_client(headers: dict[bytes, bytes]) -> str | None:
-    value = headers.get(b"authorization", b"").decode("latin-1")
+def basic_client(headers) -> str | None:
+    value = next((v for k, v in headers if k == b"authorization"), b"").decode("latin-1")
     if not value.lower().startswith("basic "):
         return None
     try:
@@ -48,9 +48,11 @@ class RequestLog:
         async def sending(message):
             if message["type"] == "http.response.start":
                 seen["status"] = message["status"]
-                headers = dict(message.get("headers", []))
-                seen["location"] = headers.get(b"location", b"").decode("latin-1") or None
-                seen["json"] = headers.get(b"content-type", b"").startswith(b"application/json")
+                for name, value in message.get("headers", ()):  # (no dict of every header)
+                    if name == b"location":
+                        seen["location"] = value.decode("latin-1") or None
+                    elif name == b"content-type":
+                        seen["json"] = value.startswith(b"application/json")
             elif message["type"] == "http.response.body" and seen["status"] >= 400 and seen["json"] \
                     and len(seen["error_body"]) < BODY_LIMIT:
                 seen["error_body"] += message.get("body", b"")
@@ -72,9 +74,9 @@ class RequestLog:
             "tenant": tenant.name if tenant else None,
             "endpoint": endpoint.name if endpoint else None,
             "method": scope["method"],
-            "path": redact(path + (f"?{query}" if query else "")),
+            "path": redact(path + f"?{query}") if query else redact(path) if "=" in path else path,
             "status": status,
-            "client": basic_client(dict(scope.get("headers", []))) or params.get("client_id"),
+            "client": basic_client(scope.get("headers", ())) or params.get("client_id"),
             "grant": params.get("grant_type") or params.get("response_type"),
             "outcome": "error" if error or status >= 400 else "redirect" if 300 <= status < 400 else "ok",
             "error": error,
