@@ -136,8 +136,10 @@ def prerenderable(handler, body: Callable[[str | None], bytes], headers: dict[st
 
 
 JSON = (b"content-type", b"application/json")
-# A request with one of these is not the plain GET the layer answers: CORS (cors.py), a body (Guard).
+# A request with one of these is not the plain GET the layer answers: CORS (cors.py), a body (Guard;
+# "Content-Length: 0", which load generators and some clients send on a GET, is no body).
 UNUSUAL = frozenset({b"origin", b"content-length", b"transfer-encoding"})
+NO_BODY = (b"content-length", b"0")
 # What RequestLog would have seen of a pre-rendered answer (request_log.RequestLog.write).
 SEEN_OK = {"body": b"", "status": 200, "location": None, "error_body": b"", "json": True}
 
@@ -165,7 +167,7 @@ class Prerendered:
         started = time.perf_counter()
         host = None
         for name, value in scope["headers"]:
-            if name in UNUSUAL:
+            if name in UNUSUAL and (name, value) != NO_BODY:
                 return await self.app(scope, receive, send)
             if name == b"host" and host is None:
                 host = value.decode("latin-1")

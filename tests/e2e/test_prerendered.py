@@ -66,6 +66,7 @@ def test_the_prerendered_answer_is_the_frameworks_byte_for_byte(server, host):
         framework = raw(server.port, path, host=host, Origin=ELSEWHERE)  # an Origin: passed on to the framework
         assert fast == framework, path
         assert fast[0] == "HTTP/1.1 200 OK"
+        assert raw(server.port, path, host=host, Content_Length="0") == fast  # no body: still pre-rendered
 
 
 def test_back_channel_endpoints_follow_the_base_the_request_arrived_at(server):
