@@ -43,6 +43,8 @@ class Store(TenantStateStore, AuditStore):
         file = sqlite and self.engine.url.database not in (None, "", ":memory:")
         self.raw = RawStatements(self.engine, own_connections=file)
         self.soon = WriteSoon(self.raw) if alone and file else None
+        if alone and file:
+            self.remember_states()  # the state row, read by every request
         self._prepare_schema()
 
     def _prepare_schema(self) -> None:

@@ -4,7 +4,7 @@ clock offset) and the writable directory layer. A mixin of `store.Store`: one st
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, event, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .models import (AuditRecord, AuthorizationCode, DeviceAuthorization, DirectoryEntry, IssuedToken, LoginSession, Scenario,
@@ -35,10 +35,33 @@ class TenantStateStore:
     _state_rows: set[str]
 
     # -- the state row, read on every request: one primary-key SELECT ---------------------------
+    _known_states: dict[str, State] | None = None  # set by remember_states()
+    _forgotten = 0  # how many times they were forgotten
+
     def tenant_state(self, tenant: str) -> State:
+        known, forgotten = self._known_states, self._forgotten
+        if known is not None and (state := known.get(tenant)) is not None:
+            return state
         # Precompiled, on the DB-API connection: SQLAlchemy's execute path costs ~100 us more.
         row = self.raw.fetch(self.raw.prepared("state", STATE, _state_query), {"tenant": tenant})
-        return State(**{name: row[name] for name in State.__dataclass_fields__}) if row is not None else State()
+        state = State(**{name: row[name] for name in State.__dataclass_fields__}) if row is not None else State()
+        if known is not None and forgotten == self._forgotten:  # no write committed meanwhile
+            known[tenant] = state
+        return state
+
+    def remember_states(self) -> None:
+        """Alone on the database (one process on SQLite), the state rows change only through this
+        engine: keep them once read, and forget them when a transaction on the engine commits
+        (before the commit, and again when its connection goes back to the pool, after it, so a
+        read racing the commit is not kept). Every write of the row is a Core statement on the
+        engine; the raw DB-API path only reads it and writes tokens, codes and sessions."""
+        self._known_states = {}
+
+        def forget(*_) -> None:
+            self._forgotten += 1
+            self._known_states.clear()
+        event.listen(self.engine, "commit", forget)
+        event.listen(self.engine, "checkin", forget)
 
     def change_tenant_state(self, tenant: str, connection=None, **changes) -> None:
         """Set columns (`clock_offset=-60`) or bump versions (`keys_version=1` adds one)."""

@@ -1,0 +1,53 @@
+"""The tenant state row kept in memory when the store is alone on its SQLite file
+(TenantStateStore.remember_states): every change made through the store is seen by the next
+read, also when reads race the writes; with replicas (not alone) every read goes to the file."""
+
+import sqlite3
+import threading
+
+from mock_idp.store import Store
+
+
+def test_an_alone_store_reads_the_row_once_and_sees_each_change_at_once(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'db'}", alone=True)
+    assert store.tenant_state("red").keys_version == 0
+    store.change_tenant_state("red", keys_version=1)
+    assert store.tenant_state("red").keys_version == 1
+    store.change_tenant_state("red", clock_offset=-7200)
+    assert store.tenant_state("red").clock_offset == -7200
+    assert store.tenant_state("blue").clock_offset == 0  # another tenant's row is its own
+    # Kept: a write behind the store's back (another process would be one) is not read again.
+    with sqlite3.connect(tmp_path / "db") as db:
+        db.execute("UPDATE tenant_state SET keys_version = 99 WHERE tenant = 'red'")
+    assert store.tenant_state("red").keys_version == 1
+
+
+def test_reads_racing_writes_end_on_the_last_write(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'db'}", alone=True)
+    store.tenant_state("red")
+    done = threading.Event()
+
+    def read_all_the_time():
+        while not done.is_set():
+            store.tenant_state("red")
+
+    readers = [threading.Thread(target=read_all_the_time) for _ in range(2)]
+    for reader in readers:
+        reader.start()
+    try:
+        for _ in range(100):
+            store.change_tenant_state("red", directory_version=1)
+    finally:
+        done.set()
+        for reader in readers:
+            reader.join()
+    assert store.tenant_state("red").directory_version == 100
+
+
+def test_a_store_sharing_its_database_reads_the_row_every_time(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'db'}", alone=False)
+    store.change_tenant_state("red", keys_version=1)
+    assert store.tenant_state("red").keys_version == 1
+    with sqlite3.connect(tmp_path / "db") as db:  # another worker's write
+        db.execute("UPDATE tenant_state SET keys_version = 5 WHERE tenant = 'red'")
+    assert store.tenant_state("red").keys_version == 5
