@@ -42,14 +42,15 @@ def create_app(settings: Settings | None = None, seed: SeedConfig | None = None)
         allow_plain_http()
     url = settings.resolved_database_url
     # Alone on its database: one process (no --workers) on SQLite; PostgreSQL means replicas.
-    store = Store(url, alone=settings.workers <= 1 and url.startswith("sqlite"))
+    alone = settings.workers <= 1 and url.startswith("sqlite")
+    store = Store(url, alone=alone)
     base_urls = BaseUrls(settings.public_base_url, settings.internal_base_urls, settings.forwarded_allow_ips)
     tenants = [Tenant(name, cfg, settings.public_base_url, store, tuple(base_urls.internal.values()),
                       seed_key=seeded_key(name, cfg, settings.seed_file), runtime_directory=settings.admin_enabled)
                for name, cfg in seed.tenants.items()]
 
     # Replicas (PostgreSQL, or --workers) share the trail: a read waits for their buffers.
-    audit = AuditTrail(store, replicated=settings.workers > 1 or not store.engine.url.drivername.startswith("sqlite"))
+    audit = AuditTrail(store, replicated=not alone)
     app = App(title="mock_idp", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.settings = settings
     app.state.store = store
