@@ -125,8 +125,10 @@ def serve(
     gc.freeze()  # the start-up's objects live as long as the server: later collections skip them
     gc.enable()
 
+    # ws="none": nothing here speaks WebSocket, and uvicorn's "auto" imports the websockets package
+    # (27 modules, ~2 MiB resident) to find that out.
     options = dict(host=settings.host, port=settings.port, log_level=settings.log_level,
-                   log_config=log_config(settings), access_log=False, proxy_headers=False, **ssl)
+                   log_config=log_config(settings), access_log=False, proxy_headers=False, ws="none", **ssl)
     if settings.workers > 1:
         # The app above was built once to check the seed and create the tables and keys; each
         # worker builds its own from the same settings, handed over as MOCK_IDP_* variables.

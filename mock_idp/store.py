@@ -8,7 +8,7 @@ from sqlalchemy import and_, bindparam, delete, event, func, insert, inspect, or
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, SQLModel, create_engine, select
 
-from .models import AuthorizationCode, DeviceAuthorization, IssuedToken, LoginSession, SignInToken, SigningKey, new_row
+from .models import AuthorizationCode, DeviceAuthorization, IssuedToken, LoginSession, SignInToken, SigningKey, new_row, partial_indexes_for
 from .store_soon import WriteSoon
 from .store_sql import RawStatements
 from .store_audit import AuditStore
@@ -53,6 +53,7 @@ class Store(TenantStateStore, AuditStore):
             # tokens of the old ones just stop verifying), so rebuild rather than fail.
             log.warning("The database has tables of an older mock_idp version: rebuilding them.")
             SQLModel.metadata.drop_all(self.engine)
+        partial_indexes_for(self.engine.dialect.name)
         # Replicas starting together race to CREATE each table; a lost race means another replica
         # created it, so try again until every table exists (one more try than there are tables).
         for attempts_left in range(len(SQLModel.metadata.tables), -1, -1):

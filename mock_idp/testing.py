@@ -108,7 +108,8 @@ class MockIdP:
         from .settings import Settings
 
         app = create_app(Settings(**self._settings()))
-        self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
+        self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
+                                                    ws="none"))  # nothing here speaks WebSocket
         self._thread = threading.Thread(target=self._server.run, name="mock_idp", daemon=True)
         self._thread.start()
         self._wait(lambda: self._server.started, alive=self._thread.is_alive)
