@@ -137,16 +137,9 @@ def test_a_single_page_app_on_another_origin_redeems_its_code_from_the_browser(c
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
     from urllib.parse import urlencode
 
-    from conftest import free_port, start_server
+    from conftest import start_server
 
-    spa_port = free_port()
-    seed = tmp_path / "seed.yaml"
-    seed.write_text("tenants:\n  default:\n    clients:\n"
-                    f"      - {{client_id: spa, redirect_uris: ['http://localhost:{spa_port}/callback']}}\n"
-                    "    users: [{username: alice, password: alice-password}]\n")
-    idp = start_server(seed, tmp_path / "data")
-    verifier = "v" * 50
-    page_html = SPA_PAGE % {"token": f"{idp.base_url}/default/token", "verifier": verifier}
+    page_html = ""
 
     class Spa(BaseHTTPRequestHandler):
         def do_GET(self):
@@ -158,7 +151,17 @@ def test_a_single_page_app_on_another_origin_redeems_its_code_from_the_browser(c
         def log_message(self, *args):
             pass
 
-    spa = ThreadingHTTPServer(("127.0.0.1", spa_port), Spa)
+    # Bound before the IdP starts, on a port the kernel picks: a port merely found free could be
+    # handed to the IdP's own listener (or anyone's) before this one binds it.
+    spa = ThreadingHTTPServer(("127.0.0.1", 0), Spa)
+    spa_port = spa.server_address[1]
+    seed = tmp_path / "seed.yaml"
+    seed.write_text("tenants:\n  default:\n    clients:\n"
+                    f"      - {{client_id: spa, redirect_uris: ['http://localhost:{spa_port}/callback']}}\n"
+                    "    users: [{username: alice, password: alice-password}]\n")
+    idp = start_server(seed, tmp_path / "data")
+    verifier = "v" * 50
+    page_html = SPA_PAGE % {"token": f"{idp.base_url}/default/token", "verifier": verifier}
     threading.Thread(target=spa.serve_forever, daemon=True).start()
     context = chromium.new_context()
     try:
