@@ -28,7 +28,7 @@ import time
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urljoin
+from urllib.parse import quote, urlencode, urljoin
 
 import httpx
 import yaml
@@ -221,7 +221,7 @@ class MockIdP:
         name = self._tenant(tenant)
         client = self._login_client(name, client_id)
         if password is None:
-            password = self.admin("GET", f"/tenants/{name}/users/{username}")["password"]
+            password = self.admin("GET", f"/tenants/{name}/users/{quote(username, safe='')}")["password"]
         redirect_uri = redirect_uri or client["redirect_uris"][0]
         document = self.discovery(name)
         verifier = secrets.token_urlsafe(48)
@@ -258,7 +258,7 @@ class MockIdP:
 
     def _login_client(self, tenant: str, client_id: str | None) -> dict:
         if client_id is not None:
-            return self.admin("GET", f"/tenants/{tenant}/clients/{client_id}")
+            return self.admin("GET", f"/tenants/{tenant}/clients/{quote(client_id, safe='')}")
         for client in self.admin("GET", f"/tenants/{tenant}/clients"):
             if "authorization_code" in client["grant_types"] and client["redirect_uris"]:
                 return client

@@ -123,6 +123,21 @@ def test_malformed_json_and_unknown_names_are_client_errors(admin):
     assert admin.patch("/tenants/default/users/alice", json=[1]).status_code == 400
 
 
+def test_a_username_with_a_slash_is_reached_by_every_member_call(server, admin):
+    # Cognito usernames may hold any punctuation: "/" arrives decoded from %2F, "#" must be quoted.
+    name = "corp/erin#2"
+    assert admin.post("/tenants/default/users", json={"username": name, "password": "pw"}).status_code == 201
+    member = "/tenants/default/users/corp%2Ferin%232"
+    assert admin.get(member).json()["username"] == name
+    assert admin.patch(member, json={"claims": {"department": "Ops"}}).json()["claims"] == {"department": "Ops"}
+    token = password_grant(server, name, "pw").json()["access_token"]
+    assert server.login(name)["id_token"]  # the testing API reads her password by name
+    assert admin.post(member + "/revoke").json()["revoked_tokens"] == 2
+    assert httpx.post(server.url + "/default/introspect", auth=WEB, data={"token": token}).json() == {"active": False}
+    assert admin.delete(member).status_code == 204
+    assert admin.get(member).status_code == 404
+
+
 def test_revoking_a_user_ends_their_tokens_and_sso_session(server, admin):
     token = password_grant(server, "alice", "alice-password", scope="openid offline_access").json()
     other = password_grant(server, "bob", "bob-password").json()

@@ -28,7 +28,8 @@ def directory_router() -> APIRouter:
 
 
 def add_routes(router: APIRouter, kind: str, model, plural: str) -> None:
-    collection, member = f"/tenants/{{tenant}}/{plural}", f"/tenants/{{tenant}}/{plural}/{{name}}"
+    # `:path`: a name may hold "/" (Cognito and Okta usernames can), which arrives decoded from %2F.
+    collection, member = f"/tenants/{{tenant}}/{plural}", f"/tenants/{{tenant}}/{plural}/{{name:path}}"
     schema = {"requestBody": {"required": True, "content": {"application/json": {"schema": model.model_json_schema()}}}}
     patch_schema = {"requestBody": {"required": True, "content": {"application/merge-patch+json": {
         "schema": {"type": "object", "description": f"RFC 7396 merge patch of the {kind}"}}}}}

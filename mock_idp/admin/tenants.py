@@ -51,7 +51,7 @@ def tenants_router() -> APIRouter:
             reset(request.app.state, tenant)
         return {"reset": [tenant.name for tenant in tenants]}
 
-    @router.post("/tenants/{tenant}/users/{username}/revoke", summary="End a user's sessions and tokens")
+    @router.post("/tenants/{tenant}/users/{username:path}/revoke", summary="End a user's sessions and tokens")
     async def revoke_user(request: Request, tenant: str, username: str) -> dict:
         found = tenant_named(request, tenant)
         if found.find_user(username) is None:
