@@ -210,6 +210,7 @@ class Flavor:
             "end_session_endpoint": issuer.endpoint_url("end_session_endpoint"),
             "device_authorization_endpoint": issuer.endpoint_url("device_authorization_endpoint"),
             "request_parameter_supported": False,
+            "request_uri_parameter_supported": False,  # OIDC Discovery §3: true when left out
             "claims_parameter_supported": False,
         }
         doc.update(self.discovery_extras)

@@ -13,6 +13,9 @@ from .errors import (
     InvalidRequestError,
     LoginRequiredError,
     OAuthError,
+    RegistrationNotSupportedError,
+    RequestNotSupportedError,
+    RequestURINotSupportedError,
     UnsupportedResponseTypeError,
     safe_description,
 )
@@ -26,6 +29,14 @@ AUTHORIZATION_PARAMETERS = (
     "response_type", "client_id", "redirect_uri", "scope", "state", "response_mode", "nonce",
     "display", "prompt", "max_age", "ui_locales", "id_token_hint", "login_hint", "acr_values",
     "claims_locales", "code_challenge", "code_challenge_method", "audience", "resource",
+)
+# OIDC Core §3.1.2.6: request objects (§6) and the registration parameter (§7.2.1) are not served
+# (discovery: request_parameter_supported and request_uri_parameter_supported false). A client that
+# sends one is told so, rather than served without whatever it put there.
+NOT_SUPPORTED = (
+    ("request", RequestNotSupportedError, "Request objects (the request parameter) are not supported."),
+    ("request_uri", RequestURINotSupportedError, "The request_uri parameter is not supported."),
+    ("registration", RegistrationNotSupportedError, "The registration parameter is not supported."),
 )
 MAX_AGE_DIGITS = 10  # about 317 years: anything longer is a mistake, not a policy
 
@@ -51,6 +62,7 @@ def authorize(issuer, request, user: EndUser | None, just_logged_in: bool = Fals
         if repeated is not None:
             raise repeated
         check_response_type_is_quotable(request)
+        check_supported_parameters(data)
         grant = issuer.server.get_consent_grant(request, end_user=user)
         check_pkce_for_public_client(request)
         request.audience = issuer.flavor.resolve_audience(
@@ -99,6 +111,12 @@ def checked_response_mode(request, mode: str) -> str:
     if mode == "query" and ("token" in response_types or "id_token" in response_types):
         raise InvalidRequestError("response_mode=query is not allowed with this response_type.")
     return mode
+
+
+def check_supported_parameters(data: dict) -> None:
+    for name, error, description in NOT_SUPPORTED:
+        if name in data:
+            raise error(description)
 
 
 def check_response_type_is_quotable(request) -> None:

@@ -18,7 +18,12 @@ from authlib.oauth2.rfc6749.errors import (
 )
 from authlib.oauth2.rfc6750.errors import InsufficientScopeError as _InsufficientScopeError
 from authlib.oauth2.rfc6750.errors import InvalidTokenError
-from authlib.oidc.core.errors import LoginRequiredError
+from authlib.oidc.core.errors import (
+    LoginRequiredError,
+    RegistrationNotSupportedError,
+    RequestNotSupportedError,
+    RequestURINotSupportedError,
+)
 
 __all__ = [
     "AccessDeniedError",
@@ -31,6 +36,9 @@ __all__ = [
     "InvalidTokenError",
     "LoginRequiredError",
     "OAuthError",
+    "RegistrationNotSupportedError",
+    "RequestNotSupportedError",
+    "RequestURINotSupportedError",
     "UnauthorizedClientError",
     "UnsupportedResponseTypeError",
     "describe",

@@ -63,6 +63,16 @@ AUTHORIZATION = [
     Case("basic", "repeated-prompt", code(prompt="login"), "invalid_request", 302, "query",
          extra=[("prompt", "login")]),
     Case("basic", "unknown-response-mode", code(response_mode="carrier-pigeon"), "invalid_request", 302, "query"),
+    # OIDC Core §3.1.2.6: what discovery says is not supported is refused, not silently ignored
+    # (oidcc-unsigned-request-object-supported-correctly-or-rejected-as-unsupported, oidcc-request-uri-*)
+    Case("basic", "request-object", code(request="eyJhbGciOiJub25lIn0.eyJzdGF0ZSI6Inh4In0."), "request_not_supported",
+         302, "query"),
+    Case("basic", "request-uri", code(request_uri="https://rp.example/request.jwt"), "request_uri_not_supported",
+         302, "query"),
+    Case("basic", "registration", code(registration='{"client_name": "x"}'), "registration_not_supported", 302,
+         "query"),
+    Case("implicit", "request-object", implicit(request="eyJhbGciOiJub25lIn0.e30."), "request_not_supported", 302,
+         "fragment"),
     # implicit (oidcc-implicit-certification-test-plan)
     Case("implicit", "prompt-none-without-session", implicit(prompt="none"), "login_required", 302, "fragment"),
     Case("implicit", "nonce-missing", code(response_type="id_token"), "invalid_request", 302, "fragment"),
