@@ -60,10 +60,13 @@ def test_unsupported_grant_type(app_client):
                  "unsupported_grant_type")
 
 
-def test_missing_grant_type(app_client):
-    response = app_client.post(TOKEN, data={"code": "x"}, auth=WEB_AUTH)
+@pytest.mark.parametrize("data", [{"code": "x"}, {"grant_type": ""}])
+def test_missing_grant_type_is_invalid_request(app_client, data):
+    # RFC 6749 §5.2: invalid_request is "missing a required parameter"; unsupported_grant_type is
+    # for a grant type the server does not support, and there is none here.
+    response = app_client.post(TOKEN, data=data, auth=WEB_AUTH)
     assert response.status_code == 400
-    assert response.json()["error"] in ("invalid_request", "unsupported_grant_type")
+    assert response.json() == {"error": "invalid_request", "error_description": "Missing 'grant_type' in request."}
 
 
 @pytest.mark.parametrize("content_type, body", [
@@ -250,6 +253,9 @@ def test_each_failure_says_which_it_is(app_client, code_for, spa_code):
         == ERROR_DESCRIPTIONS["bad_client_secret"]
     no_secret = app_client.post(TOKEN, data={**cc, "client_id": "demo-service"})
     assert description(no_secret) == ERROR_DESCRIPTIONS["no_client_credentials"]
+    # The right secret, sent the way the client is not registered for (client_secret_basic).
+    posted = app_client.post(TOKEN, data={**cc, "client_id": "demo-service", "client_secret": "demo-service-secret"})
+    assert description(posted) == ERROR_DESCRIPTIONS["auth_method_not_registered"]
     assert description(exchange(app_client, "not-a-code")) == ERROR_DESCRIPTIONS["invalid_code"]
     mismatch = exchange(app_client, code_for(app_client), redirect_uri="http://localhost:3000/other")
     assert description(mismatch) == ERROR_DESCRIPTIONS["redirect_uri_mismatch"]

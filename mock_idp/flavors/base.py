@@ -36,6 +36,8 @@ ERROR_DESCRIPTIONS = {
     "unknown_client": "There is no client with this client_id on this tenant.",
     "bad_client_secret": "Client authentication failed: the client secret is wrong.",
     "no_client_credentials": "Client authentication failed: no client credentials were sent.",
+    "auth_method_not_registered": "Client authentication failed: the credentials were sent by a method this "
+                                  "client is not registered for (its token_endpoint_auth_method).",
     "invalid_code": "The authorization code is invalid, expired, already used or issued to another client.",
     "redirect_uri_mismatch": "redirect_uri does not match the one of the authorization request.",
     "code_verifier_mismatch": "PKCE verification failed: the code_verifier does not match the code_challenge.",

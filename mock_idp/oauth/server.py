@@ -103,8 +103,11 @@ class IssuerServer(AuthorizationServer):
             self.register_endpoint(DeviceAuthorizationEndpoint)
 
     def create_token_response(self, request=None):
-        # authlib checks repeated parameters at the authorization endpoint only.
+        # authlib checks repeated parameters at the authorization endpoint only, and calls a
+        # missing grant_type unsupported: RFC 6749 §5.2 makes it a missing required parameter.
         error = repeated_parameters(request)
+        if error is None and not request.payload.data.get("grant_type"):
+            error = InvalidRequestError("Missing 'grant_type' in request.")
         if error is not None:
             return self.handle_error_response(request, error)
         return super().create_token_response(request)
@@ -141,17 +144,22 @@ class IssuerServer(AuthorizationServer):
         try:
             return super().authenticate_client(request, methods, endpoint)
         except InvalidClientError as error:
-            raise with_case(error, self.client_auth_failure(request)) from None
+            raise with_case(error, self.client_auth_failure(request, endpoint)) from None
 
-    def client_auth_failure(self, request) -> str:
+    def client_auth_failure(self, request, endpoint: str) -> str:
         """Why client authentication failed, in the words of ERROR_DESCRIPTIONS."""
         basic_id, _ = extract_basic_authorization(request.headers)
         client_id = basic_id or request.payload.client_id
-        if not client_id or self.query_client(client_id) is None:
+        client = self.query_client(client_id) if client_id else None
+        if client is None:
             return "unknown_client"
-        if basic_id or request.payload.data.get("client_secret"):
-            return "bad_client_secret"
-        return "no_client_credentials"
+        method = "client_secret_basic" if basic_id else (
+            "client_secret_post" if request.payload.data.get("client_secret") else None)
+        if method is None:
+            return "no_client_credentials"
+        if not client.check_endpoint_auth_method(method, endpoint):
+            return "auth_method_not_registered"
+        return "bad_client_secret"
 
     def query_client(self, client_id):
         config = self.issuer.find_client(client_id)

@@ -96,7 +96,7 @@ AUTHORIZATION = [
 TOKEN = [
     Case("basic", "unsupported-grant-type", {"grant_type": "urn:example:nope"}, "unsupported_grant_type", 400,
          "json", "token_endpoint", WEB),
-    Case("basic", "missing-grant-type", {}, "unsupported_grant_type", 400, "json", "token_endpoint", WEB),
+    Case("basic", "missing-grant-type", {}, "invalid_request", 400, "json", "token_endpoint", WEB),
     Case("basic", "missing-code", {"grant_type": "authorization_code", "redirect_uri": REDIRECT_URI},
          "invalid_request", 400, "json", "token_endpoint", WEB),
     Case("basic", "unknown-code", {"grant_type": "authorization_code", "code": "nope", "redirect_uri": REDIRECT_URI},
