@@ -5,6 +5,10 @@ only with the admin API on, so a plain server pays nothing):
   answered late (a scenario fires exactly N times: each firing is an atomic decrement in the store);
 - the audit trail: the last requests each endpoint saw, secrets masked, with their outcome
   (kept in the store by trail.AuditTrail, shared by every replica).
+
+The protocol endpoints are watched by their paths; a persona's vendor APIs (Okta authn, Auth0
+dbconnections, Cognito's JSON API) by what their modules declare (vendor_api.VendorCall), and
+fail in the vendor's error shape.
 """
 
 import asyncio
@@ -17,6 +21,7 @@ from starlette.responses import JSONResponse, Response
 
 from .oauth.responses import authorization_response, default_response_mode
 from .oauth.tokens import token_hash
+from .vendor_api import VendorCall, watched_calls
 
 # Short endpoint names (the admin API's) -> flavors.base.EndpointPaths fields.
 ENDPOINTS = {"authorize": "authorization_endpoint", "token": "token_endpoint", "userinfo": "userinfo_endpoint",
@@ -25,7 +30,9 @@ ENDPOINTS = {"authorize": "authorization_endpoint", "token": "token_endpoint", "
              "login": "login"}  # the login form's POST: matches a user at sign-in
 FRONT_CHANNEL = ("authorize", "login")  # their errors go back to the client's redirect URI
 SECRET_PARAMS = {"password", "client_secret", "refresh_token", "token", "code", "code_verifier", "device_code",
-                 "client_assertion", "assertion", "id_token_hint", "sessionToken", "access_token"}
+                 "client_assertion", "assertion", "id_token_hint", "sessionToken", "access_token",
+                 # the vendor APIs' (a nested JSON member is masked by its own name)
+                 "PASSWORD", "NEW_PASSWORD", "SECRET_HASH", "REFRESH_TOKEN", "AccessToken", "Token", "ClientSecret"}
 MASK = "***"
 BODY_LIMIT = 64 * 1024  # bodies read for matching and the trail; protocol bodies are far smaller
 # Where each endpoint takes the token (besides a bearer header) whose user a scenario may name.
@@ -51,7 +58,7 @@ def endpoint_map(tenants) -> dict[str, tuple]:
 class Seen:
     """One protocol request as the admin API shows it."""
 
-    def __init__(self, scope, endpoint: str, body: bytes):
+    def __init__(self, scope, endpoint: str, body: bytes, call: VendorCall | None = None):
         self.endpoint = endpoint
         self.method = scope["method"]
         self.path = scope["path"]
@@ -60,16 +67,16 @@ class Seen:
         content_type = headers.get("content-type", "").split(";")[0].strip().lower()
         if body and content_type == "application/x-www-form-urlencoded":
             params += parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
-        elif body and content_type == "application/json":
+        elif body and (content_type == "application/json" or content_type.startswith("application/x-amz-json")):
             try:
                 data = json.loads(body)
             except ValueError:
                 data = None
             if isinstance(data, dict):
-                params += [(k, v if isinstance(v, str) else json.dumps(v)) for k, v in data.items()]
+                params += flattened(data)
         self.params = params
         found = dict(params)
-        self.client_id, self.client_auth = found.get("client_id"), None
+        self.client_id, self.client_auth = found.get(call.client_param if call else "client_id"), None
         basic_id = basic_client_id(headers.get("authorization", ""))
         if basic_id is not None:
             self.client_id, self.client_auth = basic_id, "client_secret_basic"
@@ -77,11 +84,12 @@ class Seen:
             self.client_auth = "client_secret_post"
         elif self.endpoint in ("token", "introspect", "revoke") and self.client_id:
             self.client_auth = "none"
-        self.username = found.get("username")
+        self.username = found.get(call.username_param if call else "username")
         scheme, _, credentials = headers.get("authorization", "").partition(" ")
         self.bearer = scheme.lower() == "bearer"
         # The token whose user a scenario naming a user matches (never recorded: it is a secret).
-        self._token = credentials.strip() if self.bearer else found.get(TOKEN_PARAMS.get(endpoint, ""))
+        token_param = call.token_param if call else TOKEN_PARAMS.get(endpoint)
+        self._token = credentials.strip() if self.bearer else found.get(token_param or "")
         self._user_looked_up = self.username is not None
         self.at = time.time()
 
@@ -95,9 +103,22 @@ class Seen:
 
     def record(self, status: int, error: str | None) -> dict:
         return {"at": round(self.at, 3), "endpoint": self.endpoint, "method": self.method, "path": self.path,
-                "params": [[k, MASK if k in SECRET_PARAMS else v] for k, v in self.params],
+                "params": [[k, MASK if k.rpartition(".")[2] in SECRET_PARAMS else v] for k, v in self.params],
                 "client_id": self.client_id, "client_auth": self.client_auth, "username": self.username,
                 "bearer_token": self.bearer, "status": status, "error": error}
+
+
+def flattened(data: dict, prefix: str = "") -> list[tuple[str, str]]:
+    """A JSON object's members as parameters; a nested object's as "outer.inner" (Cognito's
+    AuthParameters.USERNAME), so each is matched and masked by its own name."""
+    params = []
+    for key, value in data.items():
+        name = prefix + str(key)
+        if isinstance(value, dict) and value:
+            params += flattened(value, name + ".")
+        else:
+            params.append((name, value if isinstance(value, str) else json.dumps(value)))
+    return params
 
 
 def basic_client_id(authorization: str) -> str | None:
@@ -117,22 +138,29 @@ class Watch:
     def __init__(self, app, tenants, trail):
         self.app = app
         self.paths = endpoint_map(tenants)
+        self.vendor_paths = {path: (tenant, call_of) for tenant in tenants
+                             for path, call_of in watched_calls(tenant).items()}
         self.trail = trail
 
     async def __call__(self, scope, receive, send):
-        found = self.paths.get(scope.get("path", "")) if scope["type"] == "http" else None
+        path = scope.get("path", "") if scope["type"] == "http" else None
+        found, call = self.paths.get(path), None
+        if found is None and path in self.vendor_paths:
+            tenant, call_of = self.vendor_paths[path]
+            call = call_of({k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]})
+            found = (tenant, call.endpoint) if call is not None else None
         if found is None:
             return await self.app(scope, receive, send)
         tenant, endpoint = found
         body, receive = await buffered(receive)
-        seen = Seen(scope, endpoint, body)
+        seen = Seen(scope, endpoint, body, call)
         outcome = {"status": 500, "error": None, "body": b"", "json": False, "location": ""}
 
         async def watched_send(message):
             if message["type"] == "http.response.start":
                 outcome["status"] = message["status"]
                 headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in message.get("headers", [])}
-                outcome["json"] = headers.get("content-type", "").startswith("application/json")
+                outcome["json"] = "json" in headers.get("content-type", "")
                 outcome["location"] = headers.get("location", "")
             elif message["type"] == "http.response.body" and outcome["json"] and len(outcome["body"]) < 4096:
                 outcome["body"] += message.get("body", b"")
@@ -147,11 +175,14 @@ class Watch:
             if scenario is not None and scenario.delay_ms:
                 await asyncio.sleep(scenario.delay_ms / 1000)
             if scenario is not None and (scenario.error or scenario.status):
-                await failure_response(tenant, seen, scenario)(scope, receive, watched_send)
+                failure = (call.failure(scenario.error, scenario.error_description, scenario.status) if call
+                           else failure_response(tenant, seen, scenario))
+                await failure(scope, receive, watched_send)
             else:
                 await self.app(scope, receive, watched_send)
         finally:
-            self.trail.add(tenant.name, endpoint, seen.at, seen.record(outcome["status"], error_of(outcome)))
+            error = error_of(outcome, call.error_key if call else "error")
+            self.trail.add(tenant.name, endpoint, seen.at, seen.record(outcome["status"], error))
 
 
 async def buffered(receive):
@@ -178,13 +209,13 @@ async def buffered(receive):
     return (body if size <= BODY_LIMIT else b""), replay
 
 
-def error_of(outcome: dict) -> str | None:
+def error_of(outcome: dict, key: str = "error") -> str | None:
     if outcome["json"]:
         try:
             data = json.loads(outcome["body"])
         except ValueError:
             return None
-        return data.get("error") if isinstance(data, dict) else None
+        return data.get(key) if isinstance(data, dict) else None
     if "error=" in outcome["location"]:
         query = outcome["location"].replace("#", "?", 1).partition("?")[2]
         return dict(parse_qsl(query)).get("error")

@@ -9,19 +9,24 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ..flavors import all_flavors
 from ..live import forget_state
 from ..models import Scenario
 from ..oauth.shape import DEFECTS
+from ..vendor_api import endpoint_names
 from ..watch import ENDPOINTS
-from .errors import not_found
+from .errors import AdminError, not_found
 from .tenants import tenant_named
 
-Endpoint = Literal[tuple(ENDPOINTS) + ("discovery",)]
+# The protocol endpoints, then the vendor API calls (Okta "authn", Auth0 "signup", Cognito "InitiateAuth"...).
+VENDOR_ENDPOINTS = tuple(dict.fromkeys(name for flavor in all_flavors().values() for name in endpoint_names(flavor)))
+Endpoint = Literal[tuple(ENDPOINTS) + ("discovery",) + VENDOR_ENDPOINTS]
 
 
 class ScenarioRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    endpoint: Endpoint | None = Field(None, description="Which endpoint's requests; any when left out.")
+    endpoint: Endpoint | None = Field(None, description="Which endpoint's requests (or vendor API call, answered in "
+                                      "the vendor's error shape); any when left out.")
     client_id: str | None = Field(None, description="Only requests of this client.")
     username: str | None = Field(None, description="Only requests of this user: naming them (password grant, login "
                                  "form) or presenting a token of theirs (userinfo, introspection, revocation, refresh).")
@@ -58,6 +63,9 @@ def scenarios_router() -> APIRouter:
     @router.post("/tenants/{tenant}/scenarios", status_code=201, summary="Arm a scenario")
     async def arm(request: Request, tenant: str, body: ScenarioRequest) -> dict:
         found = tenant_named(request, tenant)
+        if body.endpoint in VENDOR_ENDPOINTS and body.endpoint not in endpoint_names(found.flavor):
+            raise AdminError(400, "invalid_request", f"endpoint: tenant '{found.name}' ({found.flavor.name}) has no "
+                             f"'{body.endpoint}' call; its vendor calls: {', '.join(endpoint_names(found.flavor)) or 'none'}")
         row = Scenario(id=uuid.uuid4().hex, tenant=found.name, kind="token" if body.defect else "request",
                        remaining=body.times, **body.model_dump(exclude_none=True))
         found.store.arm_scenario(row)

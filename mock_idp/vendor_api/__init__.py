@@ -5,16 +5,39 @@ A persona names its modules in `Flavor.vendor_apis`; each module's `routes(tenan
 routes relative to the tenant, which routes.py puts in the tenant's Mount. Protocol logic stays in
 plain functions of the module; tokens come from oauth/tokens.py, so they are the ones the flows
 issue.
+
+Each module also says what the admin API may watch of it (`WATCHED`: path -> the calls served
+there), so scenarios fail those calls in the vendor's own error shape and the audit trail shows
+them, secrets masked (watch.py).
 """
 
 import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
 
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 
+@dataclass(frozen=True)
+class VendorCall:
+    """One vendor API call as scenarios and the audit trail see it."""
+
+    endpoint: str  # the scenario's `endpoint` (the vendor's name for the call)
+    # (error, description, status) of an armed scenario, any of them None -> the vendor's answer
+    failure: Callable[[str | None, str | None, int | None], Response]
+    error_key: str  # where the vendor's error body names the error, for the trail
+    client_param: str = "client_id"  # flattened request parameters (watch.Seen): "AuthParameters.USERNAME"
+    username_param: str | None = None
+    token_param: str | None = None  # a token of the user's, when the call names none
+
+
+def modules(tenant) -> list:
+    return [importlib.import_module(f"{__name__}.{name}") for name in tenant.flavor.vendor_apis]
+
+
 def vendor_routes(tenant) -> list[BaseRoute]:
-    return [route for name in tenant.flavor.vendor_apis
-            for route in importlib.import_module(f"{__name__}.{name}").routes(tenant)]
+    return [route for module in modules(tenant) for route in module.routes(tenant)]
 
 
 def vendor_root_routes(tenant) -> list[BaseRoute]:
@@ -24,3 +47,20 @@ def vendor_root_routes(tenant) -> list[BaseRoute]:
         return []
     return [Route(tenant.route_prefix, route.endpoint, methods=list(route.methods or ()))
             for route in vendor_routes(tenant) if isinstance(route, Route) and route.path == "/"]
+
+
+def watched_calls(tenant) -> dict[str, Callable[[dict[str, str]], VendorCall | None]]:
+    """Full request path -> which call a request there is (from its headers; None: none watched)."""
+    paths = {}
+    for module in modules(tenant):
+        for path, call_of in module.WATCHED.items():
+            paths[tenant.route_prefix + path] = call_of
+            if path == "/" and tenant.route_prefix:
+                paths[tenant.route_prefix] = call_of  # as vendor_root_routes serves it
+    return paths
+
+
+def endpoint_names(flavor) -> tuple[str, ...]:
+    """The scenario endpoint names of a persona's vendor APIs."""
+    return tuple(name for module_name in flavor.vendor_apis
+                 for name in importlib.import_module(f"{__name__}.{module_name}").ENDPOINTS)

@@ -18,6 +18,7 @@ from ..config import UserConfig
 from ..directory import Conflict, DirectoryError
 from ..live import forget_state
 from ..oauth.password_realm import user_in_connection
+from . import VendorCall
 
 DEFAULT_CONNECTION = UserConfig.model_fields["connection"].default
 PROFILE_FIELDS = ("given_name", "family_name", "name", "nickname", "picture")
@@ -31,6 +32,22 @@ class SignupError(Exception):
         super().__init__(description)
         self.body = {"name": "BadRequestError", "code": code, "description": description, "statusCode": status}
         self.status = status
+
+
+def injected_failure(error: str | None, description: str | None, status: int | None) -> JSONResponse:
+    """An armed scenario's answer, in Auth0's shape for these endpoints."""
+    status = status or 400
+    body = SignupError(error or "invalid_signup", description or "Failure injected by a mock_idp scenario.", status).body
+    if status >= 500:
+        body["name"] = "InternalServerError"
+    return JSONResponse(body, status_code=status)
+
+
+ENDPOINTS = ("signup", "change_password")
+SIGNUP = VendorCall("signup", injected_failure, error_key="code", username_param="email")
+CHANGE_PASSWORD = VendorCall("change_password", injected_failure, error_key="code", username_param="email")
+WATCHED = {"/dbconnections/signup": lambda headers: SIGNUP,
+           "/dbconnections/change_password": lambda headers: CHANGE_PASSWORD}
 
 
 def routes(tenant) -> list[Route]:

@@ -13,7 +13,7 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 from starlette.routing import Route
 
-from . import cognito_auth
+from . import VendorCall, cognito_auth
 from .cognito_auth import CognitoError
 
 TARGET_PREFIX = "AWSCognitoIdentityProviderService."
@@ -32,10 +32,33 @@ def routes(tenant) -> list[Route]:
             body = call(tenant, request.headers.get("x-amz-target", ""), await request.body())
             return JSONResponse(body, media_type=CONTENT_TYPE)
         except CognitoError as error:
-            return JSONResponse({"__type": error.type, "message": error.message}, status_code=400,
-                                media_type=CONTENT_TYPE, headers={"x-amzn-ErrorType": error.type})
+            return error_response(error.type, error.message)
 
     return [Route("/", user_pool_api, methods=["POST"])]
+
+
+def error_response(type_: str, message: str, status: int = 400) -> JSONResponse:
+    return JSONResponse({"__type": type_, "message": message}, status_code=status, media_type=CONTENT_TYPE,
+                        headers={"x-amzn-ErrorType": type_})
+
+
+def injected_failure(error: str | None, description: str | None, status: int | None) -> JSONResponse:
+    """An armed scenario's answer, as AWS JSON 1.1 errors are (SDKs retry 5xx and throttling)."""
+    status = status or (500 if error == "InternalErrorException" else 400)
+    type_ = error or ("TooManyRequestsException" if status == 429 else
+                      "InternalErrorException" if status >= 500 else "NotAuthorizedException")
+    return error_response(type_, description or "Failure injected by a mock_idp scenario.", status)
+
+
+# The calls by name; the user is the one signing in, or the one whose token is sent.
+ENDPOINTS = tuple(OPERATIONS)
+CALLS = {name: VendorCall(name, injected_failure, error_key="__type", client_param="ClientId",
+                          username_param="AuthParameters.USERNAME" if name == "InitiateAuth" else None,
+                          token_param={"GetUser": "AccessToken", "GlobalSignOut": "AccessToken",
+                                       "RevokeToken": "Token"}.get(name, "AuthParameters.REFRESH_TOKEN"))
+         for name in OPERATIONS}
+WATCHED = {"/": lambda headers: CALLS.get(headers.get("x-amz-target", "").partition(TARGET_PREFIX)[2])
+            if headers.get("x-amz-target", "").startswith(TARGET_PREFIX) else None}
 
 
 def call(tenant, target: str, raw: bytes) -> dict:

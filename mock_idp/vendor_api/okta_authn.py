@@ -18,6 +18,7 @@ from starlette.routing import Route
 from ..endpoints.http import NO_STORE
 from ..endpoints.sso import record_signin_token
 from ..flavors.okta import api_error, login_of
+from . import VendorCall
 
 PASSWORD_CHANGED = 1700000000  # seeded users have always had their password
 
@@ -28,6 +29,19 @@ def routes(tenant) -> list[Route]:
         return JSONResponse(body, status_code=status, headers=NO_STORE)
 
     return [Route("/api/v1/authn", primary_authentication, methods=["POST"])]
+
+
+def injected_failure(error: str | None, description: str | None, status: int | None) -> JSONResponse:
+    """An armed scenario's answer, as Okta words API errors (E0000004 is its failed sign-in, a 401)."""
+    code = error or ("E0000009" if (status or 0) >= 500 else "E0000004")
+    status = status or (401 if code == "E0000004" else 400)
+    return JSONResponse(api_error(code, description or "Failure injected by a mock_idp scenario."),
+                        status_code=status, headers=NO_STORE)
+
+
+ENDPOINTS = ("authn",)
+AUTHN = VendorCall("authn", injected_failure, error_key="errorCode", username_param="username")
+WATCHED = {"/api/v1/authn": lambda headers: AUTHN}
 
 
 def authenticate(tenant, raw: bytes) -> tuple[int, dict[str, Any]]:
