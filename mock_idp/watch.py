@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl, unquote
 
 from starlette.responses import JSONResponse, Response
 
+from .endpoint_map import endpoint_table
 from .oauth.responses import authorization_response, default_response_mode
 from .oauth.tokens import token_hash
 from .vendor_api import VendorCall, watched_calls
@@ -41,18 +42,9 @@ ERROR_STATUS = {"invalid_client": 401, "server_error": 500, "temporarily_unavail
 
 
 def endpoint_map(tenants) -> dict[str, tuple]:
-    """Full request path -> (tenant, short endpoint name)."""
-    paths = {}
-    for tenant in tenants:
-        for issuer in tenant.issuers:
-            base = tenant.route_prefix + issuer.layout.prefix
-            for name, field in ENDPOINTS.items():
-                route = issuer.route(field)
-                if route is not None:
-                    paths[tenant.route_prefix + route] = (tenant, name)
-            for path in issuer.layout.paths.discovery:
-                paths[base + path] = (tenant, "discovery")
-    return paths
+    """Full request path -> (tenant, short endpoint name): the request log's table, renamed."""
+    short = {field: name for name, field in ENDPOINTS.items()} | {"discovery": "discovery"}
+    return {path: (found.tenant, short[found.name]) for path, found in endpoint_table(tenants).items()}
 
 
 class Seen:
