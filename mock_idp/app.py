@@ -19,7 +19,8 @@ from .config import SeedConfig, load_config, parse_config
 from .endpoints.http import NO_STORE, Templates, html_page, oauth_error_response
 from .oauth.errors import ErrorPage, OAuthError, safe_description
 from .oauth.server import allow_plain_http
-from .routes import prerendered_documents, server_routes
+from .direct import Direct
+from .routes import direct_routes, prerendered_documents, server_routes
 from .flavors import flavor_named
 from .keys import seed_signing_key
 from .live import PerRequestState
@@ -76,14 +77,16 @@ def create_app(settings: Settings | None = None, seed: SeedConfig | None = None)
     # admin API's Watch must see the tenants' documents, so with it on only /healthz is.
     watched = set(endpoint_map(tenants)) if settings.admin_enabled else set()
     log_line = RequestLog(None, tenants, settings.log_format == "json").write if settings.access_log else None
-    app.front = Prerendered(partial(FastAPI.__call__, app), prerendered_documents(app.router.routes, watched),
-                            base_urls, log_line)
+    # Behind it, a route of a fixed path (token, authorize, login, ...) is reached through our
+    # middleware and error handlers without the framework's routing (direct.Direct).
+    framework = Direct(partial(FastAPI.__call__, app), app, direct_routes(app.router.routes))
+    app.front = Prerendered(framework, prerendered_documents(app.router.routes, watched), base_urls, log_line)
     return app
 
 
 class App(FastAPI):
     """The FastAPI application, entered through `front` (asgi.Prerendered), which answers the
-    pre-rendered documents itself and hands everything else to FastAPI."""
+    pre-rendered documents itself and hands everything else to direct.Direct, then FastAPI."""
 
     front = None
 

@@ -5,7 +5,7 @@ A request is matched against the tenants' prefixes first, then against one tenan
 instead of against every route of every tenant in one flat list.
 """
 
-from starlette.routing import BaseRoute, Match, Mount, Route
+from starlette.routing import BaseRoute, Match, Mount, Route, Router
 
 from .endpoints import authorize, device, discovery, health, logout, token, userinfo
 from .pages import routes as pages
@@ -81,13 +81,42 @@ def prerendered_documents(routes: list[BaseRoute], skip: set[str] = frozenset())
             if path not in skip and routed_endpoint(routes, path) is endpoint}
 
 
-def routed_endpoint(routes, path: str, scope: dict | None = None):
+def direct_routes(top: list[BaseRoute]) -> dict:
+    """(method, request path) -> (Route, the scope updates the router makes on the way) for every
+    route of a fixed path (no path parameters) at the top or in a tenant's Mount, kept only where
+    the router itself would pick that very route for that method (direct.Direct serves them)."""
+    table = {}
+
+    def walk(routes, prefix: str) -> None:
+        for route in routes:
+            if isinstance(route, Mount) and type(route.app) is Router:  # not a sub-app (admin API)
+                walk(route.routes, prefix + route.path)
+            elif type(route) is Route and not route.param_convertors:
+                for method in route.methods or ():
+                    found = routed(top, prefix + route.path, method)
+                    if found is not None and found[0] is route:
+                        table.setdefault((method, prefix + route.path), found)
+    walk(top, "")
+    return table
+
+
+def routed_endpoint(routes, path: str):
     """The endpoint Starlette's router picks for GET `path` (the first full match, into Mounts)."""
-    scope = scope or {"type": "http", "method": "GET", "path": path, "root_path": "", "path_params": {}}
+    found = routed(routes, path, "GET")
+    return found[0].endpoint if found is not None else None
+
+
+def routed(routes, path: str, method: str, scope: dict | None = None):
+    """(the Route the router picks for `method` `path`, the scope updates made on the way), or
+    None: none, or one inside a sub-application."""
+    scope = scope or {"type": "http", "method": method, "path": path, "root_path": "", "path_params": {}}
     for route in routes:
         match, child = route.matches(scope)
         if match == Match.FULL:
             if isinstance(route, Mount):
-                return routed_endpoint(route.routes, path, {**scope, **child})
-            return child.get("endpoint")
+                if type(route.app) is not Router:
+                    return None
+                found = routed(route.routes, path, method, {**scope, **child})
+                return (found[0], {**child, **found[1]}) if found is not None else None
+            return (route, child) if isinstance(route, Route) else None
     return None
