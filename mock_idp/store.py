@@ -1,7 +1,9 @@
 """Storage behind one small interface, on SQLModel: SQLite by default, PostgreSQL for scale-out."""
 
+import contextlib
 import logging
 from collections.abc import Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from sqlalchemy import and_, bindparam, delete, event, func, insert, inspect, or_, update
@@ -15,6 +17,7 @@ from .store_audit import AuditStore
 from .store_tenant import TenantStateStore
 
 log = logging.getLogger("mock_idp")
+_together: ContextVar[tuple | None] = ContextVar("mock_idp_insert_together", default=None)  # Store.together
 
 
 @dataclass(frozen=True)
@@ -88,8 +91,27 @@ class Store(TenantStateStore, AuditStore):
 
     def insert(self, row: SQLModel) -> None:
         """Write a row that is new by construction (a code, a token, a session): no read first,
-        one precompiled INSERT (IntegrityError if its key is taken)."""
-        self.raw.run(self.raw.prepared("insert", type(row).__table__), [row.model_dump()])
+        one precompiled INSERT (IntegrityError if its key is taken). Inside together(), at its end."""
+        statement = self.raw.prepared("insert", type(row).__table__)
+        pending = _together.get()
+        if pending is not None and pending[0] is self:
+            pending[1].append((statement, row.model_dump()))
+        else:
+            self.raw.run(statement, [row.model_dump()])
+
+    @contextlib.contextmanager
+    def together(self):
+        """The rows insert()ed in this block (this task or thread) are written at its end, in ONE
+        transaction: all or none, and none if the block raises (e.g. a sign-in's SSO session and
+        its code: one commit, not two). Reads in the block do not see them yet."""
+        rows: list = []
+        token = _together.set((self, rows))
+        try:
+            yield
+        finally:
+            _together.reset(token)
+        if rows:
+            self.raw.run_rows(rows)
 
     def insert_soon(self, row: IssuedToken) -> None:
         """insert() of an access token record only introspection and revocation read back:

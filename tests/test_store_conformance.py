@@ -384,6 +384,29 @@ def test_insert_writes_new_rows_and_refuses_a_second_with_the_same_key(store):
         store.insert(code_row(code=code.code))
 
 
+def test_rows_inserted_together_are_written_at_the_end_all_or_none(store):
+    session = LoginSession(id=unique("sid"), tenant="default", username="alice", auth_time=1,
+                           expires_at=int(time.time()) + 60)
+    code = code_row(session_id=session.id)
+    with store.together():
+        store.insert(session)
+        store.insert(code)
+        assert store.get(AuthorizationCode, code.code) is None  # not yet
+    assert store.get(LoginSession, session.id).username == "alice"
+    assert store.get(AuthorizationCode, code.code).model_dump() == code.model_dump()
+
+    unwritten = code_row()
+    with pytest.raises(RuntimeError), store.together():
+        store.insert(unwritten)
+        raise RuntimeError("the block failed")
+    with pytest.raises(IntegrityError), store.together():
+        store.insert(code_row(code=unwritten.code))
+        store.insert(code_row(code=code.code))  # taken: the whole transaction is refused
+    assert store.get(AuthorizationCode, unwritten.code) is None
+    store.insert(unwritten)  # outside a block: at once
+    assert store.get(AuthorizationCode, unwritten.code) is not None
+
+
 def test_a_row_made_by_new_row_is_written_and_read_back_like_one_made_by_its_model(store):
     fields = {"token_hash": unique("hash"), "issuer": "default", "client_id": "demo-web", "issued_at": 1,
               "access_expires_at": 2, "refresh_token": unique("rt"), "grant_id": unique("grant")}

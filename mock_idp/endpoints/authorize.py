@@ -36,8 +36,9 @@ def login(issuer):
             # Wrong password: the form again, with a message; nothing goes to the client.
             return login_page(request, issuer, params, error=issuer.flavor.wrong_password_message,
                               username=credentials.get("username", ""))
-        end_user = start_session(issuer.tenant, user)
-        response = run(request, issuer, params, end_user, just_logged_in=True)
+        with issuer.store.together():  # the SSO session and the code it signs in for: one commit
+            end_user = start_session(issuer.tenant, user)
+            response = run(request, issuer, params, end_user, just_logged_in=True)
         set_session_cookie(response, issuer.tenant, end_user)
         return response
     return login_form
