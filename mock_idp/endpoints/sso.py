@@ -1,6 +1,7 @@
 """Signing in: the login form, and the tenant's SSO session that lets a signed-in browser skip
 it (authorization endpoint and device verification page alike)."""
 
+import functools
 import hmac
 import secrets
 from urllib.parse import urlsplit
@@ -120,12 +121,18 @@ def csrf_cookie_name(tenant) -> str:
 
 
 def cookie_path(tenant) -> str:
-    return urlsplit(tenant.url).path or "/"  # the public path, also behind a path-routing proxy
+    return public_path_and_port(tenant.url)[0]  # the public path, also behind a path-routing proxy
 
 
 def public_port(tenant) -> int:
-    url = urlsplit(tenant.url)
-    return url.port or (443 if url.scheme == "https" else 80)
+    return public_path_and_port(tenant.url)[1]
+
+
+@functools.lru_cache(maxsize=256)
+def public_path_and_port(url: str) -> tuple[str, int]:
+    """Of a tenant's URL (asked several times per sign-in, for each cookie)."""
+    parts = urlsplit(url)
+    return parts.path or "/", parts.port or (443 if parts.scheme == "https" else 80)
 
 
 def is_https(tenant) -> bool:

@@ -4,6 +4,7 @@ The generic profile below is plain OpenID Connect; a vendor persona subclasses i
 data first, hooks second. Endpoints never ask which persona they serve.
 """
 
+import functools
 import uuid
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -230,7 +231,7 @@ class Flavor:
         """A stable `sub`: the configured one, else derived from tenant and username."""
         if user.sub:
             return user.sub
-        return str(uuid.uuid5(uuid.NAMESPACE_URL, f"mock-idp:{tenant.name}:{user.username}"))
+        return derived_subject(tenant.name, user.username)
 
     def client_subject(self, client: "ClientConfig") -> str:
         """`sub` of a client_credentials token (RFC 9068 §2.2: the client itself)."""
@@ -337,3 +338,9 @@ class Flavor:
     def unknown_route(self, path: str) -> tuple[int, dict[str, Any]] | None:
         """(status, JSON body) for an unknown path under the tenant; None means a plain 404."""
         return None
+
+
+@functools.lru_cache(maxsize=4096)
+def derived_subject(tenant: str, username: str) -> str:
+    """The generic persona's `sub`: a UUID5 of tenant and username (kept: it is asked per token)."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"mock-idp:{tenant}:{username}"))

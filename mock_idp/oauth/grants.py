@@ -1,5 +1,7 @@
 """authlib grants, bound to our store and to the persona's claim builders."""
 
+import secrets
+
 from authlib.oauth2.rfc6749 import grants
 from authlib.oauth2.rfc6749.util import scope_to_list
 from authlib.oauth2.rfc7636 import CodeChallenge
@@ -19,6 +21,11 @@ class IssuingGrant:
     """Mixin: token generation goes through the persona, with the grant's whole context."""
 
     token_context: TokenContext | None = None
+
+    def generate_authorization_code(self) -> str:
+        # 48 URL-safe characters, as authlib's, from one urandom read (authlib draws each of the
+        # 48 with SystemRandom.choice: 48 reads, 1.6% of a code flow's CPU in py-spy).
+        return secrets.token_urlsafe(36)
 
     def generate_token(self, user=None, scope=None, grant_type=None, expires_in=None,
                        include_refresh_token=True):
