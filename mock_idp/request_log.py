@@ -6,6 +6,7 @@ tokens, passwords) are redacted (logs.redact) before anything is written.
 """
 
 import base64
+import functools
 import json
 import logging
 import time
@@ -16,10 +17,19 @@ from .logs import redact
 
 log = logging.getLogger("mock_idp.access")
 BODY_LIMIT = 16_384  # read at most this much of a request or error body for the log
+# Where the endpoint's read_params (endpoints/http.py) leaves the parameters it parsed, as
+# ("query" | "form", pairs): the line names client and grant from them instead of parsing again.
+PARSED = "mock_idp.parsed"
 
 
 def basic_client(headers) -> str | None:
-    value = next((v for k, v in headers if k == b"authorization"), b"").decode("latin-1")
+    return basic_client_of(next((v for k, v in headers if k == b"authorization"), b""))
+
+
+@functools.lru_cache(maxsize=256)
+def basic_client_of(authorization: bytes) -> str | None:
+    """The client id of Basic credentials (a client sends the same header on every request)."""
+    value = authorization.decode("latin-1")
     if not value.lower().startswith("basic "):
         return None
     try:
@@ -67,7 +77,7 @@ class RequestLog:
         path, query = scope["path"], scope.get("query_string", b"").decode("latin-1")
         endpoint = self.table.get(path)
         tenant = endpoint.tenant if endpoint else tenant_of(self.tenants, path)
-        params = dict(parse_qsl(query)) | body_params(seen["body"])
+        params = seen_params(scope, query, seen["body"])
         error = error_of(seen)
         status = seen["status"]
         entry = {
@@ -82,12 +92,28 @@ class RequestLog:
             "error": error,
             "duration_ms": round(duration_ms, 1),
         }
+        if not log.isEnabledFor(logging.INFO):
+            return
         if self.json_format:
-            log.info(json.dumps(entry))
+            message, args = json.dumps(entry), ()
         else:
             fields = " ".join(f"{k}={v}" for k, v in entry.items()
                               if v is not None and k not in ("method", "path", "status", "duration_ms"))
-            log.info("%s %s %s %s %.1fms", entry["method"], entry["path"], status, fields, duration_ms)
+            message, args = "%s %s %s %s %.1fms", (entry["method"], entry["path"], status, fields, duration_ms)
+        # log.info(message, *args) without its search of the stack for the caller's line.
+        log.handle(log.makeRecord(log.name, logging.INFO, __file__, 0, message, args, None, "write"))
+
+
+def seen_params(scope, query: str, body: bytes) -> dict[str, str]:
+    """The request's non-blank parameters, query then body, the last of a repeated one winning:
+    as the endpoint parsed them when it did (and the log saw the whole body), else parsed here."""
+    kind, pairs = scope.get(PARSED, (None, None))
+    if kind == "query":
+        return {k: v for k, v in pairs if v} | body_params(body)
+    params = dict(parse_qsl(query)) if query else {}
+    if kind == "form" and len(body) < BODY_LIMIT:
+        return params | {k: v for k, v in pairs if v}
+    return params | body_params(body)
 
 
 def body_params(body: bytes) -> dict[str, str]:
@@ -109,9 +135,11 @@ def error_of(seen: dict) -> str | None:
                 return body["error"]
         except ValueError:
             pass
-    if seen["location"]:
+    location = seen["location"]
+    # (A parameter named error needs "error" in the URL, or a %-escape spelling it.)
+    if location and ("error" in location or "%" in location):
         # RFC 6749 §4.1.2.1: an authorization error travels in the redirect's query or fragment.
-        parts = urlsplit(seen["location"])
+        parts = urlsplit(location)
         params = dict(parse_qsl(parts.query)) | dict(parse_qsl(parts.fragment))
         return params.get("error")
     return None

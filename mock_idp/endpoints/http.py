@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from ..asgi import csp_allowing_inline_script
 from ..oauth.errors import InvalidRequestError, OAuthError
 from ..oauth.responses import FormPost
+from ..request_log import PARSED
 
 FORM = "application/x-www-form-urlencoded"
 FORM_POST_SCRIPT = "document.forms[0].submit();"
@@ -21,11 +22,13 @@ async def read_params(request: Request, accept_json: bool = False) -> list[tuple
     parameters are kept, for the protocol layer to refuse (RFC 6749 §3.1)."""
     limit = request.app.state.settings.max_parameters
     if request.method == "GET":
-        return form_params(request.scope["query_string"], limit)
+        params = request.scope[PARSED] = ("query", form_params(request.scope["query_string"], limit))
+        return params[1]
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     body = await request.body()
     if content_type == FORM or (not content_type and not body):
-        return form_params(body, limit)
+        params = request.scope[PARSED] = ("form", form_params(body, limit))
+        return params[1]
     if accept_json and content_type == "application/json":
         return json_params(body, limit)
     raise InvalidRequestError(f"Content-Type must be {FORM}.")
@@ -100,6 +103,8 @@ class Templates:
             from fastapi.templating import Jinja2Templates
 
             self._templates = Jinja2Templates(directory=self.directory)
+            # The templates ship with the package: no stat of every template file per page.
+            self._templates.env.auto_reload = False
         return self._templates.TemplateResponse(*args, **kwargs)
 
 
