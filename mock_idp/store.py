@@ -2,6 +2,7 @@
 
 import contextlib
 import logging
+from pathlib import Path
 from collections.abc import Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, SQLModel, create_engine, select
 
 from .models import AuthorizationCode, DeviceAuthorization, IssuedToken, LoginSession, SignInToken, SigningKey, new_row, partial_indexes_for
-from .store_soon import WriteSoon
+from .store_soon import Ledger, WriteSoon
 from .store_sql import RawStatements
 from .store_audit import AuditStore
 from .store_tenant import TenantStateStore
@@ -31,8 +32,10 @@ class PurgeScope:
 
 class Store(TenantStateStore, AuditStore):
     def __init__(self, database_url: str, alone: bool = False):
-        """`alone`: no other process uses the database (one server on SQLite): the records of
-        client_credentials tokens may then be written soon rather than now (store_soon.py)."""
+        """`alone`: no other process uses the database (one server on SQLite). On a SQLite file
+        the records of client_credentials tokens are written soon rather than now, and the
+        tenant state rows are kept in memory; processes sharing the file (`--workers`) keep a
+        ledger of what they buffer, and re-read the rows when another process wrote to the file."""
         self._state_rows = set()  # tenants whose state row is known to exist
         sqlite = database_url.startswith("sqlite")
         # SQLite: endpoints run on the event loop and in worker threads alike. PostgreSQL: pooled
@@ -45,9 +48,12 @@ class Store(TenantStateStore, AuditStore):
         # A thread's own connection on a file (one in memory is per connection: the pool's only).
         file = sqlite and self.engine.url.database not in (None, "", ":memory:")
         self.raw = RawStatements(self.engine, own_connections=file)
-        self.soon = WriteSoon(self.raw) if alone and file else None
-        if alone and file:
-            self.remember_states()  # the state row, read by every request
+        self.soon = None
+        self._shared_file = file and not alone  # other processes write the file too
+        if file:
+            ledger = None if alone else Ledger(Path(f"{self.engine.url.database}-soon"))
+            self.soon = WriteSoon(self.raw, ledger)
+            self.remember_states(shared=not alone)  # the state row, read by every request
         self._prepare_schema()
 
     def _prepare_schema(self) -> None:
@@ -78,7 +84,8 @@ class Store(TenantStateStore, AuditStore):
         )
 
     def close(self) -> None:
-        self.settle()
+        if self.soon is not None:
+            self.soon.close()
         self.raw.close()
         self.engine.dispose()
 
@@ -125,6 +132,12 @@ class Store(TenantStateStore, AuditStore):
         if self.soon is not None:
             self.soon.settle()
 
+    def settle_everywhere(self) -> None:
+        """settle(), and the records the other processes on the file buffered by now are written
+        too: before a reset, and before a record not found is called unknown."""
+        if self.soon is not None:
+            self.soon.settle_everywhere()
+
     def get(self, model: type[SQLModel], key: str):
         """The row of `model` whose primary key is `key` (one precompiled SELECT), or None."""
         if model is IssuedToken:
@@ -156,6 +169,13 @@ class Store(TenantStateStore, AuditStore):
     def find_access_token(self, token_hash: str) -> IssuedToken | None:
         """The record of an access token; of identical ones (no jti), a live one if any."""
         self.settle()
+        found = self._access_token(token_hash)
+        if found is None and self._shared_file:  # it may be another worker's, still buffered
+            self.settle_everywhere()
+            found = self._access_token(token_hash)
+        return found
+
+    def _access_token(self, token_hash: str) -> IssuedToken | None:
         with Session(self.engine, expire_on_commit=False) as session:
             query = select(IssuedToken).where(IssuedToken.token_hash == token_hash)
             return session.exec(query.order_by(IssuedToken.revoked)).first()
@@ -192,7 +212,9 @@ class Store(TenantStateStore, AuditStore):
             self._revoke(IssuedToken.grant_id == grant_id)
 
     def revoke_token(self, token_hash: str) -> None:
-        self._revoke(IssuedToken.token_hash == token_hash)
+        if not self._revoke(IssuedToken.token_hash == token_hash) and self._shared_file:
+            self.settle_everywhere()  # another worker's record, still buffered
+            self._revoke(IssuedToken.token_hash == token_hash)
 
     def revoke_tokens_from_code(self, code: str) -> None:
         self._revoke(IssuedToken.code == code)
@@ -257,11 +279,12 @@ class Store(TenantStateStore, AuditStore):
                 deleted += connection.execute(delete(model).where(key.in_(batch))).rowcount
         return deleted
 
-    def _revoke(self, condition) -> None:
+    def _revoke(self, condition) -> int:
         self.settle()
         with Session(self.engine) as session:
-            session.exec(update(IssuedToken).where(condition).values(revoked=True))
+            revoked = session.exec(update(IssuedToken).where(condition).values(revoked=True)).rowcount
             session.commit()
+            return revoked
 
     def add(self, row: SQLModel) -> bool:
         """Insert a new row; False if a unique key already holds one (another replica's)."""

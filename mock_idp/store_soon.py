@@ -2,27 +2,40 @@
 introspection and revocation read back, is committed with the others of the next FLUSH_DELAY
 in one transaction (a SQLite commit cost more than the rest of the request but the signature).
 
-Only for one process on its own database: every read or write of the table in this process
-settles the buffer first, so this process never misses a buffered row. With replicas
-(PostgreSQL, `--workers`) the store writes at once: another replica must see every token at once.
-A kill -9 within FLUSH_DELAY of an issuance loses the record of that access token (its JWT
-still verifies; introspection then calls it inactive); refresh tokens, codes and sessions are
-never buffered.
+Every read or write of the table in this process settles the buffer first, so this process
+never misses a buffered row. Processes sharing one SQLite file (`--workers`) also keep a
+Ledger: a read that finds no record (introspection, revocation) or a reset waits for the
+others' rows buffered by then to be written, so a token one worker issued is active at once on
+every other. PostgreSQL replicas (other hosts) write at once. A kill -9 within FLUSH_DELAY of
+an issuance loses the record of that access token (its JWT still verifies; introspection then
+calls it inactive); refresh tokens, codes and sessions are never buffered.
 """
 
 import asyncio
+import fcntl
 import logging
+import mmap
+import os
+import struct
 import threading
+import time
+import uuid
+from pathlib import Path
 
 log = logging.getLogger("mock_idp")
 
 FLUSH_DELAY = 0.02  # seconds a row waits for others to share its commit
+PATIENCE = 5.0  # seconds a reader waits at most for another process's rows (a stuck process)
+COUNT = struct.Struct("<Q")
+COUNTERS = struct.Struct("<QQ")  # rows buffered, rows written (by the process owning the file)
 
 
 class WriteSoon:
-    def __init__(self, raw):
+    def __init__(self, raw, ledger: "Ledger | None" = None):
         self.raw = raw  # store_sql.RawStatements
+        self.ledger = ledger  # other processes on the file read what this one buffers
         self._rows: list[tuple] = []  # (Precompiled insert, values)
+        self._added = 0  # rows ever buffered
         self._scheduled = False
         self._lock = threading.Lock()  # the buffer
         self._writing = threading.Lock()  # one flush at a time; settle() waits for the one under way
@@ -36,6 +49,9 @@ class WriteSoon:
             return False
         with self._lock:
             self._rows.append((statement, values))
+            self._added += 1
+            if self.ledger is not None:  # before the response: the caller may ask another process next
+                self.ledger.buffered(self._added)
             if not self._scheduled:
                 self._scheduled = True
                 loop.call_later(FLUSH_DELAY, self._flush_in_background, loop)
@@ -58,6 +74,80 @@ class WriteSoon:
             return
         with self._writing:
             with self._lock:
-                rows, self._rows = self._rows, []
-            if rows:
-                self.raw.run_rows(rows)
+                rows, self._rows, added = self._rows, [], self._added
+            try:
+                if rows:
+                    self.raw.run_rows(rows)
+            finally:  # written, or lost: either way no reader should wait for them
+                if self.ledger is not None:
+                    self.ledger.written(added)
+
+    def settle_everywhere(self) -> None:
+        """settle(), and wait for what the other processes on the file had buffered by now."""
+        self.settle()
+        if self.ledger is not None:
+            self.ledger.wait_for_others()
+
+    def close(self) -> None:
+        self.settle()
+        if self.ledger is not None:
+            self.ledger.close()
+
+
+class Ledger:
+    """How many rows this process has buffered and written, in a small file the others read
+    (one per store, in a folder beside the database). The owner holds an flock on its file as
+    long as it lives, so a file whose lock can be taken is a dead process's, and is removed."""
+
+    def __init__(self, folder: Path):
+        folder.mkdir(exist_ok=True)
+        self.folder = folder
+        name = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self.path = folder / name
+        making = folder / f".{name}"  # readers skip it until it is locked and sized
+        self._fd = os.open(making, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+        fcntl.flock(self._fd, fcntl.LOCK_EX)
+        os.ftruncate(self._fd, COUNTERS.size)
+        os.rename(making, self.path)
+        self._map = mmap.mmap(self._fd, COUNTERS.size)  # stores, no system call per row
+
+    # Each count is written by one thread only (buffered: the loop; written: the flush), in its own 8 bytes.
+    def buffered(self, count: int) -> None:
+        COUNT.pack_into(self._map, 0, count)
+
+    def written(self, count: int) -> None:
+        COUNT.pack_into(self._map, COUNT.size, count)
+
+    def wait_for_others(self) -> None:
+        deadline = time.monotonic() + PATIENCE
+        for name in os.listdir(self.folder):
+            if name != self.path.name and not name.startswith("."):
+                self._wait_for(self.folder / name, deadline)
+
+    def _wait_for(self, path: Path, deadline: float) -> None:
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:
+            return  # closed meanwhile: it wrote everything first
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                pass  # its owner lives
+            else:
+                path.unlink(missing_ok=True)  # a process that died (kill -9): its rows are lost
+                return
+            buffered, written = COUNTERS.unpack(os.pread(fd, COUNTERS.size, 0))
+            while written < buffered:
+                if time.monotonic() > deadline:
+                    log.warning("another worker did not write its token records within %s s", PATIENCE)
+                    return
+                time.sleep(0.001)
+                written = COUNTERS.unpack(os.pread(fd, COUNTERS.size, 0))[1]
+        finally:
+            os.close(fd)
+
+    def close(self) -> None:
+        self._map.close()
+        self.path.unlink(missing_ok=True)
+        os.close(self._fd)  # and with it the lock

@@ -97,6 +97,15 @@ class RawStatements:
             if self._local is None:
                 connection.close()  # back to the pool
 
+    def changed_elsewhere(self) -> bool:
+        """Has another connection (another thread's, another process's) committed to the SQLite
+        file since this thread last asked? Its `PRAGMA data_version` (no table read); True the
+        first time. Only with a connection per thread (a file)."""
+        self._connection()
+        version = self._local.sqlite.execute("PRAGMA data_version").fetchone()[0]
+        last, self._local.data_version = getattr(self._local, "data_version", None), version
+        return version != last
+
     def _connection(self):
         if self._local is None:
             return self.engine.raw_connection()
@@ -105,6 +114,7 @@ class RawStatements:
             connection = self.engine.raw_connection()  # made by the pool: the engine's pragmas ran
             connection.detach()  # ... and now this thread's, never returned
             self._local.connection = connection
+            self._local.sqlite = connection.dbapi_connection
             self._own.add(connection)
         return connection
 

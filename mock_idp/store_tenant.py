@@ -32,13 +32,17 @@ class TenantStateStore:
     engine = None  # set by Store
     raw: RawStatements
     settle = None  # Store.settle: token records written soon are written first
+    settle_everywhere = None  # Store.settle_everywhere: ... in the other processes on the file too
     _state_rows: set[str]
 
     # -- the state row, read on every request: one primary-key SELECT ---------------------------
     _known_states: dict[str, State] | None = None  # set by remember_states()
     _forgotten = 0  # how many times they were forgotten
+    _shared_states = False  # set by remember_states()
 
     def tenant_state(self, tenant: str) -> State:
+        if self._shared_states and self.raw.changed_elsewhere():
+            self._forget()
         known, forgotten = self._known_states, self._forgotten
         if known is not None and (state := known.get(tenant)) is not None:
             return state
@@ -49,19 +53,21 @@ class TenantStateStore:
             known[tenant] = state
         return state
 
-    def remember_states(self) -> None:
-        """Alone on the database (one process on SQLite), the state rows change only through this
-        engine: keep them once read, and forget them when a transaction on the engine commits
-        (before the commit, and again when its connection goes back to the pool, after it, so a
-        read racing the commit is not kept). Every write of the row is a Core statement on the
-        engine; the raw DB-API path only reads it and writes tokens, codes and sessions."""
+    def remember_states(self, shared: bool = False) -> None:
+        """Keep the state rows once read, and forget them when a transaction on the engine
+        commits (before the commit, and again when its connection goes back to the pool, after
+        it, so a read racing the commit is not kept). Every write of the row is a Core statement
+        on the engine; the raw DB-API path only reads it and writes tokens, codes and sessions.
+        `shared`: other processes write the file too (`--workers`): also forget them whenever
+        SQLite says another connection committed since this thread last looked (its data_version)."""
         self._known_states = {}
+        self._shared_states = shared
+        event.listen(self.engine, "commit", self._forget)
+        event.listen(self.engine, "checkin", self._forget)
 
-        def forget(*_) -> None:
-            self._forgotten += 1
-            self._known_states.clear()
-        event.listen(self.engine, "commit", forget)
-        event.listen(self.engine, "checkin", forget)
+    def _forget(self, *_) -> None:
+        self._forgotten += 1
+        self._known_states.clear()
 
     def change_tenant_state(self, tenant: str, connection=None, **changes) -> None:
         """Set columns (`clock_offset=-60`) or bump versions (`keys_version=1` adds one)."""
@@ -202,7 +208,7 @@ class TenantStateStore:
     def reset_tenant(self, tenant: str, issuers: Sequence[str], now_us: int) -> None:
         """Back to the seed: the directory layer, clock, codes, tokens, sessions and audit trail of
         the tenant go (records of requests before `now_us` that a replica writes later stay unseen)."""
-        self.settle()  # a token record still buffered goes too
+        self.settle_everywhere()  # a token record still buffered (here or in another worker) goes too
         self._ensure_state_row(tenant)
         with self.engine.begin() as connection:
             connection.execute(update(STATE).where(STATE.c.tenant == tenant).values(

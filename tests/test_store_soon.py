@@ -1,10 +1,13 @@
 """Token records written soon (store_soon.py): a client_credentials access token's record shares
-a commit with the next ones when the server is alone on its SQLite file; every use of the table
-in this process sees the buffered rows, and the rows reach the file on their own within
-FLUSH_DELAY. With replicas the store writes at once."""
+a commit with the next ones on a SQLite file; every use of the table in this process sees the
+buffered rows, the rows reach the file on their own within FLUSH_DELAY, and another process on
+the file (`--workers`) that finds no record waits for this one's buffer first."""
 
 import asyncio
 import sqlite3
+import subprocess
+import sys
+import threading
 import time
 import uuid
 
@@ -70,16 +73,65 @@ def test_closing_the_store_writes_what_is_buffered(tmp_path):
     assert rows_in_file(tmp_path / "db") == 1
 
 
-def test_with_replicas_or_off_the_event_loop_records_are_written_at_once(tmp_path):
-    shared = Store(f"sqlite:///{tmp_path / 'db'}")  # not alone: another process may read
-
-    async def issue():
-        shared.insert_soon(token())
-
-    asyncio.run(issue())
+def test_off_the_event_loop_records_are_written_at_once(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'db'}", alone=True)
+    store.insert_soon(token())  # no event loop (a worker thread, the CLI): now
     assert rows_in_file(tmp_path / "db") == 1
-    alone = Store(f"sqlite:///{tmp_path / 'db'}", alone=True)
-    alone.insert_soon(token())  # no event loop (a worker thread, the CLI): now
-    assert rows_in_file(tmp_path / "db") == 2
-    shared.close()
-    alone.close()
+    store.close()
+
+
+def test_a_worker_finds_and_revokes_a_record_another_worker_still_buffers(tmp_path):
+    # Two stores on one file, as two `--workers` processes: each keeps a ledger of what it buffers.
+    issuing, other = Store(f"sqlite:///{tmp_path / 'db'}"), Store(f"sqlite:///{tmp_path / 'db'}")
+    loop = asyncio.new_event_loop()
+    running = threading.Thread(target=loop.run_forever, daemon=True)
+    running.start()
+
+    def issue(row) -> None:
+        async def on_the_loop():
+            issuing.insert_soon(row)
+        asyncio.run_coroutine_threadsafe(on_the_loop(), loop).result(timeout=10)
+
+    try:
+        first, second = token(), token()
+        issue(first)
+        assert rows_in_file(tmp_path / "db") == 0  # buffered in the issuing worker
+        assert other.find_access_token(first.token_hash).id == first.id  # waited for its flush
+        issue(second)
+        other.revoke_token(second.token_hash)
+        assert issuing.find_access_token(second.token_hash).revoked is True
+        assert other.find_access_token(token().token_hash) is None  # unknown: nothing to wait for
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        running.join(timeout=10)
+        issuing.close()
+        other.close()
+
+
+def test_a_worker_that_died_is_not_waited_for(tmp_path):
+    # A kill -9 leaves its ledger file behind, unlocked: the others drop it and do not wait.
+    url = f"sqlite:///{tmp_path / 'db'}"
+    subprocess.run([sys.executable, "-c", DIES_BUFFERING, url], check=True, timeout=60)
+    (left,) = [path for path in (tmp_path / "db-soon").iterdir()]
+    store = Store(url)
+    started = time.monotonic()
+    assert store.find_access_token(token().token_hash) is None
+    assert time.monotonic() - started < 1 and not left.exists()
+    store.close()
+
+
+# A worker that buffers a record and dies before its flush (os._exit: no clean-up runs).
+DIES_BUFFERING = """
+import asyncio, os, sys, time, uuid
+from mock_idp.models import IssuedToken, new_row
+from mock_idp.store import Store
+
+async def main():
+    store = Store(sys.argv[1])
+    now = int(time.time())
+    store.insert_soon(new_row(IssuedToken, token_hash=uuid.uuid4().hex, issuer="default",
+                              client_id="demo-service", issued_at=now, access_expires_at=now + 60))
+    os._exit(0)
+
+asyncio.run(main())
+"""

@@ -1,9 +1,11 @@
-"""The tenant state row kept in memory when the store is alone on its SQLite file
-(TenantStateStore.remember_states): every change made through the store is seen by the next
-read, also when reads race the writes; with replicas (not alone) every read goes to the file."""
+"""The tenant state row kept in memory on a SQLite file (TenantStateStore.remember_states): every
+change made through the store is seen by the next read, also when reads race the writes; a store
+sharing the file (`--workers`) also sees at its next read what another process committed."""
 
 import sqlite3
 import threading
+
+import pytest
 
 from mock_idp.store import Store
 
@@ -22,8 +24,21 @@ def test_an_alone_store_reads_the_row_once_and_sees_each_change_at_once(tmp_path
     assert store.tenant_state("red").keys_version == 1
 
 
-def test_reads_racing_writes_end_on_the_last_write(tmp_path):
-    store = Store(f"sqlite:///{tmp_path / 'db'}", alone=True)
+def test_a_store_sharing_its_file_sees_another_process_write_at_its_next_read(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'db'}", alone=False)
+    store.change_tenant_state("red", keys_version=1)
+    assert store.tenant_state("red").keys_version == 1
+    with sqlite3.connect(tmp_path / "db") as db:  # another worker's write
+        db.execute("UPDATE tenant_state SET keys_version = 5 WHERE tenant = 'red'")
+    assert store.tenant_state("red").keys_version == 5
+    store.close()
+
+
+@pytest.mark.parametrize("writer", ["itself", "another worker"])
+def test_reads_racing_writes_end_on_the_last_write(tmp_path, writer):
+    url = f"sqlite:///{tmp_path / 'db'}"
+    store = Store(url, alone=writer == "itself")
+    other = store if writer == "itself" else Store(url)  # two processes on one file, as --workers
     store.tenant_state("red")
     done = threading.Event()
 
@@ -36,18 +51,12 @@ def test_reads_racing_writes_end_on_the_last_write(tmp_path):
         reader.start()
     try:
         for _ in range(100):
-            store.change_tenant_state("red", directory_version=1)
+            other.change_tenant_state("red", directory_version=1)
     finally:
         done.set()
         for reader in readers:
             reader.join()
     assert store.tenant_state("red").directory_version == 100
-
-
-def test_a_store_sharing_its_database_reads_the_row_every_time(tmp_path):
-    store = Store(f"sqlite:///{tmp_path / 'db'}", alone=False)
-    store.change_tenant_state("red", keys_version=1)
-    assert store.tenant_state("red").keys_version == 1
-    with sqlite3.connect(tmp_path / "db") as db:  # another worker's write
-        db.execute("UPDATE tenant_state SET keys_version = 5 WHERE tenant = 'red'")
-    assert store.tenant_state("red").keys_version == 5
+    store.close()
+    if other is not store:
+        other.close()

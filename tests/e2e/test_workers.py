@@ -1,0 +1,118 @@
+"""`mock-idp serve --workers 2` as one server: a client_credentials token one worker issued (its
+record still buffered there, store_soon.py) is active at once when the other worker introspects
+it, and revoking or resetting on the other worker ends it. Each request goes over a connection
+whose worker is known (the kernel tells which process holds the server's end of it), so every
+check crosses from one worker to the other."""
+
+import base64
+import http.client
+import json
+import os
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+
+from .test_durability import Serve
+
+SERVICE = "Basic " + base64.b64encode(b"demo-service:demo-service-secret").decode()
+SEED = Path(__file__).parents[2] / "mock_idp" / "seed_users.yaml"  # the packaged default
+ROUNDS = 30
+
+
+class Connection:
+    """One keep-alive HTTP/1.1 connection, and the pid of the worker that accepted it."""
+
+    def __init__(self, server: Serve):
+        self.http = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        self.http.request("GET", "/healthz")  # answered: a worker has accepted the connection
+        self.http.getresponse().read()
+        self.worker = worker_of(server, self.http.sock.getsockname()[1])
+
+    def post(self, path: str, form: dict, headers: dict | None = None) -> tuple[int, dict]:
+        self.http.request("POST", path, body=urlencode(form), headers={
+            "Content-Type": "application/x-www-form-urlencoded", "Authorization": SERVICE, **(headers or {})})
+        response = self.http.getresponse()
+        return response.status, json.loads(response.read() or b"{}")
+
+
+def worker_of(server: Serve, client_port: int) -> int | None:
+    """The process of the server's group whose socket is the far end of our `client_port`."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            local, remote = fields[1].rsplit(":", 1)[1], fields[2].rsplit(":", 1)[1]
+            if int(local, 16) == server.port and int(remote, 16) == client_port:
+                inodes.add(f"socket:[{fields[9]}]")
+    for pid in (int(name) for name in os.listdir("/proc") if name.isdigit()):
+        try:
+            if os.getpgid(pid) != server.process.pid:
+                continue
+            fds = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+        except OSError:
+            continue  # gone, or not ours to look at
+        if inodes & set(fds):
+            return pid
+    return None
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    running = Serve(tmp_path_factory.mktemp("workers-data"), "--config", str(SEED), "--workers", "2", "--admin")
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def pair(server):
+    """Two connections, one to each worker (new ones until both workers hold one)."""
+    by_worker = {}
+    for _ in range(200):
+        connection = Connection(server)
+        if connection.worker is not None:
+            by_worker.setdefault(connection.worker, connection)
+        if len(by_worker) == 2:
+            break
+    assert len(by_worker) == 2, f"connections reached only {list(by_worker)}"
+    return list(by_worker.values())
+
+
+def issue(connection: Connection) -> str:
+    status, body = connection.post("/default/token", {"grant_type": "client_credentials"})
+    assert status == 200, body
+    return body["access_token"]
+
+
+def active(connection: Connection, token: str) -> bool:
+    status, body = connection.post("/default/introspect", {"token": token})
+    assert status == 200, body
+    return body["active"]
+
+
+def test_a_token_from_one_worker_is_active_at_once_on_the_other(pair):
+    for number in range(ROUNDS):
+        issuing, other = pair[number % 2], pair[(number + 1) % 2]
+        token = issue(issuing)
+        assert active(other, token) is True, f"round {number}"
+        assert active(issuing, token) is True
+
+
+def test_a_token_revoked_on_the_other_worker_at_once_is_inactive_on_both(pair):
+    for number in range(ROUNDS // 3):
+        issuing, other = pair[number % 2], pair[(number + 1) % 2]
+        token = issue(issuing)
+        status, _ = other.post("/default/revoke", {"token": token})
+        assert status == 200
+        assert (active(issuing, token), active(other, token)) == (False, False), f"round {number}"
+
+
+def test_a_reset_on_the_other_worker_ends_a_token_just_issued(pair):
+    issuing, other = pair
+    token = issue(issuing)
+    other.http.request("POST", "/_admin/reset", body=json.dumps({"tenant": "default"}),
+                       headers={"Content-Type": "application/json"})
+    response = other.http.getresponse()
+    assert response.status == 200, response.read()
+    response.read()
+    assert (active(issuing, token), active(other, token)) == (False, False)
