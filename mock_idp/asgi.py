@@ -78,15 +78,15 @@ class Guard:
 
 
 def with_html_headers(message):
-    headers = list(message.get("headers", []))
-    names = {name.lower() for name, _ in headers}
+    headers = message.get("headers", [])
     content_type = next((value for name, value in headers if name.lower() == b"content-type"), b"")
-    if content_type.startswith(b"text/html"):
-        headers += [(name, value) for name, value in HTML_HEADERS if name not in names]
-        if b"content-security-policy" not in names:
-            headers.append((b"content-security-policy", CSP.encode()))
-        message = {**message, "headers": headers}
-    return message
+    if not content_type.startswith(b"text/html"):
+        return message  # JSON, redirects: as they are (no copy, every request pays this)
+    names = {name.lower() for name, _ in headers}
+    headers = list(headers) + [(name, value) for name, value in HTML_HEADERS if name not in names]
+    if b"content-security-policy" not in names:
+        headers.append((b"content-security-policy", CSP.encode()))
+    return {**message, "headers": headers}
 
 
 def _content_length(scope) -> int | None:

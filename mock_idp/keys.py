@@ -23,6 +23,9 @@ from .models import SigningKey
 from .store import Store
 
 ALGORITHMS = ("RS256", "ES256")
+# joserfc builds a registry of the allowed algorithms on every call it is not given one (~8 us).
+REGISTRIES = {algorithm: jws.JWSRegistry(algorithms=[algorithm]) for algorithm in ALGORITHMS}
+VERIFYING = jws.JWSRegistry(algorithms=list(ALGORITHMS))
 
 
 class KeyRing:
@@ -65,15 +68,15 @@ class KeyRing:
             return ".".join((head, payload, _b64(bytes(flipped))))
         if typ:
             header["typ"] = typ
-            return jwt.encode(header, claims, self._signing_key, algorithms=[self.algorithm])
+            return jwt.encode(header, claims, self._signing_key, registry=REGISTRIES[self.algorithm])
         # jwt.encode always adds typ "JWT"; Okta and Cognito tokens carry no typ at all.
         payload = json.dumps(claims, separators=(",", ":")).encode()
-        return jws.serialize_compact(header, payload, self._signing_key, algorithms=[self.algorithm])
+        return jws.serialize_compact(header, payload, self._signing_key, registry=REGISTRIES[self.algorithm])
 
     def verify(self, token: str) -> dict | None:
         """The token's claims if we signed it (signature only; callers check exp and audience)."""
         try:
-            return jwt.decode(token, self.private_keys, algorithms=list(ALGORITHMS)).claims
+            return jwt.decode(token, self.private_keys, registry=VERIFYING).claims
         except (JoseError, ValueError, TypeError):
             return None
 
