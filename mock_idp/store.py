@@ -158,13 +158,13 @@ class Store(TenantStateStore, AuditStore):
             query = select(SigningKey).where(SigningKey.key_set == key_set)
             return session.exec(query.order_by(SigningKey.created_at, SigningKey.kid)).all()
 
-    def consume_code(self, code: str) -> tuple[AuthorizationCode | None, bool]:
-        """Mark a code used, atomically (one UPDATE ... RETURNING). Returns (row, first_use)."""
-        table = AuthorizationCode.__table__
-        consumed = self.raw.fetch(self.raw.prepared("consume", table, _consume), {"key": code})
-        if consumed is not None:
-            return new_row(AuthorizationCode, **consumed), True
-        return self.get(AuthorizationCode, code), False  # unknown, or a replay
+    def redeem_code(self, code: str, token: IssuedToken) -> bool:
+        """Mark a code used and record the token it gave, in ONE transaction (an UPDATE of an
+        unused code, then the INSERT): False, and nothing written, if the code is used or unknown.
+        Of concurrent redemptions (on any replica) exactly one wins."""
+        consume = self.raw.prepared("consume", AuthorizationCode.__table__, _consume)
+        return self.raw.run_rows([(consume, {"key": code}),
+                                  (self.raw.prepared("insert", IssuedToken.__table__), token.model_dump())], gate=True)
 
     def find_access_token(self, token_hash: str) -> IssuedToken | None:
         """The record of an access token; of identical ones (no jti), a live one if any."""

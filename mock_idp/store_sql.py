@@ -76,19 +76,25 @@ class RawStatements:
         `fetch`, the first row of the last result and its DB-API description."""
         return self.run_rows([(statement, values) for values in rows], fetch)
 
-    def run_rows(self, rows: list[tuple[Precompiled, dict]], fetch: bool = False):
-        """run() of (statement, values) pairs, in ONE transaction."""
+    def run_rows(self, rows: list[tuple[Precompiled, dict]], fetch: bool = False, gate: bool = False):
+        """run() of (statement, values) pairs, in ONE transaction. `gate`: the first statement
+        must give a row (an UPDATE ... RETURNING that matched), else nothing is written (rolled
+        back); then whether it gave one."""
         connection = self._connection()
         statement = params = None
         try:
             cursor = connection.cursor()
-            for statement, values in rows:
+            for index, (statement, values) in enumerate(rows):
                 params = statement.parameters(values)
                 cursor.execute(statement.sql, params)
+                if gate and index == 0 and cursor.fetchone() is None:
+                    cursor.close()
+                    connection.rollback()
+                    return False
             found = (cursor.fetchone(), cursor.description) if fetch else None
             cursor.close()
             connection.commit()
-            return found
+            return True if gate else found
         except self.engine.dialect.dbapi.Error as error:
             connection.rollback()
             raise DBAPIError.instance(statement.sql if statement else "", params, error, self.engine.dialect.dbapi.Error,

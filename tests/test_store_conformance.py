@@ -130,26 +130,31 @@ def test_a_key_set_holds_one_key_per_generation(store):
     assert store.add(key_row(unique("other-tenant"), 100, 1)) is True
 
 
-def test_a_code_is_consumed_once(store):
+def test_a_code_is_redeemed_once_with_the_token_it_gives(store):
     code = code_row()
     store.put(code)
 
-    row, first_use = store.consume_code(code.code)
-    assert first_use is True and row.used is True and row.username == "alice"
-    row, first_use = store.consume_code(code.code)
-    assert first_use is False and row.used is True
-    assert store.consume_code(unique("never-issued")) == (None, False)
+    first, second = token_row(code=code.code), token_row(code=code.code)
+    assert store.redeem_code(code.code, first) is True
+    assert store.get(AuthorizationCode, code.code).used is True
+    assert store.find_access_token(first.token_hash).code == code.code
+    assert store.redeem_code(code.code, second) is False  # a replay: its token is not recorded
+    assert store.find_access_token(second.token_hash) is None
+    assert store.redeem_code(unique("never-issued"), token_row()) is False
 
 
 def test_replicas_racing_to_redeem_a_code_have_exactly_one_winner(replicas):
     for _ in range(3):
         code = code_row()
         replicas[0].put(code)
+        tokens = {id(replica): token_row(code=code.code) for replica in replicas}
 
-        outcomes = race(lambda replica, code=code.code: replica.consume_code(code), replicas)
+        outcomes = race(lambda replica, code=code.code: replica.redeem_code(code, tokens[id(replica)]), replicas)
 
-        assert sorted(first_use for _, first_use in outcomes) == [False] * (REPLICAS - 1) + [True]
-        assert all(row.used for row, _ in outcomes)
+        assert sorted(outcomes) == [False] * (REPLICAS - 1) + [True]
+        recorded = [replicas[0].find_access_token(token.token_hash) for token in tokens.values()]
+        assert sum(row is not None for row in recorded) == 1
+        assert replicas[0].get(AuthorizationCode, code.code).used is True
 
 
 def test_a_refresh_token_finds_the_row_it_was_issued_with(store):

@@ -131,16 +131,15 @@ class AuthorizationCodeGrant(IssuingGrant, grants.AuthorizationCodeGrant):
             raise with_case(InvalidGrantError(), "redirect_uri_mismatch")  # RFC 6749 §4.1.3
         return CodeRecord(row)
 
-    def create_token_response(self):
-        # Every check passed (PKCE's too): now consume, atomically; of concurrent redemptions one wins.
-        code = self.request.authorization_code.row.code
-        _, first_use = self.server.issuer.store.consume_code(code)
-        if not first_use:
-            raise replayed(self.server.issuer.store, code)
-        return super().create_token_response()
+    def record_token(self, row) -> None:
+        # Every check passed (PKCE's too) and the access token is signed: the code is consumed and
+        # the token recorded in one transaction; of concurrent redemptions one wins, the rest are replays.
+        store, code = self.server.issuer.store, self.request.authorization_code.row.code
+        if not store.redeem_code(code, row):
+            raise replayed(store, code)
 
     def delete_authorization_code(self, authorization_code):
-        """Consumed, atomically, before the tokens were issued."""
+        """Consumed, atomically, with the access token's record (record_token)."""
 
     def authenticate_user(self, authorization_code):
         return end_user(self.server.issuer, authorization_code.row.username,
