@@ -23,6 +23,21 @@ def new_row(model: type[SQLModel], **fields) -> SQLModel:
     return row
 
 
+def row_values(row: SQLModel) -> dict:
+    """A new row's column values, as model_dump() gives them, read straight off the instance
+    (model_dump walks pydantic's serializer: ~1% of a code flow for its three rows)."""
+    values = row.__dict__
+    try:
+        return {name: values[name] for name in _columns(type(row))}
+    except KeyError:  # a value not loaded: the slow way
+        return row.model_dump()
+
+
+@functools.cache
+def _columns(model: type[SQLModel]) -> tuple[str, ...]:
+    return tuple(model.__table__.columns.keys())
+
+
 @functools.cache
 def _defaults(model: type[SQLModel]) -> tuple[dict, dict]:
     """(constant defaults, default factories) of a model's fields; first, the mappers are made

@@ -11,7 +11,7 @@ from sqlalchemy import and_, bindparam, delete, event, func, insert, inspect, or
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, SQLModel, create_engine, select
 
-from .models import AuthorizationCode, DeviceAuthorization, IssuedToken, LoginSession, SignInToken, SigningKey, new_row, partial_indexes_for
+from .models import AuthorizationCode, DeviceAuthorization, IssuedToken, LoginSession, SignInToken, SigningKey, new_row, partial_indexes_for, row_values
 from .store_soon import Ledger, WriteSoon
 from .store_sql import RawStatements
 from .store_audit import AuditStore
@@ -102,9 +102,9 @@ class Store(TenantStateStore, AuditStore):
         statement = self.raw.prepared("insert", type(row).__table__)
         pending = _together.get()
         if pending is not None and pending[0] is self:
-            pending[1].append((statement, row.model_dump()))
+            pending[1].append((statement, row_values(row)))
         else:
-            self.raw.run(statement, [row.model_dump()])
+            self.raw.run(statement, [row_values(row)])
 
     @contextlib.contextmanager
     def together(self):
@@ -124,8 +124,8 @@ class Store(TenantStateStore, AuditStore):
         """insert() of an access token record only introspection and revocation read back:
         alone on the database, batched with others into one commit (store_soon.py)."""
         statement = self.raw.prepared("insert", IssuedToken.__table__)
-        if self.soon is None or not self.soon.add(statement, row.model_dump()):
-            self.raw.run(statement, [row.model_dump()])
+        if self.soon is None or not self.soon.add(statement, row_values(row)):
+            self.raw.run(statement, [row_values(row)])
 
     def settle(self) -> None:
         """Every token record written soon is written now (each use of the table comes first)."""
@@ -164,7 +164,7 @@ class Store(TenantStateStore, AuditStore):
         Of concurrent redemptions (on any replica) exactly one wins."""
         consume = self.raw.prepared("consume", AuthorizationCode.__table__, _consume)
         return self.raw.run_rows([(consume, {"key": code}),
-                                  (self.raw.prepared("insert", IssuedToken.__table__), token.model_dump())], gate=True)
+                                  (self.raw.prepared("insert", IssuedToken.__table__), row_values(token))], gate=True)
 
     def find_access_token(self, token_hash: str) -> IssuedToken | None:
         """The record of an access token; of identical ones (no jti), a live one if any."""

@@ -26,8 +26,10 @@ class Precompiled:
         self.processors = None  # made from the first result's DB-API column types
 
     def parameters(self, values: dict):
-        values = {**self.bound, **values}
-        return [values[name] for name in self.names] if self.positional else values
+        bound = self.bound  # the call's values first, then what the statement binds itself
+        if self.positional:
+            return [values[name] if name in values else bound[name] for name in self.names]
+        return {**bound, **values}
 
     def values_of(self, row, description) -> dict:
         columns = self.table.columns
