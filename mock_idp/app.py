@@ -14,6 +14,7 @@ from . import logs
 from .base_urls import BaseUrls
 from .asgi import Guard, Prerendered
 from .cors import Cors
+from .checkpoint import checkpointing
 from .purge import purging
 from .config import SeedConfig, load_config, parse_config
 from .endpoints.http import NO_STORE, Templates, html_page, oauth_error_response
@@ -98,7 +99,7 @@ class App(FastAPI):
 
 @contextlib.asynccontextmanager
 async def lifespan(app: FastAPI):
-    async with purging(app):
+    async with purging(app), checkpointing(app):
         yield
     await app.state.audit.flush()  # what the audit trail still buffers
     app.state.store.settle()  # and the token records written soon

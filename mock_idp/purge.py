@@ -8,10 +8,10 @@ by it. Rows of no configured tenant (another seed's, in a shared database) go on
 """
 
 import asyncio
-import contextlib
 import logging
 import time
 
+from .background import running
 from .store import PurgeScope
 
 log = logging.getLogger("mock_idp")
@@ -47,14 +47,6 @@ async def purge_forever(store, tenants, interval: float, batch: int) -> None:
             log.exception("purging expired rows failed; trying again in %s s", interval)
 
 
-@contextlib.asynccontextmanager
-async def purging(app):
+def purging(app):
     settings = app.state.settings
-    task = asyncio.create_task(purge_forever(app.state.store, app.state.tenants, settings.purge_interval,
-                                             settings.purge_batch))
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    return running(purge_forever(app.state.store, app.state.tenants, settings.purge_interval, settings.purge_batch))

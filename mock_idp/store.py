@@ -45,8 +45,10 @@ class Store(TenantStateStore, AuditStore):
                                     connect_args={"check_same_thread": False, "timeout": 30} if sqlite else {})
         if sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._engine_commits = 0  # the ORM's and the engine's (RawStatements counts its own)
+        event.listen(self.engine, "commit", self._committed)
         # A thread's own connection on a file (one in memory is per connection: the pool's only).
-        file = sqlite and self.engine.url.database not in (None, "", ":memory:")
+        file = self.on_file = sqlite and self.engine.url.database not in (None, "", ":memory:")
         self.raw = RawStatements(self.engine, own_connections=file)
         self.soon = None
         self._shared_file = file and not alone  # other processes write the file too
@@ -82,6 +84,20 @@ class Store(TenantStateStore, AuditStore):
             not set(table.columns.keys()) <= {column["name"] for column in inspector.get_columns(name)}
             for name, table in SQLModel.metadata.tables.items() if name in existing
         )
+
+    def _committed(self, _connection) -> None:
+        self._engine_commits += 1
+
+    def commits(self) -> int:
+        """How many transactions this store has committed so far."""
+        return self._engine_commits + self.raw.commits
+
+    def checkpoint(self) -> None:
+        """SQLite on a file: copy the write-ahead log into the database file, as far as no reader
+        needs it (PASSIVE: it never waits for a writer or a reader). Otherwise: nothing to do."""
+        if self.on_file:
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
 
     def close(self) -> None:
         if self.soon is not None:
@@ -302,9 +318,17 @@ def _consume(table):
             .values(used=True).returning(*table.c))
 
 
+# SQLite copies its write-ahead log back into the database file (a checkpoint, with an fsync) in
+# the commit that takes the log past wal_autocheckpoint pages: on the event loop, a stall of that
+# request and every other. A serving app checkpoints from a worker thread instead (checkpoint.py);
+# SQLite's own, far later than its default 1,000 pages, only bounds the log when nothing else runs.
+AUTOCHECKPOINT_PAGES = 10_000
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # WAL lets readers proceed while a token is being written.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT_PAGES}")
     cursor.close()

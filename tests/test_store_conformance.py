@@ -8,6 +8,7 @@ import sys
 import threading
 import time
 import uuid
+from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -18,7 +19,7 @@ from sqlmodel import SQLModel
 from mock_idp.keys import load_key_ring
 from mock_idp.models import (AuthorizationCode, DirectoryEntry, IssuedToken, LoginSession, SignInToken,
                              SigningKey, new_row)
-from mock_idp.store import Store
+from mock_idp.store import AUTOCHECKPOINT_PAGES, Store
 
 pytest_plugins = ["pg_support"]  # postgres_url: the database the PostgreSQL backend runs on
 REPLICAS = 4
@@ -731,3 +732,18 @@ def test_a_record_one_replica_writes_soon_is_found_revoked_and_reset_at_once_by_
         assert issuing.find_access_token(row.token_hash) is None
     finally:
         loop.close()
+
+
+def test_a_checkpoint_moves_the_write_ahead_log_into_the_database_file(store, database_url):
+    for _ in range(50):
+        store.insert(code_row())
+    if not database_url.startswith("sqlite"):
+        store.checkpoint()  # nothing to do, and no error
+        return
+    with store.engine.connect() as connection:
+        # SQLite's own checkpoint waits far longer (checkpoint.py checkpoints in the background).
+        assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == AUTOCHECKPOINT_PAGES
+    file = Path(store.engine.url.database)
+    before = file.stat().st_size  # the new rows are in the log only
+    store.checkpoint()
+    assert file.stat().st_size > before

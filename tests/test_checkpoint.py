@@ -1,0 +1,30 @@
+"""A serving app copies SQLite's write-ahead log into the database file from a worker thread
+(checkpoint.py), not in the commit that fills the log: the file takes the new rows within a
+CHECKPOINT_INTERVAL, long before SQLite's own threshold."""
+
+import time
+
+import httpx
+from conftest import SEEDS, start_server
+
+from mock_idp.checkpoint import CHECKPOINT_INTERVAL
+
+
+def test_the_database_file_takes_the_logged_rows_in_the_background(tmp_path):
+    server = start_server(SEEDS / "core.yaml", tmp_path / "data")
+    try:
+        file = tmp_path / "data" / "mock_idp.db"
+        with httpx.Client(base_url=server.base_url) as http:
+            http.get("/default/jwks")  # the signing key is made and stored
+            time.sleep(CHECKPOINT_INTERVAL * 3)
+            before = file.stat().st_size
+            for _ in range(30):  # 30 tokens with refresh tokens: 30 commits, a few hundred log pages
+                answer = http.post("/default/token", auth=("demo-web", "demo-web-secret"), data={
+                    "grant_type": "password", "username": "alice", "password": "alice-password", "scope": "openid"})
+                assert answer.status_code == 200, answer.text
+        deadline = time.monotonic() + CHECKPOINT_INTERVAL * 10
+        while file.stat().st_size == before and time.monotonic() < deadline:
+            time.sleep(CHECKPOINT_INTERVAL / 5)
+        assert file.stat().st_size > before
+    finally:
+        server.stop()
