@@ -31,24 +31,28 @@ class Direct:
 
 class Routed:
     """The innermost app of the chain: the scope as the router would have left it (its Mount's
-    root_path, the endpoint, no path parameters), then the Route's own app (request_response:
-    the Request, the endpoint, its Response)."""
+    root_path, the endpoint, no path parameters) and as ExceptionMiddleware would have (its
+    handler tables, which the route's own app looks up: request_response renders an endpoint's
+    exception with them), then the Route's own app (the Request, the endpoint, its Response)."""
 
-    def __init__(self, routes: dict):
-        self.routes = routes
+    def __init__(self, routes: dict, exception_handlers: tuple):
+        self.routes, self.exception_handlers = routes, exception_handlers
 
     async def __call__(self, scope, receive, send):
         route, updates = self.routes[scope["method"], scope["path"]]
         scope.update(updates)
         scope["path_params"] = {}  # a fresh dict per request, as the router makes
+        scope["starlette.exception_handlers"] = self.exception_handlers
         await route.app(scope, receive, send)
 
 
 def direct_chain(app, routes: dict):
-    """`app`'s user middleware, then its exception handlers, around Routed: the framework's own
-    stack (Starlette's build_middleware_stack) without its outer layers and the router."""
+    """`app`'s user middleware around Routed, with the app's exception handlers: the framework's
+    own stack (Starlette's build_middleware_stack) without its outer layers, the router and
+    ExceptionMiddleware's own wrapper (nothing between it and the route raises)."""
     handlers = {key: value for key, value in app.exception_handlers.items() if key not in (500, Exception)}
-    inner = ExceptionMiddleware(Routed(routes), handlers=handlers, debug=app.debug)
+    tables = ExceptionMiddleware(None, handlers=handlers, debug=app.debug)  # its tables, as it builds them
+    inner = Routed(routes, (tables._exception_handlers, tables._status_handlers))
     for cls, args, kwargs in reversed(app.user_middleware):
         inner = cls(inner, *args, **kwargs)
     return inner
