@@ -39,9 +39,8 @@ def log_config(settings: Settings) -> dict:
     from uvicorn.config import LOGGING_CONFIG
 
     config = copy.deepcopy(LOGGING_CONFIG)
-    config["formatters"]["request"] = {"format": "%(message)s"}
-    config["handlers"]["request"] = {"class": "logging.StreamHandler", "formatter": "request",
-                                     "stream": "ext://sys.stdout"}
+    # One line per request, its message (request_log.LineHandler), on stdout.
+    config["handlers"]["request"] = {"class": "mock_idp.request_log.LineHandler", "stream": "ext://sys.stdout"}
     config["loggers"]["mock_idp.access"] = {"handlers": ["request"], "level": "INFO", "propagate": False}
     return config
 
