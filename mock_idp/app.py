@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None, seed: SeedConfig | None = None)
     url = settings.resolved_database_url
     # Alone on its database: one process (no --workers) on SQLite; PostgreSQL means replicas.
     alone = settings.workers <= 1 and url.startswith("sqlite")
-    store = Store(url, alone=alone)
+    store = Store(url)
     base_urls = BaseUrls(settings.public_base_url, settings.internal_base_urls, settings.forwarded_allow_ips)
     tenants = [Tenant(name, cfg, settings.public_base_url, store, tuple(base_urls.internal.values()),
                       seed_key=seeded_key(name, cfg, settings.seed_file), runtime_directory=settings.admin_enabled)

@@ -31,11 +31,13 @@ class PurgeScope:
 
 
 class Store(TenantStateStore, AuditStore):
-    def __init__(self, database_url: str, alone: bool = False):
-        """`alone`: no other process uses the database (one server on SQLite). On a SQLite file
-        the records of client_credentials tokens are written soon rather than now, and the
-        tenant state rows are kept in memory; processes sharing the file (`--workers`) keep a
-        ledger of what they buffer, and re-read the rows when another process wrote to the file."""
+    def __init__(self, database_url: str):
+        """On a SQLite file the records of client_credentials tokens are written soon rather
+        than now, and the tenant state rows are kept in memory. Every store on the file keeps a
+        ledger (store_soon.Ledger) of what it buffers and of who else is on the file: with
+        others there (`--workers`, or two servers on one data dir), a store waits for their
+        buffered records before calling one unknown, and re-reads the state rows when another
+        process wrote to the file."""
         self._state_rows = set()  # tenants whose state row is known to exist
         sqlite = database_url.startswith("sqlite")
         # SQLite: endpoints run on the event loop and in worker threads alike. PostgreSQL: pooled
@@ -51,11 +53,9 @@ class Store(TenantStateStore, AuditStore):
         file = self.on_file = sqlite and self.engine.url.database not in (None, "", ":memory:")
         self.raw = RawStatements(self.engine, own_connections=file)
         self.soon = None
-        self._shared_file = file and not alone  # other processes write the file too
         if file:
-            ledger = None if alone else Ledger(Path(f"{self.engine.url.database}-soon"))
-            self.soon = WriteSoon(self.raw, ledger)
-            self.remember_states(shared=not alone)  # the state row, read by every request
+            self.soon = WriteSoon(self.raw, Ledger(Path(f"{self.engine.url.database}-soon")))
+            self.remember_states(crowded=self.soon.ledger.crowded)  # the state row, read by every request
         self._prepare_schema()
 
     def _prepare_schema(self) -> None:
@@ -138,7 +138,7 @@ class Store(TenantStateStore, AuditStore):
 
     def insert_soon(self, row: IssuedToken) -> None:
         """insert() of an access token record only introspection and revocation read back:
-        alone on the database, batched with others into one commit (store_soon.py)."""
+        on a SQLite file, batched with others into one commit (store_soon.py)."""
         statement = self.raw.prepared("insert", IssuedToken.__table__)
         if self.soon is None or not self.soon.add(statement, row_values(row)):
             self.raw.run(statement, [row_values(row)])
@@ -147,6 +147,10 @@ class Store(TenantStateStore, AuditStore):
         """Every token record written soon is written now (each use of the table comes first)."""
         if self.soon is not None:
             self.soon.settle()
+
+    def _crowded(self) -> bool:
+        """Other processes use the SQLite file too (PostgreSQL replicas write at once)."""
+        return self.soon is not None and self.soon.ledger.crowded()
 
     def settle_everywhere(self) -> None:
         """settle(), and the records the other processes on the file buffered by now are written
@@ -186,7 +190,7 @@ class Store(TenantStateStore, AuditStore):
         """The record of an access token; of identical ones (no jti), a live one if any."""
         self.settle()
         found = self._access_token(token_hash)
-        if found is None and self._shared_file:  # it may be another worker's, still buffered
+        if found is None and self._crowded():  # it may be another process's, still buffered
             self.settle_everywhere()
             found = self._access_token(token_hash)
         return found
@@ -228,7 +232,7 @@ class Store(TenantStateStore, AuditStore):
             self._revoke(IssuedToken.grant_id == grant_id)
 
     def revoke_token(self, token_hash: str) -> None:
-        if not self._revoke(IssuedToken.token_hash == token_hash) and self._shared_file:
+        if not self._revoke(IssuedToken.token_hash == token_hash) and self._crowded():
             self.settle_everywhere()  # another worker's record, still buffered
             self._revoke(IssuedToken.token_hash == token_hash)
 

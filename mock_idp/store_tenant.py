@@ -38,10 +38,10 @@ class TenantStateStore:
     # -- the state row, read on every request: one primary-key SELECT ---------------------------
     _known_states: dict[str, State] | None = None  # set by remember_states()
     _forgotten = 0  # how many times they were forgotten
-    _shared_states = False  # set by remember_states()
+    _crowded = None  # set by remember_states(): does another process use the file?
 
     def tenant_state(self, tenant: str) -> State:
-        if self._shared_states and self.raw.changed_elsewhere():
+        if self._crowded is not None and self._crowded() and self.raw.changed_elsewhere():
             self._forget()
         known, forgotten = self._known_states, self._forgotten
         if known is not None and (state := known.get(tenant)) is not None:
@@ -53,15 +53,16 @@ class TenantStateStore:
             known[tenant] = state
         return state
 
-    def remember_states(self, shared: bool = False) -> None:
+    def remember_states(self, crowded=None) -> None:
         """Keep the state rows once read, and forget them when a transaction on the engine
         commits (before the commit, and again when its connection goes back to the pool, after
         it, so a read racing the commit is not kept). Every write of the row is a Core statement
         on the engine; the raw DB-API path only reads it and writes tokens, codes and sessions.
-        `shared`: other processes write the file too (`--workers`): also forget them whenever
-        SQLite says another connection committed since this thread last looked (its data_version)."""
+        `crowded()`: other processes use the file too (`--workers`, two servers on one data dir):
+        then also forget them whenever SQLite says another connection committed since this thread
+        last looked (its data_version)."""
         self._known_states = {}
-        self._shared_states = shared
+        self._crowded = crowded
         event.listen(self.engine, "commit", self._forget)
         event.listen(self.engine, "checkin", self._forget)
 

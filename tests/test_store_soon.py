@@ -28,7 +28,7 @@ def rows_in_file(path) -> int:
 
 
 def test_buffered_records_are_found_and_revoked_at_once_and_written_on_their_own(tmp_path):
-    store = Store(f"sqlite:///{tmp_path / 'db'}", alone=True)
+    store = Store(f"sqlite:///{tmp_path / 'db'}")
 
     async def issue_and_use():
         first, second = token(), token()
@@ -50,7 +50,7 @@ def test_buffered_records_are_found_and_revoked_at_once_and_written_on_their_own
 
 
 def test_a_reset_removes_records_still_buffered(tmp_path):
-    store = Store(f"sqlite:///{tmp_path / 'db'}", alone=True)
+    store = Store(f"sqlite:///{tmp_path / 'db'}")
 
     async def issue_then_reset():
         store.insert_soon(token())
@@ -63,7 +63,7 @@ def test_a_reset_removes_records_still_buffered(tmp_path):
 
 
 def test_closing_the_store_writes_what_is_buffered(tmp_path):
-    store = Store(f"sqlite:///{tmp_path / 'db'}", alone=True)
+    store = Store(f"sqlite:///{tmp_path / 'db'}")
 
     async def issue():
         store.insert_soon(token())
@@ -74,7 +74,7 @@ def test_closing_the_store_writes_what_is_buffered(tmp_path):
 
 
 def test_off_the_event_loop_records_are_written_at_once(tmp_path):
-    store = Store(f"sqlite:///{tmp_path / 'db'}", alone=True)
+    store = Store(f"sqlite:///{tmp_path / 'db'}")
     store.insert_soon(token())  # no event loop (a worker thread, the CLI): now
     assert rows_in_file(tmp_path / "db") == 1
     store.close()
@@ -112,7 +112,7 @@ def test_a_worker_that_died_is_not_waited_for(tmp_path):
     # A kill -9 leaves its ledger file behind, unlocked: the others drop it and do not wait.
     url = f"sqlite:///{tmp_path / 'db'}"
     subprocess.run([sys.executable, "-c", DIES_BUFFERING, url], check=True, timeout=60)
-    (left,) = [path for path in (tmp_path / "db-soon").iterdir()]
+    (left,) = [path for path in (tmp_path / "db-soon").iterdir() if not path.name.startswith(".")]
     store = Store(url)
     started = time.monotonic()
     assert store.find_access_token(token().token_hash) is None

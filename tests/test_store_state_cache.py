@@ -1,6 +1,7 @@
 """The tenant state row kept in memory on a SQLite file (TenantStateStore.remember_states): every
 change made through the store is seen by the next read, also when reads race the writes; a store
-sharing the file (`--workers`) also sees at its next read what another process committed."""
+sharing the file (`--workers`, or a second server on the data dir) also sees at its next read what
+another process committed."""
 
 import sqlite3
 import threading
@@ -11,7 +12,7 @@ from mock_idp.store import Store
 
 
 def test_an_alone_store_reads_the_row_once_and_sees_each_change_at_once(tmp_path):
-    store = Store(f"sqlite:///{tmp_path / 'db'}", alone=True)
+    store = Store(f"sqlite:///{tmp_path / 'db'}")
     assert store.tenant_state("red").keys_version == 0
     store.change_tenant_state("red", keys_version=1)
     assert store.tenant_state("red").keys_version == 1
@@ -25,19 +26,33 @@ def test_an_alone_store_reads_the_row_once_and_sees_each_change_at_once(tmp_path
 
 
 def test_a_store_sharing_its_file_sees_another_process_write_at_its_next_read(tmp_path):
-    store = Store(f"sqlite:///{tmp_path / 'db'}", alone=False)
+    store, other = Store(f"sqlite:///{tmp_path / 'db'}"), Store(f"sqlite:///{tmp_path / 'db'}")
     store.change_tenant_state("red", keys_version=1)
     assert store.tenant_state("red").keys_version == 1
-    with sqlite3.connect(tmp_path / "db") as db:  # another worker's write
+    with sqlite3.connect(tmp_path / "db") as db:  # the other worker's write
         db.execute("UPDATE tenant_state SET keys_version = 5 WHERE tenant = 'red'")
     assert store.tenant_state("red").keys_version == 5
     store.close()
+    other.close()
+
+
+def test_a_server_started_later_on_the_same_file_is_seen_at_once(tmp_path):
+    # Two `mock-idp serve` on one data dir, no --workers: the first one kept the row while alone.
+    first = Store(f"sqlite:///{tmp_path / 'db'}")
+    assert first.tenant_state("red").directory_version == 0
+    second = Store(f"sqlite:///{tmp_path / 'db'}")
+    second.change_tenant_state("red", directory_version=1)
+    assert first.tenant_state("red").directory_version == 1
+    second.close()
+    first.change_tenant_state("red", directory_version=1)  # alone again: its own writes, as before
+    assert first.tenant_state("red").directory_version == 2
+    first.close()
 
 
 @pytest.mark.parametrize("writer", ["itself", "another worker"])
 def test_reads_racing_writes_end_on_the_last_write(tmp_path, writer):
     url = f"sqlite:///{tmp_path / 'db'}"
-    store = Store(url, alone=writer == "itself")
+    store = Store(url)
     other = store if writer == "itself" else Store(url)  # two processes on one file, as --workers
     store.tenant_state("red")
     done = threading.Event()
