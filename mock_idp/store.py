@@ -54,8 +54,9 @@ class Store(TenantStateStore, AuditStore):
         self.raw = RawStatements(self.engine, own_connections=file)
         self.soon = None
         if file:
-            self.soon = WriteSoon(self.raw, Ledger(Path(f"{self.engine.url.database}-soon")))
-            self.remember_states(crowded=self.soon.ledger.crowded)  # the state row, read by every request
+            ledger = Ledger(Path(f"{self.engine.url.database}-soon")) if Ledger.available() else None
+            self.soon = WriteSoon(self.raw, ledger)
+            self.remember_states(crowded=ledger and ledger.crowded)  # the state row, read by every request
         self._prepare_schema()
 
     def _prepare_schema(self) -> None:
@@ -150,7 +151,7 @@ class Store(TenantStateStore, AuditStore):
 
     def _crowded(self) -> bool:
         """Other processes use the SQLite file too (PostgreSQL replicas write at once)."""
-        return self.soon is not None and self.soon.ledger.crowded()
+        return self.soon is not None and self.soon.ledger is not None and self.soon.ledger.crowded()
 
     def settle_everywhere(self) -> None:
         """settle(), and the records the other processes on the file buffered by now are written

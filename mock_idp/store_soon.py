@@ -13,7 +13,6 @@ calls it inactive); refresh tokens, codes and sessions are never buffered.
 
 import asyncio
 import contextlib
-import fcntl
 import logging
 import mmap
 import os
@@ -22,6 +21,11 @@ import threading
 import time
 import uuid
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock, so no ledger (a process there assumes it is alone on the file)
+    fcntl = None
 
 log = logging.getLogger("mock_idp")
 
@@ -101,6 +105,10 @@ class Ledger:
     long as it lives, so a file whose lock can be taken is a dead process's, and is removed.
     The folder's `.members` counts the stores on the database (recounted at each join and leave,
     under its lock): while it is 1 nobody else can have written, however the server was started."""
+
+    @staticmethod
+    def available() -> bool:
+        return fcntl is not None
 
     def __init__(self, folder: Path):
         folder.mkdir(exist_ok=True)

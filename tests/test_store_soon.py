@@ -135,3 +135,22 @@ async def main():
 
 asyncio.run(main())
 """
+
+
+def test_without_flock_the_store_works_alone_on_its_file(tmp_path, monkeypatch):
+    # Windows has no fcntl: no ledger, the store assumes it is alone on the file (as a lone server).
+    import mock_idp.store_soon as store_soon
+
+    monkeypatch.setattr(store_soon, "fcntl", None)
+    store = Store(f"sqlite:///{tmp_path / 'db'}")
+
+    async def issue():
+        row = token()
+        store.insert_soon(row)
+        return store.find_access_token(row.token_hash)
+
+    assert asyncio.run(issue()) is not None
+    store.change_tenant_state("red", keys_version=1)
+    assert store.tenant_state("red").keys_version == 1
+    store.close()
+    assert not (tmp_path / "db-soon").exists()
