@@ -10,7 +10,7 @@ import functools
 import json
 import logging
 import time
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from .endpoint_map import endpoint_table, tenant_of
 from .logs import redact
@@ -23,19 +23,21 @@ PARSED = "mock_idp.parsed"
 
 
 def basic_client(headers) -> str | None:
-    return basic_client_of(next((v for k, v in headers if k == b"authorization"), b""))
+    return basic_client_id(next((v for k, v in headers if k == b"authorization"), b"").decode("latin-1"))
 
 
 @functools.lru_cache(maxsize=256)
-def basic_client_of(authorization: bytes) -> str | None:
-    """The client id of Basic credentials (a client sends the same header on every request)."""
-    value = authorization.decode("latin-1")
-    if not value.lower().startswith("basic "):
+def basic_client_id(authorization: str) -> str | None:
+    """The client id of Basic credentials, or None (a client sends the same header on every
+    request, so the decoding is kept). Also the admin API's audit trail's (watch.py)."""
+    scheme, _, credentials = authorization.partition(" ")
+    if scheme.lower() != "basic":
         return None
     try:
-        return base64.b64decode(value[6:]).decode().split(":", 1)[0] or None
+        decoded = base64.b64decode(credentials.strip(), validate=True).decode()
     except (ValueError, UnicodeDecodeError):
         return None
+    return unquote(decoded.partition(":")[0])  # RFC 6749 §2.3.1: form-encoded
 
 
 class RequestLog:

@@ -12,16 +12,16 @@ fail in the vendor's error shape.
 """
 
 import asyncio
-import base64
 import json
 import time
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import parse_qsl
 
 from starlette.responses import JSONResponse, Response
 
 from .endpoint_map import endpoint_table
 from .oauth.responses import authorization_response, default_response_mode
 from .oauth.tokens import token_hash
+from .request_log import basic_client_id
 from .vendor_api import VendorCall, watched_calls
 
 # Short endpoint names (the admin API's) -> flavors.base.EndpointPaths fields.
@@ -111,17 +111,6 @@ def flattened(data: dict, prefix: str = "") -> list[tuple[str, str]]:
         else:
             params.append((name, value if isinstance(value, str) else json.dumps(value)))
     return params
-
-
-def basic_client_id(authorization: str) -> str | None:
-    scheme, _, credentials = authorization.partition(" ")
-    if scheme.lower() != "basic":
-        return None
-    try:
-        decoded = base64.b64decode(credentials.strip(), validate=True).decode()
-    except (ValueError, UnicodeDecodeError):
-        return None
-    return unquote(decoded.partition(":")[0])  # RFC 6749 §2.3.1: form-encoded
 
 
 class Watch:
