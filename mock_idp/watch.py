@@ -31,9 +31,7 @@ ENDPOINTS = {"authorize": "authorization_endpoint", "token": "token_endpoint", "
              "login": "login"}  # the login form's POST: matches a user at sign-in
 FRONT_CHANNEL = ("authorize", "login")  # their errors go back to the client's redirect URI
 SECRET_PARAMS = {"password", "client_secret", "refresh_token", "token", "code", "code_verifier", "device_code",
-                 "client_assertion", "assertion", "id_token_hint", "sessionToken", "access_token",
-                 # the vendor APIs' (a nested JSON member is masked by its own name)
-                 "PASSWORD", "NEW_PASSWORD", "SECRET_HASH", "REFRESH_TOKEN", "AccessToken", "Token", "ClientSecret"}
+                 "client_assertion", "assertion", "id_token_hint", "sessionToken", "access_token"}
 MASK = "***"
 BODY_LIMIT = 64 * 1024  # bodies read for matching and the trail; protocol bodies are far smaller
 # Where each endpoint takes the token (besides a bearer header) whose user a scenario may name.
@@ -52,6 +50,8 @@ class Seen:
 
     def __init__(self, scope, endpoint: str, body: bytes, call: VendorCall | None = None):
         self.endpoint = endpoint
+        # A nested JSON member is masked by its own name; a vendor call names its own secrets.
+        self.secrets = SECRET_PARAMS | call.secrets if call else SECRET_PARAMS
         self.method = scope["method"]
         self.path = scope["path"]
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
@@ -95,7 +95,7 @@ class Seen:
 
     def record(self, status: int, error: str | None) -> dict:
         return {"at": round(self.at, 3), "endpoint": self.endpoint, "method": self.method, "path": self.path,
-                "params": [[k, MASK if k.rpartition(".")[2] in SECRET_PARAMS else v] for k, v in self.params],
+                "params": [[k, MASK if k.rpartition(".")[2] in self.secrets else v] for k, v in self.params],
                 "client_id": self.client_id, "client_auth": self.client_auth, "username": self.username,
                 "bearer_token": self.bearer, "status": status, "error": error}
 

@@ -30,6 +30,7 @@ class VendorCall:
     client_param: str = "client_id"  # flattened request parameters (watch.Seen): "AuthParameters.USERNAME"
     username_param: str | None = None
     token_param: str | None = None  # a token of the user's, when the call names none
+    secrets: frozenset[str] = frozenset()  # parameter names the trail masks besides the OAuth ones
 
 
 def modules(tenant) -> list:

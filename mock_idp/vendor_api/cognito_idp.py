@@ -52,7 +52,9 @@ def injected_failure(error: str | None, description: str | None, status: int | N
 
 # The calls by name; the user is the one signing in, or the one whose token is sent.
 ENDPOINTS = tuple(OPERATIONS)
-CALLS = {name: VendorCall(name, injected_failure, error_key="__type", client_param="ClientId",
+SECRETS = frozenset({"PASSWORD", "NEW_PASSWORD", "SECRET_HASH", "REFRESH_TOKEN", "AccessToken", "Token",
+                     "ClientSecret"})
+CALLS = {name: VendorCall(name, injected_failure, error_key="__type", client_param="ClientId", secrets=SECRETS,
                           username_param="AuthParameters.USERNAME" if name == "InitiateAuth" else None,
                           token_param={"GetUser": "AccessToken", "GlobalSignOut": "AccessToken",
                                        "RevokeToken": "Token"}.get(name, "AuthParameters.REFRESH_TOKEN"))
