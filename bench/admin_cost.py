@@ -37,7 +37,7 @@ async def in_process(rounds: int, requests: int = 300) -> None:
     import httpx
 
     from mock_idp.app import create_app
-    from mock_idp.settings import Settings
+    from mock_idp.config.settings import Settings
 
     auth = {"Authorization": "Basic " + base64.b64encode(b"demo-service:demo-service-secret").decode(),
             "Content-Type": "application/x-www-form-urlencoded"}

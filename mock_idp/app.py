@@ -10,26 +10,27 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
-from . import logs
-from .base_urls import BaseUrls
-from .asgi import Guard, Prerendered
-from .cors import Cors
-from .checkpoint import checkpointing
-from .purge import purging
+from .web import logs
+from .web.base_urls import BaseUrls
+from .web.guard import Guard
+from .web.prerendered import Prerendered
+from .web.cors import Cors
+from .storage.checkpoint import checkpointing
+from .storage.purge import purging
 from .config import SeedConfig, load_config, parse_config
 from .endpoints.http import NO_STORE, Templates, html_page, oauth_error_response
 from .oauth.errors import ErrorPage, OAuthError, safe_description
 from .oauth.server import allow_plain_http
-from .direct import Direct
+from .web.direct import Direct
 from .routes import direct_routes, prerendered_documents, server_routes
-from .flavors import flavor_named
+from .personas import all_flavors, flavor_named
 from .keys import seed_signing_key
-from .live import PerRequestState
-from .request_log import RequestLog
-from .trail import AuditTrail
-from .watch import Watch, endpoint_map
-from .settings import Settings
-from .store import Store
+from .storage.request_state import PerRequestState
+from .web.request_log import RequestLog
+from .admin.trail import AuditTrail
+from .admin.watch import Watch, endpoint_map
+from .config.settings import Settings
+from .storage.store import Store
 from .tenants import Tenant
 
 log = logging.getLogger("mock_idp")
@@ -114,8 +115,8 @@ def seeded_key(name: str, config, seed_file: Path):
 
 def load_seed(settings: Settings) -> SeedConfig:
     if settings.config_inline is not None:
-        return parse_config(settings.config_inline, "MOCK_IDP_CONFIG_INLINE")
-    return load_config(settings.seed_file)
+        return parse_config(settings.config_inline, "MOCK_IDP_CONFIG_INLINE", personas=all_flavors())
+    return load_config(settings.seed_file, personas=all_flavors())
 
 
 def app_from_environment() -> FastAPI:

@@ -10,9 +10,9 @@ from typing import Annotated, Any, Optional
 import typer
 
 from . import __version__
-from .base_urls import BaseUrlError
+from .web.base_urls import BaseUrlError
 from .config import ConfigError
-from .settings import DEFAULT_SEED, Settings
+from .config.settings import DEFAULT_SEED, Settings
 
 cli = typer.Typer(add_completion=False, no_args_is_help=False, help="A mock OpenID Connect provider.")
 

@@ -22,8 +22,8 @@ from pydantic import BaseModel, ValidationError
 
 from .config import ClientConfig, UserConfig
 from .config.issues import dotted, translate
-from .live import VersionCache
-from .models import DirectoryEntry
+from .storage.request_state import VersionCache
+from .storage.models import DirectoryEntry
 
 log = logging.getLogger("mock_idp")
 # kind -> (model, key field, the seed file's list it mirrors)

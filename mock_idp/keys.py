@@ -19,8 +19,8 @@ from joserfc.errors import JoseError
 from joserfc.jwk import ECKey, JWKRegistry, KeySet, RSAKey
 
 from .config import ConfigError, ConfigIssue
-from .models import SigningKey
-from .store import Store
+from .storage.models import SigningKey
+from .storage.store import Store
 
 ALGORITHMS = ("RS256", "ES256")
 # joserfc builds a registry of the allowed algorithms on every call it is not given one (~8 us).

@@ -9,7 +9,7 @@ from starlette.routing import BaseRoute, Match, Mount, Route, Router
 
 from .endpoints import authorize, device, discovery, health, logout, token, userinfo
 from .pages import routes as pages
-from .vendor_api import vendor_root_routes, vendor_routes
+from .personas.vendor_api import vendor_root_routes, vendor_routes
 
 GET, POST, GET_POST = ["GET"], ["POST"], ["GET", "POST"]
 

@@ -8,7 +8,7 @@ from pydantic import ValidationError
 
 from . import __version__
 from .pages import tenant_page_path
-from .settings import DEFAULT_SEED, Settings
+from .config.settings import DEFAULT_SEED, Settings
 
 
 class StartError(Exception):
@@ -40,7 +40,7 @@ def log_config(settings: Settings) -> dict:
 
     config = copy.deepcopy(LOGGING_CONFIG)
     # One line per request, its message (request_log.LineHandler), on stdout.
-    config["handlers"]["request"] = {"class": "mock_idp.request_log.LineHandler", "stream": "ext://sys.stdout"}
+    config["handlers"]["request"] = {"class": "mock_idp.web.request_log.LineHandler", "stream": "ext://sys.stdout"}
     config["loggers"]["mock_idp.access"] = {"handlers": ["request"], "level": "INFO", "propagate": False}
     return config
 

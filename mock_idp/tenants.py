@@ -1,6 +1,6 @@
 """A tenant at run time: its persona, keys, clients, users and authorization servers.
 
-`Tenant` is an `oauth.view.TenantView` and `Issuer` an `oauth.view.IssuerView`: what the protocol
+`Tenant` is an `personas.base.TenantView` and `Issuer` an `personas.base.IssuerView`: what the protocol
 layer and the personas may use of them.
 """
 
@@ -10,17 +10,17 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .base_urls import back_channel_variant
+from .web.base_urls import back_channel_variant
 from .config import ClientConfig, TenantConfig, UserConfig
 from .directory import Directory
-from .flavors import flavor_named
-from .flavors.base import IssuerLayout
+from .personas import flavor_named
+from .personas.layout import IssuerLayout
 from .keys import KeyRing, load_key_ring
-from .live import VersionCache, read_state
+from .storage.request_state import VersionCache, read_state
 from .oauth.shape import AS_ISSUED, TokenShape
-from .store_tenant import State
+from .storage.tenant_state import State
 from .oauth.server import IssuerServer
-from .store import Store
+from .storage.store import Store
 
 
 class Tenant:
@@ -141,7 +141,7 @@ class Issuer:
         self.tenant = tenant
         self.name, self.url, self.config = tenant.name, tenant.url, tenant.config
         self.flavor, self.store = tenant.flavor, tenant.store
-        # The tenant's users and clients are the issuer's (oauth.view.IssuerView).
+        # The tenant's users and clients are the issuer's (personas.base.IssuerView).
         self.find_user, self.find_client, self.all_users = tenant.find_user, tenant.find_client, tenant.all_users
         self.subject, self.authenticate = tenant.subject, tenant.authenticate
         self.now, self.clock, self.next_token_shape = tenant.now, tenant.clock, tenant.next_token_shape

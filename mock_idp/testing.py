@@ -105,7 +105,7 @@ class MockIdP:
         import uvicorn
 
         from .app import create_app
-        from .settings import Settings
+        from .config.settings import Settings
 
         app = create_app(Settings(**self._settings()))
         self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",

@@ -18,7 +18,7 @@ import pytest
 import uvicorn
 
 from mock_idp.app import create_app
-from mock_idp.settings import Settings
+from mock_idp.config.settings import Settings
 from mock_idp.tls import server_files
 
 SEEDS = Path(__file__).parent / "seeds"

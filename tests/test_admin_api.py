@@ -19,7 +19,7 @@ import uvicorn
 
 from conftest import SEEDS, free_port, start_server
 from mock_idp.app import create_app
-from mock_idp.settings import Settings
+from mock_idp.config.settings import Settings
 
 WEB = ("demo-web", "demo-web-secret")
 

@@ -10,7 +10,7 @@ from flavor_support import claims_of
 from typer.testing import CliRunner
 
 from mock_idp.cli import cli
-from mock_idp.settings import Settings
+from mock_idp.config.settings import Settings
 
 OKTA = "/okta/oauth2/default"
 BACK_CHANNEL = ("token_endpoint", "userinfo_endpoint", "jwks_uri", "introspection_endpoint",

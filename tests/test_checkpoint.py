@@ -7,7 +7,7 @@ import time
 import httpx
 from conftest import SEEDS, start_server
 
-from mock_idp.checkpoint import CHECKPOINT_INTERVAL
+from mock_idp.storage.checkpoint import CHECKPOINT_INTERVAL
 
 
 def test_the_database_file_takes_the_logged_rows_in_the_background(tmp_path):

@@ -146,7 +146,7 @@ def test_version_prints_the_package_version():
 
 
 def test_serve_help_shows_every_setting_env_var_and_the_defaults():
-    from mock_idp.settings import Settings
+    from mock_idp.config.settings import Settings
 
     result = run("serve", "--help", env={"COLUMNS": "200", "TERM": "dumb"})
     assert result.returncode == 0
@@ -203,7 +203,7 @@ def test_without_a_seed_file_serve_uses_the_packaged_default_and_says_so(tmp_pat
 
 
 def test_init_writes_the_packaged_seed_and_refuses_to_overwrite_it(tmp_path):
-    from mock_idp.settings import DEFAULT_SEED
+    from mock_idp.config.settings import DEFAULT_SEED
 
     target = tmp_path / "seed_users.yaml"
     first = run("init", str(target))

@@ -12,7 +12,7 @@ import httpx
 import yaml
 
 from conftest import Browser, free_port, stop_process
-from mock_idp.settings import Settings
+from mock_idp.config.settings import Settings
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples"
 COMPOSE = yaml.safe_load((EXAMPLE / "docker-compose.yml").read_text())

@@ -6,6 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from mock_idp.config import ConfigError, ConfigIssue, load_config, parse_config
+from mock_idp.personas import all_flavors
 
 FULL_EXAMPLE = """\
 tenants:
@@ -58,7 +59,7 @@ tenants:
 def load(tmp_path, text):
     seed = tmp_path / "seed_users.yaml"
     seed.write_text(textwrap.dedent(text), encoding="utf-8")
-    return load_config(seed)
+    return load_config(seed, personas=all_flavors())
 
 
 def load_error(tmp_path, text) -> ConfigError:
@@ -105,7 +106,7 @@ def test_tenant_paths_default_to_the_name_and_are_normalised(tmp_path):
 
 def test_parse_config_uses_the_given_filename():
     with pytest.raises(ConfigError, match=r"^inline\.yaml:1: tenants: "):
-        parse_config("tenants: {}", "inline.yaml")
+        parse_config("tenants: {}", "inline.yaml", personas=all_flavors())
 
 
 # --- the file and the YAML ----------------------------------------------------------------
@@ -114,7 +115,7 @@ def test_parse_config_uses_the_given_filename():
 def test_missing_file_is_named(tmp_path):
     missing = tmp_path / "seed_users.yaml"
     with pytest.raises(ConfigError) as caught:
-        load_config(missing)
+        load_config(missing, personas=all_flavors())
     assert str(caught.value) == f"{missing}: file not found"
     assert caught.value.errors == [ConfigIssue(str(missing), None, None, "file not found")]
 
@@ -442,7 +443,7 @@ def test_issues_carry_file_line_key_and_message(tmp_path):
 def test_no_validation_error_escapes(text):
     # pytest.raises lets any other exception (a pydantic ValidationError...) fail the test.
     with pytest.raises(ConfigError) as caught:
-        parse_config(text, "seed_users.yaml")
+        parse_config(text, "seed_users.yaml", personas=all_flavors())
     assert all(issue.file == "seed_users.yaml" for issue in caught.value.errors)
     assert not isinstance(caught.value.__cause__, ValidationError)
     assert "errors.pydantic.dev" not in str(caught.value)
@@ -455,7 +456,7 @@ def test_yaml_merge_keys_are_not_duplicates():
           b:
             <<: *base
             display_name: Other
-        """))
+        """), personas=all_flavors())
     assert config.tenants["b"].flavor == "okta"
     assert config.tenants["b"].display_name == "Other"
 

@@ -165,7 +165,7 @@ def test_a_replayed_session_token_ignores_the_session_the_first_one_opened(okta,
 def test_an_expired_session_token_signs_no_one_in(signin_server, okta, servers):
     tenant = next(t for t in signin_server.app.state.tenants if t.name == "okta")
     token = session_token(okta)
-    from mock_idp.models import SignInToken
+    from mock_idp.storage.models import SignInToken
     from mock_idp.oauth.tokens import token_hash
     row = tenant.store.get(SignInToken, token_hash(token))
     row.expires_at = row.auth_time - 1  # as if the five minutes had passed

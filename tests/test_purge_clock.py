@@ -9,7 +9,7 @@ import pytest
 
 from admin_support import WEB, admin, introspect  # noqa: F401 (admin: a fixture, reset after each test)
 from conftest import SEEDS, start_server
-from mock_idp.models import IssuedToken
+from mock_idp.storage.models import IssuedToken
 
 
 @pytest.fixture(scope="module")

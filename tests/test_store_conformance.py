@@ -17,9 +17,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 
 from mock_idp.keys import load_key_ring
-from mock_idp.models import (AuthorizationCode, DirectoryEntry, IssuedToken, LoginSession, SignInToken,
+from mock_idp.storage.models import (AuthorizationCode, DirectoryEntry, IssuedToken, LoginSession, SignInToken,
                              SigningKey, new_row)
-from mock_idp.store import AUTOCHECKPOINT_PAGES, Store
+from mock_idp.storage.store import AUTOCHECKPOINT_PAGES, Store
 
 pytest_plugins = ["pg_support"]  # postgres_url: the database the PostgreSQL backend runs on
 REPLICAS = 4
@@ -298,7 +298,7 @@ def test_a_rotated_refresh_token_is_usable_again_only_within_the_grace(store):
 
 
 def test_purge_deletes_expired_rows_of_every_kind_and_keeps_live_ones(store):
-    from mock_idp.models import DeviceAuthorization
+    from mock_idp.storage.models import DeviceAuthorization
 
     now = int(time.time())
     expired = [
@@ -578,7 +578,7 @@ def test_revoking_a_user_ends_their_tokens_and_sessions_on_that_tenant(store):
 
 
 def test_replicas_firing_one_scenario_at_once_fire_it_exactly_as_many_times_as_armed(replicas):
-    from mock_idp.models import Scenario
+    from mock_idp.storage.models import Scenario
 
     tenant = unique("tenant")
     scenario = Scenario(id=unique("scenario"), tenant=tenant, kind="request", times=7, remaining=7, status=503)
@@ -591,7 +591,7 @@ def test_replicas_firing_one_scenario_at_once_fire_it_exactly_as_many_times_as_a
 
 
 def test_disarming_removes_the_tenants_armed_scenarios_only(store):
-    from mock_idp.models import Scenario
+    from mock_idp.storage.models import Scenario
 
     tenant, other = unique("tenant"), unique("other")
     for name in (tenant, tenant, other):
@@ -653,7 +653,7 @@ def test_reset_empties_the_tenants_trail_and_hides_records_of_earlier_requests_w
 
 
 def test_a_scoped_purge_deletes_only_or_all_but_the_named_tenants_rows(store):
-    from mock_idp.store import PurgeScope
+    from mock_idp.storage.store import PurgeScope
 
     now = int(time.time())
     mine, theirs = unique("mine"), unique("theirs")

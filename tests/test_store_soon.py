@@ -11,9 +11,9 @@ import threading
 import time
 import uuid
 
-from mock_idp.models import IssuedToken, new_row
-from mock_idp.store import Store
-from mock_idp.store_soon import FLUSH_DELAY
+from mock_idp.storage.models import IssuedToken, new_row
+from mock_idp.storage.store import Store
+from mock_idp.storage.write_soon import FLUSH_DELAY
 
 
 def token(**fields) -> IssuedToken:
@@ -139,7 +139,7 @@ asyncio.run(main())
 
 def test_without_flock_the_store_works_alone_on_its_file(tmp_path, monkeypatch):
     # Windows has no fcntl: no ledger, the store assumes it is alone on the file (as a lone server).
-    import mock_idp.store_soon as store_soon
+    import mock_idp.storage.write_soon as store_soon
 
     monkeypatch.setattr(store_soon, "fcntl", None)
     store = Store(f"sqlite:///{tmp_path / 'db'}")

@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from mock_idp.store import Store
+from mock_idp.storage.store import Store
 
 
 def test_an_alone_store_reads_the_row_once_and_sees_each_change_at_once(tmp_path):

@@ -242,7 +242,7 @@ def test_error_description_echoing_odd_input_is_rfc_safe(app_client):
 
 
 def test_each_failure_says_which_it_is(app_client, code_for, spa_code):
-    from mock_idp.flavors.base import ERROR_DESCRIPTIONS
+    from mock_idp.personas.base import ERROR_DESCRIPTIONS
 
     def description(response):
         return response.json()["error_description"]

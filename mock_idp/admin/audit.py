@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from ..trail import AUDIT_PER_ENDPOINT
+from .trail import AUDIT_PER_ENDPOINT
 from .scenarios import Endpoint
 from .tenants import tenant_named
 

@@ -5,7 +5,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..config.fields import MAX_SECONDS
-from ..live import forget_state
+from ..storage.request_state import forget_state
 from .tenants import tenant_named
 
 # A hundred years either way: far enough for any TTL, near enough to stay a valid timestamp.

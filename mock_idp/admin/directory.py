@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from ..directory import KINDS, Conflict
-from ..live import forget_state
+from ..storage.request_state import forget_state
 from .errors import AdminError, json_body, not_found
 from .tenants import tenant_named
 

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..keys import ALGORITHMS, generate_key, imported_key, key_row
-from ..live import forget_state
+from ..storage.request_state import forget_state
 from .errors import invalid_body
 from .tenants import tenant_named
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..config.fields import MAX_SECONDS, Seconds
-from ..oauth.context import TokenContext
+from ..personas.base import TokenContext
 from ..oauth.shape import DEFECTS, TokenShape
 from ..oauth.tokens import apply_shape, issue_access_token, issue_id_token
 from .errors import invalid_body, not_found

@@ -9,12 +9,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..flavors import all_flavors
-from ..live import forget_state
-from ..models import Scenario
+from ..personas import all_flavors
+from ..storage.request_state import forget_state
+from ..storage.models import Scenario
 from ..oauth.shape import DEFECTS
-from ..vendor_api import endpoint_names
-from ..watch import ENDPOINTS
+from ..personas.vendor_api import endpoint_names
+from .watch import ENDPOINTS
 from .errors import AdminError, not_found
 from .tenants import tenant_named
 

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Request
 from pydantic import BaseModel, ConfigDict
 
-from ..live import forget_state
+from ..storage.request_state import forget_state
 from .errors import not_found
 
 

@@ -110,7 +110,7 @@ def doctor_command(
     client_rules = None
     if client is not None:
         from ..config import ConfigError
-        from ..settings import Settings
+        from ..config.settings import Settings
         from .clients import client_rules as rules_for, find_client
 
         seed = config or Settings().config

@@ -4,13 +4,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..config import ClientConfig, load_config
+from ..personas import all_flavors
 from .verdict import Rule, failed, passed
 
 
 def find_client(config_path: Path, url: str, client_id: str) -> tuple[str, ClientConfig] | None:
     """(tenant name, client) for the tenant whose path starts the URL's path, or any tenant."""
     path = urlsplit(url).path.rstrip("/") + "/"
-    tenants = sorted(load_config(config_path).tenants.items(), key=lambda item: -len(item[1].path or ""))
+    tenants = sorted(load_config(config_path, personas=all_flavors()).tenants.items(), key=lambda item: -len(item[1].path or ""))
     matching = [(name, t) for name, t in tenants if path.startswith((t.path or "/").rstrip("/") + "/")]
     for name, tenant in matching or tenants:
         for client in tenant.clients:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -13,7 +14,8 @@ from .models import SeedConfig
 from .yaml_tree import Tree, compose_yaml, line_of
 
 
-def load_config(path: str | Path) -> SeedConfig:
+def load_config(path: str | Path, *, personas: Collection[str]) -> SeedConfig:
+    """The seed file at `path`; `personas`: the names a tenant's `flavor` may take."""
     filename = str(path)
     try:
         text = Path(path).read_text(encoding="utf-8")
@@ -23,10 +25,10 @@ def load_config(path: str | Path) -> SeedConfig:
         raise ConfigError([ConfigIssue(filename, None, None, f"not UTF-8 text: {exc}")]) from None
     except OSError as exc:
         raise ConfigError([ConfigIssue(filename, None, None, f"cannot read: {exc.strerror}")]) from None
-    return parse_config(text, filename)
+    return parse_config(text, filename, personas=personas)
 
 
-def parse_config(text: str, filename: str = "<string>") -> SeedConfig:
+def parse_config(text: str, filename: str = "<string>", *, personas: Collection[str]) -> SeedConfig:
     tree = compose_yaml(text, filename)
     if not isinstance(tree.data, dict):
         got = "an empty file" if tree.data is None else yaml_kind(tree.data)
@@ -36,7 +38,7 @@ def parse_config(text: str, filename: str = "<string>") -> SeedConfig:
     ranked = [(DUPLICATE_KEY, loc, "duplicate key (YAML keeps only the last one)") for loc in tree.duplicated]
     ranked += [(INVALID, loc, message) for loc, message in cross_item_problems(tree.data)]
     try:
-        config = SeedConfig.model_validate(tree.data)
+        config = SeedConfig.model_validate(tree.data, context={"personas": personas})
     except ValidationError as exc:
         ranked += [translate(error) for error in exc.errors()]
         config = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
 
 from .errors import issue_at, suggestion
 from .fields import AuthMethod, GrantType, NonEmptyStr, Origin, RedirectUri, ResponseType, Seconds
@@ -112,7 +112,7 @@ class SigningKeyConfig(SeedModel):
 
 class TenantConfig(SeedModel):
     path: str | None = None
-    flavor: str = "generic"  # a module in mock_idp/flavors/
+    flavor: str = "generic"  # a persona of mock_idp/personas/
     display_name: str | None = None
     authorization_server: str | None = None
     authorization_servers: list[AuthorizationServerConfig] = []
@@ -134,10 +134,9 @@ class TenantConfig(SeedModel):
 
     @field_validator("flavor")
     @classmethod
-    def _known_flavor(cls, flavor: str) -> str:
-        from ..flavors import all_flavors  # the registry: one module per persona
-
-        known = sorted(all_flavors())
+    def _known_flavor(cls, flavor: str, info: ValidationInfo) -> str:
+        # The persona names come from the caller (the registry in personas/ sits above config/).
+        known = sorted(info.context["personas"])
         if flavor not in known:
             raise ValueError(f"unknown flavor {flavor!r}{suggestion(flavor, known)} "
                              f"(expected one of: {', '.join(known)})")

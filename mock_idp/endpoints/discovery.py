@@ -5,7 +5,7 @@ by these handlers for anything else (HEAD, CORS, ...): one `body` function serve
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ..asgi import prerenderable
+from ..web.prerendered import prerenderable
 
 CACHEABLE = {"Cache-Control": "public, max-age=300"}  # CORS: per tenant (cors.py)
 RFC8414_PATH = "/.well-known/oauth-authorization-server"

@@ -3,7 +3,7 @@
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ..asgi import prerenderable
+from ..web.prerendered import prerenderable
 
 HEALTHY = b'{"status":"ok"}'
 

@@ -6,10 +6,10 @@ from urllib.parse import parse_qsl
 from fastapi import Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from ..asgi import csp_allowing_inline_script
+from ..web.guard import csp_allowing_inline_script
 from ..oauth.errors import InvalidRequestError, OAuthError
 from ..oauth.responses import FormPost
-from ..request_log import PARSED
+from ..web.request_log import PARSED
 
 FORM = "application/x-www-form-urlencoded"
 FORM_POST_SCRIPT = "document.forms[0].submit();"

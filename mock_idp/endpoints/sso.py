@@ -10,7 +10,7 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from ..config import UserConfig
-from ..models import LoginSession, SignInToken, new_row
+from ..storage.models import LoginSession, SignInToken, new_row
 from ..oauth.clients import EndUser
 from ..oauth.tokens import token_hash
 from .http import browser_url, html_page

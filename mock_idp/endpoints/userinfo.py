@@ -3,7 +3,7 @@
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
-from ..oauth.context import TokenContext
+from ..personas.base import TokenContext
 from ..oauth.errors import InsufficientScopeError, InvalidRequestError, InvalidTokenError
 from ..oauth.tokens import read_access_token
 from .http import read_params

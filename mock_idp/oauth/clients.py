@@ -7,7 +7,7 @@ from authlib.oauth2.rfc6749 import AuthorizationCodeMixin, ClientMixin, TokenMix
 from authlib.oauth2.rfc6749.util import scope_to_list
 
 from ..config import ClientConfig, UserConfig
-from ..models import AuthorizationCode, DeviceAuthorization, IssuedToken
+from ..storage.models import AuthorizationCode, DeviceAuthorization, IssuedToken
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,12 @@ from authlib.common.urls import add_params_to_uri
 from authlib.consts import default_json_headers
 from authlib.oauth2 import rfc8628
 
-from ..models import DeviceAuthorization
+from ..storage.models import DeviceAuthorization
 from .clients import DeviceRecord, EndUser
 from .errors import AccessDeniedError, InvalidGrantError, InvalidRequestError, UnauthorizedClientError
 from .grants import IssuingGrant, end_user, requested_audience
-from . import view
-from .view import TenantView
+from ..personas import layout
+from ..personas.base import TenantView
 
 DEVICE_CODE = rfc8628.DEVICE_CODE_GRANT_TYPE
 # RFC 8628 §3.5: each slow_down adds five seconds to the interval.
@@ -25,7 +25,7 @@ SLOW_DOWN_STEP = 5
 class DeviceAuthorizationEndpoint(rfc8628.DeviceAuthorizationEndpoint):
     """RFC 8628 §3.1-3.2: the device asks; it gets a device code, a user code and where to go."""
 
-    CLIENT_AUTH_METHODS = view.CLIENT_AUTH_METHODS
+    CLIENT_AUTH_METHODS = layout.CLIENT_AUTH_METHODS
 
     def create_endpoint_response(self, request):
         issuer = self.server.issuer
@@ -61,7 +61,7 @@ class DeviceAuthorizationEndpoint(rfc8628.DeviceAuthorizationEndpoint):
 class DeviceCodeGrant(IssuingGrant, rfc8628.DeviceCodeGrant):
     """RFC 8628 §3.4-3.5: the device polls the token endpoint until the user has decided."""
 
-    TOKEN_ENDPOINT_AUTH_METHODS = view.CLIENT_AUTH_METHODS
+    TOKEN_ENDPOINT_AUTH_METHODS = layout.CLIENT_AUTH_METHODS
 
     def validate_token_request(self):
         issuer = self.server.issuer

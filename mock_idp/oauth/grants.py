@@ -7,13 +7,13 @@ from authlib.oauth2.rfc6749.util import scope_to_list
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oidc.core import grants as oidc_grants
 
-from ..models import AuthorizationCode, new_row
+from ..storage.models import AuthorizationCode, new_row
 from .clients import CodeRecord, EndUser, TokenRecord
-from .context import TokenContext
+from ..personas.base import TokenContext
 from .errors import InvalidGrantError, with_case
 from .responses import authorization_response, response_mode
 from .tokens import issue_access_token, issue_id_token
-from .view import CLIENT_AUTH_METHODS, CONFIDENTIAL_CLIENT_AUTH
+from ..personas.layout import CLIENT_AUTH_METHODS, CONFIDENTIAL_CLIENT_AUTH
 
 
 

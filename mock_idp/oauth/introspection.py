@@ -5,7 +5,7 @@ from authlib.oauth2.rfc7662 import IntrospectionEndpoint as _Introspection
 
 from .clients import TokenRecord
 from .tokens import find_access_token
-from . import view
+from ..personas import layout
 
 
 
@@ -25,7 +25,7 @@ def find_token(issuer, token: str, hint: str | None) -> TokenRecord | None:
 
 
 class IntrospectionEndpoint(_Introspection):
-    CLIENT_AUTH_METHODS = view.CLIENT_AUTH_METHODS
+    CLIENT_AUTH_METHODS = layout.CLIENT_AUTH_METHODS
 
     def query_token(self, token_string, token_type_hint):
         return find_token(self.server.issuer, token_string, token_type_hint)
@@ -60,7 +60,7 @@ class IntrospectionEndpoint(_Introspection):
 
 
 class RevocationEndpoint(_Revocation):
-    CLIENT_AUTH_METHODS = view.CLIENT_AUTH_METHODS
+    CLIENT_AUTH_METHODS = layout.CLIENT_AUTH_METHODS
 
     def query_token(self, token_string, token_type_hint):
         return find_token(self.server.issuer, token_string, token_type_hint)

@@ -20,7 +20,7 @@ from .errors import describe, safe_description, with_case
 from .device import DeviceAuthorizationEndpoint, DeviceCodeGrant
 from .grants import IdTokenExtension, register_grants
 from .introspection import IntrospectionEndpoint, RevocationEndpoint
-from .vendor_grants import register_vendor_grants
+from ..personas.vendor_api import vendor_grants
 
 
 
@@ -95,7 +95,8 @@ class IssuerServer(AuthorizationServer):
         self.issuer = issuer
         self._clients: dict[str, OAuthClient] = {}  # authlib's views, kept while the config is current
         register_grants(self)
-        register_vendor_grants(self, issuer.flavor.vendor_grant_types)
+        for grant in vendor_grants(issuer.flavor):  # a persona's own grant types (Auth0's password-realm)
+            self.register_grant(grant, [IdTokenExtension()])
         self.register_endpoint(IntrospectionEndpoint)
         self.register_endpoint(RevocationEndpoint)
         if issuer.endpoint_url("device_authorization_endpoint"):

@@ -6,8 +6,8 @@ import uuid
 
 from authlib.oidc.core.util import create_half_hash
 
-from ..models import IssuedToken, new_row
-from .context import TokenContext
+from ..storage.models import IssuedToken, new_row
+from ..personas.base import TokenContext
 from .shape import TokenShape
 
 

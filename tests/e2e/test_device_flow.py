@@ -127,7 +127,7 @@ def test_polling_faster_than_the_interval_gets_slow_down_with_a_longer_interval(
 
 
 def test_expired_device_code_is_reported_once_then_invalid(core_server, core_discovery):
-    from mock_idp.models import DeviceAuthorization
+    from mock_idp.storage.models import DeviceAuthorization
 
     device = start(core_discovery)
     store = core_server.app.state.store

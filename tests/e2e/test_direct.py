@@ -10,7 +10,7 @@ from conftest import REPO, free_port, serve_asgi, start_server
 from fastapi import FastAPI
 
 from mock_idp.app import create_app
-from mock_idp.settings import Settings
+from mock_idp.config.settings import Settings
 
 VOLATILE = re.compile(rb"[A-Za-z0-9_-]{20,}")  # CSRF tokens, keys, error ids: differ between two servers
 

@@ -309,7 +309,7 @@ def test_the_access_log_shows_no_secrets_from_query_strings(own_server):
 # -- the database does not grow without bound --------------------------------------------------
 
 def test_expired_rows_are_purged_in_the_background(own_server):
-    from mock_idp.models import IssuedToken
+    from mock_idp.storage.models import IssuedToken
 
     server = own_server(purge_interval=0.2)
     store = server.app.state.store

@@ -10,8 +10,8 @@ import httpx
 import pytest
 from conftest import REPO, SEEDS, free_port, start_server
 
-from mock_idp.cors import allowed_origins
-from mock_idp.endpoint_map import endpoint_table
+from mock_idp.web.cors import allowed_origins
+from mock_idp.web.endpoint_map import endpoint_table
 
 pytest_plugins = ["pg_support"]  # postgres_url: the database the replicas share
 

@@ -12,10 +12,10 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, SQLModel, create_engine, select
 
 from .models import AuthorizationCode, DeviceAuthorization, IssuedToken, LoginSession, SignInToken, SigningKey, new_row, partial_indexes_for, row_values
-from .store_soon import Ledger, WriteSoon
-from .store_sql import RawStatements
-from .store_audit import AuditStore
-from .store_tenant import TenantStateStore
+from .write_soon import Ledger, WriteSoon
+from .sql import RawStatements
+from .audit import AuditStore
+from .tenant_state import TenantStateStore
 
 log = logging.getLogger("mock_idp")
 _together: ContextVar[tuple | None] = ContextVar("mock_idp_insert_together", default=None)  # Store.together

@@ -1,7 +1,9 @@
-"""Vendor-only APIs that SDKs call to sign in without a browser (Okta's Authentication API,
-Auth0's database connections, Cognito's user-pool JSON API).
+"""The router of vendor-only APIs: what each persona folder declares it serves besides OIDC
+(Okta's Authentication API, Auth0's database connections, Cognito's user-pool JSON API, and
+the grant types only one vendor has).
 
-A persona names its modules in `Flavor.vendor_apis`; each module's `routes(tenant)` gives Starlette
+A persona names its modules in `Flavor.vendor_apis` ("okta.authn", relative to this package);
+each module's `routes(tenant)` gives Starlette
 routes relative to the tenant, which routes.py puts in the tenant's Mount. Protocol logic stays in
 plain functions of the module; tokens come from oauth/tokens.py, so they are the ones the flows
 issue.
@@ -33,8 +35,21 @@ class VendorCall:
     secrets: frozenset[str] = frozenset()  # parameter names the trail masks besides the OAuth ones
 
 
+PERSONAS = __name__.rpartition(".")[0]  # mock_idp.personas
+
+
+def module(name: str):
+    """A module of a persona's folder, by its name under the personas package ("okta.authn")."""
+    return importlib.import_module(f"{PERSONAS}.{name}")
+
+
 def modules(tenant) -> list:
-    return [importlib.import_module(f"{__name__}.{name}") for name in tenant.flavor.vendor_apis]
+    return [module(name) for name in tenant.flavor.vendor_apis]
+
+
+def vendor_grants(flavor) -> list[type]:
+    """The authlib grant classes of a persona's own grant types (`Flavor.vendor_grants`)."""
+    return [module(name).GRANT for name in flavor.vendor_grants]
 
 
 def vendor_routes(tenant) -> list[BaseRoute]:
@@ -63,5 +78,4 @@ def watched_calls(tenant) -> dict[str, Callable[[dict[str, str]], VendorCall | N
 
 def endpoint_names(flavor) -> tuple[str, ...]:
     """The scenario endpoint names of a persona's vendor APIs."""
-    return tuple(name for module_name in flavor.vendor_apis
-                 for name in importlib.import_module(f"{__name__}.{module_name}").ENDPOINTS)
+    return tuple(name for module_name in flavor.vendor_apis for name in module(module_name).ENDPOINTS)

@@ -18,11 +18,11 @@ from urllib.parse import parse_qsl
 
 from starlette.responses import JSONResponse, Response
 
-from .endpoint_map import endpoint_table
-from .oauth.responses import authorization_response, default_response_mode
-from .oauth.tokens import token_hash
-from .request_log import basic_client_id
-from .vendor_api import VendorCall, watched_calls
+from ..web.endpoint_map import endpoint_table
+from ..oauth.responses import authorization_response, default_response_mode
+from ..oauth.tokens import token_hash
+from ..web.request_log import basic_client_id
+from ..personas.vendor_api import VendorCall, watched_calls
 
 # Short endpoint names (the admin API's) -> flavors.base.EndpointPaths fields.
 ENDPOINTS = {"authorize": "authorization_endpoint", "token": "token_endpoint", "userinfo": "userinfo_endpoint",

@@ -9,7 +9,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from .base import STANDARD_CLAIMS, EndpointPaths, Flavor, Lifetimes
+from ..base import STANDARD_CLAIMS, Flavor
+from ..layout import EndpointPaths, Lifetimes
 
 PATHS = EndpointPaths(
     authorization_endpoint="/oauth2/authorize",
@@ -140,5 +141,5 @@ PROFILE = CognitoFlavor(
     wrong_password_message="Incorrect username or password.",
     discovery_keys=DISCOVERY_KEYS,
     device_flow=None,
-    vendor_apis=("cognito_idp",),  # POST / with X-Amz-Target: InitiateAuth, GetUser, ...
+    vendor_apis=("cognito.user_pool_api",),  # POST / with X-Amz-Target: InitiateAuth, GetUser, ...
 )

@@ -1,4 +1,9 @@
-"""Persona registry: every module in this package that defines PROFILE is a flavor."""
+"""The personas: what a persona is (base.py), plain OpenID Connect (generic.py), and one folder
+per vendor holding everything that fakes it (okta/, auth0/, cognito/): its flavor data and hooks
+and every vendor-only API it serves. Nothing outside this package names a vendor.
+
+The registry: every module or folder here whose top defines PROFILE (a `Flavor`) is a persona.
+"""
 
 import importlib
 import pkgutil

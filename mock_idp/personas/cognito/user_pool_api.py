@@ -3,7 +3,7 @@ with `endpoint_url=<tenant URL>`: `POST /` with `X-Amz-Target:
 AWSCognitoIdentityProviderService.<Operation>` and an `application/x-amz-json-1.1` body.
 
 This module parses and renders (AWS JSON 1.1: errors are HTTP 400 with `__type` and `message`);
-the operations are plain functions in cognito_auth.py. Facts: docs/vendors.md, "Cognito
+the operations are plain functions in sign_in.py. Facts: docs/vendors.md, "Cognito
 user-pool API".
 """
 
@@ -13,16 +13,17 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 from starlette.routing import Route
 
-from . import VendorCall, cognito_auth
-from .cognito_auth import CognitoError
+from ..vendor_api import VendorCall
+from . import sign_in
+from .sign_in import CognitoError
 
 TARGET_PREFIX = "AWSCognitoIdentityProviderService."
 CONTENT_TYPE = "application/x-amz-json-1.1"
 OPERATIONS = {
-    "InitiateAuth": cognito_auth.initiate_auth,
-    "GetUser": cognito_auth.get_user,
-    "GlobalSignOut": cognito_auth.global_sign_out,
-    "RevokeToken": cognito_auth.revoke_token,
+    "InitiateAuth": sign_in.initiate_auth,
+    "GetUser": sign_in.get_user,
+    "GlobalSignOut": sign_in.global_sign_out,
+    "RevokeToken": sign_in.revoke_token,
 }
 
 

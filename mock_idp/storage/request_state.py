@@ -8,7 +8,7 @@ change on its next request. Outside a request (tests, the CLI) every call reads 
 import threading
 from contextvars import ContextVar
 
-from .store_tenant import State
+from .tenant_state import State
 
 _memo: ContextVar[dict | None] = ContextVar("mock_idp_tenant_state", default=None)
 

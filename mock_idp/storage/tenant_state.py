@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .models import (AuditRecord, AuthorizationCode, DeviceAuthorization, DirectoryEntry, IssuedToken, LoginSession, Scenario,
                      SignInToken, SigningKey, TenantState)
-from .store_sql import RawStatements
+from .sql import RawStatements
 
 STATE = TenantState.__table__
 

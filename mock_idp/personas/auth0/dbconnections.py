@@ -14,11 +14,11 @@ from fastapi import Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route
 
-from ..config import UserConfig
-from ..directory import Conflict, DirectoryError
-from ..live import forget_state
-from ..oauth.password_realm import user_in_connection
-from . import VendorCall
+from ...config import UserConfig
+from ...directory import Conflict, DirectoryError
+from ...storage.request_state import forget_state
+from .password_realm import user_in_connection
+from ..vendor_api import VendorCall
 
 DEFAULT_CONNECTION = UserConfig.model_fields["connection"].default
 PROFILE_FIELDS = ("given_name", "family_name", "name", "nickname", "picture")

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from ..oauth.errors import OAuthError, safe_description
-from .base import STANDARD_CLAIMS, DeviceFlow, EndpointPaths, Flavor, IssuerLayout, Lifetimes
+from ...oauth.errors import OAuthError, safe_description
+from ..base import STANDARD_CLAIMS, Flavor
+from ..layout import DeviceFlow, EndpointPaths, IssuerLayout, Lifetimes
 
 PATHS = EndpointPaths(
     authorization_endpoint="/authorize",
@@ -184,9 +185,9 @@ PROFILE = Auth0Flavor(
     id_token_typ="JWT",
     refresh_requires_offline_access=True,
     token_endpoint_accepts_json=True,
-    vendor_grant_types=(PASSWORD_REALM,),  # GetToken.login(username, password, realm=...)
+    vendor_grants=("auth0.password_realm",),  # GetToken.login(username, password, realm=...)
     extra_authorization_parameters=("connection", "organization", "invitation", "screen_hint"),
-    vendor_apis=("auth0_dbconnections",),  # /dbconnections/signup, /dbconnections/change_password
+    vendor_apis=("auth0.dbconnections",),  # /dbconnections/signup, /dbconnections/change_password
     logout_redirect_params=("post_logout_redirect_uri", "returnTo"),
     sdk_settings=(
         "express-oauth2-jwt-bearer, auth0-spa-js, nextjs-auth0: issuerBaseURL: '{issuer}', "

@@ -15,10 +15,10 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 from starlette.routing import Route
 
-from ..endpoints.http import NO_STORE
-from ..endpoints.sso import record_signin_token
-from ..flavors.okta import api_error, login_of
-from . import VendorCall
+from ...endpoints.http import NO_STORE
+from ...endpoints.sso import record_signin_token
+from .flavor import api_error, login_of
+from ..vendor_api import VendorCall
 
 PASSWORD_CHANGED = 1700000000  # seeded users have always had their password
 

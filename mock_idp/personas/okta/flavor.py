@@ -11,8 +11,9 @@ import string
 from dataclasses import dataclass
 from typing import Any
 
-from ..oauth.errors import InvalidScopeError
-from .base import STANDARD_CLAIMS, DeviceFlow, EndpointPaths, Flavor, IssuerLayout, Lifetimes
+from ...oauth.errors import InvalidScopeError
+from ..base import STANDARD_CLAIMS, Flavor
+from ..layout import DeviceFlow, EndpointPaths, IssuerLayout, Lifetimes
 
 V1 = dict(
     authorization_endpoint="/v1/authorize",
@@ -198,7 +199,7 @@ def login_of(user) -> str:
 
 
 def _server(server_id: str):
-    from ..config import AuthorizationServerConfig
+    from ...config import AuthorizationServerConfig
 
     return AuthorizationServerConfig(id=server_id)
 
@@ -216,7 +217,7 @@ PROFILE = OktaFlavor(
     refresh_requires_offline_access=True,
     wrong_password_message="The credentials provided were invalid.",
     discovery_keys=DISCOVERY_KEYS,
-    vendor_apis=("okta_authn",),  # POST /api/v1/authn
+    vendor_apis=("okta.authn",),  # POST /api/v1/authn
     signin_token_param="sessionToken",
     sdk_settings=(
         "AWS AppSync (OIDC mode): issuer {issuer}, client id {client_id}",

@@ -1,4 +1,7 @@
-"""What a persona is: data (paths, lifetimes, discovery values) plus a few claim hooks.
+"""What a persona is: data (paths, lifetimes, discovery values) plus a few claim hooks, and what
+it sees of the world: a tenant and one of its authorization servers (`TenantView`, `IssuerView`,
+Protocols that `tenants.Tenant` and `tenants.Issuer` implement, so neither oauth/ nor the personas
+import tenants) and the values a token's claims are built from (`TokenContext`).
 
 The generic profile below is plain OpenID Connect; a vendor persona subclasses it and changes
 data first, hooks second. Endpoints never ask which persona they serve.
@@ -6,18 +9,18 @@ data first, hooks second. Endpoints never ask which persona they serve.
 
 import functools
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from ..oauth.view import CLIENT_AUTH_METHODS
+from .layout import CLIENT_AUTH_METHODS, DeviceFlow, EndpointPaths, IssuerLayout, Lifetimes
 
 if TYPE_CHECKING:
     from ..config import ClientConfig, TenantConfig, UserConfig
-    from ..oauth.context import TokenContext
-    from ..oauth.view import IssuerView as Issuer
-    from ..oauth.view import TenantView as Tenant
+    from ..keys import KeyRing
+    from ..oauth.shape import TokenShape
+    from ..storage.store import Store
 
-DISCOVERY_PATHS = ("/.well-known/openid-configuration", "/.well-known/oauth-authorization-server")
 
 # OIDC Core §5.4: which standard claims each scope releases.
 STANDARD_SCOPE_CLAIMS = {
@@ -46,65 +49,83 @@ ERROR_DESCRIPTIONS = {
 }
 
 
-@dataclass(frozen=True)
-class EndpointPaths:
-    """Endpoint paths relative to an authorization server's route prefix."""
+class TenantView(Protocol):
+    """A tenant: one persona, its users and clients, its store, its public URL."""
 
-    authorization_endpoint: str = "/authorize"
-    token_endpoint: str = "/token"
-    userinfo_endpoint: str = "/userinfo"
-    jwks_uri: str = "/jwks"
-    introspection_endpoint: str | None = "/introspect"
-    revocation_endpoint: str | None = "/revoke"
-    end_session_endpoint: str | None = "/logout"
-    device_authorization_endpoint: str | None = "/device_authorization"
-    login: str = "/login"
-    extra_logout: tuple[str, ...] = ()  # more paths served by the logout endpoint
-    discovery: tuple[str, ...] = DISCOVERY_PATHS
+    name: str
+    url: str  # public URL of the tenant's root
+    config: "TenantConfig"
+    flavor: "Flavor"
+    store: "Store"
 
+    def find_user(self, username: str) -> "UserConfig | None": ...
 
-@dataclass(frozen=True)
-class IssuerLayout:
-    """One authorization server of a tenant: its `iss`, where its routes live, its audience."""
+    def find_client(self, client_id: str) -> "ClientConfig | None": ...
 
-    key: str  # unique across the server; names the issuer in storage
-    issuer: str
-    prefix: str  # route prefix, relative to the server root ("" for the root)
-    paths: EndpointPaths
-    audience: str | None = None  # default `aud` of access tokens
-    name: str | None = None
+    def all_users(self) -> "Iterable[UserConfig]": ...
 
+    def subject(self, user: "UserConfig") -> str: ...
 
-@dataclass(frozen=True)
-class Lifetimes:
-    access_token: int = 3600
-    id_token: int = 3600
-    refresh_token: int = 30 * 24 * 3600
-    authorization_code: int = 600
-    device_code: int = 600
-    signin_token: int = 300  # a vendor API's one-time proof of sign-in (Okta's sessionToken)
-    session: int = 24 * 3600  # the SSO session behind the login cookie
-    # Seconds a rotated refresh token may still be used (a client retrying a lost answer); after
-    # that a reuse revokes the grant (RFC 9700 §4.14.2). Okta: 30 s by default; Auth0: 0.
-    refresh_token_reuse_grace: int = 0
+    def now(self) -> int:
+        """The tenant's clock in Unix seconds: real time plus its offset (admin API)."""
+
+    def clock(self) -> float:
+        """The same, with fractions of a second."""
+
+    def next_token_shape(self, ctx: Any) -> "TokenShape":
+        """How the next issued tokens are shaped: a defective-token scenario armed through the
+        admin API (taken once), else as issued (oauth.shape.AS_ISSUED)."""
+
+    def authenticate(self, username: str, password: str) -> "UserConfig | None": ...
 
 
-@dataclass(frozen=True)
-class DeviceFlow:
-    """RFC 8628 as the vendor runs it: where the user goes, what the codes look like, and what
-    polling answers."""
+class IssuerView(TenantView, Protocol):
+    """One authorization server of a tenant: its `iss`, layout, keys and authlib server. The
+    tenant's members (name, flavor, store, users, clients) are the issuer's too."""
 
-    verification_path: str = "/device"  # under the tenant, shared by its authorization servers
-    interval: int = 5
-    # RFC 8628 §6.1: base-20 consonants avoid look-alike characters and accidental words.
-    user_code_alphabet: str = "BCDFGHJKLMNPQRSTVWXZ"
-    user_code_length: int = 8
-    user_code_group: int = 4  # a dash every N characters; 0 for none
-    pending_message: str = "The authorization request is still pending."
-    slow_down_message: str = "Polling too fast: wait {interval} seconds between requests."
-    expired_message: str = "The device_code has expired."
-    denied_message: str = "The user denied the authorization request."
-    invalid_message: str = "The device_code is invalid, expired or already used."
+    key: str  # names the issuer in storage, unique across the server
+    issuer: str  # the `iss` value
+    layout: IssuerLayout
+    server: Any  # oauth.server.IssuerServer
+
+    @property
+    def keys(self) -> "KeyRing": ...
+
+    def endpoint_url(self, name: str) -> str | None: ...
+
+
+@dataclass
+class TokenContext:
+    issuer: IssuerView
+    client: "ClientConfig"
+    user: "UserConfig | None"
+    scopes: list[str]
+    grant_type: str
+    audience: Any = None  # str or list, as the persona resolved it
+    nonce: str | None = None
+    auth_time: int | None = None
+    session_id: str | None = None
+    now: int = 0  # 0: the tenant's clock at creation
+    jti: str = ""
+    access_token_lifetime: int = 3600
+    extra: dict[str, Any] = field(default_factory=dict)
+    # How the tokens differ from the flows' (admin mint, defective-token scenarios); None until
+    # the first token of this issuance asks (tokens.shape_of).
+    shape: "TokenShape | None" = None
+
+    def __post_init__(self):
+        if not self.now:
+            self.now = self.issuer.now()
+
+    @property
+    def flavor(self):
+        return self.issuer.flavor
+
+    @property
+    def subject(self) -> str:
+        if self.user is None:
+            return self.flavor.client_subject(self.client)
+        return self.issuer.subject(self.user)
 
 
 @dataclass(frozen=True)
@@ -153,10 +174,12 @@ class Flavor:
     extra_authorization_parameters: tuple[str, ...] = ()
     # The vendor's words for token endpoint errors, by case (see ERROR_DESCRIPTIONS).
     error_descriptions: dict[str, str] = field(default_factory=dict)
-    # Vendor-only APIs (modules of mock_idp/vendor_api/), each a router mounted under the tenant.
+    # Vendor-only APIs: modules of the persona's folder ("okta.authn"), each a router mounted
+    # under the tenant (personas/vendor_api.py).
     vendor_apis: tuple[str, ...] = ()
-    # Vendor grant types the token endpoint takes besides the RFC ones (oauth/vendor_grants.py).
-    vendor_grant_types: tuple[str, ...] = ()
+    # Grant types the token endpoint takes besides the RFC ones: modules of the persona's folder
+    # ("auth0.password_realm"), each defining GRANT, an authlib grant class.
+    vendor_grants: tuple[str, ...] = ()
     # The authorization request parameter that carries a one-time sign-in token from a vendor API
     # (Okta's sessionToken): redeemed, it signs the user in without the login page.
     signin_token_param: str | None = None
@@ -183,14 +206,14 @@ class Flavor:
         return replace(self, lifetimes=replace(self.lifetimes, **changes))
 
     # -- discovery (OIDC Discovery §3, RFC 8414 §2) -----------------------------------------------
-    def claims_supported(self, issuer: "Issuer") -> list[str]:
+    def claims_supported(self, issuer: IssuerView) -> list[str]:
         claims = {"iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "c_hash", "azp", "sid"}
         claims |= STANDARD_CLAIMS
         for user in issuer.all_users():
             claims |= set(user.claims)
         return sorted(claims)
 
-    def discovery(self, issuer: "Issuer") -> dict[str, Any]:
+    def discovery(self, issuer: IssuerView) -> dict[str, Any]:
         doc = {
             "issuer": issuer.issuer,
             "authorization_endpoint": issuer.endpoint_url("authorization_endpoint"),
@@ -222,12 +245,12 @@ class Flavor:
         # Advertise only what is served.
         return {k: v for k, v in doc.items() if v is not None}
 
-    def authorization_server_metadata(self, issuer: "Issuer", discovery: dict[str, Any]) -> dict[str, Any]:
+    def authorization_server_metadata(self, issuer: IssuerView, discovery: dict[str, Any]) -> dict[str, Any]:
         """The RFC 8414 document (/.well-known/oauth-authorization-server). Generic: the same."""
         return discovery
 
     # -- identities ---------------------------------------------------------------------------
-    def subject(self, tenant: "Tenant", user: "UserConfig") -> str:
+    def subject(self, tenant: TenantView, user: "UserConfig") -> str:
         """A stable `sub`: the configured one, else derived from tenant and username."""
         if user.sub:
             return user.sub
@@ -237,12 +260,12 @@ class Flavor:
         """`sub` of a client_credentials token (RFC 9068 §2.2: the client itself)."""
         return client.client_id
 
-    def granted_scopes(self, issuer: "Issuer", client: "ClientConfig", requested: list[str],
+    def granted_scopes(self, issuer: IssuerView, client: "ClientConfig", requested: list[str],
                        audience, grant_type: str | None) -> list[str]:
         """The scopes a token is issued with. Generic: what was asked (and allowed)."""
         return requested
 
-    def resolve_audience(self, issuer: "Issuer", client: "ClientConfig", requested: str | None,
+    def resolve_audience(self, issuer: IssuerView, client: "ClientConfig", requested: str | None,
                          grant_type: str | None = None):
         """The resource an access token is for (raise an OAuthError to refuse the request).
 
@@ -251,7 +274,7 @@ class Flavor:
         return requested or issuer.layout.audience or client.client_id
 
     # -- claims -------------------------------------------------------------------------------
-    def user_claims(self, ctx: "TokenContext") -> dict[str, Any]:
+    def user_claims(self, ctx: TokenContext) -> dict[str, Any]:
         """The user's claims released by the granted scopes (OIDC Core §5.4).
 
         Custom claims ride on `profile`, so a seeded `department` reaches the client without
@@ -276,7 +299,7 @@ class Flavor:
         """Claims the vendor's user profiles always carry, under the seeded ones."""
         return {}
 
-    def id_token_claims(self, ctx: "TokenContext") -> dict[str, Any]:
+    def id_token_claims(self, ctx: TokenContext) -> dict[str, Any]:
         claims = {
             "iss": ctx.issuer.issuer,
             "sub": ctx.subject,
@@ -290,7 +313,7 @@ class Flavor:
             claims["sid"] = ctx.session_id
         return {**self.user_claims(ctx), **claims}
 
-    def access_token_claims(self, ctx: "TokenContext") -> dict[str, Any]:
+    def access_token_claims(self, ctx: TokenContext) -> dict[str, Any]:
         """RFC 9068 §2.2 claims."""
         claims = {
             "iss": ctx.issuer.issuer,
@@ -308,10 +331,10 @@ class Flavor:
             claims["groups"] = ctx.user.claims["groups"]
         return claims
 
-    def userinfo_claims(self, ctx: "TokenContext") -> dict[str, Any]:
+    def userinfo_claims(self, ctx: TokenContext) -> dict[str, Any]:
         return {"sub": ctx.subject, **self.user_claims(ctx)}
 
-    def refresh_allowed(self, ctx: "TokenContext") -> bool:
+    def refresh_allowed(self, ctx: TokenContext) -> bool:
         """Does this grant come with a refresh token? (Okta and Auth0: only with offline_access.)"""
         if "refresh_token" not in ctx.client.grant_types or ctx.user is None:
             return False
@@ -325,7 +348,7 @@ class Flavor:
         """The token endpoint's JSON as the vendor shapes it (success and errors alike)."""
         return status, body
 
-    def access_token_lifetime(self, ctx: "TokenContext") -> int:
+    def access_token_lifetime(self, ctx: TokenContext) -> int:
         return self.lifetimes.access_token
 
     def new_jti(self, kind: str) -> str:

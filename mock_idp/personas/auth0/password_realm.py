@@ -9,9 +9,9 @@ persona's token response makes invalid_grant a 403), so a caller cannot probe fo
 
 from authlib.oauth2.rfc6749.errors import InvalidRequestError, UnauthorizedClientError
 
-from .clients import EndUser
-from .errors import InvalidGrantError
-from .grants import PasswordGrant
+from ...oauth.clients import EndUser
+from ...oauth.errors import InvalidGrantError
+from ...oauth.grants import PasswordGrant
 
 GRANT_TYPE = "http://auth0.com/oauth/grant-type/password-realm"
 
@@ -35,6 +35,9 @@ class PasswordRealmGrant(PasswordGrant):
         if user is None or issuer.authenticate(user.username, password) is None:
             raise InvalidGrantError(issuer.flavor.wrong_password_message)
         return EndUser(user, auth_time=self.server.issuer.now())
+
+
+GRANT = PasswordRealmGrant  # what personas/vendor_api.py registers
 
 
 def user_in_connection(tenant, login: str, connection: str):

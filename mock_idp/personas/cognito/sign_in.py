@@ -9,9 +9,9 @@ import base64
 import hashlib
 import hmac
 
-from ..flavors.cognito import ADMIN_SCOPE as API_SCOPE
-from ..oauth.context import TokenContext
-from ..oauth.tokens import issue_access_token, issue_id_token, read_access_token, token_hash
+from .flavor import ADMIN_SCOPE as API_SCOPE
+from ..base import TokenContext
+from ...oauth.tokens import issue_access_token, issue_id_token, read_access_token, token_hash
 
 # API_SCOPE: the scope of tokens from the user-pool API; it lets them call GetUser and the other
 # self-service operations (and releases every attribute into the ID token).

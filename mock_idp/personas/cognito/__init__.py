@@ -1,0 +1,13 @@
+"""Amazon Cognito user pools: the pool's issuer (`https://cognito-idp.<region>.amazonaws.com/<pool
+id>`), the hosted UI's OAuth endpoints (`/oauth2/...`) and the user-pool JSON API that boto3's
+`cognito-idp` client and Amplify call.
+
+What fakes which part:
+- flavor.py: the persona's data and claim hooks (`token_use`, `cognito:groups`, `custom:*`).
+- user_pool_api.py: the JSON API's wire format (`X-Amz-Target`, AWS JSON 1.1 errors).
+- sign_in.py: its sign-in operations (InitiateAuth, GetUser, GlobalSignOut, RevokeToken).
+"""
+
+from .flavor import PROFILE
+
+__all__ = ["PROFILE"]

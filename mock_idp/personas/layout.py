@@ -1,0 +1,75 @@
+"""What a persona's data is made of: endpoint paths, authorization-server layouts, lifetimes,
+the device flow, and the client authentication methods a seeded client can use (plain data that
+the protocol layer, the personas and the run-time classes all read; it imports nothing of theirs).
+"""
+
+from dataclasses import dataclass
+
+DISCOVERY_PATHS = ("/.well-known/openid-configuration", "/.well-known/oauth-authorization-server")
+
+# OIDC Discovery §3 token_endpoint_auth_methods_supported values a seeded client can use (one
+# definition for the token, device, introspection and revocation endpoints and discovery).
+CLIENT_AUTH_METHODS = ("client_secret_basic", "client_secret_post", "none")
+# Grants without a user (client_credentials) are for confidential clients only.
+CONFIDENTIAL_CLIENT_AUTH = ("client_secret_basic", "client_secret_post")
+
+
+@dataclass(frozen=True)
+class EndpointPaths:
+    """Endpoint paths relative to an authorization server's route prefix."""
+
+    authorization_endpoint: str = "/authorize"
+    token_endpoint: str = "/token"
+    userinfo_endpoint: str = "/userinfo"
+    jwks_uri: str = "/jwks"
+    introspection_endpoint: str | None = "/introspect"
+    revocation_endpoint: str | None = "/revoke"
+    end_session_endpoint: str | None = "/logout"
+    device_authorization_endpoint: str | None = "/device_authorization"
+    login: str = "/login"
+    extra_logout: tuple[str, ...] = ()  # more paths served by the logout endpoint
+    discovery: tuple[str, ...] = DISCOVERY_PATHS
+
+
+@dataclass(frozen=True)
+class IssuerLayout:
+    """One authorization server of a tenant: its `iss`, where its routes live, its audience."""
+
+    key: str  # unique across the server; names the issuer in storage
+    issuer: str
+    prefix: str  # route prefix, relative to the server root ("" for the root)
+    paths: EndpointPaths
+    audience: str | None = None  # default `aud` of access tokens
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class Lifetimes:
+    access_token: int = 3600
+    id_token: int = 3600
+    refresh_token: int = 30 * 24 * 3600
+    authorization_code: int = 600
+    device_code: int = 600
+    signin_token: int = 300  # a vendor API's one-time proof of sign-in (Okta's sessionToken)
+    session: int = 24 * 3600  # the SSO session behind the login cookie
+    # Seconds a rotated refresh token may still be used (a client retrying a lost answer); after
+    # that a reuse revokes the grant (RFC 9700 §4.14.2). Okta: 30 s by default; Auth0: 0.
+    refresh_token_reuse_grace: int = 0
+
+
+@dataclass(frozen=True)
+class DeviceFlow:
+    """RFC 8628 as the vendor runs it: where the user goes, what the codes look like, and what
+    polling answers."""
+
+    verification_path: str = "/device"  # under the tenant, shared by its authorization servers
+    interval: int = 5
+    # RFC 8628 §6.1: base-20 consonants avoid look-alike characters and accidental words.
+    user_code_alphabet: str = "BCDFGHJKLMNPQRSTVWXZ"
+    user_code_length: int = 8
+    user_code_group: int = 4  # a dash every N characters; 0 for none
+    pending_message: str = "The authorization request is still pending."
+    slow_down_message: str = "Polling too fast: wait {interval} seconds between requests."
+    expired_message: str = "The device_code has expired."
+    denied_message: str = "The user denied the authorization request."
+    invalid_message: str = "The device_code is invalid, expired or already used."

@@ -1,0 +1,11 @@
+"""Okta: an org (`https://<org>.okta.com`) with its org authorization server and custom
+authorization servers (`/oauth2/<id>`, `default` among them), users with `00u…` ids and logins.
+
+What fakes which part:
+- flavor.py: the persona's data and claim hooks (discovery, token shapes, scopes, errors).
+- authn.py: the Authentication API (`POST /api/v1/authn` -> `sessionToken`), as okta-auth-js calls it.
+"""
+
+from .flavor import PROFILE
+
+__all__ = ["PROFILE"]
