@@ -10,7 +10,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 CommaList = Annotated[list[str], NoDecode]
 
 # The seed that ships inside the package: served when there is no ./seed_users.yaml.
-DEFAULT_SEED = Path(__file__).resolve().parent / "seed_users.yaml"
+DEFAULT_SEED = Path(__file__).resolve().parent.parent / "seed_users.yaml"  # mock_idp/seed_users.yaml
 
 
 class Settings(BaseSettings):
