@@ -425,7 +425,7 @@ def test_a_row_made_by_new_row_is_written_and_read_back_like_one_made_by_its_mod
 
 def test_new_row_works_before_anything_else_used_the_orm():
     # A server's first request may be a login: its session row is the process's first ORM object.
-    script = ("from mock_idp.models import LoginSession, new_row\n"
+    script = ("from mock_idp.storage.models import LoginSession, new_row\n"
               "row = new_row(LoginSession, id='s', tenant='t', username='alice', auth_time=7)\n"
               "print(row.auth_time, row.username, row.expires_at > 0)")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)

@@ -123,8 +123,8 @@ def test_a_worker_that_died_is_not_waited_for(tmp_path):
 # A worker that buffers a record and dies before its flush (os._exit: no clean-up runs).
 DIES_BUFFERING = """
 import asyncio, os, sys, time, uuid
-from mock_idp.models import IssuedToken, new_row
-from mock_idp.store import Store
+from mock_idp.storage.models import IssuedToken, new_row
+from mock_idp.storage.store import Store
 
 async def main():
     store = Store(sys.argv[1])
