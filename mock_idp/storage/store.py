@@ -2,6 +2,7 @@
 
 import contextlib
 import logging
+import os
 from collections.abc import Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -87,12 +88,29 @@ class Store(TenantStateStore, RevocationStore, AuditStore):
         """How many transactions this store has committed so far."""
         return self._engine_commits + self.raw.commits
 
-    def checkpoint(self) -> None:
-        """SQLite on a file: copy the write-ahead log into the database file, as far as no reader
-        needs it (PASSIVE: it never waits for a writer or a reader). Otherwise: nothing to do."""
+    def checkpoint(self, mode: str = "PASSIVE") -> bool:
+        """SQLite on a file: copy the write-ahead log into the database file; PASSIVE as far as
+        no reader needs it (it never waits), TRUNCATE all of it and empty the log (it waits for
+        the readers on the log). Whether all was copied. Otherwise: nothing to do."""
+        if not self.on_file:
+            return True
+        with self.engine.connect() as connection:
+            blocked, _, _ = connection.exec_driver_sql(f"PRAGMA wal_checkpoint({mode})").one()
+            return not blocked
+
+    def log_size(self) -> int:
+        """Bytes of SQLite's write-ahead log file (0 without one)."""
+        with contextlib.suppress(OSError):
+            return os.stat(f"{self.engine.url.database}-wal").st_size
+        return 0
+
+    def check_writable(self) -> None:
+        """A write that changes nothing (SQLite: the header's user_version, a page into the log);
+        OperationalError if the database cannot be written now (a full disk)."""
         if self.on_file:
-            with self.engine.connect() as connection:
-                connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+            with self.engine.begin() as connection:
+                version = int(connection.exec_driver_sql("PRAGMA user_version").scalar())
+                connection.exec_driver_sql(f"PRAGMA user_version = {version}")
 
     def close(self) -> None:
         self.raw.close()
@@ -279,8 +297,9 @@ def _consume(table):
 # SQLite copies its write-ahead log back into the database file (a checkpoint, with an fsync) in
 # the commit that takes the log past wal_autocheckpoint pages: on the event loop, a stall of that
 # request and every other. A serving app checkpoints from a worker thread instead (checkpoint.py);
-# SQLite's own, far later than its default 1,000 pages, only bounds the log when nothing else runs.
-AUTOCHECKPOINT_PAGES = 10_000
+# SQLite's own, at its default 1,000 pages (4 MB), bounds the log only if that one falls behind.
+AUTOCHECKPOINT_PAGES = 1_000
+JOURNAL_SIZE_LIMIT = 4 * 1024 * 1024  # bytes (checkpoint.WAL_LIMIT)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -289,4 +308,6 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute(f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT_PAGES}")
+    # After a checkpoint SQLite reuses the log from its start; what lies beyond this is cut off.
+    cursor.execute(f"PRAGMA journal_size_limit={JOURNAL_SIZE_LIMIT}")
     cursor.close()
