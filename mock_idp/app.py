@@ -103,7 +103,6 @@ async def lifespan(app: FastAPI):
     async with purging(app), checkpointing(app):
         yield
     await app.state.audit.flush()  # what the audit trail still buffers
-    app.state.store.settle()  # and the token records written soon
 
 
 def seeded_key(name: str, config, seed_file: Path):

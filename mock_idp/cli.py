@@ -100,13 +100,21 @@ def serve(
     from .app import create_app
 
     files = tls_files(settings)  # the certificate first: a bad file stops the server before it builds anything
+    from sqlalchemy.exc import DBAPIError
+
     try:
         app = create_app(settings)
+        app.state.store.check_writable()  # a full disk: refused now, not at the first token
     except ConfigError as error:
         typer.echo(f"mock-idp: invalid configuration\n{error}", err=True)
         raise typer.Exit(2) from None
     except BaseUrlError as error:
         typer.echo(f"mock-idp: {error}", err=True)
+        raise typer.Exit(2) from None
+    except (DBAPIError, OSError) as error:
+        reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+        typer.echo(f"mock-idp: cannot write the database in {settings.data_dir}: {reason}"
+                   if settings.database_url is None else f"mock-idp: cannot write the database: {reason}", err=True)
         raise typer.Exit(2) from None
     typer.echo(banner(app, settings))
     ssl = {}

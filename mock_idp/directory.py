@@ -16,6 +16,7 @@ Bodies are validated by the seed file's models, with its messages, naming the fi
 
 import json
 import logging
+import time
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -46,9 +47,13 @@ class Conflict(ValueError):
 
 
 class Directory:
-    def __init__(self, tenant: str, seed_users: list[UserConfig], seed_clients: list[ClientConfig], store):
+    def __init__(self, tenant: str, seed_users: list[UserConfig], seed_clients: list[ClientConfig], store, now=None,
+                 issuer_keys=tuple):
         self.tenant = tenant
         self.store = store
+        # A client deleted or given a new secret ends its client_credentials tokens, then (the
+        # tenant's clock), at its authorization servers (their keys in the store).
+        self.now, self.issuer_keys = now, issuer_keys
         self._seed = {"user": {u.username: u for u in seed_users},
                       "client": {c.client_id: c for c in seed_clients}}
         self._merged = VersionCache(self._load)
@@ -119,12 +124,21 @@ class Directory:
     def delete(self, kind: str, name: str) -> bool:
         if name not in self.current(kind):
             return False
-        self.store.write_directory_entry(DirectoryEntry(tenant=self.tenant, kind=kind, name=name, data=None))
+        self._store(kind, name, None, cut_off=kind == "client")
         return True
 
     def _write(self, kind: str, name: str, item: BaseModel) -> None:
         data = json.dumps(given(item))
-        self.store.write_directory_entry(DirectoryEntry(tenant=self.tenant, kind=kind, name=name, data=data))
+        before = self.current(kind).get(name)
+        rotated = kind == "client" and before is not None and before.client_secret != item.client_secret
+        self._store(kind, name, data, cut_off=rotated)
+
+    def _store(self, kind: str, name: str, data: str | None, cut_off: bool) -> None:
+        entry = DirectoryEntry(tenant=self.tenant, kind=kind, name=name, data=data)
+        if not cut_off:
+            return self.store.write_directory_entry(entry)
+        now = self.now() if self.now is not None else int(time.time())
+        self.store.write_directory_entry(entry, revoke_before=now, issuers=self.issuer_keys())
 
 
 def validated(kind: str, data: Any):

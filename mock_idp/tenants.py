@@ -37,7 +37,9 @@ class Tenant:
         self.store = store
         self.seed_kid = seed_key.kid if seed_key is not None else None
         self._keys = VersionCache(lambda: load_key_ring(store, key_set=name, seeded=seed_key, now=self.clock()))
-        self.directory = Directory(name, config.users, config.clients, store)
+        self.directory = Directory(name, config.users, config.clients, store, now=self.now,
+                                   issuer_keys=lambda: [issuer.key for issuer in self.issuers])
+        self._cutoffs = VersionCache(lambda: store.token_cutoffs(name))
         self._scenarios = VersionCache(lambda: list(store.armed_scenarios(name)), initial=[])
         self.issuers = [Issuer(self, layout) for layout in self.flavor.issuers(name, self.url, config)]
 
@@ -71,6 +73,13 @@ class Tenant:
 
     def find_client(self, client_id: str) -> ClientConfig | None:
         return self.clients.get(client_id)
+
+    def revoked_before(self, client_id: str) -> int:
+        """Tokens of the client without a record issued before this instant (the tenant's clock)
+        are dead: a reset, the client's deletion or a new secret (cached per directory version,
+        which each of them moves)."""
+        cutoffs = self._cutoffs.get(self.state().directory_version)
+        return max(cutoffs.get("", 0), cutoffs.get(client_id, 0))
 
     def all_users(self) -> Iterable[UserConfig]:
         return self.users.values()
@@ -143,6 +152,7 @@ class Issuer:
         self.flavor, self.store = tenant.flavor, tenant.store
         # The tenant's users and clients are the issuer's (personas.base.IssuerView).
         self.find_user, self.find_client, self.all_users = tenant.find_user, tenant.find_client, tenant.all_users
+        self.revoked_before = tenant.revoked_before
         self.subject, self.authenticate = tenant.subject, tenant.authenticate
         self.now, self.clock, self.next_token_shape = tenant.now, tenant.clock, tenant.next_token_shape
         self.layout = layout

@@ -248,9 +248,13 @@ class ClientCredentialsGrant(IssuingGrant, grants.ClientCredentialsGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = CONFIDENTIAL_CLIENT_AUTH
 
     def record_token(self, row) -> None:
-        # No refresh token, code or user: the record only serves introspection and revocation,
-        # so it may share a commit with the next ones (Store.insert_soon).
-        self.server.issuer.store.insert_soon(row)
+        # No refresh token, code or user: introspection and revocation verify the signed token
+        # and read its claims (tokens.unrecorded), so issuing it writes nothing. Only a token
+        # signed in the second of a cutoff after it (a reset, its client's new secret) is
+        # recorded: without a record, a token of that second counts as issued before the cutoff.
+        issuer = self.server.issuer
+        if row.issued_at <= issuer.revoked_before(row.client_id):
+            issuer.store.insert(row)
 
 
 class PasswordGrant(IssuingGrant, grants.ResourceOwnerPasswordCredentialsGrant):

@@ -8,19 +8,19 @@ from .tokens import find_access_token
 from ..personas import layout
 
 
-
 def find_token(issuer, token: str, hint: str | None) -> TokenRecord | None:
-    """Look a token up as the hint says, then the other way (RFC 7009 §2.1)."""
+    """Look a token up as the hint says, then the other way (RFC 7009 §2.1). A token whose
+    client is gone (deleted through the admin API) is no token of the issuer's any more."""
     kinds = ["refresh_token", "access_token"] if hint == "refresh_token" else ["access_token", "refresh_token"]
     for kind in kinds:
         if kind == "access_token":
             found = find_access_token(issuer, token)
-            if found is not None:
-                return TokenRecord(found[0], kind, issuer.now(), claims=found[1])
+            record = TokenRecord(found[0], kind, issuer.now(), claims=found[1]) if found is not None else None
         else:
             row = issuer.store.find_refresh_token(token)
-            if row is not None and row.issuer == issuer.key:
-                return TokenRecord(row, kind, issuer.now())
+            record = TokenRecord(row, kind, issuer.now()) if row is not None and row.issuer == issuer.key else None
+        if record is not None:
+            return record if issuer.find_client(record.row.client_id) is not None else None
     return None
 
 
@@ -70,5 +70,5 @@ class RevocationEndpoint(_Revocation):
         if token.kind == "refresh_token":
             # Revoking a refresh token ends the grant: its access token too (RFC 7009 §2.1).
             store.revoke_grant(token.row.grant_id)
-        else:
-            store.revoke_token(token.row.token_hash)
+        elif self.server.issuer.flavor.revokes_access_tokens:
+            store.revoke_token(token.row.token_hash, token.row.issuer, token.row.access_expires_at)

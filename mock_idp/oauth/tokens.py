@@ -90,14 +90,33 @@ def read_access_token(issuer, token: str) -> tuple[IssuedToken, dict] | None:
 
 
 def find_access_token(issuer, token: str) -> tuple[IssuedToken, dict] | None:
-    """The record and claims of an access token `issuer` signed, live or not."""
-    claims = issuer.keys.verify(token)
+    """The record and claims of an access token `issuer` signed, live or not. A token without a
+    record (client_credentials: never written) is read from its claims."""
+    claims = issuer.keys.verify(token)  # the tenant's published keys: rotated ones in their grace too
     if not claims:
         return None
-    row = issuer.store.find_access_token(token_hash(token))
+    hashed = token_hash(token)
+    row = issuer.store.find_access_token(hashed) or unrecorded(issuer, claims, hashed)
     if row is None or row.issuer != issuer.key:
         return None
     return row, claims
+
+
+def unrecorded(issuer, claims: dict, hashed: str) -> IssuedToken | None:
+    """A record made of a verified token's claims (its `id` empty: not stored): revoked if the
+    revocation list has it, or if a cutoff (a reset, its client's deletion or new secret) came in
+    or after its second (one signed in that second after the cutoff was recorded, grants.py)."""
+    client_id, issued_at, expires_at = claims.get(issuer.flavor.client_id_claim), claims.get("iat"), claims.get("exp")
+    if (claims.get("iss") != issuer.issuer or not isinstance(client_id, str)
+            or not isinstance(issued_at, int) or not isinstance(expires_at, int)):
+        return None
+    revoked = issued_at <= issuer.revoked_before(client_id) or issuer.store.is_revoked(hashed)
+    scope = claims.get("scope")
+    if not isinstance(scope, str):  # RFC 9068 §2.2.3 `scope`, or a list (Okta's `scp`)
+        scope = " ".join(scope_claim) if isinstance(scope_claim := claims.get("scp"), list) else ""
+    return new_row(IssuedToken, id="", token_hash=hashed, issuer=issuer.key, client_id=client_id, scope=scope,
+                   audience=_audience_text(claims.get("aud")), issued_at=issued_at, access_expires_at=expires_at,
+                   revoked=revoked)
 
 
 def token_hash(token: str) -> str:

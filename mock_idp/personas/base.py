@@ -62,6 +62,9 @@ class TenantView(Protocol):
 
     def find_client(self, client_id: str) -> "ClientConfig | None": ...
 
+    def revoked_before(self, client_id: str) -> int:
+        """The instant (its clock) before which the client's tokens without a record are dead."""
+
     def all_users(self) -> "Iterable[UserConfig]": ...
 
     def subject(self, user: "UserConfig") -> str: ...
@@ -183,6 +186,11 @@ class Flavor:
     # The authorization request parameter that carries a one-time sign-in token from a vendor API
     # (Okta's sessionToken): redeemed, it signs the user in without the login page.
     signin_token_param: str | None = None
+    # The access token claim naming its client (RFC 9068 §2.2 `client_id`; Okta `cid`, Auth0
+    # `azp`): a client_credentials token has no record, introspection reads its client from it.
+    client_id_claim: str = "client_id"
+    # RFC 7009 §2: may the revocation endpoint end an access token? (Auth0's revokes refresh tokens only.)
+    revokes_access_tokens: bool = True
     # The one-line settings of the SDKs people point at this persona, shown on the tenant page;
     # {issuer}, {client_id}, {jwks_uri} and {audience} are filled in.
     sdk_settings: tuple[str, ...] = ("Any OpenID Connect client: issuer '{issuer}', client id '{client_id}'",)

@@ -126,6 +126,26 @@ class IssuedToken(SQLModel, table=True):
     refresh_retired_at: int | None = timestamp(default=None)
 
 
+class RevokedToken(SQLModel, table=True):
+    """An access token revoked that has no record (a client_credentials token is never written):
+    kept until the token's own expiry, when it would be refused anyway (purge.py)."""
+
+    __tablename__ = "revoked_tokens"
+    token_hash: str = Field(primary_key=True)  # SHA-256, as IssuedToken's
+    issuer: str
+    expires_at: int = timestamp(index=True)
+
+
+class TokenCutoff(SQLModel, table=True):
+    """Tokens without a record issued before `revoked_before` (the tenant's clock, seconds) are dead: a
+    tenant reset (client_id "") or a client's deletion or secret rotation ends them at once."""
+
+    __tablename__ = "token_cutoffs"
+    tenant: str = Field(primary_key=True)
+    client_id: str = Field(primary_key=True)  # "": every client of the tenant
+    revoked_before: int = timestamp()
+
+
 class LoginSession(SQLModel, table=True):
     """The SSO session behind the browser cookie: lets a second authorization skip the form."""
 

@@ -11,6 +11,8 @@ import asyncio
 import logging
 import time
 
+from sqlalchemy.exc import DBAPIError
+
 from .background import running
 from .store import PurgeScope
 
@@ -43,7 +45,10 @@ async def purge_forever(store, tenants, interval: float, batch: int) -> None:
             # In a worker thread: the event loop keeps serving while the database works.
             while await asyncio.to_thread(purge_once, store, tenants, batch) >= batch:
                 await asyncio.sleep(0)  # a backlog: more batches, each one bounded
-        except Exception:  # a database hiccup must not end the purging for good
+        except DBAPIError as error:  # a full disk, a database gone: one line, and again next time
+            log.warning("purging expired rows failed (%s); trying again in %s s",
+                        str(error.orig or error).splitlines()[0], interval)
+        except Exception:  # a bug of ours must not end the purging for good
             log.exception("purging expired rows failed; trying again in %s s", interval)
 
 

@@ -52,7 +52,7 @@ class RawStatements:
         self._prepared: dict[tuple, Precompiled] = {}
         self._local = threading.local() if own_connections else None
         self._own = weakref.WeakSet()  # every thread's, to close with the store
-        self.commits = 0  # how many transactions were committed here (checkpoint.py looks)
+        self.commits = 0  # how many writing transactions were committed here (checkpoint.py looks)
 
     def prepared(self, name: str, table: Table, make=None) -> Precompiled:
         """`name` of `table`: "insert", "get" (by primary key, the parameter `key`), or what
@@ -97,7 +97,7 @@ class RawStatements:
             found = (cursor.fetchone(), cursor.description) if fetch else None
             cursor.close()
             connection.commit()
-            self.commits += 1
+            self.commits += not fetch  # a read (fetch) wrote nothing
             return True if gate else found
         except self.engine.dialect.dbapi.Error as error:
             connection.rollback()

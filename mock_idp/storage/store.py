@@ -2,7 +2,7 @@
 
 import contextlib
 import logging
-from pathlib import Path
+import os
 from collections.abc import Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -11,10 +11,11 @@ from sqlalchemy import and_, bindparam, delete, event, func, insert, inspect, or
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, SQLModel, create_engine, select
 
-from .models import AuthorizationCode, DeviceAuthorization, IssuedToken, LoginSession, SignInToken, SigningKey, new_row, partial_indexes_for, row_values
-from .write_soon import Ledger, WriteSoon
+from .models import (AuthorizationCode, DeviceAuthorization, IssuedToken, LoginSession, RevokedToken, SignInToken, SigningKey,
+                     new_row, partial_indexes_for, row_values)
 from .sql import RawStatements
 from .audit import AuditStore
+from .revocations import RevocationStore
 from .tenant_state import TenantStateStore
 
 log = logging.getLogger("mock_idp")
@@ -30,14 +31,11 @@ class PurgeScope:
     issuers: tuple[str, ...] = ()
 
 
-class Store(TenantStateStore, AuditStore):
+class Store(TenantStateStore, RevocationStore, AuditStore):
     def __init__(self, database_url: str):
-        """On a SQLite file the records of client_credentials tokens are written soon rather
-        than now, and the tenant state rows are kept in memory. Every store on the file keeps a
-        ledger (store_soon.Ledger) of what it buffers and of who else is on the file: with
-        others there (`--workers`, or two servers on one data dir), a store waits for their
-        buffered records before calling one unknown, and re-reads the state rows when another
-        process wrote to the file."""
+        """Every write is committed before the call returns. On a SQLite file the tenant state
+        rows are kept in memory, and read again when another connection (another thread, another
+        process: `--workers`, two servers on one data dir) committed to the file."""
         self._state_rows = set()  # tenants whose state row is known to exist
         sqlite = database_url.startswith("sqlite")
         # SQLite: endpoints run on the event loop and in worker threads alike. PostgreSQL: pooled
@@ -52,11 +50,8 @@ class Store(TenantStateStore, AuditStore):
         # A thread's own connection on a file (one in memory is per connection: the pool's only).
         file = self.on_file = sqlite and self.engine.url.database not in (None, "", ":memory:")
         self.raw = RawStatements(self.engine, own_connections=file)
-        self.soon = None
         if file:
-            ledger = Ledger(Path(f"{self.engine.url.database}-soon")) if Ledger.available() else None
-            self.soon = WriteSoon(self.raw, ledger)
-            self.remember_states(crowded=ledger and ledger.crowded)  # the state row, read by every request
+            self.remember_states()  # the state row, read by every request
         self._prepare_schema()
 
     def _prepare_schema(self) -> None:
@@ -93,16 +88,31 @@ class Store(TenantStateStore, AuditStore):
         """How many transactions this store has committed so far."""
         return self._engine_commits + self.raw.commits
 
-    def checkpoint(self) -> None:
-        """SQLite on a file: copy the write-ahead log into the database file, as far as no reader
-        needs it (PASSIVE: it never waits for a writer or a reader). Otherwise: nothing to do."""
+    def checkpoint(self, mode: str = "PASSIVE") -> bool:
+        """SQLite on a file: copy the write-ahead log into the database file; PASSIVE as far as
+        no reader needs it (it never waits), TRUNCATE all of it and empty the log (it waits for
+        the readers on the log). Whether all was copied. Otherwise: nothing to do."""
+        if not self.on_file:
+            return True
+        with self.engine.connect() as connection:
+            blocked, _, _ = connection.exec_driver_sql(f"PRAGMA wal_checkpoint({mode})").one()
+            return not blocked
+
+    def log_size(self) -> int:
+        """Bytes of SQLite's write-ahead log file (0 without one)."""
+        with contextlib.suppress(OSError):
+            return os.stat(f"{self.engine.url.database}-wal").st_size
+        return 0
+
+    def check_writable(self) -> None:
+        """A write that changes nothing (SQLite: the header's user_version, a page into the log);
+        OperationalError if the database cannot be written now (a full disk)."""
         if self.on_file:
-            with self.engine.connect() as connection:
-                connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+            with self.engine.begin() as connection:
+                version = int(connection.exec_driver_sql("PRAGMA user_version").scalar())
+                connection.exec_driver_sql(f"PRAGMA user_version = {version}")
 
     def close(self) -> None:
-        if self.soon is not None:
-            self.soon.close()
         self.raw.close()
         self.engine.dispose()
 
@@ -137,32 +147,8 @@ class Store(TenantStateStore, AuditStore):
         if rows:
             self.raw.run_rows(rows)
 
-    def insert_soon(self, row: IssuedToken) -> None:
-        """insert() of an access token record only introspection and revocation read back:
-        on a SQLite file, batched with others into one commit (store_soon.py)."""
-        statement = self.raw.prepared("insert", IssuedToken.__table__)
-        if self.soon is None or not self.soon.add(statement, row_values(row)):
-            self.raw.run(statement, [row_values(row)])
-
-    def settle(self) -> None:
-        """Every token record written soon is written now (each use of the table comes first)."""
-        if self.soon is not None:
-            self.soon.settle()
-
-    def _crowded(self) -> bool:
-        """Other processes use the SQLite file too (PostgreSQL replicas write at once)."""
-        return self.soon is not None and self.soon.ledger is not None and self.soon.ledger.crowded()
-
-    def settle_everywhere(self) -> None:
-        """settle(), and the records the other processes on the file buffered by now are written
-        too: before a reset, and before a record not found is called unknown."""
-        if self.soon is not None:
-            self.soon.settle_everywhere()
-
     def get(self, model: type[SQLModel], key: str):
         """The row of `model` whose primary key is `key` (one precompiled SELECT), or None."""
-        if model is IssuedToken:
-            self.settle()
         values = self.raw.fetch(self.raw.prepared("get", model.__table__), {"key": key})
         return new_row(model, **values) if values is not None else None
 
@@ -189,20 +175,11 @@ class Store(TenantStateStore, AuditStore):
 
     def find_access_token(self, token_hash: str) -> IssuedToken | None:
         """The record of an access token; of identical ones (no jti), a live one if any."""
-        self.settle()
-        found = self._access_token(token_hash)
-        if found is None and self._crowded():  # it may be another process's, still buffered
-            self.settle_everywhere()
-            found = self._access_token(token_hash)
-        return found
-
-    def _access_token(self, token_hash: str) -> IssuedToken | None:
         with Session(self.engine, expire_on_commit=False) as session:
             query = select(IssuedToken).where(IssuedToken.token_hash == token_hash)
             return session.exec(query.order_by(IssuedToken.revoked)).first()
 
     def find_refresh_token(self, refresh_token: str) -> IssuedToken | None:
-        self.settle()
         with Session(self.engine, expire_on_commit=False) as session:
             query = select(IssuedToken).where(IssuedToken.refresh_token == refresh_token)
             return session.exec(query).first()
@@ -211,7 +188,6 @@ class Store(TenantStateStore, AuditStore):
         """Rotation in ONE transaction: retire a live refresh token (or one retired less than
         `grace` seconds ago) and store its successor; False, and nothing written, if it was
         retired or revoked. A crash in between loses nothing; racing replicas get one winner."""
-        self.settle()
         usable = IssuedToken.refresh_revoked == False  # noqa: E712
         if grace > 0:
             usable = or_(usable, IssuedToken.refresh_retired_at >= now - grace)
@@ -231,11 +207,6 @@ class Store(TenantStateStore, AuditStore):
         """RFC 9700 §4.14.2, RFC 7009 §2.1: every token of the grant, refreshed ones included."""
         if grant_id:  # (never `grant_id IS NULL`: that would be every grant-less row)
             self._revoke(IssuedToken.grant_id == grant_id)
-
-    def revoke_token(self, token_hash: str) -> None:
-        if not self._revoke(IssuedToken.token_hash == token_hash) and self._crowded():
-            self.settle_everywhere()  # another worker's record, still buffered
-            self._revoke(IssuedToken.token_hash == token_hash)
 
     def revoke_tokens_from_code(self, code: str) -> None:
         self._revoke(IssuedToken.code == code)
@@ -283,6 +254,7 @@ class Store(TenantStateStore, AuditStore):
             (IssuedToken, IssuedToken.id, IssuedToken.issuer, and_(
                 IssuedToken.access_expires_at < now,
                 or_(IssuedToken.refresh_expires_at == None, IssuedToken.refresh_expires_at < now))),  # noqa: E711
+            (RevokedToken, RevokedToken.token_hash, RevokedToken.issuer, RevokedToken.expires_at < now),
             (LoginSession, LoginSession.id, LoginSession.tenant, LoginSession.expires_at < now),
             (DeviceAuthorization, DeviceAuthorization.device_code, DeviceAuthorization.tenant,
              DeviceAuthorization.expires_at < now),
@@ -301,7 +273,6 @@ class Store(TenantStateStore, AuditStore):
         return deleted
 
     def _revoke(self, condition) -> int:
-        self.settle()
         with Session(self.engine) as session:
             revoked = session.exec(update(IssuedToken).where(condition).values(revoked=True)).rowcount
             session.commit()
@@ -326,8 +297,9 @@ def _consume(table):
 # SQLite copies its write-ahead log back into the database file (a checkpoint, with an fsync) in
 # the commit that takes the log past wal_autocheckpoint pages: on the event loop, a stall of that
 # request and every other. A serving app checkpoints from a worker thread instead (checkpoint.py);
-# SQLite's own, far later than its default 1,000 pages, only bounds the log when nothing else runs.
-AUTOCHECKPOINT_PAGES = 10_000
+# SQLite's own, at its default 1,000 pages (4 MB), bounds the log only if that one falls behind.
+AUTOCHECKPOINT_PAGES = 1_000
+JOURNAL_SIZE_LIMIT = 4 * 1024 * 1024  # bytes (checkpoint.WAL_LIMIT)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -336,4 +308,6 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute(f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT_PAGES}")
+    # After a checkpoint SQLite reuses the log from its start; what lies beyond this is cut off.
+    cursor.execute(f"PRAGMA journal_size_limit={JOURNAL_SIZE_LIMIT}")
     cursor.close()

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .models import (AuditRecord, AuthorizationCode, DeviceAuthorization, DirectoryEntry, IssuedToken, LoginSession, Scenario,
                      SignInToken, SigningKey, TenantState)
+from .revocations import cut_off, cut_off_tenant
 from .sql import RawStatements
 
 STATE = TenantState.__table__
@@ -31,17 +32,14 @@ class State:
 class TenantStateStore:
     engine = None  # set by Store
     raw: RawStatements
-    settle = None  # Store.settle: token records written soon are written first
-    settle_everywhere = None  # Store.settle_everywhere: ... in the other processes on the file too
     _state_rows: set[str]
 
     # -- the state row, read on every request: one primary-key SELECT ---------------------------
     _known_states: dict[str, State] | None = None  # set by remember_states()
     _forgotten = 0  # how many times they were forgotten
-    _crowded = None  # set by remember_states(): does another process use the file?
 
     def tenant_state(self, tenant: str) -> State:
-        if self._crowded is not None and self._crowded() and self.raw.changed_elsewhere():
+        if self._known_states is not None and self.raw.changed_elsewhere():
             self._forget()
         known, forgotten = self._known_states, self._forgotten
         if known is not None and (state := known.get(tenant)) is not None:
@@ -53,16 +51,15 @@ class TenantStateStore:
             known[tenant] = state
         return state
 
-    def remember_states(self, crowded=None) -> None:
+    def remember_states(self) -> None:
         """Keep the state rows once read, and forget them when a transaction on the engine
         commits (before the commit, and again when its connection goes back to the pool, after
         it, so a read racing the commit is not kept). Every write of the row is a Core statement
         on the engine; the raw DB-API path only reads it and writes tokens, codes and sessions.
-        `crowded()`: other processes use the file too (`--workers`, two servers on one data dir):
-        then also forget them whenever SQLite says another connection committed since this thread
-        last looked (its data_version)."""
+        Other processes may use the file too (`--workers`, two servers on one data dir): so also
+        forget them whenever SQLite says another connection committed since this thread last
+        looked (its data_version: no table read)."""
         self._known_states = {}
-        self._crowded = crowded
         event.listen(self.engine, "commit", self._forget)
         event.listen(self.engine, "checkin", self._forget)
 
@@ -100,8 +97,11 @@ class TenantStateStore:
             rows = connection.execute(select(table).where(table.c.tenant == tenant)).all()
         return [DirectoryEntry(**row._mapping) for row in rows]
 
-    def write_directory_entry(self, entry: DirectoryEntry) -> None:
-        """Replace (or hide, data None) one user or client; every replica sees it on its next request."""
+    def write_directory_entry(self, entry: DirectoryEntry, revoke_before: int | None = None,
+                              issuers: Sequence[str] = ()) -> None:
+        """Replace (or hide, data None) one user or client; every replica sees it on its next request.
+        `revoke_before` (a client's deletion or new secret): its client_credentials tokens at
+        `issuers` end in the same transaction, those without a record issued before then too."""
         table = DirectoryEntry.__table__
         self._ensure_state_row(entry.tenant)
         with self.engine.begin() as connection:
@@ -111,6 +111,11 @@ class TenantStateStore:
                                .values(directory_version=STATE.c.directory_version + 1))
             if not connection.execute(update(table).where(*key).values(data=entry.data)).rowcount:
                 connection.execute(insert(table).values(**entry.model_dump()))
+            if revoke_before is not None:
+                cut_off(connection, entry.tenant, entry.name, revoke_before)
+                connection.execute(update(IssuedToken).where(  # recorded: signed in a cutoff's second
+                    IssuedToken.issuer.in_(issuers), IssuedToken.client_id == entry.name,
+                    IssuedToken.username.is_(None)).values(revoked=True))
 
     def create_directory_entry(self, entry: DirectoryEntry, seeded: bool) -> bool:
         """Add a user or client unless the name is taken (by a live entry, or by the seed's item
@@ -206,12 +211,13 @@ class TenantStateStore:
         return gone > 0
 
     # -- reset and revocation -----------------------------------------------------------------------
-    def reset_tenant(self, tenant: str, issuers: Sequence[str], now_us: int) -> None:
+    def reset_tenant(self, tenant: str, issuers: Sequence[str], now_us: int, tenant_now: int | None = None) -> None:
         """Back to the seed: the directory layer, clock, codes, tokens, sessions and audit trail of
-        the tenant go (records of requests before `now_us` that a replica writes later stay unseen)."""
-        self.settle_everywhere()  # a token record still buffered (here or in another worker) goes too
+        the tenant go (records of requests before `now_us` that a replica writes later stay unseen),
+        and the tokens without a record issued up to `tenant_now` (its clock, before the reset) end."""
         self._ensure_state_row(tenant)
         with self.engine.begin() as connection:
+            cut_off_tenant(connection, tenant, now_us // 1_000_000 if tenant_now is None else tenant_now)
             connection.execute(update(STATE).where(STATE.c.tenant == tenant).values(
                 clock_offset=0, directory_version=STATE.c.directory_version + 1, trail_since=now_us,
                 keys_version=STATE.c.keys_version + 1,
@@ -231,7 +237,6 @@ class TenantStateStore:
 
     def revoke_user(self, tenant: str, issuers: Sequence[str], username: str) -> int:
         """End a user's sessions and tokens (RFC 7009 for all of them at once); how many tokens."""
-        self.settle()
         with self.engine.begin() as connection:
             connection.execute(delete(LoginSession).where(LoginSession.tenant == tenant,
                                                           LoginSession.username == username))

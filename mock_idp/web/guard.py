@@ -1,5 +1,5 @@
 """The outermost ASGI layer (Guard): bounded request bodies, HTML security headers, and the last
-word on anything unexpected.
+word on anything unexpected, or on a database that cannot be written (disk full, server gone).
 
 Starlette hands `Exception` handlers to its ServerErrorMiddleware, which answers and then
 re-raises, and uvicorn drops the keep-alive connection of a request that raised. Here the error is
@@ -11,9 +11,16 @@ import hashlib
 import json
 import logging
 
+from sqlalchemy.exc import InterfaceError, OperationalError
+
 log = logging.getLogger("mock_idp")
 
 SERVER_ERROR = json.dumps({"error": "server_error", "error_description": "Unexpected error."}).encode()
+# RFC 6749 §5.2 has no such code for the token endpoint; §4.1.2.1's temporarily_unavailable says it,
+# with RFC 9110 §10.2.3's Retry-After. Nothing of the request was committed (its transaction rolled back).
+UNAVAILABLE = json.dumps({"error": "temporarily_unavailable",
+                          "error_description": "The database cannot be written now; try again."}).encode()
+RETRY_AFTER = b"1"  # seconds: the next write is tried afresh, nothing waits for the database
 # HTML pages: never framed (clickjacking of the login form), scripts only from our own origin.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; "
        "frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
@@ -68,6 +75,11 @@ class Guard:
         except BodyTooLarge:
             if not started:
                 await too_large(send, limit)
+        except (OperationalError, InterfaceError) as error:  # disk full, database gone: one line, no trace
+            reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+            log.error("database unavailable on %s %s: %s", scope.get("method"), scope.get("path"), reason)
+            if not started:
+                await respond(send, 503, UNAVAILABLE, extra=[(b"retry-after", RETRY_AFTER)])
         except Exception:
             log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
             if not started:
@@ -102,9 +114,9 @@ async def too_large(send, limit: int) -> None:
     await respond(send, 413, body, close=True)
 
 
-async def respond(send, status: int, body: bytes, close: bool = False) -> None:
+async def respond(send, status: int, body: bytes, close: bool = False, extra: list = ()) -> None:
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-               (b"cache-control", b"no-store")]
+               (b"cache-control", b"no-store"), *extra]
     if close:
         headers.append((b"connection", b"close"))  # the unread rest of the body is not read
     await send({"type": "http.response.start", "status": status, "headers": headers})

@@ -1,6 +1,6 @@
-"""`mock-idp serve --workers 2` as one server: a client_credentials token one worker issued (its
-record still buffered there, store_soon.py) is active at once when the other worker introspects
-it, and revoking or resetting on the other worker ends it. Each request goes over a connection
+"""`mock-idp serve --workers 2` as one server: a client_credentials token one worker issued (it has
+no record: the other verifies it) is active at once when the other worker introspects it, and
+revoking or resetting on the other worker ends it. Each request goes over a connection
 whose worker is known (the kernel tells which process holds the server's end of it), so every
 check crosses from one worker to the other."""
 

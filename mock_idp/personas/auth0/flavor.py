@@ -185,6 +185,9 @@ PROFILE = Auth0Flavor(
     id_token_typ="JWT",
     refresh_requires_offline_access=True,
     token_endpoint_accepts_json=True,
+    client_id_claim="azp",
+    # /oauth/revoke takes refresh tokens; a JWT access token lives until it expires (docs/vendors.md 4e).
+    revokes_access_tokens=False,
     vendor_grants=("auth0.password_realm",),  # GetToken.login(username, password, realm=...)
     extra_authorization_parameters=("connection", "organization", "invitation", "screen_hint"),
     vendor_apis=("auth0.dbconnections",),  # /dbconnections/signup, /dbconnections/change_password

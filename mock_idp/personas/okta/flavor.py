@@ -219,6 +219,7 @@ PROFILE = OktaFlavor(
     discovery_keys=DISCOVERY_KEYS,
     vendor_apis=("okta.authn",),  # POST /api/v1/authn
     signin_token_param="sessionToken",
+    client_id_claim="cid",
     sdk_settings=(
         "AWS AppSync (OIDC mode): issuer {issuer}, client id {client_id}",
         "@okta/okta-auth-js, @okta/jwt-verifier, okta-spring-boot: issuer: '{issuer}', clientId: '{client_id}'",
