@@ -4,9 +4,9 @@ OpenAPI document and unknown paths included), checking in this order:
 1. `Host` is one of the server's own names (web/base_urls.py `own_host`), else `421`: a page at
    evil.example whose name an attacker re-points at 127.0.0.1 (DNS rebinding) is same-origin with
    its own URL for the browser, and only the Host header it sends gives it away.
-2. A browser request from another origin (`Origin`, or `Sec-Fetch-Site` other than same-origin) is
-   refused `403`: another port of localhost is another origin (RFC 6454 §4), and no CORS grant is
-   ever made on /_admin (web/cors.py serves only the tenants' endpoints).
+2. A page of another origin (web/same_origin.py: `Sec-Fetch-Site`, else `Origin`) is refused `403`:
+   another port of localhost is another origin (RFC 6454 §4), and no CORS grant is ever made on
+   /_admin (web/cors.py serves only the tenants' endpoints).
 3. With MOCK_IDP_ADMIN_TOKEN, its bearer token (RFC 6750 §2.1, compared in constant time) on every
    path; without one, loopback peers only.
 4. A state-changing call carries JSON (`415` otherwise): the bodies a page may send cross-origin
@@ -19,13 +19,12 @@ import ipaddress
 
 from starlette.datastructures import Headers
 
+from ..web.same_origin import foreign_page
 from .errors import AdminError
 
 REALM = "mock_idp admin"
 JSON_TYPES = ("application/json", "application/merge-patch+json")
 STATE_CHANGING = ("POST", "PUT", "PATCH", "DELETE")
-# A fetch the user started (address bar, bookmark) says "none"; our own pages say "same-origin".
-OWN_FETCH_SITES = ("same-origin", "none")
 
 
 class AdminGuard:
@@ -47,14 +46,10 @@ class AdminGuard:
             return AdminError(421, "misdirected_request", f"This server does not answer for host {host!r}; call "
                               "the admin API at the server's own address (--base-url, --internal-base-url, "
                               "localhost).")
-        origin = headers.get("origin")
-        if origin is not None and not self.base_urls.own_origin(origin, scope["scheme"], host):
+        foreign = foreign_page(headers, scope["scheme"], self.base_urls)
+        if foreign is not None:
             return AdminError(403, "access_denied", f"The admin API does not answer pages of another origin "
-                              f"({origin}).")
-        site = headers.get("sec-fetch-site")
-        if site is not None and site.lower() not in OWN_FETCH_SITES:
-            return AdminError(403, "access_denied", f"The admin API does not answer pages of another site "
-                              f"(Sec-Fetch-Site: {site}).")
+                              f"({foreign}).")
         refused = self.unauthorized(scope, headers)
         if refused is not None:
             return refused
