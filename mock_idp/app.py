@@ -47,7 +47,8 @@ def create_app(settings: Settings | None = None, seed: SeedConfig | None = None)
     # Alone on its database: one process (no --workers) on SQLite; PostgreSQL means replicas.
     alone = settings.workers <= 1 and url.startswith("sqlite")
     store = Store(url)
-    base_urls = BaseUrls(settings.public_base_url, settings.internal_base_urls, settings.forwarded_allow_ips)
+    base_urls = BaseUrls(settings.public_base_url, settings.internal_base_urls, settings.forwarded_allow_ips,
+                         names=own_names(settings))
     tenants = [Tenant(name, cfg, settings.public_base_url, store, tuple(base_urls.internal.values()),
                       seed_key=seeded_key(name, cfg, settings.seed_file), runtime_directory=settings.admin_enabled)
                for name, cfg in seed.tenants.items()]
@@ -64,7 +65,7 @@ def create_app(settings: Settings | None = None, seed: SeedConfig | None = None)
     if settings.admin_enabled:  # first: a tenant mounted at / must not hide it
         from .admin import admin_mount  # here: a server without the admin API never imports it
 
-        app.router.routes.append(admin_mount(settings, tenants, store, audit))
+        app.router.routes.append(admin_mount(settings, tenants, store, audit, base_urls))
     app.router.routes.extend(server_routes(tenants, templates_dir() / "static"))  # the URL layout: routes.py
     add_error_handlers(app)
     if settings.admin_enabled:  # scenarios and the audit trail; a plain server pays nothing
@@ -103,6 +104,13 @@ async def lifespan(app: FastAPI):
     async with purging(app), checkpointing(app):
         yield
     await app.state.audit.flush()  # what the audit trail still buffers
+
+
+def own_names(settings: Settings) -> list[str]:
+    """Names of this server besides its base URLs' hosts: the address it listens on, unless a
+    wildcard, and the local certificate's extra names."""
+    listening = [] if settings.host in ("0.0.0.0", "::", "") else [settings.host]
+    return listening + list(settings.tls_san)
 
 
 def seeded_key(name: str, config, seed_file: Path):

@@ -34,6 +34,8 @@ import httpx
 import yaml
 
 REDIRECT_URI = "http://localhost:8080/callback"
+# The admin API changes state on JSON requests only, body-less POSTs (reset, revoke) included.
+JSON = {"Content-Type": "application/json"}
 DEFAULT_CONFIG = {"tenants": {"default": {
     "flavor": "generic",
     "clients": [{"client_id": "app", "client_secret": "app-secret", "redirect_uris": [REDIRECT_URI],
@@ -74,7 +76,7 @@ class MockIdP:
         idp._scratch = idp._server = idp._thread = idp._process = None
         idp.url, idp.admin_token = url.rstrip("/"), admin_token
         idp.http = httpx.Client(base_url=idp.url + "/_admin", timeout=30,
-                                headers={"Authorization": "Bearer " + admin_token} if admin_token else {})
+                                headers={**JSON, "Authorization": "Bearer " + admin_token} if admin_token else JSON)
         idp.tenants = [tenant["name"] for tenant in idp.admin("GET", "/tenants")]
         return idp
 
@@ -91,7 +93,7 @@ class MockIdP:
         else:
             self._start_thread()
         self.http = httpx.Client(base_url=self.url + "/_admin", timeout=30,
-                                 headers={"Authorization": "Bearer " + self.admin_token})
+                                 headers={**JSON, "Authorization": "Bearer " + self.admin_token})
         return self
 
     def _settings(self) -> dict:

@@ -9,6 +9,7 @@ import pytest
 from conftest import SEEDS, start_server
 
 WEB = ("web", "web-secret")
+JSON = {"Content-Type": "application/json"}
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +30,8 @@ def admin(server):
 
 
 def admin_client(server) -> httpx.Client:
-    return httpx.Client(base_url=server.base_url + "/_admin", timeout=10)
+    # The admin API changes state on JSON requests only, body-less POSTs (reset, revoke) included.
+    return httpx.Client(base_url=server.base_url + "/_admin", timeout=10, headers=JSON)
 
 
 def password_grant(server, tenant: str, username: str = "alice", password: str = "alice-password",

@@ -200,13 +200,19 @@ def app_client(app_factory):
 def form_login():
     """Submit the core tenant's login form with authorization `params`; the final response."""
     def submit(client, username: str = "alice", password: str = "alice-password", **params):
-        # As a browser does: the form comes first, with its CSRF token (field and cookie).
+        # As a browser does: the form for these params comes first, with its CSRF token (field and
+        # cookie, bound to the request); then its hidden fields go back with the credentials.
         page = client.get("/default/authorize", params={"client_id": "demo-web", "response_type": "code",
                                                         "redirect_uri": "http://localhost:3000/callback",
-                                                        "prompt": "login"})
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-        return client.post("/default/login", data={**params, "username": username, "password": password,
-                                                    "csrf_token": html.unescape(token)})
+                                                        **params, "prompt": "login"})
+        if 'id="login-form"' not in page.text:
+            return page  # refused before any form (an error page, or an error sent to the client)
+        form = re.search(r'<form method="post" action="[^"]+" id="login-form">(.*?)</form>', page.text, re.S)
+        fields = [(html.unescape(name), html.unescape(value)) for name, value in
+                  re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)">', form.group(1))]
+        return client.post("/default/login", content=urlencode(fields + [("username", username),
+                                                                         ("password", password)]),
+                           headers={"Content-Type": "application/x-www-form-urlencoded"})
     return submit
 
 

@@ -258,7 +258,9 @@ def own_address() -> str | None:
 
 def test_a_caller_from_another_address_is_refused_in_rfc_6750_shape(tmp_path, foreign_peer):
     port = free_port()
-    app = create_app(Settings(config=SEEDS / "core.yaml", data_dir=tmp_path, admin=True, port=port))
+    # The peer calls us by a name of ours (the base URL's host): only the peer's address is wrong.
+    app = create_app(Settings(config=SEEDS / "core.yaml", data_dir=tmp_path, admin=True, port=port,
+                              base_url=f"http://{foreign_peer.address}:{port}"))
     server = uvicorn.Server(uvicorn.Config(app, host="0.0.0.0", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

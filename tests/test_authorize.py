@@ -192,7 +192,7 @@ def test_repeated_scope_is_invalid_request(app_client):
     assert redirect_params(app_client.get(AUTHORIZE, params=params))["error"] == "invalid_request"
 
 
-def test_errors_after_login_are_redirected_with_state(app_client, form_login):
+def test_errors_found_before_the_login_form_are_redirected_with_state(app_client, form_login):
     response = form_login(app_client, **web(response_type="banana"))
     params = redirect_params(response)
     assert params["error"] == "unsupported_response_type"

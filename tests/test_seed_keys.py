@@ -47,7 +47,7 @@ def test_a_seeded_pem_key_signs_and_comes_back_after_a_rotation_and_reset(tmp_pa
         admin = server.base_url + "/_admin"
         httpx.post(admin + "/tenants/red/keys/rotate", json={"grace_seconds": 0})
         assert unverified_header(password_grant(server, "red").json()["access_token"])["kid"] != "red-key"
-        httpx.post(admin + "/reset")
+        httpx.post(admin + "/reset", headers={"Content-Type": "application/json"})
         assert unverified_header(password_grant(server, "red").json()["access_token"])["kid"] == "red-key"
     finally:
         server.stop()

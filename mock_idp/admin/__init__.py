@@ -5,14 +5,14 @@ call it. Each family of calls is one router: tenants (reset, revoke), directory 
 clock, mint (tokens), scenarios, audit (requests), keys.
 """
 
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
 from starlette.routing import Mount
 
 from .audit import audit_router
 from .clock import clock_router
 from .directory import directory_router
 from .errors import add_error_handlers
-from .guard import guard
+from .guard import AdminGuard
 from .keys import keys_router
 from .mint import mint_router
 from .scenarios import scenarios_router
@@ -21,9 +21,9 @@ from .tenants import tenants_router
 PREFIX = "/_admin"
 
 
-def admin_mount(settings, tenants, store, audit) -> Mount:
+def admin_mount(settings, tenants, store, audit, base_urls) -> Mount:
     app = FastAPI(title="mock_idp admin API", version="1", docs_url=None, redoc_url=None,
-                  openapi_url="/openapi.json", dependencies=[Depends(guard(settings.admin_token))],
+                  openapi_url="/openapi.json",
                   description="Drive mock_idp from tests: users, clients, reset, revocation.")
     app.state.tenants = tenants
     app.state.tenants_by_name = {tenant.name: tenant for tenant in tenants}
@@ -33,4 +33,5 @@ def admin_mount(settings, tenants, store, audit) -> Mount:
                    audit_router(), keys_router()):
         app.include_router(router)
     add_error_handlers(app)
-    return Mount(PREFIX, app=app)
+    # In front of every path, the OpenAPI document and unknown paths included (guard.py).
+    return Mount(PREFIX, app=AdminGuard(app, settings.admin_token, base_urls))

@@ -9,7 +9,8 @@ from fastapi.responses import Response
 
 from ..oauth.device import decide, display_user_code, pending_authorization
 from .http import browser_url, html_page, read_params
-from .sso import EXPIRED_FORM, csrf_ok, session_user, set_session_cookie, sign_in_page, start_session
+from .sso import (CSRF_FIELD, EXPIRED_FORM, csrf_ok, foreign_sign_in, session_user, set_session_cookie,
+                  sign_in_page, start_session)
 
 INVALID_CODE = "That code is invalid or has expired. Check the code on your device."
 
@@ -20,6 +21,10 @@ def verification_page(tenant):
     action = tenant.url + flow.verification_path
 
     async def verification(request: Request) -> Response:
+        # A POST signs in, or allows a device: never on another site's say (RFC 8628 §5.4, §5.5).
+        refused = foreign_sign_in(request) if request.method == "POST" else None
+        if refused is not None:
+            return refused
         # verification_uri_complete carries the code in the query, also when the page is POSTed to.
         params = {**request.query_params, **dict(await read_params(request))}
         user_code = params.get("user_code", "").strip()
@@ -31,7 +36,7 @@ def verification_page(tenant):
         user_code = display_user_code(flow, row.user_code)
         user, signed_in_now = session_user(request, tenant), False
         if request.method == "POST" and "username" in params:
-            if not csrf_ok(request, tenant, params):
+            if not csrf_ok(request, tenant, action, [("user_code", user_code)], params.get(CSRF_FIELD, "")):
                 return sign_in_page(request, tenant, action, [("user_code", user_code)], error=EXPIRED_FORM,
                                     status=403)
             account = tenant.authenticate(params["username"], params.get("password", ""))

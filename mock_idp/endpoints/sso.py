@@ -1,10 +1,20 @@
 """Signing in: the login form, and the tenant's SSO session that lets a signed-in browser skip
-it (authorization endpoint and device verification page alike)."""
+it (authorization endpoint and device verification page alike).
 
+Login CSRF (RFC 6749 §10.12, OIDC Core §3.1.2.1 via RFC 9700 §4.7): a sign-in is accepted from our
+own pages only. A browser's POST from another origin (another port of this host included) is
+refused (web/same_origin.py); and the form's token is an HMAC, keyed by the browser's CSRF cookie,
+of the request the form completes, so a cookie and token pair an attacker fetched for one request
+(and tossed into the victim's browser from another port: cookies ignore ports) completes no other.
+Under https the cookies are `__Host-` prefixed (RFC 6265bis §4.1.3.2): Secure, host-only, path /.
+"""
+
+import base64
 import functools
+import hashlib
 import hmac
 import secrets
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -13,10 +23,14 @@ from ..config import UserConfig
 from ..storage.models import LoginSession, SignInToken, new_row
 from ..oauth.clients import EndUser
 from ..oauth.tokens import token_hash
+from ..web.base_urls import origin
+from ..web.same_origin import foreign_page
 from .http import browser_url, html_page
 
 CSRF_FIELD = "csrf_token"
 EXPIRED_FORM = "This sign-in form has expired or was not sent from this site. Please sign in again."
+# Our own forms are same-origin; without this the browser sends `Origin: null` (no-referrer).
+FORM_HEADERS = {"Referrer-Policy": "same-origin"}
 
 
 def session_user(request: Request, tenant) -> EndUser | None:
@@ -65,29 +79,50 @@ def sign_in_page(request: Request, tenant, action: str, params, error: str | Non
     """The login form, posting `params` back to `action` with the credentials and the CSRF token:
     which application asks, for which scopes, and one-click seeded users."""
     known = request.cookies.get(csrf_cookie_name(tenant))
-    token = known or secrets.token_urlsafe(24)
+    secret = known or secrets.token_urlsafe(24)
     asked = dict(params)
     client = tenant.find_client(asked.get("client_id", ""))
     response = html_page(
         request, "login.html", status=status,
         persona=tenant.display_name, tenant=tenant.name,
-        action=browser_url(request, action), params=[*params, (CSRF_FIELD, token)], error=error, username=username,
+        action=browser_url(request, action), params=[*params, (CSRF_FIELD, csrf_token(secret, action, params))],
+        error=error, username=username,
         users=list(tenant.users.values()), signed_in=session_user(request, tenant),
         client_name=(client.name or client.client_id) if client else asked.get("client_id"),
         scopes=asked.get("scope", "").split(),
     )
+    response.headers.update(FORM_HEADERS)
     if not known:
-        # Double-submit: a cross-site form can send the cookie but cannot know the field's value.
-        response.set_cookie(csrf_cookie_name(tenant), token, path=cookie_path(tenant), httponly=True,
+        response.set_cookie(csrf_cookie_name(tenant), secret, path=cookie_path(tenant), httponly=True,
                             samesite="lax", secure=is_https(tenant))
     return response
 
 
-def csrf_ok(request: Request, tenant, form: dict) -> bool:
-    """Was this sign-in posted by our own form, in this browser?"""
+def csrf_token(secret: str, action: str, params) -> str:
+    """The form's token: bound to this browser (its cookie) and to the request it completes."""
+    message = urlencode([("action", action), *sorted(params)]).encode()
+    return base64.urlsafe_b64encode(hmac.digest(secret.encode(), message, hashlib.sha256)).rstrip(b"=").decode()
+
+
+def csrf_ok(request: Request, tenant, action: str, params, sent: str) -> bool:
+    """Was this sign-in posted by the form we showed this browser for these very `params`?"""
     cookie = request.cookies.get(csrf_cookie_name(tenant), "")
-    sent = form.get(CSRF_FIELD, "")
-    return bool(cookie) and hmac.compare_digest(cookie.encode(), sent.encode())
+    return bool(cookie) and hmac.compare_digest(csrf_token(cookie, action, params).encode(), sent.encode())
+
+
+def foreign_sign_in(request: Request) -> Response | None:
+    """A sign-in POST from another site's page: an error page (it signs no one in, and offers no
+    form that would complete the other site's request), or None."""
+    base_urls = request.app.state.base_urls
+    forwarded = base_urls.forwarded_base(request)
+    also = (origin(*urlsplit(forwarded)[:2]),) if forwarded else ()
+    foreign = foreign_page(request.headers, request.url.scheme, base_urls, also)
+    if foreign is None:
+        return None
+    return html_page(request, "error.html", status=403, error="access_denied",
+                     description=f"This sign-in was sent by a page of another site ({foreign}), not by this "
+                                 "site's sign-in page. Nobody was signed in.",
+                     note="Go back to the application and sign in from there.")
 
 
 def start_session(tenant, user: UserConfig, auth_time: int | None = None) -> EndUser:
@@ -107,20 +142,30 @@ def end_session(request: Request, response: Response, tenant) -> None:
     session_id = request.cookies.get(cookie_name(tenant))
     if session_id:
         tenant.store.delete(LoginSession, session_id)
-    response.delete_cookie(cookie_name(tenant), path=cookie_path(tenant))
+    # Secure as it was set: a browser ignores a __Host- Set-Cookie without it, deletion included.
+    response.delete_cookie(cookie_name(tenant), path=cookie_path(tenant), secure=is_https(tenant), httponly=True,
+                           samesite="lax")
 
 
 def cookie_name(tenant) -> str:
     # Cookies are per host, not per port: the port in the name keeps two servers on one host
-    # (and the path, two tenants on one server) from overwriting each other's sessions.
-    return f"mock_idp_sso_{tenant.name}_{public_port(tenant)}"
+    # (and the tenant's name, two tenants on one server) from overwriting each other's sessions.
+    return f"{cookie_prefix(tenant)}mock_idp_sso_{tenant.name}_{public_port(tenant)}"
 
 
 def csrf_cookie_name(tenant) -> str:
-    return f"mock_idp_csrf_{tenant.name}_{public_port(tenant)}"
+    return f"{cookie_prefix(tenant)}mock_idp_csrf_{tenant.name}_{public_port(tenant)}"
+
+
+def cookie_prefix(tenant) -> str:
+    # RFC 6265bis §4.1.3.2: a __Host- cookie is Secure, has no Domain and the path /, so no other
+    # host or plain-http page can set or shadow it.
+    return "__Host-" if is_https(tenant) else ""
 
 
 def cookie_path(tenant) -> str:
+    if is_https(tenant):
+        return "/"  # as __Host- requires
     return public_path_and_port(tenant.url)[0]  # the public path, also behind a path-routing proxy
 
 

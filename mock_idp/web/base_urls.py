@@ -5,6 +5,8 @@
   other containers) gets discovery whose back-channel endpoints use that base.
 - X-Forwarded-Proto/Host/Prefix and Forwarded (RFC 7239) from a proxy in `--forwarded-allow-ips`
   shape the links we put in pages (login and device forms), never `iss` nor discovery.
+- The server's own names (those bases' hosts, --host, --tls-san, loopback) and origins: what the
+  admin API and the sign-in forms accept in `Host` and `Origin`.
 """
 
 import ipaddress
@@ -44,7 +46,7 @@ class BaseUrlError(ValueError):
 
 
 class BaseUrls:
-    def __init__(self, public: str, internal: list[str], forwarded_allow_ips: list[str]):
+    def __init__(self, public: str, internal: list[str], forwarded_allow_ips: list[str], names: list[str] = ()):
         self.public = public
         self.internal = {}  # the origin a request arrives at -> the internal base it stands for
         for base in internal:
@@ -57,6 +59,22 @@ class BaseUrls:
             self.trusted = [ipaddress.ip_network(ip, strict=False) for ip in forwarded_allow_ips if ip != "*"]
         except ValueError as error:
             raise BaseUrlError(f"--forwarded-allow-ips: {error}") from None
+        self.origins = {origin(*urlsplit(base)[:2]) for base in [public, *internal]}
+        self.names = {hostname(urlsplit(base).netloc) for base in [public, *internal]}
+        self.names |= {bare_name(name) for name in names} | {"localhost"}
+        self.names.discard(None)
+
+    def own_host(self, host: str) -> bool:
+        """Is `host` (a Host header) a name of this server? Ports aside: a container's port is
+        mapped, and a name re-pointed at us (DNS rebinding) differs in the name."""
+        name = hostname(host)
+        return name is not None and (name in self.names or is_loopback_address(name))
+
+    def own_origin(self, value: str, scheme: str, host: str) -> bool:
+        """Is `value` (an Origin header) this server: the origin the request was sent to, or a base?
+        `null` (a sandboxed frame, a privacy-conscious redirect) is no one's (RFC 6454 §7.3)."""
+        value = value.strip().lower()
+        return value != "null" and (value == origin(scheme, host) or value in self.origins)
 
     def internal_base(self, request) -> str | None:
         """The internal base the request arrived at, if it is one."""
@@ -95,6 +113,28 @@ class BaseUrls:
         except ValueError:
             return False
         return any(address in network for network in self.trusted)
+
+
+def hostname(host: str) -> str | None:
+    """The name in a Host header or netloc (lower case, IPv6 without brackets), None if unreadable."""
+    if not host or not HOST.match(host):
+        return None
+    return urlsplit("//" + host).hostname
+
+
+def bare_name(name: str) -> str | None:
+    """A --host or --tls-san value as `hostname` gives it (an IPv6 address comes without brackets)."""
+    try:
+        return str(ipaddress.ip_address(name.strip("[]")))
+    except ValueError:
+        return hostname(name)
+
+
+def is_loopback_address(name: str) -> bool:
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 def first(value: str | None) -> str | None:

@@ -30,7 +30,7 @@ def replicas(postgres_url, tmp_path_factory):
 def admin_a(replicas):
     with httpx.Client(base_url=replicas[0].base_url + "/_admin") as client:
         yield client
-        client.post("/reset")
+        client.post("/reset", json=None, headers={"Content-Type": "application/json"})
 
 
 def test_a_user_added_on_one_replica_signs_in_and_is_in_discovery_on_the_other(replicas, admin_a):

@@ -78,18 +78,29 @@ def test_the_form_post_page_may_run_exactly_its_own_submit_script(browser, core_
     assert "onload" not in page.text  # inline event handlers would need 'unsafe-hashes'
 
 
-def test_the_session_cookie_is_secure_under_https(tmp_path, _keyed_database):
+def test_the_cookies_are_secure_and_host_prefixed_under_https(tmp_path, _keyed_database):
     shutil.copyfile(_keyed_database, tmp_path / "mock_idp.db")
     with make_app_client(SEEDS / "core.yaml", tmp_path, base_url="https://idp.example") as client:
         page = client.get("/default/authorize", params=QUERY)
-        assert "secure" in page.headers["set-cookie"].lower()  # the CSRF cookie
+        csrf_cookie = page.headers["set-cookie"]
+        # RFC 6265bis §4.1.3.2: no page of another port, nor of plain http, can set or shadow them.
+        assert csrf_cookie.startswith("__Host-mock_idp_csrf_default_443=")
+        assert "secure" in csrf_cookie.lower() and "path=/;" in csrf_cookie.lower() + ";"
+        assert "domain" not in csrf_cookie.lower()
         action, fields = login_form_fields(page)
         signed_in = client.post("/default/login", data=dict(fields) | {"username": "alice",
                                                                         "password": "alice-password"})
         assert signed_in.status_code == 302, signed_in.text
-        session_cookie = [c for c in signed_in.headers.get_list("set-cookie") if c.startswith("mock_idp_sso_")]
+        session_cookie = [c for c in signed_in.headers.get_list("set-cookie") if "mock_idp_sso_" in c]
         assert session_cookie and "secure" in session_cookie[0].lower()
-        assert session_cookie[0].startswith("mock_idp_sso_default_443=")
+        assert session_cookie[0].startswith("__Host-mock_idp_sso_default_443=")
+        assert "path=/;" in session_cookie[0].lower() + ";"
+        # Still signed in on the next request (the __Host- cookie is sent back), then signed out.
+        assert client.get("/default/authorize", params=QUERY).status_code == 302
+        logout = client.get(client.get("/default/.well-known/openid-configuration").json()["end_session_endpoint"])
+        ended = [c for c in logout.headers.get_list("set-cookie") if "mock_idp_sso_" in c]
+        assert ended[0].startswith("__Host-mock_idp_sso_default_443=") and "secure" in ended[0].lower()
+        assert 'id="login-form"' in client.get("/default/authorize", params=QUERY).text
 
 
 def test_two_servers_on_one_host_keep_their_own_sessions(tmp_path, _keyed_database):

@@ -125,7 +125,7 @@ def replicas(request, tmp_path_factory):
     first = start_server(SEEDS / "two_tenants.yaml", data, admin=True, **database)
     second = start_server(SEEDS / "two_tenants.yaml", data, base_url=first.base_url, **database)
     yield first, second
-    httpx.post(first.base_url + "/_admin/reset")  # the first key signs again (a shared database's other tests)
+    httpx.post(first.base_url + "/_admin/reset", headers={"Content-Type": "application/json"})  # the first key signs again (a shared database's other tests)
     first.stop()
     second.stop()
 

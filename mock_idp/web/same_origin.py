@@ -1,0 +1,25 @@
+"""Was a request sent by a page of another origin? Asked of the admin API (admin/guard.py) and of
+every sign-in POST (endpoints/sso.py): neither may be driven by someone else's page.
+
+The browser says so itself, in headers a page cannot set (Fetch Standard §4.6 forbidden request
+headers): `Sec-Fetch-Site` (Fetch Metadata §2.1) when it sends one, else `Origin` (RFC 6454 §7),
+which it sends on every POST and every cross-origin fetch. Another port of the same host is another
+origin, and "same-site" for Fetch Metadata: refused too. A request with neither header comes from no
+browser (curl, an SDK, the tests' clients) and is not a page's to judge.
+"""
+
+# "none": the user typed the address or followed a bookmark; "same-origin": one of our own pages.
+OWN_FETCH_SITES = ("same-origin", "none")
+
+
+def foreign_page(headers, scheme: str, base_urls, also: tuple[str, ...] = ()) -> str | None:
+    """What says the request comes from a page of another origin, or None. `also`: more origins of
+    ours (the forwarded base of a trusted proxy)."""
+    site = headers.get("sec-fetch-site")
+    if site is not None:
+        # Decisive where sent: a page of ours under Referrer-Policy no-referrer posts `Origin: null`.
+        return None if site.lower() in OWN_FETCH_SITES else f"Sec-Fetch-Site: {site}"
+    origin = headers.get("origin")
+    if origin is None or origin.strip().lower() in also:
+        return None
+    return None if base_urls.own_origin(origin, scheme, headers.get("host", "")) else f"Origin: {origin}"
