@@ -127,15 +127,19 @@ CHECKS = {"appsync": appsync, "cognito-federation": cognito_federation,
           "okta-jwt-verifier": okta_jwt_verifier, "aws-jwt-verify": aws_jwt_verify}
 
 
+def setup_rules(consumer: str, url: str, provider: Provider) -> list[Rule]:
+    """How fetching the provider went, then `consumer`'s checks of what was fetched (none when the
+    discovery document or JWKS could not be had: there is nothing to check)."""
+    return list(provider.rules) + (CHECKS[consumer](url, provider) if provider.ok else [])
+
+
 def doctor(url: str, client_id: str | None = None, verify: bool | str = True,
            provider: Provider | None = None, client_rules=None) -> list[ConsumerReport]:
     """One report per consumer. `client_rules(consumer) -> [Rule]` adds a tenant client's checks."""
     provider = provider or fetch_provider(url, verify=verify)
     reports = []
     for consumer in CONSUMERS:
-        report = ConsumerReport(consumer, list(provider.rules))
-        if provider.ok:
-            report.rules += CHECKS[consumer](url, provider)
+        report = ConsumerReport(consumer, setup_rules(consumer, url, provider))
         if client_rules is not None:
             report.rules += client_rules(consumer)
         reports.append(report)

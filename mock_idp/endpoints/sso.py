@@ -23,8 +23,7 @@ from ..config import UserConfig
 from ..storage.models import LoginSession, SignInToken, new_row
 from ..oauth.clients import EndUser
 from ..oauth.tokens import token_hash
-from ..web.base_urls import origin
-from ..web.same_origin import foreign_page
+from ..web.same_origin import foreign_request
 from .http import browser_url, html_page
 
 CSRF_FIELD = "csrf_token"
@@ -113,10 +112,7 @@ def csrf_ok(request: Request, tenant, action: str, params, sent: str) -> bool:
 def foreign_sign_in(request: Request) -> Response | None:
     """A sign-in POST from another site's page: an error page (it signs no one in, and offers no
     form that would complete the other site's request), or None."""
-    base_urls = request.app.state.base_urls
-    forwarded = base_urls.forwarded_base(request)
-    also = (origin(*urlsplit(forwarded)[:2]),) if forwarded else ()
-    foreign = foreign_page(request.headers, request.url.scheme, base_urls, also)
+    foreign = foreign_request(request)
     if foreign is None:
         return None
     return html_page(request, "error.html", status=403, error="access_denied",

@@ -1,19 +1,29 @@
 """Token debugger: paste a JWT -> header, claims, signature against this server's JWKS (or the
-issuer's own, fetched), time left, and the AppSync / Cognito / Okta-verifier rules of mock_idp.aws."""
+issuer's own, fetched), time left, and the AppSync / Cognito / Okta-verifier rules of mock_idp.aws.
 
+Fetching another issuer is a server-side request on behalf of whoever posts the form, so the
+form is accepted only from this page (a CSRF token, and the browser's Origin / Sec-Fetch-Site),
+and the fetch is bounded (aws/provider.py: async, one deadline, a size cap, http(s) only).
+"""
+
+import hmac
 import re
+import secrets
 
 from fastapi import Request
 from fastapi.responses import Response
 
 from ..aws import AppSyncConfig, Provider, check_appsync, check_cognito_idp
-from ..aws.consumers import aws_jwt_verify, okta_jwt_verifier
-from ..aws.provider import fetch_provider
+from ..aws.consumers import setup_rules
+from ..aws.provider import fetch_provider_async
 from ..aws.verdict import passed
 from ..endpoints.http import html_page, read_params
+from ..web.same_origin import from_own_page
 from .tokens import decode
 
 MAX_TOKEN = 16_384  # a JWT bigger than this is not one a browser or AWS would send
+CSRF_FIELD = "csrf_token"
+NOT_OURS = "This form was not sent from this page: open the debugger and submit it again."
 
 
 def own_provider(tenants, iss: str) -> Provider | None:
@@ -34,33 +44,56 @@ def verdicts(token: str, iss: str, client_id: str | None, provider: Provider) ->
                                                    provider=provider).rules),
         ("Cognito user pool, OIDC identity provider", check_cognito_idp(token, iss, client_id,
                                                                         provider=provider).rules),
-        ("@okta/jwt-verifier (issuer set-up)", okta_jwt_verifier(iss, provider)),
-        ("aws-jwt-verify (issuer set-up)", aws_jwt_verify(iss, provider)),
+        ("@okta/jwt-verifier (issuer set-up)", setup_rules("okta-jwt-verifier", iss, provider)),
+        ("aws-jwt-verify (issuer set-up)", setup_rules("aws-jwt-verify", iss, provider)),
     ]
     return [{"name": name, "rules": rules, "ok": all(rule.ok for rule in rules)} for name, rules in sections]
 
 
+def csrf_cookie(request: Request) -> str:
+    # Cookies are per host, not per port: the port keeps two servers on one host apart.
+    return f"mock_idp_debugger_csrf_{request.url.port or 0}"
+
+
 async def debugger_page(request: Request) -> Response:
+    known = request.cookies.get(csrf_cookie(request), "")
+    csrf = known or secrets.token_urlsafe(24)
     form = dict(await read_params(request)) if request.method == "POST" else {}
-    token = form.get("token", "").strip()[:MAX_TOKEN]
-    context = {"token": token, "issuer": form.get("issuer", "").strip(),
-               "client_id": form.get("client_id", "").strip(), "view": None, "sections": [], "error": None}
-    if token:
-        view = decode(token)
-        context["view"] = view
-        if not view.is_jwt:
-            context["error"] = "This is not a JWT (three base64url parts separated by dots)."
-        else:
-            iss = context["issuer"] or str(view.claims.get("iss", ""))
-            provider = own_provider(request.app.state.tenants, iss)
-            if provider is None and iss.startswith(("https://", "http://")):
-                provider = fetch_provider(iss, timeout=5)  # another issuer: its own discovery and JWKS
-            if provider is None:
-                context["error"] = "The token names no issuer (iss) to check it against."
-            else:
-                context["provider"] = provider
-                context["sections"] = verdicts(token, iss, context["client_id"] or None, provider)
-                signature = next((r for r in context["sections"][0]["rules"] if r.name == "signature"), None)
-                if signature is not None:
-                    view.signature, view.signature_ok = signature.reason, signature.ok
-    return html_page(request, "debugger.html", **context)
+    context = {"token": form.get("token", "").strip()[:MAX_TOKEN], "issuer": form.get("issuer", "").strip(),
+               "client_id": form.get("client_id", "").strip(), "view": None, "sections": [], "error": None,
+               "csrf_token": csrf}
+    status = 200
+    if request.method == "POST" and not (from_own_page(request) and known and hmac.compare_digest(
+            known.encode(), form.get(CSRF_FIELD, "").encode())):
+        context.update(token="", error=NOT_OURS)
+        status = 403
+    elif context["token"]:
+        await check(request, context)
+    response = html_page(request, "debugger.html", status=status, **context)
+    if not known:
+        response.set_cookie(csrf_cookie(request), csrf, path="/_ui/debugger", httponly=True, samesite="strict",
+                            secure=request.url.scheme == "https")
+    return response
+
+
+async def check(request: Request, context: dict) -> None:
+    """Decode the token, find its issuer's keys (ours, or fetched), and apply every consumer's rules."""
+    view = context["view"] = decode(context["token"])
+    if not view.is_jwt:
+        context["error"] = "This is not a JWT (three base64url parts separated by dots)."
+        return
+    iss = context["issuer"] or str(view.claims.get("iss", ""))
+    provider = own_provider(request.app.state.tenants, iss)
+    if provider is None and iss.startswith(("https://", "http://")):
+        provider = await fetch_provider_async(iss)  # another issuer: its own discovery and JWKS
+    if provider is None:
+        context["error"] = "The token names no http(s) issuer (iss) to check it against."
+        return
+    if not provider.ok:
+        context["error"] = "Could not fetch the issuer's keys: " + "; ".join(
+            rule.reason for rule in provider.rules if not rule.ok)
+    context["provider"] = provider
+    context["sections"] = verdicts(context["token"], iss, context["client_id"] or None, provider)
+    signature = next((r for r in context["sections"][0]["rules"] if r.name == "signature"), None)
+    if signature is not None:
+        view.signature, view.signature_ok = signature.reason, signature.ok

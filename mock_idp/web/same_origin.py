@@ -8,6 +8,10 @@ origin, and "same-site" for Fetch Metadata: refused too. A request with neither 
 browser (curl, an SDK, the tests' clients) and is not a page's to judge.
 """
 
+from urllib.parse import urlsplit
+
+from .base_urls import origin
+
 # "none": the user typed the address or followed a bookmark; "same-origin": one of our own pages.
 OWN_FETCH_SITES = ("same-origin", "none")
 
@@ -23,3 +27,15 @@ def foreign_page(headers, scheme: str, base_urls, also: tuple[str, ...] = ()) ->
     if origin is None or origin.strip().lower() in also:
         return None
     return None if base_urls.own_origin(origin, scheme, headers.get("host", "")) else f"Origin: {origin}"
+
+
+def foreign_request(request) -> str | None:
+    """`foreign_page` of a Starlette request; a trusted proxy's forwarded base is ours too."""
+    base_urls = request.app.state.base_urls
+    forwarded = base_urls.forwarded_base(request)
+    also = (origin(*urlsplit(forwarded)[:2]),) if forwarded else ()
+    return foreign_page(request.headers, request.url.scheme, base_urls, also)
+
+
+def from_own_page(request) -> bool:
+    return foreign_request(request) is None

@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import pytest
+from debugger_support import post_debugger
 from joserfc import jwt
 from joserfc.jwk import KeySet
 
@@ -143,14 +144,14 @@ def test_debugger_checks_a_token_against_this_servers_jwks(http):
     token = http.post("/okta/oauth2/default/v1/token", auth=("0oa-appsync-web", "appsync-web-secret"),
                       data={"grant_type": "password", "username": "alice", "password": "alice-password",
                             "scope": "openid profile"}).json()["id_token"]
-    page = http.post("/_ui/debugger", data={"token": token, "client_id": "0oa-appsync-web"})
+    page = post_debugger(http, token=token, client_id="0oa-appsync-web")
     assert page.status_code == 200
     assert 'data-testid="verdict-1-outcome">passes<' in page.text  # AppSync
     assert 'data-testid="signature-jwt">RS256 signature verifies' in page.text
     tampered = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
-    bad = http.post("/_ui/debugger", data={"token": tampered})
+    bad = post_debugger(http, token=tampered)
     assert 'data-testid="verdict-1-outcome">fails<' in bad.text
-    junk = http.post("/_ui/debugger", data={"token": "not a token"})
+    junk = post_debugger(http, token="not a token")
     assert junk.status_code == 200 and 'data-testid="debugger-error"' in junk.text
 
 
@@ -168,7 +169,7 @@ def test_debugger_fetches_another_issuers_keys(http, core_server):
     token = httpx.post(core_server.tenant_url("/default/token"), auth=("demo-web", "demo-web-secret"),
                        data={"grant_type": "password", "username": "alice", "password": "alice-password",
                              "scope": "openid"}).json()["id_token"]
-    page = http.post("/_ui/debugger", data={"token": token})  # not this server's issuer: fetched
+    page = post_debugger(http, token=token)  # not this server's issuer: fetched
     assert f"fetched {core_server.tenant_url('/default')}/.well-known/openid-configuration" in page.text
     assert 'data-testid="verdict-1-outcome">passes<' in page.text
 
