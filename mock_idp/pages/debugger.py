@@ -9,6 +9,7 @@ and the fetch is bounded (aws/provider.py: async, one deadline, a size cap, http
 import hmac
 import re
 import secrets
+from urllib.parse import urlsplit
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -51,8 +52,9 @@ def verdicts(token: str, iss: str, client_id: str | None, provider: Provider) ->
 
 
 def csrf_cookie(request: Request) -> str:
-    # Cookies are per host, not per port: the port keeps two servers on one host apart.
-    return f"mock_idp_debugger_csrf_{request.url.port or 0}"
+    # Cookies are per host, not per port: the public base's port keeps two servers on one host
+    # apart (as the sign-in cookies' names do), whichever address the request came in at.
+    return f"mock_idp_debugger_csrf_{urlsplit(request.app.state.base_urls.public).port or 0}"
 
 
 async def debugger_page(request: Request) -> Response:
