@@ -199,3 +199,13 @@ def test_the_readme_appsync_steps_work_as_written(seed_server, browser):
     args = shlex.split(local(command).replace("\\\n", " ").replace('"$ID_TOKEN"', fragment["id_token"]))
     result = mock_idp(*args[1:])
     assert result.returncode == 0 and result.stdout.startswith("ACCEPT"), result.stdout
+
+
+@pytest.mark.parametrize("token, message", [
+    ("not-a-jwt", "not a signed JWT"), ("a.b.c", "not a signed JWT"), ("", "the token is empty"),
+])
+@pytest.mark.parametrize("consumer", ["appsync", "cognito-idp"])
+def test_a_token_that_is_no_jwt_is_unusable_input_exit_2(token, message, consumer):
+    result = mock_idp("check-token", token, "--for", consumer, "--issuer", "http://127.0.0.1:9/unused")
+    assert result.returncode == 2 and message in result.stderr and "three base64url parts" in result.stderr
+    assert result.stdout == ""
