@@ -78,7 +78,7 @@ def serve(
     workers: Annotated[Optional[int], setting("workers", "Worker processes sharing the port (SQLite in WAL mode, or PostgreSQL)")] = None,
 ) -> None:
     """Serve the tenants of the seed file."""
-    from .serving import StartError, banner, check_port_free, checked_settings, log_config
+    from .serving import StartError, banner, check_data_dir, check_port_free, checked_settings, log_config
 
     flags = dict(config=config, host=host, port=port, base_url=base_url, data_dir=data_dir,
                  database_url=database_url, log_level=log_level, log_format=log_format,
@@ -88,6 +88,7 @@ def serve(
     try:
         settings = checked_settings(**flags)
         check_port_free(settings)
+        check_data_dir(settings)
         refusal = workers_refusal(settings)
         if refusal:
             raise StartError(refusal)

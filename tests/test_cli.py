@@ -178,6 +178,18 @@ def test_port_in_use_is_a_one_line_error_before_any_banner(tmp_path):
     assert result.stderr.strip() == f"mock-idp: cannot listen on 127.0.0.1:{port}: Address already in use"
 
 
+def test_a_data_dir_it_cannot_write_is_a_one_line_error_naming_the_fix(tmp_path):
+    # As root here, a file in the way stands for the root-owned bind mount the image's uid 10001
+    # cannot write (that one is tried by .ci/image-smoke in the real container).
+    (tmp_path / "file").write_text("")
+    result = run("serve", "--config", str(SEED), "--data-dir", str(tmp_path / "file" / "data"),
+                 "--port", str(free_port()), env=clean_env())
+    assert result.returncode == 2 and result.stdout == ""
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"mock-idp: data dir {tmp_path / 'file' / 'data'} is not writable by uid {os.getuid()}")
+    assert "fix: `chown" in line and "named volume" in line
+
+
 def test_banner_lists_each_tenant_issuer_clients_and_page(tmp_path, serve):
     served = serve(["--config", str(SEED), "--port", str(port := free_port()),
                     "--data-dir", str(tmp_path / "data")], port=port)
