@@ -152,8 +152,18 @@ def test_serve_help_shows_every_setting_env_var_and_the_defaults():
     assert result.returncode == 0
     for name in Settings.model_fields:
         assert f"MOCK_IDP_{name.upper()}" in result.stdout, name
-    assert "[default: (8000)]" in result.stdout and "[default: (127.0.0.1)]" in result.stdout
-    assert "./seed_users.yaml, else the packaged default" in result.stdout
+    text = " ".join(result.stdout.split())  # click wraps at 80 columns whatever the terminal
+    assert "default: (8000)]" in text and "default: (127.0.0.1)]" in text
+    assert "./seed_users.yaml, else the packaged default" in text
+
+
+def test_serve_help_at_80_columns_shows_whole_flag_and_variable_names():
+    result = run("serve", "--help", env={"COLUMNS": "80", "TERM": "dumb"})
+    assert result.returncode == 0 and max(map(len, result.stdout.splitlines())) <= 80
+    for flag in ("--forwarded-allow-ips ADDRESS", "--internal-base-url URL", "--tls-san NAME",
+                 "--access-log / --no-access-log", "MOCK_IDP_DATABASE_URL", "MOCK_IDP_ADMIN_TOKEN"):
+        assert flag in result.stdout, flag
+    assert "…" not in result.stdout and "<bool>" not in result.stdout
 
 
 @pytest.mark.parametrize("args, env", [(["--port", "99999"], {}), ([], {"MOCK_IDP_PORT": "0"})])

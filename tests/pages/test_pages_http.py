@@ -206,3 +206,11 @@ def test_the_readme_appsync_url_lands_on_the_token_page(http, seed_server):
     shown = http.post("/okta/_ui/callback", data=fragment)  # what the page's script does
     assert shown.status_code == 200 and shown_claims(shown, "id_token")["nonce"] == "nonce-1"
     assert 'data-testid="copy-id_token"' in shown.text and "not checked" in shown.text
+
+
+def test_favicon_is_served_not_a_404(http):
+    icon = http.get("/favicon.ico")
+    assert icon.status_code == 301
+    served = http.get(str(icon.url.join(icon.headers["location"])))
+    assert served.status_code == 200 and served.headers["content-type"].startswith("image/svg+xml")
+    assert 'rel="icon" href="/_ui/static/favicon.svg"' in http.get("/").text
