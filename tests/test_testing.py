@@ -142,9 +142,8 @@ def test_the_plugin_takes_its_seed_from_the_command_line(pytester):
     result.assert_outcomes(passed=2)
 
 
-def test_the_readme_example_passes_as_written(pytester):
-    readme = (Path(__file__).parent.parent / "README.md").read_text()
-    section = readme[readme.index("## Driving mock_idp from tests"):]
+def test_the_documented_example_passes_as_written(pytester):
+    section = (Path(__file__).parent.parent / "docs" / "testing.md").read_text()
     example = section[section.index("```python\n") + len("```python\n"):]
     pytester.makepyfile(test_readme=example[:example.index("```")])
     pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)

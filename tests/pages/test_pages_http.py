@@ -195,7 +195,7 @@ def test_callback_with_a_forged_flow_cookie_shows_the_response_unchecked(http):
 
 
 def test_the_readme_appsync_url_lands_on_the_token_page(http, seed_server):
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    readme = (Path(__file__).resolve().parents[2] / "docs" / "aws.md").read_text()
     url = re.search(r"^   (http://127\.0\.0\.1:8000/okta/oauth2/default/v1/authorize\?\S+)$", readme, re.M).group(1)
     url = url.replace("http://127.0.0.1:8000", seed_server.base_url).replace(
         "http%3A%2F%2F127.0.0.1%3A8000", seed_server.base_url.replace(":", "%3A").replace("/", "%2F"))
