@@ -1,7 +1,7 @@
-"""The README's Benchmarks tables from a run's JSON: the figures of every target, then mock_idp
+"""The Benchmarks tables of docs/benchmarks.md from a run's JSON: the figures of every target, then mock_idp
 against the targets of issue 11, as ratios from that same run.
 
-    python bench/readme_table.py [bench/.work/results.json]   # markdown on stdout, paste into README.md
+    python bench/readme_table.py [bench/.work/results.json]   # markdown on stdout, paste into docs/benchmarks.md
 """
 
 import json

@@ -209,7 +209,7 @@ def main() -> None:
     report.print_floor(signing, results["token"]["targets"], results["workers"]["targets"])
     report.print_meta(meta)
     report.write_json(WORK / "results.json", meta, results)
-    print(f"\nJSON: {(WORK / 'results.json').relative_to(targets.REPO)}; the README table: "
+    print(f"\nJSON: {(WORK / 'results.json').relative_to(targets.REPO)}; the tables of docs/benchmarks.md: "
           f"python bench/readme_table.py")
 
 

@@ -14,20 +14,22 @@ from .web.base_urls import BaseUrlError
 from .config import ConfigError
 from .config.settings import DEFAULT_SEED, Settings
 
-cli = typer.Typer(add_completion=False, no_args_is_help=False, help="A mock OpenID Connect provider.")
+# Plain click help (no rich panels): at 80 columns rich cut flag and variable names short.
+cli = typer.Typer(add_completion=False, no_args_is_help=False, help="A mock OpenID Connect provider.",
+                  rich_markup_mode=None)
 
 # Shown under `serve --help`: how an unset setting is resolved.
 DEFAULTS = {"config": "./seed_users.yaml, else the packaged default", "base_url": "http://HOST:PORT"}
 
 
-def setting(name: str, help: str, *decls: str, listed: bool = False) -> Any:
+def setting(name: str, help: str, *decls: str, listed: bool = False, metavar: str | None = None) -> Any:
     """A flag for Settings field `name`: same env var, and its default shown in --help. A
     repeatable flag's env var is comma-separated and read by Settings, not split by click."""
     env = f"MOCK_IDP_{name.upper()}"
     default = DEFAULTS.get(name, Settings.model_fields[name].default)
     shown = str(default) if default not in (None, [], False) else False
     if listed:
-        return typer.Option(*decls, help=f"{help} (env {env}, comma-separated)", show_default=shown)
+        return typer.Option(*decls, help=f"{help} (env {env}, comma-separated)", show_default=shown, metavar=metavar)
     return typer.Option(*decls, help=help, envvar=env, show_envvar=True, show_default=shown)
 
 
@@ -71,14 +73,14 @@ def serve(
     tls: Annotated[Optional[bool], setting("tls", "HTTPS with a local CA made once in the data dir", "--tls")] = None,
     tls_cert: Annotated[Optional[Path], setting("tls_cert", "Serve this PEM certificate (with --tls-key)")] = None,
     tls_key: Annotated[Optional[Path], setting("tls_key", "Private key of --tls-cert")] = None,
-    tls_san: Annotated[Optional[list[str]], setting("tls_san", "One more host name for the local certificate (repeatable)", listed=True)] = None,
-    forwarded_allow_ips: Annotated[Optional[list[str]], setting("forwarded_allow_ips", "Proxy addresses whose X-Forwarded-*/Forwarded headers shape browser links (repeatable, * for any)", listed=True)] = None,
-    internal_base_url: Annotated[Optional[list[str]], setting("internal_base_urls", "A base other containers call us at; discovery fetched there names back-channel endpoints on it (repeatable)", "--internal-base-url", listed=True)] = None,
+    tls_san: Annotated[Optional[list[str]], setting("tls_san", "One more host name for the local certificate (repeatable)", listed=True, metavar="NAME")] = None,
+    forwarded_allow_ips: Annotated[Optional[list[str]], setting("forwarded_allow_ips", "Proxy addresses whose X-Forwarded-*/Forwarded headers shape browser links (repeatable, * for any)", listed=True, metavar="ADDRESS")] = None,
+    internal_base_url: Annotated[Optional[list[str]], setting("internal_base_urls", "A base other containers call us at; discovery fetched there names back-channel endpoints on it (repeatable)", "--internal-base-url", listed=True, metavar="URL")] = None,
     admin: Annotated[Optional[bool], setting("admin", "The admin API under /_admin, for loopback callers (any caller with MOCK_IDP_ADMIN_TOKEN)", "--admin")] = None,
     workers: Annotated[Optional[int], setting("workers", "Worker processes sharing the port (SQLite in WAL mode, or PostgreSQL)")] = None,
 ) -> None:
     """Serve the tenants of the seed file."""
-    from .serving import StartError, banner, check_port_free, checked_settings, log_config
+    from .serving import StartError, banner, check_data_dir, check_port_free, checked_settings, log_config
 
     flags = dict(config=config, host=host, port=port, base_url=base_url, data_dir=data_dir,
                  database_url=database_url, log_level=log_level, log_format=log_format,
@@ -88,6 +90,7 @@ def serve(
     try:
         settings = checked_settings(**flags)
         check_port_free(settings)
+        check_data_dir(settings)
         refusal = workers_refusal(settings)
         if refusal:
             raise StartError(refusal)

@@ -3,6 +3,7 @@
 import copy
 import os
 import socket
+import tempfile
 
 from pydantic import ValidationError
 
@@ -32,6 +33,24 @@ def check_port_free(settings: Settings) -> None:
     except OSError as exc:
         reason = os.strerror(exc.errno) if exc.errno else str(exc)
         raise StartError(f"cannot listen on {settings.host}:{settings.port}: {reason}") from None
+
+
+def check_data_dir(settings: Settings) -> None:
+    """The data dir (SQLite, the local CA) must be writable by this user. A root-owned bind mount
+    (`docker run -v $PWD/data:/data`) is not, for the image's uid 10001: say the fix in one line."""
+    local_ca = settings.tls and settings.tls_cert is None
+    if settings.database_url is not None and not local_ca:
+        return  # nothing is written there
+    folder = settings.data_dir
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=folder).close()
+    except OSError as exc:
+        uid = os.getuid()
+        owner = f"owned by uid {folder.stat().st_uid}" if folder.exists() else "cannot be made"
+        raise StartError(f"data dir {folder} is not writable by uid {uid} ({owner}: {exc.strerror}); fix: "
+                         f"`chown {uid}` the directory (on the host, for a bind mount), run as its owner "
+                         f"(docker run --user), or use a named volume (-v mock-idp-data:{folder})") from None
 
 
 def log_config(settings: Settings) -> dict:

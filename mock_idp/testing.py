@@ -194,6 +194,12 @@ class MockIdP:
     def scenario(self, tenant: str | None = None, **body) -> dict:
         return self.admin("POST", f"/tenants/{self._tenant(tenant)}/scenarios", body)
 
+    def approve_device(self, user_code: str, username: str = "alice", tenant: str | None = None,
+                       approve: bool = True) -> dict:
+        """What the user does on the device verification page: the device's next poll gets tokens."""
+        return self.admin("POST", f"/tenants/{self._tenant(tenant)}/device",
+                          {"user_code": user_code, "username": username, "approve": approve})
+
     def clock(self, tenant: str | None = None, **body) -> dict:
         """Set (offset_seconds=...) or move (advance_seconds=...) the tenant's clock; no argument reads it."""
         path = f"/tenants/{self._tenant(tenant)}/clock"

@@ -105,3 +105,20 @@ def test_a_client_without_the_grant_and_a_wrong_secret_get_auth0s_errors(auth0):
         sdk(auth0, "auth0-web", "not-the-secret").login("alice@example.com", "alice-password", realm=DEFAULT_CONNECTION)
     assert (error.value.status_code, error.value.error_code, error.value.message) == (
         401, "access_denied", "Unauthorized")
+
+
+def test_a_client_seeded_with_password_may_use_password_realm_as_the_dashboards_password_box_allows(auth0):
+    tokens = sdk(auth0, "auth0-password-box", "auth0-password-box-secret").login(
+        "alice@example.com", "alice-password", realm=DEFAULT_CONNECTION, scope="openid")
+    assert verified_id_token(auth0, tokens["id_token"], "auth0-password-box")["sub"].startswith("auth0|")
+    plain = httpx.post(auth0[2]["token_endpoint"], json={
+        "grant_type": "password", "client_id": "auth0-password-box", "client_secret": "auth0-password-box-secret",
+        "username": "alice", "password": "alice-password"})
+    assert plain.status_code == 200 and plain.json()["token_type"] == "Bearer"
+
+
+def test_a_client_seeded_with_password_realm_only_is_not_given_the_plain_password_grant(auth0):
+    response = httpx.post(auth0[2]["token_endpoint"], json={
+        "grant_type": "password", "client_id": "auth0-web", "client_secret": "auth0-web-secret",
+        "username": "alice@example.com", "password": "alice-password"})
+    assert response.status_code == 403 and response.json()["error"] == "unauthorized_client"

@@ -180,14 +180,14 @@ def test_at_takes_iso_8601(seed_server, okta_id_token):
 
 
 def test_the_readme_appsync_steps_work_as_written(seed_server, browser):
-    """The authorize URL and the check-token command of README "Using mock_idp with AppSync"."""
+    """The authorize URL and the check-token command of docs/aws.md "Using mock_idp with AppSync"."""
     import re
     import shlex
     from urllib.parse import parse_qsl, urlsplit
 
     from conftest import REPO
 
-    section = (REPO / "README.md").read_text().split("## Using mock_idp with AppSync", 1)[1].split("\n## ", 1)[0]
+    section = (REPO / "docs" / "aws.md").read_text().split("## Using mock_idp with AppSync", 1)[1].split("\n## ", 1)[0]
     encoded = seed_server.base_url.replace(":", "%3A").replace("/", "%2F")  # the redirect_uri's base
     local = lambda text: text.replace("http://127.0.0.1:8000", seed_server.base_url).replace(  # noqa: E731
         "http%3A%2F%2F127.0.0.1%3A8000", encoded)
@@ -199,3 +199,13 @@ def test_the_readme_appsync_steps_work_as_written(seed_server, browser):
     args = shlex.split(local(command).replace("\\\n", " ").replace('"$ID_TOKEN"', fragment["id_token"]))
     result = mock_idp(*args[1:])
     assert result.returncode == 0 and result.stdout.startswith("ACCEPT"), result.stdout
+
+
+@pytest.mark.parametrize("token, message", [
+    ("not-a-jwt", "not a signed JWT"), ("a.b.c", "not a signed JWT"), ("", "the token is empty"),
+])
+@pytest.mark.parametrize("consumer", ["appsync", "cognito-idp"])
+def test_a_token_that_is_no_jwt_is_unusable_input_exit_2(token, message, consumer):
+    result = mock_idp("check-token", token, "--for", consumer, "--issuer", "http://127.0.0.1:9/unused")
+    assert result.returncode == 2 and message in result.stderr and "three base64url parts" in result.stderr
+    assert result.stdout == ""

@@ -152,8 +152,18 @@ def test_serve_help_shows_every_setting_env_var_and_the_defaults():
     assert result.returncode == 0
     for name in Settings.model_fields:
         assert f"MOCK_IDP_{name.upper()}" in result.stdout, name
-    assert "[default: (8000)]" in result.stdout and "[default: (127.0.0.1)]" in result.stdout
-    assert "./seed_users.yaml, else the packaged default" in result.stdout
+    text = " ".join(result.stdout.split())  # click wraps at 80 columns whatever the terminal
+    assert "default: (8000)]" in text and "default: (127.0.0.1)]" in text
+    assert "./seed_users.yaml, else the packaged default" in text
+
+
+def test_serve_help_at_80_columns_shows_whole_flag_and_variable_names():
+    result = run("serve", "--help", env={"COLUMNS": "80", "TERM": "dumb"})
+    assert result.returncode == 0 and max(map(len, result.stdout.splitlines())) <= 80
+    for flag in ("--forwarded-allow-ips ADDRESS", "--internal-base-url URL", "--tls-san NAME",
+                 "--access-log / --no-access-log", "MOCK_IDP_DATABASE_URL", "MOCK_IDP_ADMIN_TOKEN"):
+        assert flag in result.stdout, flag
+    assert "…" not in result.stdout and "<bool>" not in result.stdout
 
 
 @pytest.mark.parametrize("args, env", [(["--port", "99999"], {}), ([], {"MOCK_IDP_PORT": "0"})])
@@ -176,6 +186,18 @@ def test_port_in_use_is_a_one_line_error_before_any_banner(tmp_path):
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.strip() == f"mock-idp: cannot listen on 127.0.0.1:{port}: Address already in use"
+
+
+def test_a_data_dir_it_cannot_write_is_a_one_line_error_naming_the_fix(tmp_path):
+    # As root here, a file in the way stands for the root-owned bind mount the image's uid 10001
+    # cannot write (that one is tried by .ci/image-smoke in the real container).
+    (tmp_path / "file").write_text("")
+    result = run("serve", "--config", str(SEED), "--data-dir", str(tmp_path / "file" / "data"),
+                 "--port", str(free_port()), env=clean_env())
+    assert result.returncode == 2 and result.stdout == ""
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"mock-idp: data dir {tmp_path / 'file' / 'data'} is not writable by uid {os.getuid()}")
+    assert "fix: `chown" in line and "named volume" in line
 
 
 def test_banner_lists_each_tenant_issuer_clients_and_page(tmp_path, serve):

@@ -146,6 +146,20 @@ def test_unclosed_quote_is_reported_where_it_opens_not_at_the_end_of_the_file(tm
     assert "quoted scalar" in issue.message and "noticed on line 6" in issue.message
 
 
+def test_a_key_without_its_colon_is_reported_on_its_own_line(tmp_path):
+    error = load_error(tmp_path, """\
+        tenants:
+          default:
+            clients:
+              - client_id: web
+                client_secret s
+                redirect_uris: [http://localhost/cb]
+        """)
+    (issue,) = error.errors
+    assert issue.line == 5 and "could not find expected ':'" in issue.message
+    assert "seed_users.yaml:5: invalid YAML (column 9)" in str(error) and "noticed on line 6" in issue.message
+
+
 def test_indentation_error_is_reported_on_the_misindented_line(tmp_path):
     error = load_error(tmp_path, """\
         tenants:

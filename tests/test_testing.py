@@ -40,6 +40,34 @@ def test_a_user_added_at_run_time_signs_in_and_reset_removes_them(mock_idp):
     assert refused.value.status == 400 and refused.value.body["errors"][0]["field"] == "claim"
 
 
+def test_approve_device_lets_the_device_poll_to_tokens_without_a_browser(mock_idp):
+    token_endpoint = mock_idp.discovery()["token_endpoint"]
+    grant = "urn:ietf:params:oauth:grant-type:device_code"
+
+    def device_flow():
+        started = httpx.post(mock_idp.discovery()["device_authorization_endpoint"],
+                             data={"client_id": "demo-device", "scope": "openid email"}).json()
+        poll = lambda: httpx.post(token_endpoint, data={  # noqa: E731
+            "client_id": "demo-device", "grant_type": grant, "device_code": started["device_code"]})
+        return started, poll
+
+    started, poll = device_flow()
+    assert poll().json()["error"] == "authorization_pending"
+    decided = mock_idp.approve_device(started["user_code"].lower(), username="alice")
+    assert decided["status"] == "approved" and decided["client_id"] == "demo-device"
+    assert verified(mock_idp, poll().json()["id_token"])["email"] == "alice@example.com"
+
+    denied, poll = device_flow()
+    mock_idp.approve_device(denied["user_code"], approve=False)
+    assert poll().json()["error"] == "access_denied"
+    with pytest.raises(MockIdPError) as error:  # decided already
+        mock_idp.approve_device(denied["user_code"])
+    assert error.value.status == 400 and "already decided" in error.value.body["error_description"]
+    with pytest.raises(MockIdPError) as error:
+        mock_idp.approve_device(device_flow()[0]["user_code"], username="nobody")
+    assert error.value.status == 404
+
+
 def test_mint_scenario_clock_and_key_rotation(mock_idp):
     minted = mock_idp.mint(username="bob", extra_claims={"role": "auditor"})
     assert verified(mock_idp, minted["access_token"])["role"] == "auditor"
@@ -114,9 +142,8 @@ def test_the_plugin_takes_its_seed_from_the_command_line(pytester):
     result.assert_outcomes(passed=2)
 
 
-def test_the_readme_example_passes_as_written(pytester):
-    readme = (Path(__file__).parent.parent / "README.md").read_text()
-    section = readme[readme.index("## Driving mock_idp from tests"):]
+def test_the_documented_example_passes_as_written(pytester):
+    section = (Path(__file__).parent.parent / "docs" / "testing.md").read_text()
     example = section[section.index("```python\n") + len("```python\n"):]
     pytester.makepyfile(test_readme=example[:example.index("```")])
     pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)

@@ -1,11 +1,18 @@
 """A relying party in a container, standard library only: the browser signs in at mock_idp's
-public URL, this app redeems the code at mock_idp's internal URL (by service name)."""
+public URL, this app redeems the code at mock_idp's internal URL (by service name).
+
+It waits for mock_idp's CA file itself (made on mock_idp's first start, in the volume both
+mount), so it also starts where compose does not wait for `service_healthy` (podman-compose before
+podman 4.6), and it stops at once on SIGTERM (`docker compose down`)."""
 
 import base64
 import json
 import os
 import secrets
+import signal
 import ssl
+import sys
+import time
 import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -13,7 +20,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 DISCOVERY_URL = os.environ["OIDC_DISCOVERY_URL"]
 CLIENT_ID, CLIENT_SECRET = os.environ["OIDC_CLIENT_ID"], os.environ["OIDC_CLIENT_SECRET"]
 REDIRECT_URI = os.environ["OIDC_REDIRECT_URI"]
-TLS = ssl.create_default_context(cafile=os.environ.get("OIDC_CA_FILE"))
+CA_FILE = os.environ.get("OIDC_CA_FILE")
+CA_WAIT_SECONDS = float(os.environ.get("OIDC_CA_WAIT_SECONDS", "120"))
+TLS: ssl.SSLContext | None = None
 STATES: set[str] = set()
 
 
@@ -63,5 +72,23 @@ def fetch_userinfo(url: str, access_token: str) -> dict:
         return json.load(response)
 
 
+def wait_for_ca() -> ssl.SSLContext:
+    deadline = time.monotonic() + CA_WAIT_SECONDS
+    while CA_FILE and not os.path.isfile(CA_FILE):
+        if time.monotonic() > deadline:
+            sys.exit(f"app: no CA file {CA_FILE} after {CA_WAIT_SECONDS:.0f} s: is mock_idp running with --tls?")
+        print(f"app: waiting for {CA_FILE}", flush=True)
+        time.sleep(1)
+    return ssl.create_default_context(cafile=CA_FILE)
+
+
 if __name__ == "__main__":
-    ThreadingHTTPServer(("0.0.0.0", int(os.environ.get("PORT", "3000"))), App).serve_forever()
+    # PID 1 in a container gets no default SIGTERM action: without this, a stop waits 10 s for SIGKILL.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+    TLS = wait_for_ca()
+    server = ThreadingHTTPServer(("0.0.0.0", int(os.environ.get("PORT", "3000"))), App)
+    print(f"app: listening on port {server.server_port}", flush=True)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()

@@ -2,7 +2,7 @@
 
 Off unless enabled (MOCK_IDP_ADMIN=true, or MOCK_IDP_ADMIN_TOKEN set); see guard.py for who may
 call it. Each family of calls is one router: tenants (reset, revoke), directory (users, clients),
-clock, mint (tokens), scenarios, audit (requests), keys.
+clock, mint (tokens), scenarios, audit (requests), keys, device (approve a user code).
 """
 
 from fastapi import FastAPI
@@ -10,6 +10,7 @@ from starlette.routing import Mount
 
 from .audit import audit_router
 from .clock import clock_router
+from .device import device_router
 from .directory import directory_router
 from .errors import add_error_handlers
 from .guard import AdminGuard
@@ -30,7 +31,7 @@ def admin_mount(settings, tenants, store, audit, base_urls) -> Mount:
     app.state.store = store
     app.state.audit = audit
     for router in (tenants_router(), directory_router(), clock_router(), mint_router(), scenarios_router(),
-                   audit_router(), keys_router()):
+                   audit_router(), keys_router(), device_router()):
         app.include_router(router)
     add_error_handlers(app)
     # In front of every path, the OpenAPI document and unknown paths included (guard.py).

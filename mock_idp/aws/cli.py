@@ -51,6 +51,17 @@ def tls_verify(ca: Path | None) -> bool | str:
     return str(ca)
 
 
+def require_jwt(token: str) -> None:
+    """A token that is not a compact JWS at all is unusable input (exit 2), not a consumer's rejection."""
+    from .token_rules import parse
+    from .verdict import Rule
+
+    parsed = parse(token)
+    if isinstance(parsed, Rule):
+        raise unusable(f"the token is {parsed.reason}: {parsed.fix}" if token.strip() else
+                       f"the token is empty: {parsed.fix}")
+
+
 def print_rules(rules) -> None:
     width = max((len(rule.name) for rule in rules), default=0)
     for rule in rules:
@@ -81,10 +92,12 @@ def check_token(
             config = AppSyncConfig(issuer, client_id=client_id, iat_ttl_ms=iat_ttl, auth_ttl_ms=auth_ttl)
         except ValueError as error:
             raise unusable(str(error)) from None
+        require_jwt(token)
         verdict = check_appsync(token, config, at=moment, verify=verify)
     else:
         if iat_ttl is not None or auth_ttl is not None:
             raise unusable("--iat-ttl and --auth-ttl are AppSync settings; Cognito has none")
+        require_jwt(token)
         verdict = check_cognito_idp(token, issuer, client_id=client_id, at=moment, verify=verify)
     if as_json:
         typer.echo(json.dumps(verdict.as_dict(), indent=2))

@@ -13,8 +13,10 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .errors import ConfigError, ConfigIssue, Loc
 
 # PyYAML notices an unclosed quote or bracket where it gives up, often lines later (at the end
-# of the file for a quote); the construct left open starts at the context mark.
-UNCLOSED = ("while scanning a quoted scalar", "while parsing a flow", "while scanning a block scalar")
+# of the file for a quote), and a key without its colon (`client_secret s`) on the next line;
+# the line at fault is the context mark's.
+AT_CONTEXT = ("while scanning a quoted scalar", "while parsing a flow", "while scanning a block scalar",
+              "while scanning a simple key")
 
 
 class _Loader(yaml.SafeLoader):
@@ -95,10 +97,10 @@ def compose_yaml(text: str, filename: str) -> Tree:
 
 def syntax_issue(exc: yaml.MarkedYAMLError, filename: str) -> ConfigIssue:
     opened, noticed = exc.context_mark, exc.problem_mark
-    unclosed = opened is not None and (exc.context or "").startswith(UNCLOSED)
-    mark = opened if unclosed or noticed is None else noticed
+    at_context = opened is not None and (exc.context or "").startswith(AT_CONTEXT)
+    mark = opened if at_context or noticed is None else noticed
     message = ": ".join(part for part in (exc.context, exc.problem) if part)
-    if unclosed and noticed is not None and noticed.line != opened.line:
+    if at_context and noticed is not None and noticed.line != opened.line:
         message += f" (noticed on line {noticed.line + 1})"
     if mark is None:
         return ConfigIssue(filename, None, None, f"invalid YAML: {message}")

@@ -26,9 +26,13 @@ BUILTIN_CALLBACK_PATH = "/_ui/callback"
 
 class OAuthClient(ClientMixin):
     def __init__(self, config: ClientConfig, unnamed_auth_methods: tuple[str, ...] = (),
-                 builtin_redirect_uri: str | None = None):
+                 builtin_redirect_uri: str | None = None, implied_grant_types: dict[str, tuple[str, ...]] | None = None):
         self.config = config
         self.client_id = config.client_id
+        # The seeded grant types and those the persona says they turn on (Flavor.implied_grant_types).
+        implied = implied_grant_types or {}
+        self.grant_types = {*config.grant_types, *(extra for granted in config.grant_types
+                                                   for extra in implied.get(granted, ()))}
         # The token endpoint takes the seeded method; a confidential client whose seed names none
         # also takes what the persona accepts then (Cognito: Basic or body).
         self.token_auth_methods = {config.token_endpoint_auth_method}
@@ -69,7 +73,7 @@ class OAuthClient(ClientMixin):
         return response_type in self.config.response_types
 
     def check_grant_type(self, grant_type: str) -> bool:
-        return grant_type in self.config.grant_types
+        return grant_type in self.grant_types
 
 
 class CodeRecord(AuthorizationCodeMixin):

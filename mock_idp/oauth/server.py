@@ -168,8 +168,10 @@ class IssuerServer(AuthorizationServer):
             return None
         client = self._clients.get(client_id)
         if client is None or client.config is not config:
+            flavor = self.issuer.flavor
             client = self._clients[client_id] = OAuthClient(
-                config, self.issuer.flavor.unnamed_client_auth_methods, self.issuer.url + BUILTIN_CALLBACK_PATH)
+                config, flavor.unnamed_client_auth_methods, self.issuer.url + BUILTIN_CALLBACK_PATH,
+                flavor.implied_grant_types)
         return client
 
     def save_token(self, token, request):

@@ -12,7 +12,13 @@ def server_routes(static_dir) -> list[BaseRoute]:
         Route("/", home.home_page, methods=["GET"]),
         Route("/_ui/debugger", debugger_page, methods=["GET", "POST"]),
         Mount("/_ui/static", StaticFiles(directory=static_dir)),
+        # Browsers ask for /favicon.ico on every page; relative, so a path prefix in front keeps it.
+        Route("/favicon.ico", favicon, methods=["GET"]),
     ]
+
+
+async def favicon(request):
+    return RedirectResponse("_ui/static/favicon.svg", status_code=301)
 
 
 async def debugger_page(request):

@@ -196,7 +196,7 @@ def test_callback_with_a_forged_flow_cookie_shows_the_response_unchecked(http):
 
 
 def test_the_readme_appsync_url_lands_on_the_token_page(http, seed_server):
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    readme = (Path(__file__).resolve().parents[2] / "docs" / "aws.md").read_text()
     url = re.search(r"^   (http://127\.0\.0\.1:8000/okta/oauth2/default/v1/authorize\?\S+)$", readme, re.M).group(1)
     url = url.replace("http://127.0.0.1:8000", seed_server.base_url).replace(
         "http%3A%2F%2F127.0.0.1%3A8000", seed_server.base_url.replace(":", "%3A").replace("/", "%2F"))
@@ -207,3 +207,11 @@ def test_the_readme_appsync_url_lands_on_the_token_page(http, seed_server):
     shown = http.post("/okta/_ui/callback", data=fragment)  # what the page's script does
     assert shown.status_code == 200 and shown_claims(shown, "id_token")["nonce"] == "nonce-1"
     assert 'data-testid="copy-id_token"' in shown.text and "not checked" in shown.text
+
+
+def test_favicon_is_served_not_a_404(http):
+    icon = http.get("/favicon.ico")
+    assert icon.status_code == 301
+    served = http.get(str(icon.url.join(icon.headers["location"])))
+    assert served.status_code == 200 and served.headers["content-type"].startswith("image/svg+xml")
+    assert 'rel="icon" href="/_ui/static/favicon.svg"' in http.get("/").text

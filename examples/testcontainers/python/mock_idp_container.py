@@ -18,7 +18,7 @@ from pathlib import Path
 
 import httpx
 
-IMAGE = "mock-idp:latest"  # docker build -t mock-idp . (see the README)
+IMAGE = "mock-idp:latest"  # docker build -t mock-idp . (see docs/container.md)
 CONTAINER_PORT = 8000
 SEED_IN_CONTAINER = "/seed/seed.yaml"
 

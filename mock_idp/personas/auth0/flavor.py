@@ -189,6 +189,8 @@ PROFILE = Auth0Flavor(
     # /oauth/revoke takes refresh tokens; a JWT access token lives until it expires (docs/vendors.md 4e).
     revokes_access_tokens=False,
     vendor_grants=("auth0.password_realm",),  # GetToken.login(username, password, realm=...)
+    # The dashboard's one "Password" grant box enables both (docs/vendors.md, "Auth0: the Password box").
+    implied_grant_types={"password": (PASSWORD_REALM,)},
     extra_authorization_parameters=("connection", "organization", "invitation", "screen_hint"),
     vendor_apis=("auth0.dbconnections",),  # /dbconnections/signup, /dbconnections/change_password
     logout_redirect_params=("post_logout_redirect_uri", "returnTo"),

@@ -1,0 +1,113 @@
+"""The README's two commands and the docs' offline shell blocks, run as written in a fresh copy of
+the repository (its tracked files, no .venv): a newcomer's first minutes.
+
+The server listens on a 127/8 address of its own, so the documented port 8000 collides with no one's;
+the only change to the commands is that address in place of 127.0.0.1."""
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from conftest import REPO, spare_loopback_address
+
+
+def shell_blocks(markdown: str) -> list[str]:
+    return re.findall(r"^```sh\n(.*?)^```", markdown, re.M | re.S)
+
+
+def section(markdown: str, heading: str) -> str:
+    return markdown.split(f"\n{heading}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def newcomer_env() -> dict:
+    """The user's shell: no venv active, no MOCK_IDP_* settings of this test run."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("MOCK_IDP_", "VIRTUAL_ENV", "PYTEST"))}
+
+
+@pytest.fixture(scope="module")
+def clone(tmp_path_factory) -> Path:
+    """What `git clone` gives: the tracked files (and new ones not ignored), with this work tree's edits."""
+    target = tmp_path_factory.mktemp("clone")
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=REPO,
+                            capture_output=True, check=True).stdout
+    for name in filter(None, listed.decode().split("\0")):
+        source, destination = REPO / name, target / name
+        if not source.exists() and not source.is_symlink():
+            continue  # deleted in the work tree
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_symlink():
+            destination.symlink_to(os.readlink(source))
+        else:
+            shutil.copy2(source, destination)
+    return target
+
+
+@pytest.fixture(scope="module")
+def started(clone):
+    """README "Start the server", as written; the server answers at a loopback address of its own."""
+    readme = (clone / "README.md").read_text()
+    (command,) = shell_blocks(section(readme, "## Start the server"))
+    host = spare_loopback_address()
+    server = subprocess.Popen(["bash", "-c", command.strip()], cwd=clone, start_new_session=True,
+                              env={**newcomer_env(), "MOCK_IDP_HOST": host}, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+    base = f"http://{host}:8000"
+    deadline = time.monotonic() + 300  # a fresh venv: uv from pip, the dependencies from uv's cache
+    try:
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"the README's start command did not serve:\n{server.stdout.read()}")
+            time.sleep(0.5)
+        yield host, base
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)  # the command's own process group (bash, mock-idp)
+        server.wait(timeout=20)
+
+
+def test_the_readme_start_command_serves_the_default_seed_from_a_fresh_clone(clone, started):
+    host, base = started
+    assert (clone / ".venv" / "bin" / "mock-idp").is_file()
+    issuer = httpx.get(f"{base}/okta/oauth2/default/.well-known/openid-configuration").json()["issuer"]
+    assert issuer == f"{base}/okta/oauth2/default"
+    help_text = subprocess.run([clone / ".venv" / "bin" / "mock-idp", "--help"], capture_output=True, text=True)
+    assert help_text.returncode == 0 and "serve" in help_text.stdout
+
+
+def test_the_documented_test_token_commands_work_as_written(clone, started):
+    host, _ = started
+    page = (clone / "docs" / "headless-sign-in.md").read_text()
+    (block,) = shell_blocks(section(page, "## Test access tokens"))
+    result = subprocess.run(["bash", "-c", block.replace("127.0.0.1:8000", f"{host}:8000")],
+                            capture_output=True, text=True, timeout=60)
+    answers, text, decoder = [], result.stdout.strip(), json.JSONDecoder()
+    while text:  # curl -s prints each answer without a newline after it
+        answer, end = decoder.raw_decode(text)
+        answers.append(answer)
+        text = text[end:].strip()
+    assert len(answers) == 2 and all(answer["token_type"].lower() == "bearer" for answer in answers), result
+
+
+def test_the_readme_test_command_installs_what_the_suite_needs(clone, started):
+    """Every piece of README "Run the tests" as written; its pytest on one small file (the whole
+    suite is .ci/run's), still with the command's own options (pytest-xdist's -n)."""
+    readme = (clone / "README.md").read_text()
+    (command,) = shell_blocks(section(readme, "## Run the tests"))
+    *setup, run_tests = command.strip().split(" && ")
+    assert run_tests.startswith(".venv/bin/python -m pytest")
+    result = subprocess.run(["bash", "-c", " && ".join([*setup, f"{run_tests} -q -p no:cacheprovider tests/test_config.py"])],
+                            cwd=clone, env=newcomer_env(), capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert re.search(r"\d+ passed", result.stdout) and "bringing up nodes" in result.stdout  # xdist ran it
