@@ -1,0 +1,57 @@
+"""Driving a SAML sign-in as a browser does, and the service providers in their own processes."""
+
+import base64
+import html
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+
+HERE = Path(__file__).parent
+ALICE = ("alice", "alice-password")
+
+
+def run_sp(script: str, command: dict) -> dict:
+    """One command to a service provider script (sp_python3saml.py, sp_pysaml2.py), in a new process."""
+    done = subprocess.run([sys.executable, str(HERE / script)], input=json.dumps(command), capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout)
+
+
+def hidden_fields(form_html: str) -> list[tuple[str, str]]:
+    return [(html.unescape(n), html.unescape(v))
+            for n, v in re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)">', form_html)]
+
+
+def login_form(page: httpx.Response) -> tuple[str, list[tuple[str, str]]]:
+    form = re.search(r'<form method="post" action="([^"]+)" id="login-form">(.*?)</form>', page.text, re.S)
+    assert form, (page.status_code, page.text[:2000])
+    return html.unescape(form.group(1)), hidden_fields(form.group(2))
+
+
+def auto_post(page: httpx.Response) -> tuple[str, dict[str, str]]:
+    """The auto-submitting form's action and fields, as a browser would post them."""
+    assert page.status_code == 200, (page.status_code, page.text[:2000])
+    form = re.search(r'<form method="post" action="([^"]+)">(.*?)</form>', page.text, re.S)
+    assert form, page.text[:2000]
+    return html.unescape(form.group(1)), dict(hidden_fields(form.group(2)))
+
+
+def sign_in(browser: httpx.Client, page: httpx.Response, user: tuple[str, str] = ALICE) -> httpx.Response:
+    """Fill in the login form on `page` (if shown) and submit it."""
+    if 'id="login-form"' not in page.text:
+        return page
+    action, fields = login_form(page)
+    return browser.post(action, data=dict(fields + [("username", user[0]), ("password", user[1])]))
+
+
+def decoded(saml_response: str) -> str:
+    return base64.b64decode(saml_response).decode()
+
+
+def encoded(xml: str) -> str:
+    return base64.b64encode(xml.encode()).decode()

@@ -1,0 +1,60 @@
+"""python3-saml (OneLogin's toolkit) as the service provider, in its own process, strict, with
+signed assertions and messages wanted, schema validation on and signed AuthnRequests: SP-initiated
+sign-in through the login form, the attributes it reads, and a tampered response refused."""
+
+import httpx
+import pytest
+
+from .saml_support import auto_post, decoded, encoded, run_sp, sign_in
+
+APP = "/app/python3saml/exk1python3saml"
+
+
+@pytest.fixture(scope="module")
+def sp(sp_keys) -> dict:
+    return {"entity_id": "http://sp.test/python3-saml/metadata", "acs_url": "http://sp.test/python3-saml/acs",
+            "slo_url": "http://sp.test/python3-saml/sls", "certificate": sp_keys[0], "private_key": sp_keys[1]}
+
+
+def command(okta: str, sp: dict, do: str, **more) -> dict:
+    return {"do": do, "sp": sp, "metadata_url": okta + APP + "/sso/saml/metadata", **more}
+
+
+@pytest.fixture(scope="module")
+def signed_in(okta, sp) -> dict:
+    """One SP-initiated sign-in of alice: what the SP asked, what the browser carried back."""
+    relay_state = "https://app.example.com/after/sign-in?" + "x" * 100  # > 80 bytes, as Cognito sends
+    login = run_sp("sp_python3saml.py", command(okta, sp, "login", relay_state=relay_state))
+    with httpx.Client(timeout=10) as browser:
+        page = sign_in(browser, browser.get(login["url"]))
+        action, fields = auto_post(page)
+    return {"login": login, "action": action, "fields": fields, "relay_state": relay_state}
+
+
+def test_sp_initiated_sign_in_reaches_the_sp_with_name_id_and_attributes(okta, sp, signed_in):
+    assert signed_in["action"] == sp["acs_url"]
+    assert signed_in["fields"]["RelayState"] == signed_in["relay_state"]  # byte for byte
+    answer = run_sp("sp_python3saml.py", command(okta, sp, "acs", request_id=signed_in["login"]["request_id"],
+                                                 SAMLResponse=signed_in["fields"]["SAMLResponse"]))
+    assert answer["errors"] == [] and answer["authenticated"], answer["reason"]
+    assert answer["name_id"] == "alice@example.com"
+    assert answer["name_id_format"] == "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
+    assert answer["attributes"] == {"email": ["alice@example.com"], "department": ["IT"], "firstName": ["Alice"],
+                                    "groups": ["IT", "app-admins"]}  # the filter "IT|app-.*" leaves out Everyone
+    assert answer["session_index"].startswith("id")
+
+
+def test_the_sp_refuses_a_response_whose_attribute_was_changed_after_signing(okta, sp, signed_in):
+    xml = decoded(signed_in["fields"]["SAMLResponse"])
+    assert ">IT</saml2:AttributeValue>" in xml
+    tampered = encoded(xml.replace(">IT</saml2:AttributeValue>", ">Finance</saml2:AttributeValue>", 1))
+    answer = run_sp("sp_python3saml.py", command(okta, sp, "acs", request_id=signed_in["login"]["request_id"],
+                                                 SAMLResponse=tampered))
+    assert answer["errors"] and not answer["authenticated"]
+    assert "ignature" in answer["reason"], answer["reason"]
+
+
+def test_the_sp_refuses_a_response_to_another_request(okta, sp, signed_in):
+    answer = run_sp("sp_python3saml.py", command(okta, sp, "acs", request_id="ONELOGIN_another_request",
+                                                 SAMLResponse=signed_in["fields"]["SAMLResponse"]))
+    assert answer["errors"] and "InResponseTo" in answer["reason"], answer["reason"]
