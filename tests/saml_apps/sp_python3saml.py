@@ -6,7 +6,10 @@ stdin: one JSON command; stdout: one JSON answer.
   {"do": "acs", "sp": ..., "metadata_url": ..., "request_id": ..., "SAMLResponse": ...}
       -> {"errors", "reason", "name_id", "name_id_format", "attributes", "session_index"}
   {"do": "logout", ..., "name_id": ..., "session_index": ...}                  -> {"url", "request_id"}
-  {"do": "sls", ..., "request_id": ..., "query": {...}}                          -> {"errors", "reason"}
+  {"do": "sls", ..., "request_id": ..., "SAMLResponse": ...}     -> {"errors", "reason", "signed", "status"}
+python3-saml reads logout messages from the query only (HTTP-Redirect): the IdP's POSTed
+LogoutResponse is handed to it the same way, its message checks strict, and its XML signature is
+checked against the IdP's metadata certificate with the toolkit's own validate_sign.
 """
 
 import json
@@ -16,6 +19,8 @@ from urllib.parse import urlsplit
 from onelogin.saml2.auth import OneLogin_Saml2_Auth
 from onelogin.saml2.constants import OneLogin_Saml2_Constants as C
 from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
+from onelogin.saml2.logout_response import OneLogin_Saml2_Logout_Response
+from onelogin.saml2.utils import OneLogin_Saml2_Utils
 
 
 def settings(command: dict) -> dict:
@@ -74,9 +79,16 @@ def main() -> None:
                           name_id_format=C.NAMEID_EMAIL_ADDRESS)
         answer = {"url": url, "request_id": auth.get_last_request_id()}
     elif command["do"] == "sls":
-        auth = OneLogin_Saml2_Auth(request_data(sp["slo_url"], get=command["query"]), config)
+        config["security"]["wantMessagesSigned"] = False  # the query signature of Redirect: see above
+        data = request_data(sp["slo_url"], get={"SAMLResponse": command["SAMLResponse"]})
+        auth = OneLogin_Saml2_Auth(data, config)
         auth.process_slo(request_id=command.get("request_id"), keep_local_session=True)
-        answer = {"errors": auth.get_errors(), "reason": auth.get_last_error_reason()}
+        xml = OneLogin_Saml2_Utils.b64decode(command["SAMLResponse"])
+        signed = OneLogin_Saml2_Utils.validate_sign(xml, cert=config["idp"]["x509cert"], raise_exceptions=False,
+                                                    xpath="/samlp:LogoutResponse/ds:Signature")
+        status = OneLogin_Saml2_Logout_Response(auth.get_settings(), command["SAMLResponse"]).get_status()
+        answer = {"errors": auth.get_errors(), "reason": auth.get_last_error_reason(), "signed": signed,
+                  "status": status}
     else:
         raise SystemExit(f"unknown command {command['do']!r}")
     json.dump(answer, sys.stdout)

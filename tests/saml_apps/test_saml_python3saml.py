@@ -58,3 +58,32 @@ def test_the_sp_refuses_a_response_to_another_request(okta, sp, signed_in):
     answer = run_sp("sp_python3saml.py", command(okta, sp, "acs", request_id="ONELOGIN_another_request",
                                                  SAMLResponse=signed_in["fields"]["SAMLResponse"]))
     assert answer["errors"] and "InResponseTo" in answer["reason"], answer["reason"]
+
+
+def test_sp_initiated_logout_ends_the_session_and_posts_a_signed_logout_response(okta, sp):
+    with httpx.Client(timeout=10) as browser:
+        login = run_sp("sp_python3saml.py", command(okta, sp, "login"))
+        action, fields = auto_post(sign_in(browser, browser.get(login["url"])))
+        signed_in = run_sp("sp_python3saml.py", command(okta, sp, "acs", request_id=login["request_id"],
+                                                        SAMLResponse=fields["SAMLResponse"]))
+        assert signed_in["errors"] == [], signed_in["reason"]
+        # Another browser's session index: refused, and this browser stays signed in.
+        other = run_sp("sp_python3saml.py", command(okta, sp, "logout", name_id=signed_in["name_id"],
+                                                    session_index="id-of-another-session"))
+        action, fields = auto_post(browser.get(other["url"]))
+        refused = run_sp("sp_python3saml.py", command(okta, sp, "sls", request_id=other["request_id"],
+                                                      SAMLResponse=fields["SAMLResponse"]))
+        assert refused["status"] == "urn:oasis:names:tc:SAML:2.0:status:Requester" and refused["signed"]
+        again = run_sp("sp_python3saml.py", command(okta, sp, "login"))
+        assert "SAMLResponse" in browser.get(again["url"]).text  # still signed in: no form
+        # The right one: Success, and the next sign-in needs the form again.
+        logout = run_sp("sp_python3saml.py", command(okta, sp, "logout", name_id=signed_in["name_id"],
+                                                     session_index=signed_in["session_index"]))
+        action, fields = auto_post(browser.get(logout["url"]))
+        assert action == sp["slo_url"]
+        answer = run_sp("sp_python3saml.py", command(okta, sp, "sls", request_id=logout["request_id"],
+                                                     SAMLResponse=fields["SAMLResponse"]))
+        assert answer["errors"] == [] and answer["signed"], answer
+        assert answer["status"] == "urn:oasis:names:tc:SAML:2.0:status:Success"
+        after = run_sp("sp_python3saml.py", command(okta, sp, "login"))
+        assert 'id="login-form"' in browser.get(after["url"]).text

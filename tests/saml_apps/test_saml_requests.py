@@ -2,6 +2,7 @@
 a SP's developer can act on (4xx, saying what is wrong), never a 500, never an assertion."""
 
 import base64
+import html
 import datetime
 import re
 import secrets
@@ -48,7 +49,7 @@ def error_of(response: httpx.Response) -> str:
     assert 400 <= response.status_code < 500, (response.status_code, response.text[:500])
     assert "SAMLResponse" not in response.text
     found = re.search(r"<p><strong>(.*?)</strong></p>\s*<p>(.*?)</p>", response.text, re.S)
-    return f"{found.group(1)}: {found.group(2)}"
+    return html.unescape(f"{found.group(1)}: {found.group(2)}")
 
 
 def test_an_unknown_app_is_a_404_page(okta):
@@ -140,3 +141,23 @@ def test_idp_initiated_sign_in_from_the_launch_url(okta):
     xml = decoded(fields["SAMLResponse"])
     assert action == "http://sp.test/pysaml2/acs" and fields["RelayState"] == "/home"
     assert "InResponseTo" not in xml and "<saml2:AttributeValue" in xml
+
+
+def logout_request(issuer: str, age: int = 0) -> str:
+    instant = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(seconds=age))
+    return (f'<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" '
+            f'xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_{secrets.token_hex(8)}" Version="2.0" '
+            f'IssueInstant="{instant.strftime("%Y-%m-%dT%H:%M:%SZ")}"><saml:Issuer>{issuer}</saml:Issuer>'
+            f'<saml:NameID>alice@example.com</saml:NameID></samlp:LogoutRequest>')
+
+
+def test_logout_requests_the_app_cannot_make_are_refused(okta, sp_keys):
+    no_slo = httpx.get(f"{okta}{OPEN_APP}/slo/saml?{redirect_query(logout_request('http://sp.test/pysaml2/metadata'))}")
+    assert no_slo.status_code == 404 and "no single logout" in error_of(no_slo)
+    issuer = "http://sp.test/python3-saml/metadata"
+    unsigned = httpx.get(f"{okta}{SIGNED_APP}/slo/saml?{redirect_query(logout_request(issuer))}")
+    assert "Unsigned SAML request" in error_of(unsigned)
+    other_issuer = redirect_query(logout_request("http://sp.test/someone-else"), key_pem=sp_keys[1])
+    assert "not this app's SP entity ID" in error_of(httpx.get(f"{okta}{SIGNED_APP}/slo/saml?{other_issuer}"))
+    expired = redirect_query(logout_request(issuer, age=3600), key_pem=sp_keys[1])
+    assert "Expired SAML request" in error_of(httpx.get(f"{okta}{SIGNED_APP}/slo/saml?{expired}"))

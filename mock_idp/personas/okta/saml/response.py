@@ -53,7 +53,7 @@ def success(tenant, app, sign_in: SignIn) -> bytes:
     assertion = build_assertion(tenant, app, sign_in, now)
     if app.sign in ("assertion", "both"):
         assertion = sign(tenant, assertion)
-    response = envelope(tenant, app, sign_in.in_response_to, now, STATUS + "Success")
+    response = envelope(tenant, app, "Response", app.acs_url, sign_in.in_response_to, now, STATUS + "Success")
     response.append(assertion)
     if app.sign in ("response", "both"):
         response = sign(tenant, response)
@@ -62,15 +62,16 @@ def success(tenant, app, sign_in: SignIn) -> bytes:
 
 def failure(tenant, app, in_response_to: str | None, second_level: str, message: str) -> bytes:
     """A Response without assertion (SAML core §3.2.2.2), e.g. NoPassive for IsPassive."""
-    response = envelope(tenant, app, in_response_to, tenant.clock(), STATUS + "Responder", message)
-    response.find(q(SAMLP, "Status")).find(q(SAMLP, "StatusCode")).append(
-        etree.Element(q(SAMLP, "StatusCode"), Value=STATUS + second_level))
+    response = envelope(tenant, app, "Response", app.acs_url, in_response_to, tenant.clock(),
+                        STATUS + "Responder", message, STATUS + second_level)
     return etree.tostring(sign(tenant, response), xml_declaration=True, encoding="UTF-8")
 
 
-def envelope(tenant, app, in_response_to, now: float, status: str, message: str | None = None):
-    response = etree.Element(q(SAMLP, "Response"), nsmap={"saml2p": SAMLP})
-    response.set("Destination", app.acs_url)
+def envelope(tenant, app, tag: str, destination: str, in_response_to, now: float, status: str,
+             message: str | None = None, second_level: str | None = None):
+    """A StatusResponseType message (SAML core §3.2.2): samlp:Response, samlp:LogoutResponse."""
+    response = etree.Element(q(SAMLP, tag), nsmap={"saml2p": SAMLP})
+    response.set("Destination", destination)
     response.set("ID", new_id())
     if in_response_to:
         response.set("InResponseTo", in_response_to)
@@ -78,7 +79,9 @@ def envelope(tenant, app, in_response_to, now: float, status: str, message: str 
     response.set("Version", "2.0")
     issuer(response, app)
     status_element = etree.SubElement(response, q(SAMLP, "Status"))
-    etree.SubElement(status_element, q(SAMLP, "StatusCode"), Value=status)
+    code = etree.SubElement(status_element, q(SAMLP, "StatusCode"), Value=status)
+    if second_level:
+        etree.SubElement(code, q(SAMLP, "StatusCode"), Value=second_level)
     if message:
         etree.SubElement(status_element, q(SAMLP, "StatusMessage")).text = message
     return response

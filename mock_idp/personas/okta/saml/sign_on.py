@@ -117,9 +117,13 @@ def answer(request: Request, tenant, app, asked: Asked, relay_state: str | None,
 
 
 def post_to_acs(request: Request, app, xml: bytes, relay_state: str | None) -> Response:
+    return post_binding(request, app.acs_url, xml, relay_state)
+
+
+def post_binding(request: Request, url: str, xml: bytes, relay_state: str | None) -> Response:
     """SAML bindings §3.5.4: an auto-submitting form (a button without scripts), RelayState as is."""
     params = [("SAMLResponse", encoded(xml))] + ([("RelayState", relay_state)] if relay_state is not None else [])
-    return render(request, 200, FormPost(app.acs_url, params), [("Cache-Control", "no-store")])
+    return render(request, 200, FormPost(url, params), [("Cache-Control", "no-store")])
 
 
 def relay_params(relay_state: str | None) -> list[tuple[str, str]]:
