@@ -87,3 +87,13 @@ def test_sp_initiated_logout_ends_the_session_and_posts_a_signed_logout_response
         assert answer["status"] == "urn:oasis:names:tc:SAML:2.0:status:Success"
         after = run_sp("sp_python3saml.py", command(okta, sp, "login"))
         assert 'id="login-form"' in browser.get(after["url"]).text
+
+
+def test_idp_initiated_sign_in_from_the_launch_url_is_accepted_by_the_strict_sp(okta, sp):
+    with httpx.Client(timeout=10) as browser:
+        page = sign_in(browser, browser.get(okta + APP + "/sso/saml?RelayState=%2Fdashboard"))
+        action, fields = auto_post(page)
+    assert action == sp["acs_url"] and fields["RelayState"] == "/dashboard"
+    answer = run_sp("sp_python3saml.py", command(okta, sp, "acs", SAMLResponse=fields["SAMLResponse"]))
+    assert answer["errors"] == [] and answer["name_id"] == "alice@example.com", answer["reason"]
+    assert answer["attributes"]["department"] == ["IT"]
