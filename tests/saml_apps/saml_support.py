@@ -14,12 +14,30 @@ HERE = Path(__file__).parent
 ALICE = ("alice", "alice-password")
 
 
-def run_sp(script: str, command: dict) -> dict:
-    """One command to a service provider script (sp_python3saml.py, sp_pysaml2.py), in a new process."""
-    done = subprocess.run([sys.executable, str(HERE / script)], input=json.dumps(command), capture_output=True,
-                          text=True, timeout=60)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout)
+class ServiceProvider:
+    """A service provider script (sp_python3saml.py, sp_pysaml2.py) in its own process, answering
+    one JSON command a line; each command is independent (the SP keeps no state between them)."""
+
+    def __init__(self, script: str):
+        self.process = subprocess.Popen([sys.executable, str(HERE / script)], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, text=True)
+
+    def __call__(self, command: dict) -> dict:
+        self.process.stdin.write(json.dumps(command) + "\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        assert line, f"the SP process ended ({self.process.poll()})"
+        answer = json.loads(line)
+        assert "exception" not in answer, answer["exception"]
+        return answer
+
+    def stop(self) -> None:
+        self.process.stdin.close()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
 
 def hidden_fields(form_html: str) -> list[tuple[str, str]]:

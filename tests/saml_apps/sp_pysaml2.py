@@ -1,7 +1,7 @@
 """A pysaml2 service provider in its own process (xmlsec1 verifies), wanting signed assertions,
 reading the IdP's metadata from its URL.
 
-stdin: one JSON command; stdout: one JSON answer.
+stdin: one JSON command a line; stdout: one JSON answer a line (saml_support.ServiceProvider).
   {"do": "login", "sp": {...}, "metadata_url": ..., "relay_state": ..., "binding": "redirect"|"post"}
       -> {"url"} or {"action", "SAMLRequest", "RelayState"}, and "request_id"
   {"do": "acs", ..., "request_id": ..., "SAMLResponse": ...}  -> {"error"} or {"name_id", "attributes", ...}
@@ -38,7 +38,15 @@ def client(command: dict) -> Saml2Client:
 
 
 def main() -> None:
-    command = json.load(sys.stdin)
+    for line in sys.stdin:
+        try:
+            answer = handle(json.loads(line))
+        except Exception as error:  # the test sees it, the process serves on
+            answer = {"exception": f"{type(error).__name__}: {error}"}
+        print(json.dumps(answer), flush=True)
+
+
+def handle(command: dict) -> dict:
     sp = client(command)
     idp = sp.metadata.identity_providers()[0]
     if command["do"] == "login":
@@ -68,7 +76,7 @@ def main() -> None:
                           "in_response_to": response.in_response_to}
     else:
         raise SystemExit(f"unknown command {command['do']!r}")
-    json.dump(answer, sys.stdout)
+    return answer
 
 
 if __name__ == "__main__":

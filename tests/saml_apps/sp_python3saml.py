@@ -1,7 +1,7 @@
 """A python3-saml (OneLogin) service provider in its own process, in strict mode with signed
 assertions and messages wanted, schema validation on, signed AuthnRequests and LogoutRequests.
 
-stdin: one JSON command; stdout: one JSON answer.
+stdin: one JSON command a line; stdout: one JSON answer a line (saml_support.ServiceProvider).
   {"do": "login", "sp": {...}, "metadata_url": ..., "relay_state": ...}        -> {"url", "request_id"}
   {"do": "acs", "sp": ..., "metadata_url": ..., "request_id": ..., "SAMLResponse": ...}
       -> {"errors", "reason", "name_id", "name_id_format", "attributes", "session_index"}
@@ -60,7 +60,15 @@ def request_data(url: str, post: dict | None = None, get: dict | None = None) ->
 
 
 def main() -> None:
-    command = json.load(sys.stdin)
+    for line in sys.stdin:
+        try:
+            answer = handle(json.loads(line))
+        except Exception as error:  # the test sees it, the process serves on
+            answer = {"exception": f"{type(error).__name__}: {error}"}
+        print(json.dumps(answer), flush=True)
+
+
+def handle(command: dict) -> dict:
     config, sp = settings(command), command["sp"]
     if command["do"] == "login":
         auth = OneLogin_Saml2_Auth(request_data(sp["acs_url"]), config)
@@ -91,7 +99,7 @@ def main() -> None:
                   "status": status}
     else:
         raise SystemExit(f"unknown command {command['do']!r}")
-    json.dump(answer, sys.stdout)
+    return answer
 
 
 if __name__ == "__main__":

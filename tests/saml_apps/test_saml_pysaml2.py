@@ -5,7 +5,7 @@ persistent NameID and attributes, and a tampered response refused."""
 import httpx
 import pytest
 
-from .saml_support import auto_post, decoded, encoded, run_sp, sign_in
+from .saml_support import ServiceProvider, auto_post, decoded, encoded, sign_in
 
 APP = "/app/pysaml2/exk1pysaml2"
 SP = {"entity_id": "http://sp.test/pysaml2/metadata", "acs_url": "http://sp.test/pysaml2/acs"}
@@ -15,8 +15,8 @@ def command(okta: str, do: str, **more) -> dict:
     return {"do": do, "sp": SP, "metadata_url": okta + APP + "/sso/saml/metadata", **more}
 
 
-def sign_in_by(okta: str, binding: str, user=("bob", "bob-password")) -> tuple[dict, dict]:
-    login = run_sp("sp_pysaml2.py", command(okta, "login", relay_state="/after", binding=binding))
+def sign_in_by(run_sp, okta: str, binding: str, user=("bob", "bob-password")) -> tuple[dict, dict]:
+    login = run_sp(command(okta, "login", relay_state="/after", binding=binding))
     with httpx.Client(timeout=10) as browser:
         if binding == "redirect":
             page = browser.get(login["url"])
@@ -29,14 +29,22 @@ def sign_in_by(okta: str, binding: str, user=("bob", "bob-password")) -> tuple[d
 
 
 @pytest.fixture(scope="module")
-def by_redirect(okta):
-    return sign_in_by(okta, "redirect")
+def run_sp():
+    """The SP, in its own process for the module."""
+    process = ServiceProvider("sp_pysaml2.py")
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="module")
+def by_redirect(run_sp, okta):
+    return sign_in_by(run_sp, okta, "redirect")
 
 
 @pytest.mark.parametrize("binding", ["redirect", "post"])
-def test_sp_initiated_sign_in_by_either_binding_gives_the_sp_the_user(okta, binding, by_redirect):
-    login, fields = by_redirect if binding == "redirect" else sign_in_by(okta, "post")
-    answer = run_sp("sp_pysaml2.py", command(okta, "acs", request_id=login["request_id"],
+def test_sp_initiated_sign_in_by_either_binding_gives_the_sp_the_user(run_sp, okta, binding, by_redirect):
+    login, fields = by_redirect if binding == "redirect" else sign_in_by(run_sp, okta, "post")
+    answer = run_sp(command(okta, "acs", request_id=login["request_id"],
                                              SAMLResponse=fields["SAMLResponse"]))
     assert "error" not in answer, answer
     assert answer["in_response_to"] == login["request_id"]
@@ -45,10 +53,10 @@ def test_sp_initiated_sign_in_by_either_binding_gives_the_sp_the_user(okta, bind
     assert answer["attributes"] == {"email": ["bob@example.com"], "department": ["Sales"], "groups": ["Everyone"]}
 
 
-def test_the_sp_refuses_a_tampered_assertion(okta, by_redirect):
+def test_the_sp_refuses_a_tampered_assertion(run_sp, okta, by_redirect):
     login, fields = by_redirect
     xml = decoded(fields["SAMLResponse"])
     tampered = encoded(xml.replace(">Sales</saml2:AttributeValue>", ">Finance</saml2:AttributeValue>", 1))
     assert tampered != fields["SAMLResponse"]
-    answer = run_sp("sp_pysaml2.py", command(okta, "acs", request_id=login["request_id"], SAMLResponse=tampered))
+    answer = run_sp(command(okta, "acs", request_id=login["request_id"], SAMLResponse=tampered))
     assert "error" in answer and "ignature" in answer["error"], answer

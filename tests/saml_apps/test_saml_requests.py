@@ -161,3 +161,12 @@ def test_logout_requests_the_app_cannot_make_are_refused(okta, sp_keys):
     assert "not this app's SP entity ID" in error_of(httpx.get(f"{okta}{SIGNED_APP}/slo/saml?{other_issuer}"))
     expired = redirect_query(logout_request(issuer, age=3600), key_pem=sp_keys[1])
     assert "Expired SAML request" in error_of(httpx.get(f"{okta}{SIGNED_APP}/slo/saml?{expired}"))
+
+
+def test_the_tenant_page_lists_each_app_with_its_metadata_url_launch_link_and_cognito_values(okta):
+    page = httpx.get(okta + "/_ui").text
+    section = page.split('data-testid="section-saml-apps"')[1].split("</table>")[0]
+    for app in ("python3saml/exk1python3saml", "pysaml2/exk1pysaml2", "cognito/exk1cognitopool"):
+        assert f'<a href="{okta}/app/{app}/sso/saml/metadata">' in section
+        assert f'<a href="{okta}/app/{app}/sso/saml">IdP-initiated sign-in</a>' in section
+    assert "http://www.okta.com/exk1cognitopool" in section and "custom:department ← department" in html.unescape(section)

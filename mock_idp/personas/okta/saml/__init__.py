@@ -7,6 +7,7 @@ What does which part:
 - messages.py: incoming AuthnRequest/LogoutRequest checks (signature, age); errors.py: the page.
 - response.py: the assertion from the user's claims, signed with signxml; certificate.py: the key's certificate.
 - metadata.py: the IdP metadata; sign_on.py: SSO and the login page; logout.py: SLO.
+- page.py: the tenant page's table of the apps (what to paste into an SP, into Cognito).
 A vendor API module (personas/vendor_api.py): `routes(tenant)`, `WATCHED`, `ENDPOINTS`.
 """
 
@@ -18,10 +19,12 @@ from starlette.routing import Route
 
 from .apps import base_path
 from .errors import SamlError
+from .page import page_section
 
 GET, POST, GET_POST = ["GET"], ["POST"], ["GET", "POST"]
 ENDPOINTS: tuple[str, ...] = ()  # no scenarios yet (defective assertions: issue 21, not done)
 WATCHED: dict = {}
+__all__ = ["ENDPOINTS", "WATCHED", "page_section", "routes"]
 
 
 def routes(tenant) -> list[Route]:
