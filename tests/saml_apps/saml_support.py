@@ -9,9 +9,30 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 
 HERE = Path(__file__).parent
 ALICE = ("alice", "alice-password")
+
+
+def serve_json_lines(handle) -> None:
+    """The SP scripts' main loop: a JSON command a line in, a JSON answer a line out."""
+    for line in sys.stdin:
+        try:
+            answer = handle(json.loads(line))
+        except Exception as error:  # the test sees it, the process serves on
+            answer = {"exception": f"{type(error).__name__}: {error}"}
+        print(json.dumps(answer), flush=True)
+
+
+def sp_fixture(script: str):
+    """A module fixture: the SP `script` in its own process for the module's tests."""
+    @pytest.fixture(scope="module")
+    def run_sp():
+        process = ServiceProvider(script)
+        yield process
+        process.stop()
+    return run_sp
 
 
 class ServiceProvider:

@@ -7,14 +7,13 @@ stdin: one JSON command a line; stdout: one JSON answer a line (saml_support.Ser
   {"do": "acs", ..., "request_id": ..., "SAMLResponse": ...}  -> {"error"} or {"name_id", "attributes", ...}
 """
 
-import json
 import re
 import shutil
-import sys
 
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from saml2.client import Saml2Client
 from saml2.config import SPConfig
+from saml_support import serve_json_lines  # run as a script: its folder is on sys.path
 
 
 def client(command: dict) -> Saml2Client:
@@ -35,15 +34,6 @@ def client(command: dict) -> Saml2Client:
         "allow_unknown_attributes": True,
     })
     return Saml2Client(config)
-
-
-def main() -> None:
-    for line in sys.stdin:
-        try:
-            answer = handle(json.loads(line))
-        except Exception as error:  # the test sees it, the process serves on
-            answer = {"exception": f"{type(error).__name__}: {error}"}
-        print(json.dumps(answer), flush=True)
 
 
 def handle(command: dict) -> dict:
@@ -80,4 +70,4 @@ def handle(command: dict) -> dict:
 
 
 if __name__ == "__main__":
-    main()
+    serve_json_lines(handle)

@@ -12,8 +12,6 @@ LogoutResponse is handed to it the same way, its message checks strict, and its 
 checked against the IdP's metadata certificate with the toolkit's own validate_sign.
 """
 
-import json
-import sys
 from urllib.parse import urlsplit
 
 from onelogin.saml2.auth import OneLogin_Saml2_Auth
@@ -21,6 +19,7 @@ from onelogin.saml2.constants import OneLogin_Saml2_Constants as C
 from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
 from onelogin.saml2.logout_response import OneLogin_Saml2_Logout_Response
 from onelogin.saml2.utils import OneLogin_Saml2_Utils
+from saml_support import serve_json_lines  # run as a script: its folder is on sys.path
 
 
 def settings(command: dict) -> dict:
@@ -59,15 +58,6 @@ def request_data(url: str, post: dict | None = None, get: dict | None = None) ->
             "get_data": get or {}, "post_data": post or {}}
 
 
-def main() -> None:
-    for line in sys.stdin:
-        try:
-            answer = handle(json.loads(line))
-        except Exception as error:  # the test sees it, the process serves on
-            answer = {"exception": f"{type(error).__name__}: {error}"}
-        print(json.dumps(answer), flush=True)
-
-
 def handle(command: dict) -> dict:
     config, sp = settings(command), command["sp"]
     if command["do"] == "login":
@@ -103,4 +93,4 @@ def handle(command: dict) -> dict:
 
 
 if __name__ == "__main__":
-    main()
+    serve_json_lines(handle)

@@ -18,6 +18,7 @@ import yaml
 from conftest import start_server
 from joserfc import jwt
 from joserfc.jwk import KeySet
+from ministack_support import federation_pool
 
 from .saml_support import auto_post, sign_in
 
@@ -29,15 +30,8 @@ PROVIDER = "OktaSaml"
 
 @pytest.fixture(scope="module")
 def pool(ministack):
-    cognito = ministack.client("cognito-idp")
-    pool_id = cognito.create_user_pool(PoolName="saml-federation", Schema=[
-        {"Name": "department", "AttributeDataType": "String", "Mutable": True},
-        {"Name": "email", "AttributeDataType": "String", "Mutable": True, "Required": False},
-    ])["UserPool"]["Id"]
-    cognito.create_user_pool_domain(Domain=DOMAIN, UserPoolId=pool_id)
-    yield pool_id
-    cognito.delete_user_pool_domain(Domain=DOMAIN, UserPoolId=pool_id)
-    cognito.delete_user_pool(UserPoolId=pool_id)
+    with federation_pool(ministack, "saml-federation", DOMAIN) as pool_id:
+        yield pool_id
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,9 @@ persistent NameID and attributes, and a tampered response refused."""
 import httpx
 import pytest
 
-from .saml_support import ServiceProvider, auto_post, decoded, encoded, sign_in
+from .saml_support import auto_post, decoded, encoded, sign_in, sp_fixture
 
+run_sp = sp_fixture("sp_pysaml2.py")  # the SP in its own process, for this module
 APP = "/app/pysaml2/exk1pysaml2"
 SP = {"entity_id": "http://sp.test/pysaml2/metadata", "acs_url": "http://sp.test/pysaml2/acs"}
 
@@ -26,14 +27,6 @@ def sign_in_by(run_sp, okta: str, binding: str, user=("bob", "bob-password")) ->
         action, fields = auto_post(sign_in(browser, page, user))
     assert action == SP["acs_url"] and fields["RelayState"] == "/after"
     return login, fields
-
-
-@pytest.fixture(scope="module")
-def run_sp():
-    """The SP, in its own process for the module."""
-    process = ServiceProvider("sp_pysaml2.py")
-    yield process
-    process.stop()
 
 
 @pytest.fixture(scope="module")

@@ -5,17 +5,10 @@ sign-in through the login form, the attributes it reads, and a tampered response
 import httpx
 import pytest
 
-from .saml_support import ServiceProvider, auto_post, decoded, encoded, sign_in
+from .saml_support import auto_post, decoded, encoded, sign_in, sp_fixture
 
+run_sp = sp_fixture("sp_python3saml.py")  # the SP in its own process, for this module
 APP = "/app/python3saml/exk1python3saml"
-
-
-@pytest.fixture(scope="module")
-def run_sp():
-    """The SP, in its own process for the module."""
-    process = ServiceProvider("sp_python3saml.py")
-    yield process
-    process.stop()
 
 
 @pytest.fixture(scope="module")
