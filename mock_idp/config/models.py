@@ -157,6 +157,17 @@ class TenantConfig(SeedModel):
     def _normalise_path(cls, path: str | None) -> str | None:
         return None if path is None else normalise_path(path)
 
+    @model_validator(mode="after")
+    def _persona_serves_saml_apps(self, info: ValidationInfo) -> TenantConfig:
+        # A persona that serves no SAML apps would ignore them silently: say so instead.
+        persona = (info.context or {}).get("personas", {})
+        persona = persona.get(self.flavor) if hasattr(persona, "get") else None
+        if self.saml_apps and persona is not None and "saml_apps" not in persona.seed_keys:
+            serving = sorted(name for name, p in info.context["personas"].items() if "saml_apps" in p.seed_keys)
+            raise issue_at(f"the {self.flavor} persona serves no SAML apps (personas that do: "
+                           f"{', '.join(serving)})", "saml_apps")
+        return self
+
     @field_validator("flavor")
     @classmethod
     def _known_flavor(cls, flavor: str, info: ValidationInfo) -> str:

@@ -72,3 +72,9 @@ def test_each_mistake_is_reported_with_file_line_and_key():
     ]
     for start in expected:
         assert any(line.startswith(start) for line in found), (start, found)
+
+
+def test_saml_apps_on_a_persona_that_serves_none_are_an_error_not_ignored():
+    found = problems(GOOD.replace("flavor: okta", "flavor: auth0"))
+    assert found == ["seed.yaml:4: tenants.okta.saml_apps: the auth0 persona serves no SAML apps "
+                     "(personas that do: okta)"], found

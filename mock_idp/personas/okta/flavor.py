@@ -218,6 +218,7 @@ PROFILE = OktaFlavor(
     wrong_password_message="The credentials provided were invalid.",
     discovery_keys=DISCOVERY_KEYS,
     vendor_apis=("okta.authn", "okta.saml"),  # POST /api/v1/authn; /app/<name>/<app_id>/sso/saml
+    seed_keys=("saml_apps",),  # served by okta.saml
     signin_token_param="sessionToken",
     client_id_claim="cid",
     sdk_settings=(
