@@ -148,7 +148,7 @@ def add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ErrorPage)
     async def error_page(request: Request, error: ErrorPage) -> Response:
         return html_page(request, "error.html", status=error.status_code,
-                         error=error.error, description=error.description)
+                         error=error.error, description=error.description, note=getattr(error, "note", None))
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> Response:

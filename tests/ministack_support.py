@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,3 +126,20 @@ def ministack(tmp_path_factory):
     running = start_ministack(tmp_path_factory.mktemp("ministack"), trust_ca=ca)
     yield running
     running.stop()
+
+
+@contextmanager
+def federation_pool(ministack: Ministack, name: str, domain: str):
+    """A user pool with the custom attribute `department`, email, and the hosted domain `domain`
+    (unique across the session's ministack); deleted afterwards."""
+    cognito = ministack.client("cognito-idp")
+    pool_id = cognito.create_user_pool(PoolName=name, Schema=[
+        {"Name": "department", "AttributeDataType": "String", "Mutable": True},
+        {"Name": "email", "AttributeDataType": "String", "Mutable": True, "Required": False},
+    ])["UserPool"]["Id"]
+    cognito.create_user_pool_domain(Domain=domain, UserPoolId=pool_id)
+    try:
+        yield pool_id
+    finally:
+        cognito.delete_user_pool_domain(Domain=domain, UserPoolId=pool_id)
+        cognito.delete_user_pool(UserPoolId=pool_id)

@@ -19,6 +19,7 @@ import pytest
 from conftest import REPO, Browser, spare_loopback_address, start_server
 from joserfc import jwt
 from joserfc.jwk import KeySet
+from ministack_support import federation_pool
 
 APP_CALLBACK = "http://localhost:3000/callback"
 DOMAIN = "mock-pool"
@@ -64,15 +65,8 @@ def tls_idp(ministack, tmp_path_factory):
 @pytest.fixture(scope="module")
 def pool(ministack):
     """A user pool with the custom attribute `department` and the hosted domain."""
-    cognito = ministack.client("cognito-idp")
-    pool_id = cognito.create_user_pool(PoolName="federation", Schema=[
-        {"Name": "department", "AttributeDataType": "String", "Mutable": True},
-        {"Name": "email", "AttributeDataType": "String", "Mutable": True, "Required": False},
-    ])["UserPool"]["Id"]
-    cognito.create_user_pool_domain(Domain=DOMAIN, UserPoolId=pool_id)
-    yield pool_id
-    cognito.delete_user_pool_domain(Domain=DOMAIN, UserPoolId=pool_id)
-    cognito.delete_user_pool(UserPoolId=pool_id)
+    with federation_pool(ministack, "federation", DOMAIN) as pool_id:
+        yield pool_id
 
 
 def add_identity_provider(ministack, pool_id: str, idp, federation: Federation, name: str) -> str:

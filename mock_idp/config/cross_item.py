@@ -9,7 +9,8 @@ from .fields import tenant_path
 
 
 UNIQUE_PER_TENANT = (("clients", "client_id"), ("users", "username"),
-                     ("authorization_servers", "id"), ("apis", "identifier"))
+                     ("authorization_servers", "id"), ("apis", "identifier"),
+                     ("saml_apps", "app_id"))
 
 
 def cross_item_problems(data: dict[str, Any]) -> Iterator[tuple[Loc, str]]:

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, mod
 
 from .errors import issue_at, suggestion
 from .fields import AuthMethod, GrantType, NonEmptyStr, Origin, RedirectUri, ResponseType, Seconds
+from .saml_fields import AbsoluteUrl, Certificate, NameIdFormat, PathSegment, Regex, SignWhat
 from .fields import normalise_path, tenant_path
 
 
@@ -110,6 +111,29 @@ class SigningKeyConfig(SeedModel):
         return self
 
 
+class GroupAttributeConfig(SeedModel):
+    """Okta's group attribute statement: the user's groups whose whole name matches `filter`."""
+
+    name: NonEmptyStr = "groups"
+    filter: Regex = ".*"
+
+
+class SamlAppConfig(SeedModel):
+    """A SAML 2.0 application (service provider) of the tenant, with Okta's knobs (docs/saml.md)."""
+
+    app_id: PathSegment  # the IdP entityID is http://www.okta.com/<app_id>
+    name: PathSegment  # the app's name in its URLs: /app/<name>/<app_id>/sso/saml
+    sp_entity_id: NonEmptyStr  # the Audience of the assertions
+    acs_url: AbsoluteUrl  # where the Response is posted: Recipient and Destination
+    slo_url: AbsoluteUrl | None = None  # where the LogoutResponse is posted
+    sp_certificate: Certificate | None = None  # set: AuthnRequests and LogoutRequests must be signed by it
+    name_id_format: NameIdFormat = "unspecified"
+    name_id: NonEmptyStr | None = None  # the user claim that is the NameID (default: the login)
+    sign: SignWhat = "both"  # Okta signs the response and the assertion unless told otherwise
+    attributes: dict[NonEmptyStr, NonEmptyStr] = {}  # attribute name -> the user claim it carries
+    group_attribute: GroupAttributeConfig | None = None
+
+
 class TenantConfig(SeedModel):
     path: str | None = None
     flavor: str = "generic"  # a persona of mock_idp/personas/
@@ -126,11 +150,23 @@ class TenantConfig(SeedModel):
     clients: list[ClientConfig] = []
     users: list[UserConfig] = []
     signing_key: SigningKeyConfig | None = None
+    saml_apps: list[SamlAppConfig] = []  # served by the personas that have SAML apps (Okta)
 
     @field_validator("path")
     @classmethod
     def _normalise_path(cls, path: str | None) -> str | None:
         return None if path is None else normalise_path(path)
+
+    @model_validator(mode="after")
+    def _persona_serves_saml_apps(self, info: ValidationInfo) -> TenantConfig:
+        # A persona that serves no SAML apps would ignore them silently: say so instead.
+        persona = (info.context or {}).get("personas", {})
+        persona = persona.get(self.flavor) if hasattr(persona, "get") else None
+        if self.saml_apps and persona is not None and "saml_apps" not in persona.seed_keys:
+            serving = sorted(name for name, p in info.context["personas"].items() if "saml_apps" in p.seed_keys)
+            raise issue_at(f"the {self.flavor} persona serves no SAML apps (personas that do: "
+                           f"{', '.join(serving)})", "saml_apps")
+        return self
 
     @field_validator("flavor")
     @classmethod

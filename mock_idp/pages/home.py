@@ -5,6 +5,7 @@ from fastapi.responses import Response
 
 from ..endpoints.http import html_page
 from ..endpoints.sso import session_user
+from ..personas.vendor_api import page_sections
 from .links import browser_flows, default_scope, sign_in_links
 
 
@@ -18,6 +19,7 @@ def summary(tenant) -> dict:
                      "jwks_uri": i.discovery.get("jwks_uri")} for i in tenant.issuers],
         "clients": [{"config": c, "links": links.get(c.client_id, [])} for c in tenant.clients.values()],
         "users": list(tenant.users.values()),
+        "sections": page_sections(tenant),  # the persona's vendor APIs (Okta's SAML apps, ...)
         "page": f"{tenant.url}/_ui",
         "token_page": f"{tenant.url}/_ui/token",
     }

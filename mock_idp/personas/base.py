@@ -183,6 +183,8 @@ class Flavor:
     # Vendor-only APIs: modules of the persona's folder ("okta.authn"), each a router mounted
     # under the tenant (personas/vendor_api.py).
     vendor_apis: tuple[str, ...] = ()
+    # The seed's vendor-only tenant keys the persona serves ("saml_apps"); the others are refused.
+    seed_keys: tuple[str, ...] = ()
     # Grant types the token endpoint takes besides the RFC ones: modules of the persona's folder
     # ("auth0.password_realm"), each defining GRANT, an authlib grant class.
     vendor_grants: tuple[str, ...] = ()

@@ -8,6 +8,9 @@ routes relative to the tenant, which routes.py puts in the tenant's Mount. Proto
 plain functions of the module; tokens come from oauth/tokens.py, so they are the ones the flows
 issue.
 
+A module may also give the tenant page a section (`page_section(tenant)` -> PageSection or None):
+a table of what to paste where, rendered by the pages without knowing the vendor.
+
 Each module also says what the admin API may watch of it (`WATCHED`: path -> the calls served
 there), so scenarios fail those calls in the vendor's own error shape and the audit trail shows
 them, secrets masked (watch.py).
@@ -35,6 +38,26 @@ class VendorCall:
     secrets: frozenset[str] = frozenset()  # parameter names the trail masks besides the OAuth ones
 
 
+@dataclass(frozen=True)
+class PageLine:
+    """One labelled value in a cell of a page section; a link when it has an href."""
+
+    label: str
+    value: str
+    href: str | None = None
+
+
+@dataclass(frozen=True)
+class PageSection:
+    """A table on the tenant page: one row per thing the API serves (e.g. a SAML app)."""
+
+    key: str  # names it in the page (data-testid)
+    title: str
+    intro: str
+    columns: tuple[str, ...]
+    rows: list[list[list[PageLine]]]  # row -> cell -> lines
+
+
 PERSONAS = __name__.rpartition(".")[0]  # mock_idp.personas
 
 
@@ -45,6 +68,11 @@ def module(name: str):
 
 def modules(tenant) -> list:
     return [module(name) for name in tenant.flavor.vendor_apis]
+
+
+def page_sections(tenant) -> list[PageSection]:
+    sections = (module.page_section(tenant) for module in modules(tenant) if hasattr(module, "page_section"))
+    return [section for section in sections if section is not None]
 
 
 def vendor_grants(flavor) -> list[type]:

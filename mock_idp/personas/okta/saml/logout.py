@@ -1,0 +1,65 @@
+"""SLO: /app/<name>/<app_id>/slo/saml takes the app's LogoutRequest (HTTP-Redirect, or POST),
+ends the browser's SSO session when the request names it, and POSTs a signed LogoutResponse to the
+app's slo_url (SAML profiles §4.4), as Cognito's sign-out expects.
+
+SAML core §3.7.3.2: the session ends only when the request is for this browser's session: its
+SessionIndex (when given) and its NameID must be the ones the app was given. A browser with no
+session is already signed out: Success.
+"""
+
+from fastapi import Request
+from fastapi.responses import Response
+from lxml import etree
+
+from ....endpoints.sso import end_session, session_user
+from .apps import session_index
+from .errors import SamlError
+from .messages import issuer_of, parse_time, read
+from .response import STATUS, envelope, name_id_value, sign, user_claims
+from .sign_on import incoming_request, post_binding
+from .xml import SAML, SAMLP, q
+
+
+def slo(tenant, app):
+    async def single_logout(request: Request) -> Response:
+        if not app.slo_url:
+            raise SamlError(f"The app {app.name} has no single logout (slo_url in the seed).", status_code=404)
+        incoming = await incoming_request(request)
+        if incoming is None:
+            raise SamlError("The SLO URL needs a SAMLRequest: a LogoutRequest (SAML bindings §3.4).")
+        root = read(incoming, app, "LogoutRequest", tenant.clock())
+        if issuer_of(root) != app.sp_entity_id:
+            raise SamlError(f"The LogoutRequest's Issuer {issuer_of(root)!r} is not this app's SP entity ID "
+                            f"({app.sp_entity_id}).")
+        not_on_or_after = parse_time(root.get("NotOnOrAfter"))
+        if not_on_or_after is not None and not_on_or_after <= tenant.clock():
+            raise SamlError("The LogoutRequest expired (its NotOnOrAfter).", title="Expired SAML request")
+        status, message = outcome(request, tenant, app, root)
+        xml = logout_response(tenant, app, root.get("ID"), status, message)
+        response = post_binding(request, app.slo_url, xml, incoming.relay_state)
+        if status == "Success":
+            end_session(request, response, tenant)
+        return response
+    return single_logout
+
+
+def outcome(request: Request, tenant, app, root) -> tuple[str, str | None]:
+    """(status, message) of the LogoutRequest for this browser."""
+    user = session_user(request, tenant)
+    if user is None:
+        return "Success", None
+    asked = [element.text for element in root.findall(q(SAMLP, "SessionIndex"))]
+    if asked and session_index(user.session_id) not in asked:
+        return "Requester", "The SessionIndex is not the one of this browser's session."
+    name_id = root.find(q(SAML, "NameID"))
+    if app.name_id_format != "transient" and (name_id is None or name_id.text !=
+                                              name_id_value(app, user_claims(tenant, user.config))):
+        return "Requester", "The NameID is not the signed-in user's."
+    return "Success", None
+
+
+def logout_response(tenant, app, in_response_to: str, status: str, message: str | None) -> bytes:
+    response = envelope(tenant, app, "LogoutResponse", app.slo_url, in_response_to, tenant.clock(),
+                        STATUS + status, message)
+    return etree.tostring(sign(tenant, response), xml_declaration=True, encoding="UTF-8")
+

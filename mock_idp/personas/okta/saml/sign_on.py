@@ -1,0 +1,130 @@
+"""SSO: /app/<name>/<app_id>/sso/saml takes an AuthnRequest by HTTP-Redirect (GET) or HTTP-POST;
+without one, a GET is the IdP-initiated launch URL. The user signs in on the tenant's login page
+(same SSO session, same one-click users as OIDC); the Response goes to the app's ACS by HTTP-POST
+with RelayState as received (SAML profiles §4.1.4).
+"""
+
+from dataclasses import dataclass
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from ....endpoints.http import read_params, render
+from ....endpoints.sso import (CSRF_FIELD, EXPIRED_FORM, csrf_ok, session_user, set_session_cookie, sign_in_page,
+                               start_session)
+from ....oauth.errors import OAuthError
+from ....oauth.responses import FormPost
+from .apps import session_index, sso_url
+from .errors import SamlError
+from .messages import Incoming, from_form, from_query, read
+from .response import SignIn, encoded, failure, success
+from .xml import POST
+
+LOGIN_FIELDS = ("username", "password", CSRF_FIELD)
+TRUE = ("true", "1")  # xs:boolean
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What the request asks of the sign-in (an IdP-initiated sign-in asks nothing)."""
+
+    request_id: str | None = None
+    force_authn: bool = False
+    is_passive: bool = False
+
+
+def sso(tenant, app):
+    async def single_sign_on(request: Request) -> Response:
+        incoming = await incoming_request(request)
+        relay_state = incoming.relay_state if incoming else request.query_params.get("RelayState")
+        asked = check(tenant, app, incoming, request) if incoming else Asked()
+        user = session_user(request, tenant)
+        if user is not None and not asked.force_authn:
+            return answer(request, tenant, app, asked, relay_state, user)
+        if asked.is_passive:
+            # SAML core §3.4.1: IsPassive and no session -> NoPassive, to the app's own ACS.
+            xml = failure(tenant, app, asked.request_id, "NoPassive", "The user is not signed in.")
+            return post_to_acs(request, app, xml, relay_state)
+        params = incoming.login_params() if incoming else relay_params(relay_state)
+        return sign_in_page(request, tenant, sso_url(tenant, app) + "/login", params)
+    return single_sign_on
+
+
+def login(tenant, app):
+    """The login page posts here, with the request it was shown for, checked again."""
+
+    async def login_form(request: Request) -> Response:
+        form = await read_params(request)
+        credentials = {k: v for k, v in form if k in LOGIN_FIELDS}
+        rest = [(k, v) for k, v in form if k not in LOGIN_FIELDS]
+        incoming = from_form(rest)
+        relay_state = incoming.relay_state if incoming else dict(rest).get("RelayState")
+        # The request was checked, fresh, when it arrived; the user may take a while to sign in.
+        asked = check(tenant, app, incoming, request, check_age=False) if incoming else Asked()
+        params = incoming.login_params() if incoming else relay_params(relay_state)
+        action = sso_url(tenant, app) + "/login"
+        if not csrf_ok(request, tenant, credentials):
+            return sign_in_page(request, tenant, action, params, EXPIRED_FORM, status=403)
+        user = tenant.authenticate(credentials.get("username", ""), credentials.get("password", ""))
+        if user is None:
+            return sign_in_page(request, tenant, action, params, tenant.flavor.wrong_password_message,
+                                credentials.get("username", ""))
+        with tenant.store.together():
+            end_user = start_session(tenant, user)
+        response = answer(request, tenant, app, asked, relay_state, end_user)
+        set_session_cookie(response, tenant, end_user)
+        return response
+    return login_form
+
+
+async def incoming_request(request: Request) -> Incoming | None:
+    if request.method == "GET":
+        try:
+            return from_query(request.scope["query_string"].decode("ascii"))
+        except UnicodeDecodeError:
+            raise SamlError("The query string is not URL-encoded ASCII.") from None
+    try:
+        incoming = from_form(await read_params(request))
+    except OAuthError as error:  # not a form, or too many parameters
+        raise SamlError(error.description or "The request is not a form.") from None
+    if incoming is None:
+        raise SamlError("A POST to the SSO URL needs a SAMLRequest (SAML bindings §3.5).")
+    return incoming
+
+
+def check(tenant, app, incoming: Incoming, request: Request, check_age: bool = True) -> Asked:
+    """The AuthnRequest's own rules (SAML core §3.4.1), after messages.read's."""
+    root = read(incoming, app, "AuthnRequest", tenant.clock(), check_age)
+    acs = root.get("AssertionConsumerServiceURL")
+    if acs is not None and acs != app.acs_url:
+        # Okta: only the app's configured ACS URL; never post an assertion where a request says.
+        raise SamlError(f"AssertionConsumerServiceURL {acs} is not this app's ACS URL ({app.acs_url}).",
+                    title="Wrong ACS URL")
+    binding = root.get("ProtocolBinding")
+    if binding is not None and binding != POST:
+        raise SamlError(f"ProtocolBinding {binding} is not supported: the Response is sent by HTTP-POST.")
+    destination = root.get("Destination")
+    if destination is not None and destination not in (sso_url(tenant, app), str(request.url).split("?")[0]):
+        # SAML bindings §3.4.5.2, §3.5.5.2: the Destination must be where the request arrived.
+        raise SamlError(f"Destination {destination} is not this app's SSO URL ({sso_url(tenant, app)}).")
+    return Asked(root.get("ID"), (root.get("ForceAuthn") or "").lower() in TRUE,
+             (root.get("IsPassive") or "").lower() in TRUE)
+
+
+def answer(request: Request, tenant, app, asked: Asked, relay_state: str | None, user) -> Response:
+    sign_in = SignIn(user.config, user.auth_time, session_index(user.session_id), asked.request_id)
+    return post_to_acs(request, app, success(tenant, app, sign_in), relay_state)
+
+
+def post_to_acs(request: Request, app, xml: bytes, relay_state: str | None) -> Response:
+    return post_binding(request, app.acs_url, xml, relay_state)
+
+
+def post_binding(request: Request, url: str, xml: bytes, relay_state: str | None) -> Response:
+    """SAML bindings §3.5.4: an auto-submitting form (a button without scripts), RelayState as is."""
+    params = [("SAMLResponse", encoded(xml))] + ([("RelayState", relay_state)] if relay_state is not None else [])
+    return render(request, 200, FormPost(url, params), [("Cache-Control", "no-store")])
+
+
+def relay_params(relay_state: str | None) -> list[tuple[str, str]]:
+    return [] if relay_state is None else [("RelayState", relay_state)]
