@@ -1,8 +1,11 @@
-"""Tokens shaped by a pre-token-generation trigger, accepted by the verifiers that check Cognito
-tokens, over HTTPS with their defaults: aws-jwt-verify (Cognito rules: token_use, client_id/aud,
-the groups the trigger set) in its own Node process, and `mock-idp check-token --for appsync`.
-The AWS documentation's example handlers run behind a Lambda Invoke API server (V2_0, V3_0) and
-through a seed's `handler:` (V1_0)."""
+"""Tokens shaped by the user's hooks, accepted by the vendors' verifiers over HTTPS with their
+defaults, each in its own Node process:
+- a Cognito pre-token-generation trigger (the AWS documentation's example handlers behind a
+  Lambda Invoke API server, V2_0 and V3_0, and through a seed's `handler:`, V1_0): aws-jwt-verify
+  with Cognito rules (token_use, client_id/aud, the groups the trigger set) and
+  `mock-idp check-token --for appsync`;
+- an Okta token inline hook (okta_hook_service.py) patching claims and the lifetime:
+  @okta/jwt-verifier; a hook answering `error` denies the token."""
 
 import json
 
@@ -12,6 +15,7 @@ import pytest
 from aws_support import mock_idp
 from conftest import serve_asgi, start_server
 from invoke_api import InvokeApi
+from okta_hook_service import SECRET, HookService
 
 from node_runner import run_node
 
@@ -35,20 +39,36 @@ def pool(name: str, trigger: str) -> str:
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory):
-    api = InvokeApi()
-    lambdas = serve_asgi(api.app)
+    api, hook_service = InvokeApi(), HookService()
+    lambdas, okta_hooks = serve_asgi(api.app), serve_asgi(hook_service.app)
     url = lambda function: f"{lambdas.base_url}/2015-03-31/functions/{function}/invocations"  # noqa: E731
     folder = tmp_path_factory.mktemp("hooks-tls")
     (folder / "seed.yaml").write_text("tenants:" + "".join([
         pool("us-east-1_V2", f"version: V2_0, url: '{url('doc_v2_claims_scopes_and_groups')}'"),
         pool("us-east-1_V3", f"version: V3_0, url: '{url('doc_v3_machine_to_machine')}'"),
         pool("us-east-1_V1", "version: V1_0, handler: 'pre_token_handlers:doc_v1_add_suppress_and_groups'"),
-    ]))
+        f"""
+  okta:
+    flavor: okta
+    authorization_servers:
+      - id: hooked
+        token_inline_hook: {{url: '{okta_hooks.base_url}/hooks/patch', headers: {{Authorization: '{SECRET}'}}}}
+      - id: refusing
+        token_inline_hook: {{url: '{okta_hooks.base_url}/hooks/error', headers: {{Authorization: '{SECRET}'}}}}
+    clients:
+      - client_id: 0oa-app
+        client_secret: app-secret
+        grant_types: [password]
+    users:
+      - username: alice
+        password: alice-password
+        claims: {{email: alice@example.com, name: Alice}}"""]))
     running = start_server(folder / "seed.yaml", folder / "data", tls=True)
     assert running.base_url.startswith("https://")
     yield running
     running.stop()
     lambdas.stop()
+    okta_hooks.stop()
 
 
 def aws_jwt_verify(server, pool_name: str, token: str, token_use: str, client_id: str, groups=None) -> dict:
@@ -91,3 +111,30 @@ def test_aws_jwt_verify_accepts_a_v3_client_credentials_token(servers):
     assert token.status_code == 200, token.text
     access = aws_jwt_verify(servers, "us-east-1_V3", token.json()["access_token"], "access", "machine")
     assert access["partner"] == "partner-of-machine" and "partner/read" in access["scope"].split()
+
+
+def okta_tokens(server, authorization_server: str) -> httpx.Response:
+    return httpx.post(server.tenant_url(f"/okta/oauth2/{authorization_server}/v1/token"), verify=str(server.ca),
+                      auth=("0oa-app", "app-secret"), data={"grant_type": "password", "username": "alice",
+                                                            "password": "alice-password", "scope": "openid email"})
+
+
+def test_okta_jwt_verifier_accepts_tokens_the_inline_hook_patched(servers):
+    issuer = servers.tenant_url("/okta/oauth2/hooked")
+    tokens = okta_tokens(servers, "hooked")
+    assert tokens.status_code == 200, tokens.text
+    access = run_node("okta.mjs", {"issuer": issuer, "clientId": "0oa-app", "kind": "access",
+                                   "token": tokens.json()["access_token"], "audience": "api://hooked"}, ca=servers.ca)
+    assert access["ok"], access
+    claims = access["claims"]
+    assert claims["external_guid"] == "F0384685-F87D-474B-848D-2058AC5655A7" and claims["exp"] - claims["iat"] == 900
+    identity = run_node("okta.mjs", {"issuer": issuer, "clientId": "0oa-app", "kind": "id",
+                                     "token": tokens.json()["id_token"]}, ca=servers.ca)
+    assert identity["ok"], identity
+    assert identity["claims"]["extPatientId"] == "1234" and "email" not in identity["claims"]
+
+
+def test_an_okta_hook_answering_error_denies_the_token(servers):
+    refused = okta_tokens(servers, "refusing")
+    assert (refused.status_code, refused.json()) == (
+        400, {"error": "server_error", "error_description": "The patient record is locked"})
