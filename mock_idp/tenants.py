@@ -68,6 +68,11 @@ class Tenant:
     def clients(self) -> dict[str, ClientConfig]:
         return self.directory.clients(self.state().directory_version)
 
+    @property
+    def hook_overrides(self) -> dict:
+        """Hooks set or switched off at run time (admin API), by name, over the seed's."""
+        return self.directory.hooks(self.state().directory_version)
+
     def find_user(self, username: str) -> UserConfig | None:
         return self.users.get(username)
 
@@ -180,6 +185,10 @@ class Issuer:
     @property
     def keys(self) -> KeyRing:
         return self.tenant.keys
+
+    @property
+    def hook_overrides(self) -> dict:
+        return self.tenant.hook_overrides
 
     def endpoint_url(self, name: str) -> str | None:
         path = getattr(self.layout.paths, name)

@@ -256,7 +256,8 @@ def test_a_failing_trigger_shows_on_the_hosted_sign_in_page_and_at_the_token_end
 
 @pytest.mark.parametrize("tenant, problem", [
     ("flavor: okta\n    triggers: {pre_token_generation: {url: 'http://127.0.0.1:1/x'}}",
-     "seed.yaml:4: tenants.t.triggers: flavor 'okta' runs no triggers (only cognito)"),
+     "seed.yaml:4: tenants.t.triggers.pre_token_generation: flavor 'okta' runs no pre_token_generation "
+     "(only cognito)"),
     ("flavor: cognito\n    triggers: {pre_token_generation: {url: 'http://127.0.0.1:1/x', handler: a.b}}",
      "give exactly one of url"),
     ("flavor: cognito\n    triggers: {pre_token_generation: {version: V4_0, handler: a.b}}", "V1_0"),

@@ -2,7 +2,7 @@
 
 Off unless enabled (MOCK_IDP_ADMIN=true, or MOCK_IDP_ADMIN_TOKEN set); see guard.py for who may
 call it. Each family of calls is one router: tenants (reset, revoke), directory (users, clients),
-clock, mint (tokens), scenarios, audit (requests), keys.
+clock, mint (tokens), scenarios, audit (requests), keys, hooks (token hooks).
 """
 
 from fastapi import Depends, FastAPI
@@ -13,6 +13,7 @@ from .clock import clock_router
 from .directory import directory_router
 from .errors import add_error_handlers
 from .guard import guard
+from .hooks import hooks_router
 from .keys import keys_router
 from .mint import mint_router
 from .scenarios import scenarios_router
@@ -30,7 +31,7 @@ def admin_mount(settings, tenants, store, audit) -> Mount:
     app.state.store = store
     app.state.audit = audit
     for router in (tenants_router(), directory_router(), clock_router(), mint_router(), scenarios_router(),
-                   audit_router(), keys_router()):
+                   audit_router(), keys_router(), hooks_router()):
         app.include_router(router)
     add_error_handlers(app)
     return Mount(PREFIX, app=app)

@@ -41,6 +41,11 @@ class TriggersConfig(SeedModel):
     pre_token_generation: PreTokenGenerationConfig | None = None
 
 
+# The hooks a tenant may run, by name (the seed's key, and the admin API's name for it).
+HOOK_MODELS: dict[str, type[SeedModel]] = {"pre_token_generation": PreTokenGenerationConfig,
+                                           "token_inline_hook": TokenInlineHookConfig}
+
+
 class AuthorizationServerConfig(SeedModel):
     id: NonEmptyStr
     audience: str | None = None
@@ -177,7 +182,8 @@ class TenantConfig(SeedModel):
         def runs(flavor: str, hook: str) -> bool:
             return isinstance(personas, dict) and hook in getattr(personas.get(flavor), "seed_hooks", ())
 
-        used = [("triggers", ("triggers",))] if self.triggers else []
+        used = [("pre_token_generation", ("triggers", "pre_token_generation"))] \
+            if self.triggers and self.triggers.pre_token_generation else []
         used += [("token_inline_hook", ("authorization_servers", index, "token_inline_hook"))
                  for index, server in enumerate(self.authorization_servers) if server.token_inline_hook]
         for hook, at in used:

@@ -146,6 +146,6 @@ PROFILE = CognitoFlavor(
     wrong_password_message="Incorrect username or password.",
     discovery_keys=DISCOVERY_KEYS,
     device_flow=None,
-    seed_hooks=("triggers",),  # triggers.pre_token_generation: pre_token_generation.py
+    seed_hooks=("pre_token_generation",),  # a seed's triggers.pre_token_generation: pre_token_generation.py
     vendor_apis=("cognito.user_pool_api",),  # POST / with X-Amz-Target: InitiateAuth, GetUser, ...
 )

@@ -40,8 +40,8 @@ class TriggerFailed(HookFailure):
 def trigger_config(issuer):
     """The tenant's trigger: set at run time (admin API, testing API), else the seed's."""
     state = getattr(issuer, "hook_overrides", None)
-    if state is not None and TRIGGER in state:
-        return state[TRIGGER]
+    if state is not None and "pre_token_generation" in state:
+        return state["pre_token_generation"]
     triggers = issuer.config.triggers
     return triggers.pre_token_generation if triggers is not None else None
 

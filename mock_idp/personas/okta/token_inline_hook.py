@@ -41,9 +41,9 @@ RESERVED = {
 
 def hook_config(issuer):
     """The token inline hook of a custom authorization server: run-time, else the seed's."""
-    state = getattr(issuer, "hook_overrides", None)
-    if state is not None and "token_inline_hook" in state and issuer.layout.name is not None:
-        return state["token_inline_hook"]
+    state, name = getattr(issuer, "hook_overrides", None), f"token_inline_hook:{issuer.layout.name}"
+    if state is not None and name in state:
+        return state[name]
     server = next((s for s in issuer.config.authorization_servers if s.id == issuer.layout.name), None)
     return server.token_inline_hook if server is not None else None
 
