@@ -11,6 +11,8 @@ thread for a handler (`call_handler`), both under one total timeout.
 import importlib
 import json
 import threading
+import time
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -20,6 +22,28 @@ import anyio.to_thread
 import httpx
 
 MAX_ANSWER_BYTES = 256 * 1024  # a hook's answer is a few claims; a larger one is refused, not read
+MASK = "********"
+# The hook calls of the request under way, for the audit trail (admin/watch.py sets a list; the
+# issuance's worker thread runs in a copy of the request's context, so it appends to the same one).
+_calls: ContextVar[list | None] = ContextVar("mock_idp_hook_calls", default=None)
+
+
+def watching_calls() -> list:
+    """Start collecting this request's hook calls; the list fills as hooks are called."""
+    calls: list = []
+    _calls.set(calls)
+    return calls
+
+
+def record_call(hook: str, target: str, request: Any, answer: Any, outcome: str,
+                headers: dict[str, str] | None = None) -> None:
+    """One hook call for the audit trail (when one is kept): what was sent (header values masked),
+    what came back, and what became of it."""
+    calls = _calls.get()
+    if calls is not None:
+        calls.append({"hook": hook, "at": time.time(), "target": target,
+                      "headers": {name: MASK for name in headers or {}},
+                      "request": request, "answer": answer, "outcome": outcome})
 
 
 class HookFailure(Exception):
@@ -121,6 +145,12 @@ class HandlerFailed(Exception):
     def __init__(self, error: BaseException):
         super().__init__(str(error))
         self.error = error
+
+
+def injected_failure(issuer, hook: str, ctx):
+    """The scenario armed to make this call of `hook` fail (admin API), taken once; else None."""
+    fire = getattr(issuer, "next_hook_failure", None)
+    return fire(hook, ctx) if fire is not None else None
 
 
 async def off_loop(function: Callable, *args, needed: bool = True):

@@ -111,6 +111,16 @@ class Tenant:
                 return TokenShape(defect=scenario.defect, claim=scenario.claim)
         return AS_ISSUED
 
+    def next_hook_failure(self, hook: str, ctx):
+        """The next armed scenario that makes this call of a token hook fail, taken once."""
+        for scenario in self.armed_scenarios():
+            if (scenario.kind == "hook" and scenario.endpoint == hook
+                    and scenario.client_id in (None, ctx.client.client_id)
+                    and (scenario.username is None or (ctx.user is not None and ctx.user.username == scenario.username))
+                    and self.store.fire_scenario(scenario.id)):
+                return scenario
+        return None
+
     def authenticate(self, username: str, password: str) -> UserConfig | None:
         user = self.find_user(username)
         if user is None or not hmac.compare_digest(user.password.encode(), password.encode()):
@@ -160,6 +170,7 @@ class Issuer:
         self.revoked_before = tenant.revoked_before
         self.subject, self.authenticate = tenant.subject, tenant.authenticate
         self.now, self.clock, self.next_token_shape = tenant.now, tenant.clock, tenant.next_token_shape
+        self.next_hook_failure = tenant.next_hook_failure
         self.layout = layout
         self.key = layout.key
         self.issuer = layout.issuer

@@ -5,6 +5,7 @@ import boto3
 import httpx
 import pytest
 from botocore.config import Config
+from botocore.exceptions import ClientError
 from flavor_support import claims_of
 
 from mock_idp.invoke_server import InvokeServer
@@ -97,3 +98,45 @@ def test_an_okta_hook_set_at_run_time_is_called_and_its_credentials_are_not_read
         assert calls[-1]["eventType"] == "com.okta.oauth2.tokens.transform"
     finally:
         service.stop()
+
+
+def test_a_scenario_makes_the_trigger_fail_once_and_the_trail_shows_each_call(idp):
+    def plain(event, context):
+        return event
+
+    idp.on_pre_token_generation(plain, tenant="us-east-1_Runtime")
+    try:
+        idp.scenario(tenant="us-east-1_Runtime", endpoint="pre_token_generation",
+                     error="UserLambdaValidationException", error_description="PreTokenGeneration failed with error down.")
+        with pytest.raises(ClientError) as raised:
+            id_token_claims(idp)
+        assert raised.value.response["Error"] == {"Code": "UserLambdaValidationException",
+                                                  "Message": "PreTokenGeneration failed with error down."}
+        assert id_token_claims(idp)["cognito:groups"] == ["admins"]  # fired once: the trigger works again
+        calls = idp.requests(tenant="us-east-1_Runtime", endpoint="pre_token_generation")
+        assert [call["outcome"] for call in calls[-2:]] == [
+            "UserLambdaValidationException: PreTokenGeneration failed with error down.", "applied"]
+        assert calls[-1]["request"]["triggerSource"] == "TokenGeneration_Authentication"
+        assert calls[-1]["answer"]["userName"] == "alice"
+    finally:
+        idp.reset("us-east-1_Runtime")
+
+
+def test_a_scenario_makes_the_okta_hook_deny_and_the_trail_masks_its_credentials(idp):
+    service = InvokeServer(lambda event, context: {"commands": []})
+    try:
+        idp.set_hook("token_inline_hook/default", {"url": service.url, "headers": {"Authorization": "Bearer s3cret"}},
+                     tenant="okta")
+        idp.scenario(tenant="okta", endpoint="token_inline_hook", error="locked", error_description="Account locked")
+        denied = httpx.post(idp.url + "/okta/oauth2/default/v1/token", auth=("0oa-app", "s"), data={
+            "grant_type": "password", "username": "alice", "password": "alice-password", "scope": "openid"})
+        assert denied.json() == {"error": "server_error", "error_description": "Account locked"}
+        calls = idp.requests(tenant="okta", endpoint="token_inline_hook")
+        assert calls[-1]["outcome"] == "denied: Account locked"
+        assert calls[-1]["headers"] == {"Authorization": "********"} and "s3cret" not in str(calls)
+        with pytest.raises(MockIdPError) as raised:
+            idp.scenario(tenant="okta", endpoint="pre_token_generation", error="x")
+        assert "runs no 'pre_token_generation' hook" in raised.value.body["error_description"]
+    finally:
+        service.stop()
+        idp.reset("okta")

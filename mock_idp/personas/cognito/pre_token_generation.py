@@ -11,7 +11,7 @@ import json
 import uuid
 from typing import Any
 
-from ...hooks import HandlerFailed, HookError, HookFailure, call_handler, call_url
+from ...hooks import HandlerFailed, HookError, HookFailure, call_handler, call_url, injected_failure, record_call
 from .answer import Overrides, read_answer
 
 TIMEOUT = 5.0  # Cognito waits 5 seconds for a trigger's Lambda
@@ -58,8 +58,28 @@ def ask(ctx) -> Overrides | None:
     source = TRIGGER_SOURCES.get(ctx.grant_type)
     if config is None or source is None or (ctx.user is None and config.version != "V3_0"):
         return None
-    event = build_event(ctx, config.version, source)
-    return read_answer(config.version, invoke(config, event), failed=TriggerFailed)
+    event, result = build_event(ctx, config.version, source), None
+    target = config.url or f"handler {config.handler}"
+    try:
+        scenario = injected_failure(ctx.issuer, "pre_token_generation", ctx)
+        if scenario is not None:
+            raise scenario_failure(scenario)
+        result = invoke(config, event)
+        overrides_ = read_answer(config.version, result, failed=TriggerFailed)
+    except TriggerFailed as failure:
+        record_call("pre_token_generation", target, event, result, f"{failure.type}: {failure.message}")
+        raise
+    record_call("pre_token_generation", target, event, result, "applied")
+    return overrides_
+
+
+def scenario_failure(scenario) -> TriggerFailed:
+    """An armed scenario instead of the trigger: its error (a Cognito exception name) and
+    description, or, with a status only, the Invoke API answering that status."""
+    if scenario.error:
+        return TriggerFailed(scenario.error, scenario.error_description
+                             or f"{TRIGGER} failed with error Failure injected by a mock_idp scenario.")
+    return TriggerFailed("UnexpectedLambdaException", f"{TRIGGER} invocation failed due to error HTTP {scenario.status}.")
 
 
 def build_event(ctx, version: str, source: str) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from typing import Any
 
 import jsonpatch
 
-from ...hooks import HookError, call_url
+from ...hooks import HookError, call_url, injected_failure, record_call
 from ...oauth.errors import OAuthError
 
 TIMEOUT = 3.0  # Okta waits 3 seconds for an inline hook
@@ -73,21 +73,36 @@ def patched(ctx, kind: str, claims: dict, identity_claims) -> dict:
 def ask(ctx, config, tokens: dict[str, dict]) -> dict[str, tuple[dict, int]]:
     lifetimes = {"access": ctx.access_token_lifetime, "identity": ctx.flavor.lifetimes.id_token}
     unchanged = {kind: (claims, lifetimes[kind]) for kind, claims in tokens.items()}
+    sent, body = request(ctx, tokens, lifetimes), None
+
+    def outcome(what: str) -> None:
+        record_call("token_inline_hook", config.url, sent, body, what, config.headers)
+
+    scenario = injected_failure(ctx.issuer, "token_inline_hook", ctx)
     try:
-        answer = call_url(config.url, request(ctx, tokens, lifetimes),
-                          {"Content-Type": "application/json", "Accept": "application/json", **config.headers}, TIMEOUT)
-        body = answer.json() if answer.status == 200 else None
-    except (HookError, ValueError):
-        return unchanged  # no answer, or none Okta can read: the hook is skipped
-    if not isinstance(body, dict):
+        if scenario is not None:  # an armed scenario answers instead of the hook
+            body = {"error": {"errorSummary": scenario.error_description}} if scenario.error else None
+            status = 200 if scenario.error else scenario.status
+        else:
+            answer = call_url(config.url, sent, {"Content-Type": "application/json", "Accept": "application/json",
+                                                 **config.headers}, TIMEOUT)
+            status, body = answer.status, answer.json()
+    except (HookError, ValueError) as error:
+        outcome(f"skipped: {error}")  # no answer, or none Okta can read
+        return unchanged
+    if status != 200 or not isinstance(body, dict):
+        outcome(f"skipped: HTTP {status}" if status != 200 else "skipped: not a JSON object")
         return unchanged
     if body.get("error") is not None:
         error = body["error"]
         summary = error.get("errorSummary") if isinstance(error, dict) else None
         denied = OAuthError(description=summary if isinstance(summary, str) and summary else DEFAULT_ERROR)
         denied.error = "server_error"
+        outcome(f"denied: {denied.description}")
         raise denied
-    return apply(body.get("commands"), tokens, lifetimes) or unchanged
+    applied = apply(body.get("commands"), tokens, lifetimes)
+    outcome("applied" if applied else "skipped: a command Okta cannot perform")
+    return applied or unchanged
 
 
 def apply(commands, tokens: dict[str, dict], lifetimes: dict[str, int]) -> dict | None:
