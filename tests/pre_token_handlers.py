@@ -76,3 +76,11 @@ def greedy(event, context):
 
 def fails(event, context):
     raise RuntimeError("No entry for this user in the partner database")
+
+
+def department_from_the_hr_system(event, context):
+    """A team's own trigger: the department comes from the HR system, not the pool's attribute."""
+    moved = {"hannah": "Finance"}.get(event["userName"])
+    if moved:
+        event["response"]["claimsOverrideDetails"] = {"claimsToAddOrOverride": {"custom:department": moved}}
+    return event
