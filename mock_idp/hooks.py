@@ -8,6 +8,7 @@ hook call from there goes back to the loop for its HTTP request (`call_url`) or 
 thread for a handler (`call_handler`), both under one total timeout.
 """
 
+import asyncio
 import importlib
 import json
 import threading
@@ -100,7 +101,18 @@ async def post_json(url: str, payload: Any, headers: dict[str, str], timeout: fl
 
 def call_url(url: str, payload: Any, headers: dict[str, str], timeout: float) -> HookAnswer:
     """post_json from a worker thread (see off_loop), on the event loop that runs the server."""
+    not_on_the_loop()
     return anyio.from_thread.run(post_json, url, payload, headers, timeout)
+
+
+def not_on_the_loop() -> None:
+    """A hook is never waited for on the event loop: a path that issues tokens there without
+    off_loop is a bug, answered as a hook that could not be called (never a blocked server)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    raise HookError("unreachable", "token hooks are called off the event loop only")
 
 
 def load_handler(target: str) -> Callable:

@@ -140,3 +140,17 @@ def test_a_scenario_makes_the_okta_hook_deny_and_the_trail_masks_its_credentials
     finally:
         service.stop()
         idp.reset("okta")
+
+
+def test_minted_tokens_go_through_the_trigger_too(idp):
+    def tenant_claim(event, context):
+        event["response"]["claimsAndScopeOverrideDetails"] = {
+            "idTokenGeneration": {"claimsToAddOrOverride": {"tenant_id": "t-7"}}}
+        return event
+
+    idp.on_pre_token_generation(tenant_claim, tenant="us-east-1_Runtime")
+    try:
+        minted = idp.mint(tenant="us-east-1_Runtime", username="alice", client_id="web")
+        assert claims_of(minted["id_token"], idp.discovery("us-east-1_Runtime"))["tenant_id"] == "t-7"
+    finally:
+        idp.reset("us-east-1_Runtime")
