@@ -65,7 +65,8 @@ def greedy(event, context):
     """Tries to change what Cognito keeps for itself: every such claim stays as issued."""
     fixed = {"iss": "https://evil", "sub": "someone-else", "aud": "other", "token_use": "access",
              "cognito:username": "mallory", "exp": 1, "iat": 1, "auth_time": 1, "jti": "x", "origin_jti": "x",
-             "client_id": "other", "scope": "admin", "username": "mallory", "cognito:groups": ["root"]}
+             "client_id": "other", "scope": "admin", "username": "mallory", "cognito:groups": ["root"],
+             "dev:pool": "x"}
     event["response"] = {"claimsAndScopeOverrideDetails": {
         "idTokenGeneration": {"claimsToAddOrOverride": {**fixed, "tier": {"level": 3, "tags": ["a"]}},
                               "claimsToSuppress": ["sub", "iss", "tier"]},

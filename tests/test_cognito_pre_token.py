@@ -201,7 +201,7 @@ def test_claims_cognito_keeps_for_itself_are_not_changed(server):
     assert (id_claims["iss"], id_claims["aud"], id_claims["token_use"]) == (meta["issuer"], "web", "id")
     assert id_claims["cognito:username"] == "alice" and id_claims["sub"] == access["sub"] != "someone-else"
     assert id_claims["cognito:groups"] == ["admins"] and id_claims["exp"] > time.time()
-    assert "tier" not in id_claims  # suppressed: suppression wins over an override
+    assert "tier" not in id_claims and "dev:pool" not in id_claims  # suppression wins over an override
     assert access["tier"] == {"level": 3, "tags": ["a"]}  # V2_0 takes JSON values
     assert (access["client_id"], access["username"], access["token_use"]) == ("web", "alice", "access")
     assert access["scope"] == "aws.cognito.signin.user.admin"

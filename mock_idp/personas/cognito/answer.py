@@ -12,6 +12,7 @@ FIXED_CLAIMS = frozenset({"acr", "amr", "aud", "at_hash", "auth_time", "azp", "e
                           "iss", "jti", "nbf", "nonce", "origin_jti", "sub", "token_use"})
 FIXED_ID_CLAIMS = FIXED_CLAIMS | {"cognito:username", "event_id"}
 FIXED_ACCESS_CLAIMS = FIXED_CLAIMS | {"client_id", "scope", "username", "version", "event_id"}
+DEVELOPER_PREFIX = "dev:"  # developer attribute claims are fixed too
 # "For group related claims, use groupOverrideDetails instead."
 GROUP_CLAIMS = frozenset({"cognito:groups", "cognito:roles", "cognito:preferred_role"})
 # In the ID token these keep their simple types (V2_0 allows JSON values for the others).
@@ -129,11 +130,14 @@ def apply_to_access_token(claims_: dict, overrides: Overrides | None) -> dict:
 
 
 def apply_claims(claims_: dict, changes: TokenChanges, fixed: frozenset[str]) -> dict:
+    def changeable(name: str) -> bool:
+        return name not in fixed and name not in GROUP_CLAIMS and not name.startswith(DEVELOPER_PREFIX)
+
     for name, value in changes.add.items():
-        if name not in fixed and name not in GROUP_CLAIMS:
+        if changeable(name):
             claims_[name] = value
     for name in changes.suppress:  # suppressing wins over adding the same claim
-        if name not in fixed and name not in GROUP_CLAIMS:
+        if changeable(name):
             claims_.pop(name, None)
     return claims_
 
