@@ -4,10 +4,11 @@ reserved claims and impossible commands skipping the hook, `error` denying the t
 that fails or overruns 3 s skipped."""
 
 import time
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import httpx
 import pytest
-from conftest import serve_asgi, start_server
+from conftest import Browser, serve_asgi, start_server
 from flavor_support import claims_of
 from okta_hook_service import SECRET, HookService
 
@@ -45,6 +46,10 @@ tenants:
       - client_id: 0oa-app
         client_secret: app-secret
         grant_types: [password, refresh_token, client_credentials]
+      - client_id: 0oa-spa
+        redirect_uris: [http://localhost:3000/callback]
+        grant_types: [implicit]
+        response_types: [id_token token]
     users:
       - username: alice
         password: alice-password
@@ -109,6 +114,21 @@ def test_an_error_in_the_answer_denies_the_token_as_okta_does(okta, server, desc
     answer = token(okta, server)
     assert answer.status_code == 400
     assert answer.json() == {"error": "server_error", "error_description": description}
+
+
+@pytest.mark.parametrize("server, patched", [("patch", True), ("error", False)])
+def test_implicit_tokens_from_the_authorization_endpoint_go_through_the_hook(okta, server, patched):
+    query = {"client_id": "0oa-spa", "response_type": "id_token token", "scope": "openid email", "state": "s",
+             "nonce": "n", "redirect_uri": "http://localhost:3000/callback"}
+    answer = Browser().authorize(okta.tenant_url(f"/okta/oauth2/{server}/v1/authorize?") + urlencode(query))
+    fragment = dict(parse_qsl(urlsplit(answer.headers["location"]).fragment))
+    if patched:
+        identity = claims_of(fragment["id_token"], discovery(okta, server))
+        assert identity["extPatientId"] == "1234" and identity["nonce"] == "n"
+        assert claims_of(fragment["access_token"], discovery(okta, server))["external_guid"]
+    else:  # as any OAuth error of the authorization endpoint: back to the client
+        assert (fragment["error"], fragment["error_description"], fragment["state"]) == (
+            "server_error", "The patient record is locked", "s")
 
 
 @pytest.mark.parametrize("server", ["reserved", "missing-claim", "long-lifetime", "status-500", "not-json",
