@@ -93,7 +93,7 @@ async def post_json(url: str, payload: Any, headers: dict[str, str], timeout: fl
                         if len(body) > max_bytes:
                             raise HookError("too_large", f"the answer is larger than {max_bytes} bytes")
                     return HookAnswer(response.status_code, bytes(body), dict(response.headers))
-    except TimeoutError:
+    except (TimeoutError, httpx.TimeoutException):  # whichever of the two clocks ran out first
         raise HookError("timeout", f"no answer within {timeout:g} s") from None
     except httpx.HTTPError as error:
         raise HookError("unreachable", f"{type(error).__name__}: {error}") from None
