@@ -22,6 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .config import ClientConfig, UserConfig
+from .config.models import HOOK_MODELS
 from .config.issues import dotted, translate
 from .storage.request_state import VersionCache
 from .storage.models import DirectoryEntry
@@ -55,7 +56,8 @@ class Directory:
         # tenant's clock), at its authorization servers (their keys in the store).
         self.now, self.issuer_keys = now, issuer_keys
         self._seed = {"user": {u.username: u for u in seed_users},
-                      "client": {c.client_id: c for c in seed_clients}}
+                      "client": {c.client_id: c for c in seed_clients},
+                      "hook": {}}  # hooks set at run time over the seed's (hooks() below)
         self._merged = VersionCache(self._load)
 
     # -- reading: the merged view of one version ----------------------------------------------
@@ -74,6 +76,9 @@ class Directory:
             items = merged.get(entry.kind)
             if items is None:
                 continue
+            if entry.kind == "hook":
+                self._load_hook(items, entry)
+                continue
             if entry.data is None:
                 items.pop(entry.name, None)
                 continue
@@ -82,6 +87,26 @@ class Directory:
             except ValidationError as error:  # written by another version of mock_idp
                 log.warning("ignoring stored %s %r of tenant %r: %s", entry.kind, entry.name, self.tenant, error)
         return merged
+
+    def _load_hook(self, hooks: dict, entry: DirectoryEntry) -> None:
+        try:
+            hooks[entry.name] = hook_setting(entry.name, entry.data)
+        except (ValidationError, KeyError) as error:  # written by another version of mock_idp
+            log.warning("ignoring stored hook %r of tenant %r: %s", entry.name, self.tenant, error)
+
+    # -- hooks: set or switched off at run time, over the seed's -------------------------------------
+    def hooks(self, version: int) -> dict[str, Any]:
+        """{hook name: its config, or None for switched off} for the hooks set at run time; a hook
+        not named here is the seed's. Names: "pre_token_generation", "token_inline_hook:<server id>"."""
+        return self._view(version)["hook"]
+
+    def set_hook(self, name: str, data: Any):
+        """Validate `data` as the seed's model of the hook `name` (None: switch it off) and store it."""
+        model = HOOK_MODELS[name.partition(":")[0]]
+        item = None if data is None else validated_as(model, data, HOOK_PLACES[name.partition(":")[0]])
+        self.store.write_directory_entry(DirectoryEntry(
+            tenant=self.tenant, kind="hook", name=name, data=json.dumps(given(item) if item else None)))
+        return item
 
     def current(self, kind: str) -> dict[str, Any]:
         """The view as the store has it now (admin calls: never a stale cache)."""
@@ -141,17 +166,31 @@ class Directory:
         self.store.write_directory_entry(entry, revoke_before=now, issuers=self.issuer_keys())
 
 
+def hook_setting(name: str, data: str | None):
+    """A stored hook: its config, or None (switched off)."""
+    value = json.loads(data) if data is not None else None
+    return None if value is None else HOOK_MODELS[name.partition(":")[0]].model_validate(value)
+
+
 def validated(kind: str, data: Any):
     """The seed file's model of `kind` for `data`, or a DirectoryError in the seed file's words."""
     model, _, seed_list = KINDS[kind]
+    # translate() resolves types from the seed file's root: address the item as if it were the
+    # first of a tenant's list, then drop that prefix again.
+    return validated_as(model, data, ("tenants", "t", seed_list, 0))
+
+
+# Where each hook sits in a seed file (for the seed file's messages).
+HOOK_PLACES = {"pre_token_generation": ("tenants", "t", "triggers", "pre_token_generation"),
+               "token_inline_hook": ("tenants", "t", "authorization_servers", 0, "token_inline_hook")}
+
+
+def validated_as(model: type[BaseModel], data: Any, prefix: tuple):
     if not isinstance(data, dict):
         raise DirectoryError([("", f"expected a JSON object, got {json_kind(data)}")])
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        # translate() resolves types from the seed file's root: address the item as if it were
-        # the first of a tenant's list, then drop that prefix again.
-        prefix = ("tenants", "t", seed_list, 0)
         problems = []
         for detail in error.errors():
             detail = {**detail, "loc": prefix + tuple(detail["loc"])}

@@ -68,6 +68,11 @@ class Tenant:
     def clients(self) -> dict[str, ClientConfig]:
         return self.directory.clients(self.state().directory_version)
 
+    @property
+    def hook_overrides(self) -> dict:
+        """Hooks set or switched off at run time (admin API), by name, over the seed's."""
+        return self.directory.hooks(self.state().directory_version)
+
     def find_user(self, username: str) -> UserConfig | None:
         return self.users.get(username)
 
@@ -105,6 +110,16 @@ class Tenant:
             if scenario.kind == "token" and scenario_matches(scenario, ctx) and self.store.fire_scenario(scenario.id):
                 return TokenShape(defect=scenario.defect, claim=scenario.claim)
         return AS_ISSUED
+
+    def next_hook_failure(self, hook: str, ctx):
+        """The next armed scenario that makes this call of a token hook fail, taken once."""
+        for scenario in self.armed_scenarios():
+            if (scenario.kind == "hook" and scenario.endpoint == hook
+                    and scenario.client_id in (None, ctx.client.client_id)
+                    and (scenario.username is None or (ctx.user is not None and ctx.user.username == scenario.username))
+                    and self.store.fire_scenario(scenario.id)):
+                return scenario
+        return None
 
     def authenticate(self, username: str, password: str) -> UserConfig | None:
         user = self.find_user(username)
@@ -155,6 +170,7 @@ class Issuer:
         self.revoked_before = tenant.revoked_before
         self.subject, self.authenticate = tenant.subject, tenant.authenticate
         self.now, self.clock, self.next_token_shape = tenant.now, tenant.clock, tenant.next_token_shape
+        self.next_hook_failure = tenant.next_hook_failure
         self.layout = layout
         self.key = layout.key
         self.issuer = layout.issuer
@@ -180,6 +196,10 @@ class Issuer:
     @property
     def keys(self) -> KeyRing:
         return self.tenant.keys
+
+    @property
+    def hook_overrides(self) -> dict:
+        return self.tenant.hook_overrides
 
     def endpoint_url(self, name: str) -> str | None:
         path = getattr(self.layout.paths, name)

@@ -67,6 +67,7 @@ class MockIdP:
         self.url = f"http://127.0.0.1:{self.port}"
         self._server = self._thread = self._process = None
         self.http: httpx.Client | None = None
+        self._invoke_servers: list = []  # on_pre_token_generation's
 
     @classmethod
     def remote(cls, url: str, admin_token: str | None = None) -> "MockIdP":
@@ -141,6 +142,9 @@ class MockIdP:
             time.sleep(0.02)
 
     def stop(self) -> None:
+        for invoke in getattr(self, "_invoke_servers", []):
+            invoke.stop()
+        self._invoke_servers = []
         if self.http is not None:
             self.http.close()
             self.http = None
@@ -213,6 +217,25 @@ class MockIdP:
         if jwk_file is not None:
             body["jwk"] = json.loads(Path(jwk_file).read_text())
         return self.admin("POST", f"/tenants/{self._tenant(tenant)}/keys/rotate", body)
+
+    def set_hook(self, name: str, config: dict, tenant: str | None = None) -> dict:
+        """Set a token hook the tenant's persona runs: "pre_token_generation" ({version, url |
+        handler}) or "token_inline_hook/<authorization server id>" ({url, headers})."""
+        return self.admin("PUT", f"/tenants/{self._tenant(tenant)}/hooks/{name}", config)
+
+    def clear_hook(self, name: str, tenant: str | None = None) -> None:
+        """Switch a token hook off (reset() brings back the seed's)."""
+        self.admin("DELETE", f"/tenants/{self._tenant(tenant)}/hooks/{name}")
+
+    def on_pre_token_generation(self, function, version: str = "V2_0", tenant: str | None = None) -> str:
+        """Make `function(event, context)` (a Lambda handler) the tenant's pre-token-generation
+        trigger, served from this process over the Lambda Invoke API; its URL is returned."""
+        from .invoke_server import InvokeServer
+
+        invoke = InvokeServer(function, name=getattr(function, "__name__", "function"))
+        self.__dict__.setdefault("_invoke_servers", []).append(invoke)  # remote(): no __init__
+        self.set_hook("pre_token_generation", {"version": version, "url": invoke.url}, tenant)
+        return invoke.url
 
     def reset(self, tenant: str | None = None) -> dict:
         return self.admin("POST", "/reset", {"tenant": tenant} if tenant else None)

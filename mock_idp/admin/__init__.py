@@ -2,7 +2,8 @@
 
 Off unless enabled (MOCK_IDP_ADMIN=true, or MOCK_IDP_ADMIN_TOKEN set); see guard.py for who may
 call it. Each family of calls is one router: tenants (reset, revoke), directory (users, clients),
-clock, mint (tokens), scenarios, audit (requests), keys, device (approve a user code).
+clock, mint (tokens), scenarios, audit (requests), keys, device (approve a user code), hooks (token
+hooks).
 """
 
 from fastapi import FastAPI
@@ -14,6 +15,7 @@ from .device import device_router
 from .directory import directory_router
 from .errors import add_error_handlers
 from .guard import AdminGuard
+from .hooks import hooks_router
 from .keys import keys_router
 from .mint import mint_router
 from .scenarios import scenarios_router
@@ -31,7 +33,7 @@ def admin_mount(settings, tenants, store, audit, base_urls) -> Mount:
     app.state.store = store
     app.state.audit = audit
     for router in (tenants_router(), directory_router(), clock_router(), mint_router(), scenarios_router(),
-                   audit_router(), keys_router(), device_router()):
+                   audit_router(), keys_router(), device_router(), hooks_router()):
         app.include_router(router)
     add_error_handlers(app)
     # In front of every path, the OpenAPI document and unknown paths included (guard.py).

@@ -8,10 +8,11 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..config.fields import MAX_SECONDS, Seconds
+from ..hooks import HookFailure, off_loop
 from ..personas.base import TokenContext
 from ..oauth.shape import DEFECTS, TokenShape
 from ..oauth.tokens import apply_shape, issue_access_token, issue_id_token
-from .errors import invalid_body, not_found
+from .errors import AdminError, invalid_body, not_found
 from .tenants import tenant_named
 
 
@@ -39,7 +40,13 @@ def mint_router() -> APIRouter:
 
     @router.post("/tenants/{tenant}/tokens", summary="Issue tokens without a browser")
     async def mint(request: Request, tenant: str, body: MintRequest) -> dict:
-        return mint_tokens(tenant_named(request, tenant), body)
+        found = tenant_named(request, tenant)
+        try:
+            # Minted tokens go through the tenant's token hooks too: off the event loop (hooks.py).
+            return await off_loop(mint_tokens, found, body,
+                                  needed=any(found.flavor.calls_hooks(issuer) for issuer in found.issuers))
+        except HookFailure as failure:
+            raise AdminError(400, "hook_failed", failure.message) from None
 
     return router
 

@@ -20,7 +20,10 @@ from .tenants import tenant_named
 
 # The protocol endpoints, then the vendor API calls (Okta "authn", Auth0 "signup", Cognito "InitiateAuth"...).
 VENDOR_ENDPOINTS = tuple(dict.fromkeys(name for flavor in all_flavors().values() for name in endpoint_names(flavor)))
-Endpoint = Literal[tuple(ENDPOINTS) + ("discovery",) + VENDOR_ENDPOINTS]
+# The token hooks a persona calls (Cognito "pre_token_generation", Okta "token_inline_hook"): a
+# scenario makes the next calls fail; the audit trail lists the calls under these names.
+HOOK_ENDPOINTS = tuple(dict.fromkeys(hook for flavor in all_flavors().values() for hook in flavor.seed_hooks))
+Endpoint = Literal[tuple(ENDPOINTS) + ("discovery",) + VENDOR_ENDPOINTS + HOOK_ENDPOINTS]
 
 
 class ScenarioRequest(BaseModel):
@@ -49,6 +52,8 @@ class ScenarioRequest(BaseModel):
             raise ValueError("a missing_claim defect needs the claim to leave out")
         if self.defect is not None and self.endpoint not in (None, "token", "authorize"):
             raise ValueError("defective tokens are issued by the token and authorize endpoints only")
+        if self.endpoint in HOOK_ENDPOINTS and self.error is None and self.status is None:
+            raise ValueError("a hook scenario makes the hook fail: give error (and error_description) or status")
         return self
 
 
@@ -66,7 +71,11 @@ def scenarios_router() -> APIRouter:
         if body.endpoint in VENDOR_ENDPOINTS and body.endpoint not in endpoint_names(found.flavor):
             raise AdminError(400, "invalid_request", f"endpoint: tenant '{found.name}' ({found.flavor.name}) has no "
                              f"'{body.endpoint}' call; its vendor calls: {', '.join(endpoint_names(found.flavor)) or 'none'}")
-        row = Scenario(id=uuid.uuid4().hex, tenant=found.name, kind="token" if body.defect else "request",
+        if body.endpoint in HOOK_ENDPOINTS and body.endpoint not in found.flavor.seed_hooks:
+            raise AdminError(400, "invalid_request", f"endpoint: tenant '{found.name}' ({found.flavor.name}) runs no "
+                             f"'{body.endpoint}' hook; its hooks: {', '.join(found.flavor.seed_hooks) or 'none'}")
+        kind = "token" if body.defect else "hook" if body.endpoint in HOOK_ENDPOINTS else "request"
+        row = Scenario(id=uuid.uuid4().hex, tenant=found.name, kind=kind,
                        remaining=body.times, **body.model_dump(exclude_none=True))
         found.store.arm_scenario(row)
         forget_state(found.name)

@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl
 
 from starlette.responses import JSONResponse, Response
 
+from ..hooks import watching_calls
 from ..web.endpoint_map import endpoint_table
 from ..oauth.responses import authorization_response, default_response_mode
 from ..oauth.tokens import token_hash
@@ -147,6 +148,7 @@ class Watch:
                 outcome["body"] += message.get("body", b"")
             await send(message)
 
+        calls = watching_calls()  # the token hooks this request calls, for the trail too
         try:
             # The armed list is cached per version on the state row the request reads anyway (on
             # the loop, as the endpoints read it): a worker thread only when there is one to fire.
@@ -164,6 +166,8 @@ class Watch:
         finally:
             error = error_of(outcome, call.error_key if call else "error")
             self.trail.add(tenant.name, endpoint, seen.at, seen.record(outcome["status"], error))
+            for hook_call in calls:
+                self.trail.add(tenant.name, hook_call["hook"], hook_call["at"], hook_call)
 
 
 async def buffered(receive):

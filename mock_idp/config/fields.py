@@ -72,3 +72,22 @@ GrantType = Literal["authorization_code", "refresh_token", "client_credentials",
                     "implicit", "urn:ietf:params:oauth:grant-type:device_code",
                     "http://auth0.com/oauth/grant-type/password-realm"]
 AuthMethod = Literal["client_secret_basic", "client_secret_post", "none"]
+
+
+def check_hook_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or any(ch.isspace() for ch in url):
+        raise ValueError(f"{url!r} is not an http(s) URL")
+    return url
+
+
+def check_handler_name(name: str) -> str:
+    # `package.module:function` (or the Lambda runtime's `module.function`): importable names only.
+    module, _, function = name.rpartition(":") if ":" in name else name.rpartition(".")
+    if not module or not all(part.isidentifier() for part in module.split(".") + [function]):
+        raise ValueError(f"{name!r} is not module:function or module.function")
+    return name
+
+
+HookUrl = Annotated[str, AfterValidator(check_hook_url)]
+HandlerName = Annotated[str, AfterValidator(check_handler_name)]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
 
 from .errors import issue_at, suggestion
-from .fields import AuthMethod, GrantType, NonEmptyStr, Origin, RedirectUri, ResponseType, Seconds
+from .fields import AuthMethod, GrantType, HandlerName, HookUrl, NonEmptyStr, Origin, RedirectUri, ResponseType, Seconds
 from .saml_fields import AbsoluteUrl, Certificate, NameIdFormat, PathSegment, Regex, SignWhat
 from .fields import normalise_path, tenant_path
 
@@ -17,10 +17,41 @@ class SeedModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class TokenInlineHookConfig(SeedModel):
+    """A token hook of an authorization server: `url` gets each token's request by POST."""
+
+    url: HookUrl
+    headers: dict[str, str] = {}
+
+
+class PreTokenGenerationConfig(SeedModel):
+    """A pre-token-generation trigger: a URL speaking the Lambda Invoke API, or a Python handler."""
+
+    version: Literal["V1_0", "V2_0", "V3_0"] = "V1_0"
+    url: HookUrl | None = None
+    handler: HandlerName | None = None
+
+    @model_validator(mode="after")
+    def _one_target(self) -> PreTokenGenerationConfig:
+        if (self.url is None) == (self.handler is None):
+            raise ValueError("give exactly one of url (the Lambda Invoke API) and handler (module:function)")
+        return self
+
+
+class TriggersConfig(SeedModel):
+    pre_token_generation: PreTokenGenerationConfig | None = None
+
+
+# The hooks a tenant may run, by name (the seed's key, and the admin API's name for it).
+HOOK_MODELS: dict[str, type[SeedModel]] = {"pre_token_generation": PreTokenGenerationConfig,
+                                           "token_inline_hook": TokenInlineHookConfig}
+
+
 class AuthorizationServerConfig(SeedModel):
     id: NonEmptyStr
     audience: str | None = None
     name: str | None = None
+    token_inline_hook: TokenInlineHookConfig | None = None
 
     @model_validator(mode="after")
     def _default_audience(self) -> AuthorizationServerConfig:
@@ -151,6 +182,7 @@ class TenantConfig(SeedModel):
     users: list[UserConfig] = []
     signing_key: SigningKeyConfig | None = None
     saml_apps: list[SamlAppConfig] = []  # served by the personas that have SAML apps (Okta)
+    triggers: TriggersConfig | None = None
 
     @field_validator("path")
     @classmethod
@@ -177,6 +209,24 @@ class TenantConfig(SeedModel):
             raise ValueError(f"unknown flavor {flavor!r}{suggestion(flavor, known)} "
                              f"(expected one of: {', '.join(known)})")
         return flavor
+
+    @model_validator(mode="after")
+    def _hooks_the_persona_runs(self, info: ValidationInfo) -> TenantConfig:
+        # A hook the persona never calls would be ignored silently: refuse it where it is written.
+        personas = info.context["personas"]
+
+        def runs(flavor: str, hook: str) -> bool:
+            return isinstance(personas, dict) and hook in getattr(personas.get(flavor), "seed_hooks", ())
+
+        used = [("pre_token_generation", ("triggers", "pre_token_generation"))] \
+            if self.triggers and self.triggers.pre_token_generation else []
+        used += [("token_inline_hook", ("authorization_servers", index, "token_inline_hook"))
+                 for index, server in enumerate(self.authorization_servers) if server.token_inline_hook]
+        for hook, at in used:
+            if not runs(self.flavor, hook):
+                able = sorted(name for name in personas if runs(name, hook))
+                raise issue_at(f"flavor {self.flavor!r} runs no {hook}" + (f" (only {', '.join(able)})" if able else ""), *at)
+        return self
 
 
 class SeedConfig(SeedModel):

@@ -3,6 +3,7 @@
 from fastapi import Request
 from fastapi.responses import Response
 
+from ..hooks import HookFailure, off_loop
 from ..oauth.authorize import NeedsLogin, authorization_parameters, authorize
 from ..oauth.server import ParsedRequest
 from .http import read_params, render
@@ -16,7 +17,11 @@ LOGIN_FIELDS = ("username", "password", CSRF_FIELD)
 def authorization_endpoint(issuer):
     async def authorization(request: Request) -> Response:
         user, params, just_signed_in = signed_in_user(request, issuer.tenant, await read_params(request))
-        response = run(request, issuer, params, user, just_logged_in=just_signed_in)
+        try:
+            response = await off_loop(run, request, issuer, params, user, just_signed_in,
+                                      needed=issuer.flavor.calls_hooks(issuer))
+        except HookFailure as failure:  # a token hook failed (response_type=token): say so here
+            return login_page(request, issuer, params, error=failure.message, status=400)
         if just_signed_in:
             set_session_cookie(response, issuer.tenant, user)  # Okta: a sessionToken opens a session
         return response
@@ -41,9 +46,15 @@ def login(issuer):
             # Wrong password: the form again, with a message; nothing goes to the client.
             return login_page(request, issuer, params, error=issuer.flavor.wrong_password_message,
                               username=credentials.get("username", ""))
-        with issuer.store.together():  # the SSO session and the code it signs in for: one commit
-            end_user = start_session(issuer.tenant, user)
-            response = run(request, issuer, params, end_user, just_logged_in=True)
+        try:
+            with issuer.store.together():  # the SSO session and the code it signs in for: one commit
+                end_user = start_session(issuer.tenant, user)
+                response = await off_loop(run, request, issuer, params, end_user, True,
+                                          needed=issuer.flavor.calls_hooks(issuer))
+        except HookFailure as failure:
+            # A token hook failed while signing in (response_type=token): the sign-in page says
+            # so, as the vendor's does, and no session is opened.
+            return login_page(request, issuer, params, error=failure.message, username=user.username, status=400)
         set_session_cookie(response, issuer.tenant, end_user)
         return response
     return login_form

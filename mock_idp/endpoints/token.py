@@ -4,6 +4,8 @@ introspection (RFC 7662) and revocation (RFC 7009)."""
 from fastapi import Request
 from fastapi.responses import Response
 
+from ..hooks import HookFailure, off_loop
+from ..oauth.errors import OAuthError
 from ..oauth.server import ParsedRequest
 from .http import read_params, render
 
@@ -16,7 +18,11 @@ def back_channel(issuer, respond, vendor_shaped: bool):
     async def handle(request: Request) -> Response:
         params = await read_params(request, accept_json=accept_json)
         oauth_request = ParsedRequest("POST", issuer.issuer, request.headers, params)
-        status, body, headers = respond(oauth_request)
+        # A persona's token hook may be called: issue off the event loop (hooks.py).
+        try:
+            status, body, headers = await off_loop(respond, oauth_request, needed=flavor.calls_hooks(issuer))
+        except HookFailure as failure:  # nothing was issued
+            status, body, headers = issuer.server.handle_error_response(oauth_request, hook_error(failure))
         if vendor_shaped:
             status, body = flavor.token_endpoint_response(status, body)
         return render(request, status, body, headers)
@@ -41,3 +47,9 @@ def revocation_endpoint(issuer):
 
 def server_endpoint(issuer, name: str):
     return lambda oauth_request: issuer.server.create_endpoint_response(name, oauth_request)
+
+
+def hook_error(failure: HookFailure) -> OAuthError:
+    error = OAuthError(description=failure.description)
+    error.error = failure.error
+    return error

@@ -196,6 +196,9 @@ class Flavor:
     client_id_claim: str = "client_id"
     # RFC 7009 §2: may the revocation endpoint end an access token? (Auth0's revokes refresh tokens only.)
     revokes_access_tokens: bool = True
+    # The seed's hooks this persona calls while issuing tokens ("triggers", "token_inline_hook");
+    # a seed naming another is refused where it is written (config/models.py).
+    seed_hooks: tuple[str, ...] = ()
     # The one-line settings of the SDKs people point at this persona, shown on the tenant page;
     # {issuer}, {client_id}, {jwks_uri} and {audience} are filled in.
     sdk_settings: tuple[str, ...] = ("Any OpenID Connect client: issuer '{issuer}', client id '{client_id}'",)
@@ -346,6 +349,11 @@ class Flavor:
 
     def userinfo_claims(self, ctx: TokenContext) -> dict[str, Any]:
         return {"sub": ctx.subject, **self.user_claims(ctx)}
+
+    def calls_hooks(self, issuer: "IssuerView") -> bool:
+        """Whether issuing at `issuer` may call the user's code (hooks.py): the endpoints then
+        issue in a worker thread, so the event loop never waits on it."""
+        return False
 
     def refresh_allowed(self, ctx: TokenContext) -> bool:
         """Does this grant come with a refresh token? (Okta and Auth0: only with offline_access.)"""

@@ -105,3 +105,37 @@ def test_a_token_not_from_the_pool_is_401(http_api, seed_server):
     for header in ({"Authorization": "Bearer " + auth0_m2m_token(seed_server)}, {}):
         response = httpx.get(http_api + "/blog", headers=header)
         assert response.status_code == 401 and response.json() == {"message": "Unauthorized"}
+
+
+def test_the_authorizer_sees_the_claims_a_pre_token_generation_trigger_set(dynamodb, tmp_path):
+    """mock_idp itself as the user pool (its `iss` the AWS one, through --base-url), with a V1_0
+    trigger that moves hannah (HR in the pool) to Finance: the authorizer lets her read /blog."""
+    from conftest import start_server
+
+    (tmp_path / "seed.yaml").write_text("""
+tenants:
+  us-east-1_FedHook:
+    flavor: cognito
+    triggers: {pre_token_generation: {version: V1_0, handler: 'pre_token_handlers:department_from_the_hr_system'}}
+    clients: [{client_id: web}]
+    users: [{username: hannah, password: hannah-password, claims: {email: hannah@example.com, department: HR}}]
+""")
+    server = start_server(tmp_path / "seed.yaml", tmp_path / "data", base_url="https://cognito-idp.us-east-1.amazonaws.com")
+    try:
+        pool_url = server.tenant_url("/us-east-1_FedHook")
+        cognito = boto3.client("cognito-idp", region_name="us-east-1", endpoint_url=pool_url)
+        token = cognito.initiate_auth(AuthFlow="USER_PASSWORD_AUTH", ClientId="web", AuthParameters={
+            "USERNAME": "hannah", "PASSWORD": "hannah-password"})["AuthenticationResult"]["IdToken"]
+        settings = authorizer.Settings(
+            user_pool_id="us-east-1_FedHook", app_client_id="web", jwks_uri=pool_url + "/.well-known/jwks.json",
+            dynamodb_endpoint=dynamodb.meta.client.meta.endpoint_url, resources_table="FedApiResources",
+            quota_table="FedApiQuota", daily_call_limit=CALL_LIMIT)
+        event = {"type": "TOKEN", "authorizationToken": "Bearer " + token, "methodArn": federated_api.ARN + "/GET/blog"}
+        with pytest.MonkeyPatch.context() as env:
+            env.setenv("AWS_ACCESS_KEY_ID", "test")
+            env.setenv("AWS_SECRET_ACCESS_KEY", "test")
+            decision = authorizer.handler(event, None, settings)
+        assert decision["policyDocument"]["Statement"][0]["Effect"] == "Allow", decision
+        assert decision["principalId"] == "hannah"
+    finally:
+        server.stop()

@@ -6,6 +6,8 @@ What fakes which part:
 - flavor.py: the persona's data and claim hooks (`token_use`, `cognito:groups`, `custom:*`).
 - user_pool_api.py: the JSON API's wire format (`X-Amz-Target`, AWS JSON 1.1 errors).
 - sign_in.py: its sign-in operations (InitiateAuth, GetUser, GlobalSignOut, RevokeToken).
+- pre_token_generation.py, answer.py: the pre-token-generation Lambda trigger (the event, the call,
+  the answer applied to the tokens).
 """
 
 from .flavor import PROFILE

@@ -11,6 +11,8 @@ from typing import Any
 
 from ..base import STANDARD_CLAIMS, Flavor
 from ..layout import EndpointPaths, Lifetimes
+from .answer import apply_to_access_token, apply_to_id_token
+from .pre_token_generation import overrides, trigger_config
 
 PATHS = EndpointPaths(
     authorization_endpoint="/oauth2/authorize",
@@ -62,7 +64,7 @@ class CognitoFlavor(Flavor):
         # Tokens of the user-pool API (scope aws.cognito.signin.user.admin) carry every attribute.
         everything = ADMIN_SCOPE in ctx.scopes
         released = {k: v for k, v in attributes.items() if everything or k in scoped or k.startswith("custom:")}
-        return {
+        return apply_to_id_token({
             "sub": ctx.subject,
             **self.event_claims(ctx),
             **released,
@@ -76,7 +78,7 @@ class CognitoFlavor(Flavor):
             "exp": ctx.now + self.lifetimes.id_token,
             "iat": ctx.now,
             "jti": str(uuid.uuid4()),
-        }
+        }, overrides(ctx))
 
     def access_token_claims(self, ctx) -> dict[str, Any]:
         claims: dict[str, Any] = {"sub": ctx.subject if ctx.user else ctx.client.client_id}
@@ -98,7 +100,10 @@ class CognitoFlavor(Flavor):
             claims["username"] = ctx.user.username
         else:
             del claims["origin_jti"], claims["event_id"]
-        return claims
+        return apply_to_access_token(claims, overrides(ctx))
+
+    def calls_hooks(self, issuer) -> bool:
+        return trigger_config(issuer) is not None
 
     def userinfo_claims(self, ctx) -> dict[str, Any]:
         claims = {"sub": ctx.subject}
@@ -141,5 +146,6 @@ PROFILE = CognitoFlavor(
     wrong_password_message="Incorrect username or password.",
     discovery_keys=DISCOVERY_KEYS,
     device_flow=None,
+    seed_hooks=("pre_token_generation",),  # a seed's triggers.pre_token_generation: pre_token_generation.py
     vendor_apis=("cognito.user_pool_api",),  # POST / with X-Amz-Target: InitiateAuth, GetUser, ...
 )

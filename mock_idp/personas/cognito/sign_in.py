@@ -80,13 +80,15 @@ def refresh_auth(tenant, client, parameters: dict) -> dict:
         raise not_authorized("Refresh Token has expired")
     # Cognito keeps the refresh token: the result has none.
     return {"ChallengeParameters": {},
-            "AuthenticationResult": issue(tenant, client, user, row.auth_time, with_refresh_token=False)}
+            "AuthenticationResult": issue(tenant, client, user, row.auth_time, with_refresh_token=False,
+                                          grant_type="cognito:refresh_token_auth")}
 
 
-def issue(tenant, client, user, auth_time, with_refresh_token: bool = True) -> dict:
+def issue(tenant, client, user, auth_time, with_refresh_token: bool = True,
+          grant_type: str = "cognito:initiate_auth") -> dict:
     issuer = tenant.issuers[0]
     ctx = TokenContext(issuer=issuer, client=client, user=user, scopes=[API_SCOPE],
-                       grant_type="cognito:initiate_auth", auth_time=auth_time)
+                       grant_type=grant_type, auth_time=auth_time)
     token = issue_access_token(ctx, include_refresh_token=with_refresh_token and "refresh_token" in client.grant_types)
     result = {"AccessToken": token["access_token"], "ExpiresIn": token["expires_in"], "TokenType": "Bearer",
               "IdToken": issue_id_token(ctx)}

@@ -13,6 +13,7 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 from starlette.routing import Route
 
+from ...hooks import HookFailure, off_loop
 from ..vendor_api import VendorCall
 from . import sign_in
 from .sign_in import CognitoError
@@ -30,9 +31,11 @@ OPERATIONS = {
 def routes(tenant) -> list[Route]:
     async def user_pool_api(request: Request) -> JSONResponse:
         try:
-            body = call(tenant, request.headers.get("x-amz-target", ""), await request.body())
+            # A pre-token-generation trigger may be called: off the event loop (hooks.py).
+            body = await off_loop(call, tenant, request.headers.get("x-amz-target", ""), await request.body(),
+                                  needed=tenant.flavor.calls_hooks(tenant.issuers[0]))
             return JSONResponse(body, media_type=CONTENT_TYPE)
-        except CognitoError as error:
+        except (CognitoError, HookFailure) as error:
             return error_response(error.type, error.message)
 
     return [Route("/", user_pool_api, methods=["POST"])]

@@ -4,6 +4,7 @@ authorization servers (`/oauth2/<id>`, `default` among them), users with `00u…
 What fakes which part:
 - flavor.py: the persona's data and claim hooks (discovery, token shapes, scopes, errors).
 - authn.py: the Authentication API (`POST /api/v1/authn` -> `sessionToken`), as okta-auth-js calls it.
+- token_inline_hook.py: a custom authorization server's token inline hook (request, commands, errors).
 """
 
 from .flavor import PROFILE

@@ -14,6 +14,7 @@ from typing import Any
 from ...oauth.errors import InvalidScopeError
 from ..base import STANDARD_CLAIMS, Flavor
 from ..layout import DeviceFlow, EndpointPaths, IssuerLayout, Lifetimes
+from .token_inline_hook import hook_config, patched
 
 V1 = dict(
     authorization_endpoint="/v1/authorize",
@@ -113,6 +114,9 @@ class OktaFlavor(Flavor):
         return claims
 
     def id_token_claims(self, ctx) -> dict[str, Any]:
+        return patched(ctx, "identity", self.unhooked_id_token_claims(ctx), lambda: None)
+
+    def unhooked_id_token_claims(self, ctx) -> dict[str, Any]:
         profile = self.user_claims(ctx)
         if ctx.grant_type != "implicit":
             # Okta: when an access token is issued too, the ID token keeps only name,
@@ -133,6 +137,14 @@ class OktaFlavor(Flavor):
         }
 
     def access_token_claims(self, ctx) -> dict[str, Any]:
+        # The token inline hook sees the ID token of the same issuance too (with its nonce).
+        identity = lambda: {**self.unhooked_id_token_claims(ctx), **({"nonce": ctx.nonce} if ctx.nonce else {})}  # noqa: E731
+        return patched(ctx, "access", self.unhooked_access_token_claims(ctx), identity)
+
+    def calls_hooks(self, issuer) -> bool:
+        return hook_config(issuer) is not None
+
+    def unhooked_access_token_claims(self, ctx) -> dict[str, Any]:
         claims = {
             "ver": 1,
             "jti": ctx.jti,
@@ -219,6 +231,7 @@ PROFILE = OktaFlavor(
     discovery_keys=DISCOVERY_KEYS,
     vendor_apis=("okta.authn", "okta.saml"),  # POST /api/v1/authn; /app/<name>/<app_id>/sso/saml
     seed_keys=("saml_apps",),  # served by okta.saml
+    seed_hooks=("token_inline_hook",),  # authorization_servers[].token_inline_hook: token_inline_hook.py
     signin_token_param="sessionToken",
     client_id_claim="cid",
     sdk_settings=(
