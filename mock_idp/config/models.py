@@ -125,6 +125,27 @@ class UserConfig(SeedModel):
     # Auth0: the database connection the user belongs to (the `realm` of password-realm, the
     # `connection` of /dbconnections/*).
     connection: NonEmptyStr = "Username-Password-Authentication"
+    # Kept by the vendors' management APIs (a seed may set them too). A disabled user signs in
+    # nowhere (Cognito AdminDisableUser, Okta suspend/deactivate, Auth0 `blocked`); `status` is the
+    # vendor's lifecycle word (Cognito FORCE_CHANGE_PASSWORD, Okta STAGED...), unset for a seeded user.
+    enabled: bool = True
+    status: str | None = None
+    confirmation_code: str | None = None  # a pending sign-up's code (Cognito ConfirmSignUp)
+    created_at: int | None = None  # Unix seconds, for users made at run time
+    updated_at: int | None = None
+
+
+class GroupConfig(SeedModel):
+    """A group of the tenant's users: members name it in their `groups` claim. Cognito's groups
+    have a precedence and an IAM role; Okta's an id and a description."""
+
+    name: NonEmptyStr
+    description: str | None = None
+    precedence: int | None = None
+    role_arn: str | None = None
+    id: str | None = None
+    created_at: int | None = None
+    updated_at: int | None = None
 
 
 class SigningKeyConfig(SeedModel):
@@ -180,6 +201,7 @@ class TenantConfig(SeedModel):
     cors_origins: list[Origin] | None = None
     clients: list[ClientConfig] = []
     users: list[UserConfig] = []
+    groups: list[GroupConfig] = []
     signing_key: SigningKeyConfig | None = None
     saml_apps: list[SamlAppConfig] = []  # served by the personas that have SAML apps (Okta)
     triggers: TriggersConfig | None = None

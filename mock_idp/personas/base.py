@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from .layout import CLIENT_AUTH_METHODS, DeviceFlow, EndpointPaths, IssuerLayout, Lifetimes
 
 if TYPE_CHECKING:
-    from ..config import ClientConfig, TenantConfig, UserConfig
+    from ..config import ClientConfig, GroupConfig, TenantConfig, UserConfig
     from ..keys import KeyRing
     from ..oauth.shape import TokenShape
     from ..storage.store import Store
@@ -57,6 +57,11 @@ class TenantView(Protocol):
     config: "TenantConfig"
     flavor: "Flavor"
     store: "Store"
+
+    @property
+    def groups(self) -> "dict[str, GroupConfig]":
+        """The defined groups by name (precedence, role, description); members name them in their
+        `groups` claim."""
 
     def find_user(self, username: str) -> "UserConfig | None": ...
 
