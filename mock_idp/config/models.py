@@ -199,6 +199,8 @@ class TenantConfig(SeedModel):
     # Origins whose browser apps may call discovery, JWKS, token, userinfo and revocation (CORS);
     # unset: the origins of the clients' redirect URIs; ["*"]: any.
     cors_origins: list[Origin] | None = None
+    # Okta: the org's API tokens (`Authorization: SSWS <token>` on /api/v1/users and /api/v1/groups).
+    api_tokens: list[NonEmptyStr] = []
     clients: list[ClientConfig] = []
     users: list[UserConfig] = []
     groups: list[GroupConfig] = []

@@ -12,6 +12,7 @@ from typing import Any
 from ...config import GroupConfig
 from ...directory import Conflict, DirectoryError
 from ...storage.request_state import forget_state
+from ..groups import all_groups, member_of
 from .pool_users import SEEDED_AT, change_user, existing_user, invalid, page, pool_id, user_type
 from .sign_in import CognitoError
 
@@ -20,16 +21,7 @@ MAX_PRECEDENCE = 2**31 - 1
 
 def pool_groups(tenant) -> dict[str, GroupConfig]:
     """Every group of the pool: the defined ones and the names members carry."""
-    groups = dict(tenant.groups)
-    for user in tenant.all_users():
-        for name in member_of(user):
-            groups.setdefault(name, GroupConfig(name=name))
-    return groups
-
-
-def member_of(user) -> list[str]:
-    groups = user.claims.get("groups")
-    return [name for name in groups if isinstance(name, str)] if isinstance(groups, list) else []
+    return all_groups(tenant)
 
 
 def group_type(group: GroupConfig, user_pool_id: str) -> dict[str, Any]:

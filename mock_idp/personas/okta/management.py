@@ -1,0 +1,144 @@
+"""What Okta's management APIs (/api/v1/users, /api/v1/groups) share: the `SSWS` API token check,
+Okta's error bodies, JSON bodies, `limit`/`after` pages with `Link` headers, and the write to the
+tenant's directory (the layer /_admin writes: every replica sees it on its next request).
+
+Facts and sources: docs/vendors.md, "Okta Users and Groups API".
+"""
+
+import hmac
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import JSONResponse, Response
+
+from ...directory import Conflict, DirectoryError
+from ...endpoints.http import NO_STORE
+from ...storage.request_state import forget_state
+from .flavor import api_error
+
+
+class OktaApiError(Exception):
+    def __init__(self, status: int, code: str, summary: str, causes: tuple[str, ...] = ()):
+        super().__init__(summary)
+        self.status, self.code, self.summary, self.causes = status, code, summary, causes
+
+
+def not_found(what: str, kind: str) -> OktaApiError:
+    return OktaApiError(404, "E0000007", f"Not found: Resource not found: {what} ({kind})")
+
+
+def invalid(field: str, *causes: str) -> OktaApiError:
+    return OktaApiError(400, "E0000001", f"Api validation failed: {field}", causes)
+
+
+def error_response(error: OktaApiError) -> JSONResponse:
+    return JSONResponse(api_error(error.code, error.summary, error.causes), status_code=error.status,
+                        headers=NO_STORE)
+
+
+def injected_failure(error: str | None, description: str | None, status: int | None) -> JSONResponse:
+    """An armed scenario's answer, in Okta's API error shape (E0000009: its internal error)."""
+    status = status or 500
+    code = error or ("E0000009" if status >= 500 else "E0000001")
+    return error_response(OktaApiError(status, code, description or "Failure injected by a mock_idp scenario."))
+
+
+def check_api_token(tenant, authorization: str) -> None:
+    """Okta: no credentials -> 403 E0000005; a wrong API token -> 401 E0000011."""
+    if not authorization:
+        raise OktaApiError(403, "E0000005", "Invalid session")
+    # okta-sdk-python 3.x sends "SSWS<token>" without the space (docs/vendors.md): both are taken.
+    token = authorization.removeprefix("SSWS") if authorization.startswith("SSWS") else None
+    if token is None or not any(hmac.compare_digest(token.strip().encode(), known.encode())
+                                   for known in tenant.config.api_tokens):
+        raise OktaApiError(401, "E0000011", "Invalid token provided")
+
+
+Handler = Callable[..., Awaitable[Response | tuple[int, Any] | tuple[int, Any, dict]]]
+
+
+def api(tenant, handler: Handler):
+    """An endpoint: the API token checked, then `handler(request, **path params)`, whose
+    (status, body[, headers]) or Response is sent; an OktaApiError in Okta's words."""
+    async def endpoint(request: Request) -> Response:
+        try:
+            check_api_token(tenant, request.headers.get("authorization", ""))
+            answer = await handler(request, **request.path_params)
+        except OktaApiError as error:
+            return error_response(error)
+        if isinstance(answer, Response):
+            return answer
+        status, body, *headers = answer
+        if body is None:
+            return Response(status_code=status, headers=NO_STORE)
+        return JSONResponse(body, status_code=status, headers={**NO_STORE, **(headers[0] if headers else {})})
+    return endpoint
+
+
+async def json_body(request: Request) -> dict[str, Any]:
+    try:
+        body = json.loads(await request.body() or b"null")
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        raise OktaApiError(400, "E0000003", "The request body was not well-formed.")
+    return body
+
+
+def flag(request: Request, name: str, default: bool) -> bool:
+    value = request.query_params.get(name)
+    return default if value is None else value.lower() == "true"
+
+
+def page(tenant, request: Request, path: str, items: list, key: Callable[[Any], str],
+         default_limit: int, max_limit: int) -> tuple[list, dict[str, str]]:
+    """Items sorted by id, from after `after`, at most `limit`; the Link header as Okta sends
+    it (`self`, and `next` while more remain), which the SDKs follow."""
+    try:
+        limit = int(request.query_params.get("limit", default_limit))
+    except ValueError:
+        raise invalid("limit", "limit: must be a number") from None
+    limit = max(1, min(limit, max_limit))
+    after = request.query_params.get("after")
+    ordered = sorted(items, key=key)
+    if after:
+        ordered = [item for item in ordered if key(item) > after]
+    shown = ordered[:limit]
+    kept = {k: v for k, v in request.query_params.items() if k not in ("after", "limit")}
+    base = f"{tenant.url}{path}"
+    links = [f'<{base}?{urlencode({**kept, "limit": limit})}>; rel="self"']
+    if len(ordered) > limit:
+        links.append(f'<{base}?{urlencode({**kept, "after": key(shown[-1]), "limit": limit})}>; rel="next"')
+    return shown, {"Link": ", ".join(links)}
+
+
+def write(tenant, kind: str, name: str, patch: dict[str, Any]):
+    """A merge patch of a user or group, stamped with the time."""
+    try:
+        item = tenant.directory.update(kind, name, {**patch, "updated_at": tenant.now()})
+    except Conflict:
+        raise not_found(name, "User" if kind == "user" else "UserGroup") from None
+    except DirectoryError as error:
+        raise invalid(kind, str(error)) from None
+    forget_state(tenant.name)
+    return item
+
+
+def create(tenant, kind: str, data: dict[str, Any], field: str):
+    now = tenant.now()
+    try:
+        item = tenant.directory.create(kind, {**data, "created_at": now, "updated_at": now})
+    except Conflict:
+        raise invalid(field, f"{field}: An object with this field already exists in the current organization") from None
+    except DirectoryError as error:
+        raise invalid(field, str(error)) from None
+    forget_state(tenant.name)
+    return item
+
+
+def remove(tenant, kind: str, name: str) -> None:
+    tenant.directory.delete(kind, name)
+    forget_state(tenant.name)
