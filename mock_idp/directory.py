@@ -1,4 +1,4 @@
-"""A tenant's users, clients and groups: the seed's, read-only, under a writable layer in the store.
+"""A tenant's users, clients, groups and roles: the seed's, read-only, under a writable layer in the store.
 
 As dex layers its static config under its storage: an entry in the store replaces the seed's
 item of the same name, or hides it; a reset drops the layer and the seed shows again. The merged
@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .config import ClientConfig, GroupConfig, UserConfig
+from .config import ClientConfig, GroupConfig, RoleConfig, UserConfig
 from .config.models import HOOK_MODELS
 from .config.issues import dotted, translate
 from .storage.request_state import VersionCache
@@ -33,6 +33,7 @@ KINDS: dict[str, tuple[type[BaseModel], str, str]] = {
     "user": (UserConfig, "username", "users"),
     "client": (ClientConfig, "client_id", "clients"),
     "group": (GroupConfig, "name", "groups"),
+    "role": (RoleConfig, "name", "roles"),
 }
 
 
@@ -50,7 +51,7 @@ class Conflict(ValueError):
 
 class Directory:
     def __init__(self, tenant: str, seed_users: list[UserConfig], seed_clients: list[ClientConfig], store, now=None,
-                 issuer_keys=tuple, seed_groups: list[GroupConfig] = ()):
+                 issuer_keys=tuple, seed_groups: list[GroupConfig] = (), seed_roles: list[RoleConfig] = ()):
         self.tenant = tenant
         self.store = store
         # A client deleted or given a new secret ends its client_credentials tokens, then (the
@@ -59,6 +60,7 @@ class Directory:
         self._seed = {"user": {u.username: u for u in seed_users},
                       "client": {c.client_id: c for c in seed_clients},
                       "group": {g.name: g for g in seed_groups},
+                      "role": {r.name: r for r in seed_roles},
                       "hook": {}}  # hooks set at run time over the seed's (hooks() below)
         self._merged = VersionCache(self._load)
 
@@ -71,6 +73,9 @@ class Directory:
 
     def groups(self, version: int) -> dict[str, GroupConfig]:
         return self._view(version)["group"]
+
+    def roles(self, version: int) -> dict[str, RoleConfig]:
+        return self._view(version)["role"]
 
     def _view(self, version: int) -> dict[str, dict]:
         return self._merged.get(version)

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .web.base_urls import back_channel_variant
-from .config import ClientConfig, GroupConfig, TenantConfig, UserConfig
+from .config import ClientConfig, GroupConfig, RoleConfig, TenantConfig, UserConfig
 from .directory import Directory
 from .personas import flavor_named
 from .personas.layout import IssuerLayout
@@ -39,7 +39,7 @@ class Tenant:
         self._keys = VersionCache(lambda: load_key_ring(store, key_set=name, seeded=seed_key, now=self.clock()))
         self.directory = Directory(name, config.users, config.clients, store, now=self.now,
                                    issuer_keys=lambda: [issuer.key for issuer in self.issuers],
-                                   seed_groups=config.groups)
+                                   seed_groups=config.groups, seed_roles=config.roles)
         self._cutoffs = VersionCache(lambda: store.token_cutoffs(name))
         self._scenarios = VersionCache(lambda: list(store.armed_scenarios(name)), initial=[])
         self.issuers = [Issuer(self, layout) for layout in self.flavor.issuers(name, self.url, config)]
@@ -79,6 +79,11 @@ class Tenant:
         """The groups defined in the seed or through a management API (members name them in
         their `groups` claim; a name no group defines is a group without precedence or role)."""
         return self.directory.groups(self.state().directory_version)
+
+    @property
+    def roles(self) -> dict[str, RoleConfig]:
+        """Auth0's roles: their permissions on the tenant's APIs (users name them in `roles`)."""
+        return self.directory.roles(self.state().directory_version)
 
     def find_user(self, username: str) -> UserConfig | None:
         return self.users.get(username)
@@ -213,6 +218,10 @@ class Issuer:
     @property
     def groups(self) -> dict[str, GroupConfig]:
         return self.tenant.groups
+
+    @property
+    def roles(self) -> dict[str, RoleConfig]:
+        return self.tenant.roles
 
     def endpoint_url(self, name: str) -> str | None:
         path = getattr(self.layout.paths, name)

@@ -8,7 +8,7 @@ from .errors import Loc
 from .fields import tenant_path
 
 
-UNIQUE_PER_TENANT = (("clients", "client_id"), ("users", "username"), ("groups", "name"),
+UNIQUE_PER_TENANT = (("clients", "client_id"), ("users", "username"), ("groups", "name"), ("roles", "name"),
                      ("authorization_servers", "id"), ("apis", "identifier"),
                      ("saml_apps", "app_id"))
 

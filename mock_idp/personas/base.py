@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from .layout import CLIENT_AUTH_METHODS, DeviceFlow, EndpointPaths, IssuerLayout, Lifetimes
 
 if TYPE_CHECKING:
-    from ..config import ClientConfig, GroupConfig, TenantConfig, UserConfig
+    from ..config import ClientConfig, GroupConfig, RoleConfig, TenantConfig, UserConfig
     from ..keys import KeyRing
     from ..oauth.shape import TokenShape
     from ..storage.store import Store
@@ -62,6 +62,11 @@ class TenantView(Protocol):
     def groups(self) -> "dict[str, GroupConfig]":
         """The defined groups by name (precedence, role, description); members name them in their
         `groups` claim."""
+
+    @property
+    def roles(self) -> "dict[str, RoleConfig]":
+        """The defined roles by name (Auth0: permissions on the tenant's APIs); users name them in
+        their `roles`."""
 
     def find_user(self, username: str) -> "UserConfig | None": ...
 
