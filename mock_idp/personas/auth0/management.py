@@ -6,7 +6,6 @@ gave: flavor.py), Auth0's error body (statusCode, error, message, errorCode), JS
 Facts and sources: docs/vendors.md, "Auth0 Management API v2".
 """
 
-import json
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
 from http import HTTPStatus
@@ -17,6 +16,7 @@ from fastapi.responses import JSONResponse, Response
 
 from ...directory import Conflict, DirectoryError, given
 from ...storage.request_state import forget_state
+from ..vendor_api import json_object
 from .flavor import management_audience
 
 PER_PAGE, MAX_PER_PAGE = 50, 100
@@ -86,11 +86,8 @@ def api(tenant, scopes: tuple[str, ...], handler: Handler):
 
 
 async def json_body(request: Request) -> dict[str, Any]:
-    try:
-        body = json.loads(await request.body() or b"null")
-    except ValueError:
-        body = None
-    if not isinstance(body, dict):
+    body = await json_object(request)
+    if body is None:
         raise ManagementError(400, "Invalid request payload JSON format", "invalid_body")
     return body
 

@@ -52,10 +52,10 @@ def permission_json(tenant, api_identifier: str, permission: str, **extra) -> di
 def user_permissions(tenant, user) -> list[dict[str, Any]]:
     """GET /users/{id}/permissions: the user's own (on every API that lists them) and their roles'."""
     found: dict[tuple[str, str], dict] = {}
-    for api in tenant.config.apis:
+    for resource in tenant.config.apis:
         for permission in user.permissions or ():
-            if permission in api.permissions or permission in api.scopes:
-                found[(api.identifier, permission)] = permission_json(tenant, api.identifier, permission)
+            if permission in resource.permissions or permission in resource.scopes:
+                found[(resource.identifier, permission)] = permission_json(tenant, resource.identifier, permission)
     roles = tenant.roles
     for name in user.roles:
         for granted in roles[name].permissions if name in roles else ():

@@ -6,7 +6,6 @@ Facts and sources: docs/vendors.md, "Okta Users and Groups API".
 """
 
 import hmac
-import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlencode
@@ -17,6 +16,7 @@ from fastapi.responses import JSONResponse, Response
 from ...directory import Conflict, DirectoryError
 from ...endpoints.http import NO_STORE
 from ...storage.request_state import forget_state
+from ..vendor_api import json_object
 from .flavor import api_error
 
 
@@ -79,11 +79,8 @@ def api(tenant, handler: Handler):
 
 
 async def json_body(request: Request) -> dict[str, Any]:
-    try:
-        body = json.loads(await request.body() or b"null")
-    except ValueError:
-        body = None
-    if not isinstance(body, dict):
+    body = await json_object(request)
+    if body is None:
         raise OktaApiError(400, "E0000003", "The request body was not well-formed.")
     return body
 
