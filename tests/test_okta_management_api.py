@@ -36,12 +36,12 @@ def org(server) -> str:
     return server.tenant_url("/okta")
 
 
-def okta_client(server, org: str, token: str = API_TOKEN) -> OktaClient:
+def okta_client(server, org: str, token: str = API_TOKEN, mode: str = "SSWS") -> OktaClient:
     """The SDK with its defaults (https only, certificates checked), trusting the local CA."""
     class LocalCA(HTTPClient):
         def __init__(self, http_config):
             super().__init__({**http_config, "sslContext": ssl.create_default_context(cafile=str(server.ca))})
-    return OktaClient({"orgUrl": org, "token": token, "httpClient": LocalCA})
+    return OktaClient({"orgUrl": org, "token": token, "authorizationMode": mode, "httpClient": LocalCA})
 
 
 def run(coroutine):
@@ -223,6 +223,33 @@ def test_groups_crud_and_a_rename_carries_the_members(server, org):
     assert duplicate.error_code == "E0000001" and (gone.status, gone.error_code) == (404, "E0000007")
     claims = id_token_of(server, org, "alice@example.com", "alice-password")
     assert "SRE" not in claims["groups"] and "Engineering" in claims["groups"]
+
+
+def org_access_token(server, org: str, scope: str, issuer: str = "") -> str:
+    """A service app's client_credentials token of the org authorization server (or another)."""
+    token_url = org + (f"/oauth2/{issuer}/v1/token" if issuer else "/oauth2/v1/token")
+    response = httpx.post(token_url, auth=("okta-service", "okta-service-secret"), verify=server.verify,
+                          data={"grant_type": "client_credentials", "scope": scope})
+    assert response.status_code == 200, response.text
+    return response.json()["access_token"]
+
+
+def test_oauth_access_tokens_of_the_org_server_call_the_api_within_their_scopes(server, org):
+    async def scenario():
+        reader = okta_client(server, org, org_access_token(server, org, "okta.users.read"), mode="Bearer")
+        listed = ok(await reader.list_users(q="Alice"))
+        _, _, refused = await reader.create_user(new_user_body("ivy@example.com"), activate=True)
+        manager = okta_client(server, org, org_access_token(server, org, "okta.users.manage okta.groups.manage"),
+                              mode="Bearer")
+        created = ok(await manager.create_user(new_user_body("ivy@example.com"), activate=True))
+        _, _, custom = await okta_client(server, org, org_access_token(server, org, "okta.users.read", "default"),
+                                         mode="Bearer").list_users()
+        return listed, refused, created, custom
+    listed, refused, created, custom = run(scenario())
+    assert [u.profile.login for u in listed] == ["alice@example.com"]
+    assert (refused.status, refused.error_code) == (403, "E0000006")
+    assert created.profile.login == "ivy@example.com"
+    assert (custom.status, custom.error_code) == (401, "E0000011")  # a custom server's token is not for Okta's API
 
 
 @pytest.mark.parametrize("method, path, body", [

@@ -106,15 +106,16 @@ def routes(tenant) -> list[Route]:
             write(tenant, "user", user.username, {"claims": {"groups": remaining or None}})
         return 204, None
 
+    read, manage = ("okta.groups.read", "okta.groups.manage"), ("okta.groups.manage",)
     return [
-        Route("/api/v1/groups", api(tenant, list_groups), methods=["GET"]),
-        Route("/api/v1/groups", api(tenant, add_group), methods=["POST"]),
-        Route("/api/v1/groups/{gid}", api(tenant, get_group), methods=["GET"]),
-        Route("/api/v1/groups/{gid}", api(tenant, replace_group), methods=["PUT"]),
-        Route("/api/v1/groups/{gid}", api(tenant, delete_group), methods=["DELETE"]),
-        Route("/api/v1/groups/{gid}/users", api(tenant, list_members), methods=["GET"]),
-        Route("/api/v1/groups/{gid}/users/{uid}", api(tenant, add_member), methods=["PUT"]),
-        Route("/api/v1/groups/{gid}/users/{uid}", api(tenant, remove_member), methods=["DELETE"]),
+        Route("/api/v1/groups", api(tenant, read, list_groups), methods=["GET"]),
+        Route("/api/v1/groups", api(tenant, manage, add_group), methods=["POST"]),
+        Route("/api/v1/groups/{gid}", api(tenant, read, get_group), methods=["GET"]),
+        Route("/api/v1/groups/{gid}", api(tenant, manage, replace_group), methods=["PUT"]),
+        Route("/api/v1/groups/{gid}", api(tenant, manage, delete_group), methods=["DELETE"]),
+        Route("/api/v1/groups/{gid}/users", api(tenant, read, list_members), methods=["GET"]),
+        Route("/api/v1/groups/{gid}/users/{uid}", api(tenant, manage, add_member), methods=["PUT"]),
+        Route("/api/v1/groups/{gid}/users/{uid}", api(tenant, manage, remove_member), methods=["DELETE"]),
     ]
 
 

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse, Response
 
 from ...directory import Conflict, DirectoryError
 from ...endpoints.http import NO_STORE
+from ...oauth.tokens import read_access_token
 from ...storage.request_state import forget_state
 from ..vendor_api import json_object
 from .flavor import api_error
@@ -46,26 +47,39 @@ def injected_failure(error: str | None, description: str | None, status: int | N
     return error_response(OktaApiError(status, code, description or "Failure injected by a mock_idp scenario."))
 
 
-def check_api_token(tenant, authorization: str) -> None:
-    """Okta: no credentials -> 403 E0000005; a wrong API token -> 401 E0000011."""
+def check_credentials(tenant, authorization: str, scopes: tuple[str, ...]) -> None:
+    """An API token (`SSWS`) of the tenant's `api_tokens`, or an org authorization server access
+    token with one of `scopes` (okta.users.read...). No credentials -> 403 E0000005; wrong ones ->
+    401 E0000011; a token without the scope -> 403 E0000006."""
     if not authorization:
         raise OktaApiError(403, "E0000005", "Invalid session")
-    # okta-sdk-python 3.x sends "SSWS<token>" without the space (docs/vendors.md): both are taken.
-    token = authorization.removeprefix("SSWS") if authorization.startswith("SSWS") else None
-    if token is None or not any(hmac.compare_digest(token.strip().encode(), known.encode())
-                                   for known in tenant.config.api_tokens):
+    if authorization.startswith("SSWS"):
+        # okta-sdk-python 3.x sends "SSWS<token>" without the space (docs/vendors.md): both are taken.
+        token = authorization.removeprefix("SSWS").strip()
+        if not any(hmac.compare_digest(token.encode(), known.encode()) for known in tenant.config.api_tokens):
+            raise OktaApiError(401, "E0000011", "Invalid token provided")
+        return
+    if authorization[:6].lower() != "bearer":
         raise OktaApiError(401, "E0000011", "Invalid token provided")
+    org = next(issuer for issuer in tenant.issuers if issuer.layout.name is None)
+    found = read_access_token(org, authorization[6:].strip())
+    # Only the org authorization server's tokens are good for Okta's own APIs.
+    if found is None or found[1].get("aud") != org.issuer:
+        raise OktaApiError(401, "E0000011", "Invalid token provided")
+    granted = found[1].get("scp") or []
+    if not any(scope in granted for scope in scopes):
+        raise OktaApiError(403, "E0000006", "You do not have permission to perform the requested action")
 
 
 Handler = Callable[..., Awaitable[Response | tuple[int, Any] | tuple[int, Any, dict]]]
 
 
-def api(tenant, handler: Handler):
-    """An endpoint: the API token checked, then `handler(request, **path params)`, whose
+def api(tenant, scopes: tuple[str, ...], handler: Handler):
+    """An endpoint: the credentials checked (an OAuth token needs one of `scopes`), then `handler(request, **path params)`, whose
     (status, body[, headers]) or Response is sent; an OktaApiError in Okta's words."""
     async def endpoint(request: Request) -> Response:
         try:
-            check_api_token(tenant, request.headers.get("authorization", ""))
+            check_credentials(tenant, request.headers.get("authorization", ""), scopes)
             answer = await handler(request, **request.path_params)
         except OktaApiError as error:
             return error_response(error)

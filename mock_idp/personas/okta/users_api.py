@@ -100,15 +100,16 @@ def routes(tenant) -> list[Route]:
         user, groups = find(tenant, user_id), all_groups(tenant)
         return 200, [group_json(tenant, groups[name]) for name in member_of(user)]
 
+    read, manage = ("okta.users.read", "okta.users.manage"), ("okta.users.manage",)
     return [
-        Route("/api/v1/users", api(tenant, list_users), methods=["GET"]),
-        Route("/api/v1/users", api(tenant, create_user), methods=["POST"]),
-        Route("/api/v1/users/{user_id}", api(tenant, get_user), methods=["GET"]),
-        Route("/api/v1/users/{user_id}", api(tenant, update_user), methods=["POST"]),
-        Route("/api/v1/users/{user_id}", api(tenant, replace_user), methods=["PUT"]),
-        Route("/api/v1/users/{user_id}", api(tenant, delete_user), methods=["DELETE"]),
-        Route("/api/v1/users/{user_id}/lifecycle/{operation}", api(tenant, change_lifecycle), methods=["POST"]),
-        Route("/api/v1/users/{user_id}/groups", api(tenant, user_groups), methods=["GET"]),
+        Route("/api/v1/users", api(tenant, read, list_users), methods=["GET"]),
+        Route("/api/v1/users", api(tenant, manage, create_user), methods=["POST"]),
+        Route("/api/v1/users/{user_id}", api(tenant, read, get_user), methods=["GET"]),
+        Route("/api/v1/users/{user_id}", api(tenant, manage, update_user), methods=["POST"]),
+        Route("/api/v1/users/{user_id}", api(tenant, manage, replace_user), methods=["PUT"]),
+        Route("/api/v1/users/{user_id}", api(tenant, manage, delete_user), methods=["DELETE"]),
+        Route("/api/v1/users/{user_id}/lifecycle/{operation}", api(tenant, manage, change_lifecycle), methods=["POST"]),
+        Route("/api/v1/users/{user_id}/groups", api(tenant, read, user_groups), methods=["GET"]),
     ]
 
 
