@@ -137,8 +137,8 @@ class Tenant:
         user = self.find_user(username)
         if user is None or not hmac.compare_digest(user.password.encode(), password.encode()):
             return None
-        if not user.enabled:
-            return None  # disabled through a management API: signs in nowhere
+        if not self.flavor.may_sign_in(user):
+            return None  # disabled, or waiting for a step of the vendor's (a new password...)
         return user
 
 

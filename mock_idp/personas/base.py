@@ -325,6 +325,11 @@ class Flavor:
         """Claims the vendor's user profiles always carry, under the seeded ones."""
         return {}
 
+    def may_sign_in(self, user: "UserConfig") -> bool:
+        """Whether a user with the right password gets in (the login page, the password grants):
+        not when a management API disabled them."""
+        return user.enabled
+
     def id_token_claims(self, ctx: TokenContext) -> dict[str, Any]:
         claims = {
             "iss": ctx.issuer.issuer,

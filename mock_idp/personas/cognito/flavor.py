@@ -37,6 +37,7 @@ DISCOVERY_KEYS = (
 ADMIN_SCOPE = "aws.cognito.signin.user.admin"
 # Attributes a user pool has by standard; any other seeded claim is a custom:* attribute.
 POOL_ATTRIBUTES = STANDARD_CLAIMS | {"groups"}
+PENDING_STATUSES = ("UNCONFIRMED", "FORCE_CHANGE_PASSWORD", "RESET_REQUIRED")
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,11 @@ class CognitoFlavor(Flavor):
             else:
                 attributes[f"custom:{claim}"] = value if isinstance(value, str) else str(value)
         return attributes
+
+    def may_sign_in(self, user) -> bool:
+        # A pending sign-up or a temporary password is no sign-in yet: InitiateAuth answers them
+        # (UserNotConfirmedException, the NEW_PASSWORD_REQUIRED challenge: sign_in.py).
+        return user.enabled and user.status not in PENDING_STATUSES
 
     def event_claims(self, ctx) -> dict[str, Any]:
         claims = {}

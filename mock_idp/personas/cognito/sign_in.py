@@ -57,6 +57,19 @@ def initiate_auth(tenant, request: dict) -> dict:
     raise CognitoError("InvalidParameterException", f"{flow} flow not enabled for this client")
 
 
+def admin_initiate_auth(tenant, request: dict) -> dict:
+    """AdminInitiateAuth (a signed call of a backend): ADMIN_USER_PASSWORD_AUTH (ADMIN_NO_SRP_AUTH,
+    its older name) and REFRESH_TOKEN_AUTH, as InitiateAuth answers them."""
+    if not isinstance(request.get("UserPoolId"), str) or not request["UserPoolId"]:
+        raise CognitoError("InvalidParameterException", "Missing required parameter UserPoolId")
+    flow = request.get("AuthFlow")
+    if flow in ("ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"):
+        request = {**request, "AuthFlow": "USER_PASSWORD_AUTH"}
+    elif flow not in ("REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"):
+        raise CognitoError("InvalidParameterException", f"{str(flow)[:64]} flow not enabled for this client")
+    return initiate_auth(tenant, request)
+
+
 def password_auth(tenant, client, parameters: dict) -> dict:
     username, password = required(parameters, "USERNAME"), required(parameters, "PASSWORD")
     user = pool_user(tenant, username)
@@ -65,7 +78,8 @@ def password_auth(tenant, client, parameters: dict) -> dict:
         raise CognitoError("UserNotFoundException", "User does not exist.")
     if not user.enabled:
         raise not_authorized("User is disabled.")
-    if tenant.authenticate(user.username, password) is None:
+    # The password itself (tenant.authenticate also refuses the pending statuses answered below).
+    if not hmac.compare_digest(user.password.encode(), password.encode()):
         raise not_authorized("Incorrect username or password.")
     if user.status == "UNCONFIRMED":
         raise CognitoError("UserNotConfirmedException", "User is not confirmed.")

@@ -61,6 +61,11 @@ def confirm(tenant, user) -> None:
 
 # -- NEW_PASSWORD_REQUIRED ------------------------------------------------------------------------
 
+def admin_respond_to_auth_challenge(tenant, request: dict) -> dict:
+    pool_id(request)
+    return respond_to_auth_challenge(tenant, request)
+
+
 def respond_to_auth_challenge(tenant, request: dict) -> dict:
     challenge = request.get("ChallengeName")
     if challenge != "NEW_PASSWORD_REQUIRED":

@@ -32,6 +32,8 @@ PUBLIC_OPERATIONS = {
 }
 # Operations AWS serves only to SigV4-signed requests (IAM credentials of the pool's account).
 SIGNED_OPERATIONS = {
+    "AdminInitiateAuth": sign_in.admin_initiate_auth,
+    "AdminRespondToAuthChallenge": sign_up.admin_respond_to_auth_challenge,
     "AdminCreateUser": admin_api.admin_create_user,
     "AdminSetUserPassword": admin_api.admin_set_user_password,
     "AdminGetUser": admin_api.admin_get_user,
@@ -87,11 +89,13 @@ ENDPOINTS = tuple(OPERATIONS)
 SECRETS = frozenset({"PASSWORD", "NEW_PASSWORD", "SECRET_HASH", "REFRESH_TOKEN", "AccessToken", "Token",
                      "ClientSecret", "Password", "TemporaryPassword", "SecretHash", "Session", "ConfirmationCode"})
 USERNAME_PARAMS = {"InitiateAuth": "AuthParameters.USERNAME", "RespondToAuthChallenge": "ChallengeResponses.USERNAME",
+                   "AdminInitiateAuth": "AuthParameters.USERNAME",
+                   "AdminRespondToAuthChallenge": "ChallengeResponses.USERNAME",
                    "GetUser": None, "GlobalSignOut": None, "RevokeToken": None, "CreateGroup": None,
                    "GetGroup": None, "DeleteGroup": None, "ListGroups": None, "ListUsers": None,
                    "ListUsersInGroup": None}
 TOKEN_PARAMS = {"GetUser": "AccessToken", "GlobalSignOut": "AccessToken", "RevokeToken": "Token",
-                "InitiateAuth": "AuthParameters.REFRESH_TOKEN"}
+                "InitiateAuth": "AuthParameters.REFRESH_TOKEN", "AdminInitiateAuth": "AuthParameters.REFRESH_TOKEN"}
 CALLS = {name: VendorCall(name, injected_failure, error_key="__type", client_param="ClientId", secrets=SECRETS,
                           username_param=USERNAME_PARAMS.get(name, "Username"), token_param=TOKEN_PARAMS.get(name))
          for name in OPERATIONS}
