@@ -1,4 +1,4 @@
-"""A tenant's users and clients: the seed's, read-only, under a writable layer in the store.
+"""A tenant's users, clients, groups and roles: the seed's, read-only, under a writable layer in the store.
 
 As dex layers its static config under its storage: an entry in the store replaces the seed's
 item of the same name, or hides it; a reset drops the layer and the seed shows again. The merged
@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .config import ClientConfig, UserConfig
+from .config import ClientConfig, GroupConfig, RoleConfig, UserConfig
 from .config.models import HOOK_MODELS
 from .config.issues import dotted, translate
 from .storage.request_state import VersionCache
@@ -32,6 +32,8 @@ log = logging.getLogger("mock_idp")
 KINDS: dict[str, tuple[type[BaseModel], str, str]] = {
     "user": (UserConfig, "username", "users"),
     "client": (ClientConfig, "client_id", "clients"),
+    "group": (GroupConfig, "name", "groups"),
+    "role": (RoleConfig, "name", "roles"),
 }
 
 
@@ -49,7 +51,7 @@ class Conflict(ValueError):
 
 class Directory:
     def __init__(self, tenant: str, seed_users: list[UserConfig], seed_clients: list[ClientConfig], store, now=None,
-                 issuer_keys=tuple):
+                 issuer_keys=tuple, seed_groups: list[GroupConfig] = (), seed_roles: list[RoleConfig] = ()):
         self.tenant = tenant
         self.store = store
         # A client deleted or given a new secret ends its client_credentials tokens, then (the
@@ -57,6 +59,8 @@ class Directory:
         self.now, self.issuer_keys = now, issuer_keys
         self._seed = {"user": {u.username: u for u in seed_users},
                       "client": {c.client_id: c for c in seed_clients},
+                      "group": {g.name: g for g in seed_groups},
+                      "role": {r.name: r for r in seed_roles},
                       "hook": {}}  # hooks set at run time over the seed's (hooks() below)
         self._merged = VersionCache(self._load)
 
@@ -66,6 +70,12 @@ class Directory:
 
     def clients(self, version: int) -> dict[str, ClientConfig]:
         return self._view(version)["client"]
+
+    def groups(self, version: int) -> dict[str, GroupConfig]:
+        return self._view(version)["group"]
+
+    def roles(self, version: int) -> dict[str, RoleConfig]:
+        return self._view(version)["role"]
 
     def _view(self, version: int) -> dict[str, dict]:
         return self._merged.get(version)

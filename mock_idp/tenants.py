@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .web.base_urls import back_channel_variant
-from .config import ClientConfig, TenantConfig, UserConfig
+from .config import ClientConfig, GroupConfig, RoleConfig, TenantConfig, UserConfig
 from .directory import Directory
 from .personas import flavor_named
 from .personas.layout import IssuerLayout
@@ -38,7 +38,8 @@ class Tenant:
         self.seed_kid = seed_key.kid if seed_key is not None else None
         self._keys = VersionCache(lambda: load_key_ring(store, key_set=name, seeded=seed_key, now=self.clock()))
         self.directory = Directory(name, config.users, config.clients, store, now=self.now,
-                                   issuer_keys=lambda: [issuer.key for issuer in self.issuers])
+                                   issuer_keys=lambda: [issuer.key for issuer in self.issuers],
+                                   seed_groups=config.groups, seed_roles=config.roles)
         self._cutoffs = VersionCache(lambda: store.token_cutoffs(name))
         self._scenarios = VersionCache(lambda: list(store.armed_scenarios(name)), initial=[])
         self.issuers = [Issuer(self, layout) for layout in self.flavor.issuers(name, self.url, config)]
@@ -72,6 +73,17 @@ class Tenant:
     def hook_overrides(self) -> dict:
         """Hooks set or switched off at run time (admin API), by name, over the seed's."""
         return self.directory.hooks(self.state().directory_version)
+
+    @property
+    def groups(self) -> dict[str, GroupConfig]:
+        """The groups defined in the seed or through a management API (members name them in
+        their `groups` claim; a name no group defines is a group without precedence or role)."""
+        return self.directory.groups(self.state().directory_version)
+
+    @property
+    def roles(self) -> dict[str, RoleConfig]:
+        """Auth0's roles: their permissions on the tenant's APIs (users name them in `roles`)."""
+        return self.directory.roles(self.state().directory_version)
 
     def find_user(self, username: str) -> UserConfig | None:
         return self.users.get(username)
@@ -125,6 +137,8 @@ class Tenant:
         user = self.find_user(username)
         if user is None or not hmac.compare_digest(user.password.encode(), password.encode()):
             return None
+        if not self.flavor.may_sign_in(user):
+            return None  # disabled, or waiting for a step of the vendor's (a new password...)
         return user
 
 
@@ -200,6 +214,14 @@ class Issuer:
     @property
     def hook_overrides(self) -> dict:
         return self.tenant.hook_overrides
+
+    @property
+    def groups(self) -> dict[str, GroupConfig]:
+        return self.tenant.groups
+
+    @property
+    def roles(self) -> dict[str, RoleConfig]:
+        return self.tenant.roles
 
     def endpoint_url(self, name: str) -> str | None:
         path = getattr(self.layout.paths, name)

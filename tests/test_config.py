@@ -484,3 +484,19 @@ def test_cors_origins_must_be_origins(tmp_path):
     (issue,) = error.errors
     assert (issue.line, issue.key) == (3, "tenants.default.cors_origins[1]")
     assert "is not an origin" in issue.message
+
+
+def test_a_users_unknown_role_and_a_roles_unknown_api_are_named_with_a_suggestion(tmp_path):
+    error = load_error(tmp_path, """\
+        tenants:
+          shop:
+            flavor: auth0
+            apis: [{identifier: https://orders.example.com}]
+            roles:
+              - name: reader
+                permissions: [{api: https://order.example.com, permission: read:orders}]
+            users:
+              - {username: u, password: p, roles: [readers]}
+        """)
+    assert_reported(error, 7, "tenants.shop.roles[0].permissions[0].api", "did you mean 'https://orders.example.com'")
+    assert_reported(error, 9, "tenants.shop.users[0].roles[0]", "unknown role 'readers' (did you mean 'reader'?)")

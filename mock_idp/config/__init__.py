@@ -15,9 +15,9 @@ Line numbers come from the composed YAML node tree, addressed by pydantic's `loc
 from .errors import ConfigError, ConfigIssue
 from .fields import RESPONSE_TYPES, check_redirect_uri, normalise_path, tenant_path
 from .loading import load_config, parse_config
-from .models import (ApiConfig, AuthorizationServerConfig, ClientConfig, SeedConfig, TenantConfig,
+from .models import (ApiConfig, AuthorizationServerConfig, ClientConfig, GroupConfig, RoleConfig, SeedConfig, TenantConfig,
                      TokenLifetimes, UserConfig)
 
-__all__ = ["ApiConfig", "AuthorizationServerConfig", "ClientConfig", "ConfigError", "ConfigIssue",
+__all__ = ["ApiConfig", "AuthorizationServerConfig", "ClientConfig", "ConfigError", "ConfigIssue", "GroupConfig", "RoleConfig",
            "RESPONSE_TYPES", "SeedConfig", "TenantConfig", "TokenLifetimes", "UserConfig",
            "check_redirect_uri", "load_config", "normalise_path", "parse_config", "tenant_path"]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from .errors import Loc
+from .errors import Loc, suggestion
 from .fields import tenant_path
 
 
-UNIQUE_PER_TENANT = (("clients", "client_id"), ("users", "username"),
+UNIQUE_PER_TENANT = (("clients", "client_id"), ("users", "username"), ("groups", "name"), ("roles", "name"),
                      ("authorization_servers", "id"), ("apis", "identifier"),
                      ("saml_apps", "app_id"))
 
@@ -22,6 +22,8 @@ def cross_item_problems(data: dict[str, Any]) -> Iterator[tuple[Loc, str]]:
         for field, key in UNIQUE_PER_TENANT:
             items = tenant.get(field) if isinstance(tenant, dict) else None
             yield from duplicates(items, key, ("tenants", name, field))
+        if isinstance(tenant, dict):
+            yield from unknown_references(tenant, ("tenants", name))
 
 
 def duplicates(items: Any, key: str, loc: Loc) -> Iterator[tuple[Loc, str]]:
@@ -49,3 +51,26 @@ def path_clashes(tenants: dict[Any, Any]) -> Iterator[tuple[Loc, str]]:
         if path in owners:
             yield ("tenants", name, "path"), f"path {path!r} is already used by tenant {owners[path]!r}"
         owners.setdefault(path, name)
+
+
+def names(items: Any, key: str) -> list[str]:
+    return [item[key] for item in items if isinstance(item, dict) and isinstance(item.get(key), str)] \
+        if isinstance(items, list) else []
+
+
+def unknown_references(tenant: dict[str, Any], loc: Loc) -> Iterator[tuple[Loc, str]]:
+    """A user's role must be one of the tenant's roles; a role's permission on one of its APIs."""
+    roles, apis = names(tenant.get("roles"), "name"), names(tenant.get("apis"), "identifier")
+    for index, user in enumerate(tenant.get("users") if isinstance(tenant.get("users"), list) else []):
+        given = user.get("roles") if isinstance(user, dict) else None
+        for position, role in enumerate(given if isinstance(given, list) else []):
+            if isinstance(role, str) and role not in roles:
+                yield (loc + ("users", index, "roles", position),
+                       f"unknown role {role!r}{suggestion(role, roles)} (the tenant's roles: {', '.join(roles) or 'none'})")
+    for index, role in enumerate(tenant.get("roles") if isinstance(tenant.get("roles"), list) else []):
+        granted = role.get("permissions") if isinstance(role, dict) else None
+        for position, permission in enumerate(granted if isinstance(granted, list) else []):
+            api = permission.get("api") if isinstance(permission, dict) else None
+            if isinstance(api, str) and api not in apis:
+                yield (loc + ("roles", index, "permissions", position, "api"),
+                       f"unknown API {api!r}{suggestion(api, apis)} (the tenant's apis: {', '.join(apis) or 'none'})")

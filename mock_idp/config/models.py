@@ -67,6 +67,8 @@ class ApiConfig(SeedModel):
     scopes: list[str] = []
     permissions: list[str] = []
     token_lifetime: Seconds | None = None
+    # Auth0 RBAC: the access token's `permissions` are those of the user's roles (and their own).
+    rbac: bool = False
 
 
 class TokenLifetimes(SeedModel):
@@ -88,6 +90,9 @@ class ClientConfig(SeedModel):
     token_endpoint_auth_method: AuthMethod | None = None
     scopes: list[str] | None = None
     audience: str | None = None
+    # Auth0: the client's grant on the Management API (`read:users`, `create:users`...), for
+    # client_credentials tokens with audience `<tenant URL>/api/v2/`.
+    management_scopes: list[str] = []
 
     @property
     def is_public(self) -> bool:
@@ -125,6 +130,28 @@ class UserConfig(SeedModel):
     # Auth0: the database connection the user belongs to (the `realm` of password-realm, the
     # `connection` of /dbconnections/*).
     connection: NonEmptyStr = "Username-Password-Authentication"
+    # Kept by the vendors' management APIs (a seed may set them too). A disabled user signs in
+    # nowhere (Cognito AdminDisableUser, Okta suspend/deactivate, Auth0 `blocked`); `status` is the
+    # vendor's lifecycle word (Cognito FORCE_CHANGE_PASSWORD, Okta STAGED...), unset for a seeded user.
+    enabled: bool = True
+    roles: list[str] = []  # Auth0: names of the tenant's roles the user has
+    status: str | None = None
+    confirmation_code: str | None = None  # a pending sign-up's code (Cognito ConfirmSignUp)
+    created_at: int | None = None  # Unix seconds, for users made at run time
+    updated_at: int | None = None
+
+
+class GroupConfig(SeedModel):
+    """A group of the tenant's users: members name it in their `groups` claim. Cognito's groups
+    have a precedence and an IAM role; Okta's an id and a description."""
+
+    name: NonEmptyStr
+    description: str | None = None
+    precedence: int | None = None
+    role_arn: str | None = None
+    id: str | None = None
+    created_at: int | None = None
+    updated_at: int | None = None
 
 
 class SigningKeyConfig(SeedModel):
@@ -165,6 +192,22 @@ class SamlAppConfig(SeedModel):
     group_attribute: GroupAttributeConfig | None = None
 
 
+class RolePermissionConfig(SeedModel):
+    api: NonEmptyStr  # an API's identifier (Auth0: resource_server_identifier)
+    permission: NonEmptyStr
+
+
+class RoleConfig(SeedModel):
+    """Auth0: a role, its permissions on the tenant's APIs; users name it in their `roles`."""
+
+    name: NonEmptyStr
+    id: str | None = None
+    description: str | None = None
+    permissions: list[RolePermissionConfig] = []
+    created_at: int | None = None
+    updated_at: int | None = None
+
+
 class TenantConfig(SeedModel):
     path: str | None = None
     flavor: str = "generic"  # a persona of mock_idp/personas/
@@ -178,8 +221,12 @@ class TenantConfig(SeedModel):
     # Origins whose browser apps may call discovery, JWKS, token, userinfo and revocation (CORS);
     # unset: the origins of the clients' redirect URIs; ["*"]: any.
     cors_origins: list[Origin] | None = None
+    # Okta: the org's API tokens (`Authorization: SSWS <token>` on /api/v1/users and /api/v1/groups).
+    api_tokens: list[NonEmptyStr] = []
     clients: list[ClientConfig] = []
     users: list[UserConfig] = []
+    groups: list[GroupConfig] = []
+    roles: list[RoleConfig] = []
     signing_key: SigningKeyConfig | None = None
     saml_apps: list[SamlAppConfig] = []  # served by the personas that have SAML apps (Okta)
     triggers: TriggersConfig | None = None

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from .layout import CLIENT_AUTH_METHODS, DeviceFlow, EndpointPaths, IssuerLayout, Lifetimes
 
 if TYPE_CHECKING:
-    from ..config import ClientConfig, TenantConfig, UserConfig
+    from ..config import ClientConfig, GroupConfig, RoleConfig, TenantConfig, UserConfig
     from ..keys import KeyRing
     from ..oauth.shape import TokenShape
     from ..storage.store import Store
@@ -57,6 +57,16 @@ class TenantView(Protocol):
     config: "TenantConfig"
     flavor: "Flavor"
     store: "Store"
+
+    @property
+    def groups(self) -> "dict[str, GroupConfig]":
+        """The defined groups by name (precedence, role, description); members name them in their
+        `groups` claim."""
+
+    @property
+    def roles(self) -> "dict[str, RoleConfig]":
+        """The defined roles by name (Auth0: permissions on the tenant's APIs); users name them in
+        their `roles`."""
 
     def find_user(self, username: str) -> "UserConfig | None": ...
 
@@ -314,6 +324,11 @@ class Flavor:
     def user_defaults(self, user: "UserConfig") -> dict[str, Any]:
         """Claims the vendor's user profiles always carry, under the seeded ones."""
         return {}
+
+    def may_sign_in(self, user: "UserConfig") -> bool:
+        """Whether a user with the right password gets in (the login page, the password grants):
+        not when a management API disabled them."""
+        return user.enabled
 
     def id_token_claims(self, ctx: TokenContext) -> dict[str, Any]:
         claims = {

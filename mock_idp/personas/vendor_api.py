@@ -17,8 +17,10 @@ them, secrets masked (watch.py).
 """
 
 import importlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -107,3 +109,12 @@ def watched_calls(tenant) -> dict[str, Callable[[dict[str, str]], VendorCall | N
 def endpoint_names(flavor) -> tuple[str, ...]:
     """The scenario endpoint names of a persona's vendor APIs."""
     return tuple(name for module_name in flavor.vendor_apis for name in module(module_name).ENDPOINTS)
+
+
+async def json_object(request) -> dict[str, Any] | None:
+    """A request's JSON object body, or None when it is not one (each vendor words that error)."""
+    try:
+        body = json.loads(await request.body() or b"null")
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None

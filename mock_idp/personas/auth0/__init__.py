@@ -5,6 +5,9 @@ What fakes which part:
 - flavor.py: the persona's data and claim hooks (namespaced claims, `permissions`, `gty`, errors).
 - password_realm.py: the `http://auth0.com/oauth/grant-type/password-realm` grant (GetToken.login).
 - dbconnections.py: `/dbconnections/signup` and `/dbconnections/change_password`.
+- users_api.py, roles_api.py: the Management API v2 (`/api/v2/users`, `users-by-email`, `/api/v2/roles`),
+  as auth0-python's `auth0.management.Auth0` calls it; management.py (token, errors, pages, writes),
+  lucene.py (the `q` of user search).
 """
 
 from .flavor import PROFILE

@@ -60,6 +60,12 @@ class Auth0Flavor(Flavor):
         return f"{client.client_id}@clients"
 
     def granted_scopes(self, issuer, client, requested, audience, grant_type):
+        if audience is not None and audience == management_audience(issuer):
+            # The client's grant on the Management API: all of it, or what was asked of it.
+            missing = [scope for scope in requested if scope not in client.management_scopes]
+            if missing:
+                raise AccessDeniedError(f"Client has not been granted scopes: {safe_description(', '.join(missing))}")
+            return list(requested or client.management_scopes)
         # A client-credentials grant with no scope gets every scope of its API ("client grant").
         api = api_named(issuer, audience) if audience else None
         if grant_type == "client_credentials" and not requested and api is not None:
@@ -73,6 +79,12 @@ class Auth0Flavor(Flavor):
                 raise AccessDeniedError("No audience parameter was provided, and no default "
                                         "audience has been configured")
             return None
+        if audience == management_audience(issuer):
+            if grant_type != "client_credentials" or not client.management_scopes:
+                raise AccessDeniedError(f'Client is not authorized to access "{audience}". You need to create a '
+                                        '"client-grant" associated to this API. See: '
+                                        "https://auth0.com/docs/api/v2#!/Client_Grants/post_client_grants")
+            return audience
         if api_named(issuer, audience) is None:
             raise AccessDeniedError(f"Service not found: {safe_description(audience)}")
         return audience
@@ -135,7 +147,10 @@ class Auth0Flavor(Flavor):
         if ctx.grant_type in GRANT_TYPE_GTY:
             claims["gty"] = GRANT_TYPE_GTY[ctx.grant_type]
         api = api_named(ctx.issuer, ctx.audience) if ctx.audience else None
-        if api is not None and api.permissions:
+        if api is not None and api.rbac:
+            # RBAC: a user's permissions are their roles' (and their own); a client's, its scopes.
+            claims["permissions"] = role_permissions(ctx.issuer, ctx.user, api) if ctx.user else list(ctx.scopes)
+        elif api is not None and api.permissions:
             granted = ctx.user.permissions if ctx.user and ctx.user.permissions is not None else api.permissions
             claims["permissions"] = list(granted)
         if ctx.user is not None:
@@ -169,6 +184,21 @@ def api_named(issuer, identifier: str):
     return next((api for api in issuer.config.apis if api.identifier == identifier), None)
 
 
+def management_audience(issuer) -> str:
+    """The Management API v2's identifier: `https://<tenant>/api/v2/` (management_api.py)."""
+    return issuer.issuer + "api/v2/"
+
+
+def role_permissions(issuer, user, api) -> list[str]:
+    """The user's own permissions and those of their roles, on `api`, each once."""
+    roles = issuer.roles
+    found = list(user.permissions or [])
+    for name in user.roles:
+        role = roles.get(name)
+        found += [p.permission for p in (role.permissions if role else ()) if p.api == api.identifier]
+    return list(dict.fromkeys(found))
+
+
 PROFILE = Auth0Flavor(
     name="auth0",
     label="Auth0 (mock)",
@@ -192,7 +222,8 @@ PROFILE = Auth0Flavor(
     # The dashboard's one "Password" grant box enables both (docs/vendors.md, "Auth0: the Password box").
     implied_grant_types={"password": (PASSWORD_REALM,)},
     extra_authorization_parameters=("connection", "organization", "invitation", "screen_hint"),
-    vendor_apis=("auth0.dbconnections",),  # /dbconnections/signup, /dbconnections/change_password
+    # /dbconnections/signup and change_password; the Management API v2's /api/v2/users and roles
+    vendor_apis=("auth0.dbconnections", "auth0.users_api", "auth0.roles_api"),
     logout_redirect_params=("post_logout_redirect_uri", "returnTo"),
     sdk_settings=(
         "express-oauth2-jwt-bearer, auth0-spa-js, nextjs-auth0: issuerBaseURL: '{issuer}', "

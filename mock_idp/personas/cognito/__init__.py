@@ -8,6 +8,8 @@ What fakes which part:
 - sign_in.py: its sign-in operations (InitiateAuth, GetUser, GlobalSignOut, RevokeToken).
 - pre_token_generation.py, answer.py: the pre-token-generation Lambda trigger (the event, the call,
   the answer applied to the tokens).
+- sign_up.py: SignUp, ConfirmSignUp, AdminConfirmSignUp, RespondToAuthChallenge (NEW_PASSWORD_REQUIRED).
+- admin_api.py, pool_groups.py, pool_users.py: the admin operations on users and groups (SigV4-signed).
 """
 
 from .flavor import PROFILE

@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from ...config import GroupConfig
 from ..base import STANDARD_CLAIMS, Flavor
 from ..layout import EndpointPaths, Lifetimes
 from .answer import apply_to_access_token, apply_to_id_token
@@ -36,6 +37,7 @@ DISCOVERY_KEYS = (
 ADMIN_SCOPE = "aws.cognito.signin.user.admin"
 # Attributes a user pool has by standard; any other seeded claim is a custom:* attribute.
 POOL_ATTRIBUTES = STANDARD_CLAIMS | {"groups"}
+PENDING_STATUSES = ("UNCONFIRMED", "FORCE_CHANGE_PASSWORD", "RESET_REQUIRED")
 
 
 @dataclass(frozen=True)
@@ -52,10 +54,27 @@ class CognitoFlavor(Flavor):
                 attributes[f"custom:{claim}"] = value if isinstance(value, str) else str(value)
         return attributes
 
+    def may_sign_in(self, user) -> bool:
+        # A pending sign-up or a temporary password is no sign-in yet: InitiateAuth answers them
+        # (UserNotConfirmedException, the NEW_PASSWORD_REQUIRED challenge: sign_in.py).
+        return user.enabled and user.status not in PENDING_STATUSES
+
     def event_claims(self, ctx) -> dict[str, Any]:
         claims = {}
         if ctx.user is not None and ctx.user.claims.get("groups"):
-            claims["cognito:groups"] = list(ctx.user.claims["groups"])
+            claims["cognito:groups"] = [group.name for group in ranked_groups(ctx)]
+        return claims
+
+    def role_claims(self, ctx) -> dict[str, Any]:
+        """ID tokens: every role ARN of the user's groups, and the role of the group that takes
+        precedence (the lowest Precedence; a tie of different roles names none)."""
+        with_roles = [group for group in ranked_groups(ctx) if group.role_arn]
+        if not with_roles:
+            return {}
+        claims: dict[str, Any] = {"cognito:roles": list(dict.fromkeys(group.role_arn for group in with_roles))}
+        first = [group for group in with_roles if group.precedence == with_roles[0].precedence]
+        if len({group.role_arn for group in first}) == 1:
+            claims["cognito:preferred_role"] = first[0].role_arn
         return claims
 
     def id_token_claims(self, ctx) -> dict[str, Any]:
@@ -67,6 +86,7 @@ class CognitoFlavor(Flavor):
         return apply_to_id_token({
             "sub": ctx.subject,
             **self.event_claims(ctx),
+            **self.role_claims(ctx),
             **released,
             "iss": ctx.issuer.issuer,
             "cognito:username": ctx.user.username,
@@ -124,6 +144,15 @@ class CognitoFlavor(Flavor):
         return str(uuid.uuid4())
 
 
+def ranked_groups(ctx) -> list:
+    """The user's groups by precedence: lowest first, those without one last, the member's order
+    otherwise (a name no group defines is a group without precedence or role)."""
+    defined = ctx.issuer.groups
+    names = [name for name in ctx.user.claims.get("groups") or () if isinstance(name, str)]
+    groups = [defined.get(name) or GroupConfig(name=name) for name in names]
+    return sorted(groups, key=lambda group: (group.precedence is None, group.precedence or 0))
+
+
 PROFILE = CognitoFlavor(
     name="cognito",
     label="Amazon Cognito (mock)",
@@ -147,5 +176,5 @@ PROFILE = CognitoFlavor(
     discovery_keys=DISCOVERY_KEYS,
     device_flow=None,
     seed_hooks=("pre_token_generation",),  # a seed's triggers.pre_token_generation: pre_token_generation.py
-    vendor_apis=("cognito.user_pool_api",),  # POST / with X-Amz-Target: InitiateAuth, GetUser, ...
+    vendor_apis=("cognito.user_pool_api",),  # POST / with X-Amz-Target: InitiateAuth, AdminCreateUser, ...
 )

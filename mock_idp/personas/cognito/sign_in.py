@@ -8,9 +8,12 @@ claims, so /oauth2/userInfo, /oauth2/token refresh and /oauth2/revoke work on th
 import base64
 import hashlib
 import hmac
+import json
+import secrets
 
 from .flavor import ADMIN_SCOPE as API_SCOPE
 from ..base import TokenContext
+from ...endpoints.sso import record_signin_token
 from ...oauth.tokens import issue_access_token, issue_id_token, read_access_token, token_hash
 
 # API_SCOPE: the scope of tokens from the user-pool API; it lets them call GetUser and the other
@@ -54,15 +57,48 @@ def initiate_auth(tenant, request: dict) -> dict:
     raise CognitoError("InvalidParameterException", f"{flow} flow not enabled for this client")
 
 
+def admin_initiate_auth(tenant, request: dict) -> dict:
+    """AdminInitiateAuth (a signed call of a backend): ADMIN_USER_PASSWORD_AUTH (ADMIN_NO_SRP_AUTH,
+    its older name) and REFRESH_TOKEN_AUTH, as InitiateAuth answers them."""
+    if not isinstance(request.get("UserPoolId"), str) or not request["UserPoolId"]:
+        raise CognitoError("InvalidParameterException", "Missing required parameter UserPoolId")
+    flow = request.get("AuthFlow")
+    if flow in ("ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"):
+        request = {**request, "AuthFlow": "USER_PASSWORD_AUTH"}
+    elif flow not in ("REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"):
+        raise CognitoError("InvalidParameterException", f"{str(flow)[:64]} flow not enabled for this client")
+    return initiate_auth(tenant, request)
+
+
 def password_auth(tenant, client, parameters: dict) -> dict:
     username, password = required(parameters, "USERNAME"), required(parameters, "PASSWORD")
     user = pool_user(tenant, username)
     check_secret_hash(client, parameters, [username] + ([user.username] if user else []))
     if user is None:
         raise CognitoError("UserNotFoundException", "User does not exist.")
-    if tenant.authenticate(user.username, password) is None:
+    if not user.enabled:
+        raise not_authorized("User is disabled.")
+    # The password itself (tenant.authenticate also refuses the pending statuses answered below).
+    if not hmac.compare_digest(user.password.encode(), password.encode()):
         raise not_authorized("Incorrect username or password.")
+    if user.status == "UNCONFIRMED":
+        raise CognitoError("UserNotConfirmedException", "User is not confirmed.")
+    if user.status == "FORCE_CHANGE_PASSWORD":
+        return new_password_required(tenant, user)
     return {"ChallengeParameters": {}, "AuthenticationResult": issue(tenant, client, user, tenant.now())}
+
+
+def new_password_required(tenant, user) -> dict:
+    """A user with a temporary password (AdminCreateUser) is challenged for a new one; the Session
+    is answered by RespondToAuthChallenge (sign_up.py): one use, kept hashed, as long as an Okta
+    sessionToken lives."""
+    session = secrets.token_urlsafe(96)
+    record_signin_token(tenant, session, user)
+    attributes = {name: attribute_value(value) for name, value in tenant.flavor.attributes(user).items()
+                  if name != "email_verified"}
+    return {"ChallengeName": "NEW_PASSWORD_REQUIRED", "Session": session,
+            "ChallengeParameters": {"USER_ID_FOR_SRP": user.username, "requiredAttributes": "[]",
+                                    "userAttributes": json.dumps(attributes)}}
 
 
 def refresh_auth(tenant, client, parameters: dict) -> dict:

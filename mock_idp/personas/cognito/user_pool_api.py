@@ -3,7 +3,7 @@ with `endpoint_url=<tenant URL>`: `POST /` with `X-Amz-Target:
 AWSCognitoIdentityProviderService.<Operation>` and an `application/x-amz-json-1.1` body.
 
 This module parses and renders (AWS JSON 1.1: errors are HTTP 400 with `__type` and `message`);
-the operations are plain functions in sign_in.py. Facts: docs/vendors.md, "Cognito
+the operations are plain functions in sign_in.py, sign_up.py, admin_api.py and pool_groups.py. Facts: docs/vendors.md, "Cognito
 user-pool API".
 """
 
@@ -15,17 +15,46 @@ from starlette.routing import Route
 
 from ...hooks import HookFailure, off_loop
 from ..vendor_api import VendorCall
-from . import sign_in
+from . import admin_api, pool_groups, sign_in, sign_up
 from .sign_in import CognitoError
 
 TARGET_PREFIX = "AWSCognitoIdentityProviderService."
 CONTENT_TYPE = "application/x-amz-json-1.1"
-OPERATIONS = {
+# Operations any app may call (no AWS credentials: botocore's model says `authtype: none`).
+PUBLIC_OPERATIONS = {
     "InitiateAuth": sign_in.initiate_auth,
     "GetUser": sign_in.get_user,
     "GlobalSignOut": sign_in.global_sign_out,
     "RevokeToken": sign_in.revoke_token,
+    "SignUp": sign_up.sign_up,
+    "ConfirmSignUp": sign_up.confirm_sign_up,
+    "RespondToAuthChallenge": sign_up.respond_to_auth_challenge,
 }
+# Operations AWS serves only to SigV4-signed requests (IAM credentials of the pool's account).
+SIGNED_OPERATIONS = {
+    "AdminInitiateAuth": sign_in.admin_initiate_auth,
+    "AdminRespondToAuthChallenge": sign_up.admin_respond_to_auth_challenge,
+    "AdminCreateUser": admin_api.admin_create_user,
+    "AdminSetUserPassword": admin_api.admin_set_user_password,
+    "AdminGetUser": admin_api.admin_get_user,
+    "AdminUpdateUserAttributes": admin_api.admin_update_user_attributes,
+    "AdminDeleteUserAttributes": admin_api.admin_delete_user_attributes,
+    "AdminDisableUser": admin_api.admin_disable_user,
+    "AdminEnableUser": admin_api.admin_enable_user,
+    "AdminDeleteUser": admin_api.admin_delete_user,
+    "AdminConfirmSignUp": sign_up.admin_confirm_sign_up,
+    "ListUsers": admin_api.list_users,
+    "CreateGroup": pool_groups.create_group,
+    "GetGroup": pool_groups.get_group,
+    "DeleteGroup": pool_groups.delete_group,
+    "ListGroups": pool_groups.list_groups,
+    "AdminAddUserToGroup": pool_groups.admin_add_user_to_group,
+    "AdminRemoveUserFromGroup": pool_groups.admin_remove_user_from_group,
+    "AdminListGroupsForUser": pool_groups.admin_list_groups_for_user,
+    "ListUsersInGroup": pool_groups.list_users_in_group,
+}
+OPERATIONS = PUBLIC_OPERATIONS | SIGNED_OPERATIONS
+SIGV4 = "AWS4-HMAC-SHA256 "
 
 
 def routes(tenant) -> list[Route]:
@@ -33,6 +62,7 @@ def routes(tenant) -> list[Route]:
         try:
             # A pre-token-generation trigger may be called: off the event loop (hooks.py).
             body = await off_loop(call, tenant, request.headers.get("x-amz-target", ""), await request.body(),
+                                  request.headers.get("authorization", ""),
                                   needed=tenant.flavor.calls_hooks(tenant.issuers[0]))
             return JSONResponse(body, media_type=CONTENT_TYPE)
         except (CognitoError, HookFailure) as error:
@@ -54,23 +84,34 @@ def injected_failure(error: str | None, description: str | None, status: int | N
     return error_response(type_, description or "Failure injected by a mock_idp scenario.", status)
 
 
-# The calls by name; the user is the one signing in, or the one whose token is sent.
+# The calls by name; the user is the one signing in, the one named, or the one whose token is sent.
 ENDPOINTS = tuple(OPERATIONS)
 SECRETS = frozenset({"PASSWORD", "NEW_PASSWORD", "SECRET_HASH", "REFRESH_TOKEN", "AccessToken", "Token",
-                     "ClientSecret"})
+                     "ClientSecret", "Password", "TemporaryPassword", "SecretHash", "Session", "ConfirmationCode"})
+USERNAME_PARAMS = {"InitiateAuth": "AuthParameters.USERNAME", "RespondToAuthChallenge": "ChallengeResponses.USERNAME",
+                   "AdminInitiateAuth": "AuthParameters.USERNAME",
+                   "AdminRespondToAuthChallenge": "ChallengeResponses.USERNAME",
+                   "GetUser": None, "GlobalSignOut": None, "RevokeToken": None, "CreateGroup": None,
+                   "GetGroup": None, "DeleteGroup": None, "ListGroups": None, "ListUsers": None,
+                   "ListUsersInGroup": None}
+TOKEN_PARAMS = {"GetUser": "AccessToken", "GlobalSignOut": "AccessToken", "RevokeToken": "Token",
+                "InitiateAuth": "AuthParameters.REFRESH_TOKEN", "AdminInitiateAuth": "AuthParameters.REFRESH_TOKEN"}
 CALLS = {name: VendorCall(name, injected_failure, error_key="__type", client_param="ClientId", secrets=SECRETS,
-                          username_param="AuthParameters.USERNAME" if name == "InitiateAuth" else None,
-                          token_param={"GetUser": "AccessToken", "GlobalSignOut": "AccessToken",
-                                       "RevokeToken": "Token"}.get(name, "AuthParameters.REFRESH_TOKEN"))
+                          username_param=USERNAME_PARAMS.get(name, "Username"), token_param=TOKEN_PARAMS.get(name))
          for name in OPERATIONS}
 WATCHED = {"/": lambda headers: CALLS.get(headers.get("x-amz-target", "").partition(TARGET_PREFIX)[2])
             if headers.get("x-amz-target", "").startswith(TARGET_PREFIX) else None}
 
 
-def call(tenant, target: str, raw: bytes) -> dict:
-    operation = OPERATIONS.get(target.removeprefix(TARGET_PREFIX)) if target.startswith(TARGET_PREFIX) else None
+def call(tenant, target: str, raw: bytes, authorization: str = "") -> dict:
+    name = target.removeprefix(TARGET_PREFIX) if target.startswith(TARGET_PREFIX) else ""
+    operation = OPERATIONS.get(name)
     if operation is None:
         raise CognitoError("UnknownOperationException", f"Unknown operation {target[:100]!r}.")
+    if name in SIGNED_OPERATIONS and not authorization.startswith(SIGV4):
+        # What AWS answers an unsigned admin call. The signature itself is not verified: mock_idp
+        # knows no IAM secrets (docs/management-apis.md).
+        raise CognitoError("MissingAuthenticationTokenException", "Missing Authentication Token")
     try:
         request = json.loads(raw or b"{}")
     except ValueError:

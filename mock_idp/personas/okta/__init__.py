@@ -5,6 +5,9 @@ What fakes which part:
 - flavor.py: the persona's data and claim hooks (discovery, token shapes, scopes, errors).
 - authn.py: the Authentication API (`POST /api/v1/authn` -> `sessionToken`), as okta-auth-js calls it.
 - token_inline_hook.py: a custom authorization server's token inline hook (request, commands, errors).
+- users_api.py, groups_api.py: the Users and Groups API (`SSWS` token), as okta-sdk-python calls it;
+  management.py (token, errors, pages, writes), okta_users.py (user/group objects), expressions.py
+  (`filter`/`search`).
 """
 
 from .flavor import PROFILE

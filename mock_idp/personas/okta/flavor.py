@@ -229,7 +229,8 @@ PROFILE = OktaFlavor(
     refresh_requires_offline_access=True,
     wrong_password_message="The credentials provided were invalid.",
     discovery_keys=DISCOVERY_KEYS,
-    vendor_apis=("okta.authn", "okta.saml"),  # POST /api/v1/authn; /app/<name>/<app_id>/sso/saml
+    # POST /api/v1/authn; /app/<name>/<app_id>/sso/saml; /api/v1/users and /api/v1/groups
+    vendor_apis=("okta.authn", "okta.saml", "okta.users_api", "okta.groups_api"),
     seed_keys=("saml_apps",),  # served by okta.saml
     seed_hooks=("token_inline_hook",),  # authorization_servers[].token_inline_hook: token_inline_hook.py
     signin_token_param="sessionToken",

@@ -1,0 +1,138 @@
+"""The subset of Lucene query syntax people send as `q` to Auth0's GET /api/v2/users (user search
+v3): `field:value`, `field:"quoted value"`, wildcards (`email:*@example.com`, `name:jo*`),
+`_exists_:field`, AND / OR / NOT (juxtaposition is OR, as in Lucene), parentheses. Fields are dotted
+paths into the user as the API shows it (`user_metadata.plan`, `identities.connection`). Strings
+compare case-insensitively.
+
+`predicate(q, fields_of)`: a function of a user, where `fields_of(user)` is the user's JSON;
+malformed input raises QueryError.
+"""
+
+import fnmatch
+import re
+from collections.abc import Callable
+from typing import Any
+
+TOKEN = re.compile(r'\s*(?:(\()|(\))|"((?:[^"\\]|\\.)*)"|([^\s()"]+))')
+BARE_FIELDS = ("email", "name", "nickname", "username", "user_id", "given_name", "family_name")
+MAX_LENGTH = 2000
+
+
+class QueryError(ValueError):
+    pass
+
+
+def tokens(text: str) -> list[tuple[str, str]]:
+    found, position, text = [], 0, text.rstrip()
+    while position < len(text):
+        match = TOKEN.match(text, position)
+        if match is None or match.end() == position:
+            raise QueryError(f"unexpected character at {position}")
+        position = match.end()
+        if match.group(1):
+            found.append(("(", "("))
+        elif match.group(2):
+            found.append((")", ")"))
+        elif match.group(3) is not None:
+            found.append(("quoted", re.sub(r"\\(.)", r"\1", match.group(3))))
+        else:
+            found.append(("word", match.group(4)))
+    return found
+
+
+def predicate(q: str, fields_of: Callable[[Any], dict]) -> Callable[[Any], bool]:
+    if len(q) > MAX_LENGTH:
+        raise QueryError("query too long")
+    parser = Parser(tokens(q))
+    test = parser.disjunction()
+    if parser.position != len(parser.tokens):
+        raise QueryError("unbalanced parentheses")
+    return lambda user: test(fields_of(user))
+
+
+class Parser:
+    def __init__(self, found):
+        self.tokens, self.position = found, 0
+
+    def peek(self) -> tuple[str, str] | None:
+        return self.tokens[self.position] if self.position < len(self.tokens) else None
+
+    def keyword(self, *words: str) -> str | None:
+        token = self.peek()
+        if token is not None and token[0] == "word" and token[1] in words:
+            self.position += 1
+            return token[1]
+        return None
+
+    def disjunction(self):
+        parts = [self.conjunction()]
+        while self.peek() is not None and self.peek()[0] != ")":
+            self.keyword("OR", "||")
+            parts.append(self.conjunction())
+        return parts[0] if len(parts) == 1 else (lambda user: any(part(user) for part in parts))
+
+    def conjunction(self):
+        parts = [self.negation()]
+        while self.keyword("AND", "&&"):
+            parts.append(self.negation())
+        return parts[0] if len(parts) == 1 else (lambda user: all(part(user) for part in parts))
+
+    def negation(self):
+        if self.keyword("NOT", "!"):
+            inner = self.negation()
+            return lambda user: not inner(user)
+        return self.term()
+
+    def term(self):
+        token = self.peek()
+        if token is None:
+            raise QueryError("unexpected end of the query")
+        self.position += 1
+        if token[0] == "(":
+            inner = self.disjunction()
+            if self.peek() is None or self.peek()[0] != ")":
+                raise QueryError("missing )")
+            self.position += 1
+            return inner
+        if token[0] == ")":
+            raise QueryError("unexpected )")
+        if token[0] == "word" and ":" in token[1]:
+            field, _, value = token[1].partition(":")
+            if not field:
+                raise QueryError("a field name is missing")
+            quoted = not value and self.peek() is not None and self.peek()[0] == "quoted"
+            if quoted:
+                value = self.tokens[self.position][1]
+                self.position += 1
+            elif not value:
+                raise QueryError(f"no value for {field}")
+            if field == "_exists_":
+                return lambda user: lookup(user, value) not in (None, "", [], {})
+            return lambda user: matches(lookup(user, field), value, wildcard=not quoted)
+        value, quoted = token[1], token[0] == "quoted"
+        return lambda user: any(matches(user.get(name), value, wildcard=not quoted) for name in BARE_FIELDS)
+
+
+def lookup(user: dict, path: str) -> Any:
+    found: Any = user
+    for part in path.split("."):
+        if isinstance(found, list):  # identities.connection: any element's
+            found = [item.get(part) for item in found if isinstance(item, dict)]
+        elif isinstance(found, dict):
+            found = found.get(part)
+        else:
+            return None
+    return found
+
+
+def matches(actual: Any, wanted: str, wildcard: bool) -> bool:
+    if isinstance(actual, list):
+        return any(matches(one, wanted, wildcard) for one in actual)
+    if actual is None:
+        return False
+    if isinstance(actual, bool):
+        actual = "true" if actual else "false"
+    text, wanted = str(actual).lower(), wanted.lower()
+    if wildcard and ("*" in wanted or "?" in wanted):
+        return fnmatch.fnmatchcase(text, wanted)
+    return text == wanted

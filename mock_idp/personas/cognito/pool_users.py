@@ -1,0 +1,212 @@
+"""A user pool's users as its admin API reads and writes them: Cognito's UserType, attributes
+(name/value strings) to and from the user's claims, the pool's default password policy, and the
+write itself (the tenant's directory, the same layer /_admin writes).
+
+Facts and sources: docs/vendors.md, "Cognito admin API".
+"""
+
+import base64
+import json
+import re
+import secrets
+import string
+import uuid
+from typing import Any
+
+from ...directory import Conflict, DirectoryError
+from ...storage.request_state import forget_state
+from ..base import STANDARD_CLAIMS
+from .flavor import POOL_ATTRIBUTES
+from .sign_in import CognitoError, attribute_value, pool_user
+
+SEEDED_AT = 1700000000  # seeded users have "always" existed
+CONFIRMED, UNCONFIRMED, FORCE_CHANGE_PASSWORD = "CONFIRMED", "UNCONFIRMED", "FORCE_CHANGE_PASSWORD"
+BOOLEAN_ATTRIBUTES = frozenset({"email_verified", "phone_number_verified"})
+SYMBOLS = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+-"  # the default policy's special characters
+PAGE_LIMIT = 60  # ListUsers: Limit is 0-60 (60 when unset)
+
+
+def user_not_found() -> CognitoError:
+    return CognitoError("UserNotFoundException", "User does not exist.")
+
+
+def invalid(message: str) -> CognitoError:
+    return CognitoError("InvalidParameterException", message)
+
+
+def pool_id(request: dict) -> str:
+    """The request's UserPoolId: required; the pool is the tenant the endpoint serves."""
+    value = request.get("UserPoolId")
+    if not isinstance(value, str) or not value:
+        raise invalid("Missing required parameter UserPoolId")
+    return value
+
+
+def existing_user(tenant, request: dict, key: str = "Username"):
+    username = request.get(key)
+    if not isinstance(username, str) or not username:
+        raise invalid(f"Missing required parameter {key}")
+    user = pool_user(tenant, username)
+    if user is None:
+        raise user_not_found()
+    return user
+
+
+def status_of(user) -> str:
+    return user.status or CONFIRMED
+
+
+def attributes_of(tenant, user) -> list[dict[str, str]]:
+    attributes = {"sub": tenant.subject(user), **tenant.flavor.attributes(user)}
+    return [{"Name": name, "Value": attribute_value(value)} for name, value in attributes.items()]
+
+
+def user_type(tenant, user, attributes_key: str = "Attributes") -> dict[str, Any]:
+    """Cognito's UserType (ListUsers, AdminCreateUser); AdminGetUser names the list UserAttributes."""
+    return {"Username": user.username, attributes_key: attributes_of(tenant, user),
+            "UserCreateDate": user.created_at or SEEDED_AT,
+            "UserLastModifiedDate": user.updated_at or user.created_at or SEEDED_AT,
+            "Enabled": user.enabled, "UserStatus": status_of(user)}
+
+
+def claim_name(attribute: str) -> str:
+    """Where a pool attribute lives in the user's claims: custom:x as x (as the seed writes it),
+    unless x is a standard name or `groups` (then custom:x stays as it is)."""
+    if attribute.startswith("custom:"):
+        bare = attribute.removeprefix("custom:")
+        return attribute if bare in POOL_ATTRIBUTES or not bare else bare
+    return attribute
+
+
+def claims_patch(attributes: Any, parameter: str = "UserAttributes") -> dict[str, Any]:
+    """A list of {Name, Value} as a merge patch of the user's claims."""
+    if not isinstance(attributes, list):
+        raise invalid(f"{parameter} must be a list of attributes.")
+    patch: dict[str, Any] = {}
+    for attribute in attributes:
+        name = attribute.get("Name") if isinstance(attribute, dict) else None
+        value = attribute.get("Value", "") if isinstance(attribute, dict) else None
+        if not isinstance(name, str) or not isinstance(value, str):
+            raise invalid(f"{parameter} must be a list of {{Name, Value}} strings.")
+        if name == "sub":
+            raise invalid("Cannot modify the non-mutable attribute sub")
+        if not name.startswith("custom:") and name not in STANDARD_CLAIMS:
+            raise invalid(f"Attributes did not conform to the schema: {name}: Attribute does not exist in the schema.\n")
+        if name in BOOLEAN_ATTRIBUTES:
+            if value not in ("true", "false"):
+                raise invalid(f"Invalid value for {name}: must be true or false")
+            patch[name] = value == "true"
+        else:
+            patch[claim_name(name)] = value
+    return patch
+
+
+def check_password(password: Any, parameter: str = "Password") -> str:
+    """The default policy of a new user pool: 8+ characters with upper and lower case letters, a
+    number and a symbol (InvalidPasswordException, in Cognito's words)."""
+    if not isinstance(password, str) or not password:
+        raise invalid(f"Missing required parameter {parameter}")
+    problems = ((len(password) < 8, "Password not long enough"),
+                (not any(c.isupper() for c in password), "Password must have uppercase characters"),
+                (not any(c.islower() for c in password), "Password must have lowercase characters"),
+                (not any(c.isdigit() for c in password), "Password must have numeric characters"),
+                (not any(c in SYMBOLS for c in password), "Password must have symbol characters"))
+    for failed, message in problems:
+        if failed:
+            raise CognitoError("InvalidPasswordException", f"Password did not conform with policy: {message}")
+    return password
+
+
+def temporary_password() -> str:
+    """What Cognito generates when AdminCreateUser names none: one that meets the policy."""
+    return (secrets.choice(string.ascii_uppercase) + secrets.choice(string.ascii_lowercase)
+            + secrets.choice(string.digits) + secrets.choice("!#%&") + secrets.token_urlsafe(9))
+
+
+def create_user(tenant, username: str, password: str, claims: dict[str, Any], status: str, **extra):
+    now = tenant.now()
+    data = {"username": username, "password": password, "sub": str(uuid.uuid4()), "status": status,
+            "claims": {k: v for k, v in claims.items() if v is not None}, "created_at": now, "updated_at": now,
+            **extra}
+    try:
+        user = tenant.directory.create("user", data)
+    except Conflict:
+        raise CognitoError("UsernameExistsException", "User account already exists") from None
+    except DirectoryError as error:
+        raise invalid(str(error)) from None
+    forget_state(tenant.name)
+    return user
+
+
+def change_user(tenant, user, patch: dict[str, Any]):
+    """A merge patch of the user (claims: None removes one), stamped with the time."""
+    try:
+        changed = tenant.directory.update("user", user.username, {**patch, "updated_at": tenant.now()})
+    except Conflict:
+        raise user_not_found() from None
+    except DirectoryError as error:
+        raise invalid(str(error)) from None
+    forget_state(tenant.name)
+    return changed
+
+
+def remove_user(tenant, user) -> None:
+    tenant.directory.delete("user", user.username)
+    forget_state(tenant.name)
+
+
+def page(items: list, request: dict, token_key: str, key) -> tuple[list, dict]:
+    """One page of `items` (sorted by `key`): Limit and an opaque token naming the last item shown."""
+    limit = request.get("Limit", PAGE_LIMIT)
+    if not isinstance(limit, int) or isinstance(limit, bool) or not 0 <= limit <= PAGE_LIMIT:
+        raise invalid(f"1 validation error detected: Value '{limit}' at 'limit' failed to satisfy constraint: "
+                      f"Member must have value less than or equal to {PAGE_LIMIT}")
+    items = sorted(items, key=key)
+    token = request.get(token_key)
+    if token is not None:
+        try:
+            after = json.loads(base64.urlsafe_b64decode(token.encode()))["after"]
+        except (ValueError, TypeError, KeyError, AttributeError):
+            raise invalid(f"Invalid {token_key}.") from None
+        items = [item for item in items if key(item) > after]
+    shown = items[:limit or PAGE_LIMIT]
+    more = {}
+    if len(items) > len(shown):
+        more[token_key] = base64.urlsafe_b64encode(json.dumps({"after": key(shown[-1])}).encode()).decode()
+    return shown, more
+
+
+FILTER = re.compile(r'^\s*([\w:]+)\s*(=|\^=)\s*"((?:[^"\\]|\\.)*)"\s*$')
+SEARCHABLE = ("username", "email", "phone_number", "name", "given_name", "family_name", "preferred_username",
+              "cognito:user_status", "status", "sub")
+
+
+def user_filter(tenant, text: Any):
+    """ListUsers' Filter, `attribute = "value"` or `attribute ^= "value"` (prefix): a predicate."""
+    if text is None or text == "":
+        return lambda user: True
+    match = FILTER.match(text) if isinstance(text, str) else None
+    if match is None:
+        raise invalid("Error while parsing filter.")
+    attribute, operator, value = match.group(1), match.group(2), re.sub(r"\\(.)", r"\1", match.group(3))
+    if attribute not in SEARCHABLE:
+        raise invalid(f"Invalid search attribute: {attribute}")
+
+    def value_of(user) -> str | None:
+        if attribute == "username":
+            return user.username
+        if attribute == "cognito:user_status":
+            return status_of(user)
+        if attribute == "status":
+            return "Enabled" if user.enabled else "Disabled"
+        if attribute == "sub":
+            return tenant.subject(user)
+        found = user.claims.get(attribute)
+        return None if found is None else attribute_value(found)
+
+    def matches(user) -> bool:
+        found = value_of(user)
+        if found is None:
+            return False
+        return found.startswith(value) if operator == "^=" else found == value
+    return matches

@@ -1,0 +1,89 @@
+"""Self-service sign-up (SignUp, ConfirmSignUp) and its admin shortcut (AdminConfirmSignUp), and
+the NEW_PASSWORD_REQUIRED challenge of a user made by AdminCreateUser (RespondToAuthChallenge).
+
+mock_idp sends no e-mail: a pending sign-up's code is on the user in /_admin
+(`confirmation_code`), as a test reads it. Facts: docs/vendors.md, "Cognito admin API".
+"""
+
+import secrets
+
+from ...oauth.tokens import token_hash
+from .pool_users import (CONFIRMED, UNCONFIRMED, change_user, check_password, claims_patch,
+                         create_user, existing_user, pool_id)
+from .sign_in import CognitoError, app_client, check_secret_hash, issue, not_authorized, pool_user, required
+
+
+def sign_up(tenant, request: dict) -> dict:
+    client = app_client(tenant, request.get("ClientId"))
+    username, password = required(request, "Username"), request.get("Password")
+    check_secret_hash(client, {"SECRET_HASH": request.get("SecretHash") or ""}, [username])
+    if pool_user(tenant, username) is not None:
+        raise CognitoError("UsernameExistsException", "User already exists")
+    claims = claims_patch(request.get("UserAttributes") or [])
+    check_password(password)
+    code = f"{secrets.randbelow(10**6):06d}"
+    user = create_user(tenant, username, password, claims, UNCONFIRMED, confirmation_code=code)
+    answer: dict = {"UserConfirmed": False, "UserSub": tenant.subject(user)}
+    if isinstance(claims.get("email"), str):
+        local, _, domain = claims["email"].partition("@")
+        answer["CodeDeliveryDetails"] = {"Destination": f"{local[:1]}***@{domain[:1]}***",
+                                         "DeliveryMedium": "EMAIL", "AttributeName": "email"}
+    return answer
+
+
+def confirm_sign_up(tenant, request: dict) -> dict:
+    client = app_client(tenant, request.get("ClientId"))
+    username, code = required(request, "Username"), required(request, "ConfirmationCode")
+    check_secret_hash(client, {"SECRET_HASH": request.get("SecretHash") or ""}, [username])
+    user = existing_user(tenant, request)
+    if (user.status or CONFIRMED) != UNCONFIRMED:
+        raise not_authorized(f"User cannot be confirmed. Current status is {user.status or CONFIRMED}")
+    if not secrets.compare_digest(code.encode(), (user.confirmation_code or "").encode()):
+        raise CognitoError("CodeMismatchException", "Invalid verification code provided, please try again.")
+    confirm(tenant, user)
+    return {}
+
+
+def admin_confirm_sign_up(tenant, request: dict) -> dict:
+    pool_id(request)
+    user = existing_user(tenant, request)
+    if (user.status or CONFIRMED) != UNCONFIRMED:
+        raise not_authorized(f"User cannot be confirmed. Current status is {user.status or CONFIRMED}")
+    confirm(tenant, user)
+    return {}
+
+
+def confirm(tenant, user) -> None:
+    # The code went to the address (or number) it confirms.
+    verified = {"email_verified": True} if "email" in user.claims else {}
+    change_user(tenant, user, {"status": CONFIRMED, "confirmation_code": None, "claims": verified})
+
+
+# -- NEW_PASSWORD_REQUIRED ------------------------------------------------------------------------
+
+def admin_respond_to_auth_challenge(tenant, request: dict) -> dict:
+    pool_id(request)
+    return respond_to_auth_challenge(tenant, request)
+
+
+def respond_to_auth_challenge(tenant, request: dict) -> dict:
+    challenge = request.get("ChallengeName")
+    if challenge != "NEW_PASSWORD_REQUIRED":
+        raise CognitoError("InvalidParameterException",
+                           f"mock_idp answers only the NEW_PASSWORD_REQUIRED challenge, not {str(challenge)[:64]}.")
+    client = app_client(tenant, request.get("ClientId"))
+    responses = request.get("ChallengeResponses") or {}
+    if not isinstance(responses, dict) or not all(isinstance(v, str) for v in responses.values()):
+        raise CognitoError("InvalidParameterException", "ChallengeResponses must be a map of strings.")
+    username = required(responses, "USERNAME")
+    user = pool_user(tenant, username)
+    check_secret_hash(client, responses, [username] + ([user.username] if user else []))
+    new_password = check_password(responses.get("NEW_PASSWORD"), "NEW_PASSWORD")
+    attributes = claims_patch([{"Name": k.removeprefix("userAttributes."), "Value": v}
+                               for k, v in responses.items() if k.startswith("userAttributes.")], "userAttributes")
+    session = request.get("Session")
+    redeemed = tenant.store.redeem_signin_token(token_hash(session), tenant.now()) if isinstance(session, str) else None
+    if redeemed is None or user is None or redeemed.tenant != tenant.name or redeemed.username != user.username:
+        raise not_authorized("Invalid session for the user, session is expired.")
+    user = change_user(tenant, user, {"password": new_password, "status": CONFIRMED, "claims": attributes})
+    return {"ChallengeParameters": {}, "AuthenticationResult": issue(tenant, client, user, tenant.now())}

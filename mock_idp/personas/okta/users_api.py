@@ -1,0 +1,118 @@
+"""Okta's Users API on the org URL, as okta-sdk-python calls it: create (activated or staged, with a
+password), get by id or login, list with q/filter/search and pages, partial (POST) and full (PUT)
+profile update, lifecycle (activate, deactivate, suspend, unsuspend), delete (a first DELETE
+deactivates, a second deletes, as on Okta), and the user's groups.
+
+A user made here signs in at once on the login page and /api/v1/authn (status ACTIVE only).
+Facts: docs/vendors.md, "Okta Users and Groups API".
+"""
+
+from fastapi import Request
+from starlette.routing import Route
+
+from ..groups import all_groups, member_of
+from ..vendor_api import VendorCall
+from .management import OktaApiError, api, create, flag, injected_failure, invalid, json_body, page, remove, write
+from .okta_users import (SIGN_IN_STATUSES, check_profile, claims_of, find, group_json, new_user_id, password_of,
+                         status_of, user_json, user_matcher)
+
+ENDPOINTS = ("users",)
+USERS = VendorCall("users", injected_failure, error_key="errorCode")
+WATCHED = {"/api/v1/users": lambda headers: USERS}
+USERS_PAGE, USERS_MAX = 200, 200
+
+
+def lifecycle(status: str) -> dict:
+    """The user's fields for a status: only these sign in."""
+    return {"status": status, "enabled": status in SIGN_IN_STATUSES}
+
+
+def routes(tenant) -> list[Route]:
+    async def list_users(request: Request):
+        matches = user_matcher(tenant, request)
+        users, headers = page(tenant, request, "/api/v1/users", [u for u in tenant.all_users() if matches(u)],
+                              key=tenant.subject, default_limit=USERS_PAGE, max_limit=USERS_MAX)
+        return 200, [user_json(tenant, user) for user in users], headers
+
+    async def create_user(request: Request):
+        body = await json_body(request)
+        profile = check_profile(tenant, body.get("profile"), full=True)
+        password = password_of(body)
+        status = ("ACTIVE" if password else "PROVISIONED") if flag(request, "activate", True) else "STAGED"
+        user = create(tenant, "user", {"username": profile["login"], "password": password or "",
+                                       "sub": new_user_id(), "claims": drop_nulls(claims_of(profile)),
+                                       **lifecycle(status)}, "login")
+        return 200, user_json(tenant, user)
+
+    async def get_user(request: Request, user_id: str):
+        return 200, user_json(tenant, find(tenant, user_id))
+
+    async def update_user(request: Request, user_id: str):
+        """POST: a partial update (only the attributes sent change)."""
+        user, body = find(tenant, user_id), await json_body(request)
+        profile = check_profile(tenant, body.get("profile", {}), full=False)
+        patch = {"claims": claims_of(profile)}
+        if (password := password_of(body)) is not None:
+            patch["password"] = password
+        return 200, user_json(tenant, write(tenant, "user", user.username, patch))
+
+    async def replace_user(request: Request, user_id: str):
+        """PUT: the profile is replaced (attributes not sent are removed; groups stay)."""
+        user, body = find(tenant, user_id), await json_body(request)
+        profile = check_profile(tenant, body.get("profile"), full=True)
+        claims = {name: None for name in user.claims if name != "groups"} | drop_nulls(claims_of(profile))
+        patch = {"claims": claims}
+        if (password := password_of(body)) is not None:
+            patch["password"] = password
+        return 200, user_json(tenant, write(tenant, "user", user.username, patch))
+
+    async def delete_user(request: Request, user_id: str):
+        user = find(tenant, user_id)
+        if status_of(user) != "DEPROVISIONED":
+            write(tenant, "user", user.username, lifecycle("DEPROVISIONED"))  # Okta: the first DELETE deactivates
+        else:
+            remove(tenant, "user", user.username)
+        return 204, None
+
+    async def change_lifecycle(request: Request, user_id: str, operation: str):
+        user = find(tenant, user_id)
+        status = status_of(user)
+        if operation == "activate":
+            if status == "ACTIVE":
+                raise OktaApiError(403, "E0000016", "Activation failed because the user is already active")
+            target = "ACTIVE" if user.password else "PROVISIONED"
+        elif operation == "deactivate":
+            target = "DEPROVISIONED"
+        elif operation == "suspend":
+            if status != "ACTIVE":
+                raise invalid("user", "Cannot suspend a user that is not active")
+            target = "SUSPENDED"
+        elif operation == "unsuspend":
+            if status != "SUSPENDED":
+                raise invalid("user", "Cannot unsuspend a user that is not suspended")
+            target = "ACTIVE"
+        else:
+            raise OktaApiError(404, "E0000007", f"Not found: Resource not found: {operation[:40]} (Lifecycle)")
+        write(tenant, "user", user.username, lifecycle(target))
+        return 200, {}
+
+    async def user_groups(request: Request, user_id: str):
+        user, groups = find(tenant, user_id), all_groups(tenant)
+        return 200, [group_json(tenant, groups[name]) for name in member_of(user)]
+
+    read, manage = ("okta.users.read", "okta.users.manage"), ("okta.users.manage",)
+    return [
+        Route("/api/v1/users", api(tenant, read, list_users), methods=["GET"]),
+        Route("/api/v1/users", api(tenant, manage, create_user), methods=["POST"]),
+        Route("/api/v1/users/{user_id}", api(tenant, read, get_user), methods=["GET"]),
+        Route("/api/v1/users/{user_id}", api(tenant, manage, update_user), methods=["POST"]),
+        Route("/api/v1/users/{user_id}", api(tenant, manage, replace_user), methods=["PUT"]),
+        Route("/api/v1/users/{user_id}", api(tenant, manage, delete_user), methods=["DELETE"]),
+        Route("/api/v1/users/{user_id}/lifecycle/{operation}", api(tenant, manage, change_lifecycle), methods=["POST"]),
+        Route("/api/v1/users/{user_id}/groups", api(tenant, read, user_groups), methods=["GET"]),
+    ]
+
+
+def drop_nulls(claims: dict) -> dict:
+    return {name: value for name, value in claims.items() if value is not None}
+

@@ -1,0 +1,181 @@
+"""Auth0's Management API v2 as a backend calls it with auth0-python (`GetToken.client_credentials`
+for the /api/v2/ audience, then `auth0.management.Auth0`), over --tls trusting only the local CA:
+users created, searched, patched and deleted; roles with permissions assigned, and the RBAC API's
+access token carries the role's permissions after a password-realm sign-in."""
+
+import ssl
+
+import httpx
+import pytest
+from auth0.authentication import GetToken
+from auth0.management import Auth0
+from auth0.management.errors import BadRequestError, ConflictError, ForbiddenError, NotFoundError
+from auth0.management.types import PermissionRequestPayload
+from conftest import SEEDS, start_server
+from joserfc import jwt
+from joserfc.jwk import KeySet
+
+ORDERS = "https://orders.example.com"
+GOOD = "Sup3r-secret!"
+CONNECTION = "Username-Password-Authentication"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    running = start_server(SEEDS / "management.yaml", tmp_path_factory.mktemp("auth0-management"), tls=True, admin=True)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def domain(server) -> str:
+    """The tenant as auth0-python takes it: host and path, no scheme (it speaks https)."""
+    return server.tenant_url("/auth0").removeprefix("https://")
+
+
+@pytest.fixture(autouse=True)
+def trust_the_local_ca(server, monkeypatch):
+    # auth0-python's authentication client uses requests: it trusts this CA bundle (and only it).
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(server.ca))
+
+
+def management_token(domain: str, client_id: str = "backend", secret: str = "backend-secret") -> str:
+    token = GetToken(domain, client_id, client_secret=secret).client_credentials(f"https://{domain}/api/v2/")
+    return token["access_token"]
+
+
+def management(server, domain: str, token: str) -> Auth0:
+    return Auth0(tenant_domain=domain, token=token,
+                 httpx_client=httpx.Client(verify=ssl.create_default_context(cafile=str(server.ca))))
+
+
+def verified(server, domain: str, token: str) -> dict:
+    jwks = httpx.get(f"https://{domain}/.well-known/jwks.json", verify=server.verify).json()
+    claims = jwt.decode(token, KeySet.import_key_set(jwks), algorithms=["RS256"]).claims
+    assert claims["iss"] == f"https://{domain}/"
+    return claims
+
+
+def test_the_management_token_carries_the_clients_granted_scopes(server, domain):
+    claims = verified(server, domain, management_token(domain))
+    assert claims["aud"] == f"https://{domain}/api/v2/" and claims["gty"] == "client-credentials"
+    assert "create:users" in claims["scope"].split() and claims["sub"] == "backend@clients"
+    narrowed = httpx.post(f"https://{domain}/oauth/token", verify=server.verify, json={
+        "grant_type": "client_credentials", "client_id": "backend", "client_secret": "backend-secret",
+        "audience": f"https://{domain}/api/v2/", "scope": "read:users"})
+    assert verified(server, domain, narrowed.json()["access_token"])["scope"] == "read:users"
+    refused = httpx.post(f"https://{domain}/oauth/token", verify=server.verify, json={
+        "grant_type": "client_credentials", "client_id": "reader", "client_secret": "reader-secret",
+        "audience": f"https://{domain}/api/v2/", "scope": "delete:users"})
+    assert refused.status_code == 403 and refused.json()["error"] == "access_denied"
+    assert refused.json()["error_description"] == "Client has not been granted scopes: delete:users"
+
+
+def test_create_search_patch_and_delete_a_user(server, domain):
+    api = management(server, domain, management_token(domain))
+    created = api.users.create(connection=CONNECTION, email="carol@example.com", password=GOOD, given_name="Carol",
+                               user_metadata={"plan": "silver", "theme": "dark"}, app_metadata={"tier": 2})
+    assert created.user_id.startswith("auth0|") and created.email == "carol@example.com"
+    assert created.identities[0].connection == CONNECTION and created.email_verified is False
+    found = list(api.users.list(q='email:"carol@example.com"', search_engine="v3"))
+    assert [user.user_id for user in found] == [created.user_id]
+    assert [u.user_id for u in api.users.list(q="user_metadata.plan:silver")] == [created.user_id]
+    assert {u.email for u in api.users.list(q="email:*@example.com AND NOT user_metadata.plan:gold")} >= {
+        "carol@example.com"}
+    assert "alice@example.com" not in {u.email for u in api.users.list(q="user_metadata.plan:silver")}
+    by_email = api.users.list_users_by_email(email="CAROL@example.com")
+    assert [user.user_id for user in by_email] == [created.user_id]
+
+    patched = api.users.update(created.user_id, user_metadata={"plan": "gold", "theme": None}, blocked=True)
+    assert patched.user_metadata == {"plan": "gold"} and patched.blocked is True
+    assert sign_in(server, domain, "carol@example.com", GOOD).status_code == 403  # blocked
+    api.users.update(created.user_id, blocked=False, password="An0ther-secret!")
+    assert sign_in(server, domain, "carol@example.com", "An0ther-secret!").status_code == 200
+    # One truth: /_admin shows the same user.
+    shown = httpx.get(server.base_url + "/_admin/tenants/auth0/users/carol@example.com", verify=server.verify).json()
+    assert shown["sub"] == created.user_id and shown["claims"]["app_metadata"] == {"tier": 2}
+    api.users.delete(created.user_id)
+    with pytest.raises(NotFoundError) as raised:
+        api.users.get(created.user_id)
+    assert raised.value.body == {"statusCode": 404, "error": "Not Found", "message": "The user does not exist.",
+                                 "errorCode": "inexistent_user"}
+
+
+def sign_in(server, domain: str, username: str, password: str) -> httpx.Response:
+    return httpx.post(f"https://{domain}/oauth/token", verify=server.verify, json={
+        "grant_type": "http://auth0.com/oauth/grant-type/password-realm", "client_id": "app",
+        "client_secret": "app-secret", "username": username, "password": password, "realm": CONNECTION,
+        "audience": ORDERS, "scope": "openid"})
+
+
+def test_a_role_with_permissions_assigned_to_a_user_fills_the_rbac_tokens_permissions(server, domain):
+    api = management(server, domain, management_token(domain))
+    user = api.users.create(connection=CONNECTION, email="dave@example.com", password=GOOD)
+    before = verified(server, domain, sign_in(server, domain, "dave@example.com", GOOD).json()["access_token"])
+    assert before["permissions"] == []
+    role = api.roles.create(name="order-writer", description="Writes orders")
+    api.roles.permissions.add(role.id, permissions=[
+        PermissionRequestPayload(resource_server_identifier=ORDERS, permission_name="write:orders")])
+    api.users.roles.assign(user.user_id, roles=[role.id])
+    assert [p.permission_name for p in api.roles.permissions.list(role.id)] == ["write:orders"]
+    assert [r.name for r in api.users.roles.list(user.user_id)] == ["order-writer"]
+    assert "order-writer" in [r.name for r in api.roles.list()]
+    after = verified(server, domain, sign_in(server, domain, "dave@example.com", GOOD).json()["access_token"])
+    assert after["permissions"] == ["write:orders"] and after["aud"][0] == ORDERS
+    # A seeded user's role (order-reader) works the same way.
+    alice = verified(server, domain, sign_in(server, domain, "alice@example.com", "alice-password").json()["access_token"])
+    assert alice["permissions"] == ["read:orders"]
+
+
+def test_errors_are_auth0s_error_bodies(server, domain):
+    api = management(server, domain, management_token(domain))
+    with pytest.raises(ConflictError) as conflict:
+        api.users.create(connection=CONNECTION, email="alice@example.com", password=GOOD)
+    assert conflict.value.body["errorCode"] == "auth0_idp_error" and conflict.value.status_code == 409
+    with pytest.raises(BadRequestError) as weak:
+        api.users.create(connection=CONNECTION, email="weak@example.com", password="short")
+    assert weak.value.body["message"] == "PasswordStrengthError: Password is too weak"
+    with pytest.raises(BadRequestError) as no_connection:
+        api.users.create(connection="nope", email="x@example.com", password=GOOD)
+    assert no_connection.value.body["errorCode"] == "inexistent_connection"
+    reader = management(server, domain, management_token(domain, "reader", "reader-secret"))
+    with pytest.raises(ForbiddenError) as forbidden:
+        reader.users.create(connection=CONNECTION, email="y@example.com", password=GOOD)
+    assert forbidden.value.body == {"statusCode": 403, "error": "Forbidden", "errorCode": "insufficient_scope",
+                                    "message": "Insufficient scope, expected any of: create:users"}
+    anonymous = httpx.get(f"https://{domain}/api/v2/users", verify=server.verify)
+    assert anonymous.status_code == 401 and anonymous.json()["message"] == "Missing authentication"
+
+
+def test_pages_and_totals(server, domain):
+    token = management_token(domain)
+    paged = httpx.get(f"https://{domain}/api/v2/users", params={"per_page": 1, "page": 0, "include_totals": "true"},
+                      headers={"Authorization": f"Bearer {token}"}, verify=server.verify).json()
+    assert set(paged) == {"start", "limit", "length", "total", "users"}
+    assert (paged["start"], paged["limit"], paged["length"]) == (0, 1, 1) and paged["total"] >= 1
+    plain = httpx.get(f"https://{domain}/api/v2/users", params={"per_page": 1},
+                      headers={"Authorization": f"Bearer {token}"}, verify=server.verify).json()
+    assert isinstance(plain, list) and len(plain) == 1
+
+
+@pytest.mark.parametrize("method, path, body", [
+    ("POST", "/api/v2/users", b"not json"),
+    ("POST", "/api/v2/users", b'{"email": "a@b.c", "password": "Sup3r-secret!"}'),
+    ("POST", "/api/v2/users", b'{"connection": "Username-Password-Authentication", "email": "a@b.c", "shoe": 1}'),
+    ("POST", "/api/v2/users", b'{"connection": "Username-Password-Authentication", "email": "a@b.c", '
+                              b'"password": "Sup3r-secret!", "user_metadata": "x"}'),
+    ("GET", "/api/v2/users?q=email:(", b""),
+    ("GET", "/api/v2/users?per_page=1000", b""),
+    ("GET", "/api/v2/users?page=x", b""),
+    ("GET", "/api/v2/users-by-email", b""),
+    ("GET", "/api/v2/users/auth0%7Cnobody", b""),
+    ("POST", "/api/v2/roles", b"{}"),
+    ("POST", "/api/v2/roles/rol_nope/permissions", b'{"permissions": []}'),
+])
+def test_bad_input_gets_an_auth0_error_never_a_500(server, domain, method, path, body):
+    token = management_token(domain)
+    response = httpx.request(method, f"https://{domain}{path}", content=body, verify=server.verify,
+                             headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    assert 400 <= response.status_code < 500, response.text
+    error = response.json()
+    assert error["statusCode"] == response.status_code and error["error"] and error["message"]
