@@ -71,4 +71,32 @@ Seconds = Annotated[int, Field(strict=True, gt=0, le=MAX_SECONDS)]
 GrantType = Literal["authorization_code", "refresh_token", "client_credentials", "password",
                     "implicit", "urn:ietf:params:oauth:grant-type:device_code",
                     "http://auth0.com/oauth/grant-type/password-realm"]
-AuthMethod = Literal["client_secret_basic", "client_secret_post", "none"]
+AuthMethod = Literal["client_secret_basic", "client_secret_post", "private_key_jwt", "none"]
+
+
+def check_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(ch.isspace() for ch in url):
+        raise ValueError(f"{url!r} is not an http(s) URL")
+    return url
+
+
+def check_public_jwks(jwks: dict) -> None:
+    """A client's JWK Set (RFC 7517 §5) of public signing keys: a private member would mean the
+    client's secret key sits in the seed, where the mock does not need it."""
+    from joserfc.errors import JoseError
+    from joserfc.jwk import KeySet
+
+    keys = jwks.get("keys")
+    if not isinstance(keys, list) or not keys:
+        raise ValueError("jwks must be a JWK Set: {keys: [ {kty: RSA, n: ..., e: ...}, ... ]}")
+    for index, key in enumerate(keys):
+        if isinstance(key, dict) and any(member in key for member in ("d", "p", "q", "k")):
+            raise ValueError(f"jwks key {index} is private or symmetric: give the public key only")
+    try:
+        KeySet.import_key_set(jwks)
+    except (JoseError, ValueError, TypeError, KeyError) as error:
+        raise ValueError(f"jwks is not a usable JWK Set: {error}") from None
+
+
+HttpsOrHttpUrl = Annotated[str, AfterValidator(check_url)]

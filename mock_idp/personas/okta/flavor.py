@@ -13,7 +13,7 @@ from typing import Any
 
 from ...oauth.errors import InvalidScopeError
 from ..base import STANDARD_CLAIMS, Flavor
-from ..layout import DeviceFlow, EndpointPaths, IssuerLayout, Lifetimes
+from ..layout import ClientAssertionRules, DeviceFlow, EndpointPaths, IssuerLayout, Lifetimes
 
 V1 = dict(
     authorization_endpoint="/v1/authorize",
@@ -215,6 +215,11 @@ PROFILE = OktaFlavor(
     access_token_typ=None,
     id_token_typ=None,
     refresh_requires_offline_access=True,
+    # docs/vendors.md, "private_key_jwt": aud is the URL of the endpoint called, exp at most an hour
+    # ahead, jti optional (refused when replayed); RSA and EC keys; discovery lists no algorithms.
+    client_assertion=ClientAssertionRules(
+        algorithms=("RS256", "RS384", "RS512", "ES256", "ES384", "ES512"), audiences=("endpoint",),
+        max_lifetime=3600, jti_required=False, list_algorithms=False),
     wrong_password_message="The credentials provided were invalid.",
     discovery_keys=DISCOVERY_KEYS,
     vendor_apis=("okta.authn",),  # POST /api/v1/authn
