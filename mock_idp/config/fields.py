@@ -70,7 +70,9 @@ MAX_SECONDS = 100 * 365 * 24 * 3600
 Seconds = Annotated[int, Field(strict=True, gt=0, le=MAX_SECONDS)]
 GrantType = Literal["authorization_code", "refresh_token", "client_credentials", "password",
                     "implicit", "urn:ietf:params:oauth:grant-type:device_code",
-                    "http://auth0.com/oauth/grant-type/password-realm"]
+                    "http://auth0.com/oauth/grant-type/password-realm",
+                    "urn:ietf:params:oauth:grant-type:token-exchange",  # RFC 8693
+                    "urn:ietf:params:oauth:grant-type:jwt-bearer"]  # RFC 7523 §2.1 (on-behalf-of)
 AuthMethod = Literal["client_secret_basic", "client_secret_post", "private_key_jwt", "none"]
 
 

@@ -21,6 +21,7 @@ from .clients import BUILTIN_CALLBACK_PATH, OAuthClient
 from .errors import describe, safe_description, with_case
 from .device import DeviceAuthorizationEndpoint, DeviceCodeGrant
 from .grants import IdTokenExtension, register_grants
+from .token_exchange import TokenExchangeGrant
 from .introspection import IntrospectionEndpoint, RevocationEndpoint
 from ..personas.vendor_api import vendor_grants
 
@@ -99,6 +100,8 @@ class IssuerServer(AuthorizationServer):
         self.client_keys = ClientKeys()  # of private_key_jwt clients with a jwks_uri
         self.register_client_auth_method(PRIVATE_KEY_JWT, authenticate_with_assertion(issuer))
         register_grants(self)
+        if issuer.flavor.token_exchange_rules(issuer.layout) is not None:
+            self.register_grant(TokenExchangeGrant)
         for grant in vendor_grants(issuer.flavor):  # a persona's own grant types (Auth0's password-realm)
             self.register_grant(grant, [IdTokenExtension()])
         self.register_endpoint(IntrospectionEndpoint)

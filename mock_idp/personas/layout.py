@@ -88,3 +88,15 @@ class ClientAssertionRules:
     max_lifetime: int = 3600  # seconds `exp` may lie ahead of now
     jti_required: bool = True
     list_algorithms: bool = True  # whether discovery lists them (Okta's does not)
+
+
+@dataclass(frozen=True)
+class TokenExchangeRules:
+    """RFC 8693 token exchange as the vendor runs it."""
+
+    # A requested scope must lie within the subject token's (down-scoping only), or any scope the
+    # client may have (Okta: the target authorization server's policy decides).
+    scope_within_subject: bool = True
+    scope_required: bool = False
+    audience_required: bool = False
+    listed_in_discovery: bool = True

@@ -170,6 +170,7 @@ def api_named(issuer, identifier: str):
 
 
 PROFILE = Auth0Flavor(
+    token_exchange=None,  # no RFC 8693 exchange (Auth0's Custom Token Exchange runs Actions)
     name="auth0",
     label="Auth0 (mock)",
     signing_algorithms=("RS256",),

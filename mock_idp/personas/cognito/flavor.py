@@ -120,6 +120,7 @@ class CognitoFlavor(Flavor):
 
 
 PROFILE = CognitoFlavor(
+    token_exchange=None,  # Cognito exchanges no tokens
     name="cognito",
     label="Amazon Cognito (mock)",
     signing_algorithms=("RS256",),

@@ -13,7 +13,7 @@ from typing import Any
 
 from ...oauth.errors import InvalidScopeError
 from ..base import STANDARD_CLAIMS, Flavor
-from ..layout import ClientAssertionRules, DeviceFlow, EndpointPaths, IssuerLayout, Lifetimes
+from ..layout import ClientAssertionRules, DeviceFlow, EndpointPaths, IssuerLayout, Lifetimes, TokenExchangeRules
 
 V1 = dict(
     authorization_endpoint="/v1/authorize",
@@ -73,6 +73,10 @@ class OktaFlavor(Flavor):
             )
             for server in custom
         ]
+
+    def token_exchange_rules(self, layout):
+        # On-Behalf-Of token exchange is a custom authorization server's grant, not the org's.
+        return self.token_exchange if layout.name is not None else None
 
     def authorization_server_metadata(self, issuer, discovery):
         # Okta's RFC 8414 document is OAuth-only: no UserInfo or ID-token members, and the
@@ -220,6 +224,9 @@ PROFILE = OktaFlavor(
     client_assertion=ClientAssertionRules(
         algorithms=("RS256", "RS384", "RS512", "ES256", "ES384", "ES512"), audiences=("endpoint",),
         max_lifetime=3600, jti_required=False, list_algorithms=False),
+    # docs/vendors.md, "Token exchange": audience and scope required, the target server's scopes.
+    token_exchange=TokenExchangeRules(scope_within_subject=False, scope_required=True, audience_required=True,
+                                      listed_in_discovery=False),
     wrong_password_message="The credentials provided were invalid.",
     discovery_keys=DISCOVERY_KEYS,
     vendor_apis=("okta.authn",),  # POST /api/v1/authn
