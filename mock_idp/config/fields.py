@@ -102,3 +102,29 @@ def check_public_jwks(jwks: dict) -> None:
 
 
 HttpsOrHttpUrl = Annotated[str, AfterValidator(check_url)]
+
+
+def certificate_key(pem: str):
+    """The public key of a PEM certificate as a JWK carrying its thumbprints (RFC 7517 §4.8-9), so
+    an assertion's x5t or x5t#S256 header finds it."""
+    import base64
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from joserfc.jwk import import_key
+
+    try:
+        cert = x509.load_pem_x509_certificate(pem.encode())
+    except ValueError:
+        raise ValueError("not a PEM certificate (-----BEGIN CERTIFICATE-----)") from None
+    der = cert.public_bytes(serialization.Encoding.DER)
+    thumb = {name: base64.urlsafe_b64encode(cert.fingerprint(algorithm)).rstrip(b"=").decode()
+             for name, algorithm in (("x5t", hashes.SHA1()), ("x5t#S256", hashes.SHA256()))}  # noqa: S303 - x5t is SHA-1 by definition
+    public = cert.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+    key_type = "RSA" if isinstance(cert.public_key(), rsa.RSAPublicKey) else "EC" if isinstance(
+        cert.public_key(), ec.EllipticCurvePublicKey) else None
+    if key_type is None:
+        raise ValueError("the certificate's key is neither RSA nor EC")
+    return import_key(public, key_type, parameters={**thumb, "x5c": [base64.b64encode(der).decode()]})

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, mod
 
 from .errors import issue_at, suggestion
 from .fields import AuthMethod, GrantType, HttpsOrHttpUrl, NonEmptyStr, Origin, RedirectUri, ResponseType, Seconds
-from .fields import check_public_jwks
+from .fields import certificate_key, check_public_jwks
 from .fields import normalise_path, tenant_path
 
 
@@ -60,10 +60,12 @@ class ClientConfig(SeedModel):
     # private_key_jwt (RFC 7523 §2.2): the client's public keys, inline or where it publishes them.
     jwks: dict[str, Any] | None = None
     jwks_uri: HttpsOrHttpUrl | None = None
+    # ...or X.509 certificates (PEM), matched by the assertion's x5t / x5t#S256 (RFC 7515 §4.1.7-8).
+    certificates: list[NonEmptyStr] = []
 
     @property
     def has_keys(self) -> bool:
-        return self.jwks is not None or self.jwks_uri is not None
+        return self.jwks is not None or self.jwks_uri is not None or bool(self.certificates)
 
     @property
     def is_public(self) -> bool:
@@ -84,6 +86,11 @@ class ClientConfig(SeedModel):
                 check_public_jwks(self.jwks)
             except ValueError as error:
                 raise issue_at(str(error), "jwks") from None
+        for index, pem in enumerate(self.certificates):
+            try:
+                certificate_key(pem)
+            except ValueError as error:
+                raise issue_at(str(error), "certificates", index) from None
         if method is None and self.has_keys and self.client_secret is None:
             self.token_endpoint_auth_method = "private_key_jwt"
         elif method is None:
@@ -135,6 +142,7 @@ class SigningKeyConfig(SeedModel):
 class TenantConfig(SeedModel):
     path: str | None = None
     flavor: str = "generic"  # a persona of mock_idp/personas/
+    tenant_id: str | None = None  # the vendor's own id of the tenant (a directory GUID), if it has one
     display_name: str | None = None
     authorization_server: str | None = None
     authorization_servers: list[AuthorizationServerConfig] = []

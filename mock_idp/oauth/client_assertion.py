@@ -9,18 +9,29 @@ and a test that moves the tenant's clock to expire tokens must still be able to 
 """
 
 import hashlib
+import json
 import time
 
 from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
-from joserfc import jwt
+from joserfc import jws, jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
+from ..config.fields import certificate_key
 from ..web.base_urls import rebase
 from .errors import InvalidClientError, with_case
 
 METHOD = "private_key_jwt"
 LEEWAY = 60  # seconds of clock skew allowed either way (authlib's default)
+# A header may carry the client's certificate chain (x5c, RFC 7515 §4.1.6), as MSAL sends it:
+# joserfc's 512-byte default header bound is too small for that.
+MAX_HEADER = 16 * 1024
+
+
+def registry(algorithms=None) -> jws.JWSRegistry:
+    bounded = jws.JWSRegistry(algorithms=list(algorithms) if algorithms else None)
+    bounded.max_header_length = MAX_HEADER
+    return bounded
 
 
 def refused(description: str, case: str) -> InvalidClientError:
@@ -69,6 +80,8 @@ class AssertionCheck(JWTBearerClientAssertion):
 
     def resolve_client_public_key(self, client):
         config = client.config
+        if config.certificates:
+            return KeySet([certificate_key(pem) for pem in config.certificates])
         if config.jwks is not None:
             return KeySet.import_key_set(config.jwks)
         if config.jwks_uri is not None:
@@ -85,7 +98,7 @@ class AssertionCheck(JWTBearerClientAssertion):
         token, error = None, None
         for key in candidate_keys(resolve_key, headers):
             try:
-                token = jwt.decode(assertion, key, algorithms=list(self.rules.algorithms))
+                token = jwt.decode(assertion, key, registry=registry(self.rules.algorithms))
                 break
             except JoseError as failure:
                 error = failure.error
@@ -99,7 +112,7 @@ class AssertionCheck(JWTBearerClientAssertion):
     def verify_claims(self, claims):
         now = int(time.time())
         exp = claims.get("exp")
-        if not isinstance(exp, int) or isinstance(exp, bool):
+        if not isinstance(exp, (int, float)) or isinstance(exp, bool):  # RFC 7519 §2: NumericDate may have fractions
             raise refused("The client_assertion has no exp.", "assertion_invalid")
         if exp <= now - LEEWAY:
             raise refused("The client_assertion has expired.", "assertion_expired")
@@ -117,6 +130,8 @@ class AssertionCheck(JWTBearerClientAssertion):
             raise
 
     def validate_jti(self, claims, jti) -> bool:
+        if not self.rules.reject_replay:
+            return True
         client_id = claims["sub"]
         key = hashlib.sha256(f"{self.issuer.key}\0{client_id}\0{jti}".encode()).hexdigest()
         if not self.issuer.store.use_assertion(key, self.issuer.key, int(claims["exp"]) + LEEWAY):
@@ -140,10 +155,22 @@ class AssertionCheck(JWTBearerClientAssertion):
         return [url for url in urls if url]
 
     def extract_assertion(self, assertion):
-        headers, claims = super().extract_assertion(assertion)
+        headers, claims = read_unverified(assertion)
         if isinstance(claims.get("sub"), str) and "iss" in claims and claims["iss"] != claims["sub"]:
             raise refused("The client_assertion's iss and sub must both be the client id.", "assertion_invalid")
         return headers, claims
+
+
+def read_unverified(assertion: str) -> tuple[dict, dict]:
+    """The header and claims of an assertion before its signature is checked (to find its client)."""
+    try:
+        compact = jws.extract_compact(assertion.encode(), registry=registry())
+        claims = json.loads(compact.payload)
+    except (JoseError, ValueError, UnicodeError):
+        raise refused("The client_assertion is not a JWT.", "assertion_malformed") from None
+    if not isinstance(claims, dict):
+        raise refused("The client_assertion's payload is not a JSON object.", "assertion_malformed")
+    return compact.headers(), claims
 
 
 KEY_TYPES = {"RS": "RSA", "PS": "RSA", "ES": "EC", "Ed": "OKP"}
@@ -152,6 +179,10 @@ KEY_TYPES = {"RS": "RSA", "PS": "RSA", "ES": "EC", "Ed": "OKP"}
 def candidate_keys(keys: KeySet, headers: dict) -> list:
     """The client's keys that may have signed: the one its `kid` names, else those of the
     algorithm's key type (a client with one key often sends no kid; RFC 7515 §4.1.4 makes it optional)."""
+    for thumbprint in ("x5t#S256", "x5t"):  # a certificate's; MSAL pads its base64url with "="
+        if isinstance(headers.get(thumbprint), str):
+            wanted = headers[thumbprint].rstrip("=")
+            return [key for key in keys.keys if key.get(thumbprint) == wanted]
     kid, alg = headers.get("kid"), headers.get("alg")
     if isinstance(kid, str):
         return [key for key in keys.keys if key.kid == kid]

@@ -8,9 +8,11 @@ import json
 import time
 
 import httpx
-from joserfc import jws
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
+
+from .client_assertion import read_unverified
+from .errors import OAuthError
 
 FETCH_TIMEOUT = 5.0  # seconds for the whole fetch
 MAX_BYTES = 64 * 1024  # a JWK Set of a few keys is a few KiB
@@ -38,14 +40,13 @@ class ClientKeys:
         if not assertion:
             return
         try:
-            compact = jws.extract_compact(assertion.encode())
-            claims = json.loads(compact.payload)
-        except (JoseError, ValueError, UnicodeError):
+            headers, claims = read_unverified(assertion)
+        except OAuthError:
             return  # the check refuses it
-        client = issuer.find_client(claims.get("sub")) if isinstance(claims, dict) and isinstance(claims.get("sub"), str) else None
+        client = issuer.find_client(claims["sub"]) if isinstance(claims.get("sub"), str) else None
         if client is None or client.jwks_uri is None:
             return
-        if self._fresh(client.jwks_uri, compact.headers().get("kid")):
+        if self._fresh(client.jwks_uri, headers.get("kid")):
             return
         self._sets[client.jwks_uri] = await fetch(client.jwks_uri)
 

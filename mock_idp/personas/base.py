@@ -367,6 +367,14 @@ class Flavor:
         """RFC 7662 §2.2 response; personas add their own members."""
         return payload
 
+    def token_response_members(self, ctx: TokenContext, params: dict[str, str]) -> dict[str, Any]:
+        """Vendor members of a successful token response, given the request's parameters."""
+        return {}
+
+    def jwks_bytes(self, issuer: IssuerView) -> bytes:
+        """The JWKS document an authorization server serves (the tenant's keys)."""
+        return issuer.keys.jwks_bytes
+
     def token_endpoint_response(self, status: int, body: dict) -> tuple[int, dict]:
         """The token endpoint's JSON as the vendor shapes it (success and errors alike)."""
         return status, body

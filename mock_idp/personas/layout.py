@@ -87,6 +87,7 @@ class ClientAssertionRules:
     audiences: tuple[str, ...] = ("issuer", "token_endpoint", "endpoint")
     max_lifetime: int = 3600  # seconds `exp` may lie ahead of now
     jti_required: bool = True
+    reject_replay: bool = True  # a jti seen before is refused
     list_algorithms: bool = True  # whether discovery lists them (Okta's does not)
 
 
