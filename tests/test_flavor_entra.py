@@ -4,13 +4,19 @@ switched off): client credentials with a secret and with a certificate, username
 authorization code after a real sign-in, on-behalf-of, and refresh through MSAL's token cache."""
 
 import datetime
+import subprocess
+import sys
+from pathlib import Path
 import hashlib
+import json
+import html
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import msal
 import pytest
 import yaml
+from aws_support import mock_idp
 from conftest import Browser, spare_loopback_address, start_server
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -65,7 +71,8 @@ def entra(tmp_path_factory):
     }}}
     folder = tmp_path_factory.mktemp("entra")
     (folder / "seed.yaml").write_text(yaml.safe_dump(seed))
-    running = start_server(folder / "seed.yaml", folder / "data", host=spare_loopback_address(), port=443, tls=True)
+    running = start_server(folder / "seed.yaml", folder / "data", host=spare_loopback_address(), port=443, tls=True,
+                           admin=True)
     with pytest.MonkeyPatch.context() as env:
         env.setenv("REQUESTS_CA_BUNDLE", str(running.ca))  # trust the local CA, as `mock-idp ca` says
         yield running
@@ -180,3 +187,47 @@ def test_on_behalf_of_trades_the_users_token_for_a_downstream_one(entra):
         [f"api://{API}/.default"])["access_token"]
     refused = middle_tier.acquire_token_on_behalf_of(daemon_token, [f"api://{DOWNSTREAM}/Files.Read"])
     assert refused["error"] == "invalid_grant" and refused["error_codes"] == [500131]
+
+
+def test_the_tenant_page_gives_the_msal_settings(entra):
+    page = httpx.get(entra.base_url + "/_ui", verify=entra.verify)
+    assert page.status_code == 200
+    assert f"authority '{authority(entra)}/v2.0' without its '/v2.0', instance_discovery=False" in html.unescape(page.text)
+
+
+def test_the_admin_api_mints_entra_shaped_tokens(entra):
+    minted = httpx.post(f"{entra.base_url}/_admin/tenants/contoso/tokens", verify=entra.verify, json={
+        "username": "alice@contoso.example", "client_id": WEB, "scope": f"openid profile api://{API}/access_as_user"})
+    assert minted.status_code == 200, minted.text
+    claims = claims_of(entra, minted.json()["access_token"])
+    assert claims["ver"] == "2.0" and claims["aud"] == API and claims["scp"] == "access_as_user"
+
+
+def test_check_token_takes_an_entra_id_token_for_appsync(entra):
+    result = app(entra, WEB, "web-secret").acquire_token_by_username_password(
+        "alice@contoso.example", "alice-password", scopes=[f"api://{API}/access_as_user"])
+    checked = mock_idp("check-token", result["id_token"], "--for", "appsync", "--issuer", f"{authority(entra)}/v2.0",
+                       "--client-id", WEB,
+                       "--ca", str(entra.ca))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def validate(entra, token: str) -> dict:
+    job = {"config_url": f"{authority(entra)}/v2.0/.well-known/openid-configuration", "app_client_id": API,
+           "tenant_id": TENANT, "ca": str(entra.ca), "token": token, "scope": "access_as_user"}
+    script = Path(__file__).parent / "interop" / "entra_validator.py"
+    done = subprocess.run([sys.executable, str(script)], input=json.dumps(job), capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_fastapi_azure_auth_accepts_the_users_token_with_its_defaults(entra):
+    web = app(entra, WEB, "web-secret")
+    token = web.acquire_token_by_username_password("alice@contoso.example", "alice-password",
+                                                   scopes=[f"api://{API}/access_as_user"])["access_token"]
+    accepted = validate(entra, token)
+    assert accepted["status"] == 200 and accepted["body"]["oid"] == ALICE_OID, accepted
+    other_api = web.acquire_token_by_username_password("alice@contoso.example", "alice-password",
+                                                       scopes=[f"api://{DOWNSTREAM}/Files.Read"])["access_token"]
+    assert validate(entra, other_api)["status"] in (401, 403)  # another API's token: refused

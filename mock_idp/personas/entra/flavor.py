@@ -69,7 +69,7 @@ class EntraFlavor(Flavor):
     def jwks_bytes(self, issuer) -> bytes:
         # Microsoft.Identity.Web checks each key's `issuer` against the token's.
         issued_by = self.advertised_issuer(issuer)
-        keys = [{**key, "issuer": issued_by} for key in issuer.keys.jwks["keys"]]
+        keys = [{**key, "use": "sig", "issuer": issued_by} for key in issuer.keys.jwks["keys"]]
         return json.dumps({"keys": keys}, separators=(",", ":")).encode()
 
     def subject(self, tenant, user) -> str:
