@@ -6,6 +6,7 @@ authorization code after a real sign-in, on-behalf-of, and refresh through MSAL'
 import datetime
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 import hashlib
 import json
@@ -18,6 +19,7 @@ import pytest
 import yaml
 from aws_support import mock_idp
 from conftest import Browser, spare_loopback_address, start_server
+from interop.node_runner import run_node
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -30,6 +32,7 @@ WEB = "11111111-1111-4111-8111-111111111111"
 API = "22222222-2222-4222-8222-222222222222"
 DAEMON = "33333333-3333-4333-8333-333333333333"
 DOWNSTREAM = "44444444-4444-4444-8444-444444444444"
+DEVICE = "55555555-5555-4555-8555-555555555555"
 ALICE_OID = "aaaaaaaa-0000-4000-8000-0000000a11ce"
 REDIRECT = "http://localhost:3000/callback"
 
@@ -64,10 +67,14 @@ def entra(tmp_path_factory):
              "grant_types": ["client_credentials"]},
             {"client_id": DOWNSTREAM, "client_secret": "daemon-secret", "response_types": [],
              "grant_types": ["client_credentials"]},
+            {"client_id": DEVICE, "response_types": [],
+             "grant_types": ["urn:ietf:params:oauth:grant-type:device_code", "refresh_token"]},
         ],
         "users": [{"username": "alice@contoso.example", "password": "alice-password",
                    "claims": {"oid": ALICE_OID, "name": "Alice Smith", "roles": ["Tasks.Admin"],
-                              "groups": ["0b1f3a2c-0000-4000-8000-00000000a001"]}}],
+                              "groups": ["0b1f3a2c-0000-4000-8000-00000000a001"]}},
+                  {"username": "bob@contoso.example", "password": "bob-password",
+                   "claims": {"groups": [str(uuid.UUID(int=n)) for n in range(201)]}}],
     }}}
     folder = tmp_path_factory.mktemp("entra")
     (folder / "seed.yaml").write_text(yaml.safe_dump(seed))
@@ -231,3 +238,44 @@ def test_fastapi_azure_auth_accepts_the_users_token_with_its_defaults(entra):
     other_api = web.acquire_token_by_username_password("alice@contoso.example", "alice-password",
                                                        scopes=[f"api://{DOWNSTREAM}/Files.Read"])["access_token"]
     assert validate(entra, other_api)["status"] in (401, 403)  # another API's token: refused
+
+
+def test_device_code_flow_with_msal_public_client(entra):
+    pca = msal.PublicClientApplication(DEVICE, authority=authority(entra), instance_discovery=False)
+    flow = pca.initiate_device_flow(scopes=[f"api://{API}/access_as_user"])
+    assert flow["message"].startswith("To sign in, use a web browser to open the page"), flow
+    assert "verification_uri_complete" not in flow
+    browser = Browser(verify=entra.verify)
+    page = browser.get(f"{flow['verification_uri']}?user_code={flow['user_code']}")
+    done = browser.login(page, "alice@contoso.example", "alice-password")
+    assert done.status_code == 200, done.text[:300]
+    result = pca.acquire_token_by_device_flow(flow)
+    assert "access_token" in result, result
+    assert claims_of(entra, result["access_token"])["azpacr"] == "0"
+
+
+def test_subjects_are_pairwise_and_many_groups_become_the_overage_claim(entra):
+    def mint(username, client_id):
+        response = httpx.post(f"{entra.base_url}/_admin/tenants/contoso/tokens", verify=entra.verify, json={
+            "username": username, "client_id": client_id, "scope": "openid profile"})
+        assert response.status_code == 200, response.text
+        return claims_of(entra, response.json()["id_token"])
+    web, device = mint("alice@contoso.example", WEB), mint("alice@contoso.example", DEVICE)
+    assert web["oid"] == device["oid"] == ALICE_OID and web["sub"] != device["sub"]
+    bob = mint("bob@contoso.example", WEB)
+    assert "groups" not in bob and bob["_claim_names"] == {"groups": "src1"}
+
+
+def test_msal_node_with_known_authorities(entra):
+    host = urlsplit(entra.base_url).hostname
+    job = {"authority": authority(entra), "host": host, "clientId": DOWNSTREAM, "clientSecret": "daemon-secret",
+           "scopes": [f"api://{API}/.default"]}
+    daemon = run_node("msal_node.mjs", job, ca=entra.ca)
+    assert daemon["ok"], daemon
+    assert claims_of(entra, daemon["accessToken"])["roles"] == ["Tasks.Read.All"]
+    user = run_node("msal_node.mjs", {**job, "clientId": WEB, "clientSecret": "web-secret",
+                                      "scopes": [f"api://{API}/access_as_user"],
+                                      "username": "alice@contoso.example", "password": "alice-password"}, ca=entra.ca)
+    assert user["ok"], user
+    assert user["homeAccountId"] == f"{ALICE_OID}.{TENANT}"
+    assert claims_of(entra, user["accessToken"])["scp"] == "access_as_user"

@@ -107,6 +107,11 @@ class EntraFlavor(Flavor):
     def token_endpoint_response(self, status, body):
         if isinstance(body, dict) and "error" in body:
             return status, errors.shaped(body)
+        if isinstance(body, dict) and "device_code" in body and "user_code" in body:
+            # Entra's device authorization answer: a `message` to show, no verification_uri_complete.
+            body.pop("verification_uri_complete", None)
+            body["message"] = (f"To sign in, use a web browser to open the page {body['verification_uri']} "
+                               f"and enter the code {body['user_code']} to authenticate.")
         return status, body
 
     def new_jti(self, kind: str) -> str:
