@@ -109,7 +109,7 @@ def test_a_client_without_the_grant_is_unauthorized(server):
 
 def test_okta_custom_server_exchanges_on_behalf_of_the_user(server):
     doc = discovery(server, "/okta/oauth2/downstream")
-    upstream = discovery(server, "/okta/oauth2/downstream")
+    upstream = discovery(server, "/okta/oauth2/default")  # Okta's OBO: between custom servers of one org
     subject = user_token(upstream, scope="openid profile")
     missing_audience = exchange(doc, subject_token=subject, scope="downstream:read")
     assert missing_audience.json()["error"] == "invalid_request"
@@ -117,7 +117,7 @@ def test_okta_custom_server_exchanges_on_behalf_of_the_user(server):
     assert response.status_code == 200, response.text
     claims = verified(doc, response.json()["access_token"])
     assert claims["sub"] == "alice" and claims["cid"] == "api" and claims["scp"] == ["downstream:read"]
-    assert claims["aud"] == "api://downstream"
+    assert claims["aud"] == "api://downstream" and claims["iss"] == doc["issuer"]
 
 
 def test_okta_org_server_has_no_token_exchange(server):
@@ -125,3 +125,9 @@ def test_okta_org_server_has_no_token_exchange(server):
     subject = user_token(doc)
     response = exchange(doc, subject_token=subject, scope="x", audience="y")
     assert response.json()["error"] == "unsupported_grant_type"
+
+
+def test_generic_takes_no_token_of_another_tenant(server):
+    okta_token = user_token(discovery(server, "/okta/oauth2/default"))
+    response = exchange(discovery(server, "/generic"), subject_token=okta_token)
+    assert response.json()["error"] == "invalid_request"

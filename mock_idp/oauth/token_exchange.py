@@ -64,7 +64,10 @@ class TokenExchangeGrant(IssuingGrant, BaseGrant, TokenEndpointMixin):
         if token_type not in READABLE_TYPES:
             raise InvalidRequestError(f"{name}_type {token_type!r} is not supported: give an access token "
                                       f"({ACCESS_TOKEN}).")
-        found = read_access_token(self.server.issuer, token)
+        issuer = self.server.issuer
+        rules = issuer.flavor.token_exchange_rules(issuer.layout)
+        servers = [issuer] + (issuer.siblings() if rules.from_sibling_servers else [])
+        found = next((f for f in (read_access_token(server, token) for server in servers) if f is not None), None)
         if found is None:
             # RFC 8693 §2.2.2: an invalid subject or actor token is invalid_request.
             raise InvalidRequestError(f"The {name} is invalid, expired, revoked or not issued here.")

@@ -97,6 +97,9 @@ class IssuerView(TenantView, Protocol):
 
     def endpoint_url(self, name: str) -> str | None: ...
 
+    def siblings(self) -> "list[IssuerView]":
+        """The tenant's other authorization servers."""
+
 
 @dataclass
 class TokenContext:

@@ -101,3 +101,6 @@ class TokenExchangeRules:
     scope_required: bool = False
     audience_required: bool = False
     listed_in_discovery: bool = True
+    # Subject and actor tokens of the tenant's other authorization servers are taken too (Okta:
+    # between custom authorization servers of one org).
+    from_sibling_servers: bool = False

@@ -226,7 +226,7 @@ PROFILE = OktaFlavor(
         max_lifetime=3600, jti_required=False, list_algorithms=False),
     # docs/vendors.md, "Token exchange": audience and scope required, the target server's scopes.
     token_exchange=TokenExchangeRules(scope_within_subject=False, scope_required=True, audience_required=True,
-                                      listed_in_discovery=False),
+                                      listed_in_discovery=False, from_sibling_servers=True),
     wrong_password_message="The credentials provided were invalid.",
     discovery_keys=DISCOVERY_KEYS,
     vendor_apis=("okta.authn",),  # POST /api/v1/authn
