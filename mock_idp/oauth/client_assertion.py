@@ -23,7 +23,7 @@ from .errors import InvalidClientError, with_case
 
 METHOD = "private_key_jwt"
 LEEWAY = 60  # seconds of clock skew allowed either way (authlib's default)
-# A header may carry the client's certificate chain (x5c, RFC 7515 §4.1.6), as MSAL sends it:
+# A header may carry the client's certificate chain (x5c, RFC 7515 §4.1.6), as vendor SDKs send it:
 # joserfc's 512-byte default header bound is too small for that.
 MAX_HEADER = 16 * 1024
 
@@ -179,7 +179,7 @@ KEY_TYPES = {"RS": "RSA", "PS": "RSA", "ES": "EC", "Ed": "OKP"}
 def candidate_keys(keys: KeySet, headers: dict) -> list:
     """The client's keys that may have signed: the one its `kid` names, else those of the
     algorithm's key type (a client with one key often sends no kid; RFC 7515 §4.1.4 makes it optional)."""
-    for thumbprint in ("x5t#S256", "x5t"):  # a certificate's; MSAL pads its base64url with "="
+    for thumbprint in ("x5t#S256", "x5t"):  # a certificate's; some SDKs pad the base64url with "="
         if isinstance(headers.get(thumbprint), str):
             wanted = headers[thumbprint].rstrip("=")
             return [key for key in keys.keys if key.get(thumbprint) == wanted]
