@@ -138,6 +138,7 @@ PROFILE = EntraFlavor(
                                           max_lifetime=3600, jti_required=False, reject_replay=False,
                                           list_algorithms=False),
     token_exchange=None,  # Entra's exchange is on-behalf-of (on_behalf_of.py)
+    client_id_claim="azp",  # v2.0 access tokens name the client in azp (v1.0: appid)
     vendor_grants=("entra.on_behalf_of",),
     vendor_apis=("entra.userrealm",),
     access_token_typ="JWT",
