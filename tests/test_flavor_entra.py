@@ -279,3 +279,15 @@ def test_msal_node_with_known_authorities(entra):
     assert user["ok"], user
     assert user["homeAccountId"] == f"{ALICE_OID}.{TENANT}"
     assert claims_of(entra, user["accessToken"])["scp"] == "access_as_user"
+
+
+def test_graph_style_userinfo_and_the_v2_logout(entra):
+    token = app(entra, WEB, "web-secret").acquire_token_by_username_password(
+        "alice@contoso.example", "alice-password", scopes=["User.Read"])["access_token"]
+    assert claims_of(entra, token)["aud"] == "00000003-0000-0000-c000-000000000000"  # Graph's
+    info = httpx.get(f"{authority(entra)}/oidc/userinfo", headers={"Authorization": f"Bearer {token}"},
+                     verify=entra.verify)
+    assert info.status_code == 200, info.text
+    assert info.json()["name"] == "Alice Smith" and info.json()["sub"]
+    logout = httpx.get(f"{authority(entra)}/oauth2/v2.0/logout", verify=entra.verify)
+    assert logout.status_code == 200
