@@ -227,6 +227,9 @@ class Issuer:
         path = getattr(self.layout.paths, name)
         return None if path is None else self.url + self.layout.prefix + path
 
+    def siblings(self) -> list["Issuer"]:
+        return [issuer for issuer in self.tenant.issuers if issuer is not self]
+
     def route(self, name: str) -> str | None:
         """The path of an endpoint inside the tenant's Mount (routes.py), None if not served."""
         path = getattr(self.layout.paths, name)

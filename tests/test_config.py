@@ -350,6 +350,28 @@ def test_public_client_must_use_auth_method_none(tmp_path):
     assert_reported(error, 5, "tenants.default.clients[0].token_endpoint_auth_method", "public client")
 
 
+def test_private_key_jwt_needs_the_clients_public_keys(tmp_path):
+    error = load_error(tmp_path, """\
+        tenants:
+          default:
+            clients:
+              - client_id: svc
+                token_endpoint_auth_method: private_key_jwt
+        """)
+    assert_reported(error, 5, "tenants.default.clients[0].token_endpoint_auth_method", "jwks")
+
+
+def test_a_private_key_in_a_clients_jwks_is_refused(tmp_path):
+    error = load_error(tmp_path, """\
+        tenants:
+          default:
+            clients:
+              - client_id: svc
+                jwks: {keys: [{kty: oct, k: c2VjcmV0}]}
+        """)
+    assert_reported(error, 5, "tenants.default.clients[0].jwks", "private or symmetric")
+
+
 def test_client_secret_contradicts_auth_method_none(tmp_path):
     error = load_error(tmp_path, """\
         tenants:

@@ -729,3 +729,16 @@ def test_a_checkpoint_moves_the_write_ahead_log_into_the_database_file(store, da
     before = file.stat().st_size  # the new rows are in the log only
     store.checkpoint()
     assert file.stat().st_size > before
+
+
+def test_a_client_assertion_is_used_once_across_replicas_and_purged_when_expired(replicas):
+    now = int(time.time())
+    key = unique("jti")
+    wins = race(lambda replica: replica.use_assertion(key, "t", now + 60), replicas)
+    assert sorted(wins) == [False] * (len(replicas) - 1) + [True]
+    old = unique("jti")
+    assert replicas[0].use_assertion(old, "t", now - 1)
+    while replicas[0].purge_expired(now, limit=2):
+        pass
+    assert replicas[0].use_assertion(old, "t", now + 60)  # forgotten once expired
+    assert not replicas[0].use_assertion(key, "t", now + 60)  # still remembered while live

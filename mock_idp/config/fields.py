@@ -70,11 +70,13 @@ MAX_SECONDS = 100 * 365 * 24 * 3600
 Seconds = Annotated[int, Field(strict=True, gt=0, le=MAX_SECONDS)]
 GrantType = Literal["authorization_code", "refresh_token", "client_credentials", "password",
                     "implicit", "urn:ietf:params:oauth:grant-type:device_code",
-                    "http://auth0.com/oauth/grant-type/password-realm"]
-AuthMethod = Literal["client_secret_basic", "client_secret_post", "none"]
+                    "http://auth0.com/oauth/grant-type/password-realm",
+                    "urn:ietf:params:oauth:grant-type:token-exchange",  # RFC 8693
+                    "urn:ietf:params:oauth:grant-type:jwt-bearer"]  # RFC 7523 §2.1 (on-behalf-of)
+AuthMethod = Literal["client_secret_basic", "client_secret_post", "private_key_jwt", "none"]
 
 
-def check_hook_url(url: str) -> str:
+def check_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname or any(ch.isspace() for ch in url):
         raise ValueError(f"{url!r} is not an http(s) URL")
@@ -89,5 +91,52 @@ def check_handler_name(name: str) -> str:
     return name
 
 
-HookUrl = Annotated[str, AfterValidator(check_hook_url)]
 HandlerName = Annotated[str, AfterValidator(check_handler_name)]
+
+
+def check_public_jwks(jwks: dict) -> None:
+    """A client's JWK Set (RFC 7517 §5) of public signing keys: a private member would mean the
+    client's secret key sits in the seed, where the mock does not need it."""
+    from joserfc.errors import JoseError
+    from joserfc.jwk import KeySet
+
+    keys = jwks.get("keys")
+    if not isinstance(keys, list) or not keys:
+        raise ValueError("jwks must be a JWK Set: {keys: [ {kty: RSA, n: ..., e: ...}, ... ]}")
+    for index, key in enumerate(keys):
+        if isinstance(key, dict) and any(member in key for member in ("d", "p", "q", "k")):
+            raise ValueError(f"jwks key {index} is private or symmetric: give the public key only")
+    try:
+        KeySet.import_key_set(jwks)
+    except (JoseError, ValueError, TypeError, KeyError) as error:
+        raise ValueError(f"jwks is not a usable JWK Set: {error}") from None
+
+
+HttpsOrHttpUrl = Annotated[str, AfterValidator(check_url)]
+HookUrl = HttpsOrHttpUrl  # where a token hook is called
+
+
+def certificate_key(pem: str):
+    """The public key of a PEM certificate as a JWK carrying its thumbprints (RFC 7517 §4.8-9), so
+    an assertion's x5t or x5t#S256 header finds it."""
+    import base64
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from joserfc.jwk import import_key
+
+    try:
+        cert = x509.load_pem_x509_certificate(pem.encode())
+    except ValueError:
+        raise ValueError("not a PEM certificate (-----BEGIN CERTIFICATE-----)") from None
+    der = cert.public_bytes(serialization.Encoding.DER)
+    thumb = {name: base64.urlsafe_b64encode(cert.fingerprint(algorithm)).rstrip(b"=").decode()
+             for name, algorithm in (("x5t", hashes.SHA1()), ("x5t#S256", hashes.SHA256()))}  # noqa: S303 - x5t is SHA-1 by definition
+    public = cert.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+    key_type = "RSA" if isinstance(cert.public_key(), rsa.RSAPublicKey) else "EC" if isinstance(
+        cert.public_key(), ec.EllipticCurvePublicKey) else None
+    if key_type is None:
+        raise ValueError("the certificate's key is neither RSA nor EC")
+    return import_key(public, key_type, parameters={**thumb, "x5c": [base64.b64encode(der).decode()]})

@@ -7,7 +7,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
 
 from .errors import issue_at, suggestion
-from .fields import AuthMethod, GrantType, HandlerName, HookUrl, NonEmptyStr, Origin, RedirectUri, ResponseType, Seconds
+from .fields import (AuthMethod, GrantType, HandlerName, HookUrl, HttpsOrHttpUrl, NonEmptyStr, Origin, RedirectUri,
+                     ResponseType, Seconds, certificate_key, check_public_jwks)
 from .saml_fields import AbsoluteUrl, Certificate, NameIdFormat, PathSegment, Regex, SignWhat
 from .fields import normalise_path, tenant_path
 
@@ -93,10 +94,19 @@ class ClientConfig(SeedModel):
     # Auth0: the client's grant on the Management API (`read:users`, `create:users`...), for
     # client_credentials tokens with audience `<tenant URL>/api/v2/`.
     management_scopes: list[str] = []
+    # private_key_jwt (RFC 7523 §2.2): the client's public keys, inline or where it publishes them.
+    jwks: dict[str, Any] | None = None
+    jwks_uri: HttpsOrHttpUrl | None = None
+    # ...or X.509 certificates (PEM), matched by the assertion's x5t / x5t#S256 (RFC 7515 §4.1.7-8).
+    certificates: list[NonEmptyStr] = []
+
+    @property
+    def has_keys(self) -> bool:
+        return self.jwks is not None or self.jwks_uri is not None or bool(self.certificates)
 
     @property
     def is_public(self) -> bool:
-        return self.client_secret is None
+        return self.client_secret is None and not self.has_keys
 
     @property
     def auth_method_named(self) -> bool:
@@ -106,10 +116,29 @@ class ClientConfig(SeedModel):
     @model_validator(mode="after")
     def _resolve_auth_method(self) -> ClientConfig:
         method = self.token_endpoint_auth_method
-        if method is None:
+        if self.jwks is not None and self.jwks_uri is not None:
+            raise issue_at("give the client's keys once: 'jwks' or 'jwks_uri', not both", "jwks_uri")
+        if self.jwks is not None:
+            try:
+                check_public_jwks(self.jwks)
+            except ValueError as error:
+                raise issue_at(str(error), "jwks") from None
+        for index, pem in enumerate(self.certificates):
+            try:
+                certificate_key(pem)
+            except ValueError as error:
+                raise issue_at(str(error), "certificates", index) from None
+        if method is None and self.has_keys and self.client_secret is None:
+            self.token_endpoint_auth_method = "private_key_jwt"
+        elif method is None:
             self.token_endpoint_auth_method = "none" if self.is_public else "client_secret_basic"
             # A default, not the seed's word: stays unset, also through the directory's round trips.
             self.model_fields_set.discard("token_endpoint_auth_method")
+        elif method == "private_key_jwt" and not self.has_keys:
+            raise issue_at("private_key_jwt needs the client's public keys: add 'jwks' (inline) "
+                           "or 'jwks_uri'", "token_endpoint_auth_method")
+        elif method == "private_key_jwt":
+            pass
         elif self.is_public and method != "none":
             # RFC 6749 §2.1: a public client has no credentials to authenticate with.
             raise issue_at(f"public client (no client_secret) cannot use {method!r}; "
@@ -211,6 +240,7 @@ class RoleConfig(SeedModel):
 class TenantConfig(SeedModel):
     path: str | None = None
     flavor: str = "generic"  # a persona of mock_idp/personas/
+    tenant_id: str | None = None  # the vendor's own id of the tenant (a directory GUID), if it has one
     display_name: str | None = None
     authorization_server: str | None = None
     authorization_servers: list[AuthorizationServerConfig] = []

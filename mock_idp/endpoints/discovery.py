@@ -39,7 +39,7 @@ def rfc8414_inserted_path(issuer) -> str | None:
 
 def jwks(issuer):
     def body(internal_base: str | None) -> bytes:
-        return issuer.keys.jwks_bytes  # the tenant's keys version: a rotation on any replica shows
+        return issuer.flavor.jwks_bytes(issuer)  # the tenant's keys version: a rotation on any replica shows
 
     async def jwks_uri(request: Request) -> Response:
         return Response(body(None), media_type="application/json", headers=CACHEABLE)

@@ -10,14 +10,16 @@ from ..oauth.server import ParsedRequest
 from .http import read_params, render
 
 
-def back_channel(issuer, respond, vendor_shaped: bool):
+def back_channel(issuer, respond, vendor_shaped: bool, endpoint_name: str):
     """A POST endpoint over the authlib server; `vendor_shaped` ones answer in the persona's shape."""
     flavor = issuer.flavor
     accept_json = vendor_shaped and flavor.token_endpoint_accepts_json
 
     async def handle(request: Request) -> Response:
         params = await read_params(request, accept_json=accept_json)
+        await issuer.server.client_keys.prepare(issuer, params)  # a private_key_jwt client's jwks_uri
         oauth_request = ParsedRequest("POST", issuer.issuer, request.headers, params)
+        oauth_request.endpoint_name = endpoint_name  # the `aud` a client assertion may name
         # A persona's token hook may be called: issue off the event loop (hooks.py).
         try:
             status, body, headers = await off_loop(respond, oauth_request, needed=flavor.calls_hooks(issuer))
@@ -30,19 +32,22 @@ def back_channel(issuer, respond, vendor_shaped: bool):
 
 
 def token_endpoint(issuer):
-    return back_channel(issuer, issuer.server.create_token_response, vendor_shaped=True)
+    return back_channel(issuer, issuer.server.create_token_response, vendor_shaped=True, endpoint_name="token_endpoint")
 
 
 def device_authorization_endpoint(issuer):
-    return back_channel(issuer, server_endpoint(issuer, "device_authorization"), vendor_shaped=True)
+    return back_channel(issuer, server_endpoint(issuer, "device_authorization"), vendor_shaped=True,
+                        endpoint_name="device_authorization_endpoint")
 
 
 def introspection_endpoint(issuer):
-    return back_channel(issuer, server_endpoint(issuer, "introspection"), vendor_shaped=False)
+    return back_channel(issuer, server_endpoint(issuer, "introspection"), vendor_shaped=False,
+                        endpoint_name="introspection_endpoint")
 
 
 def revocation_endpoint(issuer):
-    return back_channel(issuer, server_endpoint(issuer, "revocation"), vendor_shaped=False)
+    return back_channel(issuer, server_endpoint(issuer, "revocation"), vendor_shaped=False,
+                        endpoint_name="revocation_endpoint")
 
 
 def server_endpoint(issuer, name: str):

@@ -31,9 +31,12 @@ class IssuingGrant:
                        include_refresh_token=True):
         ctx = self.build_context(user, scope, grant_type or self.GRANT_TYPE)
         self.token_context = ctx
-        include_refresh_token = include_refresh_token and self.server.issuer.flavor.refresh_allowed(ctx)
-        return issue_access_token(ctx, include_refresh_token, code=self.origin_code(),
-                                  grant_id=self.grant_id(), record=self.record_token)
+        flavor = self.server.issuer.flavor
+        include_refresh_token = include_refresh_token and flavor.refresh_allowed(ctx)
+        token = issue_access_token(ctx, include_refresh_token, code=self.origin_code(),
+                                   grant_id=self.grant_id(), record=self.record_token)
+        token.update(flavor.token_response_members(ctx, self.request.payload.data))
+        return token
 
     def record_token(self, row) -> None:
         self.server.issuer.store.insert(row)

@@ -15,10 +15,13 @@ from authlib.oauth2.rfc6749 import OAuth2Payload, OAuth2Request
 from authlib.oauth2.rfc6749.errors import InvalidClientError, InvalidRequestError, UnsupportedResponseTypeError
 from authlib.oauth2.rfc6749.util import extract_basic_authorization
 
+from .client_assertion import METHOD as PRIVATE_KEY_JWT, authenticate_with_assertion
+from .client_keys import ClientKeys
 from .clients import BUILTIN_CALLBACK_PATH, OAuthClient
 from .errors import describe, safe_description, with_case
 from .device import DeviceAuthorizationEndpoint, DeviceCodeGrant
 from .grants import IdTokenExtension, register_grants
+from .token_exchange import TokenExchangeGrant
 from .introspection import IntrospectionEndpoint, RevocationEndpoint
 from ..personas.vendor_api import vendor_grants
 
@@ -94,7 +97,11 @@ class IssuerServer(AuthorizationServer):
         super().__init__()
         self.issuer = issuer
         self._clients: dict[str, OAuthClient] = {}  # authlib's views, kept while the config is current
+        self.client_keys = ClientKeys()  # of private_key_jwt clients with a jwks_uri
+        self.register_client_auth_method(PRIVATE_KEY_JWT, authenticate_with_assertion(issuer))
         register_grants(self)
+        if issuer.flavor.token_exchange_rules(issuer.layout) is not None:
+            self.register_grant(TokenExchangeGrant)
         for grant in vendor_grants(issuer.flavor):  # a persona's own grant types (Auth0's password-realm)
             self.register_grant(grant, [IdTokenExtension()])
         self.register_endpoint(IntrospectionEndpoint)
@@ -145,6 +152,8 @@ class IssuerServer(AuthorizationServer):
         try:
             return super().authenticate_client(request, methods, endpoint)
         except InvalidClientError as error:
+            if getattr(error, "case", None) is not None:  # a client assertion's own verdict
+                raise
             raise with_case(error, self.client_auth_failure(request, endpoint)) from None
 
     def client_auth_failure(self, request, endpoint: str) -> str:

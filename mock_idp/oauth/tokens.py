@@ -18,7 +18,10 @@ def issue_access_token(ctx: TokenContext, include_refresh_token: bool, code: str
     flavor, shape = ctx.flavor, shape_of(ctx)
     ctx.jti = flavor.new_jti("access")
     ctx.access_token_lifetime = shape.lifetime or flavor.access_token_lifetime(ctx)
-    claims = shape.claims(flavor.access_token_claims(ctx))
+    claims = flavor.access_token_claims(ctx)
+    if ctx.extra.get("act"):
+        claims["act"] = ctx.extra["act"]  # RFC 8693 §4.1: who acts for the subject
+    claims = shape.claims(claims)
     access_token = ctx.issuer.keys.sign(claims, typ=flavor.access_token_typ, defect=shape.signature_defect)
     token = {
         "token_type": "Bearer",

@@ -9,9 +9,9 @@ DISCOVERY_PATHS = ("/.well-known/openid-configuration", "/.well-known/oauth-auth
 
 # OIDC Discovery §3 token_endpoint_auth_methods_supported values a seeded client can use (one
 # definition for the token, device, introspection and revocation endpoints and discovery).
-CLIENT_AUTH_METHODS = ("client_secret_basic", "client_secret_post", "none")
+CLIENT_AUTH_METHODS = ("client_secret_basic", "client_secret_post", "private_key_jwt", "none")
 # Grants without a user (client_credentials) are for confidential clients only.
-CONFIDENTIAL_CLIENT_AUTH = ("client_secret_basic", "client_secret_post")
+CONFIDENTIAL_CLIENT_AUTH = ("client_secret_basic", "client_secret_post", "private_key_jwt")
 
 
 @dataclass(frozen=True)
@@ -73,3 +73,34 @@ class DeviceFlow:
     expired_message: str = "The device_code has expired."
     denied_message: str = "The user denied the authorization request."
     invalid_message: str = "The device_code is invalid, expired or already used."
+
+
+@dataclass(frozen=True)
+class ClientAssertionRules:
+    """How the vendor checks a private_key_jwt client assertion (RFC 7523 §3, OIDC Core §9)."""
+
+    # JWS algorithms accepted (and listed as token_endpoint_auth_signing_alg_values_supported).
+    algorithms: tuple[str, ...] = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
+                                   "ES256", "ES384", "ES512")
+    # Which `aud` values are accepted: "issuer", "token_endpoint", and "endpoint" (the URL of the
+    # endpoint called: token, introspection, revocation, device authorization).
+    audiences: tuple[str, ...] = ("issuer", "token_endpoint", "endpoint")
+    max_lifetime: int = 3600  # seconds `exp` may lie ahead of now
+    jti_required: bool = True
+    reject_replay: bool = True  # a jti seen before is refused
+    list_algorithms: bool = True  # whether discovery lists them (Okta's does not)
+
+
+@dataclass(frozen=True)
+class TokenExchangeRules:
+    """RFC 8693 token exchange as the vendor runs it."""
+
+    # A requested scope must lie within the subject token's (down-scoping only), or any scope the
+    # client may have (Okta: the target authorization server's policy decides).
+    scope_within_subject: bool = True
+    scope_required: bool = False
+    audience_required: bool = False
+    listed_in_discovery: bool = True
+    # Subject and actor tokens of the tenant's other authorization servers are taken too (Okta:
+    # between custom authorization servers of one org).
+    from_sibling_servers: bool = False

@@ -192,6 +192,16 @@ class SignInToken(SQLModel, table=True):
     used: bool = False
 
 
+class UsedAssertion(SQLModel, table=True):
+    """A client assertion's `jti`, kept until the assertion expires: RFC 7523 §3 lets the server
+    refuse a replay; a unique key makes one replica's use visible to every other."""
+
+    __tablename__ = "used_assertions"
+    key: str = Field(primary_key=True)  # SHA-256 of issuer, client id and jti
+    issuer: str
+    expires_at: int = timestamp(index=True)  # real time: the client's clock signed it
+
+
 class TenantState(SQLModel, table=True):
     """What the admin API changes at run time, one row per tenant, read once per request: every
     replica sees a change on its next request (versions tell when cached data is stale)."""

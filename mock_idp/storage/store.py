@@ -11,7 +11,7 @@ from sqlalchemy import and_, bindparam, delete, event, func, insert, inspect, or
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, SQLModel, create_engine, select
 
-from .models import (AuthorizationCode, DeviceAuthorization, IssuedToken, LoginSession, RevokedToken, SignInToken, SigningKey,
+from .models import (AuthorizationCode, DeviceAuthorization, IssuedToken, LoginSession, RevokedToken, SignInToken, SigningKey, UsedAssertion,
                      new_row, partial_indexes_for, row_values)
 from .sql import RawStatements
 from .audit import AuditStore
@@ -242,6 +242,14 @@ class Store(TenantStateStore, RevocationStore, AuditStore):
             session.commit()
             return redeemed[0] if redeemed is not None else None
 
+    def use_assertion(self, key: str, issuer: str, expires_at: int) -> bool:
+        """Record a client assertion's first use: False if it was used before (on any replica)."""
+        try:
+            self.insert(new_row(UsedAssertion, key=key, issuer=issuer, expires_at=expires_at))
+        except IntegrityError:
+            return False
+        return True
+
     def purge_expired(self, now: int, limit: int = 500, code_retention: int = 3600,
                       only: PurgeScope | None = None, besides: PurgeScope | None = None) -> int:
         """Delete at most `limit` expired rows of each kind; how many went. Codes are kept
@@ -270,6 +278,11 @@ class Store(TenantStateStore, RevocationStore, AuditStore):
                     condition = and_(condition, owner.not_in(besides.issuers if by_issuer else besides.tenants))
                 batch = select(key).where(condition).limit(limit).scalar_subquery()
                 deleted += connection.execute(delete(model).where(key.in_(batch))).rowcount
+            if only is None:
+                # Assertions expire on the client's (real) clock, whatever the tenant's says.
+                batch = (select(UsedAssertion.key).where(UsedAssertion.expires_at < now)
+                         .limit(limit).scalar_subquery())
+                deleted += connection.execute(delete(UsedAssertion).where(UsedAssertion.key.in_(batch))).rowcount
         return deleted
 
     def _revoke(self, condition) -> int:

@@ -23,6 +23,7 @@ REQUIRED_PACKAGES = (
     "aws-jwt-verify",
     "openid-client",
     "@okta/okta-auth-js",
+    "@azure/msal-node",
 )
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from ...oauth.errors import OAuthError, safe_description
 from ..base import STANDARD_CLAIMS, Flavor
-from ..layout import DeviceFlow, EndpointPaths, IssuerLayout, Lifetimes
+from ..layout import ClientAssertionRules, DeviceFlow, EndpointPaths, IssuerLayout, Lifetimes
 
 PATHS = EndpointPaths(
     authorization_endpoint="/authorize",
@@ -200,6 +200,7 @@ def role_permissions(issuer, user, api) -> list[str]:
 
 
 PROFILE = Auth0Flavor(
+    token_exchange=None,  # no RFC 8693 exchange (Auth0's Custom Token Exchange runs Actions)
     name="auth0",
     label="Auth0 (mock)",
     signing_algorithms=("RS256",),
@@ -218,6 +219,11 @@ PROFILE = Auth0Flavor(
     client_id_claim="azp",
     # /oauth/revoke takes refresh tokens; a JWT access token lives until it expires (docs/vendors.md 4e).
     revokes_access_tokens=False,
+    # docs/vendors.md, "private_key_jwt": aud is the tenant URL (the issuer, with its slash), at most
+    # five minutes of life, a jti, and the algorithms of Auth0's discovery.
+    token_endpoint_auth_methods_supported=("client_secret_basic", "client_secret_post", "private_key_jwt"),
+    client_assertion=ClientAssertionRules(algorithms=("RS256", "RS384", "PS256"), audiences=("issuer",),
+                                          max_lifetime=300),
     vendor_grants=("auth0.password_realm",),  # GetToken.login(username, password, realm=...)
     # The dashboard's one "Password" grant box enables both (docs/vendors.md, "Auth0: the Password box").
     implied_grant_types={"password": (PASSWORD_REALM,)},

@@ -154,6 +154,7 @@ def ranked_groups(ctx) -> list:
 
 
 PROFILE = CognitoFlavor(
+    token_exchange=None,  # Cognito exchanges no tokens
     name="cognito",
     label="Amazon Cognito (mock)",
     signing_algorithms=("RS256",),

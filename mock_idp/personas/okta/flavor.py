@@ -13,7 +13,7 @@ from typing import Any
 
 from ...oauth.errors import InvalidScopeError
 from ..base import STANDARD_CLAIMS, Flavor
-from ..layout import DeviceFlow, EndpointPaths, IssuerLayout, Lifetimes
+from ..layout import ClientAssertionRules, DeviceFlow, EndpointPaths, IssuerLayout, Lifetimes, TokenExchangeRules
 from .token_inline_hook import hook_config, patched
 
 V1 = dict(
@@ -74,6 +74,10 @@ class OktaFlavor(Flavor):
             )
             for server in custom
         ]
+
+    def token_exchange_rules(self, layout):
+        # On-Behalf-Of token exchange is a custom authorization server's grant, not the org's.
+        return self.token_exchange if layout.name is not None else None
 
     def authorization_server_metadata(self, issuer, discovery):
         # Okta's RFC 8414 document is OAuth-only: no UserInfo or ID-token members, and the
@@ -227,6 +231,14 @@ PROFILE = OktaFlavor(
     access_token_typ=None,
     id_token_typ=None,
     refresh_requires_offline_access=True,
+    # docs/vendors.md, "private_key_jwt": aud is the URL of the endpoint called, exp at most an hour
+    # ahead, jti optional (refused when replayed); RSA and EC keys; discovery lists no algorithms.
+    client_assertion=ClientAssertionRules(
+        algorithms=("RS256", "RS384", "RS512", "ES256", "ES384", "ES512"), audiences=("endpoint",),
+        max_lifetime=3600, jti_required=False, list_algorithms=False),
+    # docs/vendors.md, "Token exchange": audience and scope required, the target server's scopes.
+    token_exchange=TokenExchangeRules(scope_within_subject=False, scope_required=True, audience_required=True,
+                                      listed_in_discovery=False, from_sibling_servers=True),
     wrong_password_message="The credentials provided were invalid.",
     discovery_keys=DISCOVERY_KEYS,
     # POST /api/v1/authn; /app/<name>/<app_id>/sso/saml; /api/v1/users and /api/v1/groups

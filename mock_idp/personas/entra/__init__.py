@@ -1,0 +1,22 @@
+"""Microsoft Entra ID (v2.0 endpoints): a directory (tenant) with a GUID, app registrations as
+clients (GUIDs, secrets or certificates, app roles, exposed API scopes under an Application ID URI
+such as `api://<guid>`), users with object ids (`oid`) and UPNs. Its URLs sit under the tenant id
+(`/{tid}/v2.0/.well-known/openid-configuration`, `/{tid}/oauth2/v2.0/token`, ...) and under the
+`common` and `organizations` aliases, whose discovery names the issuer `…/{tenantid}/v2.0`.
+
+Serve the Entra tenant at the server root (`path: /`): MSAL asks `/common/userrealm/<user>` on the
+authority's host before a username/password sign-in.
+
+What fakes which part:
+- flavor.py: the URL layout, discovery, JWKS (keys carry `issuer`), lifetimes, the persona's data.
+- claims.py: v2.0 ID and access tokens (`ver` 2.0, `tid`, `oid`, pairwise `sub`, `scp`/`roles`,
+  `groups` with the overage claim, `azp`/`azpacr`, `uti`, `rh`) and `client_info`.
+- scopes.py: Entra's scopes: `<App ID URI>/<scope>`, `.default`, one resource per request.
+- errors.py: AADSTS codes in `error_description` and `error_codes`.
+- userrealm.py: `GET /common/userrealm/<user>` (a cloud-managed account), as MSAL asks it.
+- on_behalf_of.py: the on-behalf-of grant (`jwt-bearer` with `requested_token_use=on_behalf_of`).
+"""
+
+from .flavor import PROFILE
+
+__all__ = ["PROFILE"]

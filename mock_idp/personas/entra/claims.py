@@ -1,0 +1,99 @@
+"""v2.0 tokens as Entra shapes them (docs/vendors.md, "Entra ID tokens"): ID tokens for the app,
+access tokens for the API the scopes name, and the `client_info` MSAL keys its cache with."""
+
+import base64
+import hashlib
+import json
+import secrets
+import uuid
+from typing import Any
+
+from . import scopes as entra_scopes
+
+GROUPS_LIMIT = 200  # past this many groups a JWT carries the overage claim instead
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def tenant_id(tenant_name: str, config) -> str:
+    return config.tenant_id or str(uuid.uuid5(uuid.NAMESPACE_URL, f"mock-idp:tenant:{tenant_name}"))
+
+
+def object_id(tenant_name: str, user) -> str:
+    return user.claims.get("oid") or str(uuid.uuid5(uuid.NAMESPACE_URL, f"mock-idp:{tenant_name}:{user.username}"))
+
+
+def service_principal_id(tenant_name: str, client) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"mock-idp:{tenant_name}:sp:{client.client_id}"))
+
+
+def pairwise(oid: str, app: str) -> str:
+    """`sub`: the user as one application sees them (another app sees another value)."""
+    return b64url(hashlib.sha256(f"{oid}:{app}".encode()).digest())
+
+
+def azpacr(client) -> str:
+    """How the client authenticated: 0 public, 1 secret, 2 certificate or key."""
+    if client.is_public:
+        return "0"
+    return "2" if client.token_endpoint_auth_method == "private_key_jwt" else "1"
+
+
+def common(ctx, tid: str) -> dict[str, Any]:
+    return {"iss": ctx.issuer.issuer, "iat": ctx.now, "nbf": ctx.now, "tid": tid,
+            "uti": b64url(secrets.token_bytes(16)), "rh": "0." + b64url(secrets.token_bytes(32)), "ver": "2.0"}
+
+
+def user_part(ctx, tid: str) -> dict[str, Any]:
+    user, oid = ctx.user, object_id(ctx.issuer.name, ctx.user)
+    claims = {"oid": oid, "name": user.claims.get("name") or user.username,
+              "preferred_username": user.claims.get("preferred_username") or user.username}
+    if "email" in ctx.scopes and user.claims.get("email"):
+        claims["email"] = user.claims["email"]
+    if user.claims.get("roles"):
+        claims["roles"] = list(user.claims["roles"])  # app-role assignments
+    groups = user.claims.get("groups")
+    if groups:
+        if len(groups) > GROUPS_LIMIT:
+            # The overage claim: the app reads the groups from Graph instead.
+            claims["_claim_names"] = {"groups": "src1"}
+            claims["_claim_sources"] = {"src1": {"endpoint": f"https://graph.microsoft.com/v1.0/users/{oid}/getMemberObjects"}}
+        else:
+            claims["groups"] = list(groups)
+    return claims
+
+
+def id_token_claims(ctx, tid: str) -> dict[str, Any]:
+    client_id = ctx.client.client_id
+    claims = {**common(ctx, tid), **user_part(ctx, tid), "aud": client_id,
+              "exp": ctx.now + ctx.flavor.lifetimes.id_token,
+              "sub": pairwise(object_id(ctx.issuer.name, ctx.user), client_id)}
+    if ctx.session_id:
+        claims["sid"] = ctx.session_id
+    return claims
+
+
+def access_token_claims(ctx, tid: str) -> dict[str, Any]:
+    api = entra_scopes.resource_of(ctx.issuer, ctx.scopes)
+    audience = entra_scopes.audience_of(api)
+    claims = {**common(ctx, tid), "aud": audience, "exp": ctx.now + ctx.access_token_lifetime,
+              "aio": b64url(secrets.token_bytes(24)), "azp": ctx.client.client_id, "azpacr": azpacr(ctx.client)}
+    if ctx.user is None:
+        oid = service_principal_id(ctx.issuer.name, ctx.client)
+        claims.update({"oid": oid, "sub": oid, "idtyp": "app"})
+        if api is not None and api.permissions:
+            claims["roles"] = list(api.permissions)  # the app roles granted to the client
+        return claims
+    claims.update(user_part(ctx, tid))
+    claims["sub"] = pairwise(claims["oid"], audience)
+    claims["scp"] = " ".join(entra_scopes.delegated_scopes(api, ctx.scopes))
+    if ctx.auth_time:
+        claims["auth_time"] = ctx.auth_time
+    return claims
+
+
+def client_info(ctx, tid: str) -> str:
+    """base64url JSON {"uid": oid, "utid": tid}: MSAL's home account id is uid.utid."""
+    return b64url(json.dumps({"uid": object_id(ctx.issuer.name, ctx.user), "utid": tid}).encode())

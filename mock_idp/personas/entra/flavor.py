@@ -1,0 +1,162 @@
+"""Entra ID's data and hooks: the v2.0 URL layout under the tenant id and the `common` and
+`organizations` aliases, discovery and JWKS as Entra serves them, v2.0 claims (claims.py), scopes
+(scopes.py) and AADSTS errors (errors.py). docs/vendors.md, "Entra ID"."""
+
+import json
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from ..base import Flavor
+from ..layout import ClientAssertionRules, DeviceFlow, EndpointPaths, IssuerLayout, Lifetimes
+from . import claims as entra_claims
+from . import errors
+from . import scopes as entra_scopes
+
+PATHS = EndpointPaths(
+    authorization_endpoint="/oauth2/v2.0/authorize",
+    token_endpoint="/oauth2/v2.0/token",
+    userinfo_endpoint="/oidc/userinfo",  # Graph's, served here under the tenant
+    jwks_uri="/discovery/v2.0/keys",
+    introspection_endpoint=None,
+    revocation_endpoint=None,
+    end_session_endpoint="/oauth2/v2.0/logout",
+    device_authorization_endpoint="/oauth2/v2.0/devicecode",
+    login="/login",
+    discovery=("/v2.0/.well-known/openid-configuration",),
+)
+ALIASES = ("common", "organizations")  # multi-tenant authorities: the directory comes from the user
+DISCOVERY_KEYS = (
+    "token_endpoint", "token_endpoint_auth_methods_supported", "jwks_uri", "response_modes_supported",
+    "subject_types_supported", "id_token_signing_alg_values_supported", "response_types_supported",
+    "scopes_supported", "issuer", "request_uri_parameter_supported", "userinfo_endpoint",
+    "authorization_endpoint", "device_authorization_endpoint", "http_logout_supported",
+    "frontchannel_logout_supported", "end_session_endpoint", "claims_supported", "tenant_region_scope",
+    "cloud_instance_name", "cloud_graph_host_name", "msgraph_host", "rbac_url",
+)
+
+
+def tid_of(issuer) -> str:
+    return entra_claims.tenant_id(issuer.name, issuer.config)
+
+
+@dataclass(frozen=True)
+class EntraFlavor(Flavor):
+    def issuers(self, tenant_key, tenant_url, config):
+        tid = entra_claims.tenant_id(tenant_key, config)
+        issuer = f"{tenant_url}/{tid}/v2.0"
+        # The aliases issue the directory's own tokens (iss names the tenant id), under keys of their own.
+        return [IssuerLayout(key=tenant_key, issuer=issuer, prefix=f"/{tid}", paths=self.paths)] + [
+            IssuerLayout(key=f"{tenant_key}/{alias}", issuer=issuer, prefix=f"/{alias}", paths=self.paths, name=alias)
+            for alias in ALIASES]
+
+    def advertised_issuer(self, issuer) -> str:
+        """Discovery's and the JWKS keys' `issuer`: the aliases name the template `{tenantid}`."""
+        if issuer.layout.name in ALIASES:
+            return f"{issuer.url}/{{tenantid}}/v2.0"
+        return issuer.issuer
+
+    def discovery(self, issuer) -> dict[str, Any]:
+        doc = super().discovery(issuer)
+        doc["issuer"] = self.advertised_issuer(issuer)
+        return doc
+
+    def claims_supported(self, issuer) -> list[str]:
+        return ["sub", "iss", "cloud_instance_name", "cloud_instance_host_name", "cloud_graph_host_name",
+                "msgraph_host", "aud", "exp", "iat", "auth_time", "acr", "nonce", "preferred_username", "name",
+                "tid", "ver", "at_hash", "c_hash", "email"]
+
+    def jwks_bytes(self, issuer) -> bytes:
+        # Microsoft.Identity.Web checks each key's `issuer` against the token's.
+        issued_by = self.advertised_issuer(issuer)
+        keys = [{**key, "use": "sig", "issuer": issued_by} for key in issuer.keys.jwks["keys"]]
+        return json.dumps({"keys": keys}, separators=(",", ":")).encode()
+
+    def subject(self, tenant, user) -> str:
+        return entra_claims.object_id(tenant.name, user)  # the oid; tokens carry pairwise subs
+
+    def client_subject(self, client) -> str:
+        return client.client_id
+
+    def granted_scopes(self, issuer, client, requested, audience, grant_type):
+        if grant_type == "client_credentials":
+            entra_scopes.check_app_only(requested)
+        entra_scopes.resource_of(issuer, requested)  # Entra's errors for unknown resources and scopes
+        return requested
+
+    def resolve_audience(self, issuer, client, requested, grant_type=None):
+        return requested  # the scopes name the resource (claims.access_token_claims)
+
+    def id_token_claims(self, ctx) -> dict[str, Any]:
+        return entra_claims.id_token_claims(ctx, tid_of(ctx.issuer))
+
+    def access_token_claims(self, ctx) -> dict[str, Any]:
+        return entra_claims.access_token_claims(ctx, tid_of(ctx.issuer))
+
+    def userinfo_claims(self, ctx) -> dict[str, Any]:
+        claims = entra_claims.user_part(ctx, tid_of(ctx.issuer))
+        return {"sub": entra_claims.pairwise(claims["oid"], ctx.client.client_id), "name": claims["name"],
+                "preferred_username": claims["preferred_username"], **({"email": claims["email"]} if "email" in claims else {})}
+
+    def token_response_members(self, ctx, params) -> dict[str, Any]:
+        members = {"ext_expires_in": ctx.access_token_lifetime}
+        if params.get("client_info") == "1" and ctx.user is not None:
+            members["client_info"] = entra_claims.client_info(ctx, tid_of(ctx.issuer))
+        return members
+
+    def token_endpoint_response(self, status, body):
+        if isinstance(body, dict) and "error" in body:
+            return status, errors.shaped(body)
+        if isinstance(body, dict) and "device_code" in body and "user_code" in body:
+            # Entra's device authorization answer: a `message` to show, no verification_uri_complete.
+            body.pop("verification_uri_complete", None)
+            body["message"] = (f"To sign in, use a web browser to open the page {body['verification_uri']} "
+                               f"and enter the code {body['user_code']} to authenticate.")
+        return status, body
+
+    def new_jti(self, kind: str) -> str:
+        return entra_claims.b64url(secrets.token_bytes(16))
+
+
+PROFILE = EntraFlavor(
+    name="entra",
+    label="Microsoft Entra ID (mock)",
+    paths=PATHS,
+    signing_algorithms=("RS256",),
+    lifetimes=Lifetimes(access_token=3600, id_token=3600, authorization_code=600, refresh_token=90 * 24 * 3600,
+                        device_code=900),
+    scopes_supported=("openid", "profile", "email", "offline_access"),
+    response_types_supported=("code", "id_token", "code id_token", "id_token token"),
+    grant_types_supported=("authorization_code", "refresh_token", "client_credentials", "password",
+                           "urn:ietf:params:oauth:grant-type:device_code",
+                           "urn:ietf:params:oauth:grant-type:jwt-bearer"),
+    token_endpoint_auth_methods_supported=("client_secret_post", "private_key_jwt", "client_secret_basic", "none"),
+    unnamed_client_auth_methods=("client_secret_post",),  # a secret goes in the body (MSAL) or Basic
+    # docs/vendors.md, "Entra ID": aud is the token endpoint; MSAL reuses one assertion for up to
+    # 9 minutes, so a jti seen twice is not refused; RS256 with x5t, PS256 with x5t#S256.
+    client_assertion=ClientAssertionRules(algorithms=("RS256", "PS256"), audiences=("token_endpoint",),
+                                          max_lifetime=3600, jti_required=False, reject_replay=False,
+                                          list_algorithms=False),
+    token_exchange=None,  # Entra's exchange is on-behalf-of (on_behalf_of.py)
+    client_id_claim="azp",  # v2.0 access tokens name the client in azp (v1.0: appid)
+    vendor_grants=("entra.on_behalf_of",),
+    vendor_apis=("entra.userrealm",),
+    access_token_typ="JWT",
+    id_token_typ="JWT",
+    refresh_requires_offline_access=True,
+    extra_authorization_parameters=("client_info", "login_hint", "domain_hint", "prompt"),
+    wrong_password_message=errors.WRONG_PASSWORD,
+    discovery_keys=DISCOVERY_KEYS,
+    discovery_extras={"http_logout_supported": True, "frontchannel_logout_supported": True,
+                      "subject_types_supported": ["pairwise"], "tenant_region_scope": "NA",
+                      "cloud_instance_name": "microsoftonline.com", "cloud_graph_host_name": "graph.windows.net",
+                      "msgraph_host": "graph.microsoft.com", "rbac_url": "https://pas.windows.net"},
+    error_descriptions=errors.DESCRIPTIONS,
+    sdk_settings=(
+        "MSAL (Python, Node, .NET): authority '{issuer}' without its '/v2.0', instance_discovery=False "
+        "(msal-node: knownAuthorities: [host]), client id '{client_id}'",
+        "Access tokens: audience '{audience}' (the API's application id), issuer '{issuer}'",
+    ),
+    device_flow=DeviceFlow(verification_path="/devicelogin", user_code_alphabet="BCDFGHJKLMNPQRSTVWXZ",
+                           user_code_length=9, user_code_group=0),
+)

@@ -1,0 +1,58 @@
+"""Entra's scopes: `<resource>/<scope>`, where the resource is an API's Application ID URI
+(`api://<guid>`, seeded as the tenant's `apis`), `<resource>/.default` for every permission the
+app has, bare names for Microsoft Graph, and the OIDC scopes. One resource per request."""
+
+from .errors import EntraError
+
+OIDC_SCOPES = frozenset({"openid", "profile", "email", "offline_access"})
+GRAPH = "00000003-0000-0000-c000-000000000000"  # Microsoft Graph's application id: `aud` of its tokens
+
+
+def split(scope: str) -> tuple[str | None, str]:
+    """("api://guid", "access_as_user") for "api://guid/access_as_user"; (None, name) for bare names."""
+    resource, slash, name = scope.rpartition("/")
+    return (resource, name) if slash and resource else (None, scope)
+
+
+def resource_of(issuer, scopes: list[str]):
+    """The seeded API the scopes are for (None: Graph or no resource); Entra's errors otherwise."""
+    resources = {split(scope)[0] for scope in scopes if scope not in OIDC_SCOPES} - {None}
+    if len(resources) > 1:
+        raise EntraError("invalid_scope", "AADSTS28000: Provided value for the input parameter scope is not valid "
+                                          "because it contains more than one resource.")
+    if not resources:
+        return None
+    resource = resources.pop()
+    api = next((api for api in issuer.config.apis if api.identifier == resource), None)
+    if api is None:
+        raise EntraError("invalid_resource", f"AADSTS500011: The resource principal named {resource} was not "
+                                             "found in the tenant.")
+    for scope in scopes:
+        name = split(scope)[1]
+        if scope not in OIDC_SCOPES and name != ".default" and name not in api.scopes:
+            raise EntraError("invalid_scope", f"AADSTS65005: The application asked for scope '{name}' that "
+                                              "doesn't exist on the resource.")
+    return api
+
+
+def check_app_only(scopes: list[str]) -> None:
+    """Client credentials: exactly one `<resource>/.default`."""
+    if len(scopes) != 1 or split(scopes[0])[1] != ".default":
+        raise EntraError("invalid_scope", "AADSTS1002012: The provided value for scope is not valid. Client "
+                                          "credential flows must have a scope value with /.default suffixed to "
+                                          "the resource identifier (application ID URI).")
+
+
+def audience_of(api) -> str:
+    """v2.0 access tokens name the API by its application id: the GUID of `api://<guid>`."""
+    if api is None:
+        return GRAPH
+    return api.identifier.removeprefix("api://")
+
+
+def delegated_scopes(api, scopes: list[str]) -> list[str]:
+    """`scp` of a user's access token: the API's scope names (all of them for `.default`)."""
+    if api is None:
+        return [split(s)[1] for s in scopes if s not in OIDC_SCOPES] or ["openid", "profile"]
+    names = [split(s)[1] for s in scopes if s not in OIDC_SCOPES]
+    return list(api.scopes) if ".default" in names else names

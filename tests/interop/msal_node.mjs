@@ -1,0 +1,25 @@
+// @azure/msal-node: a confidential client against an authority it does not know, named in
+// knownAuthorities (no instance discovery), trusting the server's CA through NODE_EXTRA_CA_CERTS.
+// Job: {"authority", "host", "clientId", "clientSecret", "scopes", "username"?, "password"?}
+// -> {"accessToken", "idTokenClaims"?, "homeAccountId"?}
+import { ConfidentialClientApplication } from '@azure/msal-node';
+import { runJob } from './_cli.mjs';
+
+await runJob(async (job) => {
+  const app = new ConfidentialClientApplication({
+    auth: {
+      clientId: job.clientId,
+      authority: job.authority,
+      clientSecret: job.clientSecret,
+      knownAuthorities: [job.host],
+    },
+  });
+  const result = job.username
+    ? await app.acquireTokenByUsernamePassword({ scopes: job.scopes, username: job.username, password: job.password })
+    : await app.acquireTokenByClientCredential({ scopes: job.scopes });
+  return {
+    accessToken: result.accessToken,
+    idTokenClaims: result.idTokenClaims,
+    homeAccountId: result.account?.homeAccountId,
+  };
+});
