@@ -406,9 +406,10 @@ def introspected(http: httpx.Client, base: str, token: str, issuer: str = "/okta
     return answer.json()["active"]
 
 
-def test_a_full_disk_answers_503_keeps_serving_loses_nothing_acknowledged_and_recovers(tmp_path):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_full_disk_answers_503_keeps_serving_loses_nothing_acknowledged_and_recovers(tmp_path, workers):
     with small_disk(tmp_path / "disk") as disk:
-        server = Serve(disk / "data")
+        server = Serve(disk / "data", *(("--workers", "2") if workers > 1 else ()))
         try:
             with httpx.Client(timeout=10) as http:
                 assert okta_password_grant(http, server.base).status_code == 200  # keys and rows made
