@@ -4,6 +4,7 @@ Competitors are installed at bench time into the git-ignored work dir (install.p
 """
 
 import base64
+import re
 import shutil
 import subprocess
 import sys
@@ -133,12 +134,17 @@ class MockIdp(Target):
         # The login page, then the login form posted with the authorization parameters.
         params = authorize_params("demo-web")
         page = expect(await http.get("/default/authorize", params=params))
-        # The form is double-submit CSRF protected: the cookie the page sets, and the same value
-        # as the form's csrf_token field.
+        # The form is CSRF protected: the cookie the page sets, and the form's csrf_token field
+        # (a MAC of the request it completes under that cookie), posted as a browser posts it.
         cookie = page.headers.get("set-cookie", "").split(";")[0]
-        login = {**params, "username": "alice", "password": "alice-password", "csrf_token": cookie.partition("=")[2]}
-        code = code_from(await http.post("/default/login", data=login, headers={"Cookie": cookie}))
+        csrf = CSRF_FIELD.search(page.body.decode()).group(1)
+        login = {**params, "username": "alice", "password": "alice-password", "csrf_token": csrf}
+        code = code_from(await http.post("/default/login", data=login,
+                                         headers={"Cookie": cookie, "Sec-Fetch-Site": "same-origin"}))
         await redeem(http, "/default/token", code, ("demo-web", "demo-web-secret"))
+
+
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 class MockIdpWorkers(MockIdp):
