@@ -291,3 +291,13 @@ def test_graph_style_userinfo_and_the_v2_logout(entra):
     assert info.json()["name"] == "Alice Smith" and info.json()["sub"]
     logout = httpx.get(f"{authority(entra)}/oauth2/v2.0/logout", verify=entra.verify)
     assert logout.status_code == 200
+
+
+def test_the_common_authority_signs_users_into_the_directory(entra):
+    common = msal.ConfidentialClientApplication(WEB, client_credential="web-secret", instance_discovery=False,
+                                                authority=f"{entra.base_url}/common")
+    result = common.acquire_token_by_username_password("alice@contoso.example", "alice-password",
+                                                       scopes=[f"api://{API}/access_as_user"])
+    assert "access_token" in result, result
+    claims = claims_of(entra, result["access_token"])  # iss names the directory, not "common"
+    assert claims["tid"] == TENANT and common.get_accounts()[0]["home_account_id"] == f"{ALICE_OID}.{TENANT}"
