@@ -67,6 +67,7 @@ def server(tmp_path_factory, jwks_server):
     inline = {"jwks": public_jwks(RSA, EC)}
     seed = {"tenants": {
         "generic": {"clients": [service("svc", **inline), service("published", jwks_uri=jwks_server.url),
+                                service("unreachable", jwks_uri="http://127.0.0.1:9/jwks.json"),
                                 {"client_id": "secret-client", "client_secret": "s3cret",
                                  "grant_types": ["client_credentials"], "response_types": []}]},
         "okta": {"flavor": "okta", "authorization_server": "default",
@@ -141,6 +142,12 @@ def test_replayed_assertion_is_refused(server):
     ("no jti", lambda ep: jwt.encode({"alg": "RS256"}, {"iss": "svc", "sub": "svc", "aud": ep,
                                                         "exp": int(time.time()) + 60}, RSA)),
     ("not a JWT", lambda ep: "not-a-jwt"),
+    ("alg none", lambda ep: "eyJhbGciOiJub25lIn0." + __import__("base64").urlsafe_b64encode(json.dumps(
+        {"iss": "svc", "sub": "svc", "aud": ep, "exp": int(time.time()) + 60, "jti": "x"}).encode()).decode().rstrip("=")
+        + "."),
+    ("sub not a string", lambda ep: assertion("svc", ep, sub=123)),
+    ("huge header", lambda ep: jwt.encode({"alg": "RS256", "x5c": ["A" * 40000]},
+                                          {"iss": "svc", "sub": "svc", "aud": ep, "exp": int(time.time()) + 60}, RSA)),
 ])
 def test_bad_assertions_are_invalid_client(server, case, make):
     doc = discovery(server, "/generic")
@@ -154,6 +161,14 @@ def test_a_secret_client_cannot_use_an_assertion_nor_a_key_client_a_secret(serve
     assert post(doc["token_endpoint"], "secret-client", assertion("secret-client", doc["token_endpoint"])).json()["error"] == "invalid_client"
     response = httpx.post(doc["token_endpoint"], data={"grant_type": "client_credentials"}, auth=("svc", "guess"))
     assert response.json()["error"] == "invalid_client"
+
+
+def test_an_unreachable_jwks_uri_is_invalid_client_not_a_hang(server):
+    doc = discovery(server, "/generic")
+    started = time.monotonic()
+    response = post(doc["token_endpoint"], "unreachable", assertion("unreachable", doc["token_endpoint"]))
+    assert response.json()["error"] == "invalid_client" and "jwks_uri" in response.json()["error_description"]
+    assert time.monotonic() - started < 10
 
 
 def test_keys_from_a_jwks_uri_are_fetched_once_and_used(server, jwks_server):
