@@ -71,7 +71,7 @@ def entra(tmp_path_factory):
              "grant_types": ["urn:ietf:params:oauth:grant-type:device_code", "refresh_token"]},
         ],
         "users": [{"username": "alice@contoso.example", "password": "alice-password",
-                   "claims": {"oid": ALICE_OID, "name": "Alice Smith", "roles": ["Tasks.Admin"],
+                   "claims": {"oid": ALICE_OID, "name": "Alice Smith", "roles": {API: ["Tasks.Admin"]},
                               "groups": ["0b1f3a2c-0000-4000-8000-00000000a001"]}},
                   {"username": "bob@contoso.example", "password": "bob-password",
                    "claims": {"groups": [str(uuid.UUID(int=n)) for n in range(201)]}}],
@@ -188,6 +188,7 @@ def test_on_behalf_of_trades_the_users_token_for_a_downstream_one(entra):
     assert "access_token" in result, result
     claims = claims_of(entra, result["access_token"])
     assert claims["aud"] == DOWNSTREAM and claims["oid"] == ALICE_OID and claims["azp"] == API
+    assert "roles" not in claims  # alice's app role is the middle tier's, not the downstream API's
     assert claims["scp"] == "Files.Read"
     # A token for another app is not the middle tier's to trade.
     daemon_token = app(entra, DOWNSTREAM, "daemon-secret").acquire_token_for_client(

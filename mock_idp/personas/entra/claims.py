@@ -46,14 +46,23 @@ def common(ctx, tid: str) -> dict[str, Any]:
             "uti": b64url(secrets.token_bytes(16)), "rh": "0." + b64url(secrets.token_bytes(32)), "ver": "2.0"}
 
 
-def user_part(ctx, tid: str) -> dict[str, Any]:
+def assigned_roles(user, app: str) -> list[str]:
+    """The user's app-role assignments for one application: seeded as a list (every app) or as
+    {application id: [roles]} (each app sees only its own, as in Entra)."""
+    roles = user.claims.get("roles") or []
+    if isinstance(roles, dict):
+        roles = roles.get(app) or []
+    return list(roles)
+
+
+def user_part(ctx, tid: str, app: str) -> dict[str, Any]:
     user, oid = ctx.user, object_id(ctx.issuer.name, ctx.user)
     claims = {"oid": oid, "name": user.claims.get("name") or user.username,
               "preferred_username": user.claims.get("preferred_username") or user.username}
     if "email" in ctx.scopes and user.claims.get("email"):
         claims["email"] = user.claims["email"]
-    if user.claims.get("roles"):
-        claims["roles"] = list(user.claims["roles"])  # app-role assignments
+    if roles := assigned_roles(user, app):
+        claims["roles"] = roles
     groups = user.claims.get("groups")
     if groups:
         if len(groups) > GROUPS_LIMIT:
@@ -67,7 +76,7 @@ def user_part(ctx, tid: str) -> dict[str, Any]:
 
 def id_token_claims(ctx, tid: str) -> dict[str, Any]:
     client_id = ctx.client.client_id
-    claims = {**common(ctx, tid), **user_part(ctx, tid), "aud": client_id,
+    claims = {**common(ctx, tid), **user_part(ctx, tid, client_id), "aud": client_id,
               "exp": ctx.now + ctx.flavor.lifetimes.id_token,
               "sub": pairwise(object_id(ctx.issuer.name, ctx.user), client_id)}
     if ctx.session_id:
@@ -86,7 +95,7 @@ def access_token_claims(ctx, tid: str) -> dict[str, Any]:
         if api is not None and api.permissions:
             claims["roles"] = list(api.permissions)  # the app roles granted to the client
         return claims
-    claims.update(user_part(ctx, tid))
+    claims.update(user_part(ctx, tid, audience))
     claims["sub"] = pairwise(claims["oid"], audience)
     claims["scp"] = " ".join(entra_scopes.delegated_scopes(api, ctx.scopes))
     if ctx.auth_time:

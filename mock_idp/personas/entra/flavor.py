@@ -94,7 +94,7 @@ class EntraFlavor(Flavor):
         return entra_claims.access_token_claims(ctx, tid_of(ctx.issuer))
 
     def userinfo_claims(self, ctx) -> dict[str, Any]:
-        claims = entra_claims.user_part(ctx, tid_of(ctx.issuer))
+        claims = entra_claims.user_part(ctx, tid_of(ctx.issuer), ctx.client.client_id)
         return {"sub": entra_claims.pairwise(claims["oid"], ctx.client.client_id), "name": claims["name"],
                 "preferred_username": claims["preferred_username"], **({"email": claims["email"]} if "email" in claims else {})}
 
