@@ -302,3 +302,26 @@ def test_the_common_authority_signs_users_into_the_directory(entra):
     assert "access_token" in result, result
     claims = claims_of(entra, result["access_token"])  # iss names the directory, not "common"
     assert claims["tid"] == TENANT and common.get_accounts()[0]["home_account_id"] == f"{ALICE_OID}.{TENANT}"
+
+
+@pytest.mark.parametrize("case, params, code", [
+    ("two resources", {"grant_type": "password", "username": "alice@contoso.example", "password": "alice-password",
+                       "scope": f"api://{API}/access_as_user api://{DOWNSTREAM}/Files.Read"}, 28000),
+    ("unknown resource", {"grant_type": "password", "username": "alice@contoso.example",
+                          "password": "alice-password", "scope": "api://nobody/x"}, 500011),
+    ("unknown scope", {"grant_type": "password", "username": "alice@contoso.example",
+                       "password": "alice-password", "scope": f"api://{API}/nope"}, 65005),
+    ("obo without requested_token_use", {"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer",
+                                         "assertion": "x", "scope": f"api://{DOWNSTREAM}/Files.Read"}, 900144),
+    ("obo with garbage", {"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": "not.a.jwt",
+                          "requested_token_use": "on_behalf_of", "scope": f"api://{DOWNSTREAM}/Files.Read"}, 50013),
+    ("no grant type", {}, 900144),
+])
+def test_bad_token_requests_get_aadsts_codes(entra, case, params, code):
+    client = (API, "api-secret") if "assertion" in params else (WEB, "web-secret")
+    response = httpx.post(f"{authority(entra)}/oauth2/v2.0/token", verify=entra.verify,
+                          data={**params, "client_id": client[0], "client_secret": client[1]})
+    assert response.status_code in (400, 401), (case, response.text)
+    body = response.json()
+    assert body["error_codes"] == [code] and body["error_description"].startswith(f"AADSTS{code}:"), (case, body)
+    assert body["trace_id"] and body["correlation_id"]
