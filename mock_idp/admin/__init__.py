@@ -15,6 +15,7 @@ from .device import device_router
 from .directory import directory_router
 from .errors import add_error_handlers
 from .guard import AdminGuard
+from . import openapi
 from .hooks import hooks_router
 from .keys import keys_router
 from .mint import mint_router
@@ -36,5 +37,6 @@ def admin_mount(settings, tenants, store, audit, base_urls) -> Mount:
                    audit_router(), keys_router(), device_router(), hooks_router()):
         app.include_router(router)
     add_error_handlers(app)
+    openapi.install(app, token_required=settings.admin_token is not None)
     # In front of every path, the OpenAPI document and unknown paths included (guard.py).
     return Mount(PREFIX, app=AdminGuard(app, settings.admin_token, base_urls))

@@ -4,8 +4,9 @@ so TTL rules (AppSync's iatTTL, refresh expiry) are tested in milliseconds, not 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..config.fields import MAX_SECONDS
+from ..config.fields import MAX_SECONDS, WholeNumber
 from ..storage.request_state import forget_state
+from .openapi import answers
 from .tenants import tenant_named
 
 # A hundred years either way: far enough for any TTL, near enough to stay a valid timestamp.
@@ -14,10 +15,10 @@ LIMIT = MAX_SECONDS
 
 class ClockChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    offset_seconds: int | None = Field(None, strict=True, ge=-LIMIT, le=LIMIT,
-                                       description="The offset from real time (replaces the current one).")
-    advance_seconds: int | None = Field(None, strict=True, ge=-LIMIT, le=LIMIT,
-                                        description="Move the clock by this much from where it is.")
+    offset_seconds: WholeNumber(ge=-LIMIT, le=LIMIT) | None = Field(
+        None, description="The offset from real time (replaces the current one).")
+    advance_seconds: WholeNumber(ge=-LIMIT, le=LIMIT) | None = Field(
+        None, description="Move the clock by this much from where it is.")
 
     @model_validator(mode="after")
     def _one_of(self):
@@ -33,11 +34,11 @@ def clock_json(tenant) -> dict:
 def clock_router() -> APIRouter:
     router = APIRouter(tags=["clock"])
 
-    @router.get("/tenants/{tenant}/clock", summary="The tenant's clock")
+    @router.get("/tenants/{tenant}/clock", summary="The tenant's clock", responses=answers(404))
     async def read_clock(request: Request, tenant: str) -> dict:
         return clock_json(tenant_named(request, tenant))
 
-    @router.post("/tenants/{tenant}/clock", summary="Set or advance the tenant's clock")
+    @router.post("/tenants/{tenant}/clock", summary="Set or advance the tenant's clock", responses=answers(400, 404))
     async def set_clock(request: Request, tenant: str, change: ClockChange) -> dict:
         found = tenant_named(request, tenant)
         offset = change.offset_seconds

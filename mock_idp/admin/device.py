@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..oauth.clients import EndUser
 from ..oauth.device import decide, display_user_code, pending_authorization
 from .errors import AdminError, not_found
+from .openapi import answers
 from .tenants import tenant_named
 
 
@@ -20,7 +21,8 @@ class DeviceDecision(BaseModel):
 def device_router() -> APIRouter:
     router = APIRouter(tags=["device flow"])
 
-    @router.post("/tenants/{tenant}/device", summary="Approve or deny a pending device user code")
+    @router.post("/tenants/{tenant}/device", summary="Approve or deny a pending device user code",
+                 responses=answers(400, 404))
     async def decide_device(request: Request, tenant: str, decision: DeviceDecision) -> dict:
         found = tenant_named(request, tenant)
         if found.flavor.device_flow is None:

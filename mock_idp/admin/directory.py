@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, Response
 from ..directory import KINDS, Conflict
 from ..storage.request_state import forget_state
 from .errors import AdminError, json_body, not_found
+from .openapi import answers
 from .tenants import tenant_named
 
 
@@ -78,12 +79,14 @@ def add_routes(router: APIRouter, kind: str, model, plural: str) -> None:
         forget_state(found.name)
         return Response(status_code=204)
 
-    router.add_api_route(collection, list_items, methods=["GET"], summary=f"List the tenant's {plural}")
+    router.add_api_route(collection, list_items, methods=["GET"], summary=f"List the tenant's {plural}",
+                         responses=answers(404))
     router.add_api_route(collection, create_item, methods=["POST"], status_code=201,
-                         summary=f"Create a {kind}", openapi_extra=schema)
-    router.add_api_route(member, read_item, methods=["GET"], summary=f"Read a {kind}")
+                         summary=f"Create a {kind}", openapi_extra=schema, responses=answers(400, 404, 409))
+    router.add_api_route(member, read_item, methods=["GET"], summary=f"Read a {kind}", responses=answers(404))
     router.add_api_route(member, replace_item, methods=["PUT"], summary=f"Create or replace a {kind}",
-                         openapi_extra=schema)
+                         openapi_extra=schema, responses=answers(400, 404))
     router.add_api_route(member, patch_item, methods=["PATCH"], summary=f"Change a {kind} (merge patch)",
-                         openapi_extra=patch_schema)
-    router.add_api_route(member, delete_item, methods=["DELETE"], status_code=204, summary=f"Delete a {kind}")
+                         openapi_extra=patch_schema, responses=answers(400, 404))
+    router.add_api_route(member, delete_item, methods=["DELETE"], status_code=204, summary=f"Delete a {kind}",
+                         responses=answers(404))

@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from ..config.issues import dotted
 from ..directory import DirectoryError
@@ -16,6 +17,7 @@ from ..endpoints.http import NO_STORE, oauth_error_response
 from ..oauth.errors import OAuthError
 
 log = logging.getLogger("mock_idp")
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
 class AdminError(Exception):
@@ -50,6 +52,14 @@ async def json_body(request: Request, required: bool = True) -> Any:
         raise invalid_body([("", "the body is not valid JSON")]) from None
 
 
+def allowed_methods(request: Request) -> list[str]:
+    """The methods some route answers at the request's path (asked of each route, whatever the
+    router's nesting of included routers)."""
+    routes = request.app.router.routes
+    return [method for method in METHODS
+            if any(route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes)]
+
+
 def add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AdminError)
     async def admin_error(request: Request, error: AdminError) -> Response:
@@ -76,7 +86,11 @@ def add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> Response:
         code = {404: "not_found", 405: "invalid_request"}.get(error.status_code, "invalid_request")
-        return AdminError(error.status_code, code, str(error.detail), headers=getattr(error, "headers", None)).response()
+        headers = dict(getattr(error, "headers", None) or {})
+        if error.status_code == 405:
+            # RFC 9110 §15.5.6: every method of the path; the router names only its first route's.
+            headers["Allow"] = ", ".join(allowed_methods(request))
+        return AdminError(error.status_code, code, str(error.detail), headers=headers).response()
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> Response:

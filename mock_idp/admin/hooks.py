@@ -14,6 +14,7 @@ from fastapi.responses import Response
 from ..config.models import HOOK_MODELS
 from ..storage.request_state import forget_state
 from .errors import json_body, not_found
+from .openapi import answers
 from .tenants import tenant_named
 
 MASK = "********"  # header values (credentials of the hook service) are not read back
@@ -61,12 +62,13 @@ def hooks_router() -> APIRouter:
                             f"{', '.join(hook_names(found)) or 'none'})")
         return found, name
 
-    @router.get("/tenants/{tenant}/hooks", summary="The tenant's token hooks as in force now")
+    @router.get("/tenants/{tenant}/hooks", summary="The tenant's token hooks as in force now",
+                responses=answers(404))
     async def list_hooks(request: Request, tenant: str) -> dict:
         found = tenant_named(request, tenant)
         return {name: shown(in_force(found, name)) for name in hook_names(found)}
 
-    @router.put("/tenants/{tenant}/hooks/{name:path}", summary="Set or change a token hook",
+    @router.put("/tenants/{tenant}/hooks/{name:path}", summary="Set or change a token hook", responses=answers(400, 404),
                 openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
                     "schema": {"oneOf": [model.model_json_schema() for model in HOOK_MODELS.values()]}}}}})
     async def set_hook(request: Request, tenant: str, name: str) -> dict:
@@ -75,7 +77,8 @@ def hooks_router() -> APIRouter:
         forget_state(found.name)
         return {name: shown(config)}
 
-    @router.delete("/tenants/{tenant}/hooks/{name:path}", status_code=204, summary="Switch a token hook off")
+    @router.delete("/tenants/{tenant}/hooks/{name:path}", status_code=204, summary="Switch a token hook off",
+                   responses=answers(404))
     async def switch_off(request: Request, tenant: str, name: str) -> Response:
         found, name = named(request, tenant, name)
         found.directory.set_hook(name, None)

@@ -1,14 +1,16 @@
 """Signing keys: list, rotate (generate, or load a PEM or JWK), with a grace in which the keys
 replaced stay in the JWKS. ES256 where the persona signs with it (Flavor.signing_algorithms)."""
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..config.fields import WholeNumber
 from ..keys import ALGORITHMS, generate_key, imported_key, key_row
 from ..storage.request_state import forget_state
 from .errors import invalid_body
+from .openapi import answers
 from .tenants import tenant_named
 
 DEFAULT_GRACE = 3600
@@ -17,7 +19,7 @@ DEFAULT_GRACE = 3600
 class Rotation(BaseModel):
     model_config = ConfigDict(extra="forbid")
     algorithm: Literal[ALGORITHMS] | None = Field(None, description="Of a generated key; default RS256.")
-    grace_seconds: Annotated[int, Field(strict=True, ge=0, le=365 * 24 * 3600)] = Field(
+    grace_seconds: WholeNumber(ge=0, le=365 * 24 * 3600) = Field(
         DEFAULT_GRACE, description="How long the replaced keys stay in the JWKS.")
     private_key_pem: str | None = Field(None, description="Sign with this key (PKCS#8 or traditional PEM).")
     jwk: dict[str, Any] | None = Field(None, description="Sign with this private JWK.")
@@ -32,12 +34,14 @@ def key_json(row, signing_kid: str) -> dict:
 def keys_router() -> APIRouter:
     router = APIRouter(tags=["keys"])
 
-    @router.get("/tenants/{tenant}/keys", summary="The tenant's published keys, newest first")
+    @router.get("/tenants/{tenant}/keys", summary="The tenant's published keys, newest first",
+                responses=answers(404))
     async def list_keys(request: Request, tenant: str) -> list[dict]:
         ring = tenant_named(request, tenant).keys
         return [key_json(row, ring.kid) for row in ring.rows]
 
-    @router.post("/tenants/{tenant}/keys/rotate", summary="A new signing key (generated or given)")
+    @router.post("/tenants/{tenant}/keys/rotate", summary="A new signing key (generated or given)",
+                 responses=answers(400, 404))
     async def rotate(request: Request, tenant: str, body: Rotation) -> dict:
         found = tenant_named(request, tenant)
         key = new_key(found, body)

@@ -7,12 +7,13 @@ from typing import Any, Literal
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..config.fields import MAX_SECONDS, Seconds
+from ..config.fields import MAX_SECONDS, Seconds, WholeNumber
 from ..hooks import HookFailure, off_loop
 from ..personas.base import TokenContext
 from ..oauth.shape import DEFECTS, TokenShape
 from ..oauth.tokens import apply_shape, issue_access_token, issue_id_token
 from .errors import AdminError, invalid_body, not_found
+from .openapi import answers
 from .tenants import tenant_named
 
 
@@ -28,7 +29,7 @@ class MintRequest(BaseModel):
     extra_claims: dict[str, Any] = Field({}, description="Added to (or replacing) the tokens' claims.")
     remove_claims: list[str] = []
     lifetime_seconds: Seconds | None = None
-    iat_offset_seconds: int = Field(0, strict=True, ge=-MAX_SECONDS, le=MAX_SECONDS,
+    iat_offset_seconds: WholeNumber(ge=-MAX_SECONDS, le=MAX_SECONDS) = Field(0,
                                     description="Moves iat (and exp) from the tenant's now.")
     refresh_token: bool | None = Field(None, description="Default: as the flow would (persona rules).")
     defect: Literal[DEFECTS] | None = Field(None, description="A token a careful relying party must refuse.")
@@ -38,7 +39,7 @@ class MintRequest(BaseModel):
 def mint_router() -> APIRouter:
     router = APIRouter(tags=["tokens"])
 
-    @router.post("/tenants/{tenant}/tokens", summary="Issue tokens without a browser")
+    @router.post("/tenants/{tenant}/tokens", summary="Issue tokens without a browser", responses=answers(400, 404))
     async def mint(request: Request, tenant: str, body: MintRequest) -> dict:
         found = tenant_named(request, tenant)
         try:

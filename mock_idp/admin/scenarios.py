@@ -3,12 +3,13 @@ status) or are answered late, or the next N issued tokens are defective. Each fi
 many times as asked, under concurrent requests and across replicas (watch.py, tenants.py)."""
 
 import uuid
-from typing import Annotated, Literal
+from typing import Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ..config.fields import WholeNumber
 from ..personas import all_flavors
 from ..storage.request_state import forget_state
 from ..storage.models import Scenario
@@ -16,6 +17,7 @@ from ..oauth.shape import DEFECTS
 from ..personas.vendor_api import endpoint_names
 from .watch import ENDPOINTS
 from .errors import AdminError, not_found
+from .openapi import answers
 from .tenants import tenant_named
 
 # The protocol endpoints, then the vendor API calls (Okta "authn", Auth0 "signup", Cognito "InitiateAuth"...).
@@ -33,12 +35,12 @@ class ScenarioRequest(BaseModel):
     client_id: str | None = Field(None, description="Only requests of this client.")
     username: str | None = Field(None, description="Only requests of this user: naming them (password grant, login "
                                  "form) or presenting a token of theirs (userinfo, introspection, revocation, refresh).")
-    times: Annotated[int, Field(strict=True, gt=0, le=10_000)] = 1
+    times: WholeNumber(gt=0, le=10_000) = 1
     error: str | None = Field(None, pattern=r"^[\x20-\x21\x23-\x5B\x5D-\x7E]+$",
                               description="The OAuth error code to answer with (RFC 6749 §5.2).")
     error_description: str | None = Field(None, pattern=r"^[\x20-\x21\x23-\x5B\x5D-\x7E]*$")
-    status: Annotated[int, Field(strict=True, ge=400, le=599)] | None = None
-    delay_ms: Annotated[int, Field(strict=True, gt=0, le=60_000)] | None = None
+    status: WholeNumber(ge=400, le=599) | None = None
+    delay_ms: WholeNumber(gt=0, le=60_000) | None = None
     defect: Literal[DEFECTS] | None = Field(None, description="Make the next issued tokens defective.")
     claim: str | None = Field(None, description="The claim a 'missing_claim' defect leaves out.")
 
@@ -65,7 +67,7 @@ def scenario_json(row: Scenario) -> dict:
 def scenarios_router() -> APIRouter:
     router = APIRouter(tags=["scenarios"])
 
-    @router.post("/tenants/{tenant}/scenarios", status_code=201, summary="Arm a scenario")
+    @router.post("/tenants/{tenant}/scenarios", status_code=201, summary="Arm a scenario", responses=answers(400, 404))
     async def arm(request: Request, tenant: str, body: ScenarioRequest) -> dict:
         found = tenant_named(request, tenant)
         if body.endpoint in VENDOR_ENDPOINTS and body.endpoint not in endpoint_names(found.flavor):
@@ -85,7 +87,7 @@ def scenarios_router() -> APIRouter:
     async def list_all(request: Request) -> list[dict]:
         return [scenario_json(row) for t in request.app.state.tenants for row in t.store.armed_scenarios(t.name)]
 
-    @router.get("/tenants/{tenant}/scenarios", summary="The tenant's armed scenarios")
+    @router.get("/tenants/{tenant}/scenarios", summary="The tenant's armed scenarios", responses=answers(404))
     async def list_tenant(request: Request, tenant: str) -> list[dict]:
         found = tenant_named(request, tenant)
         return [scenario_json(row) for row in found.store.armed_scenarios(found.name)]
@@ -97,14 +99,16 @@ def scenarios_router() -> APIRouter:
             forget_state(t.name)
         return Response(status_code=204)
 
-    @router.delete("/tenants/{tenant}/scenarios", status_code=204, summary="Disarm the tenant's scenarios")
+    @router.delete("/tenants/{tenant}/scenarios", status_code=204, summary="Disarm the tenant's scenarios",
+                   responses=answers(404))
     async def disarm_tenant(request: Request, tenant: str) -> Response:
         found = tenant_named(request, tenant)
         found.store.disarm_scenarios(found.name)
         forget_state(found.name)
         return Response(status_code=204)
 
-    @router.delete("/tenants/{tenant}/scenarios/{scenario_id}", status_code=204, summary="Disarm one scenario")
+    @router.delete("/tenants/{tenant}/scenarios/{scenario_id}", status_code=204, summary="Disarm one scenario",
+                   responses=answers(404))
     async def disarm_one(request: Request, tenant: str, scenario_id: str) -> Response:
         found = tenant_named(request, tenant)
         if not found.store.disarm_scenarios(found.name, scenario_id):

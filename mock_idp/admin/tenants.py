@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ..storage.request_state import forget_state
 from .errors import not_found
+from .openapi import answers
 
 
 def tenant_named(request: Request, name: str):
@@ -43,7 +44,7 @@ def tenants_router() -> APIRouter:
                  "issuers": [{"key": i.key, "issuer": i.issuer} for i in t.issuers]}
                 for t in request.app.state.tenants]
 
-    @router.post("/reset", summary="Back to the seed file (every tenant, or one)")
+    @router.post("/reset", summary="Back to the seed file (every tenant, or one)", responses=answers(400, 404))
     async def reset_tenants(request: Request, body: Annotated[ResetRequest | None, Body()] = None) -> dict:
         name = body.tenant if body else None
         tenants = [tenant_named(request, name)] if name else request.app.state.tenants
@@ -51,7 +52,8 @@ def tenants_router() -> APIRouter:
             reset(request.app.state, tenant)
         return {"reset": [tenant.name for tenant in tenants]}
 
-    @router.post("/tenants/{tenant}/users/{username:path}/revoke", summary="End a user's sessions and tokens")
+    @router.post("/tenants/{tenant}/users/{username:path}/revoke", summary="End a user's sessions and tokens",
+                 responses=answers(404))
     async def revoke_user(request: Request, tenant: str, username: str) -> dict:
         found = tenant_named(request, tenant)
         if found.find_user(username) is None:

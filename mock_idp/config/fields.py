@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field, Strict
 
 
 # OIDC Core §3 / OAuth 2.0 Multiple Response Types: the registered combinations.
@@ -67,7 +67,23 @@ NonEmptyStr = Annotated[str, Field(min_length=1)]
 # strict: lax mode would read `true` as 1 second and "30" as 30. At most a hundred years: an
 # expiry stays a timestamp the database's 64-bit columns hold (10**20 s was a 500 on each token).
 MAX_SECONDS = 100 * 365 * 24 * 3600
-Seconds = Annotated[int, Field(strict=True, gt=0, le=MAX_SECONDS)]
+
+
+def whole_number(value):
+    # JSON Schema's "integer" is any number with a zero fractional part (JSON Schema Core 2020-12
+    # §4.2.1), so 319.0 is one; booleans and numeric strings stay refused (strict below).
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def WholeNumber(**bounds):  # noqa: N802 (a type, used as one)
+    """An integer field within `bounds` (ge, gt, le, lt). The before-validator comes last, so the
+    bounds stay JSON Schema keywords of the integer it wraps."""
+    return Annotated[int, Strict(), Field(**bounds), BeforeValidator(whole_number)]
+
+
+Seconds = WholeNumber(gt=0, le=MAX_SECONDS)
 GrantType = Literal["authorization_code", "refresh_token", "client_credentials", "password",
                     "implicit", "urn:ietf:params:oauth:grant-type:device_code",
                     "http://auth0.com/oauth/grant-type/password-realm",
