@@ -4,8 +4,6 @@ it, paste it into the debugger and see AppSync's rules pass, then switch user.
 
 Screenshots go to test-artifacts/screenshots/ (git-ignored)."""
 
-import os
-import shutil
 from pathlib import Path
 
 import httpx
@@ -13,25 +11,14 @@ import pytest
 from joserfc import jwt
 from joserfc.jwk import KeySet
 
-CHROMIUM = "/usr/bin/chromium"
+from .chromium import launched
+
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-# As root in a container: no sandbox; and nothing that phones home or updates itself.
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-default-apps"]
 
 
 @pytest.fixture(scope="module")
 def chromium():
-    if not (shutil.which("chromium") or os.path.exists(CHROMIUM)):
-        if os.environ.get("CI") == "true":
-            pytest.fail("chromium is not installed (CI installs it: APT_PACKAGES in .ci/run)")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield browser
-        browser.close()
+    yield from launched()
 
 
 @pytest.fixture

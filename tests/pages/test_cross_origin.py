@@ -6,9 +6,7 @@ origin, the same site); evil.example is mapped to 127.0.0.1 by --host-resolver-r
 
 import html
 import json
-import os
 import re
-import shutil
 from urllib.parse import urlencode
 
 import httpx
@@ -16,24 +14,14 @@ import pytest
 
 from conftest import SEEDS, serve_asgi, start_server
 
-from .test_browser import ARGS, CHROMIUM
+from .chromium import launched
 
 REDIRECT_URI = "http://localhost:3000/callback"
 
 
 @pytest.fixture(scope="module")
 def chromium():
-    if not (shutil.which("chromium") or os.path.exists(CHROMIUM)):
-        if os.environ.get("CI") == "true":
-            pytest.fail("chromium is not installed (CI installs it: APT_PACKAGES in .ci/run)")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=[*ARGS, "--host-resolver-rules=MAP evil.example 127.0.0.1"])
-        yield browser
-        browser.close()
+    yield from launched("--host-resolver-rules=MAP evil.example 127.0.0.1")
 
 
 @pytest.fixture(scope="module")
