@@ -52,6 +52,9 @@ def test_the_document_lists_the_errors_sent_and_never_422(document):
     assert document["components"]["schemas"]["AdminError"]["required"] == ["error", "error_description"]
     assert "HTTPValidationError" not in document["components"]["schemas"]
     assert document["security"] == [{"adminToken": []}]
+    # The clock takes exactly one of its two members: the schema says so, as the handler does.
+    clock = document["components"]["schemas"]["ClockChange"]
+    assert clock["oneOf"] == [{"required": ["offset_seconds"]}, {"required": ["advance_seconds"]}]
 
 
 @pytest.mark.parametrize("method, path, allowed", [
@@ -71,6 +74,10 @@ def test_a_whole_number_written_as_a_float_is_an_integer(server):
     with httpx.Client(base_url=server.base_url + "/_admin", headers=AUTH) as admin:
         assert admin.post("/tenants/default/clock", json={"offset_seconds": 319.0}).json()["offset_seconds"] == 319
         assert admin.post("/tenants/default/clock", json={"offset_seconds": 0}).status_code == 200
+        both = admin.post("/tenants/default/clock", json={"offset_seconds": 1, "advance_seconds": 1})
+        neither = admin.post("/tenants/default/clock", json={})
+        null = admin.post("/tenants/default/clock", json={"offset_seconds": 1, "advance_seconds": None})
+        assert (both.status_code, neither.status_code, null.status_code) == (400, 400, 400)
         for wrong in (319.5, "319", True):
             refused = admin.post("/tenants/default/clock", json={"offset_seconds": wrong})
             assert refused.status_code == 400 and refused.json()["errors"][0]["field"] == "offset_seconds"

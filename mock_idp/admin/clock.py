@@ -14,10 +14,12 @@ LIMIT = MAX_SECONDS
 
 
 class ClockChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    offset_seconds: WholeNumber(ge=-LIMIT, le=LIMIT) | None = Field(
+    # Exactly one of the two, said in the schema too (no JSON null: a member given is a number).
+    model_config = ConfigDict(extra="forbid", json_schema_extra={
+        "oneOf": [{"required": ["offset_seconds"]}, {"required": ["advance_seconds"]}]})
+    offset_seconds: WholeNumber(ge=-LIMIT, le=LIMIT) = Field(
         None, description="The offset from real time (replaces the current one).")
-    advance_seconds: WholeNumber(ge=-LIMIT, le=LIMIT) | None = Field(
+    advance_seconds: WholeNumber(ge=-LIMIT, le=LIMIT) = Field(
         None, description="Move the clock by this much from where it is.")
 
     @model_validator(mode="after")
