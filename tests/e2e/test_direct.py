@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from mock_idp.app import create_app
 from mock_idp.config.settings import Settings
 
-VOLATILE = re.compile(rb"[A-Za-z0-9_-]{20,}")  # CSRF tokens, keys, error ids: differ between two servers
+VOLATILE = re.compile(rb"[A-Za-z0-9_+/=-]{20,}")  # CSRF tokens, keys, certificates (base64), error ids: differ between two servers
 
 
 @pytest.fixture(scope="module")
