@@ -43,6 +43,8 @@ def parse_config(text: str, filename: str = "<string>", *, personas: Collection[
         ranked += [translate(error) for error in exc.errors()]
         config = None
     if ranked:
+        if tree.fast:  # the messages name the anchors a problem sits in: compose again, with them
+            tree = compose_yaml(text, filename, fast=False)
         raise ConfigError(sorted_issues(ranked, tree, filename))
     return config
 
