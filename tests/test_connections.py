@@ -1,5 +1,5 @@
 """Connections cannot be held against the server (`mock-idp serve`, web/connections.py): silent
-and slowloris connections are closed at the request read deadline, idle keep-alive ones at theirs,
+and slowloris connections (slow headers or a slow body) are closed at the request read deadline, idle keep-alive ones at theirs,
 and with more connections held than the process has file descriptors, /healthz still answers."""
 
 import resource
@@ -76,22 +76,29 @@ def test_silent_slowloris_and_idle_connections_are_closed(server):
     base = server("--request-read-timeout", "1", "--keep-alive-timeout", "1")
     silent = connect(base)
     slow = connect(base)
+    slow_body = connect(base)  # headers at once, then a body a byte at a time
     idle = connect(base)
     idle.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
     stop = threading.Event()
 
-    def trickle():  # a header line a byte at a time, never finished
-        for byte in b"GET /healthz HTTP/1.1\r\nX-Slow: " + b"a" * 100:
+    def trickle(sock, data: bytes):  # never finished
+        for byte in data:
             if stop.wait(0.2):
                 return
             try:
-                slow.send(bytes([byte]))
+                sock.send(bytes([byte]))
             except OSError:
                 return
-    threading.Thread(target=trickle, daemon=True).start()
+    threading.Thread(target=trickle, args=(slow, b"GET /healthz HTTP/1.1\r\nX-Slow: " + b"a" * 100),
+                     daemon=True).start()
+    slow_body.sendall(b"POST /default/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                      b"Content-Length: 1000\r\n\r\n")
+    threading.Thread(target=trickle, args=(slow_body, b"a" * 100), daemon=True).start()
     waited, said = closed_within(silent, 5)
     assert waited < 3 and said == b""  # nothing asked, nothing answered: just closed
     waited, said = closed_within(slow, 5)
+    assert waited < 3 and said.startswith(b"HTTP/1.1 408 ")
+    waited, said = closed_within(slow_body, 5)
     stop.set()
     assert waited < 3 and said.startswith(b"HTTP/1.1 408 ")
     waited, said = closed_within(idle, 5)
