@@ -128,7 +128,11 @@ def load_seed(settings: Settings) -> SeedConfig:
 
 def app_from_environment() -> FastAPI:
     """One worker's app under `serve --workers N` (uvicorn's factory): settings from MOCK_IDP_*."""
-    return create_app(Settings())
+    from .serving import connection_options
+
+    settings = Settings()
+    connection_options(settings)  # this worker's connection limits
+    return create_app(settings)
 
 
 def templates_dir() -> Path:

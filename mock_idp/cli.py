@@ -56,7 +56,8 @@ def main_options(
 
 SERVE_FLAGS = ("config", "host", "port", "base_url", "data_dir", "database_url", "log_level", "log_format",
                "access_log", "admin", "tls", "tls_cert",
-               "tls_key", "tls_san", "forwarded_allow_ips", "internal_base_urls", "workers")
+               "tls_key", "tls_san", "forwarded_allow_ips", "internal_base_urls", "workers",
+               "request_read_timeout", "keep_alive_timeout", "max_connections")
 
 
 @cli.command(epilog=env_only_settings())
@@ -78,15 +79,21 @@ def serve(
     internal_base_url: Annotated[Optional[list[str]], setting("internal_base_urls", "A base other containers call us at; discovery fetched there names back-channel endpoints on it (repeatable)", "--internal-base-url", listed=True, metavar="URL")] = None,
     admin: Annotated[Optional[bool], setting("admin", "The admin API under /_admin, for loopback callers (any caller with MOCK_IDP_ADMIN_TOKEN)", "--admin")] = None,
     workers: Annotated[Optional[int], setting("workers", "Worker processes sharing the port (SQLite in WAL mode, or PostgreSQL)")] = None,
+    request_read_timeout: Annotated[Optional[float], setting("request_read_timeout", "Seconds a request's headers and body may take to arrive")] = None,
+    keep_alive_timeout: Annotated[Optional[float], setting("keep_alive_timeout", "Seconds an idle keep-alive connection stays open")] = None,
+    max_connections: Annotated[Optional[int], setting("max_connections", "Open connections before the longest-waiting one is closed for a new one (0: the open-file limit less 64)")] = None,
 ) -> None:
     """Serve the tenants of the seed file."""
-    from .serving import StartError, banner, check_data_dir, check_port_free, checked_settings, log_config
+    from .serving import (StartError, banner, check_data_dir, check_port_free, checked_settings,
+                          connection_options, log_config)
 
     flags = dict(config=config, host=host, port=port, base_url=base_url, data_dir=data_dir,
                  database_url=database_url, log_level=log_level, log_format=log_format,
                  access_log=access_log, tls=tls, tls_cert=tls_cert,
                  tls_key=tls_key, tls_san=tls_san, forwarded_allow_ips=forwarded_allow_ips,
-                 internal_base_urls=internal_base_url, admin=admin, workers=workers)
+                 internal_base_urls=internal_base_url, admin=admin, workers=workers,
+                 request_read_timeout=request_read_timeout, keep_alive_timeout=keep_alive_timeout,
+                 max_connections=max_connections)
     try:
         settings = checked_settings(**flags)
         check_port_free(settings)
@@ -139,7 +146,8 @@ def serve(
     # ws="none": nothing here speaks WebSocket, and uvicorn's "auto" imports the websockets package
     # (27 modules, ~2 MiB resident) to find that out.
     options = dict(host=settings.host, port=settings.port, log_level=settings.log_level,
-                   log_config=log_config(settings), access_log=False, proxy_headers=False, ws="none", **ssl)
+                   log_config=log_config(settings), access_log=False, proxy_headers=False, ws="none",
+                   **connection_options(settings), **ssl)
     if settings.workers > 1:
         # The app above was built once to check the seed and create the tables and keys; each
         # worker builds its own from the same settings, handed over as MOCK_IDP_* variables.

@@ -22,6 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .config import ClientConfig, GroupConfig, RoleConfig, UserConfig
+from .config.fields import user_key
 from .config.models import HOOK_MODELS
 from .config.issues import dotted, translate
 from .storage.request_state import VersionCache
@@ -49,14 +50,35 @@ class Conflict(ValueError):
     """The name is already taken (create) or unknown (update, delete)."""
 
 
+class Users(dict):
+    """Users by their username as written; `get` and `in` also find one by the persona's way of
+    comparing names (NFC, and any case where the persona ignores case: personas/base.py)."""
+
+    def __init__(self, users: dict[str, UserConfig], case_insensitive: bool):
+        super().__init__(users)
+        self.case_insensitive = case_insensitive
+        self.by_key = {user_key(name, case_insensitive): user for name, user in users.items()}
+
+    def get(self, name, default=None):
+        found = dict.get(self, name)
+        if found is None and isinstance(name, str):
+            found = self.by_key.get(user_key(name, self.case_insensitive))
+        return default if found is None else found
+
+    def __contains__(self, name) -> bool:
+        return self.get(name) is not None
+
+
 class Directory:
     def __init__(self, tenant: str, seed_users: list[UserConfig], seed_clients: list[ClientConfig], store, now=None,
-                 issuer_keys=tuple, seed_groups: list[GroupConfig] = (), seed_roles: list[RoleConfig] = ()):
+                 issuer_keys=tuple, seed_groups: list[GroupConfig] = (), seed_roles: list[RoleConfig] = (),
+                 case_insensitive_users: bool = False):
         self.tenant = tenant
         self.store = store
         # A client deleted or given a new secret ends its client_credentials tokens, then (the
         # tenant's clock), at its authorization servers (their keys in the store).
         self.now, self.issuer_keys = now, issuer_keys
+        self.case_insensitive_users = case_insensitive_users
         self._seed = {"user": {u.username: u for u in seed_users},
                       "client": {c.client_id: c for c in seed_clients},
                       "group": {g.name: g for g in seed_groups},
@@ -96,7 +118,14 @@ class Directory:
                 items[entry.name] = KINDS[entry.kind][0].model_validate_json(entry.data)
             except ValidationError as error:  # written by another version of mock_idp
                 log.warning("ignoring stored %s %r of tenant %r: %s", entry.kind, entry.name, self.tenant, error)
+        merged["user"] = Users(merged["user"], self.case_insensitive_users)
         return merged
+
+    def canonical(self, kind: str, name: str) -> str:
+        """The name an existing item is stored under (a user asked for in another case or
+        Unicode form), else `name` itself."""
+        found = self.current(kind).get(name)
+        return getattr(found, KINDS[kind][1]) if found is not None else name
 
     def _load_hook(self, hooks: dict, entry: DirectoryEntry) -> None:
         try:
@@ -127,6 +156,9 @@ class Directory:
         key = KINDS[kind][1]
         item = validated(kind, data)
         name = getattr(item, key)
+        if self.canonical(kind, name) != name:  # "Alice" where "alice" is, on a case-blind persona
+            raise Conflict(f"{kind} {name!r} already exists on tenant {self.tenant!r} "
+                           f"as {self.canonical(kind, name)!r}")
         entry = DirectoryEntry(tenant=self.tenant, kind=kind, name=name, data=json.dumps(given(item)))
         if not self.store.create_directory_entry(entry, seeded=name in self._seed[kind]):
             raise Conflict(f"{kind} {name!r} already exists on tenant {self.tenant!r}")
@@ -135,6 +167,7 @@ class Directory:
     def update(self, kind: str, name: str, patch: Any):
         """RFC 7396 JSON merge patch over the current item: null removes a member."""
         key = KINDS[kind][1]
+        name = self.canonical(kind, name)
         existing = self.current(kind).get(name)
         if existing is None:
             raise Conflict(f"no {kind} {name!r} on tenant {self.tenant!r}")
@@ -150,6 +183,7 @@ class Directory:
     def put(self, kind: str, name: str, data: Any):
         """Create or replace the item called `name` with `data`."""
         key = KINDS[kind][1]
+        name = self.canonical(kind, name)
         if isinstance(data, dict) and data.get(key, name) != name:
             raise DirectoryError([(key, f"must be {name!r}, as in the URL")])
         item = validated(kind, {key: name, **data} if isinstance(data, dict) else data)
@@ -159,6 +193,7 @@ class Directory:
     def delete(self, kind: str, name: str) -> bool:
         if name not in self.current(kind):
             return False
+        name = self.canonical(kind, name)
         self._store(kind, name, None, cut_off=kind == "client")
         return True
 

@@ -64,6 +64,14 @@ def log_config(settings: Settings) -> dict:
     return config
 
 
+def connection_options(settings: Settings) -> dict:
+    """uvicorn's options for bounded connections (web/connections.py), this process's limits set."""
+    from .web.connections import configure
+
+    configure(settings.request_read_timeout, settings.max_connections)
+    return {"http": "mock_idp.web.connections:BoundedHttp", "timeout_keep_alive": settings.keep_alive_timeout}
+
+
 def seed_origin(settings: Settings) -> str:
     if settings.config_inline is not None:
         return "the seed in MOCK_IDP_CONFIG_INLINE"

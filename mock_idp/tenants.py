@@ -39,7 +39,8 @@ class Tenant:
         self._keys = VersionCache(lambda: load_key_ring(store, key_set=name, seeded=seed_key, now=self.clock()))
         self.directory = Directory(name, config.users, config.clients, store, now=self.now,
                                    issuer_keys=lambda: [issuer.key for issuer in self.issuers],
-                                   seed_groups=config.groups, seed_roles=config.roles)
+                                   seed_groups=config.groups, seed_roles=config.roles,
+                                   case_insensitive_users=self.flavor.case_insensitive_usernames)
         self._cutoffs = VersionCache(lambda: store.token_cutoffs(name))
         self._scenarios = VersionCache(lambda: list(store.armed_scenarios(name)), initial=[])
         self.issuers = [Issuer(self, layout) for layout in self.flavor.issuers(name, self.url, config)]

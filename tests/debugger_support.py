@@ -12,16 +12,16 @@ import httpx
 
 class FarEnd:
     def __init__(self, routes: dict):
-        """`routes`: path -> (status, body bytes, seconds between bytes or 0)."""
+        """`routes`: path -> (status, body bytes, seconds between bytes or 0[, content type])."""
         far = self
         self.hits: list[str] = []
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802 (http.server's name)
                 far.hits.append(self.path)
-                status, body, pause = routes.get(self.path, (404, b"{}", 0))
+                status, body, pause, *kind = routes.get(self.path, (404, b"{}", 0))
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Type", kind[0] if kind else "application/json")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 try:

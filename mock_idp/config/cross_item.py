@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection, Mapping
 from typing import Any, Iterator
 
 from .errors import Loc, suggestion
-from .fields import tenant_path
+from .fields import tenant_path, user_key
 
 
 UNIQUE_PER_TENANT = (("clients", "client_id"), ("users", "username"), ("groups", "name"), ("roles", "name"),
@@ -13,7 +14,9 @@ UNIQUE_PER_TENANT = (("clients", "client_id"), ("users", "username"), ("groups",
                      ("saml_apps", "app_id"))
 
 
-def cross_item_problems(data: dict[str, Any]) -> Iterator[tuple[Loc, str]]:
+def cross_item_problems(data: dict[str, Any], personas: Collection[str] = ()) -> Iterator[tuple[Loc, str]]:
+    """`personas`: the persona names, or a mapping of them to objects whose
+    `case_insensitive_usernames` says how that persona compares usernames."""
     tenants = data.get("tenants")
     if not isinstance(tenants, dict):
         return
@@ -21,20 +24,33 @@ def cross_item_problems(data: dict[str, Any]) -> Iterator[tuple[Loc, str]]:
     for name, tenant in tenants.items():
         for field, key in UNIQUE_PER_TENANT:
             items = tenant.get(field) if isinstance(tenant, dict) else None
-            yield from duplicates(items, key, ("tenants", name, field))
+            same = username_rule(tenant, personas) if field == "users" else str
+            yield from duplicates(items, key, ("tenants", name, field), same)
         if isinstance(tenant, dict):
             yield from unknown_references(tenant, ("tenants", name))
 
 
-def duplicates(items: Any, key: str, loc: Loc) -> Iterator[tuple[Loc, str]]:
-    first: dict[str, int] = {}
+def username_rule(tenant: Any, personas: Collection[str]) -> Callable[[str], str]:
+    flavor = tenant.get("flavor", "generic") if isinstance(tenant, dict) else None
+    persona = personas.get(flavor) if isinstance(personas, Mapping) and isinstance(flavor, str) else None
+    insensitive = bool(getattr(persona, "case_insensitive_usernames", False))
+    return lambda name: user_key(name, insensitive)
+
+
+def duplicates(items: Any, key: str, loc: Loc, same: Callable[[str], str] = str) -> Iterator[tuple[Loc, str]]:
+    """Two items whose `key` is the same once passed through `same` (usernames: NFC, and case-
+    folded where the persona ignores case)."""
+    first: dict[str, tuple[int, str]] = {}
     for index, item in enumerate(items if isinstance(items, list) else []):
         value = item.get(key) if isinstance(item, dict) else None
         if not isinstance(value, str):
             continue  # pydantic reports the wrong type
-        if value in first:
-            yield loc + (index, key), f"duplicate {key} {value!r} (also {loc[-1]}[{first[value]}])"
-        first.setdefault(value, index)
+        compared = same(value)
+        if compared in first:
+            other, spelled = first[compared]
+            also = f"also {loc[-1]}[{other}]" + (f", spelled {spelled!r}" if spelled != value else "")
+            yield loc + (index, key), f"duplicate {key} {value!r} ({also})"
+        first.setdefault(compared, (index, value))
 
 
 def path_clashes(tenants: dict[Any, Any]) -> Iterator[tuple[Loc, str]]:

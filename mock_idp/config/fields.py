@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
@@ -36,6 +37,29 @@ def normalise_response_type(value: str) -> str:
     return canonical
 
 
+# Characters a username never holds: controls (Cc), format characters (Cf: zero-width spaces and
+# joiners, bidi overrides and isolates, soft hyphen), line and paragraph separators, surrogates.
+# They are invisible or reorder the text around them, so two different names would look alike.
+HIDDEN_CATEGORIES = ("Cc", "Cf", "Zl", "Zp", "Cs")
+
+
+def normalise_username(name: str) -> str:
+    """NFC (Unicode's composed form, RFC 8264's choice for usernames): 'josé' typed as e + U+0301
+    and as U+00E9 is one user. Invisible and direction-changing characters are refused."""
+    for position, char in enumerate(name):
+        if unicodedata.category(char) in HIDDEN_CATEGORIES:
+            what = unicodedata.name(char, "a control character")
+            raise ValueError(f"username must not contain invisible or control characters: U+{ord(char):04X} "
+                             f"{what} at position {position}")
+    return unicodedata.normalize("NFC", name)
+
+
+def user_key(name: str, case_insensitive: bool) -> str:
+    """The form two usernames are compared in: NFC, and case-folded where the persona ignores case."""
+    name = unicodedata.normalize("NFC", name)
+    return name.casefold() if case_insensitive else name
+
+
 def normalise_path(path: str) -> str:
     """Leading "/", no trailing "/" except for the root."""
     if any(ch in path for ch in "?#") or any(ch.isspace() for ch in path):
@@ -64,6 +88,7 @@ RedirectUri = Annotated[str, AfterValidator(check_redirect_uri)]
 Origin = Annotated[str, AfterValidator(check_origin)]
 ResponseType = Annotated[str, AfterValidator(normalise_response_type)]
 NonEmptyStr = Annotated[str, Field(min_length=1)]
+Username = Annotated[str, Field(min_length=1), AfterValidator(normalise_username)]
 # strict: lax mode would read `true` as 1 second and "30" as 30. At most a hundred years: an
 # expiry stays a timestamp the database's 64-bit columns hold (10**20 s was a 500 on each token).
 MAX_SECONDS = 100 * 365 * 24 * 3600

@@ -36,13 +36,15 @@ def parse_config(text: str, filename: str = "<string>", *, personas: Collection[
                             f"expected a mapping with a 'tenants' key at the top level, got {got}")
         raise ConfigError([issue])
     ranked = [(DUPLICATE_KEY, loc, "duplicate key (YAML keeps only the last one)") for loc in tree.duplicated]
-    ranked += [(INVALID, loc, message) for loc, message in cross_item_problems(tree.data)]
+    ranked += [(INVALID, loc, message) for loc, message in cross_item_problems(tree.data, personas)]
     try:
         config = SeedConfig.model_validate(tree.data, context={"personas": personas})
     except ValidationError as exc:
         ranked += [translate(error) for error in exc.errors()]
         config = None
     if ranked:
+        if tree.fast:  # the messages name the anchors a problem sits in: compose again, with them
+            tree = compose_yaml(text, filename, fast=False)
         raise ConfigError(sorted_issues(ranked, tree, filename))
     return config
 

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, mod
 
 from .errors import issue_at, suggestion
 from .fields import (AuthMethod, GrantType, HandlerName, HookUrl, HttpsOrHttpUrl, NonEmptyStr, Origin, RedirectUri,
-                     ResponseType, Seconds, certificate_key, check_public_jwks)
+                     ResponseType, Seconds, Username, certificate_key, check_public_jwks)
 from .saml_fields import AbsoluteUrl, Certificate, NameIdFormat, PathSegment, Regex, SignWhat
 from .fields import normalise_path, tenant_path
 
@@ -151,7 +151,7 @@ class ClientConfig(SeedModel):
 
 
 class UserConfig(SeedModel):
-    username: NonEmptyStr
+    username: Username  # NFC, no invisible characters (fields.normalise_username)
     password: str
     sub: str | None = None
     claims: dict[str, Any] = {}

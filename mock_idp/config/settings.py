@@ -41,6 +41,13 @@ class Settings(BaseSettings):
     # Bounds on what one request may make the server read (asgi.Guard, endpoints.http).
     max_body_bytes: int = 1024 * 1024
     max_parameters: int = 200
+    # Connections (web/connections.py): a request's headers and body must arrive within
+    # request_read_timeout s; an idle keep-alive connection closes after keep_alive_timeout s
+    # (uvicorn's timeout_keep_alive); past max_connections open ones (0: the open-file limit less 64)
+    # the one that has waited longest for its request is closed to make room.
+    request_read_timeout: float = Field(10.0, gt=0)
+    keep_alive_timeout: float = Field(5.0, gt=0)
+    max_connections: int = Field(0, ge=0)
     # Expired rows are deleted every purge_interval seconds, at most purge_batch of a kind at once.
     purge_interval: float = 60.0
     purge_batch: int = 500

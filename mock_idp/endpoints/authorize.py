@@ -73,4 +73,5 @@ def login_page(request: Request, issuer, params, error: str | None = None, usern
                status: int = 200):
     # Only what the authorization needs rides through the form (no echo of arbitrary input).
     params = authorization_parameters(issuer.flavor, params)
-    return sign_in_page(request, issuer.tenant, issuer.endpoint_url("login"), params, error, username, status)
+    return sign_in_page(request, issuer.tenant, issuer.endpoint_url("login"), params, error, username, status,
+                        filter_action=issuer.endpoint_url("authorization_endpoint"))

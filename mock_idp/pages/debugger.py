@@ -72,6 +72,9 @@ async def debugger_page(request: Request) -> Response:
     elif context["token"]:
         await check(request, context)
     response = html_page(request, "debugger.html", status=status, **context)
+    # Under the pages' no-referrer policy a browser sends `Origin: null` even for our own form
+    # (Fetch §3.2.5, "serializing a request origin"); same-origin lets it name us, and only us.
+    response.headers["Referrer-Policy"] = "same-origin"
     if not known:
         response.set_cookie(csrf_cookie(request), csrf, path="/_ui/debugger", httponly=True, samesite="strict",
                             secure=request.url.scheme == "https")

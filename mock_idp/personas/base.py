@@ -191,6 +191,9 @@ class Flavor:
     # Query parameters that name where to go after logout, in order of preference.
     logout_redirect_params: tuple[str, ...] = ("post_logout_redirect_uri",)
     wrong_password_message: str = "Invalid username or password."
+    # Sign-in and the directory find "Alice" for "alice" (docs/vendors.md, "Usernames"). Every
+    # persona compares usernames in NFC (config/fields.py).
+    case_insensitive_usernames: bool = False
     discovery_extras: dict[str, Any] = field(default_factory=dict)
     # None: no device flow (then the paths name no device_authorization_endpoint either).
     device_flow: DeviceFlow | None = field(default_factory=DeviceFlow)

@@ -101,7 +101,9 @@ class RawStatements:
             return True if gate else found
         except self.engine.dialect.dbapi.Error as error:
             connection.rollback()
+            # As the engine's own errors: its values hidden when the engine hides them (store.py).
             raise DBAPIError.instance(statement.sql if statement else "", params, error, self.engine.dialect.dbapi.Error,
+                                      hide_parameters=self.engine.hide_parameters,
                                       dialect=self.engine.dialect) from error
         finally:
             if self._local is None:

@@ -41,7 +41,9 @@ class Store(TenantStateStore, RevocationStore, AuditStore):
         # SQLite: endpoints run on the event loop and in worker threads alike. PostgreSQL: pooled
         # connections are pinged, so they survive a server restart or failover (a file has no
         # server to lose, and the ping was a SELECT more per statement).
-        self.engine = create_engine(database_url, pool_pre_ping=not sqlite,
+        # hide_parameters: a database error's message (logged with its traceback) names the
+        # statement but never its values: codes, session ids, token hashes.
+        self.engine = create_engine(database_url, pool_pre_ping=not sqlite, hide_parameters=True,
                                     connect_args={"check_same_thread": False, "timeout": 30} if sqlite else {})
         if sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)

@@ -2,7 +2,8 @@
 
 Pure ASGI middleware: it reads what passes by (the form body of a token request, the JSON error
 of a response, the Location of a redirect) without changing it. Secrets in query strings (codes,
-tokens, passwords) are redacted (logs.redact) before anything is written.
+tokens, passwords) are redacted (logs.redact) before anything is written; in the text format every
+value is escaped (logs.field), so no request can write a line of its own.
 """
 
 import base64
@@ -13,7 +14,7 @@ import time
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from .endpoint_map import endpoint_table, tenant_of
-from .logs import redact
+from .logs import field, redact
 
 log = logging.getLogger("mock_idp.access")
 BODY_LIMIT = 16_384  # read at most this much of a request or error body for the log
@@ -99,9 +100,11 @@ class RequestLog:
         if self.json_format:
             message, args = json.dumps(entry), ()
         else:
-            fields = " ".join(f"{k}={v}" for k, v in entry.items()
+            # Every value from the request escaped and, with a space, quoted: one request, one line.
+            fields = " ".join(f"{k}={field(v)}" for k, v in entry.items()
                               if v is not None and k not in ("method", "path", "status", "duration_ms"))
-            message, args = "%s %s %s %s %.1fms", (entry["method"], entry["path"], status, fields, duration_ms)
+            message, args = "%s %s %s %s %.1fms", (field(entry["method"]), field(entry["path"]), status, fields,
+                                                   duration_ms)
         handler = line_handler()
         if handler is None or not handler.write_line(message % args if args else message):
             # log.info(message, *args) without its search of the stack for the caller's line.

@@ -10,6 +10,7 @@ import httpx
 import pytest
 from conftest import SEEDS, start_server
 from debugger_support import FarEnd, csrf_pair, post_debugger
+from pages.test_browser import chromium  # noqa: F401 (the fixture)
 
 from mock_idp.aws.provider import DEADLINE, MAX_BYTES
 
@@ -117,3 +118,30 @@ def test_a_post_from_another_site_or_without_the_pages_token_fetches_nothing(htt
     own = http.post("/_ui/debugger", headers={"Origin": server.base_url, "Sec-Fetch-Site": "same-origin"},
                     data={"csrf_token": token, "token": TOKEN, "issuer": end.url})
     assert own.status_code == 200 and end.hits == ["/.well-known/openid-configuration"]
+
+
+def test_a_page_on_another_port_cannot_make_a_browser_post_the_debugger(chromium, server, far_end):  # noqa: F811
+    target = far_end({})
+    # The victim opened the debugger (its cookie is set); the attacker's page, on another loopback
+    # port (same site, another origin), even knows the form's token and posts the form on load.
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(server.base_url + "/_ui/debugger")
+    token = page.locator('input[name="csrf_token"]').get_attribute("value")
+    attack = far_end({"/": (200, f"""<form method="post" action="{server.base_url}/_ui/debugger">
+        <input name="csrf_token" value="{token}"><input name="token" value="{TOKEN}">
+        <input name="issuer" value="{target.url}"></form><script>document.forms[0].submit()</script>""".encode(),
+                             0, "text/html")})
+    with page.expect_response(server.base_url + "/_ui/debugger") as answer:
+        page.goto(attack.url + "/")
+    assert answer.value.status == 403
+    assert "not sent from this page" in page.content()
+    assert target.hits == []
+    # The same form on the debugger page itself works.
+    page.goto(server.base_url + "/_ui/debugger")
+    page.get_by_test_id("debugger-token").fill(TOKEN)
+    page.get_by_test_id("debugger-issuer").fill(target.url)
+    page.get_by_test_id("debugger-submit").click()
+    page.get_by_test_id("debugger-error").wait_for()
+    assert target.hits == ["/.well-known/openid-configuration"]
+    context.close()

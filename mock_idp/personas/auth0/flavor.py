@@ -236,6 +236,8 @@ PROFILE = Auth0Flavor(
         "audience: '{audience}', clientID: '{client_id}'",
     ),
     wrong_password_message="Wrong email or password.",
+    # Database connections store usernames and emails lower-cased (docs/vendors.md, Usernames).
+    case_insensitive_usernames=True,
     discovery_keys=DISCOVERY_KEYS,
     discovery_extras={"request_uri_parameter_supported": False},
     # docs/vendors.md, "Auth0 error bodies" (client authentication errors: token_endpoint_response).

@@ -12,6 +12,7 @@ from authlib.oauth2.rfc6749.errors import InvalidRequestError, UnauthorizedClien
 from ...oauth.clients import EndUser
 from ...oauth.errors import InvalidGrantError
 from ...oauth.grants import PasswordGrant
+from ...config.fields import user_key
 
 GRANT_TYPE = "http://auth0.com/oauth/grant-type/password-realm"
 
@@ -41,7 +42,11 @@ GRANT = PasswordRealmGrant  # what personas/vendor_api.py registers
 
 
 def user_in_connection(tenant, login: str, connection: str):
-    """The user of `connection` whose username, or email (case-insensitive), is `login`."""
-    email = login.lower()
-    return next((user for user in tenant.all_users() if user.connection == connection and (
-        user.username == login or str(user.claims.get("email", "")).lower() == email)), None)
+    """The user of `connection` whose username (as the persona compares them), or email
+    (case-insensitive, NFC), is `login`."""
+    user = tenant.find_user(login)
+    if user is not None and user.connection == connection:
+        return user
+    email = user_key(login, case_insensitive=True)
+    return next((user for user in tenant.all_users() if user.connection == connection
+                 and user_key(str(user.claims.get("email", "")), case_insensitive=True) == email), None)

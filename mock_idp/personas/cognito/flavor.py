@@ -174,6 +174,8 @@ PROFILE = CognitoFlavor(
         "aws-jwt-verify, Amplify: issuer {issuer}, JWKS {jwks_uri}, app client {client_id}",
     ),
     wrong_password_message="Incorrect username or password.",
+    # The user pool's UsernameConfiguration CaseSensitive=false, the console's default (docs/vendors.md).
+    case_insensitive_usernames=True,
     discovery_keys=DISCOVERY_KEYS,
     device_flow=None,
     seed_hooks=("pre_token_generation",),  # a seed's triggers.pre_token_generation: pre_token_generation.py

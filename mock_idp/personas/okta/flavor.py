@@ -240,6 +240,8 @@ PROFILE = OktaFlavor(
     token_exchange=TokenExchangeRules(scope_within_subject=False, scope_required=True, audience_required=True,
                                       listed_in_discovery=False, from_sibling_servers=True),
     wrong_password_message="The credentials provided were invalid.",
+    # Okta logins are matched whatever their case (docs/vendors.md, Usernames).
+    case_insensitive_usernames=True,
     discovery_keys=DISCOVERY_KEYS,
     # POST /api/v1/authn; /app/<name>/<app_id>/sso/saml; /api/v1/users and /api/v1/groups
     vendor_apis=("okta.authn", "okta.saml", "okta.users_api", "okta.groups_api"),
