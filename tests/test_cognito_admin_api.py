@@ -246,6 +246,8 @@ def test_the_admin_apis_errors_are_cognitos(idp):
     ("RespondToAuthChallenge", b'{"ChallengeName": "NEW_PASSWORD_REQUIRED", "ClientId": "pool-app", '
                                b'"ChallengeResponses": {"USERNAME": "alice", "NEW_PASSWORD": "Sup3r-secret!"}, "Session": 5}'),
     ("ConfirmSignUp", b'{"ClientId": "pool-app", "Username": "alice"}'),
+    ("SignUp", b'{"ClientId": "pool-secret-app", "Username": "x", "Password": "Sup3r-secret!", "SecretHash": {}}'),
+    ("ConfirmSignUp", b'{"ClientId": "pool-secret-app", "Username": "x", "ConfirmationCode": "1", "SecretHash": 5}'),
 ])
 def test_bad_admin_input_gets_an_aws_json_error_never_a_500(server, pool, operation, body):
     response = httpx.post(pool, content=body, verify=server.verify, headers={

@@ -261,6 +261,8 @@ def test_oauth_access_tokens_of_the_org_server_call_the_api_within_their_scopes(
                               b' "credentials": {"password": "flat"}}'),
     ("GET", "/api/v1/users?search=profile.email%20eq", b""),
     ("GET", "/api/v1/users?filter=((((", b""),
+    ("GET", "/api/v1/users?search=" + "(" * 600 + "id eq \"x\"" + ")" * 600, b""),
+    ("GET", "/api/v1/users?search=" + "not " * 400 + "id eq \"x\"", b""),
     ("GET", "/api/v1/users?limit=abc", b""),
     ("GET", "/api/v1/users/nobody", b""),
     ("POST", "/api/v1/users/alice@example.com/lifecycle/explode", b""),
