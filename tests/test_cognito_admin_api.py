@@ -151,7 +151,10 @@ def test_attributes_passwords_disable_enable_and_delete(idp, server):
     names = {a["Name"] for a in idp.admin_get_user(UserPoolId=POOL_ID, Username="dave")["UserAttributes"]}
     assert "custom:level" not in names and "given_name" in names
 
+    before = password_sign_in(idp, "dave", GOOD)["AuthenticationResult"]
     idp.admin_disable_user(UserPoolId=POOL_ID, Username="dave")
+    assert error_of(idp.get_user, AccessToken=before["AccessToken"]) == (
+        "NotAuthorizedException", "Access Token has been revoked")
     assert idp.admin_get_user(UserPoolId=POOL_ID, Username="dave")["Enabled"] is False
     assert error_of(password_sign_in, idp=idp, username="dave", password=GOOD) == (
         "NotAuthorizedException", "User is disabled.")

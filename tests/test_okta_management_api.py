@@ -188,7 +188,7 @@ def test_a_first_delete_deactivates_and_errors_are_oktas(server, org):
         user = ok(await client.create_user(new_user_body("gil@example.com"), activate=True))
         await client.delete_user(user.id)
         after_one = ok(await client.get_user(user.id)).status.value
-        _, _, duplicate = await client.create_user(new_user_body("alice@example.com"), activate=True)
+        _, _, duplicate = await client.create_user(new_user_body("ALICE@example.com"), activate=True)
         _, _, weak = await client.create_user(CreateUserRequest.from_dict({
             "profile": {"firstName": "W", "lastName": "K", "email": "weak@example.com", "login": "weak@example.com"},
             "credentials": {"password": {"value": "short"}}}))
