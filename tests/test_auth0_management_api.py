@@ -165,6 +165,8 @@ def test_pages_and_totals(server, domain):
     ("POST", "/api/v2/users", b'{"connection": "Username-Password-Authentication", "email": "a@b.c", '
                               b'"password": "Sup3r-secret!", "user_metadata": "x"}'),
     ("GET", "/api/v2/users?q=email:(", b""),
+    ("GET", "/api/v2/users?q=" + "(" * 600 + "email:x" + ")" * 600, b""),
+    ("GET", "/api/v2/users?q=" + "NOT " * 400 + "email:x", b""),
     ("GET", "/api/v2/users?per_page=1000", b""),
     ("GET", "/api/v2/users?page=x", b""),
     ("GET", "/api/v2/users-by-email", b""),

@@ -151,7 +151,10 @@ def test_attributes_passwords_disable_enable_and_delete(idp, server):
     names = {a["Name"] for a in idp.admin_get_user(UserPoolId=POOL_ID, Username="dave")["UserAttributes"]}
     assert "custom:level" not in names and "given_name" in names
 
+    before = password_sign_in(idp, "dave", GOOD)["AuthenticationResult"]
     idp.admin_disable_user(UserPoolId=POOL_ID, Username="dave")
+    assert error_of(idp.get_user, AccessToken=before["AccessToken"]) == (
+        "NotAuthorizedException", "Access Token has been revoked")
     assert idp.admin_get_user(UserPoolId=POOL_ID, Username="dave")["Enabled"] is False
     assert error_of(password_sign_in, idp=idp, username="dave", password=GOOD) == (
         "NotAuthorizedException", "User is disabled.")
@@ -246,6 +249,8 @@ def test_the_admin_apis_errors_are_cognitos(idp):
     ("RespondToAuthChallenge", b'{"ChallengeName": "NEW_PASSWORD_REQUIRED", "ClientId": "pool-app", '
                                b'"ChallengeResponses": {"USERNAME": "alice", "NEW_PASSWORD": "Sup3r-secret!"}, "Session": 5}'),
     ("ConfirmSignUp", b'{"ClientId": "pool-app", "Username": "alice"}'),
+    ("SignUp", b'{"ClientId": "pool-secret-app", "Username": "x", "Password": "Sup3r-secret!", "SecretHash": {}}'),
+    ("ConfirmSignUp", b'{"ClientId": "pool-secret-app", "Username": "x", "ConfirmationCode": "1", "SecretHash": 5}'),
 ])
 def test_bad_admin_input_gets_an_aws_json_error_never_a_500(server, pool, operation, body):
     response = httpx.post(pool, content=body, verify=server.verify, headers={

@@ -522,3 +522,17 @@ def test_a_users_unknown_role_and_a_roles_unknown_api_are_named_with_a_suggestio
         """)
     assert_reported(error, 7, "tenants.shop.roles[0].permissions[0].api", "did you mean 'https://orders.example.com'")
     assert_reported(error, 9, "tenants.shop.users[0].roles[0]", "unknown role 'readers' (did you mean 'reader'?)")
+
+
+@pytest.mark.parametrize("flavor, key, value, words", [
+    ("auth0", "api_tokens", "[a-token]", "serves no API tokens (personas that do: okta)"),
+    ("okta", "roles", "[{name: reader}]", "serves no roles (personas that do: auth0)"),
+])
+def test_a_management_key_on_a_persona_that_serves_none_is_named(tmp_path, flavor, key, value, words):
+    error = load_error(tmp_path, f"""\
+        tenants:
+          t:
+            flavor: {flavor}
+            {key}: {value}
+        """)
+    assert_reported(error, 4, f"tenants.t.{key}", f"the {flavor} persona {words}")

@@ -15,6 +15,7 @@ from conftest import SEEDS, Browser, start_server
 from joserfc import jwt
 from joserfc.jwk import KeySet
 from okta.client import Client as OktaClient
+from okta.errors.okta_api_error import OktaAPIError
 from okta.http_client import HTTPClient
 from okta.pagination import PaginationHelper
 from okta.models import AddGroupRequest, CreateUserRequest, UpdateUserRequest
@@ -106,6 +107,9 @@ def test_a_user_created_and_grouped_through_the_sdk_signs_in_with_the_group_in_t
     # One truth: /_admin shows the same user.
     shown = httpx.get(server.base_url + "/_admin/tenants/okta/users/carol@example.com", verify=server.verify).json()
     assert shown["claims"]["groups"] == ["Designers"] and shown["sub"] == user.id
+    # ... and so does the home page, the user among the tenant's users.
+    home = httpx.get(server.base_url + "/", verify=server.verify)
+    assert 'data-testid="user-carol@example.com"' in home.text
 
 
 def test_list_with_q_filter_search_and_link_header_pages(server, org):
@@ -184,7 +188,7 @@ def test_a_first_delete_deactivates_and_errors_are_oktas(server, org):
         user = ok(await client.create_user(new_user_body("gil@example.com"), activate=True))
         await client.delete_user(user.id)
         after_one = ok(await client.get_user(user.id)).status.value
-        _, _, duplicate = await client.create_user(new_user_body("alice@example.com"), activate=True)
+        _, _, duplicate = await client.create_user(new_user_body("ALICE@example.com"), activate=True)
         _, _, weak = await client.create_user(CreateUserRequest.from_dict({
             "profile": {"firstName": "W", "lastName": "K", "email": "weak@example.com", "login": "weak@example.com"},
             "credentials": {"password": {"value": "short"}}}))
@@ -193,6 +197,7 @@ def test_a_first_delete_deactivates_and_errors_are_oktas(server, org):
         return after_one, duplicate, weak, suspended_twice, bad_token
     after_one, duplicate, weak, unsuspend, bad_token = run(scenario())
     assert after_one == "DEPROVISIONED"
+    assert isinstance(duplicate, OktaAPIError) and isinstance(bad_token, OktaAPIError)  # the SDK's error type
     assert (duplicate.status, duplicate.error_code, duplicate.error_summary) == (400, "E0000001", "Api validation failed: login")
     assert duplicate.error_causes[0]["errorSummary"].startswith("login: An object with this field already exists")
     assert (weak.status, weak.error_summary) == (400, "Api validation failed: password")
@@ -261,6 +266,8 @@ def test_oauth_access_tokens_of_the_org_server_call_the_api_within_their_scopes(
                               b' "credentials": {"password": "flat"}}'),
     ("GET", "/api/v1/users?search=profile.email%20eq", b""),
     ("GET", "/api/v1/users?filter=((((", b""),
+    ("GET", "/api/v1/users?search=" + "(" * 600 + "id eq \"x\"" + ")" * 600, b""),
+    ("GET", "/api/v1/users?search=" + "not " * 400 + "id eq \"x\"", b""),
     ("GET", "/api/v1/users?limit=abc", b""),
     ("GET", "/api/v1/users/nobody", b""),
     ("POST", "/api/v1/users/alice@example.com/lifecycle/explode", b""),

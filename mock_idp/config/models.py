@@ -237,6 +237,10 @@ class RoleConfig(SeedModel):
     updated_at: int | None = None
 
 
+# Tenant keys only some personas serve (Flavor.seed_keys), and what they are called in errors.
+VENDOR_KEYS = {"saml_apps": "SAML apps", "api_tokens": "API tokens", "roles": "roles"}
+
+
 class TenantConfig(SeedModel):
     path: str | None = None
     flavor: str = "generic"  # a persona of mock_idp/personas/
@@ -267,14 +271,15 @@ class TenantConfig(SeedModel):
         return None if path is None else normalise_path(path)
 
     @model_validator(mode="after")
-    def _persona_serves_saml_apps(self, info: ValidationInfo) -> TenantConfig:
-        # A persona that serves no SAML apps would ignore them silently: say so instead.
+    def _persona_serves_vendor_keys(self, info: ValidationInfo) -> TenantConfig:
+        # A persona that serves no SAML apps (API tokens, roles) would ignore them silently: say so.
         persona = (info.context or {}).get("personas", {})
         persona = persona.get(self.flavor) if hasattr(persona, "get") else None
-        if self.saml_apps and persona is not None and "saml_apps" not in persona.seed_keys:
-            serving = sorted(name for name, p in info.context["personas"].items() if "saml_apps" in p.seed_keys)
-            raise issue_at(f"the {self.flavor} persona serves no SAML apps (personas that do: "
-                           f"{', '.join(serving)})", "saml_apps")
+        for key, what in VENDOR_KEYS.items():
+            if getattr(self, key) and persona is not None and key not in persona.seed_keys:
+                serving = sorted(name for name, p in info.context["personas"].items() if key in p.seed_keys)
+                raise issue_at(f"the {self.flavor} persona serves no {what} (personas that do: "
+                               f"{', '.join(serving)})", key)
         return self
 
     @field_validator("flavor")

@@ -24,6 +24,7 @@ REQUIRED_PACKAGES = (
     "openid-client",
     "@okta/okta-auth-js",
     "@azure/msal-node",
+    "@okta/okta-sdk-nodejs",
 )
 
 

@@ -230,6 +230,7 @@ PROFILE = Auth0Flavor(
     extra_authorization_parameters=("connection", "organization", "invitation", "screen_hint"),
     # /dbconnections/signup and change_password; the Management API v2's /api/v2/users and roles
     vendor_apis=("auth0.dbconnections", "auth0.users_api", "auth0.roles_api"),
+    seed_keys=("roles",),  # served by auth0.roles_api
     logout_redirect_params=("post_logout_redirect_uri", "returnTo"),
     sdk_settings=(
         "express-oauth2-jwt-bearer, auth0-spa-js, nextjs-auth0: issuerBaseURL: '{issuer}', "

@@ -16,6 +16,7 @@ from typing import Any
 TOKEN = re.compile(r'\s*(?:(\()|(\))|"((?:[^"\\]|\\.)*)"|([^\s()"]+))')
 BARE_FIELDS = ("email", "name", "nickname", "username", "user_id", "given_name", "family_name")
 MAX_LENGTH = 2000
+MAX_DEPTH = 32
 
 
 class QueryError(ValueError):
@@ -52,7 +53,7 @@ def predicate(q: str, fields_of: Callable[[Any], dict]) -> Callable[[Any], bool]
 
 class Parser:
     def __init__(self, found):
-        self.tokens, self.position = found, 0
+        self.tokens, self.position, self.depth = found, 0, 0
 
     def peek(self) -> tuple[str, str] | None:
         return self.tokens[self.position] if self.position < len(self.tokens) else None
@@ -78,10 +79,16 @@ class Parser:
         return parts[0] if len(parts) == 1 else (lambda user: all(part(user) for part in parts))
 
     def negation(self):
-        if self.keyword("NOT", "!"):
-            inner = self.negation()
-            return lambda user: not inner(user)
-        return self.term()
+        self.depth += 1
+        if self.depth > MAX_DEPTH:  # nesting, not length, is what would exhaust the stack
+            raise QueryError("query nested too deeply")
+        try:
+            if self.keyword("NOT", "!"):
+                inner = self.negation()
+                return lambda user: not inner(user)
+            return self.term()
+        finally:
+            self.depth -= 1
 
     def term(self):
         token = self.peek()

@@ -83,8 +83,11 @@ def admin_delete_user_attributes(tenant, request: dict) -> dict:
 
 
 def admin_disable_user(tenant, request: dict) -> dict:
+    """The user signs in no more, and their tokens stop working (AWS: "revokes all access tokens")."""
     pool_id(request)
-    change_user(tenant, existing_user(tenant, request), {"enabled": False})
+    user = existing_user(tenant, request)
+    change_user(tenant, user, {"enabled": False})
+    tenant.store.revoke_user(tenant.name, [issuer.key for issuer in tenant.issuers], user.username)
     return {}
 
 

@@ -16,7 +16,7 @@ from .sign_in import CognitoError, app_client, check_secret_hash, issue, not_aut
 def sign_up(tenant, request: dict) -> dict:
     client = app_client(tenant, request.get("ClientId"))
     username, password = required(request, "Username"), request.get("Password")
-    check_secret_hash(client, {"SECRET_HASH": request.get("SecretHash") or ""}, [username])
+    check_secret_hash(client, {"SECRET_HASH": secret_hash_of(request)}, [username])
     if pool_user(tenant, username) is not None:
         raise CognitoError("UsernameExistsException", "User already exists")
     claims = claims_patch(request.get("UserAttributes") or [])
@@ -31,10 +31,15 @@ def sign_up(tenant, request: dict) -> dict:
     return answer
 
 
+def secret_hash_of(request: dict) -> str:
+    given = request.get("SecretHash")
+    return given if isinstance(given, str) else ""
+
+
 def confirm_sign_up(tenant, request: dict) -> dict:
     client = app_client(tenant, request.get("ClientId"))
     username, code = required(request, "Username"), required(request, "ConfirmationCode")
-    check_secret_hash(client, {"SECRET_HASH": request.get("SecretHash") or ""}, [username])
+    check_secret_hash(client, {"SECRET_HASH": secret_hash_of(request)}, [username])
     user = existing_user(tenant, request)
     if (user.status or CONFIRMED) != UNCONFIRMED:
         raise not_authorized(f"User cannot be confirmed. Current status is {user.status or CONFIRMED}")

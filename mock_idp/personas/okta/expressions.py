@@ -14,6 +14,7 @@ from typing import Any
 TOKEN = re.compile(r'\s*(?:(\()|(\))|"((?:[^"\\]|\\.)*)"|([A-Za-z_][\w.:-]*|-?\d+(?:\.\d+)?))')
 OPERATORS = {"eq", "ne", "sw", "co", "ew", "gt", "ge", "lt", "le", "pr"}
 MAX_LENGTH = 2000
+MAX_DEPTH = 32
 
 
 class ExpressionError(ValueError):
@@ -51,7 +52,7 @@ def predicate(text: str, value_of: Callable[[Any, str], Any]) -> Callable[[Any],
 
 class Parser:
     def __init__(self, found: list[tuple[str, Any]], value_of):
-        self.tokens, self.position, self.value_of = found, 0, value_of
+        self.tokens, self.position, self.value_of, self.depth = found, 0, value_of, 0
 
     def peek(self, offset: int = 0) -> tuple[str, Any] | None:
         index = self.position + offset
@@ -84,6 +85,15 @@ class Parser:
         return parts[0] if len(parts) == 1 else (lambda item: all(part(item) for part in parts))
 
     def term(self):
+        self.depth += 1
+        if self.depth > MAX_DEPTH:  # nesting, not length, is what would exhaust the stack
+            raise ExpressionError("expression nested too deeply")
+        try:
+            return self.inner_term()
+        finally:
+            self.depth -= 1
+
+    def inner_term(self):
         if self.keyword("not"):
             inner = self.term()
             return lambda item: not inner(item)

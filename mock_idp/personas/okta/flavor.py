@@ -245,7 +245,7 @@ PROFILE = OktaFlavor(
     discovery_keys=DISCOVERY_KEYS,
     # POST /api/v1/authn; /app/<name>/<app_id>/sso/saml; /api/v1/users and /api/v1/groups
     vendor_apis=("okta.authn", "okta.saml", "okta.users_api", "okta.groups_api"),
-    seed_keys=("saml_apps",),  # served by okta.saml
+    seed_keys=("saml_apps", "api_tokens"),  # served by okta.saml; by okta.users_api and groups_api
     seed_hooks=("token_inline_hook",),  # authorization_servers[].token_inline_hook: token_inline_hook.py
     signin_token_param="sessionToken",
     client_id_claim="cid",

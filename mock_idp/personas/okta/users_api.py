@@ -12,6 +12,7 @@ from starlette.routing import Route
 
 from ..groups import all_groups, member_of
 from ..vendor_api import VendorCall
+from .flavor import login_of
 from .management import OktaApiError, api, create, flag, injected_failure, invalid, json_body, page, remove, write
 from .okta_users import (SIGN_IN_STATUSES, check_profile, claims_of, find, group_json, new_user_id, password_of,
                          status_of, user_json, user_matcher)
@@ -37,6 +38,8 @@ def routes(tenant) -> list[Route]:
     async def create_user(request: Request):
         body = await json_body(request)
         profile = check_profile(tenant, body.get("profile"), full=True)
+        if any(login_of(user).lower() == profile["login"].lower() for user in tenant.all_users()):
+            raise invalid("login", "login: An object with this field already exists in the current organization")
         password = password_of(body)
         status = ("ACTIVE" if password else "PROVISIONED") if flag(request, "activate", True) else "STAGED"
         user = create(tenant, "user", {"username": profile["login"], "password": password or "",
