@@ -270,18 +270,6 @@ class TenantConfig(SeedModel):
     def _normalise_path(cls, path: str | None) -> str | None:
         return None if path is None else normalise_path(path)
 
-    @model_validator(mode="after")
-    def _persona_serves_vendor_keys(self, info: ValidationInfo) -> TenantConfig:
-        # A persona that serves no SAML apps (API tokens, roles) would ignore them silently: say so.
-        persona = (info.context or {}).get("personas", {})
-        persona = persona.get(self.flavor) if hasattr(persona, "get") else None
-        for key, what in VENDOR_KEYS.items():
-            if getattr(self, key) and persona is not None and key not in persona.seed_keys:
-                serving = sorted(name for name, p in info.context["personas"].items() if key in p.seed_keys)
-                raise issue_at(f"the {self.flavor} persona serves no {what} (personas that do: "
-                               f"{', '.join(serving)})", key)
-        return self
-
     @field_validator("flavor")
     @classmethod
     def _known_flavor(cls, flavor: str, info: ValidationInfo) -> str:
@@ -293,21 +281,26 @@ class TenantConfig(SeedModel):
         return flavor
 
     @model_validator(mode="after")
-    def _hooks_the_persona_runs(self, info: ValidationInfo) -> TenantConfig:
-        # A hook the persona never calls would be ignored silently: refuse it where it is written.
+    def _persona_serves_vendor_keys(self, info: ValidationInfo) -> TenantConfig:
+        # A vendor-only key (SAML apps, API tokens, roles, a token hook) on a persona that does not
+        # serve it would be ignored silently: refuse it where it is written.
         personas = info.context["personas"]
 
-        def runs(flavor: str, hook: str) -> bool:
-            return isinstance(personas, dict) and hook in getattr(personas.get(flavor), "seed_hooks", ())
+        def serves(flavor: str, key: str) -> bool:
+            persona = personas.get(flavor) if isinstance(personas, dict) else None
+            return persona is None or key in persona.seed_keys + persona.seed_hooks
 
-        used = [("pre_token_generation", ("triggers", "pre_token_generation"))] \
-            if self.triggers and self.triggers.pre_token_generation else []
-        used += [("token_inline_hook", ("authorization_servers", index, "token_inline_hook"))
+        used = [(key, (key,), f"the {self.flavor} persona serves no {what} (personas that do: {{able}})")
+                for key, what in VENDOR_KEYS.items() if getattr(self, key)]
+        hook = f"flavor {self.flavor!r} runs no {{key}}{{only}}"
+        if self.triggers and self.triggers.pre_token_generation:
+            used.append(("pre_token_generation", ("triggers", "pre_token_generation"), hook))
+        used += [("token_inline_hook", ("authorization_servers", index, "token_inline_hook"), hook)
                  for index, server in enumerate(self.authorization_servers) if server.token_inline_hook]
-        for hook, at in used:
-            if not runs(self.flavor, hook):
-                able = sorted(name for name in personas if runs(name, hook))
-                raise issue_at(f"flavor {self.flavor!r} runs no {hook}" + (f" (only {', '.join(able)})" if able else ""), *at)
+        for key, at, message in used:
+            if not serves(self.flavor, key):
+                able = ", ".join(sorted(name for name in personas if serves(name, key)))
+                raise issue_at(message.format(key=key, able=able, only=f" (only {able})" if able else ""), *at)
         return self
 
 
