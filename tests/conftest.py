@@ -36,6 +36,20 @@ def stop_process(process: subprocess.Popen) -> None:
             process.wait()
 
 
+# The files that take longest (`pytest --durations`), first: pytest-xdist hands whole files to its
+# workers in collection order (--dist loadfile), so a long file started last would leave the other
+# worker idle at the end.
+LONGEST_FILES = ("test_readme_commands.py", "e2e/test_durability.py", "test_cli.py", "test_testing.py",
+                 "examples/test_aws_recipes.py", "test_request_log.py", "test_aws_check_token.py")
+
+
+def pytest_collection_modifyitems(items) -> None:
+    def rank(item) -> int:
+        path = item.path.as_posix()
+        return next((n for n, name in enumerate(LONGEST_FILES) if path.endswith("/tests/" + name)), len(LONGEST_FILES))
+    items.sort(key=rank)  # stable: the order within a file and among the rest is kept
+
+
 def spare_loopback_address() -> str:
     """A 127/8 address of one's own: a server on a fixed port (443) there collides with no one's."""
     return f"127.{random.randint(1, 254)}.{random.randint(1, 254)}.{random.randint(2, 254)}"

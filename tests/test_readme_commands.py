@@ -111,3 +111,23 @@ def test_the_readme_test_command_installs_what_the_suite_needs(clone, started):
                             cwd=clone, env=newcomer_env(), capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert re.search(r"\d+ passed", result.stdout) and "bringing up nodes" in result.stdout  # xdist ran it
+
+
+def test_the_documented_pytest_install_runs_the_documented_example(clone, tmp_path):
+    """docs/testing.md: the wheel built in the clone as written, installed into another project's
+    fresh environment, gives the `mock_idp` fixture its example uses."""
+    page = (clone / "docs" / "testing.md").read_text()
+    build, install = shell_blocks(section(page, "## pytest"))[0].strip().splitlines()
+    assert subprocess.run(["bash", "-c", build.split("#")[0]], cwd=clone, env=newcomer_env(), timeout=300).returncode == 0
+    project = tmp_path / "project"
+    project.mkdir()
+    subprocess.run(["python3", "-m", "venv", ".venv"], cwd=project, check=True, timeout=120)
+    wheel = install.split("#")[0].split()[-1].replace("/path/to/mock_idp", str(clone))
+    # `pip install <wheel>` as written, through uv (the same resolution, from its cache) to keep it short.
+    subprocess.run([clone / ".venv" / "bin" / "uv", "pip", "install", "-q", "--python", ".venv/bin/python",
+                    wheel, "pytest", "joserfc"], cwd=project, env=newcomer_env(), check=True, timeout=300)
+    example = page[page.index("```python\n") + len("```python\n"):]
+    (project / "test_example.py").write_text(example[:example.index("```")])
+    result = subprocess.run([".venv/bin/python", "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=project,
+                            env=newcomer_env(), capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0 and "1 passed" in result.stdout, result.stdout[-3000:] + result.stderr[-2000:]

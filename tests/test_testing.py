@@ -138,7 +138,8 @@ def test_the_plugin_takes_its_seed_from_the_command_line(pytester):
             users = mock_idp.admin("GET", "/tenants/acme/users")
             assert [user["username"] for user in users] == ["zed"]
         """))
-    result = pytester.runpytest_subprocess(f"--mock-idp-config={seed}", "-p", "no:cacheprovider")
+    # In process: a pytest subprocess would spend ~15 s of a loaded CI core importing it all again.
+    result = pytester.runpytest_inprocess(f"--mock-idp-config={seed}", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=2)
 
 
@@ -146,7 +147,7 @@ def test_the_documented_example_passes_as_written(pytester):
     section = (Path(__file__).parent.parent / "docs" / "testing.md").read_text()
     example = section[section.index("```python\n") + len("```python\n"):]
     pytester.makepyfile(test_readme=example[:example.index("```")])
-    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)
+    pytester.runpytest_inprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)
 
 
 def test_the_plugin_runs_the_server_in_a_subprocess_when_asked(pytester):
