@@ -170,3 +170,17 @@ def test_the_tenant_page_lists_each_app_with_its_metadata_url_launch_link_and_co
         assert f'<a href="{okta}/app/{app}/sso/saml/metadata">' in section
         assert f'<a href="{okta}/app/{app}/sso/saml">IdP-initiated sign-in</a>' in section
     assert "http://www.okta.com/exk1cognitopool" in section and "custom:department ← department" in html.unescape(section)
+
+
+def test_the_sign_in_post_needs_our_form_s_token_and_our_own_page(okta):
+    from .saml_support import login_form
+
+    with httpx.Client(timeout=10) as browser:
+        action, fields = login_form(browser.get(f"{okta}{OPEN_APP}/sso/saml?{redirect_query(authn_request())}"))
+        credentials = [("username", "alice"), ("password", "alice-password")]
+        forged = [(k, "x" if k == "csrf_token" else v) for k, v in fields] + credentials
+        refused = browser.post(action, data=dict(forged))
+        assert refused.status_code == 403 and "SAMLResponse" not in refused.text
+        cross_site = browser.post(action, data=dict(fields + credentials), headers={"Origin": "https://evil.example"})
+        assert cross_site.status_code == 403 and "SAMLResponse" not in cross_site.text
+        assert "SAMLResponse" in browser.post(action, data=dict(fields + credentials)).text

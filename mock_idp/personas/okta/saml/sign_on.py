@@ -10,8 +10,8 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from ....endpoints.http import read_params, render
-from ....endpoints.sso import (CSRF_FIELD, EXPIRED_FORM, csrf_ok, foreign_sign_in, session_user, set_session_cookie, sign_in_page,
-                               start_session)
+from ....endpoints.sso import (CSRF_FIELD, EXPIRED_FORM, csrf_ok, foreign_sign_in, session_user, set_session_cookie,
+                               sign_in_page, start_session)
 from ....oauth.errors import OAuthError
 from ....oauth.responses import FormPost
 from .apps import session_index, sso_url
@@ -54,6 +54,9 @@ def login(tenant, app):
     """The login page posts here, with the request it was shown for, checked again."""
 
     async def login_form(request: Request) -> Response:
+        refused = foreign_sign_in(request)
+        if refused is not None:
+            return refused
         form = await read_params(request)
         credentials = {k: v for k, v in form if k in LOGIN_FIELDS}
         rest = [(k, v) for k, v in form if k not in LOGIN_FIELDS]
@@ -63,9 +66,6 @@ def login(tenant, app):
         asked = check(tenant, app, incoming, request, check_age=False) if incoming else Asked()
         params = incoming.login_params() if incoming else relay_params(relay_state)
         action = sso_url(tenant, app) + "/login"
-        refused = foreign_sign_in(request)  # another site's page signs no one in
-        if refused is not None:
-            return refused
         if not csrf_ok(request, tenant, action, params, credentials.get(CSRF_FIELD, "")):
             return sign_in_page(request, tenant, action, params, EXPIRED_FORM, status=403)
         user = tenant.authenticate(credentials.get("username", ""), credentials.get("password", ""))
