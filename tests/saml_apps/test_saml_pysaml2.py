@@ -22,8 +22,10 @@ def sign_in_by(run_sp, okta: str, binding: str, user=("bob", "bob-password")) ->
         if binding == "redirect":
             page = browser.get(login["url"])
         else:
+            # As a browser posts the SP's form: from the SP's page, another site.
             page = browser.post(login["action"], data={"SAMLRequest": login["SAMLRequest"],
-                                                       "RelayState": login["RelayState"]})
+                                                       "RelayState": login["RelayState"]},
+                                headers={"Origin": "http://sp.test", "Sec-Fetch-Site": "cross-site"})
         action, fields = auto_post(sign_in(browser, page, user))
     assert action == SP["acs_url"] and fields["RelayState"] == "/after"
     return login, fields
