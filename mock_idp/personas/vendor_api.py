@@ -11,6 +11,10 @@ issue.
 A module may also give the tenant page a section (`page_section(tenant)` -> PageSection or None):
 a table of what to paste where, rendered by the pages without knowing the vendor.
 
+A module whose answers a scenario may spoil declares `DEFECTS` (scenario endpoint name -> the
+defects it can be armed with, e.g. Okta's SAML "saml_sso": "unsigned", "wrong_recipient"...), and
+fires them itself (`tenant.armed_scenarios()`, `tenant.store.fire_scenario`).
+
 Each module also says what the admin API may watch of it (`WATCHED`: path -> the calls served
 there), so scenarios fail those calls in the vendor's own error shape and the audit trail shows
 them, secrets masked (watch.py).
@@ -104,6 +108,12 @@ def watched_calls(tenant) -> dict[str, Callable[[dict[str, str]], VendorCall | N
             if path == "/" and tenant.route_prefix:
                 paths[tenant.route_prefix] = call_of  # as vendor_root_routes serves it
     return paths
+
+
+def defect_endpoints(flavor) -> dict[str, tuple[str, ...]]:
+    """Scenario endpoint -> the defects a persona's vendor APIs can be armed with there."""
+    return {name: defects for module_name in flavor.vendor_apis
+            for name, defects in getattr(module(module_name), "DEFECTS", {}).items()}
 
 
 def endpoint_names(flavor) -> tuple[str, ...]:

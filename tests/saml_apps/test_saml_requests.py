@@ -184,3 +184,13 @@ def test_the_sign_in_post_needs_our_form_s_token_and_our_own_page(okta):
         cross_site = browser.post(action, data=dict(fields + credentials), headers={"Origin": "https://evil.example"})
         assert cross_site.status_code == 403 and "SAMLResponse" not in cross_site.text
         assert "SAMLResponse" in browser.post(action, data=dict(fields + credentials)).text
+
+
+def test_saml_defect_scenarios_are_checked_when_armed(okta):
+    scenarios = okta.rsplit("/", 1)[0] + "/_admin/tenants/okta/scenarios"
+    no_defect = httpx.post(scenarios, json={"endpoint": "saml_sso", "status": 500})
+    assert no_defect.status_code == 400 and "takes a defect" in no_defect.text
+    token_defect = httpx.post(scenarios, json={"endpoint": "saml_sso", "defect": "alg_none"})
+    assert token_defect.status_code == 400
+    saml_defect_on_tokens = httpx.post(scenarios, json={"endpoint": "token", "defect": "wrong_recipient"})
+    assert saml_defect_on_tokens.status_code == 400 and "a token defect is one of" in saml_defect_on_tokens.text

@@ -7,6 +7,7 @@ What does which part:
 - messages.py: incoming AuthnRequest/LogoutRequest checks (signature, age); errors.py: the page.
 - response.py: the assertion from the user's claims, signed with signxml; certificate.py: the key's certificate.
 - metadata.py: the IdP metadata; sign_on.py: SSO and the login page; logout.py: SLO.
+- scenarios.py: the next Response defective, when the admin API armed it.
 - page.py: the tenant page's table of the apps (what to paste into an SP, into Cognito).
 A vendor API module (personas/vendor_api.py): `routes(tenant)`, `WATCHED`, `ENDPOINTS`.
 """
@@ -22,9 +23,12 @@ from .errors import SamlError
 from .page import page_section
 
 GET, POST, GET_POST = ["GET"], ["POST"], ["GET", "POST"]
-ENDPOINTS: tuple[str, ...] = ()  # no scenarios yet (defective assertions: issue 21, not done)
+ENDPOINTS: tuple[str, ...] = ()  # no request scenarios (failing or delaying SAML requests): not done
 WATCHED: dict = {}
-__all__ = ["ENDPOINTS", "WATCHED", "page_section", "routes"]
+# Defective-Response scenarios (admin API: endpoint "saml_sso", client_id = the app_id), fired by
+# sign_on.answer and made by response.spoil.
+DEFECTS = {"saml_sso": ("expired", "not_yet_valid", "wrong_audience", "wrong_recipient", "unsigned", "bad_signature")}
+__all__ = ["DEFECTS", "ENDPOINTS", "WATCHED", "page_section", "routes"]
 
 
 def routes(tenant) -> list[Route]:

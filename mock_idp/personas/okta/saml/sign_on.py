@@ -18,6 +18,7 @@ from .apps import session_index, sso_url
 from .errors import SamlError
 from .messages import Incoming, from_form, from_query, read
 from .response import SignIn, encoded, failure, success
+from .scenarios import next_defect
 from .xml import POST
 
 LOGIN_FIELDS = ("username", "password", CSRF_FIELD)
@@ -116,7 +117,8 @@ def check(tenant, app, incoming: Incoming, request: Request, check_age: bool = T
 
 def answer(request: Request, tenant, app, asked: Asked, relay_state: str | None, user) -> Response:
     sign_in = SignIn(user.config, user.auth_time, session_index(user.session_id), asked.request_id)
-    return post_to_acs(request, app, success(tenant, app, sign_in), relay_state)
+    defect = next_defect(tenant, app, user.config) if tenant.armed_scenarios() else None
+    return post_to_acs(request, app, success(tenant, app, sign_in, defect), relay_state)
 
 
 def post_to_acs(request: Request, app, xml: bytes, relay_state: str | None) -> Response:
