@@ -1,7 +1,8 @@
 """Apache httpd with mod_auth_mellon (Debian's, on lasso and xmlsec) protecting a page: the SP
 signs its AuthnRequests, checks our signatures, Destination, Recipient and Audience itself, and
 hands the attributes to the page (here: as response headers). SP-initiated sign-in through our
-login form, department and groups reach the page, SLO ends both sessions, and a tampered response
+login form, IdP-initiated sign-in from the launch URL, department and groups reach the page, SLO ends
+both sessions, and a tampered response
 signs no one in."""
 
 import os
@@ -127,6 +128,18 @@ def test_sp_initiated_sign_in_reaches_the_protected_page_with_department_and_gro
     assert page.status_code == 200 and "protected" in page.text, log(mellon)
     assert page.headers["x-department"] == "IT" and page.headers["x-groups"] == "IT"
     assert page.headers["x-name-id"] == "alice@example.com"
+
+
+def test_idp_initiated_sign_in_from_the_launch_url_lands_on_the_relay_state_page(mellon):
+    target = mellon["base"] + "/protected/page.html"
+    with httpx.Client(timeout=10) as browser:
+        launch = browser.get(mellon["okta"] + "/app/mellon/exk1mellon/sso/saml", params={"RelayState": target})
+        action, fields = auto_post(sign_in(browser, launch))
+        landed = browser.post(action, data=fields)
+        assert landed.status_code in (302, 303) and landed.headers["location"] == target, \
+            (landed.status_code, landed.text[:300], log(mellon))
+        page = browser.get(target)
+    assert page.status_code == 200 and page.headers["x-department"] == "IT"
 
 
 def test_single_logout_from_the_sp_ends_its_session_and_ours(mellon):
