@@ -1,9 +1,8 @@
 """Apache httpd with mod_auth_mellon (Debian's, on lasso and xmlsec) protecting a page: the SP
 signs its AuthnRequests, checks our signatures, Destination, Recipient and Audience itself, and
 hands the attributes to the page (here: as response headers). SP-initiated sign-in through our
-login form, IdP-initiated sign-in from the launch URL, department and groups reach the page, SLO ends
-both sessions, and a tampered response
-signs no one in."""
+login form, IdP-initiated sign-in from the launch URL, department and groups reach the page, SLO
+ends both sessions, and a tampered response signs no one in."""
 
 import os
 import shutil
