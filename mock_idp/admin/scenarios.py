@@ -57,7 +57,7 @@ class ScenarioRequest(BaseModel):
             raise ValueError("give exactly one effect: error and/or status, delay_ms, or defect")
         if self.defect == "missing_claim" and not self.claim:
             raise ValueError("a missing_claim defect needs the claim to leave out")
-        if self.endpoint in VENDOR_DEFECTS:
+        if self.endpoint in VENDOR_DEFECTS and (self.defect is not None or self.endpoint not in VENDOR_ENDPOINTS):
             if self.defect not in VENDOR_DEFECTS[self.endpoint]:
                 raise ValueError(f"the {self.endpoint} endpoint takes a defect, one of: "
                                  f"{', '.join(VENDOR_DEFECTS[self.endpoint])}")

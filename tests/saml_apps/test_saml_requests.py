@@ -169,7 +169,8 @@ def test_the_tenant_page_lists_each_app_with_its_metadata_url_launch_link_and_co
     for app in ("python3saml/exk1python3saml", "pysaml2/exk1pysaml2", "cognito/exk1cognitopool"):
         assert f'<a href="{okta}/app/{app}/sso/saml/metadata">' in section
         assert f'<a href="{okta}/app/{app}/sso/saml">IdP-initiated sign-in</a>' in section
-    assert "http://www.okta.com/exk1cognitopool" in section and "custom:department ← department" in html.unescape(section)
+    assert "http://www.okta.com/exk1cognitopool" in section
+    assert "custom:department ← department" in html.unescape(section)
 
 
 def test_the_sign_in_post_needs_our_form_s_token_and_our_own_page(okta):
@@ -188,9 +189,30 @@ def test_the_sign_in_post_needs_our_form_s_token_and_our_own_page(okta):
 
 def test_saml_defect_scenarios_are_checked_when_armed(okta):
     scenarios = okta.rsplit("/", 1)[0] + "/_admin/tenants/okta/scenarios"
-    no_defect = httpx.post(scenarios, json={"endpoint": "saml_sso", "status": 500})
-    assert no_defect.status_code == 400 and "takes a defect" in no_defect.text
     token_defect = httpx.post(scenarios, json={"endpoint": "saml_sso", "defect": "alg_none"})
     assert token_defect.status_code == 400
     saml_defect_on_tokens = httpx.post(scenarios, json={"endpoint": "token", "defect": "wrong_recipient"})
     assert saml_defect_on_tokens.status_code == 400 and "a token defect is one of" in saml_defect_on_tokens.text
+
+
+def test_a_request_scenario_fails_the_next_sso_request_of_the_app_with_its_status(okta):
+    scenarios = okta.rsplit("/", 1)[0] + "/_admin/tenants/okta/scenarios"
+    armed = httpx.post(scenarios, json={"endpoint": "saml_sso", "client_id": "exk1pysaml2", "status": 503})
+    assert armed.status_code == 201, armed.text
+    other_app = httpx.get(f"{okta}{SIGNED_APP}/sso/saml")  # another app: not this scenario's
+    assert other_app.status_code == 200
+    failed = httpx.get(f"{okta}{OPEN_APP}/sso/saml?{redirect_query(authn_request())}")
+    assert failed.status_code == 503 and "text/html" in failed.headers["content-type"]
+    assert httpx.get(f"{okta}{OPEN_APP}/sso/saml?{redirect_query(authn_request())}").status_code == 200
+
+
+def test_the_audit_trail_shows_the_decoded_authn_request_and_response(okta):
+    request_xml = authn_request()
+    with httpx.Client(timeout=10) as browser:
+        auto_post(sign_in(browser, browser.get(f"{okta}{OPEN_APP}/sso/saml?{redirect_query(request_xml, 'rs')}")))
+    trail = httpx.get(okta.rsplit("/", 1)[0] + "/_admin/tenants/okta/requests", params={"endpoint": "saml_sso"}).json()
+    shown, login = trail[-2], trail[-1]
+    assert shown["client_id"] == "exk1pysaml2" and shown["saml_request"] == request_xml
+    assert login["path"].endswith("/sso/saml/login") and login["saml_request"] == request_xml
+    assert login["username"] == "alice" and "<saml2:Assertion" in login["saml_response"]
+    assert ["password", "***"] in login["params"]

@@ -8,6 +8,7 @@ What does which part:
 - response.py: the assertion from the user's claims, signed with signxml; certificate.py: the key's certificate.
 - metadata.py: the IdP metadata; sign_on.py: SSO and the login page; logout.py: SLO.
 - scenarios.py: the next Response defective, when the admin API armed it.
+- watched.py: what the admin API watches (scenarios, the audit trail with the decoded XML).
 - page.py: the tenant page's table of the apps (what to paste into an SP, into Cognito).
 A vendor API module (personas/vendor_api.py): `routes(tenant)`, `WATCHED`, `ENDPOINTS`.
 """
@@ -21,10 +22,11 @@ from starlette.routing import Route
 from .apps import base_path
 from .errors import SamlError
 from .page import page_section
+from .watched import ENDPOINTS, watched
 
 GET, POST, GET_POST = ["GET"], ["POST"], ["GET", "POST"]
-ENDPOINTS: tuple[str, ...] = ()  # no request scenarios (failing or delaying SAML requests): not done
-WATCHED: dict = {}
+# ENDPOINTS ("saml_sso", "saml_slo"): request scenarios fail or delay them, the audit trail shows them.
+WATCHED = watched  # a function of the tenant: the paths come from its saml_apps
 # Defective-Response scenarios (admin API: endpoint "saml_sso", client_id = the app_id), fired by
 # sign_on.answer and made by response.spoil.
 DEFECTS = {"saml_sso": ("expired", "not_yet_valid", "wrong_audience", "wrong_recipient", "unsigned", "bad_signature")}
