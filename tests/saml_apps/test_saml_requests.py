@@ -2,8 +2,8 @@
 a SP's developer can act on (4xx, saying what is wrong), never a 500, never an assertion."""
 
 import base64
-import html
 import datetime
+import html
 import re
 import secrets
 import zlib
@@ -14,7 +14,7 @@ import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
-from .saml_support import auto_post, decoded, sign_in
+from .saml_support import auto_post, decoded, post_binding, sign_in
 
 SIGNED_APP = "/app/python3saml/exk1python3saml"  # wants signed requests (sp_certificate)
 OPEN_APP = "/app/pysaml2/exk1pysaml2"
@@ -66,7 +66,8 @@ def test_an_unsigned_request_to_an_app_that_wants_signed_ones_is_refused(okta):
     query = redirect_query(authn_request(acs="http://sp.test/python3-saml/acs"))
     assert "Unsigned SAML request" in error_of(httpx.get(f"{okta}{SIGNED_APP}/sso/saml?{query}"))
     form = {"SAMLRequest": base64.b64encode(authn_request(acs="http://sp.test/python3-saml/acs").encode()).decode()}
-    assert "Unsigned SAML request" in error_of(httpx.post(f"{okta}{SIGNED_APP}/sso/saml", data=form))
+    with httpx.Client(timeout=10) as browser:
+        assert "Unsigned SAML request" in error_of(post_binding(browser, f"{okta}{SIGNED_APP}/sso/saml", form))
 
 
 def test_a_request_signed_by_another_key_or_changed_after_signing_is_refused(okta, sp_keys):
@@ -152,7 +153,8 @@ def logout_request(issuer: str, age: int = 0) -> str:
 
 
 def test_logout_requests_the_app_cannot_make_are_refused(okta, sp_keys):
-    no_slo = httpx.get(f"{okta}{OPEN_APP}/slo/saml?{redirect_query(logout_request('http://sp.test/pysaml2/metadata'))}")
+    cognito = redirect_query(logout_request("urn:amazon:cognito:sp:us-east-1_Example"))
+    no_slo = httpx.get(f"{okta}/app/cognito/exk1cognitopool/slo/saml?{cognito}")  # an app without slo_url
     assert no_slo.status_code == 404 and "no single logout" in error_of(no_slo)
     issuer = "http://sp.test/python3-saml/metadata"
     unsigned = httpx.get(f"{okta}{SIGNED_APP}/slo/saml?{redirect_query(logout_request(issuer))}")
@@ -216,3 +218,29 @@ def test_the_audit_trail_shows_the_decoded_authn_request_and_response(okta):
     assert login["path"].endswith("/sso/saml/login") and login["saml_request"] == request_xml
     assert login["username"] == "alice" and "<saml2:Assertion" in login["saml_response"]
     assert ["password", "***"] in login["params"]
+
+
+def test_post_binding_from_another_site_finds_the_sso_session_and_ends_it(okta):
+    """A browser sends no SameSite=Lax cookie with another site's POST (here: a request without the
+    jar's cookies); our page posts it once more, same-site, and the cookie comes along."""
+    cross_site = {"Origin": "http://sp.test", "Sec-Fetch-Site": "cross-site"}
+    with httpx.Client(timeout=10) as browser:
+        action, fields = auto_post(sign_in(browser, browser.get(f"{okta}{OPEN_APP}/sso/saml?"
+                                                                f"{redirect_query(authn_request())}")))
+        assertion = decoded(fields["SAMLResponse"])
+        name_id = re.search(r"<saml2:NameID[^>]*>([^<]+)</saml2:NameID>", assertion).group(1)
+        index = re.search(r'SessionIndex="([^"]+)"', assertion).group(1)
+        form = {"SAMLRequest": base64.b64encode(authn_request().encode()).decode(), "RelayState": "r"}
+        action, fields = auto_post(httpx.post(f"{okta}{OPEN_APP}/sso/saml", data=form, headers=cross_site))
+        assert action == f"{okta}{OPEN_APP}/sso/saml" and fields["mock_idp_bounced"] == "1"
+        action, fields = auto_post(browser.post(action, data=fields))  # signed in already: no form
+        assert action == "http://sp.test/pysaml2/acs" and fields["RelayState"] == "r"
+        logout = logout_request("http://sp.test/pysaml2/metadata").replace(
+            "<saml:NameID>alice@example.com</saml:NameID>",
+            f"<saml:NameID>{name_id}</saml:NameID><samlp:SessionIndex>{index}</samlp:SessionIndex>")
+        form = {"SAMLRequest": base64.b64encode(logout.encode()).decode()}
+        action, fields = auto_post(httpx.post(f"{okta}{OPEN_APP}/slo/saml", data=form, headers=cross_site))
+        action, fields = auto_post(browser.post(action, data=fields))
+        assert action == "http://sp.test/pysaml2/slo"
+        assert "urn:oasis:names:tc:SAML:2.0:status:Success" in decoded(fields["SAMLResponse"])
+        assert 'id="login-form"' in browser.get(f"{okta}{OPEN_APP}/sso/saml?{redirect_query(authn_request())}").text

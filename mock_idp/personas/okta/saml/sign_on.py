@@ -10,8 +10,8 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from ....endpoints.http import read_params, render
-from ....endpoints.sso import (CSRF_FIELD, EXPIRED_FORM, csrf_ok, foreign_sign_in, session_user, set_session_cookie,
-                               sign_in_page, start_session)
+from ....endpoints.sso import (CSRF_FIELD, EXPIRED_FORM, cookie_name, csrf_ok, foreign_sign_in, session_user,
+                               set_session_cookie, sign_in_page, start_session)
 from ....oauth.errors import OAuthError
 from ....oauth.responses import FormPost
 from .apps import session_index, sso_url
@@ -22,6 +22,7 @@ from .scenarios import next_defect
 from .xml import POST
 
 LOGIN_FIELDS = ("username", "password", CSRF_FIELD)
+BOUNCED = "mock_idp_bounced"  # cookie_bounce's mark on the form it posts again
 TRUE = ("true", "1")  # xs:boolean
 
 
@@ -36,6 +37,9 @@ class Asked:
 
 def sso(tenant, app):
     async def single_sign_on(request: Request) -> Response:
+        bounced = await cookie_bounce(request, tenant, sso_url(tenant, app))
+        if bounced is not None:
+            return bounced
         incoming = await incoming_request(request)
         relay_state = incoming.relay_state if incoming else request.query_params.get("RelayState")
         asked = check(tenant, app, incoming, request) if incoming else Asked()
@@ -79,6 +83,22 @@ def login(tenant, app):
         set_session_cookie(response, tenant, end_user)
         return response
     return login_form
+
+
+async def cookie_bounce(request: Request, tenant, url: str) -> Response | None:
+    """A POST from another site's page carries no SameSite=Lax cookie, so the SSO session would
+    not be found: the form goes once more to `url` from our own page (same-site), cookies and all.
+    None: no need (a GET, the cookie came, or this is the second time)."""
+    if request.method != "POST" or request.cookies.get(cookie_name(tenant)):
+        return None
+    try:
+        form = await read_params(request)
+    except OAuthError:
+        return None  # not a form: incoming_request says so
+    names = {name for name, _ in form}
+    if BOUNCED in names or "SAMLRequest" not in names:
+        return None
+    return render(request, 200, FormPost(url, [*form, (BOUNCED, "1")]), [("Cache-Control", "no-store")])
 
 
 async def incoming_request(request: Request) -> Incoming | None:
