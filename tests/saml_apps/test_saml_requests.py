@@ -244,3 +244,28 @@ def test_post_binding_from_another_site_finds_the_sso_session_and_ends_it(okta):
         assert action == "http://sp.test/pysaml2/slo"
         assert "urn:oasis:names:tc:SAML:2.0:status:Success" in decoded(fields["SAMLResponse"])
         assert 'id="login-form"' in browser.get(f"{okta}{OPEN_APP}/sso/saml?{redirect_query(authn_request())}").text
+
+
+def test_the_tenant_page_link_signs_in_and_shows_the_decoded_verified_response(okta):
+    page = httpx.get(okta + "/_ui").text
+    assert f'<a href="{okta}/_ui/saml/exk1pysaml2">Sign in and see the assertion</a>' in page
+    with httpx.Client(timeout=10) as browser:
+        shown = sign_in(browser, browser.get(f"{okta}/_ui/saml/exk1pysaml2?RelayState=%2Fhome"))
+        again = browser.get(f"{okta}/_ui/saml/exk1pysaml2")  # the session: no form
+    for response in (shown, again):
+        assert response.status_code == 200 and 'data-testid="saml-title"' in response.text
+        assert 'action="http://sp.test' not in response.text  # shown, not posted to the ACS
+    text = html.unescape(shown.text)
+    assert "verifies with the tenant's signing certificate" in text  # the assertion's (sign: assertion)
+    assert "Attribute department</th><td><code>IT</code>" in text
+    assert "<code>http://sp.test/pysaml2/metadata</code>" in text
+    assert "RelayState <code>/home</code>" in text and "&lt;saml2:Assertion" in shown.text
+
+
+def test_the_assertion_page_says_when_a_signature_does_not_verify(okta):
+    armed = httpx.post(okta.rsplit("/", 1)[0] + "/_admin/tenants/okta/scenarios",
+                       json={"endpoint": "saml_sso", "client_id": "exk1pysaml2", "defect": "bad_signature"})
+    assert armed.status_code == 201
+    with httpx.Client(timeout=10) as browser:
+        shown = sign_in(browser, browser.get(f"{okta}/_ui/saml/exk1pysaml2"))
+    assert "does not verify with the tenant&#39;s certificates" in shown.text

@@ -9,6 +9,7 @@ What does which part:
 - metadata.py: the IdP metadata; sign_on.py: SSO and the login page; logout.py: SLO.
 - scenarios.py: the next Response defective, when the admin API armed it.
 - watched.py: what the admin API watches (scenarios, the audit trail with the decoded XML).
+- preview.py: the Response decoded on a page (the tenant page's "see the assertion" link).
 - page.py: the tenant page's table of the apps (what to paste into an SP, into Cognito).
 A vendor API module (personas/vendor_api.py): `routes(tenant)`, `WATCHED`, `ENDPOINTS`.
 """
@@ -40,7 +41,8 @@ def routes(tenant) -> list[Route]:
         routes += [Route(base + "/sso/saml/metadata", lazy("metadata.endpoint", tenant, app), methods=GET),
                    Route(base + "/sso/saml", lazy("sign_on.sso", tenant, app), methods=GET_POST),
                    Route(base + "/sso/saml/login", lazy("sign_on.login", tenant, app), methods=POST),
-                   Route(base + "/slo/saml", lazy("logout.slo", tenant, app), methods=GET_POST)]
+                   Route(base + "/slo/saml", lazy("logout.slo", tenant, app), methods=GET_POST),
+                   Route(f"/_ui/saml/{app.app_id}", lazy("sign_on.preview_sign_in", tenant, app), methods=GET)]
     return routes + [Route("/app/{name}/{app_id}/{rest:path}", unknown_app, methods=GET_POST)]
 
 

@@ -17,6 +17,7 @@ from ....oauth.responses import FormPost
 from .apps import session_index, sso_url
 from .errors import SamlError
 from .messages import Incoming, from_form, from_query, read
+from .preview import PREVIEW, page as preview_page
 from .response import SignIn, encoded, failure, success
 from .scenarios import next_defect
 from .xml import POST
@@ -67,9 +68,10 @@ def login(tenant, app):
         rest = [(k, v) for k, v in form if k not in LOGIN_FIELDS]
         incoming = from_form(rest)
         relay_state = incoming.relay_state if incoming else dict(rest).get("RelayState")
+        preview = not incoming and dict(rest).get(PREVIEW) == "1"  # the tenant page's "see the assertion"
         # The request was checked, fresh, when it arrived; the user may take a while to sign in.
         asked = check(tenant, app, incoming, request, check_age=False) if incoming else Asked()
-        params = incoming.login_params() if incoming else relay_params(relay_state)
+        params = incoming.login_params() if incoming else relay_params(relay_state, preview)
         action = sso_url(tenant, app) + "/login"
         if not csrf_ok(request, tenant, action, params, credentials.get(CSRF_FIELD, "")):
             return sign_in_page(request, tenant, action, params, EXPIRED_FORM, status=403)
@@ -79,7 +81,7 @@ def login(tenant, app):
                                 credentials.get("username", ""))
         with tenant.store.together():
             end_user = start_session(tenant, user)
-        response = answer(request, tenant, app, asked, relay_state, end_user)
+        response = answer(request, tenant, app, asked, relay_state, end_user, preview)
         set_session_cookie(response, tenant, end_user)
         return response
     return login_form
@@ -135,10 +137,26 @@ def check(tenant, app, incoming: Incoming, request: Request, check_age: bool = T
              (root.get("IsPassive") or "").lower() in TRUE)
 
 
-def answer(request: Request, tenant, app, asked: Asked, relay_state: str | None, user) -> Response:
+def answer(request: Request, tenant, app, asked: Asked, relay_state: str | None, user,
+           preview: bool = False) -> Response:
     sign_in = SignIn(user.config, user.auth_time, session_index(user.session_id), asked.request_id)
     defect = next_defect(tenant, app, user.config) if tenant.armed_scenarios() else None
-    return post_to_acs(request, app, success(tenant, app, sign_in, defect), relay_state)
+    xml = success(tenant, app, sign_in, defect)
+    if preview:
+        return preview_page(request, tenant, app, xml, relay_state)
+    return post_to_acs(request, app, xml, relay_state)
+
+
+def preview_sign_in(tenant, app):
+    """GET <tenant>/_ui/saml/<app_id>: sign in (or reuse the session) and see the Response."""
+
+    async def see_the_assertion(request: Request) -> Response:
+        relay_state = request.query_params.get("RelayState")
+        user = session_user(request, tenant)
+        if user is not None:
+            return answer(request, tenant, app, Asked(), relay_state, user, preview=True)
+        return sign_in_page(request, tenant, sso_url(tenant, app) + "/login", relay_params(relay_state, True))
+    return see_the_assertion
 
 
 def post_to_acs(request: Request, app, xml: bytes, relay_state: str | None) -> Response:
@@ -151,5 +169,5 @@ def post_binding(request: Request, url: str, xml: bytes, relay_state: str | None
     return render(request, 200, FormPost(url, params), [("Cache-Control", "no-store")])
 
 
-def relay_params(relay_state: str | None) -> list[tuple[str, str]]:
-    return [] if relay_state is None else [("RelayState", relay_state)]
+def relay_params(relay_state: str | None, preview: bool = False) -> list[tuple[str, str]]:
+    return ([] if relay_state is None else [("RelayState", relay_state)]) + ([(PREVIEW, "1")] if preview else [])
