@@ -98,4 +98,4 @@ def test_a_vendor_call_the_tenant_does_not_serve_is_refused_when_armed(admin):
     refused = admin.post("/tenants/okta/scenarios", json={"endpoint": "InitiateAuth", "status": 500})
     assert refused.status_code == 400
     assert refused.json()["error_description"] == ("endpoint: tenant 'okta' (okta) has no 'InitiateAuth' call; "
-                                                   "its vendor calls: authn, users, groups")
+                                                   "its vendor calls: authn, saml_sso, saml_slo, users, groups")

@@ -14,7 +14,7 @@ from ..personas import all_flavors
 from ..storage.request_state import forget_state
 from ..storage.models import Scenario
 from ..oauth.shape import DEFECTS
-from ..personas.vendor_api import endpoint_names
+from ..personas.vendor_api import defect_endpoints, endpoint_names
 from .watch import ENDPOINTS
 from .errors import AdminError, not_found
 from .openapi import answers
@@ -25,7 +25,12 @@ VENDOR_ENDPOINTS = tuple(dict.fromkeys(name for flavor in all_flavors().values()
 # The token hooks a persona calls (Cognito "pre_token_generation", Okta "token_inline_hook"): a
 # scenario makes the next calls fail; the audit trail lists the calls under these names.
 HOOK_ENDPOINTS = tuple(dict.fromkeys(hook for flavor in all_flavors().values() for hook in flavor.seed_hooks))
-Endpoint = Literal[tuple(ENDPOINTS) + ("discovery",) + VENDOR_ENDPOINTS + HOOK_ENDPOINTS]
+# Vendor answers a defect scenario spoils (Okta's SAML Response "saml_sso"), and their defects.
+VENDOR_DEFECTS = {name: defects for flavor in all_flavors().values()
+                  for name, defects in defect_endpoints(flavor).items()}
+Endpoint = Literal[tuple(ENDPOINTS) + ("discovery",)
+                   + tuple(dict.fromkeys(VENDOR_ENDPOINTS + tuple(VENDOR_DEFECTS) + HOOK_ENDPOINTS))]
+Defect = Literal[tuple(dict.fromkeys(DEFECTS + tuple(d for defects in VENDOR_DEFECTS.values() for d in defects)))]
 
 
 class ScenarioRequest(BaseModel):
@@ -41,7 +46,7 @@ class ScenarioRequest(BaseModel):
     error_description: str | None = Field(None, pattern=r"^[\x20-\x21\x23-\x5B\x5D-\x7E]*$")
     status: WholeNumber(ge=400, le=599) | None = None
     delay_ms: WholeNumber(gt=0, le=60_000) | None = None
-    defect: Literal[DEFECTS] | None = Field(None, description="Make the next issued tokens defective.")
+    defect: Defect | None = Field(None, description="Make the next issued tokens (or SAML Responses) defective.")
     claim: str | None = Field(None, description="The claim a 'missing_claim' defect leaves out.")
 
     @model_validator(mode="after")
@@ -52,8 +57,14 @@ class ScenarioRequest(BaseModel):
             raise ValueError("give exactly one effect: error and/or status, delay_ms, or defect")
         if self.defect == "missing_claim" and not self.claim:
             raise ValueError("a missing_claim defect needs the claim to leave out")
-        if self.defect is not None and self.endpoint not in (None, "token", "authorize"):
+        if self.endpoint in VENDOR_DEFECTS and (self.defect is not None or self.endpoint not in VENDOR_ENDPOINTS):
+            if self.defect not in VENDOR_DEFECTS[self.endpoint]:
+                raise ValueError(f"the {self.endpoint} endpoint takes a defect, one of: "
+                                 f"{', '.join(VENDOR_DEFECTS[self.endpoint])}")
+        elif self.defect is not None and self.endpoint not in (None, "token", "authorize"):
             raise ValueError("defective tokens are issued by the token and authorize endpoints only")
+        elif self.defect is not None and self.defect not in DEFECTS:
+            raise ValueError(f"a token defect is one of: {', '.join(DEFECTS)}")
         if self.endpoint in HOOK_ENDPOINTS and self.error is None and self.status is None:
             raise ValueError("a hook scenario makes the hook fail: give error (and error_description) or status")
         return self
@@ -76,6 +87,9 @@ def scenarios_router() -> APIRouter:
         if body.endpoint in HOOK_ENDPOINTS and body.endpoint not in found.flavor.seed_hooks:
             raise AdminError(400, "invalid_request", f"endpoint: tenant '{found.name}' ({found.flavor.name}) runs no "
                              f"'{body.endpoint}' hook; its hooks: {', '.join(found.flavor.seed_hooks) or 'none'}")
+        if body.endpoint in VENDOR_DEFECTS and body.endpoint not in defect_endpoints(found.flavor):
+            raise AdminError(400, "invalid_request", f"endpoint: tenant '{found.name}' ({found.flavor.name}) has no "
+                             f"'{body.endpoint}' answers to spoil")
         kind = "token" if body.defect else "hook" if body.endpoint in HOOK_ENDPOINTS else "request"
         row = Scenario(id=uuid.uuid4().hex, tenant=found.name, kind=kind,
                        remaining=body.times, **body.model_dump(exclude_none=True))

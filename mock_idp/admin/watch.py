@@ -70,6 +70,8 @@ class Seen:
         self.params = params
         found = dict(params)
         self.client_id, self.client_auth = found.get(call.client_param if call else "client_id"), None
+        if call is not None and call.client_id is not None:
+            self.client_id = call.client_id
         basic_id = basic_client_id(headers.get("authorization", ""))
         if basic_id is not None:
             self.client_id, self.client_auth = basic_id, "client_secret_basic"
@@ -94,11 +96,11 @@ class Seen:
             self.username = token_user(tenant, self._token) if self._token else None
         return self.username
 
-    def record(self, status: int, error: str | None) -> dict:
+    def record(self, status: int, error: str | None, extra: dict | None = None) -> dict:
         return {"at": round(self.at, 3), "endpoint": self.endpoint, "method": self.method, "path": self.path,
                 "params": [[k, MASK if k.rpartition(".")[2] in self.secrets else v] for k, v in self.params],
                 "client_id": self.client_id, "client_auth": self.client_auth, "username": self.username,
-                "bearer_token": self.bearer, "status": status, "error": error}
+                "bearer_token": self.bearer, "status": status, "error": error, **(extra or {})}
 
 
 def flattened(data: dict, prefix: str = "") -> list[tuple[str, str]]:
@@ -146,6 +148,9 @@ class Watch:
                 outcome["location"] = headers.get("location", "")
             elif message["type"] == "http.response.body" and outcome["json"] and len(outcome["body"]) < 4096:
                 outcome["body"] += message.get("body", b"")
+            elif message["type"] == "http.response.body" and call and call.response_decoded \
+                    and len(outcome["body"]) < BODY_LIMIT:
+                outcome["body"] += message.get("body", b"")  # for the trail (a SAML Response's form)
             await send(message)
 
         calls = watching_calls()  # the token hooks this request calls, for the trail too
@@ -165,9 +170,23 @@ class Watch:
                 await self.app(scope, receive, watched_send)
         finally:
             error = error_of(outcome, call.error_key if call else "error")
-            self.trail.add(tenant.name, endpoint, seen.at, seen.record(outcome["status"], error))
+            record = seen.record(outcome["status"], error, decoded(call, seen, outcome))
+            self.trail.add(tenant.name, endpoint, seen.at, record)
             for hook_call in calls:
                 self.trail.add(tenant.name, hook_call["hook"], hook_call["at"], hook_call)
+
+
+def decoded(call: VendorCall | None, seen: Seen, outcome: dict) -> dict:
+    """What a vendor call shows besides its parameters (vendor_api.VendorCall); never an error."""
+    extra = {}
+    try:
+        if call is not None and call.decoded is not None:
+            extra |= call.decoded(seen.params)
+        if call is not None and call.response_decoded is not None and outcome["body"]:
+            extra |= call.response_decoded(outcome["body"])
+    except Exception:  # noqa: BLE001 (a trail entry without it, not a failed request)
+        return extra
+    return extra
 
 
 async def buffered(receive):

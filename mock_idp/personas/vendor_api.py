@@ -11,9 +11,13 @@ issue.
 A module may also give the tenant page a section (`page_section(tenant)` -> PageSection or None):
 a table of what to paste where, rendered by the pages without knowing the vendor.
 
+A module whose answers a scenario may spoil declares `DEFECTS` (scenario endpoint name -> the
+defects it can be armed with, e.g. Okta's SAML "saml_sso": "unsigned", "wrong_recipient"...), and
+fires them itself (`tenant.armed_scenarios()`, `tenant.store.fire_scenario`).
+
 Each module also says what the admin API may watch of it (`WATCHED`: path -> the calls served
-there), so scenarios fail those calls in the vendor's own error shape and the audit trail shows
-them, secrets masked (watch.py).
+there, or a function of the tenant giving that, for paths the seed makes), so scenarios fail those
+calls in the vendor's own error shape and the audit trail shows them, secrets masked (watch.py).
 """
 
 import importlib
@@ -35,9 +39,14 @@ class VendorCall:
     failure: Callable[[str | None, str | None, int | None], Response]
     error_key: str  # where the vendor's error body names the error, for the trail
     client_param: str = "client_id"  # flattened request parameters (watch.Seen): "AuthParameters.USERNAME"
+    client_id: str | None = None  # the client the path itself names (a SAML app's URLs), if any
     username_param: str | None = None
     token_param: str | None = None  # a token of the user's, when the call names none
     secrets: frozenset[str] = frozenset()  # parameter names the trail masks besides the OAuth ones
+    # What the trail shows besides the parameters: decoded from them (a SAML request's XML), and
+    # from the response body (a SAML Response in an HTML form); each gives a dict of extra members.
+    decoded: Callable[[list[tuple[str, str]]], dict] | None = None
+    response_decoded: Callable[[bytes], dict] | None = None
 
 
 @dataclass(frozen=True)
@@ -99,11 +108,18 @@ def watched_calls(tenant) -> dict[str, Callable[[dict[str, str]], VendorCall | N
     """Full request path -> which call a request there is (from its headers; None: none watched)."""
     paths = {}
     for module in modules(tenant):
-        for path, call_of in module.WATCHED.items():
+        watched = module.WATCHED(tenant) if callable(module.WATCHED) else module.WATCHED
+        for path, call_of in watched.items():
             paths[tenant.route_prefix + path] = call_of
             if path == "/" and tenant.route_prefix:
                 paths[tenant.route_prefix] = call_of  # as vendor_root_routes serves it
     return paths
+
+
+def defect_endpoints(flavor) -> dict[str, tuple[str, ...]]:
+    """Scenario endpoint -> the defects a persona's vendor APIs can be armed with there."""
+    return {name: defects for module_name in flavor.vendor_apis
+            for name, defects in getattr(module(module_name), "DEFECTS", {}).items()}
 
 
 def endpoint_names(flavor) -> tuple[str, ...]:

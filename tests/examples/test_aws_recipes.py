@@ -84,7 +84,7 @@ def test_cdk_app_runs_mock_idp_on_app_runner_when_given_an_image(synthesized):
 def test_cfn_lint_passes_the_synthesized_and_the_plain_templates(synthesized):
     require(CFN_LINT, "pip install -e '.[test]'")
     templates = [synthesized / "MockIdpEmployeeApi.template.json", synthesized / "MockIdpOnAppRunner.template.json",
-                 EXAMPLE / "template.yaml", EXAMPLE / "apprunner.yaml"]
+                 EXAMPLE / "template.yaml", EXAMPLE / "apprunner.yaml", EXAMPLE / "user-pool-saml.yaml"]
     result = subprocess.run([str(CFN_LINT), *map(str, templates)], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -109,3 +109,20 @@ def test_plain_template_matches_the_cdk_app(synthesized):
     assert idp["ProviderDetails"]["oidc_issuer"] == {"Ref": "Issuer"}
     graphql_schema = one(plain, "AWS::AppSync::GraphQLSchema")["Definition"]
     assert " ".join(graphql_schema.split()) in " ".join((EXAMPLE / "schema.graphql").read_text().split("\n", 1)[1].split())
+
+
+def test_the_saml_variant_federates_the_pool_to_the_default_seed_s_saml_app():
+    import yaml
+    from cfnlint.decode import decode
+
+    template, errors = decode(str(EXAMPLE / "user-pool-saml.yaml"))
+    assert not errors
+    idp = one(template, "AWS::Cognito::UserPoolIdentityProvider")
+    assert idp["ProviderType"] == "SAML" and idp["ProviderDetails"]["MetadataURL"] == {"Ref": "MetadataUrl"}
+    assert idp["AttributeMapping"] == {"email": "email", "custom:department": "department"}
+    assert one(template, "AWS::Cognito::UserPoolClient")["SupportedIdentityProviders"] == [{"Ref": "MockIdpSaml"}]
+    # The default metadata URL is the default seed's app, which releases the mapped attributes.
+    [app] = yaml.safe_load((REPO / "seed_users.yaml").read_text())["tenants"]["okta"]["saml_apps"]
+    default = template["Parameters"]["MetadataUrl"]["Default"]
+    assert default.endswith(f"/okta/app/{app['name']}/{app['app_id']}/sso/saml/metadata")
+    assert {"email", "department"} <= set(app["attributes"])

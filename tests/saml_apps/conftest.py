@@ -47,7 +47,7 @@ def saml_seed(tmp_path_factory, sp_keys) -> Path:
 
 @pytest.fixture(scope="session")
 def saml_server(tmp_path_factory, saml_seed):
-    running = start_server(saml_seed, tmp_path_factory.mktemp("saml-data"))
+    running = start_server(saml_seed, tmp_path_factory.mktemp("saml-data"), admin=True)  # scenarios
     yield running
     running.stop()
 

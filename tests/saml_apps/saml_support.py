@@ -80,6 +80,16 @@ def auto_post(page: httpx.Response) -> tuple[str, dict[str, str]]:
     return html.unescape(form.group(1)), dict(hidden_fields(form.group(2)))
 
 
+def post_binding(browser: httpx.Client, url: str, data: dict, headers: dict | None = None) -> httpx.Response:
+    """POST a SAML message as the SP's page does, and the page that posts it once more from the IdP's
+    own page (a browser without the IdP's cookie gets it, so the SSO session's cookie comes along)."""
+    page = browser.post(url, data=data, headers=headers or {})
+    bounce = re.search(r'<form method="post" action="([^"]+)">(.*?)</form>', page.text, re.S)
+    if page.status_code == 200 and bounce and html.unescape(bounce.group(1)) == url:
+        page = browser.post(url, data=dict(hidden_fields(bounce.group(2))))
+    return page
+
+
 def sign_in(browser: httpx.Client, page: httpx.Response, user: tuple[str, str] = ALICE) -> httpx.Response:
     """Fill in the login form on `page` (if shown) and submit it."""
     if 'id="login-form"' not in page.text:

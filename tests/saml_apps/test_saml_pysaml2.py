@@ -5,7 +5,7 @@ persistent NameID and attributes, and a tampered response refused."""
 import httpx
 import pytest
 
-from .saml_support import auto_post, decoded, encoded, sign_in, sp_fixture
+from .saml_support import auto_post, decoded, encoded, post_binding, sign_in, sp_fixture
 
 run_sp = sp_fixture("sp_pysaml2.py")  # the SP in its own process, for this module
 APP = "/app/pysaml2/exk1pysaml2"
@@ -22,8 +22,10 @@ def sign_in_by(run_sp, okta: str, binding: str, user=("bob", "bob-password")) ->
         if binding == "redirect":
             page = browser.get(login["url"])
         else:
-            page = browser.post(login["action"], data={"SAMLRequest": login["SAMLRequest"],
-                                                       "RelayState": login["RelayState"]})
+            # As a browser posts the SP's form: from the SP's page, another site.
+            page = post_binding(browser, login["action"], {"SAMLRequest": login["SAMLRequest"],
+                                                           "RelayState": login["RelayState"]},
+                                headers={"Origin": "http://sp.test", "Sec-Fetch-Site": "cross-site"})
         action, fields = auto_post(sign_in(browser, page, user))
     assert action == SP["acs_url"] and fields["RelayState"] == "/after"
     return login, fields

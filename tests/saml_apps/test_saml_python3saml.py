@@ -98,3 +98,23 @@ def test_idp_initiated_sign_in_from_the_launch_url_is_accepted_by_the_strict_sp(
     answer = run_sp(command(okta, sp, "acs", SAMLResponse=fields["SAMLResponse"]))
     assert answer["errors"] == [] and answer["name_id"] == "alice@example.com", answer["reason"]
     assert answer["attributes"]["department"] == ["IT"]
+
+
+REFUSALS = {"expired": "expired", "not_yet_valid": "not yet valid", "wrong_audience": "audience",
+            "wrong_recipient": "SubjectConfirmation", "unsigned": "not signed", "bad_signature": "ignature"}
+
+
+@pytest.mark.parametrize("defect", REFUSALS)
+def test_a_defective_response_armed_by_the_admin_api_is_refused_once_then_all_is_well(run_sp, okta, sp, defect):
+    armed = httpx.post(okta.rsplit("/", 1)[0] + "/_admin/tenants/okta/scenarios",
+                       json={"endpoint": "saml_sso", "client_id": "exk1python3saml", "defect": defect})
+    assert armed.status_code == 201, armed.text
+    for attempt in ("defective", "as issued"):
+        login = run_sp(command(okta, sp, "login"))
+        with httpx.Client(timeout=10) as browser:
+            action, fields = auto_post(sign_in(browser, browser.get(login["url"])))
+        answer = run_sp(command(okta, sp, "acs", request_id=login["request_id"], SAMLResponse=fields["SAMLResponse"]))
+        if attempt == "defective":
+            assert answer["errors"] and REFUSALS[defect] in answer["reason"], answer["reason"]
+        else:
+            assert answer["errors"] == [], answer["reason"]

@@ -7,6 +7,9 @@ What does which part:
 - messages.py: incoming AuthnRequest/LogoutRequest checks (signature, age); errors.py: the page.
 - response.py: the assertion from the user's claims, signed with signxml; certificate.py: the key's certificate.
 - metadata.py: the IdP metadata; sign_on.py: SSO and the login page; logout.py: SLO.
+- scenarios.py: the next Response defective, when the admin API armed it.
+- watched.py: what the admin API watches (scenarios, the audit trail with the decoded XML).
+- preview.py: the Response decoded on a page (the tenant page's "see the assertion" link).
 - page.py: the tenant page's table of the apps (what to paste into an SP, into Cognito).
 A vendor API module (personas/vendor_api.py): `routes(tenant)`, `WATCHED`, `ENDPOINTS`.
 """
@@ -20,11 +23,15 @@ from starlette.routing import Route
 from .apps import base_path
 from .errors import SamlError
 from .page import page_section
+from .watched import ENDPOINTS, watched
 
 GET, POST, GET_POST = ["GET"], ["POST"], ["GET", "POST"]
-ENDPOINTS: tuple[str, ...] = ()  # no scenarios yet (defective assertions: issue 21, not done)
-WATCHED: dict = {}
-__all__ = ["ENDPOINTS", "WATCHED", "page_section", "routes"]
+# ENDPOINTS ("saml_sso", "saml_slo"): request scenarios fail or delay them, the audit trail shows them.
+WATCHED = watched  # a function of the tenant: the paths come from its saml_apps
+# Defective-Response scenarios (admin API: endpoint "saml_sso", client_id = the app_id), fired by
+# sign_on.answer and made by response.spoil.
+DEFECTS = {"saml_sso": ("expired", "not_yet_valid", "wrong_audience", "wrong_recipient", "unsigned", "bad_signature")}
+__all__ = ["DEFECTS", "ENDPOINTS", "WATCHED", "page_section", "routes"]
 
 
 def routes(tenant) -> list[Route]:
@@ -34,7 +41,8 @@ def routes(tenant) -> list[Route]:
         routes += [Route(base + "/sso/saml/metadata", lazy("metadata.endpoint", tenant, app), methods=GET),
                    Route(base + "/sso/saml", lazy("sign_on.sso", tenant, app), methods=GET_POST),
                    Route(base + "/sso/saml/login", lazy("sign_on.login", tenant, app), methods=POST),
-                   Route(base + "/slo/saml", lazy("logout.slo", tenant, app), methods=GET_POST)]
+                   Route(base + "/slo/saml", lazy("logout.slo", tenant, app), methods=GET_POST),
+                   Route(f"/_ui/saml/{app.app_id}", lazy("sign_on.preview_sign_in", tenant, app), methods=GET)]
     return routes + [Route("/app/{name}/{app_id}/{rest:path}", unknown_app, methods=GET_POST)]
 
 

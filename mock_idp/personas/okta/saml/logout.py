@@ -12,11 +12,11 @@ from fastapi.responses import Response
 from lxml import etree
 
 from ....endpoints.sso import end_session, session_user
-from .apps import session_index
+from .apps import session_index, slo_url
 from .errors import SamlError
 from .messages import issuer_of, parse_time, read
 from .response import STATUS, envelope, name_id_value, sign, user_claims
-from .sign_on import incoming_request, post_binding
+from .sign_on import cookie_bounce, incoming_request, post_binding
 from .xml import SAML, SAMLP, q
 
 
@@ -24,6 +24,9 @@ def slo(tenant, app):
     async def single_logout(request: Request) -> Response:
         if not app.slo_url:
             raise SamlError(f"The app {app.name} has no single logout (slo_url in the seed).", status_code=404)
+        bounced = await cookie_bounce(request, tenant, slo_url(tenant, app))
+        if bounced is not None:
+            return bounced
         incoming = await incoming_request(request)
         if incoming is None:
             raise SamlError("The SLO URL needs a SAMLRequest: a LogoutRequest (SAML bindings §3.4).")

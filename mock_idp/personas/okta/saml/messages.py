@@ -47,7 +47,8 @@ class Incoming:
         """What the login form carries, to check the very same request again after sign-in."""
         if self.binding == REDIRECT:
             return [("SAMLQuery", self.raw_query)]
-        return [("SAMLRequest", self.message)] + ([("RelayState", self.relay_state)] if self.relay_state is not None else [])
+        relay = [("RelayState", self.relay_state)] if self.relay_state is not None else []
+        return [("SAMLRequest", self.message)] + relay
 
 
 def from_query(raw_query: str) -> Incoming | None:
@@ -56,7 +57,8 @@ def from_query(raw_query: str) -> Incoming | None:
     if "SAMLRequest" not in raw:
         return None
     relay = raw.get("RelayState")
-    return Incoming(REDIRECT, unquote_plus(raw["SAMLRequest"]), None if relay is None else unquote_plus(relay), raw_query)
+    relay = None if relay is None else unquote_plus(relay)
+    return Incoming(REDIRECT, unquote_plus(raw["SAMLRequest"]), relay, raw_query)
 
 
 def from_form(form: list[tuple[str, str]]) -> Incoming | None:

@@ -31,7 +31,8 @@ def row(tenant, app) -> list[list[PageLine]]:
         [PageLine("metadata", metadata_url(tenant, app), metadata_url(tenant, app)),
          PageLine("entityID", entity_id(app)), PageLine("SSO URL", sso_url(tenant, app))]
         + ([PageLine("SLO URL", slo_url(tenant, app))] if app.slo_url else []),
-        [PageLine("", "IdP-initiated sign-in", sso_url(tenant, app))],
+        [PageLine("", "IdP-initiated sign-in", sso_url(tenant, app)),
+         PageLine("", "Sign in and see the assertion", f"{tenant.url}/_ui/saml/{app.app_id}")],
         [PageLine("provider type", "SAML"), PageLine("MetadataURL", metadata_url(tenant, app))] + mapping
         + [PageLine("app's SP entity ID", "urn:amazon:cognito:sp:<user pool id>"),
            PageLine("app's ACS URL", "https://<domain>.auth.<region>.amazoncognito.com/saml2/idpresponse")],

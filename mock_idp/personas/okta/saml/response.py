@@ -26,6 +26,11 @@ BEARER = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
 ENTITY = "urn:oasis:names:tc:SAML:2.0:nameid-format:entity"
 PASSWORD_PROTECTED = "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"
 UNSPECIFIED_NAME = "urn:oasis:names:tc:SAML:2.0:attrname-format:unspecified"
+# Defects: the assertion's times an hour off (past any SP's clock-skew allowance), or another
+# audience or recipient than the app's.
+SHIFTED = {"expired": -3600, "not_yet_valid": 3600}
+WRONG_AUDIENCE = "urn:mock-idp:wrong-audience"
+WRONG_RECIPIENT = "https://wrong-recipient.mock-idp.invalid/acs"
 
 
 @dataclass(frozen=True)
@@ -47,16 +52,22 @@ def new_id() -> str:
     return "id" + str(secrets.randbits(90))
 
 
-def success(tenant, app, sign_in: SignIn) -> bytes:
-    """The signed Response XML for a signed-in user."""
+def success(tenant, app, sign_in: SignIn, defect: str | None = None) -> bytes:
+    """The signed Response XML for a signed-in user; spoiled on purpose by a scenario's `defect`
+    (scenarios.py): expired, not_yet_valid, wrong_audience, wrong_recipient, unsigned, bad_signature."""
     now = tenant.clock()
-    assertion = build_assertion(tenant, app, sign_in, now)
-    if app.sign in ("assertion", "both"):
+    assertion = build_assertion(tenant, app, sign_in, now + SHIFTED.get(defect, 0), defect)
+    signs = () if defect == "unsigned" else (app.sign,)
+    if "assertion" in signs or "both" in signs:
         assertion = sign(tenant, assertion)
     response = envelope(tenant, app, "Response", app.acs_url, sign_in.in_response_to, now, STATUS + "Success")
     response.append(assertion)
-    if app.sign in ("response", "both"):
+    if "response" in signs or "both" in signs:
         response = sign(tenant, response)
+    if defect == "bad_signature":
+        # Changed after signing: every digest over the assertion stops matching.
+        name_id = response.find(f".//{q(SAML, 'NameID')}")
+        name_id.text += ".changed"
     return etree.tostring(response, xml_declaration=True, encoding="UTF-8")
 
 
@@ -92,7 +103,7 @@ def issuer(parent, app) -> None:
     element.text = entity_id(app)
 
 
-def build_assertion(tenant, app, sign_in: SignIn, now: float):
+def build_assertion(tenant, app, sign_in: SignIn, now: float, defect: str | None = None):
     claims = user_claims(tenant, sign_in.user)
     assertion = etree.Element(q(SAML, "Assertion"), nsmap={"saml2": SAML})
     assertion.set("ID", new_id())
@@ -108,12 +119,13 @@ def build_assertion(tenant, app, sign_in: SignIn, now: float):
     if sign_in.in_response_to:
         data.set("InResponseTo", sign_in.in_response_to)
     data.set("NotOnOrAfter", saml_time(now + VALIDITY))
-    data.set("Recipient", app.acs_url)
+    data.set("Recipient", WRONG_RECIPIENT if defect == "wrong_recipient" else app.acs_url)
 
     conditions = etree.SubElement(assertion, q(SAML, "Conditions"),
                                   NotBefore=saml_time(now - VALIDITY), NotOnOrAfter=saml_time(now + VALIDITY))
     restriction = etree.SubElement(conditions, q(SAML, "AudienceRestriction"))
-    etree.SubElement(restriction, q(SAML, "Audience")).text = app.sp_entity_id
+    etree.SubElement(restriction, q(SAML, "Audience")).text = \
+        WRONG_AUDIENCE if defect == "wrong_audience" else app.sp_entity_id
 
     statement = etree.SubElement(assertion, q(SAML, "AuthnStatement"),
                                  AuthnInstant=saml_time(sign_in.auth_time), SessionIndex=sign_in.session_index)

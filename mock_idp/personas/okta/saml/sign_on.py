@@ -10,17 +10,20 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from ....endpoints.http import read_params, render
-from ....endpoints.sso import (CSRF_FIELD, EXPIRED_FORM, csrf_ok, foreign_sign_in, session_user, set_session_cookie, sign_in_page,
-                               start_session)
+from ....endpoints.sso import (CSRF_FIELD, EXPIRED_FORM, cookie_name, csrf_ok, foreign_sign_in, session_user,
+                               set_session_cookie, sign_in_page, start_session)
 from ....oauth.errors import OAuthError
 from ....oauth.responses import FormPost
 from .apps import session_index, sso_url
 from .errors import SamlError
 from .messages import Incoming, from_form, from_query, read
+from .preview import PREVIEW, page as preview_page
 from .response import SignIn, encoded, failure, success
+from .scenarios import next_defect
 from .xml import POST
 
 LOGIN_FIELDS = ("username", "password", CSRF_FIELD)
+BOUNCED = "mock_idp_bounced"  # cookie_bounce's mark on the form it posts again
 TRUE = ("true", "1")  # xs:boolean
 
 
@@ -35,6 +38,9 @@ class Asked:
 
 def sso(tenant, app):
     async def single_sign_on(request: Request) -> Response:
+        bounced = await cookie_bounce(request, tenant, sso_url(tenant, app))
+        if bounced is not None:
+            return bounced
         incoming = await incoming_request(request)
         relay_state = incoming.relay_state if incoming else request.query_params.get("RelayState")
         asked = check(tenant, app, incoming, request) if incoming else Asked()
@@ -54,18 +60,19 @@ def login(tenant, app):
     """The login page posts here, with the request it was shown for, checked again."""
 
     async def login_form(request: Request) -> Response:
+        refused = foreign_sign_in(request)
+        if refused is not None:
+            return refused
         form = await read_params(request)
         credentials = {k: v for k, v in form if k in LOGIN_FIELDS}
         rest = [(k, v) for k, v in form if k not in LOGIN_FIELDS]
         incoming = from_form(rest)
         relay_state = incoming.relay_state if incoming else dict(rest).get("RelayState")
+        preview = not incoming and dict(rest).get(PREVIEW) == "1"  # the tenant page's "see the assertion"
         # The request was checked, fresh, when it arrived; the user may take a while to sign in.
         asked = check(tenant, app, incoming, request, check_age=False) if incoming else Asked()
-        params = incoming.login_params() if incoming else relay_params(relay_state)
+        params = incoming.login_params() if incoming else relay_params(relay_state, preview)
         action = sso_url(tenant, app) + "/login"
-        refused = foreign_sign_in(request)  # another site's page signs no one in
-        if refused is not None:
-            return refused
         if not csrf_ok(request, tenant, action, params, credentials.get(CSRF_FIELD, "")):
             return sign_in_page(request, tenant, action, params, EXPIRED_FORM, status=403)
         user = tenant.authenticate(credentials.get("username", ""), credentials.get("password", ""))
@@ -74,10 +81,26 @@ def login(tenant, app):
                                 credentials.get("username", ""))
         with tenant.store.together():
             end_user = start_session(tenant, user)
-        response = answer(request, tenant, app, asked, relay_state, end_user)
+        response = answer(request, tenant, app, asked, relay_state, end_user, preview)
         set_session_cookie(response, tenant, end_user)
         return response
     return login_form
+
+
+async def cookie_bounce(request: Request, tenant, url: str) -> Response | None:
+    """A POST from another site's page carries no SameSite=Lax cookie, so the SSO session would
+    not be found: the form goes once more to `url` from our own page (same-site), cookies and all.
+    None: no need (a GET, the cookie came, or this is the second time)."""
+    if request.method != "POST" or request.cookies.get(cookie_name(tenant)):
+        return None
+    try:
+        form = await read_params(request)
+    except OAuthError:
+        return None  # not a form: incoming_request says so
+    names = {name for name, _ in form}
+    if BOUNCED in names or "SAMLRequest" not in names:
+        return None
+    return render(request, 200, FormPost(url, [*form, (BOUNCED, "1")]), [("Cache-Control", "no-store")])
 
 
 async def incoming_request(request: Request) -> Incoming | None:
@@ -114,9 +137,26 @@ def check(tenant, app, incoming: Incoming, request: Request, check_age: bool = T
              (root.get("IsPassive") or "").lower() in TRUE)
 
 
-def answer(request: Request, tenant, app, asked: Asked, relay_state: str | None, user) -> Response:
+def answer(request: Request, tenant, app, asked: Asked, relay_state: str | None, user,
+           preview: bool = False) -> Response:
     sign_in = SignIn(user.config, user.auth_time, session_index(user.session_id), asked.request_id)
-    return post_to_acs(request, app, success(tenant, app, sign_in), relay_state)
+    defect = next_defect(tenant, app, user.config) if tenant.armed_scenarios() else None
+    xml = success(tenant, app, sign_in, defect)
+    if preview:
+        return preview_page(request, tenant, app, xml, relay_state)
+    return post_to_acs(request, app, xml, relay_state)
+
+
+def preview_sign_in(tenant, app):
+    """GET <tenant>/_ui/saml/<app_id>: sign in (or reuse the session) and see the Response."""
+
+    async def see_the_assertion(request: Request) -> Response:
+        relay_state = request.query_params.get("RelayState")
+        user = session_user(request, tenant)
+        if user is not None:
+            return answer(request, tenant, app, Asked(), relay_state, user, preview=True)
+        return sign_in_page(request, tenant, sso_url(tenant, app) + "/login", relay_params(relay_state, True))
+    return see_the_assertion
 
 
 def post_to_acs(request: Request, app, xml: bytes, relay_state: str | None) -> Response:
@@ -129,5 +169,5 @@ def post_binding(request: Request, url: str, xml: bytes, relay_state: str | None
     return render(request, 200, FormPost(url, params), [("Cache-Control", "no-store")])
 
 
-def relay_params(relay_state: str | None) -> list[tuple[str, str]]:
-    return [] if relay_state is None else [("RelayState", relay_state)]
+def relay_params(relay_state: str | None, preview: bool = False) -> list[tuple[str, str]]:
+    return ([] if relay_state is None else [("RelayState", relay_state)]) + ([(PREVIEW, "1")] if preview else [])
