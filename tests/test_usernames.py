@@ -43,7 +43,7 @@ def test_seed_usernames_that_differ_only_in_unicode_form_or_in_case_where_it_is_
     nfc_and_nfd = '      - {username: "jos\\u00e9", password: x}\n      - {username: "jose\\u0301", password: y}\n'
     assert "duplicate username" in seed_problems(nfc_and_nfd)
     cased = "      - {username: alice, password: x}\n      - {username: Alice, password: y}\n"
-    for flavor in ("okta", "cognito", "auth0"):
+    for flavor in ("okta", "cognito", "auth0", "entra"):
         assert "tenants.t.users[1].username" in seed_problems(cased, flavor)
     parse_config(f"tenants:\n  t:\n    users:\n{cased}", "seed.yaml", personas=all_flavors())  # generic: two users
 

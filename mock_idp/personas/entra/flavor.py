@@ -146,6 +146,7 @@ PROFILE = EntraFlavor(
     refresh_requires_offline_access=True,
     extra_authorization_parameters=("client_info", "login_hint", "domain_hint", "prompt"),
     wrong_password_message=errors.WRONG_PASSWORD,
+    case_insensitive_usernames=True,  # UPNs sign in whatever their case (docs/vendors.md, Usernames)
     discovery_keys=DISCOVERY_KEYS,
     discovery_extras={"http_logout_supported": True, "frontchannel_logout_supported": True,
                       "subject_types_supported": ["pairwise"], "tenant_region_scope": "NA",
