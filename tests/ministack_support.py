@@ -9,7 +9,7 @@ identity provider Cognito accepts. Drive it with boto3: `ministack.client("cogni
 Without ministack installed, the fixture skips the test, and under CI (CI=true) it fails it.
 
 The session's ministack is shared: create your own pool and delete it when done. The hosted domain
-`mock-pool` (the idpresponse URI the default seed registers) is taken by test_cognito_federation.py;
+`mock-pool` (the idpresponse URI the default seed registers) is taken by personas/cognito/test_federation.py;
 domains are unique across ministack, so pick another one (and register its
 https://<domain>.auth.us-east-1.amazoncognito.com/oauth2/idpresponse in a seed of your own).
 """

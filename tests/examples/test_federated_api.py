@@ -8,7 +8,7 @@ import boto3
 import httpx
 import pytest
 from conftest import REPO, serve_asgi
-from test_cognito_federation import OKTA, add_identity_provider, hosted_ui_sign_in, plain_idp, pool  # noqa: F401
+from personas.cognito.test_federation import OKTA, add_identity_provider, hosted_ui_sign_in, plain_idp, pool  # noqa: F401
 
 sys.path.insert(0, str(REPO / "examples" / "federated-api"))
 import api as federated_api  # noqa: E402

@@ -1,5 +1,5 @@
 """@okta/okta-sdk-nodejs against the Okta tenant's Users and Groups API over --tls (issue 23): the
-same API okta-sdk-python drives in tests/test_okta_management_api.py, seen by the Node SDK."""
+same API okta-sdk-python drives in tests/personas/okta/test_management_api.py, seen by the Node SDK."""
 
 import pytest
 

@@ -223,7 +223,7 @@ def test_check_token_takes_an_entra_id_token_for_appsync(entra):
 def validate(entra, token: str) -> dict:
     job = {"config_url": f"{authority(entra)}/v2.0/.well-known/openid-configuration", "app_client_id": API,
            "tenant_id": TENANT, "ca": str(entra.ca), "token": token, "scope": "access_as_user"}
-    script = Path(__file__).parent / "interop" / "entra_validator.py"
+    script = Path(__file__).parents[2] / "interop" / "entra_validator.py"
     done = subprocess.run([sys.executable, str(script)], input=json.dumps(job), capture_output=True, text=True,
                           timeout=60)
     assert done.returncode == 0, done.stderr
