@@ -1,6 +1,7 @@
 """No request writes a log line of its own, and no database error logs the values of its statement."""
 
 import logging
+import uuid
 
 import httpx
 import pytest
@@ -10,6 +11,9 @@ from test_request_log import serve
 from conftest import stop_process
 from mock_idp.storage.models import LoginSession
 from mock_idp.storage.store import Store
+from mock_idp.web import logs
+
+pytest_plugins = ["pg_support"]  # postgres_url: a throw-away PostgreSQL server
 
 FORGED = "x\nGET /default/forged 200 tenant=default outcome=ok 0.1ms\r\u2028"
 
@@ -46,3 +50,22 @@ def test_a_database_error_names_no_parameter(tmp_path, caplog):
     assert "secret-session-id-1234" not in str(raised.value) and "secret-session-id-1234" not in caplog.text
     assert "hidden due to hide_parameters" in str(raised.value)
     store.close()
+
+
+def test_a_postgresql_error_logs_no_value_of_the_row(postgres_url, caplog):
+    # psycopg's message carries PostgreSQL's DETAIL line, "Key (id)=(<the session id>) already exists".
+    logs.install()  # as create_app does
+    store = Store(postgres_url)
+    secret = f"secret-session-{uuid.uuid4().hex}"
+    session = dict(id=secret, tenant="t", username="alice", auth_time=1, expires_at=2)
+    store.insert(LoginSession(**session))
+    try:
+        with pytest.raises(IntegrityError) as raised:
+            store.insert(LoginSession(**session))
+        assert secret in str(raised.value)  # what the driver says, and what the log must not
+        with caplog.at_level(logging.ERROR, logger="mock_idp"):
+            logging.getLogger("mock_idp").exception("a database error", exc_info=raised.value)
+        assert "UniqueViolation" in caplog.text and "DETAIL:  (values hidden)" in caplog.text
+        assert secret not in caplog.text
+    finally:
+        store.close()

@@ -5,6 +5,7 @@ client_id or a %0A in a path would start a line of the caller's choosing)."""
 
 import logging
 import re
+import traceback
 
 SECRET_PARAMETERS = ("code", "id_token_hint", "id_token", "access_token", "refresh_token", "token",
                      "client_secret", "password", "device_code", "code_verifier", "logout_hint")
@@ -59,6 +60,23 @@ class RedactQueryStrings(logging.Filter):
         return True
 
 
+# PostgreSQL's DETAIL line of an error names the row's values ("Key (id)=(...) already exists",
+# "Failing row contains (...)"): SQLAlchemy's hide_parameters keeps the statement's parameters out
+# of its own text, not out of the driver's message.
+DATABASE_DETAIL = re.compile(r"^DETAIL:.*$", re.MULTILINE)
+
+
+class HideDatabaseValues(logging.Filter):
+    """A logged exception's traceback is written without the database's DETAIL lines."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None and not record.exc_text:
+            text = "".join(traceback.format_exception(*record.exc_info)).rstrip("\n")
+            if "DETAIL:" in text:
+                record.exc_text = DATABASE_DETAIL.sub("DETAIL:  (values hidden)", text)
+        return True
+
+
 def install() -> None:
     access = logging.getLogger("uvicorn.access")
     if not any(isinstance(f, RedactQueryStrings) for f in access.filters):
@@ -66,3 +84,4 @@ def install() -> None:
     ours = logging.getLogger("mock_idp")
     if not any(isinstance(f, EscapeArguments) for f in ours.filters):
         ours.addFilter(EscapeArguments())
+        ours.addFilter(HideDatabaseValues())
