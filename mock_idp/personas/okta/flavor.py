@@ -5,15 +5,14 @@ Shapes follow real Okta tokens and discovery documents (docs/vendors.md): `ver`,
 of access tokens, no JOSE `typ` header.
 """
 
-import hashlib
 import secrets
-import string
 from dataclasses import dataclass
 from typing import Any
 
 from ...oauth.errors import InvalidScopeError
 from ..base import STANDARD_CLAIMS, Flavor
 from ..layout import ClientAssertionRules, DeviceFlow, EndpointPaths, IssuerLayout, Lifetimes, TokenExchangeRules
+from .ids import okta_id
 from .token_inline_hook import hook_config, patched
 
 V1 = dict(
@@ -42,17 +41,6 @@ DISCOVERY_KEYS = (
     "device_authorization_endpoint",
 )
 ID_TOKEN_PROFILE = ("name", "preferred_username", "email")
-BASE62 = string.digits + string.ascii_letters
-
-
-def okta_id(prefix: str, seed: str) -> str:
-    """A 20-character Okta object id (00u… users, 00o… identity providers), stable per seed."""
-    number = int.from_bytes(hashlib.sha256(seed.encode()).digest(), "big")
-    chars = []
-    for _ in range(17):
-        number, digit = divmod(number, 62)
-        chars.append(BASE62[digit])
-    return prefix + "".join(chars)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from starlette.routing import Route
 from ..groups import all_groups, member_of, members
 from ..vendor_api import VendorCall
 from .expressions import ExpressionError, predicate
-from .flavor import okta_id
+from .ids import okta_id
 from .management import OktaApiError, api, create, injected_failure, invalid, json_body, page, remove, write
 from .okta_users import find, find_group, group_id, group_json, user_json
 

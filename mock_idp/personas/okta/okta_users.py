@@ -11,7 +11,8 @@ from ..base import STANDARD_CLAIMS
 from ..groups import all_groups
 from .authn import PASSWORD_CHANGED, okta_time
 from .expressions import ExpressionError, predicate
-from .flavor import login_of, okta_id
+from .flavor import login_of
+from .ids import okta_id
 from .management import invalid, not_found
 
 # Okta profile attribute -> the claim it is kept as.

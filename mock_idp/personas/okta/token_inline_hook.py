@@ -20,6 +20,7 @@ import jsonpatch
 
 from ...hooks import HookError, call_url, injected_failure, record_call
 from ...oauth.errors import OAuthError
+from .ids import okta_id
 
 TIMEOUT = 3.0  # Okta waits 3 seconds for an inline hook
 EVENT_TYPE = "com.okta.oauth2.tokens.transform"
@@ -179,6 +180,4 @@ def request(ctx, tokens: dict[str, dict], lifetimes: dict[str, int]) -> dict:
 
 def okta_suffix(seed: str) -> str:
     """The 17 characters of an Okta object id after its prefix, stable for a seed."""
-    from .flavor import okta_id  # flavor.py imports this module
-
     return okta_id("", seed)
