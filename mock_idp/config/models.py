@@ -70,6 +70,9 @@ class ApiConfig(SeedModel):
     token_lifetime: Seconds | None = None
     # Auth0 RBAC: the access token's `permissions` are those of the user's roles (and their own).
     rbac: bool = False
+    # Entra: the API's service principal requires an app role assignment (appRoleAssignmentRequired):
+    # a daemon granted none of its roles gets no token (AADSTS501051) instead of one without `roles`.
+    app_role_assignment_required: bool = False
 
 
 class TokenLifetimes(SeedModel):
@@ -99,6 +102,10 @@ class ClientConfig(SeedModel):
     jwks_uri: HttpsOrHttpUrl | None = None
     # ...or X.509 certificates (PEM), matched by the assertion's x5t / x5t#S256 (RFC 7515 §4.1.7-8).
     certificates: list[NonEmptyStr] = []
+    # Entra: the app roles (an API's `permissions`) granted to this client application, by the API's
+    # identifier, as "API permissions > Application permissions" with admin consent: the `roles` of
+    # its app-only (client_credentials) tokens for that API.
+    application_permissions: dict[NonEmptyStr, list[NonEmptyStr]] = {}
 
     @property
     def has_keys(self) -> bool:
@@ -239,6 +246,8 @@ class RoleConfig(SeedModel):
 
 # Tenant keys only some personas serve (Flavor.seed_keys), and what they are called in errors.
 VENDOR_KEYS = {"saml_apps": "SAML apps", "api_tokens": "API tokens", "roles": "roles"}
+# Client keys only some personas serve (also named in Flavor.seed_keys).
+VENDOR_CLIENT_KEYS = {"application_permissions": "application permissions"}
 
 
 class TenantConfig(SeedModel):
@@ -292,6 +301,9 @@ class TenantConfig(SeedModel):
 
         used = [(key, (key,), f"the {self.flavor} persona serves no {what} (personas that do: {{able}})")
                 for key, what in VENDOR_KEYS.items() if getattr(self, key)]
+        used += [(key, ("clients", index, key), f"the {self.flavor} persona serves no {what} (personas that do: {{able}})")
+                 for index, client in enumerate(self.clients)
+                 for key, what in VENDOR_CLIENT_KEYS.items() if getattr(client, key)]
         hook = f"flavor {self.flavor!r} runs no {{key}}{{only}}"
         if self.triggers and self.triggers.pre_token_generation:
             used.append(("pre_token_generation", ("triggers", "pre_token_generation"), hook))
@@ -301,6 +313,23 @@ class TenantConfig(SeedModel):
             if not serves(self.flavor, key):
                 able = ", ".join(sorted(name for name in personas if serves(name, key)))
                 raise issue_at(message.format(key=key, able=able, only=f" (only {able})" if able else ""), *at)
+        return self
+
+    @model_validator(mode="after")
+    def _granted_app_roles_exist(self) -> TenantConfig:
+        # An application permission names one of the tenant's APIs and one of its app roles, as the
+        # portal offers only those (a typo would silently leave the daemon's `roles` without it).
+        apis = {api.identifier: api for api in self.apis}
+        for index, client in enumerate(self.clients):
+            for identifier, roles in client.application_permissions.items():
+                at = ("clients", index, "application_permissions", identifier)
+                api = apis.get(identifier)
+                if api is None:
+                    raise issue_at(f"no API {identifier!r} in the tenant's apis{suggestion(identifier, list(apis))}", *at)
+                for position, role in enumerate(roles):
+                    if role not in api.permissions:
+                        raise issue_at(f"{identifier} has no app role {role!r}{suggestion(role, api.permissions)} "
+                                       f"(its permissions: {', '.join(api.permissions) or 'none'})", *at, position)
         return self
 
 

@@ -92,8 +92,8 @@ def access_token_claims(ctx, tid: str) -> dict[str, Any]:
     if ctx.user is None:
         oid = service_principal_id(ctx.issuer.name, ctx.client)
         claims.update({"oid": oid, "sub": oid, "idtyp": "app"})
-        if api is not None and api.permissions:
-            claims["roles"] = list(api.permissions)  # the app roles granted to the client
+        if roles := entra_scopes.granted_app_roles(api, ctx.client):
+            claims["roles"] = roles  # only the app roles granted to this client, never all the API's
         return claims
     claims.update(user_part(ctx, tid, audience))
     claims["sub"] = pairwise(claims["oid"], audience)

@@ -81,7 +81,9 @@ class EntraFlavor(Flavor):
     def granted_scopes(self, issuer, client, requested, audience, grant_type):
         if grant_type == "client_credentials":
             entra_scopes.check_app_only(requested)
-        entra_scopes.resource_of(issuer, requested)  # Entra's errors for unknown resources and scopes
+        api = entra_scopes.resource_of(issuer, requested)  # Entra's errors for unknown resources and scopes
+        if grant_type == "client_credentials" and api is not None:
+            entra_scopes.check_assignment(api, client)
         return requested
 
     def resolve_audience(self, issuer, client, requested, grant_type=None):
@@ -141,6 +143,7 @@ PROFILE = EntraFlavor(
     client_id_claim="azp",  # v2.0 access tokens name the client in azp (v1.0: appid)
     vendor_grants=("entra.on_behalf_of",),
     vendor_apis=("entra.userrealm",),
+    seed_keys=("application_permissions",),  # clients' app roles on the APIs: claims.granted_app_roles
     access_token_typ="JWT",
     id_token_typ="JWT",
     refresh_requires_offline_access=True,

@@ -43,6 +43,21 @@ def check_app_only(scopes: list[str]) -> None:
                                           "the resource identifier (application ID URI).")
 
 
+def granted_app_roles(api, client) -> list[str]:
+    """The API's app roles granted to the client application (its application permissions)."""
+    return list(client.application_permissions.get(api.identifier, ())) if api is not None else []
+
+
+def check_assignment(api, client) -> None:
+    """An API requiring assignment issues no app-only token to a client granted none of its roles;
+    any other API issues one without `roles` (docs/vendors.md, "Entra ID app-only roles")."""
+    if api.app_role_assignment_required and not granted_app_roles(api, client):
+        raise EntraError("invalid_grant", f"AADSTS501051: Application '{client.client_id}'"
+                                          f"({client.name or client.client_id}) is not "
+                                          f"assigned to a role for the application '{api.identifier}'"
+                                          f"({api.name or api.identifier}).")
+
+
 def audience_of(api) -> str:
     """v2.0 access tokens name the API by its application id: the GUID of `api://<guid>`."""
     if api is None:

@@ -56,8 +56,10 @@ PRIVATE_PEM, CERT_PEM, SHA1_THUMBPRINT = certificate()
 def entra(tmp_path_factory):
     seed = {"tenants": {"contoso": {
         "flavor": "entra", "path": "/", "tenant_id": TENANT,
-        "apis": [{"identifier": f"api://{API}", "scopes": ["access_as_user"], "permissions": ["Tasks.Read.All"]},
-                 {"identifier": f"api://{DOWNSTREAM}", "scopes": ["Files.Read"]}],
+        "apis": [{"identifier": f"api://{API}", "scopes": ["access_as_user"],
+                  "permissions": ["Tasks.Read.All", "Tasks.Write.All"]},
+                 {"identifier": f"api://{DOWNSTREAM}", "scopes": ["Files.Read"], "permissions": ["Files.Read.All"],
+                  "app_role_assignment_required": True}],
         "clients": [
             {"client_id": WEB, "client_secret": "web-secret", "redirect_uris": [REDIRECT],
              "grant_types": ["authorization_code", "refresh_token", "password"]},
@@ -66,7 +68,8 @@ def entra(tmp_path_factory):
             {"client_id": DAEMON, "certificates": [CERT_PEM], "response_types": [],
              "grant_types": ["client_credentials"]},
             {"client_id": DOWNSTREAM, "client_secret": "daemon-secret", "response_types": [],
-             "grant_types": ["client_credentials"]},
+             "grant_types": ["client_credentials"],
+             "application_permissions": {f"api://{API}": ["Tasks.Read.All"]}},
             {"client_id": DEVICE, "response_types": [],
              "grant_types": ["urn:ietf:params:oauth:grant-type:device_code", "refresh_token"]},
         ],
@@ -121,6 +124,24 @@ def test_client_credentials_with_a_secret(entra):
     assert claims["aud"] == API and claims["ver"] == "2.0" and claims["tid"] == TENANT
     assert claims["roles"] == ["Tasks.Read.All"] and claims["idtyp"] == "app" and "scp" not in claims
     assert claims["azp"] == DOWNSTREAM and claims["azpacr"] == "1"
+
+
+def test_a_daemon_granted_no_app_role_gets_a_token_without_roles(entra):
+    # DAEMON has no application permission on the API: Entra still issues the token, without `roles`.
+    result = app(entra, DAEMON, {"private_key": PRIVATE_PEM, "public_certificate": CERT_PEM}
+                 ).acquire_token_for_client([f"api://{API}/.default"])
+    assert "access_token" in result, result
+    claims = claims_of(entra, result["access_token"])
+    assert claims["aud"] == API and claims["idtyp"] == "app" and "roles" not in claims
+
+
+def test_an_api_requiring_assignment_refuses_a_daemon_without_a_role_with_aadsts501051(entra):
+    result = app(entra, DAEMON, {"private_key": PRIVATE_PEM, "public_certificate": CERT_PEM}
+                 ).acquire_token_for_client([f"api://{DOWNSTREAM}/.default"])
+    assert result["error"] == "invalid_grant" and result["error_codes"] == [501051], result
+    assert result["error_description"].startswith(
+        f"AADSTS501051: Application '{DAEMON}'({DAEMON}) is not assigned to a role for the application "
+        f"'api://{DOWNSTREAM}'")
 
 
 def test_client_credentials_with_a_certificate_by_sha256_and_sha1_thumbprint(entra):
