@@ -53,7 +53,10 @@ class NeedsLogin:
 
 def authorize(issuer, request, user: EndUser | None, just_logged_in: bool = False):
     """(status, body, headers) for the client, or NeedsLogin."""
-    redirect_uri = verified_redirect_uri(issuer, request)
+    try:
+        redirect_uri = verified_redirect_uri(issuer, request)
+    except ErrorPage as error:
+        raise issuer.flavor.page_error(error) from None
     data = request.payload.data
     mode = default_response_mode(request.payload.response_type)
     try:
@@ -64,6 +67,7 @@ def authorize(issuer, request, user: EndUser | None, just_logged_in: bool = Fals
         check_response_type_is_quotable(request)
         check_supported_parameters(data)
         grant = issuer.server.get_consent_grant(request, end_user=user)
+        issuer.flavor.check_authorization_scopes(issuer, (request.payload.scope or "").split())
         check_pkce_for_public_client(request)
         request.audience = issuer.flavor.resolve_audience(
             issuer, request.client.config, data.get("audience") or data.get("resource"),
@@ -74,7 +78,8 @@ def authorize(issuer, request, user: EndUser | None, just_logged_in: bool = Fals
             return NeedsLogin()
         return grant.create_authorization_response(redirect_uri, user)
     except OAuthError as error:
-        return authorization_response(redirect_uri, error.get_body(), mode, request.payload.state)
+        body = issuer.flavor.authorization_error_body(error.get_body(), data)
+        return authorization_response(redirect_uri, body, mode, request.payload.state)
 
 
 def verified_redirect_uri(issuer, request) -> str:
@@ -86,7 +91,8 @@ def verified_redirect_uri(issuer, request) -> str:
         raise ErrorPage("invalid_request", "client_id is given more than once.")
     client = issuer.server.query_client(client_id)
     if client is None:
-        raise ErrorPage("invalid_client", f"There is no client '{client_id}' on this tenant.")
+        raise ErrorPage("invalid_client", f"There is no client '{client_id}' on this tenant.",
+                        case="unknown_client", client_id=client_id, tenant=issuer.name)
     requested = request.payload.redirect_uri
     if len(request.payload.datalist.get("redirect_uri", [])) > 1:
         raise ErrorPage("invalid_request", "redirect_uri is given more than once.")
@@ -95,6 +101,7 @@ def verified_redirect_uri(issuer, request) -> str:
             raise ErrorPage(
                 "invalid_request",
                 f"The redirect_uri '{requested}' is not registered for client '{client_id}'.",
+                case="unregistered_redirect_uri", client_id=client_id, redirect_uri=requested,
             )
         return requested
     default = client.get_default_redirect_uri()

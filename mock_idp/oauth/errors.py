@@ -95,11 +95,15 @@ class InsufficientScopeError(_InsufficientScopeError):
 class ErrorPage(Exception):
     """An error the user sees on our own page (never sent to an unverified redirect URI)."""
 
-    def __init__(self, error: str, description: str, status_code: int = 400):
+    def __init__(self, error: str, description: str, status_code: int = 400, case: str | None = None,
+                 **values: str):
         super().__init__(f"{error}: {description}")
         self.error = error
         self.description = description
         self.status_code = status_code
+        # The situation and its particulars, for a persona to word it (Flavor.page_error).
+        self.case = case
+        self.values = values
 
 
 def safe_description(text: str) -> str:

@@ -19,6 +19,7 @@ from .layout import (CLIENT_AUTH_METHODS, ClientAssertionRules, DeviceFlow, Endp
 if TYPE_CHECKING:
     from ..config import ClientConfig, GroupConfig, RoleConfig, TenantConfig, UserConfig
     from ..keys import KeyRing
+    from ..oauth.errors import ErrorPage
     from ..oauth.shape import TokenShape
     from ..storage.store import Store
 
@@ -201,6 +202,9 @@ class Flavor:
     extra_authorization_parameters: tuple[str, ...] = ()
     # The vendor's words for token endpoint errors, by case (see ERROR_DESCRIPTIONS).
     error_descriptions: dict[str, str] = field(default_factory=dict)
+    # The authorization endpoint's errors shown on the page (oauth.errors.ErrorPage), by case
+    # ("unknown_client", "unregistered_redirect_uri"); {client_id}, {redirect_uri}, {tenant} filled in.
+    page_error_descriptions: dict[str, str] = field(default_factory=dict)
     # Vendor-only APIs: modules of the persona's folder ("okta.authn"), each a router mounted
     # under the tenant (personas/vendor_api.py).
     vendor_apis: tuple[str, ...] = ()
@@ -422,6 +426,22 @@ class Flavor:
     # -- errors ---------------------------------------------------------------------------------
     def error_description(self, case: str) -> str | None:
         return self.error_descriptions.get(case) or ERROR_DESCRIPTIONS.get(case)
+
+    def page_error(self, error: "ErrorPage") -> "ErrorPage":
+        """An authorization error shown on the page (never redirected), in the vendor's words:
+        `page_error_descriptions` by the error's case, filled with its values."""
+        template = self.page_error_descriptions.get(error.case or "")
+        if template:
+            error.description = template.format(**error.values)
+        return error
+
+    def check_authorization_scopes(self, issuer: IssuerView, scopes: list[str]) -> None:
+        """The vendor's refusals of an authorization request's scopes (an OAuthError, redirected)."""
+
+    def authorization_error_body(self, body: list[tuple[str, str]], data: dict) -> list[tuple[str, str]]:
+        """An error redirected to the client (RFC 6749 §4.1.2.1) as the vendor words it; `data`
+        is the authorization request."""
+        return body
 
     def unknown_route(self, path: str) -> tuple[int, dict[str, Any]] | None:
         """(status, JSON body) for an unknown path under the tenant; None means a plain 404."""

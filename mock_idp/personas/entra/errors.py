@@ -5,7 +5,7 @@ import re
 import uuid
 from datetime import datetime, timezone
 
-from ...oauth.errors import OAuthError
+from ...oauth.errors import OAuthError, safe_description
 
 CODE = re.compile(r"^AADSTS(\d+): ")
 # Errors authlib raises in the RFC's words, given Entra's code for the same situation.
@@ -44,6 +44,26 @@ DESCRIPTIONS = {
     "assertion_replayed": "AADSTS700027: Client assertion contains an invalid signature.",
 }
 
+# The authorization endpoint's errors shown on Entra's own page, never redirected (the client or
+# its redirect URI is not verified): by case (oauth.errors.ErrorPage), docs/vendors.md.
+PAGE_DESCRIPTIONS = {
+    "unknown_client": "AADSTS700016: Application with identifier '{client_id}' was not found in the directory "
+                      "'{tenant}'. This can happen if the application has not been installed by the administrator "
+                      "of the tenant or consented to by any user in the tenant. You may have sent your "
+                      "authentication request to the wrong tenant.",
+    "unregistered_redirect_uri": "AADSTS50011: The redirect URI '{redirect_uri}' specified in the request does not "
+                                 "match the redirect URIs configured for the application '{client_id}'. Make sure "
+                                 "the redirect URI sent in the request matches one added to your application in "
+                                 "the Azure portal. Navigate to https://aka.ms/redirectUriMismatchError to learn "
+                                 "more about how to fix this.",
+}
+# Errors redirected to the client that authlib raises in the RFC's words, as Entra words them:
+# (error, description). At the authorization endpoint authlib's unauthorized_client is always a
+# response_type the client may not use, which Entra calls unsupported_response_type.
+NOT_ENABLED = ("unsupported_response_type",
+               "AADSTS700054: response_type '{response_type}' is not enabled for the application.")
+REDIRECTED = {"unsupported_response_type": NOT_ENABLED, "unauthorized_client": NOT_ENABLED}
+
 WRONG_PASSWORD = "AADSTS50126: Error validating credentials due to invalid username or password."
 
 
@@ -53,6 +73,26 @@ class EntraError(OAuthError):
     def __init__(self, error: str, description: str, status_code: int = 400):
         super().__init__(description=description, status_code=status_code)
         self.error = error
+
+
+def page_error(error):
+    """An ErrorPage worded by the persona (PAGE_DESCRIPTIONS), with the ids Entra's page shows."""
+    body = shaped({"error": error.error, "error_description": error.description})
+    error.description = body["error_description"]
+    error.note = f"Request Id: {body['trace_id']} Correlation Id: {body['correlation_id']} Timestamp: {body['timestamp']}"
+    return error
+
+
+def redirected(body: list[tuple[str, str]], data: dict) -> list[tuple[str, str]]:
+    """An authorization error for the client's redirect URI: `error`, `error_description` with
+    its AADSTS code and ids, `error_uri` (the JSON-only members stay out of the URL)."""
+    fields = dict(body)
+    worded = REDIRECTED.get(fields.get("error"))
+    if worded and not CODE.match(fields.get("error_description") or ""):
+        fields["error"], template = worded
+        fields["error_description"] = template.format(response_type=safe_description(data.get("response_type", "")))
+    entra = shaped(fields)
+    return [(key, entra[key]) for key in ("error", "error_description", "error_uri")]
 
 
 def shaped(body: dict) -> dict:

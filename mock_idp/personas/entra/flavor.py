@@ -86,6 +86,15 @@ class EntraFlavor(Flavor):
             entra_scopes.check_assignment(api, client)
         return requested
 
+    def check_authorization_scopes(self, issuer, scopes):
+        entra_scopes.check_authorization_scopes(issuer, scopes)
+
+    def page_error(self, error):
+        return errors.page_error(super().page_error(error))
+
+    def authorization_error_body(self, body, data):
+        return errors.redirected(body, data)
+
     def resolve_audience(self, issuer, client, requested, grant_type=None):
         return requested  # the scopes name the resource (claims.access_token_claims)
 
@@ -156,6 +165,7 @@ PROFILE = EntraFlavor(
                       "cloud_instance_name": "microsoftonline.com", "cloud_graph_host_name": "graph.windows.net",
                       "msgraph_host": "graph.microsoft.com", "rbac_url": "https://pas.windows.net"},
     error_descriptions=errors.DESCRIPTIONS,
+    page_error_descriptions=errors.PAGE_DESCRIPTIONS,
     sdk_settings=(
         "MSAL (Python, Node, .NET): authority '{issuer}' without its '/v2.0', instance_discovery=False "
         "(msal-node: knownAuthorities: [host]), client id '{client_id}'",

@@ -35,6 +35,17 @@ def resource_of(issuer, scopes: list[str]):
     return api
 
 
+def check_authorization_scopes(issuer, scopes: list[str]) -> None:
+    """An authorization request: `.default` stands alone for its resource, and every scope names
+    something (AADSTS70011); then the resource rules of `resource_of`."""
+    for scope in scopes:
+        resource, name = split(scope)
+        if not name or (name == ".default" and any(split(other)[0] == resource for other in scopes if other != scope)):
+            raise EntraError("invalid_scope", f"AADSTS70011: The provided value for the input parameter 'scope' is "
+                                              f"not valid. The scope '{' '.join(scopes)}' is not valid.")
+    resource_of(issuer, scopes)
+
+
 def check_app_only(scopes: list[str]) -> None:
     """Client credentials: exactly one `<resource>/.default`."""
     if len(scopes) != 1 or split(scopes[0])[1] != ".default":

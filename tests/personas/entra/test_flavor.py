@@ -346,3 +346,56 @@ def test_bad_token_requests_get_aadsts_codes(entra, case, params, code):
     body = response.json()
     assert body["error_codes"] == [code] and body["error_description"].startswith(f"AADSTS{code}:"), (case, body)
     assert body["trace_id"] and body["correlation_id"]
+
+
+def redirected_error(entra, flow, **changes) -> dict:
+    """Follow the authorization request as a browser would, up to the client's redirect URI."""
+    parts = urlsplit(flow["auth_uri"])
+    query = {**dict(parse_qsl(parts.query)), **changes}
+    response = httpx.get(f"{parts.scheme}://{parts.netloc}{parts.path}", params=query, verify=entra.verify)
+    assert response.status_code == 302, response.text
+    location = urlsplit(response.headers["location"])
+    assert f"{location.scheme}://{location.netloc}{location.path}" == REDIRECT
+    return dict(parse_qsl(location.query or location.fragment))  # token response types answer in the fragment
+
+
+def test_an_invalid_scope_is_redirected_to_the_client_as_aadsts70011(entra):
+    web = app(entra, WEB, "web-secret")
+    flow = web.initiate_auth_code_flow([f"api://{API}/.default", f"api://{API}/access_as_user"], redirect_uri=REDIRECT)
+    params = redirected_error(entra, flow)
+    assert params["state"] == flow["state"] and params["error"] == "invalid_scope"
+    assert params["error_uri"] == "https://login.microsoftonline.com/error?code=70011"
+    assert "error_codes" not in params and "Trace ID: " in params["error_description"]
+    result = web.acquire_token_by_auth_code_flow(flow, params)  # MSAL hands the error to the app
+    assert result["error"] == "invalid_scope"
+    assert result["error_description"].startswith("AADSTS70011: The provided value for the input parameter 'scope' "
+                                                   "is not valid.")
+
+
+def test_a_response_type_the_app_may_not_use_is_redirected_as_aadsts700054(entra):
+    flow = app(entra, WEB, "web-secret").initiate_auth_code_flow([f"api://{API}/access_as_user"],
+                                                                 redirect_uri=REDIRECT)
+    params = redirected_error(entra, flow, response_type="token")
+    assert params["error"] == "unsupported_response_type", params
+    assert params["error_description"].startswith("AADSTS700054: response_type 'token' is not enabled for the "
+                                                   "application."), params
+
+
+def shown_error(entra, **query) -> str:
+    response = httpx.get(f"{authority(entra)}/oauth2/v2.0/authorize", verify=entra.verify,
+                         params={"response_type": "code", "scope": "openid", **query})
+    assert response.status_code == 400 and "location" not in response.headers, response.headers
+    return html.unescape(response.text)
+
+
+def test_an_unknown_application_is_shown_aadsts700016_and_never_redirected(entra):
+    unknown = "66666666-6666-4666-8666-666666666666"
+    page = shown_error(entra, client_id=unknown, redirect_uri=REDIRECT)
+    assert f"AADSTS700016: Application with identifier '{unknown}' was not found in the directory" in page
+    assert "Correlation Id: " in page
+
+
+def test_an_unregistered_redirect_uri_is_shown_aadsts50011_and_never_redirected(entra):
+    page = shown_error(entra, client_id=WEB, redirect_uri="https://evil.example/callback")
+    assert ("AADSTS50011: The redirect URI 'https://evil.example/callback' specified in the request does not match "
+            f"the redirect URIs configured for the application '{WEB}'.") in page
