@@ -536,3 +536,22 @@ def test_a_management_key_on_a_persona_that_serves_none_is_named(tmp_path, flavo
             {key}: {value}
         """)
     assert_reported(error, 4, f"tenants.t.{key}", f"the {flavor} persona {words}")
+
+
+@pytest.mark.parametrize("credentials, line, key", [
+    ("token_endpoint_auth_method: private_key_jwt\n                jwks_uri: https://app.example.com/jwks", 6,
+     "token_endpoint_auth_method"),
+    ("jwks_uri: https://app.example.com/jwks", 6, "jwks_uri"),
+])
+def test_a_private_key_jwt_client_on_a_persona_without_it_is_named(tmp_path, credentials, line, key):
+    error = load_error(tmp_path, f"""\
+        tenants:
+          pool:
+            flavor: cognito
+            clients:
+              - client_id: app
+                {credentials}
+        """)
+    assert_reported(error, line, f"tenants.pool.clients[0].{key}",
+                    "the cognito persona does not take private_key_jwt client assertions")
+    assert "personas that do: auth0, entra, generic, okta" in str(error)

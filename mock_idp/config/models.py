@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationInfo, field_validator, model_validator
 
 from .errors import issue_at, suggestion
 from .fields import (AuthMethod, GrantType, HandlerName, HookUrl, HttpsOrHttpUrl, NonEmptyStr, Origin, RedirectUri,
@@ -106,6 +106,8 @@ class ClientConfig(SeedModel):
     # identifier, as "API permissions > Application permissions" with admin consent: the `roles` of
     # its app-only (client_credentials) tokens for that API.
     application_permissions: dict[NonEmptyStr, list[NonEmptyStr]] = {}
+    # Whether private_key_jwt came from the keys rather than the seed's word (for errors' keys).
+    _method_implied: bool = PrivateAttr(default=False)
 
     @property
     def has_keys(self) -> bool:
@@ -137,6 +139,7 @@ class ClientConfig(SeedModel):
                 raise issue_at(str(error), "certificates", index) from None
         if method is None and self.has_keys and self.client_secret is None:
             self.token_endpoint_auth_method = "private_key_jwt"
+            self._method_implied = True
         elif method is None:
             self.token_endpoint_auth_method = "none" if self.is_public else "client_secret_basic"
             # A default, not the seed's word: stays unset, also through the directory's round trips.
@@ -313,6 +316,25 @@ class TenantConfig(SeedModel):
             if not serves(self.flavor, key):
                 able = ", ".join(sorted(name for name in personas if serves(name, key)))
                 raise issue_at(message.format(key=key, able=able, only=f" (only {able})" if able else ""), *at)
+        return self
+
+    @model_validator(mode="after")
+    def _persona_takes_client_keys(self, info: ValidationInfo) -> TenantConfig:
+        # A private_key_jwt client on a persona without it (Cognito) could never authenticate:
+        # refuse it where the method, or the keys implying it, are written.
+        personas = info.context["personas"]
+        persona = personas.get(self.flavor) if isinstance(personas, dict) else None
+        if persona is None or "private_key_jwt" in persona.token_endpoint_auth_methods_supported:
+            return self
+        for index, client in enumerate(self.clients):
+            if client.token_endpoint_auth_method == "private_key_jwt":
+                key = "token_endpoint_auth_method" if not client._method_implied else next(
+                    key for key in ("jwks", "jwks_uri", "certificates") if getattr(client, key))
+                able = ", ".join(sorted(name for name, other in personas.items()
+                                        if "private_key_jwt" in other.token_endpoint_auth_methods_supported))
+                raise issue_at(f"the {self.flavor} persona does not take private_key_jwt client assertions "
+                               f"(supported: {', '.join(persona.token_endpoint_auth_methods_supported)}; "
+                               f"personas that do: {able})", "clients", index, key)
         return self
 
     @model_validator(mode="after")
