@@ -72,8 +72,10 @@ class Users(dict):
 class Directory:
     def __init__(self, tenant: str, seed_users: list[UserConfig], seed_clients: list[ClientConfig], store, now=None,
                  issuer_keys=tuple, seed_groups: list[GroupConfig] = (), seed_roles: list[RoleConfig] = (),
-                 case_insensitive_users: bool = False):
+                 case_insensitive_users: bool = False, client_problems=lambda client: []):
         self.tenant = tenant
+        # What a client asks of the tenant's persona and APIs that they lack (config.models.client_problems).
+        self.client_problems = client_problems
         self.store = store
         # A client deleted or given a new secret ends its client_credentials tokens, then (the
         # tenant's clock), at its authorization servers (their keys in the store).
@@ -154,7 +156,7 @@ class Directory:
     # -- writing ----------------------------------------------------------------------------------
     def create(self, kind: str, data: Any):
         key = KINDS[kind][1]
-        item = validated(kind, data)
+        item = self.fitting(kind, validated(kind, data))
         name = getattr(item, key)
         if self.canonical(kind, name) != name:  # "Alice" where "alice" is, on a case-blind persona
             raise Conflict(f"{kind} {name!r} already exists on tenant {self.tenant!r} "
@@ -176,7 +178,7 @@ class Directory:
         if key in patch and patch[key] != name:
             raise DirectoryError([(key, f"cannot be changed (delete and create the {kind} instead)")])
         data = merge_patch(given(existing), patch)
-        item = validated(kind, data)
+        item = self.fitting(kind, validated(kind, data))
         self._write(kind, name, item)
         return item
 
@@ -186,8 +188,15 @@ class Directory:
         name = self.canonical(kind, name)
         if isinstance(data, dict) and data.get(key, name) != name:
             raise DirectoryError([(key, f"must be {name!r}, as in the URL")])
-        item = validated(kind, {key: name, **data} if isinstance(data, dict) else data)
+        item = self.fitting(kind, validated(kind, {key: name, **data} if isinstance(data, dict) else data))
         self._write(kind, name, item)
+        return item
+
+    def fitting(self, kind: str, item):
+        """The item, if the tenant serves what it asks (a client's keys, methods, app roles)."""
+        problems = self.client_problems(item) if kind == "client" else []
+        if problems:
+            raise DirectoryError([(dotted(at), message) for at, message in problems])
         return item
 
     def delete(self, kind: str, name: str) -> bool:

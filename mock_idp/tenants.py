@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 from .web.base_urls import back_channel_variant
 from .config import ClientConfig, GroupConfig, RoleConfig, TenantConfig, UserConfig
+from .config.models import client_problems
 from .directory import Directory
-from .personas import flavor_named
+from .personas import all_flavors, flavor_named
 from .personas.layout import IssuerLayout
 from .keys import KeyRing, load_key_ring
 from .storage.request_state import VersionCache, read_state
@@ -40,7 +41,8 @@ class Tenant:
         self.directory = Directory(name, config.users, config.clients, store, now=self.now,
                                    issuer_keys=lambda: [issuer.key for issuer in self.issuers],
                                    seed_groups=config.groups, seed_roles=config.roles,
-                                   case_insensitive_users=self.flavor.case_insensitive_usernames)
+                                   case_insensitive_users=self.flavor.case_insensitive_usernames,
+                                   client_problems=lambda client: client_problems(config, client, all_flavors()))
         self._cutoffs = VersionCache(lambda: store.token_cutoffs(name))
         self._scenarios = VersionCache(lambda: list(store.armed_scenarios(name)), initial=[])
         self.issuers = [Issuer(self, layout) for layout in self.flavor.issuers(name, self.url, config)]

@@ -304,9 +304,6 @@ class TenantConfig(SeedModel):
 
         used = [(key, (key,), f"the {self.flavor} persona serves no {what} (personas that do: {{able}})")
                 for key, what in VENDOR_KEYS.items() if getattr(self, key)]
-        used += [(key, ("clients", index, key), f"the {self.flavor} persona serves no {what} (personas that do: {{able}})")
-                 for index, client in enumerate(self.clients)
-                 for key, what in VENDOR_CLIENT_KEYS.items() if getattr(client, key)]
         hook = f"flavor {self.flavor!r} runs no {{key}}{{only}}"
         if self.triggers and self.triggers.pre_token_generation:
             used.append(("pre_token_generation", ("triggers", "pre_token_generation"), hook))
@@ -319,40 +316,48 @@ class TenantConfig(SeedModel):
         return self
 
     @model_validator(mode="after")
-    def _persona_takes_client_keys(self, info: ValidationInfo) -> TenantConfig:
-        # A private_key_jwt client on a persona without it (Cognito) could never authenticate:
-        # refuse it where the method, or the keys implying it, are written.
-        personas = info.context["personas"]
-        persona = personas.get(self.flavor) if isinstance(personas, dict) else None
-        if persona is None or "private_key_jwt" in persona.token_endpoint_auth_methods_supported:
-            return self
+    def _clients_fit_the_persona(self, info: ValidationInfo) -> TenantConfig:
         for index, client in enumerate(self.clients):
-            if client.token_endpoint_auth_method == "private_key_jwt":
-                key = "token_endpoint_auth_method" if not client._method_implied else next(
-                    key for key in ("jwks", "jwks_uri", "certificates") if getattr(client, key))
-                able = ", ".join(sorted(name for name, other in personas.items()
-                                        if "private_key_jwt" in other.token_endpoint_auth_methods_supported))
-                raise issue_at(f"the {self.flavor} persona does not take private_key_jwt client assertions "
-                               f"(supported: {', '.join(persona.token_endpoint_auth_methods_supported)}; "
-                               f"personas that do: {able})", "clients", index, key)
+            for at, message in client_problems(self, client, info.context["personas"]):
+                raise issue_at(message, "clients", index, *at)
         return self
 
-    @model_validator(mode="after")
-    def _granted_app_roles_exist(self) -> TenantConfig:
-        # An application permission names one of the tenant's APIs and one of its app roles, as the
-        # portal offers only those (a typo would silently leave the daemon's `roles` without it).
-        apis = {api.identifier: api for api in self.apis}
-        for index, client in enumerate(self.clients):
-            for identifier, roles in client.application_permissions.items():
-                at = ("clients", index, "application_permissions", identifier)
-                api = apis.get(identifier)
-                if api is None:
-                    raise issue_at(f"no API {identifier!r} in the tenant's apis{suggestion(identifier, list(apis))}", *at)
-                for position, role in enumerate(roles):
-                    if role not in api.permissions:
-                        raise issue_at(f"{identifier} has no app role {role!r}{suggestion(role, api.permissions)} "
-                                       f"(its permissions: {', '.join(api.permissions) or 'none'})", *at, position)
-        return self
+
+def client_problems(tenant: TenantConfig, client: ClientConfig, personas) -> list[tuple[tuple, str]]:
+    """What a client asks of its tenant's persona and APIs that they do not have, as
+    [(key path below the client, message)]: the seed's check and the admin directory's."""
+    persona = personas.get(tenant.flavor) if isinstance(personas, dict) else None
+    if persona is None:
+        return []
+    problems = []
+    for key, what in VENDOR_CLIENT_KEYS.items():
+        if getattr(client, key) and key not in persona.seed_keys:
+            able = ", ".join(sorted(name for name, other in personas.items() if key in other.seed_keys))
+            problems.append(((key,), f"the {tenant.flavor} persona serves no {what} (personas that do: {able})"))
+    # A private_key_jwt client on a persona without it (Cognito) could never authenticate: named
+    # where the method, or the keys implying it, are written.
+    if (client.token_endpoint_auth_method == "private_key_jwt"
+            and "private_key_jwt" not in persona.token_endpoint_auth_methods_supported):
+        key = "token_endpoint_auth_method" if not client._method_implied else next(
+            key for key in ("jwks", "jwks_uri", "certificates") if getattr(client, key))
+        able = ", ".join(sorted(name for name, other in personas.items()
+                                if "private_key_jwt" in other.token_endpoint_auth_methods_supported))
+        problems.append(((key,), f"the {tenant.flavor} persona does not take private_key_jwt client assertions "
+                                 f"(supported: {', '.join(persona.token_endpoint_auth_methods_supported)}; "
+                                 f"personas that do: {able})"))
+    # An application permission names one of the tenant's APIs and one of its app roles, as the
+    # portal offers only those (a typo would silently leave the daemon's `roles` without it).
+    apis = {api.identifier: api for api in tenant.apis}
+    for identifier, roles in client.application_permissions.items():
+        at = ("application_permissions", identifier)
+        api = apis.get(identifier)
+        if api is None:
+            problems.append((at, f"no API {identifier!r} in the tenant's apis{suggestion(identifier, list(apis))}"))
+            continue
+        problems += [((*at, position), f"{identifier} has no app role {role!r}{suggestion(role, api.permissions)} "
+                                       f"(its permissions: {', '.join(api.permissions) or 'none'})")
+                     for position, role in enumerate(roles) if role not in api.permissions]
+    return problems
 
 
 class SeedConfig(SeedModel):

@@ -399,3 +399,20 @@ def test_an_unregistered_redirect_uri_is_shown_aadsts50011_and_never_redirected(
     page = shown_error(entra, client_id=WEB, redirect_uri="https://evil.example/callback")
     assert ("AADSTS50011: The redirect URI 'https://evil.example/callback' specified in the request does not match "
             f"the redirect URIs configured for the application '{WEB}'.") in page
+
+
+def test_the_admin_api_grants_app_roles_the_api_defines_and_the_daemon_gets_them(entra):
+    clients = f"{entra.base_url}/_admin/tenants/contoso/clients"
+    extra = "77777777-7777-4777-8777-777777777777"
+    body = {"client_id": extra, "client_secret": "extra-secret", "response_types": [],
+            "grant_types": ["client_credentials"], "application_permissions": {f"api://{API}": ["Tasks.Wrte.All"]}}
+    refused = httpx.post(clients, json=body, verify=entra.verify)
+    assert refused.status_code == 400, refused.text
+    assert f"application_permissions.api://{API}[0]" in refused.text and "did you mean 'Tasks.Write.All'" in refused.text
+    body["application_permissions"] = {f"api://{API}": ["Tasks.Write.All"]}
+    assert httpx.post(clients, json=body, verify=entra.verify).status_code == 201
+    try:
+        result = app(entra, extra, "extra-secret").acquire_token_for_client([f"api://{API}/.default"])
+        assert claims_of(entra, result["access_token"])["roles"] == ["Tasks.Write.All"], result
+    finally:
+        httpx.delete(f"{clients}/{extra}", verify=entra.verify)
