@@ -24,7 +24,8 @@ TRIGGER_SOURCES = {
     "implicit": "TokenGeneration_HostedAuth",
     "refresh_token": "TokenGeneration_RefreshTokens",
     "cognito:refresh_token_auth": "TokenGeneration_RefreshTokens",
-    "cognito:initiate_auth": "TokenGeneration_Authentication",
+    "cognito:initiate_auth": "TokenGeneration_Authentication",  # and AdminInitiateAuth
+    "cognito:new_password": "TokenGeneration_NewPasswordChallenge",  # (Admin)RespondToAuthChallenge
     "password": "TokenGeneration_Authentication",
     "client_credentials": "TokenGeneration_ClientCredentials",  # V3_0 only
 }
@@ -95,6 +96,8 @@ def build_event(ctx, version: str, source: str) -> dict[str, Any]:
         request["userAttributes"] = {}
     if version != "V1_0":
         request["scopes"] = list(ctx.scopes)
+    if "client_metadata" in ctx.extra:  # only (Admin)RespondToAuthChallenge passes its ClientMetadata
+        request["clientMetadata"] = dict(ctx.extra["client_metadata"])
     response_key = "claimsOverrideDetails" if version == "V1_0" else "claimsAndScopeOverrideDetails"
     return {
         "version": EVENT_VERSIONS[version],

@@ -267,3 +267,54 @@ def test_seed_errors_name_file_line_and_key(tenant, problem):
     with pytest.raises(ConfigError) as raised:
         parse_config(f"tenants:\n  t:\n    {tenant}\n", "seed.yaml", personas=all_flavors())
     assert problem in str(raised.value)
+
+
+def signed_user_pool_api(server, name: str):
+    """A backend's client for the Admin* calls: signed with (any) IAM credentials."""
+    return boto3.client("cognito-idp", region_name="us-east-1", endpoint_url=server.tenant_url("/" + name),
+                        aws_access_key_id="AKIAIOSFODNN7EXAMPLE", aws_secret_access_key="wJalrXUtnFEMI/K7MDENG",
+                        config=Config(retries={"max_attempts": 1}))
+
+
+@pytest.mark.parametrize("admin", [False, True])
+def test_the_new_password_challenge_runs_the_trigger_with_its_source_and_the_client_metadata(server, invoke_api, admin):
+    name, backend = "eu-west-1_DocV2", signed_user_pool_api(server, "eu-west-1_DocV2")
+    username = f"new-{secrets.token_hex(4)}"
+    backend.admin_create_user(UserPoolId=name, Username=username, TemporaryPassword="Temp-pass1",
+                              MessageAction="SUPPRESS", UserAttributes=[{"Name": "email", "Value": f"{username}@example.com"}])
+    app = backend if admin else user_pool_api(server, name)
+    before = len(invoke_api.events)
+    start = dict(AuthFlow="USER_PASSWORD_AUTH", ClientId="web", ClientMetadata={"step": "initiate"},
+                 AuthParameters={"USERNAME": username, "PASSWORD": "Temp-pass1"})
+    challenge = (backend.admin_initiate_auth(UserPoolId=name, **{**start, "AuthFlow": "ADMIN_USER_PASSWORD_AUTH"})
+                 if admin else app.initiate_auth(**start))
+    assert challenge["ChallengeName"] == "NEW_PASSWORD_REQUIRED" and len(invoke_api.events) == before
+    answer = dict(ChallengeName="NEW_PASSWORD_REQUIRED", ClientId="web", Session=challenge["Session"],
+                  ChallengeResponses={"USERNAME": username, "NEW_PASSWORD": "New-pass-2"},
+                  ClientMetadata={"tenant": "t-42", "step": "new password"})
+    result = (backend.admin_respond_to_auth_challenge(UserPoolId=name, **answer) if admin
+              else app.respond_to_auth_challenge(**answer))["AuthenticationResult"]
+    event = invoke_api.last_event("doc_v2_claims_scopes_and_groups")
+    assert (event["triggerSource"], event["userName"]) == ("TokenGeneration_NewPasswordChallenge", username)
+    assert event["request"]["clientMetadata"] == {"tenant": "t-42", "step": "new password"}
+    meta = discovery(server, name)
+    assert claims_of(result["AccessToken"], meta)["my_first_attribute"] == "first_value"
+    assert claims_of(result["IdToken"], meta)["family_name"] == "Doe"
+    # Signing in again: _Authentication, and (Admin)InitiateAuth's ClientMetadata is not passed on.
+    again = dict(start, AuthParameters={"USERNAME": username, "PASSWORD": "New-pass-2"})
+    if admin:
+        backend.admin_initiate_auth(UserPoolId=name, **{**again, "AuthFlow": "ADMIN_USER_PASSWORD_AUTH"})
+    else:
+        app.initiate_auth(**again)
+    event = invoke_api.last_event("doc_v2_claims_scopes_and_groups")
+    assert event["triggerSource"] == "TokenGeneration_Authentication" and "clientMetadata" not in event["request"]
+
+
+@pytest.mark.parametrize("metadata", ['"x"', '{"a": 1}', '["a"]'])
+def test_client_metadata_that_is_no_map_of_strings_is_refused(server, metadata):
+    body = ('{"ChallengeName": "NEW_PASSWORD_REQUIRED", "ClientId": "web", "Session": "s", '
+            '"ChallengeResponses": {"USERNAME": "alice", "NEW_PASSWORD": "New-pass-2"}, "ClientMetadata": ' + metadata + "}")
+    response = httpx.post(server.tenant_url("/eu-west-1_DocV2/"), content=body, headers={
+        "X-Amz-Target": "AWSCognitoIdentityProviderService.RespondToAuthChallenge",
+        "Content-Type": "application/x-amz-json-1.1"})
+    assert response.status_code == 400 and response.json()["__type"] == "InvalidParameterException"
