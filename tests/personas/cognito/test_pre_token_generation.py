@@ -237,21 +237,70 @@ def test_a_trigger_past_five_seconds_fails_and_the_server_keeps_answering(server
         invoke_api.switch = "doc_v2_claims_scopes_and_groups"
 
 
-def test_a_failing_trigger_shows_on_the_hosted_sign_in_page_and_at_the_token_endpoint(server, invoke_api):
-    name = "us-east-1_Switch"
-    code, verifier = hosted_code(server, name)
+def authorize_url(server, name: str, response_type: str = "code", challenge: str = "c" * 43) -> str:
+    query = {"response_type": response_type, "client_id": "web", "redirect_uri": REDIRECT, "scope": "openid email",
+             "code_challenge": challenge, "code_challenge_method": "S256"}
+    return discovery(server, name)["authorization_endpoint"] + "?" + urlencode(query)
+
+
+FAILED_PAGE = "PreTokenGeneration failed with error No entry for this user in the partner database."
+
+
+@pytest.mark.parametrize("response_type", ["code", "token"])
+def test_a_failing_trigger_fails_the_hosted_sign_in_on_its_page(server, invoke_api, response_type):
+    # Cognito runs the trigger when the user signs in, for a code too: the hosted UI shows the
+    # failure and no code or token goes to the client.
+    name, browser = "us-east-1_Switch", Browser()
     invoke_api.switch = "fails"
     try:
-        query = {"response_type": "token", "client_id": "web", "redirect_uri": REDIRECT, "scope": "openid email"}
-        page = Browser().authorize(discovery(server, name)["authorization_endpoint"] + "?" + urlencode(query))
+        page = browser.authorize(authorize_url(server, name, response_type))
         assert page.status_code == 400 and "location" not in page.headers
-        assert "PreTokenGeneration failed with error No entry for this user in the partner database." in page.text
-        refused = redeem(server, name, code, verifier)
+        assert FAILED_PAGE in page.text
+        assert invoke_api.last_event("Switch")["triggerSource"] == "TokenGeneration_HostedAuth"
+    finally:
+        invoke_api.switch = "doc_v2_claims_scopes_and_groups"
+
+
+def test_a_failing_trigger_fails_the_authorization_of_a_signed_in_user_too(server, invoke_api):
+    name, browser = "us-east-1_Switch", Browser()
+    assert browser.authorize(authorize_url(server, name)).status_code in (302, 303)  # signed in: a session
+    invoke_api.switch = "fails"
+    try:
+        page = browser.get(authorize_url(server, name))  # the SSO session: no login form
+        assert page.status_code == 400 and FAILED_PAGE in page.text and "location" not in page.headers
+    finally:
+        invoke_api.switch = "doc_v2_claims_scopes_and_groups"
+    assert browser.get(authorize_url(server, name)).status_code in (302, 303)
+
+
+def test_the_code_carries_the_answer_given_at_sign_in_to_its_tokens(server, invoke_api):
+    name = "us-east-1_Switch"
+    before = len(invoke_api.events)
+    code, verifier = hosted_code(server, name)
+    assert len(invoke_api.events) == before + 1  # asked at sign-in
+    invoke_api.switch = "fails"  # the trigger is not asked again when the code is redeemed
+    try:
+        tokens = redeem(server, name, code, verifier)
+    finally:
+        invoke_api.switch = "doc_v2_claims_scopes_and_groups"
+    assert tokens.status_code == 200, tokens.text
+    assert len(invoke_api.events) == before + 1
+    meta = discovery(server, name)
+    access, id_claims = claims_of(tokens.json()["access_token"], meta), claims_of(tokens.json()["id_token"], meta)
+    assert access["my_first_attribute"] == "first_value" and "solar-system-data/asteroids.add" in access["scope"].split()
+    assert id_claims["family_name"] == "Doe" and id_claims["cognito:groups"] == ["new-group-A", "new-group-B", "new-group-C"]
+
+
+def test_the_token_endpoint_answers_a_failing_trigger_at_refresh_with_invalid_request(server, invoke_api):
+    name = "us-east-1_Switch"
+    tokens = redeem(server, name, *hosted_code(server, name))
+    invoke_api.switch = "fails"
+    try:
+        refused = httpx.post(discovery(server, name)["token_endpoint"], data={
+            "grant_type": "refresh_token", "refresh_token": tokens.json()["refresh_token"], "client_id": "web"})
         assert (refused.status_code, refused.json()) == (400, {"error": "invalid_request"})
     finally:
         invoke_api.switch = "doc_v2_claims_scopes_and_groups"
-    # Nothing was issued and the code was not used up: once the trigger works, it redeems.
-    assert redeem(server, name, code, verifier).status_code == 200
 
 
 @pytest.mark.parametrize("tenant, problem", [
