@@ -281,12 +281,11 @@ def save_code(grant, code: str, request) -> None:
     user: EndUser = request.user
     data = request.payload.data
     now = issuer.now()
-    hook_answers = None
-    if issuer.flavor.calls_hooks(issuer):
-        # A persona may run its token hooks as the user signs in (Cognito): their answer, for the
-        # tokens the code brings. A failing hook raises HookFailure here: no code is issued.
-        answers = issuer.flavor.hook_answers_at_sign_in(grant.build_context(user, request.scope, "authorization_code"))
-        hook_answers = json.dumps(answers) if answers is not None else None
+    # A persona may run its token hooks as the user signs in (Cognito): their answer, for the
+    # tokens the code brings. A failing hook raises HookFailure here: no code is issued.
+    answers = issuer.flavor.hook_answers_at_sign_in(
+        issuer, lambda: grant.build_context(user, request.scope, "authorization_code"))
+    hook_answers = json.dumps(answers) if answers is not None else None
     issuer.store.insert(new_row(
         AuthorizationCode,
         code=code,

@@ -11,7 +11,7 @@ import functools
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Protocol
 
 from .layout import (CLIENT_AUTH_METHODS, ClientAssertionRules, DeviceFlow, EndpointPaths, IssuerLayout, Lifetimes,
                      TokenExchangeRules)
@@ -393,11 +393,12 @@ class Flavor:
         issue in a worker thread, so the event loop never waits on it."""
         return False
 
-    def hook_answers_at_sign_in(self, ctx: TokenContext) -> Any:
-        """An authorization code is being issued for `ctx` (the tokens its redemption brings):
-        the answers of the token hooks this persona runs at sign-in rather than at the token
-        endpoint (a HookFailure fails the sign-in), as JSON-able data kept with the code and
-        found again in `ctx.extra[HOOK_ANSWERS]` at redemption. None: nothing is kept."""
+    def hook_answers_at_sign_in(self, issuer: IssuerView, context: "Callable[[], TokenContext]") -> Any:
+        """An authorization code is being issued at `issuer`; `context()` builds the TokenContext
+        of the tokens its redemption brings. The answers of the token hooks this persona runs at
+        sign-in rather than at the token endpoint (a HookFailure fails the sign-in), as JSON-able
+        data kept with the code and found again in `ctx.extra[HOOK_ANSWERS]` at redemption.
+        None: nothing is kept (the default: hooks run when the tokens are issued)."""
         return None
 
     def refresh_allowed(self, ctx: TokenContext) -> bool:

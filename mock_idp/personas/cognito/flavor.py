@@ -125,8 +125,8 @@ class CognitoFlavor(Flavor):
     def calls_hooks(self, issuer) -> bool:
         return trigger_config(issuer) is not None
 
-    def hook_answers_at_sign_in(self, ctx) -> dict:
-        return answers_at_sign_in(ctx)
+    def hook_answers_at_sign_in(self, issuer, context) -> dict | None:
+        return answers_at_sign_in(context()) if self.calls_hooks(issuer) else None
 
     def userinfo_claims(self, ctx) -> dict[str, Any]:
         claims = {"sub": ctx.subject}
