@@ -742,3 +742,25 @@ def test_a_client_assertion_is_used_once_across_replicas_and_purged_when_expired
         pass
     assert replicas[0].use_assertion(old, "t", now + 60)  # forgotten once expired
     assert not replicas[0].use_assertion(key, "t", now + 60)  # still remembered while live
+
+
+def test_a_data_dir_of_the_version_before_authorization_codes_kept_hook_answers_still_starts(tmp_path):
+    """The authorization_codes table without `hook_answers` (written before it): the tables are
+    rebuilt at start, and the server signs in and issues codes again."""
+    from conftest import SEEDS, make_app_client
+
+    old = create_engine(f"sqlite:///{tmp_path / 'mock_idp.db'}")
+    SQLModel.metadata.create_all(old)
+    with old.begin() as connection:
+        connection.execute(text("ALTER TABLE authorization_codes DROP COLUMN hook_answers"))
+    assert "hook_answers" not in {column["name"] for column in inspect(old).get_columns("authorization_codes")}
+    old.dispose()
+    with make_app_client(SEEDS / "core.yaml", tmp_path) as client:
+        assert client.get("/default/.well-known/openid-configuration").status_code == 200
+    store = Store(f"sqlite:///{tmp_path / 'mock_idp.db'}")
+    try:
+        store.insert(new_row(AuthorizationCode, code="c", issuer="i", client_id="web", username="alice",
+                             auth_time=1, expires_at=1, hook_answers='{"pre_token_generation": null}'))
+        assert store.get(AuthorizationCode, "c").hook_answers == '{"pre_token_generation": null}'
+    finally:
+        store.close()

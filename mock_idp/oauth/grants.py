@@ -1,5 +1,6 @@
 """authlib grants, bound to our store and to the persona's claim builders."""
 
+import json
 import secrets
 
 from authlib.oauth2.rfc6749 import grants
@@ -9,7 +10,7 @@ from authlib.oidc.core import grants as oidc_grants
 
 from ..storage.models import AuthorizationCode, new_row
 from .clients import CodeRecord, EndUser, TokenRecord
-from ..personas.base import TokenContext
+from ..personas.base import HOOK_ANSWERS, TokenContext
 from .errors import InvalidGrantError, with_case
 from .responses import authorization_response, response_mode
 from .tokens import issue_access_token, issue_id_token
@@ -58,7 +59,7 @@ class IssuingGrant:
         flavor = issuer.flavor
         client = request.client.config
         audience = flavor.resolve_audience(issuer, client, audience, grant_type)
-        return TokenContext(
+        ctx = TokenContext(
             issuer=issuer,
             client=client,
             user=user.config if user else None,
@@ -69,6 +70,10 @@ class IssuingGrant:
             auth_time=user.auth_time if user else None,
             session_id=user.session_id if user else None,
         )
+        code = request.authorization_code
+        if code is not None and code.row.hook_answers is not None:
+            ctx.extra[HOOK_ANSWERS] = json.loads(code.row.hook_answers)
+        return ctx
 
     def origin_code(self) -> str | None:
         # RFC 6749 §4.1.2: a replayed code revokes every token of its grant, so refreshed
@@ -276,6 +281,11 @@ def save_code(grant, code: str, request) -> None:
     user: EndUser = request.user
     data = request.payload.data
     now = issuer.now()
+    # A persona may run its token hooks as the user signs in (Cognito): their answer, for the
+    # tokens the code brings. A failing hook raises HookFailure here: no code is issued.
+    answers = issuer.flavor.hook_answers_at_sign_in(
+        issuer, lambda: grant.build_context(user, request.scope, "authorization_code"))
+    hook_answers = json.dumps(answers) if answers is not None else None
     issuer.store.insert(new_row(
         AuthorizationCode,
         code=code,
@@ -292,6 +302,7 @@ def save_code(grant, code: str, request) -> None:
         code_challenge=data.get("code_challenge"),
         code_challenge_method=data.get("code_challenge_method"),
         expires_at=now + issuer.flavor.lifetimes.authorization_code,
+        hook_answers=hook_answers,
     ))
 
 

@@ -11,7 +11,7 @@ import functools
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Protocol
 
 from .layout import (CLIENT_AUTH_METHODS, ClientAssertionRules, DeviceFlow, EndpointPaths, IssuerLayout, Lifetimes,
                      TokenExchangeRules)
@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 
 # OIDC Core §5.4: which standard claims each scope releases.
+# ctx.extra's key for the hook answers an authorization code kept (Flavor.hook_answers_at_sign_in).
+HOOK_ANSWERS = "hook_answers_at_sign_in"
 STANDARD_SCOPE_CLAIMS = {
     "profile": (
         "name", "family_name", "given_name", "middle_name", "nickname", "preferred_username",
@@ -394,6 +396,14 @@ class Flavor:
         """Whether issuing at `issuer` may call the user's code (hooks.py): the endpoints then
         issue in a worker thread, so the event loop never waits on it."""
         return False
+
+    def hook_answers_at_sign_in(self, issuer: IssuerView, context: "Callable[[], TokenContext]") -> Any:
+        """An authorization code is being issued at `issuer`; `context()` builds the TokenContext
+        of the tokens its redemption brings. The answers of the token hooks this persona runs at
+        sign-in rather than at the token endpoint (a HookFailure fails the sign-in), as JSON-able
+        data kept with the code and found again in `ctx.extra[HOOK_ANSWERS]` at redemption.
+        None: nothing is kept (the default: hooks run when the tokens are issued)."""
+        return None
 
     def refresh_allowed(self, ctx: TokenContext) -> bool:
         """Does this grant come with a refresh token? (Okta and Auth0: only with offline_access.)"""

@@ -84,6 +84,9 @@ class AuthorizationCode(SQLModel, table=True):
     code_challenge_method: str | None = None
     expires_at: int = timestamp(index=True)
     used: bool = False
+    # JSON: what the persona's token hooks answered when the user signed in, for the tokens this
+    # code is redeemed for (Flavor.hook_answers_at_sign_in); None: they are asked at redemption.
+    hook_answers: str | None = None
 
 
 class IssuedToken(SQLModel, table=True):

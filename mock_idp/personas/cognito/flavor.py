@@ -13,7 +13,7 @@ from ...config import GroupConfig
 from ..base import STANDARD_CLAIMS, Flavor
 from ..layout import EndpointPaths, Lifetimes
 from .answer import apply_to_access_token, apply_to_id_token
-from .pre_token_generation import overrides, trigger_config
+from .pre_token_generation import answers_at_sign_in, overrides, trigger_config
 
 PATHS = EndpointPaths(
     authorization_endpoint="/oauth2/authorize",
@@ -124,6 +124,9 @@ class CognitoFlavor(Flavor):
 
     def calls_hooks(self, issuer) -> bool:
         return trigger_config(issuer) is not None
+
+    def hook_answers_at_sign_in(self, issuer, context) -> dict | None:
+        return answers_at_sign_in(context()) if self.calls_hooks(issuer) else None
 
     def userinfo_claims(self, ctx) -> dict[str, Any]:
         claims = {"sub": ctx.subject}

@@ -11,6 +11,7 @@ import json
 import uuid
 from typing import Any
 
+from ..base import HOOK_ANSWERS
 from ...hooks import HandlerFailed, HookError, HookFailure, call_handler, call_url, injected_failure, record_call
 from .answer import Overrides, read_answer
 
@@ -24,10 +25,13 @@ TRIGGER_SOURCES = {
     "implicit": "TokenGeneration_HostedAuth",
     "refresh_token": "TokenGeneration_RefreshTokens",
     "cognito:refresh_token_auth": "TokenGeneration_RefreshTokens",
-    "cognito:initiate_auth": "TokenGeneration_Authentication",
+    "cognito:initiate_auth": "TokenGeneration_Authentication",  # and AdminInitiateAuth
+    "cognito:new_password": "TokenGeneration_NewPasswordChallenge",  # (Admin)RespondToAuthChallenge
     "password": "TokenGeneration_Authentication",
     "client_credentials": "TokenGeneration_ClientCredentials",  # V3_0 only
 }
+ASK = object()  # no answer kept with the code: ask now
+ANSWER = "pre_token_generation_answer"  # ctx.extra: the version and the Lambda's result, as asked
 # The hosted UI and the OAuth endpoints are called by no SDK.
 NO_SDK = "aws-sdk-unknown-unknown"
 
@@ -47,10 +51,26 @@ def trigger_config(issuer):
 
 
 def overrides(ctx) -> Overrides | None:
-    """The trigger's answer for this issuance (asked once), or None without a trigger."""
+    """The trigger's answer for this issuance (asked once, or kept with the authorization code
+    since the user signed in), or None without a trigger."""
     if "pre_token_generation" not in ctx.extra:
-        ctx.extra["pre_token_generation"] = ask(ctx)
+        kept = ctx.extra.get(HOOK_ANSWERS, {}).get("pre_token_generation", ASK)
+        ctx.extra["pre_token_generation"] = ask(ctx) if kept is ASK else kept_answer(kept)
     return ctx.extra["pre_token_generation"]
+
+
+def answers_at_sign_in(ctx) -> dict:
+    """The hosted UI runs the trigger when the user signs in, for a code as for a token, so a
+    failure shows on its page (docs/vendors.md §5a): the answer, kept with the code."""
+    overrides(ctx)
+    return {"pre_token_generation": ctx.extra.get(ANSWER)}
+
+
+def kept_answer(kept: dict | None) -> Overrides | None:
+    """A kept answer read again (it was read once at sign-in: it reads the same)."""
+    if kept is None:  # no trigger when the user signed in
+        return None
+    return read_answer(kept["version"], kept["result"], failed=TriggerFailed)
 
 
 def ask(ctx) -> Overrides | None:
@@ -70,6 +90,7 @@ def ask(ctx) -> Overrides | None:
         record_call("pre_token_generation", target, event, result, f"{failure.type}: {failure.message}")
         raise
     record_call("pre_token_generation", target, event, result, "applied")
+    ctx.extra[ANSWER] = {"version": config.version, "result": result}
     return overrides_
 
 
@@ -95,6 +116,8 @@ def build_event(ctx, version: str, source: str) -> dict[str, Any]:
         request["userAttributes"] = {}
     if version != "V1_0":
         request["scopes"] = list(ctx.scopes)
+    if "client_metadata" in ctx.extra:  # only (Admin)RespondToAuthChallenge passes its ClientMetadata
+        request["clientMetadata"] = dict(ctx.extra["client_metadata"])
     response_key = "claimsOverrideDetails" if version == "V1_0" else "claimsAndScopeOverrideDetails"
     return {
         "version": EVENT_VERSIONS[version],

@@ -48,6 +48,7 @@ def initiate_auth(tenant, request: dict) -> dict:
     parameters = request.get("AuthParameters") or {}
     if not isinstance(parameters, dict) or not all(isinstance(v, str) for v in parameters.values()):
         raise CognitoError("InvalidParameterException", "AuthParameters must be a map of strings.")
+    client_metadata(request)  # checked, and not passed to the pre-token-generation trigger (vendors.md §5a)
     if flow == "USER_PASSWORD_AUTH":
         return password_auth(tenant, client, parameters)
     if flow in ("REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"):
@@ -121,10 +122,14 @@ def refresh_auth(tenant, client, parameters: dict) -> dict:
 
 
 def issue(tenant, client, user, auth_time, with_refresh_token: bool = True,
-          grant_type: str = "cognito:initiate_auth") -> dict:
+          grant_type: str = "cognito:initiate_auth", client_metadata: dict | None = None) -> dict:
+    """The tokens of a sign-in; `grant_type` names the path for the pre-token-generation trigger
+    (its triggerSource), which also gets `client_metadata` (request.clientMetadata)."""
     issuer = tenant.issuers[0]
     ctx = TokenContext(issuer=issuer, client=client, user=user, scopes=[API_SCOPE],
                        grant_type=grant_type, auth_time=auth_time)
+    if client_metadata is not None:
+        ctx.extra["client_metadata"] = client_metadata
     token = issue_access_token(ctx, include_refresh_token=with_refresh_token and "refresh_token" in client.grant_types)
     result = {"AccessToken": token["access_token"], "ExpiresIn": token["expires_in"], "TokenType": "Bearer",
               "IdToken": issue_id_token(ctx)}
@@ -222,6 +227,15 @@ def check_secret_hash(client, parameters: dict, usernames: list[str]) -> None:
         if hmac.compare_digest(base64.b64encode(digest.digest()), given.encode()):
             return
     raise not_authorized(f"Unable to verify secret hash for client {client.client_id}")
+
+
+def client_metadata(request: dict) -> dict | None:
+    """ClientMetadata: a map of strings (botocore's ClientMetadataType), or absent."""
+    metadata = request.get("ClientMetadata")
+    if metadata is not None and (not isinstance(metadata, dict)
+                                 or not all(isinstance(v, str) for v in metadata.values())):
+        raise CognitoError("InvalidParameterException", "ClientMetadata must be a map of strings.")
+    return metadata
 
 
 def required(parameters: dict, name: str) -> str:

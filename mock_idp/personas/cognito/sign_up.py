@@ -10,7 +10,8 @@ import secrets
 from ...oauth.tokens import token_hash
 from .pool_users import (CONFIRMED, UNCONFIRMED, change_user, check_password, claims_patch,
                          create_user, existing_user, pool_id)
-from .sign_in import CognitoError, app_client, check_secret_hash, issue, not_authorized, pool_user, required
+from .sign_in import (CognitoError, app_client, check_secret_hash, client_metadata, issue, not_authorized, pool_user,
+                      required)
 
 
 def sign_up(tenant, request: dict) -> dict:
@@ -77,6 +78,7 @@ def respond_to_auth_challenge(tenant, request: dict) -> dict:
         raise CognitoError("InvalidParameterException",
                            f"mock_idp answers only the NEW_PASSWORD_REQUIRED challenge, not {str(challenge)[:64]}.")
     client = app_client(tenant, request.get("ClientId"))
+    metadata = client_metadata(request)
     responses = request.get("ChallengeResponses") or {}
     if not isinstance(responses, dict) or not all(isinstance(v, str) for v in responses.values()):
         raise CognitoError("InvalidParameterException", "ChallengeResponses must be a map of strings.")
@@ -91,4 +93,8 @@ def respond_to_auth_challenge(tenant, request: dict) -> dict:
     if redeemed is None or user is None or redeemed.tenant != tenant.name or redeemed.username != user.username:
         raise not_authorized("Invalid session for the user, session is expired.")
     user = change_user(tenant, user, {"password": new_password, "status": CONFIRMED, "claims": attributes})
-    return {"ChallengeParameters": {}, "AuthenticationResult": issue(tenant, client, user, tenant.now())}
+    # The trigger's triggerSource is TokenGeneration_NewPasswordChallenge, and this call (unlike
+    # InitiateAuth) hands it the ClientMetadata (docs/vendors.md §5a).
+    return {"ChallengeParameters": {},
+            "AuthenticationResult": issue(tenant, client, user, tenant.now(), grant_type="cognito:new_password",
+                                          client_metadata=metadata)}

@@ -237,21 +237,70 @@ def test_a_trigger_past_five_seconds_fails_and_the_server_keeps_answering(server
         invoke_api.switch = "doc_v2_claims_scopes_and_groups"
 
 
-def test_a_failing_trigger_shows_on_the_hosted_sign_in_page_and_at_the_token_endpoint(server, invoke_api):
-    name = "us-east-1_Switch"
-    code, verifier = hosted_code(server, name)
+def authorize_url(server, name: str, response_type: str = "code", challenge: str = "c" * 43) -> str:
+    query = {"response_type": response_type, "client_id": "web", "redirect_uri": REDIRECT, "scope": "openid email",
+             "code_challenge": challenge, "code_challenge_method": "S256"}
+    return discovery(server, name)["authorization_endpoint"] + "?" + urlencode(query)
+
+
+FAILED_PAGE = "PreTokenGeneration failed with error No entry for this user in the partner database."
+
+
+@pytest.mark.parametrize("response_type", ["code", "token"])
+def test_a_failing_trigger_fails_the_hosted_sign_in_on_its_page(server, invoke_api, response_type):
+    # Cognito runs the trigger when the user signs in, for a code too: the hosted UI shows the
+    # failure and no code or token goes to the client.
+    name, browser = "us-east-1_Switch", Browser()
     invoke_api.switch = "fails"
     try:
-        query = {"response_type": "token", "client_id": "web", "redirect_uri": REDIRECT, "scope": "openid email"}
-        page = Browser().authorize(discovery(server, name)["authorization_endpoint"] + "?" + urlencode(query))
+        page = browser.authorize(authorize_url(server, name, response_type))
         assert page.status_code == 400 and "location" not in page.headers
-        assert "PreTokenGeneration failed with error No entry for this user in the partner database." in page.text
-        refused = redeem(server, name, code, verifier)
+        assert FAILED_PAGE in page.text
+        assert invoke_api.last_event("Switch")["triggerSource"] == "TokenGeneration_HostedAuth"
+    finally:
+        invoke_api.switch = "doc_v2_claims_scopes_and_groups"
+
+
+def test_a_failing_trigger_fails_the_authorization_of_a_signed_in_user_too(server, invoke_api):
+    name, browser = "us-east-1_Switch", Browser()
+    assert browser.authorize(authorize_url(server, name)).status_code in (302, 303)  # signed in: a session
+    invoke_api.switch = "fails"
+    try:
+        page = browser.get(authorize_url(server, name))  # the SSO session: no login form
+        assert page.status_code == 400 and FAILED_PAGE in page.text and "location" not in page.headers
+    finally:
+        invoke_api.switch = "doc_v2_claims_scopes_and_groups"
+    assert browser.get(authorize_url(server, name)).status_code in (302, 303)
+
+
+def test_the_code_carries_the_answer_given_at_sign_in_to_its_tokens(server, invoke_api):
+    name = "us-east-1_Switch"
+    before = len(invoke_api.events)
+    code, verifier = hosted_code(server, name)
+    assert len(invoke_api.events) == before + 1  # asked at sign-in
+    invoke_api.switch = "fails"  # the trigger is not asked again when the code is redeemed
+    try:
+        tokens = redeem(server, name, code, verifier)
+    finally:
+        invoke_api.switch = "doc_v2_claims_scopes_and_groups"
+    assert tokens.status_code == 200, tokens.text
+    assert len(invoke_api.events) == before + 1
+    meta = discovery(server, name)
+    access, id_claims = claims_of(tokens.json()["access_token"], meta), claims_of(tokens.json()["id_token"], meta)
+    assert access["my_first_attribute"] == "first_value" and "solar-system-data/asteroids.add" in access["scope"].split()
+    assert id_claims["family_name"] == "Doe" and id_claims["cognito:groups"] == ["new-group-A", "new-group-B", "new-group-C"]
+
+
+def test_the_token_endpoint_answers_a_failing_trigger_at_refresh_with_invalid_request(server, invoke_api):
+    name = "us-east-1_Switch"
+    tokens = redeem(server, name, *hosted_code(server, name))
+    invoke_api.switch = "fails"
+    try:
+        refused = httpx.post(discovery(server, name)["token_endpoint"], data={
+            "grant_type": "refresh_token", "refresh_token": tokens.json()["refresh_token"], "client_id": "web"})
         assert (refused.status_code, refused.json()) == (400, {"error": "invalid_request"})
     finally:
         invoke_api.switch = "doc_v2_claims_scopes_and_groups"
-    # Nothing was issued and the code was not used up: once the trigger works, it redeems.
-    assert redeem(server, name, code, verifier).status_code == 200
 
 
 @pytest.mark.parametrize("tenant, problem", [
@@ -267,3 +316,54 @@ def test_seed_errors_name_file_line_and_key(tenant, problem):
     with pytest.raises(ConfigError) as raised:
         parse_config(f"tenants:\n  t:\n    {tenant}\n", "seed.yaml", personas=all_flavors())
     assert problem in str(raised.value)
+
+
+def signed_user_pool_api(server, name: str):
+    """A backend's client for the Admin* calls: signed with (any) IAM credentials."""
+    return boto3.client("cognito-idp", region_name="us-east-1", endpoint_url=server.tenant_url("/" + name),
+                        aws_access_key_id="AKIAIOSFODNN7EXAMPLE", aws_secret_access_key="wJalrXUtnFEMI/K7MDENG",
+                        config=Config(retries={"max_attempts": 1}))
+
+
+@pytest.mark.parametrize("admin", [False, True])
+def test_the_new_password_challenge_runs_the_trigger_with_its_source_and_the_client_metadata(server, invoke_api, admin):
+    name, backend = "eu-west-1_DocV2", signed_user_pool_api(server, "eu-west-1_DocV2")
+    username = f"new-{secrets.token_hex(4)}"
+    backend.admin_create_user(UserPoolId=name, Username=username, TemporaryPassword="Temp-pass1",
+                              MessageAction="SUPPRESS", UserAttributes=[{"Name": "email", "Value": f"{username}@example.com"}])
+    app = backend if admin else user_pool_api(server, name)
+    before = len(invoke_api.events)
+    start = dict(AuthFlow="USER_PASSWORD_AUTH", ClientId="web", ClientMetadata={"step": "initiate"},
+                 AuthParameters={"USERNAME": username, "PASSWORD": "Temp-pass1"})
+    challenge = (backend.admin_initiate_auth(UserPoolId=name, **{**start, "AuthFlow": "ADMIN_USER_PASSWORD_AUTH"})
+                 if admin else app.initiate_auth(**start))
+    assert challenge["ChallengeName"] == "NEW_PASSWORD_REQUIRED" and len(invoke_api.events) == before
+    answer = dict(ChallengeName="NEW_PASSWORD_REQUIRED", ClientId="web", Session=challenge["Session"],
+                  ChallengeResponses={"USERNAME": username, "NEW_PASSWORD": "New-pass-2"},
+                  ClientMetadata={"tenant": "t-42", "step": "new password"})
+    result = (backend.admin_respond_to_auth_challenge(UserPoolId=name, **answer) if admin
+              else app.respond_to_auth_challenge(**answer))["AuthenticationResult"]
+    event = invoke_api.last_event("doc_v2_claims_scopes_and_groups")
+    assert (event["triggerSource"], event["userName"]) == ("TokenGeneration_NewPasswordChallenge", username)
+    assert event["request"]["clientMetadata"] == {"tenant": "t-42", "step": "new password"}
+    meta = discovery(server, name)
+    assert claims_of(result["AccessToken"], meta)["my_first_attribute"] == "first_value"
+    assert claims_of(result["IdToken"], meta)["family_name"] == "Doe"
+    # Signing in again: _Authentication, and (Admin)InitiateAuth's ClientMetadata is not passed on.
+    again = dict(start, AuthParameters={"USERNAME": username, "PASSWORD": "New-pass-2"})
+    if admin:
+        backend.admin_initiate_auth(UserPoolId=name, **{**again, "AuthFlow": "ADMIN_USER_PASSWORD_AUTH"})
+    else:
+        app.initiate_auth(**again)
+    event = invoke_api.last_event("doc_v2_claims_scopes_and_groups")
+    assert event["triggerSource"] == "TokenGeneration_Authentication" and "clientMetadata" not in event["request"]
+
+
+@pytest.mark.parametrize("metadata", ['"x"', '{"a": 1}', '["a"]'])
+def test_client_metadata_that_is_no_map_of_strings_is_refused(server, metadata):
+    body = ('{"ChallengeName": "NEW_PASSWORD_REQUIRED", "ClientId": "web", "Session": "s", '
+            '"ChallengeResponses": {"USERNAME": "alice", "NEW_PASSWORD": "New-pass-2"}, "ClientMetadata": ' + metadata + "}")
+    response = httpx.post(server.tenant_url("/eu-west-1_DocV2/"), content=body, headers={
+        "X-Amz-Target": "AWSCognitoIdentityProviderService.RespondToAuthChallenge",
+        "Content-Type": "application/x-amz-json-1.1"})
+    assert response.status_code == 400 and response.json()["__type"] == "InvalidParameterException"
