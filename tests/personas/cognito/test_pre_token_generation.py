@@ -231,7 +231,7 @@ def test_a_trigger_past_five_seconds_fails_and_the_server_keeps_answering(server
             assert lambda_error(initiate_auth, server, "us-east-1_Switch") == (
                 "UnexpectedLambdaException",
                 "PreTokenGeneration invocation failed due to error Socket timeout while invoking Lambda function.")
-            assert 5 <= time.monotonic() - started < 6
+            assert 5 <= time.monotonic() - started < 8  # 5 s, and a busy CI machine's slack
             assert other.get(server.tenant_url("/us-east-1_Switch/.well-known/jwks.json")).status_code == 200
     finally:
         invoke_api.switch = "doc_v2_claims_scopes_and_groups"

@@ -143,7 +143,7 @@ def test_a_command_okta_cannot_perform_or_a_failing_hook_leaves_the_tokens_as_th
 def test_a_hook_past_three_seconds_is_skipped_and_the_server_keeps_answering(okta):
     started = time.monotonic()
     answer = token(okta, "slow")
-    assert 3 <= time.monotonic() - started < 3.5
+    assert 3 <= time.monotonic() - started < 5  # Okta waits 3 s; slack for a busy CI machine
     assert answer.status_code == 200 and "external_guid" not in claims_of(answer.json()["access_token"],
                                                                          discovery(okta, "slow"))
 
