@@ -3,6 +3,7 @@ runs off the event loop within one deadline and a size cap, http(s) only; it ans
 on the page; and it fetches only for a form posted from its own page."""
 
 import json
+import statistics
 import threading
 import time
 
@@ -56,15 +57,18 @@ def test_a_trickling_issuer_neither_freezes_the_server_nor_outlasts_the_deadline
     fetch.start()
     while not slow.hits:
         time.sleep(0.05)
-    slowest = 0.0
+    took = []
     with httpx.Client(timeout=1) as probe:
         while fetch.is_alive():
             started = time.monotonic()
             assert probe.get(server.base_url + "/healthz").status_code == 200
-            slowest = max(slowest, time.monotonic() - started)
+            took.append(time.monotonic() - started)
             time.sleep(0.2)
     fetch.join()
-    assert slowest < 0.1, f"/healthz took {slowest * 1000:.0f} ms while the debugger fetched"
+    # Within 100 ms as a rule; a frozen loop would hold every probe for the 2 s between the far
+    # end's bytes, so no probe near that is allowed, even on a busy CI machine.
+    assert statistics.median(took) < 0.1, f"/healthz took {statistics.median(took) * 1000:.0f} ms (median)"
+    assert max(took) < 0.5, f"/healthz took {max(took) * 1000:.0f} ms while the debugger fetched"
     assert outcome["took"] < DEADLINE + 2
     page = outcome["page"]
     assert page.status_code == 200
