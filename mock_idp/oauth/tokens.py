@@ -13,8 +13,9 @@ from .shape import TokenShape
 
 def issue_access_token(ctx: TokenContext, include_refresh_token: bool, code: str | None = None,
                        grant_id: str | None = None, record=None) -> dict:
-    """Sign an RFC 9068 access token, record it (`record(row)`, by default a plain insert), and
-    return the RFC 6749 §5.1 response fields."""
+    """Sign an RFC 9068 access token, record it, and return the RFC 6749 §5.1 response fields.
+    `record(make_row)` stores `make_row()`, called once (by default a plain insert); a grant that
+    stores nothing (client_credentials) never builds the row, its hash or its id."""
     flavor, shape = ctx.flavor, shape_of(ctx)
     ctx.jti = flavor.new_jti("access")
     ctx.access_token_lifetime = shape.lifetime or flavor.access_token_lifetime(ctx)
@@ -34,24 +35,29 @@ def issue_access_token(ctx: TokenContext, include_refresh_token: bool, code: str
         token["refresh_token"] = secrets.token_urlsafe(32)
         refresh = {"refresh_token": token["refresh_token"],
                    "refresh_expires_at": ctx.now + flavor.lifetimes.refresh_token}
-    row = new_row(
-        IssuedToken,
-        token_hash=token_hash(access_token),
-        issuer=ctx.issuer.key,
-        client_id=ctx.client.client_id,
-        username=ctx.user.username if ctx.user else None,
-        scope=token["scope"],
-        audience=_audience_text(ctx.audience),
-        auth_time=ctx.auth_time,
-        session_id=ctx.session_id,
-        issued_at=ctx.now,
-        access_expires_at=ctx.now + ctx.access_token_lifetime,
-        code=code,
-        # A grant that a refresh token can continue (or that this one continues) has an id.
-        grant_id=grant_id or (uuid.uuid4().hex if include_refresh_token else None),
-        **refresh,
-    )
-    (record or ctx.issuer.store.insert)(row)
+
+    def make_row() -> IssuedToken:
+        return new_row(
+            IssuedToken,
+            token_hash=token_hash(access_token),
+            issuer=ctx.issuer.key,
+            client_id=ctx.client.client_id,
+            username=ctx.user.username if ctx.user else None,
+            scope=token["scope"],
+            audience=_audience_text(ctx.audience),
+            auth_time=ctx.auth_time,
+            session_id=ctx.session_id,
+            issued_at=ctx.now,
+            access_expires_at=ctx.now + ctx.access_token_lifetime,
+            code=code,
+            # A grant that a refresh token can continue (or that this one continues) has an id.
+            grant_id=grant_id or (uuid.uuid4().hex if include_refresh_token else None),
+            **refresh,
+        )
+    if record is None:
+        ctx.issuer.store.insert(make_row())
+    else:
+        record(make_row)
     return token
 
 
