@@ -36,7 +36,7 @@ def field(value) -> str:
     """One value of a text log line: escaped, and quoted when it has a space or a quote (so no
     value can pose as the next key=value)."""
     text = escape(str(value))
-    if not text or any(char in text for char in ' "'):
+    if not text or " " in text or '"' in text:
         return '"' + text.replace('"', '\\"') + '"'
     return text
 
