@@ -7,11 +7,8 @@ from ..hooks import HookFailure, off_loop
 from ..oauth.authorize import NeedsLogin, authorization_parameters, authorize
 from ..oauth.server import ParsedRequest
 from .http import read_params, render
-from .sso import (CSRF_FIELD, EXPIRED_FORM, csrf_ok, foreign_sign_in, set_session_cookie, sign_in_page,
+from .sso import (CSRF_FIELD, EXPIRED_FORM, csrf_ok, read_sign_in, set_session_cookie, sign_in_page,
                   signed_in_user, start_session)
-
-# Form fields of the login page that are not authorization parameters.
-LOGIN_FIELDS = ("username", "password", CSRF_FIELD)
 
 
 def authorization_endpoint(issuer):
@@ -32,12 +29,9 @@ def login(issuer):
     """The login form posts here; on success the authorization goes on as if just asked."""
 
     async def login_form(request: Request) -> Response:
-        refused = foreign_sign_in(request)
+        refused, credentials, params = await read_sign_in(request)
         if refused is not None:
             return refused
-        form = await read_params(request)
-        credentials = {k: v for k, v in form if k in LOGIN_FIELDS}
-        params = [(k, v) for k, v in form if k not in LOGIN_FIELDS]
         action, bound = issuer.endpoint_url("login"), authorization_parameters(issuer.flavor, params)
         if not csrf_ok(request, issuer.tenant, action, bound, credentials.get(CSRF_FIELD, "")):
             return login_page(request, issuer, params, error=EXPIRED_FORM, status=403)

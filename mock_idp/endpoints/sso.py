@@ -26,9 +26,11 @@ from ..storage.models import LoginSession, SignInToken, new_row
 from ..oauth.clients import EndUser
 from ..oauth.tokens import token_hash
 from ..web.same_origin import foreign_request
-from .http import browser_url, html_page
+from .http import browser_url, html_page, read_params
 
 CSRF_FIELD = "csrf_token"
+# A sign-in form's own fields; the others are the request it signs in for.
+LOGIN_FIELDS = ("username", "password", CSRF_FIELD)
 # The login page's one-click list: this many users, and a plain GET form to find the others (a
 # 10,000-user seed rendered whole was a 9.7 MB page and 285 ms of a blocked event loop).
 SHOWN_USERS = 25
@@ -142,6 +144,16 @@ def foreign_sign_in(request: Request) -> Response | None:
                      description=f"This sign-in was sent by a page of another site ({foreign}), not by this "
                                  "site's sign-in page. Nobody was signed in.",
                      note="Go back to the application and sign in from there.")
+
+
+async def read_sign_in(request: Request) -> tuple[Response | None, dict[str, str], list[tuple[str, str]]]:
+    """A sign-in form's POST, read: (the refusal of a POST another site's page sent, else None;
+    the username, password and CSRF token; the other fields, what the sign-in is for)."""
+    refused = foreign_sign_in(request)
+    if refused is not None:
+        return refused, {}, []
+    form = await read_params(request)
+    return None, {k: v for k, v in form if k in LOGIN_FIELDS}, [(k, v) for k, v in form if k not in LOGIN_FIELDS]
 
 
 def start_session(tenant, user: UserConfig, auth_time: int | None = None) -> EndUser:

@@ -10,7 +10,7 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from ....endpoints.http import read_params, render
-from ....endpoints.sso import (CSRF_FIELD, EXPIRED_FORM, cookie_name, csrf_ok, foreign_sign_in, session_user,
+from ....endpoints.sso import (CSRF_FIELD, EXPIRED_FORM, cookie_name, csrf_ok, read_sign_in, session_user,
                                set_session_cookie, sign_in_page, start_session)
 from ....oauth.errors import OAuthError
 from ....oauth.responses import FormPost
@@ -22,7 +22,6 @@ from .response import SignIn, encoded, failure, success
 from .scenarios import next_defect
 from .xml import POST
 
-LOGIN_FIELDS = ("username", "password", CSRF_FIELD)
 BOUNCED = "mock_idp_bounced"  # cookie_bounce's mark on the form it posts again
 TRUE = ("true", "1")  # xs:boolean
 
@@ -60,12 +59,9 @@ def login(tenant, app):
     """The login page posts here, with the request it was shown for, checked again."""
 
     async def login_form(request: Request) -> Response:
-        refused = foreign_sign_in(request)
+        refused, credentials, rest = await read_sign_in(request)
         if refused is not None:
             return refused
-        form = await read_params(request)
-        credentials = {k: v for k, v in form if k in LOGIN_FIELDS}
-        rest = [(k, v) for k, v in form if k not in LOGIN_FIELDS]
         incoming = from_form(rest)
         relay_state = incoming.relay_state if incoming else dict(rest).get("RelayState")
         preview = not incoming and dict(rest).get(PREVIEW) == "1"  # the tenant page's "see the assertion"
