@@ -555,3 +555,22 @@ def test_a_private_key_jwt_client_on_a_persona_without_it_is_named(tmp_path, cre
     assert_reported(error, line, f"tenants.pool.clients[0].{key}",
                     "the cognito persona does not take private_key_jwt client assertions")
     assert "personas that do: auth0, entra, generic, okta" in str(error)
+
+
+def test_an_apis_rbac_settings_have_auth0s_names_and_rules(tmp_path):
+    error = load_error(tmp_path, """\
+        tenants:
+          shop:
+            flavor: auth0
+            apis:
+              - identifier: https://orders.example.com
+                rbac: true
+              - identifier: https://invoices.example.com
+                token_dialect: access_token_authz
+              - identifier: https://catalog.example.com
+                enforce_policies: true
+                token_dialect: rfc9068_profile_authz
+        """)
+    assert_reported(error, 6, "tenants.shop.apis[0].rbac", "Auth0 calls it enforce_policies: true")
+    assert_reported(error, 8, "tenants.shop.apis[1].token_dialect", "it needs enforce_policies: true")
+    assert_reported(error, 11, "tenants.shop.apis[2].token_dialect", "RFC 9068 token profile is not served")

@@ -69,7 +69,7 @@ def mint_tokens(tenant, body: MintRequest) -> dict:
     flavor = issuer.flavor
     audience = flavor.resolve_audience(issuer, client, body.audience, grant_type)
     ctx = TokenContext(issuer=issuer, client=client, user=user, grant_type=grant_type, audience=audience,
-                       scopes=flavor.granted_scopes(issuer, client, requested, audience, grant_type),
+                       scopes=flavor.granted_scopes(issuer, client, requested, audience, grant_type, user=user),
                        nonce=body.nonce, auth_time=issuer.now() + body.iat_offset_seconds if user else None)
     apply_shape(ctx, TokenShape(extra_claims=body.extra_claims, remove_claims=tuple(body.remove_claims),
                                 lifetime=body.lifetime_seconds, iat_offset=body.iat_offset_seconds,

@@ -68,11 +68,34 @@ class ApiConfig(SeedModel):
     scopes: list[str] = []
     permissions: list[str] = []
     token_lifetime: Seconds | None = None
-    # Auth0 RBAC: the access token's `permissions` are those of the user's roles (and their own).
-    rbac: bool = False
+    # Auth0's resource-server settings, by their Management API names: `enforce_policies` is "Enable
+    # RBAC" (a user's token gets only the requested scopes their roles grant); `token_dialect`
+    # access_token_authz is "Add Permissions in the Access Token" (a `permissions` claim).
+    enforce_policies: bool = False
+    token_dialect: Literal["access_token", "access_token_authz"] = "access_token"
     # Entra: the API's service principal requires an app role assignment (appRoleAssignmentRequired):
     # a daemon granted none of its roles gets no token (AADSTS501051) instead of one without `roles`.
     app_role_assignment_required: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _auth0_names(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "rbac" in data:
+            # The key of earlier mock_idp versions: say what Auth0 calls it.
+            raise issue_at("Auth0 calls it enforce_policies: true (Enable RBAC), with token_dialect: "
+                           "access_token_authz for the `permissions` claim", "rbac")
+        if isinstance(data, dict) and str(data.get("token_dialect", "")).startswith("rfc9068_profile"):
+            raise issue_at("the RFC 9068 token profile is not served: use access_token or access_token_authz",
+                           "token_dialect")
+        return data
+
+    @model_validator(mode="after")
+    def _permissions_need_rbac(self) -> ApiConfig:
+        # Auth0 offers "Add Permissions in the Access Token" only once RBAC is enabled (docs/vendors.md 6d).
+        if self.token_dialect == "access_token_authz" and not self.enforce_policies:
+            raise issue_at("access_token_authz adds the RBAC permissions claim: it needs enforce_policies: true",
+                           "token_dialect")
+        return self
 
 
 class TokenLifetimes(SeedModel):

@@ -314,8 +314,9 @@ class Flavor:
         return client.client_id
 
     def granted_scopes(self, issuer: IssuerView, client: "ClientConfig", requested: list[str],
-                       audience, grant_type: str | None) -> list[str]:
-        """The scopes a token is issued with. Generic: what was asked (and allowed)."""
+                       audience, grant_type: str | None, user: "UserConfig | None" = None) -> list[str]:
+        """The scopes a token is issued with (`user`: whose token, None for a client's own).
+        Generic: what was asked (and allowed)."""
         return requested
 
     def resolve_audience(self, issuer: IssuerView, client: "ClientConfig", requested: str | None,

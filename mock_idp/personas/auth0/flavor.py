@@ -59,7 +59,7 @@ class Auth0Flavor(Flavor):
     def client_subject(self, client) -> str:
         return f"{client.client_id}@clients"
 
-    def granted_scopes(self, issuer, client, requested, audience, grant_type):
+    def granted_scopes(self, issuer, client, requested, audience, grant_type, user=None):
         if audience is not None and audience == management_audience(issuer):
             # The client's grant on the Management API: all of it, or what was asked of it.
             missing = [scope for scope in requested if scope not in client.management_scopes]
@@ -70,6 +70,11 @@ class Auth0Flavor(Flavor):
         api = api_named(issuer, audience) if audience else None
         if grant_type == "client_credentials" and not requested and api is not None:
             return list(api.scopes)
+        if user is not None and api is not None and api.enforce_policies:
+            # RBAC: of the API's permissions asked for, only those the user holds (their own and their
+            # roles'); OIDC scopes (openid, profile, offline_access...) are not the API's (vendors.md 6d).
+            held = set(role_permissions(issuer, user, api)) | set(self.scopes_supported)
+            return [scope for scope in requested if scope in held]
         return requested
 
     def resolve_audience(self, issuer, client, requested, grant_type=None):
@@ -147,12 +152,10 @@ class Auth0Flavor(Flavor):
         if ctx.grant_type in GRANT_TYPE_GTY:
             claims["gty"] = GRANT_TYPE_GTY[ctx.grant_type]
         api = api_named(ctx.issuer, ctx.audience) if ctx.audience else None
-        if api is not None and api.rbac:
-            # RBAC: a user's permissions are their roles' (and their own); a client's, its scopes.
+        if api is not None and api.token_dialect == "access_token_authz":
+            # "Add Permissions in the Access Token": all the user's permissions on the API, asked for
+            # or not (their own and their roles'); a machine-to-machine client's, its granted scopes.
             claims["permissions"] = role_permissions(ctx.issuer, ctx.user, api) if ctx.user else list(ctx.scopes)
-        elif api is not None and api.permissions:
-            granted = ctx.user.permissions if ctx.user and ctx.user.permissions is not None else api.permissions
-            claims["permissions"] = list(granted)
         if ctx.user is not None:
             # What an Auth0 Action typically adds to API tokens: the custom claims, namespaced.
             ns = self.namespace(ctx.issuer)

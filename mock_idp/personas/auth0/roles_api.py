@@ -1,6 +1,7 @@
 """Auth0's Management API v2, roles: create, list (`name_filter`, pages), get, update, delete;
-their permissions on the tenant's APIs (`apis:` of the seed) and their users. With `rbac: true`
-on an API, a user's access tokens for it carry their roles' permissions (flavor.py).
+their permissions on the tenant's APIs (`apis:` of the seed) and their users. On an API with
+`enforce_policies` (RBAC), a user's access tokens for it keep only the scopes their roles grant,
+and with `token_dialect: access_token_authz` carry them in `permissions` (flavor.py).
 Facts: docs/vendors.md, "Auth0 Management API v2".
 """
 

@@ -78,7 +78,7 @@ class EntraFlavor(Flavor):
     def client_subject(self, client) -> str:
         return client.client_id
 
-    def granted_scopes(self, issuer, client, requested, audience, grant_type):
+    def granted_scopes(self, issuer, client, requested, audience, grant_type, user=None):
         if grant_type == "client_credentials":
             entra_scopes.check_app_only(requested)
         api = entra_scopes.resource_of(issuer, requested)  # Entra's errors for unknown resources and scopes

@@ -80,7 +80,7 @@ class OktaFlavor(Flavor):
     def subject(self, tenant, user) -> str:
         return user.sub or okta_id("00u", f"{tenant.name}:{user.username}")
 
-    def granted_scopes(self, issuer, client, requested, audience, grant_type):
+    def granted_scopes(self, issuer, client, requested, audience, grant_type, user=None):
         # Okta authorization servers ship without default scopes: a service must name its scopes.
         if grant_type == "client_credentials" and not requested:
             raise InvalidScopeError("The authorization server resource does not have any configured "
