@@ -527,6 +527,7 @@ def test_a_users_unknown_role_and_a_roles_unknown_api_are_named_with_a_suggestio
 @pytest.mark.parametrize("flavor, key, value, words", [
     ("auth0", "api_tokens", "[a-token]", "serves no API tokens (personas that do: okta)"),
     ("okta", "roles", "[{name: reader}]", "serves no roles (personas that do: auth0)"),
+    ("auth0", "groups_claim", "{filter: '.*'}", "serves no groups claim filter (personas that do: okta)"),
 ])
 def test_a_management_key_on_a_persona_that_serves_none_is_named(tmp_path, flavor, key, value, words):
     error = load_error(tmp_path, f"""\

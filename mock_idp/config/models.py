@@ -232,7 +232,9 @@ class SigningKeyConfig(SeedModel):
 
 
 class GroupAttributeConfig(SeedModel):
-    """Okta's group attribute statement: the user's groups whose whole name matches `filter`."""
+    """Okta's group filter ("Matches regex"): the user's groups, the built-in Everyone included,
+    whose whole name matches `filter`, released as `name` (a SAML app's group attribute statement,
+    the tenant's groups claim)."""
 
     name: NonEmptyStr = "groups"
     filter: Regex = ".*"
@@ -271,7 +273,8 @@ class RoleConfig(SeedModel):
 
 
 # Tenant keys only some personas serve (Flavor.seed_keys), and what they are called in errors.
-VENDOR_KEYS = {"saml_apps": "SAML apps", "api_tokens": "API tokens", "roles": "roles"}
+VENDOR_KEYS = {"saml_apps": "SAML apps", "api_tokens": "API tokens", "roles": "roles",
+               "groups_claim": "groups claim filter"}
 # Client keys only some personas serve (also named in Flavor.seed_keys).
 VENDOR_CLIENT_KEYS = {"application_permissions": "application permissions"}
 
@@ -292,6 +295,8 @@ class TenantConfig(SeedModel):
     cors_origins: list[Origin] | None = None
     # Okta: the org's API tokens (`Authorization: SSWS <token>` on /api/v1/users and /api/v1/groups).
     api_tokens: list[NonEmptyStr] = []
+    # Okta: the tokens' groups claim and its filter; unset, the claim is the user's `groups` as listed.
+    groups_claim: GroupAttributeConfig | None = None
     clients: list[ClientConfig] = []
     users: list[UserConfig] = []
     groups: list[GroupConfig] = []

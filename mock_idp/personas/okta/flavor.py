@@ -12,6 +12,7 @@ from typing import Any
 from ...oauth.errors import InvalidScopeError
 from ..base import STANDARD_CLAIMS, Flavor
 from ..layout import ClientAssertionRules, DeviceFlow, EndpointPaths, IssuerLayout, Lifetimes, TokenExchangeRules
+from .everyone import groups_claim
 from .ids import okta_id
 from .token_inline_hook import hook_config, patched
 
@@ -101,8 +102,9 @@ class OktaFlavor(Flavor):
         claims = super().user_claims(ctx)
         if "profile" in ctx.scopes:
             claims["preferred_username"] = self.login(ctx)
-        if ctx.user is not None and "groups" in ctx.user.claims:
-            claims["groups"] = ctx.user.claims["groups"]
+        if ctx.user is not None:
+            claims.pop("groups", None)  # the user's listed groups: the groups claim decides (everyone.py)
+            claims.update(groups_claim(ctx.issuer, ctx.user))
         return claims
 
     def id_token_claims(self, ctx) -> dict[str, Any]:
@@ -155,8 +157,8 @@ class OktaFlavor(Flavor):
         claims["auth_time"] = ctx.auth_time
         claims["sub"] = self.login(ctx)
         # Custom claims exist on custom authorization servers only; org AS tokens are Okta's own.
-        if "groups" in ctx.user.claims and ctx.issuer.layout.name is not None:
-            claims["groups"] = ctx.user.claims["groups"]
+        if ctx.issuer.layout.name is not None:
+            claims.update(groups_claim(ctx.issuer, ctx.user))
         return claims
 
     def introspection_claims(self, payload, row, user) -> dict[str, Any]:
@@ -233,7 +235,8 @@ PROFILE = OktaFlavor(
     discovery_keys=DISCOVERY_KEYS,
     # POST /api/v1/authn; /app/<name>/<app_id>/sso/saml; /api/v1/users and /api/v1/groups
     vendor_apis=("okta.authn", "okta.saml", "okta.users_api", "okta.groups_api"),
-    seed_keys=("saml_apps", "api_tokens"),  # served by okta.saml; by okta.users_api and groups_api
+    # served by okta.saml; by okta.users_api and groups_api; by groups_claim below
+    seed_keys=("saml_apps", "api_tokens", "groups_claim"),
     seed_hooks=("token_inline_hook",),  # authorization_servers[].token_inline_hook: token_inline_hook.py
     signin_token_param="sessionToken",
     client_id_claim="cid",

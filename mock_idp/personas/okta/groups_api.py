@@ -2,15 +2,17 @@
 replace (a rename carries the members along), delete, and members (add, remove, list).
 
 The groups are the tenant's (seed `groups:`, or names members carry), membership is the user's
-`groups` claim: what the tokens' `groups` claim and the pages show. Facts: docs/vendors.md,
-"Okta Users and Groups API".
+`groups` claim: what the tokens' `groups` claim and the pages show. The built-in Everyone group is
+always there, holds every user, and refuses changes (everyone.py). Facts: docs/vendors.md,
+"Okta Users and Groups API" and "6e. Okta's Everyone group".
 """
 
 from fastapi import Request
 from starlette.routing import Route
 
-from ..groups import all_groups, member_of, members
+from ..groups import member_of
 from ..vendor_api import VendorCall
+from .everyone import is_built_in, members_of, okta_groups
 from .expressions import ExpressionError, predicate
 from .ids import okta_id
 from .management import OktaApiError, api, create, injected_failure, invalid, json_body, page, remove, write
@@ -20,6 +22,9 @@ ENDPOINTS = ("groups",)
 GROUPS = VendorCall("groups", injected_failure, error_key="errorCode")
 WATCHED = {"/api/v1/groups": lambda headers: GROUPS}
 GROUPS_PAGE, GROUPS_MAX, MEMBERS_PAGE = 10000, 10000, 1000
+# What Okta answers a change to a BUILT_IN group's profile or membership (docs/vendors.md 6e).
+BUILT_IN_PROFILE = OktaApiError(403, "E0000006", "You do not have permission to perform the requested action")
+BUILT_IN_MEMBERS = OktaApiError(400, "E0000060", "Unsupported operation.")
 
 
 def profile_fields(body: dict) -> tuple[str, str | None]:
@@ -33,7 +38,7 @@ def profile_fields(body: dict) -> tuple[str, str | None]:
 
 def routes(tenant) -> list[Route]:
     async def list_groups(request: Request):
-        groups = list(all_groups(tenant).values())
+        groups = list(okta_groups(tenant).values())
         q, text = request.query_params.get("q"), request.query_params.get("search") or request.query_params.get("filter")
         if text:
             try:
@@ -49,7 +54,7 @@ def routes(tenant) -> list[Route]:
 
     async def add_group(request: Request):
         name, description = profile_fields(await json_body(request))
-        if name in all_groups(tenant):
+        if name in okta_groups(tenant):
             raise invalid("name", "name: An object with this field already exists in the current organization")
         group = create(tenant, "group", {"name": name, "description": description,
                                          "id": okta_id("00g", f"{tenant.name}:{name}:{tenant.clock()}")}, "name")
@@ -60,8 +65,10 @@ def routes(tenant) -> list[Route]:
 
     async def replace_group(request: Request, gid: str):
         group = find_group(tenant, gid)
+        if is_built_in(group):
+            raise BUILT_IN_PROFILE
         name, description = profile_fields(await json_body(request))
-        if name != group.name and name in all_groups(tenant):
+        if name != group.name and name in okta_groups(tenant):
             raise invalid("name", "name: An object with this field already exists in the current organization")
         kept = {"id": gid, "description": description, "precedence": group.precedence,
                 "role_arn": group.role_arn, "created_at": group.created_at or tenant.now()}
@@ -69,7 +76,7 @@ def routes(tenant) -> list[Route]:
             changed = write(tenant, "group", name, {"description": description, "id": gid})
         else:  # a rename: the group under its new name, its members with it
             changed = create(tenant, "group", {"name": name, **{k: v for k, v in kept.items() if v is not None}}, "name")
-            for user in members(tenant, group.name):
+            for user in members_of(tenant, group.name):
                 write(tenant, "user", user.username,
                       {"claims": {"groups": [name if g == group.name else g for g in member_of(user)]}})
             if group.name in tenant.groups:
@@ -78,9 +85,9 @@ def routes(tenant) -> list[Route]:
 
     async def delete_group(request: Request, gid: str):
         group = find_group(tenant, gid)
-        if group.name == "Everyone":
-            raise OktaApiError(403, "E0000006", "You do not have permission to perform the requested action")
-        for user in members(tenant, group.name):
+        if is_built_in(group):
+            raise BUILT_IN_PROFILE
+        for user in members_of(tenant, group.name):
             remaining = [g for g in member_of(user) if g != group.name]
             write(tenant, "user", user.username, {"claims": {"groups": remaining or None}})
         if group.name in tenant.groups:
@@ -89,18 +96,22 @@ def routes(tenant) -> list[Route]:
 
     async def list_members(request: Request, gid: str):
         group = find_group(tenant, gid)
-        shown, headers = page(tenant, request, f"/api/v1/groups/{gid}/users", members(tenant, group.name),
+        shown, headers = page(tenant, request, f"/api/v1/groups/{gid}/users", members_of(tenant, group.name),
                               key=tenant.subject, default_limit=MEMBERS_PAGE, max_limit=MEMBERS_PAGE)
         return 200, [user_json(tenant, user) for user in shown], headers
 
     async def add_member(request: Request, gid: str, uid: str):
         group, user = find_group(tenant, gid), find(tenant, uid)
+        if is_built_in(group):
+            raise BUILT_IN_MEMBERS
         if group.name not in member_of(user):
             write(tenant, "user", user.username, {"claims": {"groups": member_of(user) + [group.name]}})
         return 204, None
 
     async def remove_member(request: Request, gid: str, uid: str):
         group, user = find_group(tenant, gid), find(tenant, uid)
+        if is_built_in(group):
+            raise BUILT_IN_MEMBERS
         if group.name in member_of(user):
             remaining = [g for g in member_of(user) if g != group.name]
             write(tenant, "user", user.username, {"claims": {"groups": remaining or None}})
@@ -120,6 +131,6 @@ def routes(tenant) -> list[Route]:
 
 
 def group_attribute(tenant, group, attribute: str):
-    values = {"id": group_id(tenant, group), "type": "BUILT_IN" if group.name == "Everyone" else "OKTA_GROUP",
+    values = {"id": group_id(tenant, group), "type": "BUILT_IN" if is_built_in(group) else "OKTA_GROUP",
               "profile.name": group.name, "profile.description": group.description}
     return values.get(attribute)

@@ -8,8 +8,8 @@ import secrets
 from typing import Any
 
 from ..base import STANDARD_CLAIMS
-from ..groups import all_groups
 from .authn import PASSWORD_CHANGED, okta_time
+from .everyone import is_built_in, okta_groups
 from .expressions import ExpressionError, predicate
 from .flavor import login_of
 from .ids import okta_id
@@ -142,7 +142,7 @@ def group_id(tenant, group) -> str:
 
 
 def find_group(tenant, group_id_or_name: str):
-    for group in all_groups(tenant).values():
+    for group in okta_groups(tenant).values():
         if group_id(tenant, group) == group_id_or_name:
             return group
     raise not_found(group_id_or_name, "UserGroup")
@@ -152,7 +152,7 @@ def group_json(tenant, group) -> dict[str, Any]:
     gid = group_id(tenant, group)
     created, updated = okta_time(group.created_at or SEEDED_AT), okta_time(group.updated_at or group.created_at or SEEDED_AT)
     return {"id": gid, "created": created, "lastUpdated": updated, "lastMembershipUpdated": updated,
-            "objectClass": ["okta:user_group"], "type": "BUILT_IN" if group.name == "Everyone" else "OKTA_GROUP",
+            "objectClass": ["okta:user_group"], "type": "BUILT_IN" if is_built_in(group) else "OKTA_GROUP",
             "profile": {"name": group.name, "description": group.description},
             "_links": {"self": {"href": f"{tenant.url}/api/v1/groups/{gid}"},
                        "users": {"href": f"{tenant.url}/api/v1/groups/{gid}/users"}}}

@@ -10,7 +10,7 @@ Facts: docs/vendors.md, "Okta Users and Groups API".
 from fastapi import Request
 from starlette.routing import Route
 
-from ..groups import all_groups, member_of
+from .everyone import groups_of, okta_groups
 from ..vendor_api import VendorCall
 from .flavor import login_of
 from .management import OktaApiError, api, create, flag, injected_failure, invalid, json_body, page, remove, write
@@ -100,8 +100,8 @@ def routes(tenant) -> list[Route]:
         return 200, {}
 
     async def user_groups(request: Request, user_id: str):
-        user, groups = find(tenant, user_id), all_groups(tenant)
-        return 200, [group_json(tenant, groups[name]) for name in member_of(user)]
+        user, groups = find(tenant, user_id), okta_groups(tenant)
+        return 200, [group_json(tenant, groups[name]) for name in groups_of(user)]
 
     read, manage = ("okta.users.read", "okta.users.manage"), ("okta.users.manage",)
     return [

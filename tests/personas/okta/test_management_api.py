@@ -101,7 +101,7 @@ def test_a_user_created_and_grouped_through_the_sdk_signs_in_with_the_group_in_t
     user, group, groups, members = run(scenario())
     assert user.id.startswith("00u") and len(user.id) == 20 and user.status.value == "ACTIVE"
     assert group.id.startswith("00g") and group_name(group) == "Designers"
-    assert [group_name(g) for g in groups] == ["Designers"] and [m.id for m in members] == [user.id]
+    assert [group_name(g) for g in groups] == ["Everyone", "Designers"] and [m.id for m in members] == [user.id]
     claims = id_token_of(server, org, "carol@example.com", GOOD)
     assert claims["groups"] == ["Designers"] and claims["sub"] == user.id
     # One truth: /_admin shows the same user.

@@ -15,6 +15,7 @@ from lxml import etree
 from signxml import XMLSigner, methods
 from signxml.algorithms import CanonicalizationMethod, DigestAlgorithm, SignatureMethod
 
+from ..everyone import groups_of
 from ..flavor import login_of
 from .apps import entity_id, name_id_format
 from .certificate import signing_material
@@ -147,7 +148,9 @@ def build_assertion(tenant, app, sign_in: SignIn, now: float, defect: str | None
 def user_claims(tenant, user) -> dict:
     """What the app's settings may name: the user's claims, Okta's profile defaults, `login`
     (Okta's username) and `id` (the 00u… user id)."""
-    return {**tenant.flavor.user_defaults(user), **user.claims, "login": login_of(user), "id": tenant.subject(user)}
+    # `groups`: all the user's groups, the built-in Everyone too, for the group attribute's filter.
+    return {**tenant.flavor.user_defaults(user), **user.claims, "groups": groups_of(user), "login": login_of(user),
+            "id": tenant.subject(user)}
 
 
 def name_id_value(app, claims: dict) -> str:
