@@ -3,57 +3,16 @@ for the /api/v2/ audience, then `auth0.management.Auth0`), over --tls trusting o
 users created, searched, patched and deleted; roles with permissions assigned, and the RBAC API's
 access token carries the role's permissions after a password-realm sign-in."""
 
-import ssl
-
 import httpx
 import pytest
-from auth0.authentication import GetToken
-from auth0.management import Auth0
 from auth0.management.errors import BadRequestError, ConflictError, ForbiddenError, NotFoundError
 from auth0.management.types import PermissionRequestPayload
-from conftest import SEEDS, start_server
-from joserfc import jwt
-from joserfc.jwk import KeySet
+from auth0_management_support import (domain, management, management_token, server,  # noqa: F401 (fixtures)
+                                      trust_the_local_ca, verified)
 
 ORDERS = "https://orders.example.com"
 GOOD = "Sup3r-secret!"
 CONNECTION = "Username-Password-Authentication"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    running = start_server(SEEDS / "management.yaml", tmp_path_factory.mktemp("auth0-management"), tls=True, admin=True)
-    yield running
-    running.stop()
-
-
-@pytest.fixture(scope="module")
-def domain(server) -> str:
-    """The tenant as auth0-python takes it: host and path, no scheme (it speaks https)."""
-    return server.tenant_url("/auth0").removeprefix("https://")
-
-
-@pytest.fixture(autouse=True)
-def trust_the_local_ca(server, monkeypatch):
-    # auth0-python's authentication client uses requests: it trusts this CA bundle (and only it).
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(server.ca))
-
-
-def management_token(domain: str, client_id: str = "backend", secret: str = "backend-secret") -> str:
-    token = GetToken(domain, client_id, client_secret=secret).client_credentials(f"https://{domain}/api/v2/")
-    return token["access_token"]
-
-
-def management(server, domain: str, token: str) -> Auth0:
-    return Auth0(tenant_domain=domain, token=token,
-                 httpx_client=httpx.Client(verify=ssl.create_default_context(cafile=str(server.ca))))
-
-
-def verified(server, domain: str, token: str) -> dict:
-    jwks = httpx.get(f"https://{domain}/.well-known/jwks.json", verify=server.verify).json()
-    claims = jwt.decode(token, KeySet.import_key_set(jwks), algorithms=["RS256"]).claims
-    assert claims["iss"] == f"https://{domain}/"
-    return claims
 
 
 def test_the_management_token_carries_the_clients_granted_scopes(server, domain):

@@ -3,16 +3,13 @@ local CA: with `enforce_policies` a user's token keeps only the requested scopes
 with `token_dialect: access_token_authz` it also carries every permission they hold in `permissions`;
 without RBAC the requested scopes pass and no `permissions` claim is added (docs/vendors.md 6d)."""
 
-import ssl
-
-import httpx
 import pytest
 from auth0.authentication import GetToken
 from auth0.management import Auth0
 from auth0.management.types import PermissionRequestPayload
-from conftest import SEEDS, start_server
-from joserfc import jwt
-from joserfc.jwk import KeySet
+from auth0_management_support import (domain, management_token, server,  # noqa: F401 (fixtures)
+                                      trust_the_local_ca, verified)
+from auth0_management_support import management as management_client
 
 ORDERS = "https://orders.example.com"        # enforce_policies, access_token_authz
 INVOICES = "https://invoices.example.com"    # enforce_policies, access_token (no permissions claim)
@@ -21,30 +18,9 @@ CONNECTION = "Username-Password-Authentication"
 PASSWORD = "Sup3r-secret!"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    running = start_server(SEEDS / "management.yaml", tmp_path_factory.mktemp("auth0-rbac"), tls=True)
-    yield running
-    running.stop()
-
-
-@pytest.fixture(scope="module")
-def domain(server) -> str:
-    return server.tenant_url("/auth0").removeprefix("https://")
-
-
-@pytest.fixture(autouse=True)
-def trust_the_local_ca(server, monkeypatch):
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(server.ca))  # auth0-python's authentication client
-
-
-@pytest.fixture(scope="module")
+@pytest.fixture
 def management(server, domain) -> Auth0:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("REQUESTS_CA_BUNDLE", str(server.ca))
-        token = GetToken(domain, "backend", client_secret="backend-secret").client_credentials(f"https://{domain}/api/v2/")
-    return Auth0(tenant_domain=domain, token=token["access_token"],
-                 httpx_client=httpx.Client(verify=ssl.create_default_context(cafile=str(server.ca))))
+    return management_client(server, domain, management_token(domain))
 
 
 def signed_in(server, domain: str, username: str, audience: str, scope: str,
@@ -52,8 +28,7 @@ def signed_in(server, domain: str, username: str, audience: str, scope: str,
     """GetToken.login (password-realm): the token response and the verified access token's claims."""
     tokens = GetToken(domain, "app", client_secret="app-secret").login(
         username, password, scope=scope, realm=CONNECTION, audience=audience)
-    jwks = httpx.get(f"https://{domain}/.well-known/jwks.json", verify=server.verify).json()
-    return tokens, jwt.decode(tokens["access_token"], KeySet.import_key_set(jwks), algorithms=["RS256"]).claims
+    return tokens, verified(server, domain, tokens["access_token"])
 
 
 def new_user_with_role(management: Auth0, email: str, role_name: str, api: str, permission: str) -> str:
@@ -104,10 +79,9 @@ def test_without_rbac_the_requested_scopes_pass_and_no_permissions_claim(server,
 
 
 def test_a_machine_to_machine_token_carries_its_granted_scopes_as_permissions(server, domain):
-    jwks = KeySet.import_key_set(httpx.get(f"https://{domain}/.well-known/jwks.json", verify=server.verify).json())
     client = GetToken(domain, "backend", client_secret="backend-secret")
-    orders = jwt.decode(client.client_credentials(ORDERS)["access_token"], jwks, algorithms=["RS256"]).claims
+    orders = verified(server, domain, client.client_credentials(ORDERS)["access_token"])
     assert orders["gty"] == "client-credentials" and orders["scope"] == "read:orders write:orders"
     assert orders["permissions"] == ["read:orders", "write:orders"]
-    catalog = jwt.decode(client.client_credentials(CATALOG)["access_token"], jwks, algorithms=["RS256"]).claims
+    catalog = verified(server, domain, client.client_credentials(CATALOG)["access_token"])
     assert catalog["scope"] == "read:catalog edit:catalog" and "permissions" not in catalog
