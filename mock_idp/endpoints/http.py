@@ -10,6 +10,7 @@ from ..web.guard import csp_allowing_inline_script
 from ..oauth.errors import InvalidRequestError, OAuthError
 from ..oauth.responses import FormPost
 from ..web.request_log import PARSED
+from ..web.same_origin import foreign_host
 
 FORM = "application/x-www-form-urlencoded"
 FORM_POST_SCRIPT = "document.forms[0].submit();"
@@ -109,6 +110,9 @@ class Templates:
 
 
 def html_page(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
+    # Passwords (the user lists, the login page's one-click list) are shown at our own names only:
+    # a page at a name re-pointed at us (DNS rebinding) could read them (web/same_origin.py).
+    context.setdefault("foreign_host", foreign_host(request))
     return request.app.state.templates.TemplateResponse(
         request, template, context, status_code=status, headers={"Cache-Control": "no-store"},
     )

@@ -25,7 +25,7 @@ from ..config import UserConfig
 from ..storage.models import LoginSession, SignInToken, new_row
 from ..oauth.clients import EndUser
 from ..oauth.tokens import token_hash
-from ..web.same_origin import foreign_request
+from ..web.same_origin import foreign_host, foreign_request
 from .http import browser_url, html_page, read_params
 
 CSRF_FIELD = "csrf_token"
@@ -35,6 +35,7 @@ LOGIN_FIELDS = ("username", "password", CSRF_FIELD)
 # 10,000-user seed rendered whole was a 9.7 MB page and 285 ms of a blocked event loop).
 SHOWN_USERS = 25
 USER_FILTER = "login_user_filter"  # its field: a name no authorization request uses
+NOBODY_LISTED = {"users": [], "users_total": 0, "user_filter": ""}  # at a name not ours (html_page)
 EXPIRED_FORM = "This sign-in form has expired or was not sent from this site. Please sign in again."
 # Our own forms are same-origin; without this the browser sends `Origin: null` (no-referrer).
 FORM_HEADERS = {"Referrer-Policy": "same-origin"}
@@ -95,7 +96,8 @@ def sign_in_page(request: Request, tenant, action: str, params, error: str | Non
         persona=tenant.display_name, tenant=tenant.name,
         action=browser_url(request, action), params=[*params, (CSRF_FIELD, csrf_token(secret, action, params))],
         error=error, username=username,
-        **listed_users(tenant, request.query_params.get(USER_FILTER, "") if request.method == "GET" else ""),
+        **(listed_users(tenant, request.query_params.get(USER_FILTER, "") if request.method == "GET" else "")
+           if foreign_host(request) is None else NOBODY_LISTED),
         user_filter_field=USER_FILTER, filter_action=browser_url(request, filter_action or action),
         filter_params=params, signed_in=session_user(request, tenant),
         client_name=(client.name or client.client_id) if client else asked.get("client_id"),

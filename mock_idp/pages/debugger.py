@@ -2,7 +2,8 @@
 issuer's own, fetched), time left, and the AppSync / Cognito / Okta-verifier rules of mock_idp.aws.
 
 Fetching another issuer is a server-side request on behalf of whoever posts the form, so the
-form is accepted only from this page (a CSRF token, and the browser's Origin / Sec-Fetch-Site),
+form is accepted only from this page (a CSRF token, the browser's Origin / Sec-Fetch-Site, and a
+Host that is one of our names),
 and the fetch is bounded (aws/provider.py: async, one deadline, a size cap, http(s) only).
 """
 
@@ -19,7 +20,7 @@ from ..aws.consumers import setup_rules
 from ..aws.provider import fetch_provider_async
 from ..aws.verdict import passed
 from ..endpoints.http import html_page, read_params
-from ..web.same_origin import from_own_page
+from ..web.same_origin import foreign_host, from_own_page
 from .tokens import decode
 
 MAX_TOKEN = 16_384  # a JWT bigger than this is not one a browser or AWS would send
@@ -65,8 +66,11 @@ async def debugger_page(request: Request) -> Response:
                "client_id": form.get("client_id", "").strip(), "view": None, "sections": [], "error": None,
                "csrf_token": csrf}
     status = 200
-    if request.method == "POST" and not (from_own_page(request) and known and hmac.compare_digest(
-            known.encode(), form.get(CSRF_FIELD, "").encode())):
+    # At a name re-pointed at us (DNS rebinding) the page, its cookie and its Origin are the
+    # attacker's own: only the Host header tells, so a foreign one fetches nothing either.
+    own_form = from_own_page(request) and foreign_host(request) is None and known and hmac.compare_digest(
+        known.encode(), form.get(CSRF_FIELD, "").encode())
+    if request.method == "POST" and not own_form:
         context.update(token="", error=NOT_OURS)
         status = 403
     elif context["token"]:

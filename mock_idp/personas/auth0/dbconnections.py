@@ -2,8 +2,10 @@
 `POST /dbconnections/signup` creates a user in a connection (persisted in the tenant's directory,
 so every replica signs them in), `POST /dbconnections/change_password` answers as Auth0 does.
 
-Both are public endpoints: a `client_id`, no secret. Facts: docs/vendors.md, "Auth0 database
-connections".
+Both are public endpoints: a `client_id`, no secret. A browser's request is taken only from the
+tenant's allowed origins (its clients' redirect URIs, or `cors_origins`) and our own pages: Auth0
+refuses other origins server-side ("Failed by CORS", log type `fco`), so another site's page cannot
+sign users up with a form post. Facts: docs/vendors.md, "Auth0 database connections".
 """
 
 import json
@@ -19,6 +21,7 @@ from ...directory import Conflict, DirectoryError
 from ...storage.request_state import forget_state
 from .password_realm import user_in_connection
 from ..vendor_api import VendorCall
+from ...web.cors import allowed_origins
 
 DEFAULT_CONNECTION = UserConfig.model_fields["connection"].default
 PROFILE_FIELDS = ("given_name", "family_name", "name", "nickname", "picture")
@@ -30,7 +33,8 @@ class SignupError(Exception):
 
     def __init__(self, code: str, description: str, status: int = 400):
         super().__init__(description)
-        self.body = {"name": "BadRequestError", "code": code, "description": description, "statusCode": status}
+        name = "ForbiddenError" if status == 403 else "BadRequestError"
+        self.body = {"name": name, "code": code, "description": description, "statusCode": status}
         self.status = status
 
 
@@ -53,6 +57,7 @@ WATCHED = {"/dbconnections/signup": lambda headers: SIGNUP,
 def routes(tenant) -> list[Route]:
     async def signup_endpoint(request: Request):
         try:
+            check_origin(request, tenant)
             user = signup(tenant, await read_body(request))
         except SignupError as error:
             return JSONResponse(error.body, status_code=error.status)
@@ -61,6 +66,7 @@ def routes(tenant) -> list[Route]:
 
     async def change_password_endpoint(request: Request):
         try:
+            check_origin(request, tenant)
             change_password(tenant, await read_body(request))
         except SignupError as error:
             return JSONResponse(error.body, status_code=error.status)
@@ -68,6 +74,19 @@ def routes(tenant) -> list[Route]:
 
     return [Route("/dbconnections/signup", signup_endpoint, methods=["POST"]),
             Route("/dbconnections/change_password", change_password_endpoint, methods=["POST"])]
+
+
+def check_origin(request: Request, tenant) -> None:
+    """A browser names the page's origin in `Origin` on every POST (RFC 6454 §7); servers and SDKs
+    send none. Refused: an origin the tenant does not allow, and `null` (a sandboxed frame)."""
+    origin = request.headers.get("origin")
+    if origin is None:
+        return
+    allowed = allowed_origins(tenant)
+    if origin.strip().rstrip("/").lower() in allowed or "*" in allowed or request.app.state.base_urls.own_origin(
+            origin, request.url.scheme, request.headers.get("host", "")):
+        return
+    raise SignupError("access_denied", f"Origin {origin[:100]} is not allowed.", 403)
 
 
 async def read_body(request: Request) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, Response
 
 from ...directory import Conflict, DirectoryError, given
 from ...storage.request_state import forget_state
+from ...web.same_origin import foreign_host, misdirected
 from ..vendor_api import json_object
 from .flavor import management_audience
 
@@ -76,6 +77,9 @@ def api(tenant, scopes: tuple[str, ...], handler: Handler):
     """An endpoint: the token and scope checked, then `handler(request, **path params)`'s
     (status, body) sent (None: no body); a ManagementError in Auth0's words."""
     async def endpoint(request: Request) -> Response:
+        host = foreign_host(request)
+        if host is not None:  # a page at a name re-pointed at us (DNS rebinding), as /_admin answers it
+            return misdirected(host)
         try:
             check_token(tenant, request.headers.get("authorization", ""), scopes)
             status, body = await handler(request, **request.path_params)

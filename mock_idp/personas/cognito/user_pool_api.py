@@ -10,10 +10,11 @@ user-pool API".
 import json
 
 from fastapi import Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ...hooks import HookFailure, off_loop
+from ...web.same_origin import foreign_host, misdirected
 from ..vendor_api import VendorCall
 from . import admin_api, pool_groups, sign_in, sign_up
 from .sign_in import CognitoError
@@ -58,10 +59,15 @@ SIGV4 = "AWS4-HMAC-SHA256 "
 
 
 def routes(tenant) -> list[Route]:
-    async def user_pool_api(request: Request) -> JSONResponse:
+    async def user_pool_api(request: Request) -> Response:
+        target, host = request.headers.get("x-amz-target", ""), foreign_host(request)
+        if host is not None and target.removeprefix(TARGET_PREFIX) in SIGNED_OPERATIONS:
+            # The signature is not checked (below): a page at a name re-pointed at us (DNS
+            # rebinding) could sign with anything. Only our own names answer, as /_admin.
+            return misdirected(host)
         try:
             # A pre-token-generation trigger may be called: off the event loop (hooks.py).
-            body = await off_loop(call, tenant, request.headers.get("x-amz-target", ""), await request.body(),
+            body = await off_loop(call, tenant, target, await request.body(),
                                   request.headers.get("authorization", ""),
                                   needed=tenant.flavor.calls_hooks(tenant.issuers[0]))
             return JSONResponse(body, media_type=CONTENT_TYPE)

@@ -17,6 +17,7 @@ from ...directory import Conflict, DirectoryError
 from ...endpoints.http import NO_STORE
 from ...oauth.tokens import read_access_token
 from ...storage.request_state import forget_state
+from ...web.same_origin import foreign_host, misdirected
 from ..vendor_api import json_object
 from .flavor import api_error
 
@@ -78,6 +79,9 @@ def api(tenant, scopes: tuple[str, ...], handler: Handler):
     """An endpoint: the credentials checked (an OAuth token needs one of `scopes`), then `handler(request, **path params)`, whose
     (status, body[, headers]) or Response is sent; an OktaApiError in Okta's words."""
     async def endpoint(request: Request) -> Response:
+        host = foreign_host(request)
+        if host is not None:  # a page at a name re-pointed at us (DNS rebinding), as /_admin answers it
+            return misdirected(host)
         try:
             check_credentials(tenant, request.headers.get("authorization", ""), scopes)
             answer = await handler(request, **request.path_params)
