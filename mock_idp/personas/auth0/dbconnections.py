@@ -5,7 +5,8 @@ so every replica signs them in), `POST /dbconnections/change_password` answers a
 Both are public endpoints: a `client_id`, no secret. A browser's request is taken only from the
 tenant's allowed origins (its clients' redirect URIs, or `cors_origins`) and our own pages: Auth0
 refuses other origins server-side ("Failed by CORS", log type `fco`), so another site's page cannot
-sign users up with a form post. Facts: docs/vendors.md, "Auth0 database connections".
+sign users up with a form post; and sign-up answers at our own names only (not to a page at a name
+re-pointed at us: DNS rebinding). Facts: docs/vendors.md, "Auth0 database connections".
 """
 
 import json
@@ -22,6 +23,7 @@ from ...storage.request_state import forget_state
 from .password_realm import user_in_connection
 from ..vendor_api import VendorCall
 from ...web.cors import allowed_origins
+from ...web.same_origin import foreign_host, misdirected
 
 DEFAULT_CONNECTION = UserConfig.model_fields["connection"].default
 PROFILE_FIELDS = ("given_name", "family_name", "name", "nickname", "picture")
@@ -56,6 +58,9 @@ WATCHED = {"/dbconnections/signup": lambda headers: SIGNUP,
 
 def routes(tenant) -> list[Route]:
     async def signup_endpoint(request: Request):
+        host = foreign_host(request)
+        if host is not None:  # a page at a name re-pointed at us (DNS rebinding) is "own origin" to itself
+            return misdirected(host)
         try:
             check_origin(request, tenant)
             user = signup(tenant, await read_body(request))

@@ -55,16 +55,18 @@ SIGNED_OPERATIONS = {
     "ListUsersInGroup": pool_groups.list_users_in_group,
 }
 OPERATIONS = PUBLIC_OPERATIONS | SIGNED_OPERATIONS
+# Answered at this server's own names only (web/same_origin.py foreign_host): a page at a name
+# re-pointed at us (DNS rebinding) may send any header, so an unchecked signature proves nothing;
+# and sign-up, though AWS answers anyone, writes the directory of a server reachable from here only.
+OWN_HOST_ONLY = frozenset(SIGNED_OPERATIONS) | {"SignUp", "ConfirmSignUp"}
 SIGV4 = "AWS4-HMAC-SHA256 "
 
 
 def routes(tenant) -> list[Route]:
     async def user_pool_api(request: Request) -> Response:
         target, host = request.headers.get("x-amz-target", ""), foreign_host(request)
-        if host is not None and target.removeprefix(TARGET_PREFIX) in SIGNED_OPERATIONS:
-            # The signature is not checked (below): a page at a name re-pointed at us (DNS
-            # rebinding) could sign with anything. Only our own names answer, as /_admin.
-            return misdirected(host)
+        if host is not None and target.removeprefix(TARGET_PREFIX) in OWN_HOST_ONLY:
+            return misdirected(host)  # as /_admin answers it
         try:
             # A pre-token-generation trigger may be called: off the event loop (hooks.py).
             body = await off_loop(call, tenant, target, await request.body(),
