@@ -81,7 +81,7 @@ def cognito_users(server) -> set[str]:
     return {user["Username"] for user in cognito(server, "ListUsers", {"UserPoolId": "us-east-1_x"}).json()["Users"]}
 
 
-def test_a_rebound_page_cannot_call_the_management_apis_nor_sign_users_up(page, server):
+def test_a_rebound_page_cannot_call_the_management_apis_nor_sign_up_nor_get_a_session_token(page, server):
     rebound(page, server)
     answers = page.evaluate("""async ([amz, sigv4, oktaToken]) => {
         const cognito = (operation, body) => fetch('/cognito', {method: 'POST', body: JSON.stringify(body),
@@ -100,6 +100,10 @@ def test_a_rebound_page_cannot_call_the_management_apis_nor_sign_users_up(page, 
               headers: {'Content-Type': 'application/json'},
               body: JSON.stringify({client_id: 'app', email: 'mallory@evil.example', password: 'Mallory-pw-1',
                                     connection: 'Username-Password-Authentication'})}),
+          // Okta's sessionToken signs a browser in by a GET of /authorize: a rebound page with a
+          // seed's password would get one and sign the victim's browser in at our real address.
+          oktaAuthn: await fetch('/okta/api/v1/authn', {method: 'POST', headers: {'Content-Type': 'application/json'},
+              body: JSON.stringify({username: 'alice@example.com', password: 'alice-password'})}),
           oktaList: await fetch('/okta/api/v1/users', {headers: {'Authorization': 'SSWS ' + oktaToken}}),
           oktaCreate: await fetch('/okta/api/v1/users?activate=true', {method: 'POST',
               headers: {'Authorization': 'SSWS ' + oktaToken, 'Content-Type': 'application/json'},

@@ -12,11 +12,12 @@ from datetime import datetime, timezone
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ...endpoints.http import NO_STORE
 from ...endpoints.sso import record_signin_token
+from ...web.same_origin import foreign_host, misdirected
 from .flavor import api_error, login_of
 from ..vendor_api import VendorCall
 
@@ -24,7 +25,13 @@ PASSWORD_CHANGED = 1700000000  # seeded users have always had their password
 
 
 def routes(tenant) -> list[Route]:
-    async def primary_authentication(request: Request) -> JSONResponse:
+    async def primary_authentication(request: Request) -> Response:
+        host = foreign_host(request)
+        if host is not None:
+            # The sessionToken signs a browser in by a plain GET of /authorize (Okta's design): a
+            # page at a name re-pointed at us (DNS rebinding) must not get one to sign the browser in
+            # at our real address.
+            return misdirected(host)
         status, body = authenticate(tenant, await request.body())
         return JSONResponse(body, status_code=status, headers=NO_STORE)
 
