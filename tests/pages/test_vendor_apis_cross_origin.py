@@ -7,6 +7,7 @@ says what each route allows and why.
 evil.example is mapped to 127.0.0.1 by --host-resolver-rules; the attacker's own pages are served
 on another port, and it records what reaches it (the debugger's server-side fetch)."""
 
+import base64
 import html
 import json
 
@@ -64,11 +65,9 @@ def page(chromium):
     context.close()
 
 
-def rebound(page, server) -> str:
+def rebound(page, server) -> None:
     """Open a page at evil.example on the server's port: the browser now takes us for evil.example."""
-    origin = "http://evil.example:" + server.base_url.rsplit(":", 1)[1]
-    page.goto(origin + "/healthz")
-    return origin
+    page.goto("http://evil.example:" + server.base_url.rsplit(":", 1)[1] + "/healthz")
 
 
 def cognito(server, operation: str, body: dict) -> httpx.Response:
@@ -114,8 +113,8 @@ def test_a_rebound_page_cannot_call_the_management_apis_nor_sign_up_nor_get_a_se
         // any caller, as Auth0's does); the Management API itself is what must not answer here.
         const minted = await (await fetch('/auth0/oauth/token', {method: 'POST',
             headers: {'Content-Type': 'application/json'},
-            body: JSON.stringify({grant_type: 'client_credentials', client_id: 'backend',
-                                  client_secret: 'backend-secret', audience: location.origin + '/auth0/api/v2/'})})).json();
+            body: JSON.stringify({grant_type: 'client_credentials', client_id: 'backend', client_secret: 'backend-secret',
+                                  audience: location.origin + '/auth0/api/v2/'})})).json();
         const bearer = {'Authorization': 'Bearer ' + minted.access_token};
         answers.auth0List = await fetch('/auth0/api/v2/users', {headers: bearer});
         answers.auth0Create = await fetch('/auth0/api/v2/users', {method: 'POST',
@@ -139,7 +138,7 @@ def test_a_rebound_page_cannot_call_the_management_apis_nor_sign_up_nor_get_a_se
 
 
 def test_a_rebound_page_sees_no_password_and_cannot_use_the_debugger(page, server, attacker):
-    origin = rebound(page, server)
+    rebound(page, server)
     authorize = "/okta/oauth2/default/v1/authorize?client_id=okta-web&response_type=code&scope=openid&state=s" \
                 "&redirect_uri=https%3A%2F%2Fapp.example.com%2Fcallback"
     pages = page.evaluate("""async (paths) => {
@@ -155,7 +154,6 @@ def test_a_rebound_page_sees_no_password_and_cannot_use_the_debugger(page, serve
     # The debugger: its form and CSRF cookie are the rebound page's own; its POST must still fetch nothing.
     issuer = attacker.base_url + "/internal"
     claims = json.dumps({"iss": issuer}).encode()
-    import base64
     token = TOKEN.format(base64.urlsafe_b64encode(claims).rstrip(b"=").decode())
     posted = page.evaluate("""async ([token]) => {
         const form = await (await fetch('/_ui/debugger')).text();
@@ -166,7 +164,6 @@ def test_a_rebound_page_sees_no_password_and_cannot_use_the_debugger(page, serve
     }""", [token])
     assert posted[0] in (403, 421)
     assert not [path for path in attacker.asked if path.startswith("/internal")], attacker.asked
-    assert origin  # (the page really was at evil.example)
 
 
 def test_a_page_on_another_port_cannot_sign_users_up_at_auth0(page, server, attacker):

@@ -88,8 +88,8 @@ def check_origin(request: Request, tenant) -> None:
     if origin is None:
         return
     allowed = allowed_origins(tenant)
-    if origin.strip().rstrip("/").lower() in allowed or "*" in allowed or request.app.state.base_urls.own_origin(
-            origin, request.url.scheme, request.headers.get("host", "")):
+    ours = request.app.state.base_urls.own_origin(origin, request.url.scheme, request.headers.get("host", ""))
+    if ours or "*" in allowed or origin.strip().rstrip("/").lower() in allowed:
         return
     raise SignupError("access_denied", f"Origin {origin[:100]} is not allowed.", 403)
 
