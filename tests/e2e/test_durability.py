@@ -183,14 +183,16 @@ def machine_tokens(http: httpx.Client, base: str, seen: Acknowledged) -> None:
     assert introspected(http, base, okta, "/okta/oauth2/v1", OKTA_SERVICE)
 
 
-def load_until_killed(server: Serve, seen: Acknowledged, clients: int = 6) -> None:
+def load_until_killed(servers: list[Serve], seen: Acknowledged, clients: int = 6) -> None:
+    """Mixed traffic from `clients` threads spread over `servers` (replicas of one provider), until
+    every server is killed with SIGKILL at a random moment."""
     for tenant in ("durable/jwks", "okta/oauth2/v1/keys", "auth0/.well-known/jwks.json"):
-        httpx.get(f"{server.base}/{tenant}")  # each tenant's key is made on first use: before the clock runs
+        httpx.get(f"{servers[0].base}/{tenant}")  # each tenant's key is made on first use: before the clock runs
 
     def client(index: int) -> None:
         with httpx.Client(timeout=10) as http:
             try:
-                mixed_traffic(http, server.base, seen, machines_first=index % 2 == 1)
+                mixed_traffic(http, servers[index % len(servers)].base, seen, machines_first=index // len(servers) % 2 == 1)
             except httpx.HTTPError:
                 return  # the server died under it: that request was never acknowledged
             except AssertionError as error:  # a wrong answer before the kill
@@ -199,7 +201,8 @@ def load_until_killed(server: Serve, seen: Acknowledged, clients: int = 6) -> No
     for thread in threads:
         thread.start()
     time.sleep(random.uniform(1.0, 2.5))  # a random moment of the load
-    server.kill9()
+    for server in servers:
+        server.kill9()
     for thread in threads:
         thread.join()
 
@@ -228,21 +231,33 @@ def assert_all_valid(base: str, seen: Acknowledged) -> None:
 @pytest.mark.parametrize("workers", [1, 2])
 def test_kill_9_under_mixed_load_loses_no_acknowledged_token(tmp_path, workers):
     flags, port = ("--workers", "2") if workers > 1 else (), free_port()  # the issuers' URLs: one port
-    for _round in range(2):  # killed twice, at random moments, on the same data dir
+    kill_9_rounds(lambda: [Serve(tmp_path, *flags, port=port)], lambda: integrity(tmp_path) == "ok")
+
+
+def kill_9_rounds(start, intact=lambda: True, rounds: int = 2) -> list[int]:
+    """`rounds` times on the same database: `start()` the servers, load them until they are killed
+    with SIGKILL at a random moment, check the database is `intact()`, `start()` them again and check
+    every 200 answered before the kill (at the last server). How many tokens each round acknowledged."""
+    acknowledged = []
+    for _round in range(rounds):
         seen = Acknowledged()
-        server = Serve(tmp_path, *flags, port=port)
+        servers = start()
         try:
-            load_until_killed(server, seen)
+            load_until_killed(servers, seen)
         finally:
-            server.stop()
+            for server in servers:
+                server.stop()
         assert not seen.errors, seen.errors[:3]
         assert len(seen.tokens) > 10 and {kind for kind, _ in seen.tokens} == {"durable", "okta", "auth0"}
-        assert integrity(tmp_path) == "ok"
-        restarted = Serve(tmp_path, *flags, port=port)
+        assert intact()
+        restarted = start()
         try:
-            assert_all_valid(restarted.base, seen)
+            assert_all_valid(restarted[-1].base, seen)
         finally:
-            restarted.stop()
+            for server in restarted:
+                server.stop()
+        acknowledged.append(len(seen.tokens))
+    return acknowledged
 
 # -- mixed load ---------------------------------------------------------------------------------
 
