@@ -3,6 +3,7 @@ throw-away cluster of Debian's binaries on a free loopback port, else a skip tha
 Each test run gets a new, uniquely named database, so runs never see each other's rows."""
 
 import atexit
+import contextlib
 import functools
 import glob
 import os
@@ -96,3 +97,27 @@ def _admin(server, statement: str) -> None:
 
 def _version(path: str) -> float:
     return float(path.split("/")[-3])
+
+
+@pytest.fixture
+def postgres_down(postgres_url):
+    """A context manager: `postgres_url`'s database as if its server were down for the block."""
+    return functools.partial(_refusing_connections, postgres_url)
+
+
+@contextlib.contextmanager
+def _refusing_connections(url: str):
+    """The database `url` names, as if its server were down for the block: its open connections
+    ended (as a shutdown ends them: "terminating connection due to administrator command") and new
+    ones refused; open again after. The server itself, shared by the run's tests, keeps running."""
+    from sqlalchemy.engine import make_url
+
+    database = make_url(url)
+    maintenance = database.set(database="postgres")
+    _admin(maintenance, f'ALTER DATABASE "{database.database}" ALLOW_CONNECTIONS false')
+    try:
+        _admin(maintenance, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                            f"WHERE datname = '{database.database}' AND pid <> pg_backend_pid()")
+        yield
+    finally:
+        _admin(maintenance, f'ALTER DATABASE "{database.database}" ALLOW_CONNECTIONS true')

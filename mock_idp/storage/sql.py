@@ -83,8 +83,11 @@ class RawStatements:
         """run() of (statement, values) pairs, in ONE transaction. `gate`: the first statement
         must give a row (an UPDATE ... RETURNING that matched), else nothing is written (rolled
         back); then whether it gave one."""
-        connection = self._connection()
         statement = params = None
+        try:
+            connection = self._connection()
+        except self.engine.dialect.dbapi.Error as error:  # the database server is gone
+            raise self._as_engine_error(error, "", None) from error
         try:
             cursor = connection.cursor()
             for index, (statement, values) in enumerate(rows):
@@ -100,14 +103,20 @@ class RawStatements:
             self.commits += not fetch  # a read (fetch) wrote nothing
             return True if gate else found
         except self.engine.dialect.dbapi.Error as error:
-            connection.rollback()
-            # As the engine's own errors: its values hidden when the engine hides them (store.py).
-            raise DBAPIError.instance(statement.sql if statement else "", params, error, self.engine.dialect.dbapi.Error,
-                                      hide_parameters=self.engine.hide_parameters,
-                                      dialect=self.engine.dialect) from error
+            try:
+                connection.rollback()
+            except self.engine.dialect.dbapi.Error:  # the server ended it (its transaction went with it)
+                self._discard(connection)
+            raise self._as_engine_error(error, statement.sql if statement else "", params) from error
         finally:
             if self._local is None:
                 connection.close()  # back to the pool
+
+    def _as_engine_error(self, error, sql: str, params) -> DBAPIError:
+        """`error` of the driver as the engine raises its own (OperationalError for a database
+        gone, IntegrityError for a duplicate key), its values hidden when the engine hides them."""
+        return DBAPIError.instance(sql, params, error, self.engine.dialect.dbapi.Error,
+                                   hide_parameters=self.engine.hide_parameters, dialect=self.engine.dialect)
 
     def changed_elsewhere(self) -> bool:
         """Has another connection (another thread's, another process's) committed to the SQLite
@@ -129,6 +138,13 @@ class RawStatements:
             self._local.sqlite = connection.dbapi_connection
             self._own.add(connection)
         return connection
+
+    def _discard(self, connection) -> None:
+        """Close a connection that cannot be used again; the next call makes a new one."""
+        connection.invalidate()  # pooled: the pool forgets it (no reset, no traceback in the log)
+        if self._local is not None:
+            self._local.connection = None
+            self._own.discard(connection)
 
     def close(self) -> None:
         for connection in list(self._own):
