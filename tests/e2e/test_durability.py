@@ -45,6 +45,10 @@ class Serve:
         environment.update({"MOCK_IDP_PURGE_INTERVAL": "0.5", **(env or {})})
         self.process = subprocess.Popen(command, env=environment, start_new_session=True,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        # Read as it comes: a server logging much (a database gone) would block on a full pipe.
+        self._log: list[bytes] = []
+        self._reader = threading.Thread(target=self._read_log, daemon=True)
+        self._reader.start()
         deadline = time.monotonic() + 30
         while True:
             try:
@@ -53,8 +57,18 @@ class Serve:
             except httpx.HTTPError:
                 pass
             if self.process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"mock-idp serve did not start: {self.process.stderr.read().decode()[-2000:]}")
+                raise RuntimeError(f"mock-idp serve did not start: {self.log()[-2000:]}")
             time.sleep(0.1)
+
+    def _read_log(self) -> None:
+        for line in self.process.stderr:
+            self._log.append(line)
+
+    def log(self) -> str:
+        """What the server wrote to stderr: all of it once it has exited."""
+        if self.process.poll() is not None:
+            self._reader.join(timeout=5)
+        return b"".join(self._log).decode()
 
     def kill9(self) -> None:
         os.killpg(self.process.pid, signal.SIGKILL)  # the process group we started, nothing else
@@ -455,7 +469,7 @@ def test_a_full_disk_answers_503_keeps_serving_loses_nothing_acknowledged_and_re
                     assert refresh(http, server.base, tokens["refresh_token"]).status_code == 200
         finally:
             server.stop()
-        log = server.process.stderr.read().decode()
+        log = server.log()
         failures = [line for line in log.splitlines() if "database unavailable" in line]
         assert len(failures) == refused and "Traceback" not in log, log[-3000:]
         assert integrity(disk / "data") == "ok"
