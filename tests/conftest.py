@@ -39,8 +39,8 @@ def stop_process(process: subprocess.Popen) -> None:
 # The files that take longest (`pytest --durations`), first: pytest-xdist hands whole files to its
 # workers in collection order (--dist loadfile), so a long file started last would leave the other
 # worker idle at the end.
-LONGEST_FILES = ("test_readme_commands.py", "e2e/test_durability.py", "test_cli.py", "test_testing.py",
-                 "examples/test_aws_recipes.py", "test_request_log.py", "test_aws_check_token.py")
+LONGEST_FILES = ("test_readme_commands.py", "e2e/test_durability.py", "e2e/test_postgres_durability.py",
+                 "test_cli.py", "test_testing.py", "examples/test_aws_recipes.py", "test_request_log.py", "test_aws_check_token.py")
 
 
 def pytest_collection_modifyitems(items) -> None:
