@@ -59,12 +59,15 @@ class IssuingGrant:
         flavor = issuer.flavor
         client = request.client.config
         audience = flavor.resolve_audience(issuer, client, audience, grant_type)
+        scopes = flavor.granted_scopes(issuer, client, scope_to_list(scope) or [], audience, grant_type,
+                                       user=user.config if user else None)
+        if user is not None:
+            flavor.check_user_access(issuer, client, user.config, scopes, "token")
         ctx = TokenContext(
             issuer=issuer,
             client=client,
             user=user.config if user else None,
-            scopes=flavor.granted_scopes(issuer, client, scope_to_list(scope) or [], audience, grant_type,
-                                          user=user.config if user else None),
+            scopes=scopes,
             grant_type=grant_type,
             audience=audience,
             nonce=self.nonce(),

@@ -302,6 +302,11 @@ class Flavor:
         """The RFC 8414 document (/.well-known/oauth-authorization-server). Generic: the same."""
         return discovery
 
+    def client_seed_problems(self, tenant: "TenantConfig", client: "ClientConfig") -> list[tuple[tuple, str]]:
+        """What the persona's own client keys (seed_keys) ask of the tenant that it lacks, as
+        [(key path below the client, message)]: for the seed (file:line:key) and the admin API."""
+        return []
+
     # -- identities ---------------------------------------------------------------------------
     def subject(self, tenant: TenantView, user: "UserConfig") -> str:
         """A stable `sub`: the configured one, else derived from tenant and username."""
@@ -357,6 +362,13 @@ class Flavor:
         """Whether a user with the right password gets in (the login page, the password grants):
         not when a management API disabled them."""
         return user.enabled
+
+    def check_user_access(self, issuer: IssuerView, client: "ClientConfig", user: "UserConfig",
+                          scopes: list[str], channel: str) -> None:
+        """Whether a signed-in user may have tokens for this client and scopes (Entra's user
+        assignment). `channel` says where a refusal goes: "page" (the authorization endpoint,
+        shown to the person: raise an ErrorPage), "redirect" (the authorization endpoint with
+        prompt=none) or "token" (the token endpoint): raise an OAuthError. Generic: anyone may."""
 
     def id_token_claims(self, ctx: TokenContext) -> dict[str, Any]:
         claims = {

@@ -9,6 +9,7 @@ from typing import Any
 
 from ..base import Flavor
 from ..layout import ClientAssertionRules, DeviceFlow, EndpointPaths, IssuerLayout, Lifetimes
+from . import assignment
 from . import claims as entra_claims
 from . import errors
 from . import scopes as entra_scopes
@@ -86,6 +87,12 @@ class EntraFlavor(Flavor):
             entra_scopes.check_assignment(api, client)
         return requested
 
+    def check_user_access(self, issuer, client, user, scopes, channel):
+        assignment.check(issuer, client, user, scopes, channel)  # AADSTS50105
+
+    def client_seed_problems(self, tenant, client):
+        return assignment.seed_problems(tenant, client)
+
     def check_authorization_scopes(self, issuer, scopes):
         entra_scopes.check_authorization_scopes(issuer, scopes)
 
@@ -152,7 +159,8 @@ PROFILE = EntraFlavor(
     client_id_claim="azp",  # v2.0 access tokens name the client in azp (v1.0: appid)
     vendor_grants=("entra.on_behalf_of",),
     vendor_apis=("entra.userrealm",),
-    seed_keys=("application_permissions",),  # clients' app roles on the APIs: claims.granted_app_roles
+    # Clients' app roles on the APIs (claims.granted_app_roles); user assignment (assignment.py).
+    seed_keys=("application_permissions", "app_role_assignment_required", "app_role_assigned_to"),
     access_token_typ="JWT",
     id_token_typ="JWT",
     refresh_requires_offline_access=True,

@@ -69,7 +69,9 @@ def entra(tmp_path_factory):
              "grant_types": ["client_credentials"]},
             {"client_id": DOWNSTREAM, "client_secret": "daemon-secret", "response_types": [],
              "grant_types": ["client_credentials"],
-             "application_permissions": {f"api://{API}": ["Tasks.Read.All"]}},
+             "application_permissions": {f"api://{API}": ["Tasks.Read.All"]},
+             # It requires assignment (its API's app_role_assignment_required): alice is assigned.
+             "app_role_assigned_to": ["alice@contoso.example"]},
             {"client_id": DEVICE, "response_types": [],
              "grant_types": ["urn:ietf:params:oauth:grant-type:device_code", "refresh_token"]},
         ],
