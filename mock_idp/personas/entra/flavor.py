@@ -82,7 +82,7 @@ class EntraFlavor(Flavor):
     def granted_scopes(self, issuer, client, requested, audience, grant_type, user=None):
         if grant_type == "client_credentials":
             entra_scopes.check_app_only(requested)
-        api = entra_scopes.resource_of(issuer, requested)  # Entra's errors for unknown resources and scopes
+        api = entra_scopes.resource_of(issuer, requested, client)  # Entra's errors for unknown resources, scopes
         if grant_type == "client_credentials" and api is not None:
             entra_scopes.check_assignment(api, client)
         return requested
@@ -124,7 +124,7 @@ class EntraFlavor(Flavor):
 
     def token_endpoint_response(self, status, body):
         if isinstance(body, dict) and "error" in body:
-            return status, errors.shaped(body)
+            return errors.token_error(status, body)
         if isinstance(body, dict) and "device_code" in body and "user_code" in body:
             # Entra's device authorization answer: a `message` to show, no verification_uri_complete.
             body.pop("verification_uri_complete", None)

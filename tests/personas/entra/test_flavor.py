@@ -333,7 +333,7 @@ def test_the_common_authority_signs_users_into_the_directory(entra):
     ("unknown resource", {"grant_type": "password", "username": "alice@contoso.example",
                           "password": "alice-password", "scope": "api://nobody/x"}, 500011),
     ("unknown scope", {"grant_type": "password", "username": "alice@contoso.example",
-                       "password": "alice-password", "scope": f"api://{API}/nope"}, 65005),
+                       "password": "alice-password", "scope": f"api://{API}/nope"}, 650053),
     ("obo without requested_token_use", {"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer",
                                          "assertion": "x", "scope": f"api://{DOWNSTREAM}/Files.Read"}, 900144),
     ("obo with garbage", {"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": "not.a.jwt",
