@@ -138,7 +138,7 @@ class AuthorizationCodeGrant(IssuingGrant, grants.AuthorizationCodeGrant):
         if row.used:
             raise replayed(store, code)
         if row.expires_at <= self.server.issuer.now():
-            raise with_case(InvalidGrantError(), "invalid_code")
+            raise with_case(InvalidGrantError(), "code_expired")
         if row.redirect_uri and self.request.payload.redirect_uri != row.redirect_uri:
             raise with_case(InvalidGrantError(), "redirect_uri_mismatch")  # RFC 6749 §4.1.3
         return CodeRecord(row)
@@ -315,7 +315,7 @@ def save_code(grant, code: str, request) -> None:
 def replayed(store, code: str) -> InvalidGrantError:
     """RFC 6749 §4.1.2: a code used twice revokes every token it issued (refreshed ones too)."""
     store.revoke_tokens_from_code(code)
-    return with_case(InvalidGrantError(), "invalid_code")
+    return with_case(InvalidGrantError(), "code_replayed")
 
 
 def end_user(issuer, username: str | None, auth_time: int | None, session_id: str | None):

@@ -47,10 +47,14 @@ ERROR_DESCRIPTIONS = {
     "auth_method_not_registered": "Client authentication failed: the credentials were sent by a method this "
                                   "client is not registered for (its token_endpoint_auth_method).",
     "invalid_code": "The authorization code is invalid, expired, already used or issued to another client.",
+    "code_replayed": "The authorization code is invalid, expired, already used or issued to another client.",
+    "code_expired": "The authorization code is invalid, expired, already used or issued to another client.",
     "redirect_uri_mismatch": "redirect_uri does not match the one of the authorization request.",
     "code_verifier_mismatch": "PKCE verification failed: the code_verifier does not match the code_challenge.",
     "invalid_refresh_token": "The refresh token is invalid, expired, revoked or issued to another client.",
 }
+# A case a persona may word more finely; one that does not gets its wording of the broader case.
+BROADER_CASE = {"code_replayed": "invalid_code", "code_expired": "invalid_code"}
 
 
 class TenantView(Protocol):
@@ -448,7 +452,9 @@ class Flavor:
 
     # -- errors ---------------------------------------------------------------------------------
     def error_description(self, case: str) -> str | None:
-        return self.error_descriptions.get(case) or ERROR_DESCRIPTIONS.get(case)
+        broader = BROADER_CASE.get(case, case)
+        return (self.error_descriptions.get(case) or self.error_descriptions.get(broader)
+                or ERROR_DESCRIPTIONS.get(case))
 
     def page_error(self, error: "ErrorPage") -> "ErrorPage":
         """An authorization error shown on the page (never redirected), in the vendor's words:

@@ -34,6 +34,10 @@ DESCRIPTIONS = {
                              "'client_assertion' or 'client_secret'.",
     "auth_method_not_registered": "AADSTS7000215: Invalid client secret provided.",
     "invalid_code": "AADSTS70000: The provided value for the 'code' parameter is not valid.",
+    "code_replayed": "AADSTS54005: OAuth2 Authorization code was already redeemed, please retry with a new valid "
+                     "code or use an existing refresh token.",
+    "code_expired": "AADSTS70008: The provided authorization code or refresh token has expired due to inactivity. "
+                    "Send a new interactive authorization request for this user and resource.",
     "redirect_uri_mismatch": "AADSTS50011: The reply address does not match the reply address provided when "
                              "requesting Authorization code.",
     "code_verifier_mismatch": "AADSTS501481: The Code_Verifier does not match the code_challenge supplied in the "

@@ -4,13 +4,16 @@
 
 import base64
 import datetime
+import hashlib
 import re
 import time
 import uuid
+from urllib.parse import parse_qsl, urlsplit
 
+import httpx
 import pytest
 import yaml
-from conftest import make_app_client
+from conftest import Browser, make_app_client
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -110,3 +113,22 @@ def test_token_errors_carry_entras_code_error_and_status(client, case, request_b
                      r"\d\d:\d\d:\d\dZ$", body["error_description"]), body
     assert body["error_uri"] == f"https://login.microsoftonline.com/error?code={code}"
     assert body["trace_id"] and body["correlation_id"] and body["timestamp"]
+
+
+def test_a_code_redeemed_twice_is_aadsts54005(client):
+    browser = Browser()
+    browser.http = client  # the in-process app, as a browser would see it
+    verifier = "v" * 50
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    signed_in = browser.authorize(str(httpx.URL(f"http://127.0.0.1:8000/{TENANT}/oauth2/v2.0/authorize", params={
+        "client_id": "web", "response_type": "code", "redirect_uri": "http://localhost/cb", "scope": "openid",
+        "state": "s", "code_challenge": challenge, "code_challenge_method": "S256"})), "alice@contoso.example", "pw")
+    assert signed_in.status_code == 302, signed_in.text[:300]
+    code = dict(parse_qsl(urlsplit(signed_in.headers["location"]).query))["code"]
+    redeem = {"grant_type": "authorization_code", "code": code, "redirect_uri": "http://localhost/cb",
+              "client_id": "web", "client_secret": "secret", "code_verifier": verifier}
+    assert client.post(TOKEN, data=redeem).status_code == 200
+    again = client.post(TOKEN, data=redeem)
+    assert again.status_code == 400 and again.json()["error"] == "invalid_grant", again.text
+    assert again.json()["error_description"].startswith("AADSTS54005: OAuth2 Authorization code was already "
+                                                         "redeemed, please retry with a new valid code")
