@@ -47,7 +47,8 @@ def entra(tmp_path_factory):
     }}}
     folder = tmp_path_factory.mktemp("entra-assignment")
     (folder / "seed.yaml").write_text(yaml.safe_dump(seed))
-    running = start_server(folder / "seed.yaml", folder / "data", host=spare_loopback_address(), port=443, tls=True)
+    running = start_server(folder / "seed.yaml", folder / "data", host=spare_loopback_address(), port=443, tls=True,
+                           admin=True)
     with pytest.MonkeyPatch.context() as env:
         env.setenv("REQUESTS_CA_BUNDLE", str(running.ca))
         yield running
@@ -125,6 +126,28 @@ def test_an_api_requiring_assignment_refuses_unassigned_users_its_tokens_and_on_
         exchanged = middle_tier.acquire_token_on_behalf_of(user_token["access_token"], reports)
         assert outcome in exchanged, (username, exchanged)
     assert exchanged["error"] == "invalid_grant" and exchanged["error_codes"] == [50105]
+
+
+def test_the_admin_api_assigns_users_added_at_run_time_and_refuses_unknown_ones(entra):
+    admin = f"{entra.base_url}/_admin/tenants/contoso"
+    added = httpx.post(f"{admin}/users", verify=entra.verify,
+                       json={"username": "dave@contoso.example", "password": "dave-password"})
+    assert added.status_code == 201, added.text
+    app_id = "77777777-7777-4777-8777-777777777777"
+    body = {"client_id": app_id, "client_secret": "s3cret", "grant_types": ["password"], "response_types": [],
+            "app_role_assignment_required": True, "app_role_assigned_to": ["dave@contoso.exampel"]}
+    refused = httpx.post(f"{admin}/clients", json=body, verify=entra.verify)
+    assert refused.status_code == 400 and "app_role_assigned_to[0]" in refused.text, refused.text
+    assert "did you mean 'dave@contoso.example'" in refused.text
+    body["app_role_assigned_to"] = ["dave@contoso.example"]
+    assert httpx.post(f"{admin}/clients", json=body, verify=entra.verify).status_code == 201
+    try:
+        scopes = [f"api://{OPEN}/access_as_user"]
+        assert "access_token" in password_sign_in(entra, app_id, "s3cret", "dave@contoso.example", scopes)
+        assert password_sign_in(entra, app_id, "s3cret", "bob@contoso.example", scopes)["error_codes"] == [50105]
+    finally:
+        httpx.delete(f"{admin}/clients/{app_id}", verify=entra.verify)
+        httpx.delete(f"{admin}/users/dave@contoso.example", verify=entra.verify)
 
 
 SEED = """\
