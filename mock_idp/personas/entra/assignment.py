@@ -31,9 +31,10 @@ ERROR_BY_CHANNEL = {"token": "invalid_grant", "redirect": "interaction_required"
 def check(issuer, client, user, scopes: list[str], channel: str) -> None:
     """Refuse `user` a token of `client` for `scopes` when an app involved requires assignment."""
     apps = [client.client_id]
-    api = entra_scopes.resource_of(issuer, scopes)
-    if api is not None:
-        apps.append(entra_scopes.audience_of(api))
+    for resource in entra_scopes.resources_of(scopes):  # an authorization request may name several
+        api = entra_scopes.check_resource(issuer, resource, scopes)
+        if api is not None:
+            apps.append(entra_scopes.audience_of(api))
     for app_id in apps:
         if required(issuer, app_id) and not assigned(issuer, user, app_id):
             refuse(issuer, app_id, user, channel)

@@ -115,18 +115,31 @@ def test_token_errors_carry_entras_code_error_and_status(client, case, request_b
     assert body["trace_id"] and body["correlation_id"] and body["timestamp"]
 
 
-def test_a_code_redeemed_twice_is_aadsts54005(client):
+VERIFIER = "v" * 50
+
+
+def code_redemption(client, scope: str) -> dict:
+    """Sign alice in for `scope` (the in-process app, as a browser sees it): the code's token request."""
     browser = Browser()
-    browser.http = client  # the in-process app, as a browser would see it
-    verifier = "v" * 50
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    browser.http = client
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(VERIFIER.encode()).digest()).rstrip(b"=").decode()
     signed_in = browser.authorize(str(httpx.URL(f"http://127.0.0.1:8000/{TENANT}/oauth2/v2.0/authorize", params={
-        "client_id": "web", "response_type": "code", "redirect_uri": "http://localhost/cb", "scope": "openid",
+        "client_id": "web", "response_type": "code", "redirect_uri": "http://localhost/cb", "scope": scope,
         "state": "s", "code_challenge": challenge, "code_challenge_method": "S256"})), "alice@contoso.example", "pw")
     assert signed_in.status_code == 302, signed_in.text[:300]
-    code = dict(parse_qsl(urlsplit(signed_in.headers["location"]).query))["code"]
-    redeem = {"grant_type": "authorization_code", "code": code, "redirect_uri": "http://localhost/cb",
-              "client_id": "web", "client_secret": "secret", "code_verifier": verifier}
+    query = dict(parse_qsl(urlsplit(signed_in.headers["location"]).query))
+    assert "code" in query, query
+    return {"grant_type": "authorization_code", "code": query["code"], "redirect_uri": "http://localhost/cb",
+            "client_id": "web", "client_secret": "secret", "code_verifier": VERIFIER}
+
+
+def test_an_authorization_for_two_resources_is_granted_and_its_code_refused_as_aadsts28000(client):
+    refused = client.post(TOKEN, data=code_redemption(client, "openid api://tasks/Tasks.Read User.Read"))
+    assert refused.status_code == 400 and refused.json()["error_codes"] == [28000], refused.text
+
+
+def test_a_code_redeemed_twice_is_aadsts54005(client):
+    redeem = code_redemption(client, "openid")
     assert client.post(TOKEN, data=redeem).status_code == 200
     again = client.post(TOKEN, data=redeem)
     assert again.status_code == 400 and again.json()["error"] == "invalid_grant", again.text
