@@ -47,14 +47,13 @@ ERROR_DESCRIPTIONS = {
     "auth_method_not_registered": "Client authentication failed: the credentials were sent by a method this "
                                   "client is not registered for (its token_endpoint_auth_method).",
     "invalid_code": "The authorization code is invalid, expired, already used or issued to another client.",
-    "code_replayed": "The authorization code is invalid, expired, already used or issued to another client.",
-    "code_expired": "The authorization code is invalid, expired, already used or issued to another client.",
     "redirect_uri_mismatch": "redirect_uri does not match the one of the authorization request.",
     "code_verifier_mismatch": "PKCE verification failed: the code_verifier does not match the code_challenge.",
     "invalid_refresh_token": "The refresh token is invalid, expired, revoked or issued to another client.",
 }
 # A case a persona may word more finely; one that does not gets its wording of the broader case.
-BROADER_CASE = {"code_replayed": "invalid_code", "code_expired": "invalid_code"}
+BROADER_CASE = {"code_replayed": "invalid_code", "code_expired": "invalid_code",
+                "public_client_with_secret": "auth_method_not_registered"}
 
 
 class TenantView(Protocol):
@@ -454,7 +453,7 @@ class Flavor:
     def error_description(self, case: str) -> str | None:
         broader = BROADER_CASE.get(case, case)
         return (self.error_descriptions.get(case) or self.error_descriptions.get(broader)
-                or ERROR_DESCRIPTIONS.get(case))
+                or ERROR_DESCRIPTIONS.get(case) or ERROR_DESCRIPTIONS.get(broader))
 
     def page_error(self, error: "ErrorPage") -> "ErrorPage":
         """An authorization error shown on the page (never redirected), in the vendor's words:

@@ -23,11 +23,12 @@ BY_ERROR = {
 
 # By case (oauth.errors.with_case): Entra's message for each.
 DESCRIPTIONS = {
-    # reference-error-codes: UnauthorizedClient_DoesNotMatchRequest (the ids are not known here).
-    "unknown_client": "AADSTS700016: The application wasn't found in the directory/tenant. This can happen if the "
-                      "application has not been installed by the administrator of the tenant or consented to by "
-                      "any user in the tenant. You might have misconfigured the identifier value for the "
-                      "application or sent your authentication request to the wrong tenant.",
+    "unknown_client": "AADSTS700016: Application with identifier '{client_id}' was not found in the directory "
+                      "'{tenant}'. This can happen if the application has not been installed by the administrator "
+                      "of the tenant or consented to by any user in the tenant. You may have sent your "
+                      "authentication request to the wrong tenant.",
+    "public_client_with_secret": "AADSTS700025: Client is public so neither 'client_assertion' nor "
+                                 "'client_secret' should be presented.",
     "bad_client_secret": "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request "
                          "is the client secret value, not the client secret ID.",
     "no_client_credentials": "AADSTS7000218: The request body must contain the following parameter: "
@@ -80,6 +81,7 @@ WRONG_PASSWORD = "AADSTS50126: Error validating credentials due to invalid usern
 # unknown application is unauthorized_client; a malformed client assertion is invalid_request.
 ERROR_OF_CODE = {
     7000215: ("invalid_client", 401), 7000218: ("invalid_client", 401), 700023: ("invalid_client", 401),
+    700025: ("invalid_client", 401),
     700024: ("invalid_client", 401), 700027: ("invalid_client", 401),
     700016: ("unauthorized_client", 400), 50027: ("invalid_request", 400),
 }

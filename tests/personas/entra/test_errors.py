@@ -46,6 +46,7 @@ def client(tmp_path_factory):
         "clients": [
             {"client_id": "web", "name": "Web", "client_secret": "secret", "redirect_uris": ["http://localhost/cb"],
              "grant_types": ["authorization_code", "refresh_token", "password"]},
+            {"client_id": "public", "grant_types": ["password"], "response_types": []},
             {"client_id": "daemon", "grant_types": ["client_credentials"],
              "certificates": [CERT.public_bytes(serialization.Encoding.PEM).decode()]}],
         "users": [{"username": "alice@contoso.example", "password": "pw"}]}}}
@@ -77,7 +78,9 @@ DAEMON = {"grant_type": "client_credentials", "scope": "api://tasks/.default", "
     ("no credentials", {k: v for k, v in PASSWORD.items() if k != "client_secret"}, 401, "invalid_client", 7000218,
      "The request body must contain the following parameter: 'client_assertion' or 'client_secret'."),
     ("an unknown application", {**PASSWORD, "client_id": "nobody"}, 400, "unauthorized_client", 700016,
-     "The application wasn't found in the directory/tenant."),
+     "Application with identifier 'nobody' was not found in the directory 'contoso'. This can happen if"),
+    ("a public client sending a secret", {**PASSWORD, "client_id": "public"}, 401, "invalid_client", 700025,
+     "Client is public so neither 'client_assertion' nor 'client_secret' should be presented."),
     ("a wrong password", {**PASSWORD, "password": "wrong"}, 400, "invalid_grant", 50126,
      "Error validating credentials due to invalid username or password."),
     ("no grant type", {k: v for k, v in PASSWORD.items() if k != "grant_type"}, 400, "invalid_request", 900144,
