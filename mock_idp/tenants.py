@@ -42,10 +42,16 @@ class Tenant:
                                    issuer_keys=lambda: [issuer.key for issuer in self.issuers],
                                    seed_groups=config.groups, seed_roles=config.roles,
                                    case_insensitive_users=self.flavor.case_insensitive_usernames,
-                                   client_problems=lambda client: client_problems(config, client, all_flavors()))
+                                   client_problems=self.client_problems)
         self._cutoffs = VersionCache(lambda: store.token_cutoffs(name))
         self._scenarios = VersionCache(lambda: list(store.armed_scenarios(name)), initial=[])
         self.issuers = [Issuer(self, layout) for layout in self.flavor.issuers(name, self.url, config)]
+
+    def client_problems(self, client) -> list:
+        """What a client asks that the tenant lacks (config.models.client_problems), against the
+        users as they are now: a user added at run time may be assigned to an app (Entra)."""
+        current = self.config.model_copy(update={"users": list(self.all_users())})
+        return client_problems(current, client, all_flavors())
 
     @property
     def keys(self) -> KeyRing:

@@ -74,7 +74,8 @@ class ApiConfig(SeedModel):
     enforce_policies: bool = False
     token_dialect: Literal["access_token", "access_token_authz"] = "access_token"
     # Entra: the API's service principal requires an app role assignment (appRoleAssignmentRequired):
-    # a daemon granted none of its roles gets no token (AADSTS501051) instead of one without `roles`.
+    # a daemon granted none of its roles gets no token (AADSTS501051) instead of one without `roles`,
+    # and a user not assigned to it (the client of the same application id lists who is) none (AADSTS50105).
     app_role_assignment_required: bool = False
 
     @model_validator(mode="before")
@@ -129,6 +130,12 @@ class ClientConfig(SeedModel):
     # identifier, as "API permissions > Application permissions" with admin consent: the `roles` of
     # its app-only (client_credentials) tokens for that API.
     application_permissions: dict[NonEmptyStr, list[NonEmptyStr]] = {}
+    # Entra: the enterprise application (service principal) signs in only the users assigned to it,
+    # directly or through a group ("Assignment required?": appRoleAssignmentRequired; AADSTS50105);
+    # app_role_assigned_to lists them (UPN or object id) and the groups (object id), as its
+    # "Users and groups" page does; a user's `roles` claim for the app is an assignment too.
+    app_role_assignment_required: bool = False
+    app_role_assigned_to: list[NonEmptyStr] = []
     # Whether private_key_jwt came from the keys rather than the seed's word (for errors' keys).
     _method_implied: bool = PrivateAttr(default=False)
 
@@ -276,7 +283,9 @@ class RoleConfig(SeedModel):
 VENDOR_KEYS = {"saml_apps": "SAML apps", "api_tokens": "API tokens", "roles": "roles",
                "groups_claim": "groups claim filter"}
 # Client keys only some personas serve (also named in Flavor.seed_keys).
-VENDOR_CLIENT_KEYS = {"application_permissions": "application permissions"}
+VENDOR_CLIENT_KEYS = {"application_permissions": "application permissions",
+                      "app_role_assignment_required": "user assignment",
+                      "app_role_assigned_to": "user assignment"}
 
 
 class TenantConfig(SeedModel):
@@ -373,18 +382,8 @@ def client_problems(tenant: TenantConfig, client: ClientConfig, personas) -> lis
         problems.append(((key,), f"the {tenant.flavor} persona does not take private_key_jwt client assertions "
                                  f"(supported: {', '.join(persona.token_endpoint_auth_methods_supported)}; "
                                  f"personas that do: {able})"))
-    # An application permission names one of the tenant's APIs and one of its app roles, as the
-    # portal offers only those (a typo would silently leave the daemon's `roles` without it).
-    apis = {api.identifier: api for api in tenant.apis}
-    for identifier, roles in client.application_permissions.items():
-        at = ("application_permissions", identifier)
-        api = apis.get(identifier)
-        if api is None:
-            problems.append((at, f"no API {identifier!r} in the tenant's apis{suggestion(identifier, list(apis))}"))
-            continue
-        problems += [((*at, position), f"{identifier} has no app role {role!r}{suggestion(role, api.permissions)} "
-                                       f"(its permissions: {', '.join(api.permissions) or 'none'})")
-                     for position, role in enumerate(roles) if role not in api.permissions]
+    # The persona's own rules for its keys (Entra: application permissions, user assignment).
+    problems += persona.client_seed_problems(tenant, client)
     return problems
 
 

@@ -72,10 +72,15 @@ def authorize(issuer, request, user: EndUser | None, just_logged_in: bool = Fals
         request.audience = issuer.flavor.resolve_audience(
             issuer, request.client.config, data.get("audience") or data.get("resource"),
             grant_type="authorization_code")
+        silent = "none" in (data.get("prompt") or "").split()
         if needs_login(data, user, just_logged_in, issuer.now()):
-            if "none" in (data.get("prompt") or "").split():
+            if silent:
                 raise LoginRequiredError()
             return NeedsLogin()
+        # The person is known: may they use this client (Entra's user assignment)? A refusal is
+        # shown on the page, or redirected when no page may be shown (OIDC Core §3.1.2.1, prompt=none).
+        issuer.flavor.check_user_access(issuer, request.client.config, user.config,
+                                        (request.payload.scope or "").split(), "redirect" if silent else "page")
         return grant.create_authorization_response(redirect_uri, user)
     except OAuthError as error:
         body = issuer.flavor.authorization_error_body(error.get_body(), data)

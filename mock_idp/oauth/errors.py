@@ -6,6 +6,8 @@
   redirect URI could not be trusted (unknown client, unregistered redirect_uri).
 """
 
+import re
+
 from authlib.oauth2 import OAuth2Error as OAuthError
 from authlib.oauth2.rfc6749.errors import (
     AccessDeniedError,
@@ -59,21 +61,30 @@ DESCRIPTIONS = {
 }
 
 
+# A wording's {placeholder} for a particular of the error; one the error lacks stays as written.
+PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
 def describe(error: OAuthError, flavor=None) -> OAuthError:
-    """Word the error as the persona does for its case; else make sure it says what went wrong."""
+    """Word the error as the persona does for its case (its particulars, such as {client_id},
+    filled in); else make sure it says what went wrong."""
     case = getattr(error, "case", None)
     wording = flavor.error_description(case) if flavor is not None and case else None
     if wording:
-        error.description = wording
+        values = getattr(error, "values", {})
+        error.description = PLACEHOLDER.sub(lambda found: values.get(found.group(1), found.group(0)), wording)
     elif not error.description:
         error.description = DESCRIPTIONS.get(error.error, error.error)
     return error
 
 
-def with_case(error: OAuthError, case: str) -> OAuthError:
-    """Name the situation an error reports (e.g. "invalid_code"), so the persona can word it."""
+def with_case(error: OAuthError, case: str, **values: str) -> OAuthError:
+    """Name the situation an error reports (e.g. "invalid_code"), and its particulars (each safe
+    to quote: safe_description), so the persona can word it."""
     error.case = case
+    error.values = values
     return error
+
 
 
 class InsufficientScopeError(_InsufficientScopeError):

@@ -59,12 +59,15 @@ class IssuingGrant:
         flavor = issuer.flavor
         client = request.client.config
         audience = flavor.resolve_audience(issuer, client, audience, grant_type)
+        scopes = flavor.granted_scopes(issuer, client, scope_to_list(scope) or [], audience, grant_type,
+                                       user=user.config if user else None)
+        if user is not None:
+            flavor.check_user_access(issuer, client, user.config, scopes, "token")
         ctx = TokenContext(
             issuer=issuer,
             client=client,
             user=user.config if user else None,
-            scopes=flavor.granted_scopes(issuer, client, scope_to_list(scope) or [], audience, grant_type,
-                                          user=user.config if user else None),
+            scopes=scopes,
             grant_type=grant_type,
             audience=audience,
             nonce=self.nonce(),
@@ -135,7 +138,7 @@ class AuthorizationCodeGrant(IssuingGrant, grants.AuthorizationCodeGrant):
         if row.used:
             raise replayed(store, code)
         if row.expires_at <= self.server.issuer.now():
-            raise with_case(InvalidGrantError(), "invalid_code")
+            raise with_case(InvalidGrantError(), "code_expired")
         if row.redirect_uri and self.request.payload.redirect_uri != row.redirect_uri:
             raise with_case(InvalidGrantError(), "redirect_uri_mismatch")  # RFC 6749 §4.1.3
         return CodeRecord(row)
@@ -312,7 +315,7 @@ def save_code(grant, code: str, request) -> None:
 def replayed(store, code: str) -> InvalidGrantError:
     """RFC 6749 §4.1.2: a code used twice revokes every token it issued (refreshed ones too)."""
     store.revoke_tokens_from_code(code)
-    return with_case(InvalidGrantError(), "invalid_code")
+    return with_case(InvalidGrantError(), "code_replayed")
 
 
 def end_user(issuer, username: str | None, auth_time: int | None, session_id: str | None):

@@ -154,7 +154,9 @@ class IssuerServer(AuthorizationServer):
         except InvalidClientError as error:
             if getattr(error, "case", None) is not None:  # a client assertion's own verdict
                 raise
-            raise with_case(error, self.client_auth_failure(request, endpoint)) from None
+            client_id = extract_basic_authorization(request.headers)[0] or request.payload.client_id or ""
+            raise with_case(error, self.client_auth_failure(request, endpoint),
+                            client_id=safe_description(client_id), tenant=self.issuer.name) from None
 
     def client_auth_failure(self, request, endpoint: str) -> str:
         """Why client authentication failed, in the words of ERROR_DESCRIPTIONS."""
@@ -167,6 +169,8 @@ class IssuerServer(AuthorizationServer):
             "client_secret_post" if request.payload.data.get("client_secret") else None)
         if method is None:
             return "no_client_credentials"
+        if client.config.is_public:
+            return "public_client_with_secret"  # RFC 6749 §2.1: it has none to send
         if not client.check_endpoint_auth_method(method, endpoint):
             return "auth_method_not_registered"
         return "bad_client_secret"

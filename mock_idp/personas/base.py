@@ -51,6 +51,9 @@ ERROR_DESCRIPTIONS = {
     "code_verifier_mismatch": "PKCE verification failed: the code_verifier does not match the code_challenge.",
     "invalid_refresh_token": "The refresh token is invalid, expired, revoked or issued to another client.",
 }
+# A case a persona may word more finely; one that does not gets its wording of the broader case.
+BROADER_CASE = {"code_replayed": "invalid_code", "code_expired": "invalid_code",
+                "public_client_with_secret": "auth_method_not_registered"}
 
 
 class TenantView(Protocol):
@@ -302,6 +305,11 @@ class Flavor:
         """The RFC 8414 document (/.well-known/oauth-authorization-server). Generic: the same."""
         return discovery
 
+    def client_seed_problems(self, tenant: "TenantConfig", client: "ClientConfig") -> list[tuple[tuple, str]]:
+        """What the persona's own client keys (seed_keys) ask of the tenant that it lacks, as
+        [(key path below the client, message)]: for the seed (file:line:key) and the admin API."""
+        return []
+
     # -- identities ---------------------------------------------------------------------------
     def subject(self, tenant: TenantView, user: "UserConfig") -> str:
         """A stable `sub`: the configured one, else derived from tenant and username."""
@@ -357,6 +365,13 @@ class Flavor:
         """Whether a user with the right password gets in (the login page, the password grants):
         not when a management API disabled them."""
         return user.enabled
+
+    def check_user_access(self, issuer: IssuerView, client: "ClientConfig", user: "UserConfig",
+                          scopes: list[str], channel: str) -> None:
+        """Whether a signed-in user may have tokens for this client and scopes (Entra's user
+        assignment). `channel` says where a refusal goes: "page" (the authorization endpoint,
+        shown to the person: raise an ErrorPage), "redirect" (the authorization endpoint with
+        prompt=none) or "token" (the token endpoint): raise an OAuthError. Generic: anyone may."""
 
     def id_token_claims(self, ctx: TokenContext) -> dict[str, Any]:
         claims = {
@@ -436,7 +451,9 @@ class Flavor:
 
     # -- errors ---------------------------------------------------------------------------------
     def error_description(self, case: str) -> str | None:
-        return self.error_descriptions.get(case) or ERROR_DESCRIPTIONS.get(case)
+        broader = BROADER_CASE.get(case, case)
+        return (self.error_descriptions.get(case) or self.error_descriptions.get(broader)
+                or ERROR_DESCRIPTIONS.get(case) or ERROR_DESCRIPTIONS.get(broader))
 
     def page_error(self, error: "ErrorPage") -> "ErrorPage":
         """An authorization error shown on the page (never redirected), in the vendor's words:

@@ -4,8 +4,9 @@ such as `api://<guid>`), users with object ids (`oid`) and UPNs. Its URLs sit un
 (`/{tid}/v2.0/.well-known/openid-configuration`, `/{tid}/oauth2/v2.0/token`, ...) and under the
 `common` and `organizations` aliases, whose discovery names the issuer `…/{tenantid}/v2.0`.
 
-Serve the Entra tenant at the server root (`path: /`): MSAL asks `/common/userrealm/<user>` on the
-authority's host before a username/password sign-in.
+Any tenant path works (the default seed's is /entra). Before a username/password sign-in MSAL asks
+`https://<host>/common/userrealm/<user>` (port 443, whatever the authority's): a tenant at the root
+(`path: /`) answers it; elsewhere the root's 404 makes MSAL take the plain password grant alike.
 
 What fakes which part:
 - flavor.py: the URL layout, discovery, JWKS (keys carry `issuer`), lifetimes, the persona's data.

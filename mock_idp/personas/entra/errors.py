@@ -13,7 +13,8 @@ BY_ERROR = {
     "invalid_request": 900144,
     "invalid_client": 7000215,
     "invalid_grant": 70000,
-    "unauthorized_client": 700016,
+    # The mock's per-client grant_types have no Entra twin: its nearest is an unsupported grant type.
+    "unauthorized_client": 70003,
     "unsupported_grant_type": 70003,
     "invalid_scope": 70011,
     "unsupported_response_type": 700054,
@@ -22,22 +23,32 @@ BY_ERROR = {
 
 # By case (oauth.errors.with_case): Entra's message for each.
 DESCRIPTIONS = {
-    "unknown_client": "AADSTS700016: Application with identifier was not found in the directory. This can happen "
-                      "if the application has not been installed by the administrator of the tenant.",
+    "unknown_client": "AADSTS700016: Application with identifier '{client_id}' was not found in the directory "
+                      "'{tenant}'. This can happen if the application has not been installed by the administrator "
+                      "of the tenant or consented to by any user in the tenant. You may have sent your "
+                      "authentication request to the wrong tenant.",
+    "public_client_with_secret": "AADSTS700025: Client is public so neither 'client_assertion' nor "
+                                 "'client_secret' should be presented.",
     "bad_client_secret": "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request "
                          "is the client secret value, not the client secret ID.",
     "no_client_credentials": "AADSTS7000218: The request body must contain the following parameter: "
                              "'client_assertion' or 'client_secret'.",
     "auth_method_not_registered": "AADSTS7000215: Invalid client secret provided.",
     "invalid_code": "AADSTS70000: The provided value for the 'code' parameter is not valid.",
-    "redirect_uri_mismatch": "AADSTS50148: The redirect_uri does not match the one of the authorization request.",
+    "code_replayed": "AADSTS54005: OAuth2 Authorization code was already redeemed, please retry with a new valid "
+                     "code or use an existing refresh token.",
+    "code_expired": "AADSTS70008: The provided authorization code or refresh token has expired due to inactivity. "
+                    "Send a new interactive authorization request for this user and resource.",
+    "redirect_uri_mismatch": "AADSTS50011: The reply address does not match the reply address provided when "
+                             "requesting Authorization code.",
     "code_verifier_mismatch": "AADSTS501481: The Code_Verifier does not match the code_challenge supplied in the "
                               "authorization request.",
     "invalid_refresh_token": "AADSTS9002313: Invalid request. Request is malformed or invalid.",
     "assertion_signature": "AADSTS700027: Client assertion contains an invalid signature.",
     "assertion_expired": "AADSTS700024: Client assertion is not within its valid time range.",
     "assertion_lifetime": "AADSTS700024: Client assertion is not within its valid time range.",
-    "assertion_audience": "AADSTS700021: Client assertion audience claim does not match Realm issuer.",
+    "assertion_audience": "AADSTS700023: Client assertion audience claim does not match Realm issuer. Review the "
+                          "documentation at https://learn.microsoft.com/entra/identity-platform/certificate-credentials .",
     "assertion_keys": "AADSTS700027: Client assertion failed signature validation.",
     "assertion_invalid": "AADSTS50027: JWT token is invalid or malformed.",
     "assertion_malformed": "AADSTS50027: JWT token is invalid or malformed.",
@@ -65,6 +76,17 @@ NOT_ENABLED = ("unsupported_response_type",
 REDIRECTED = {"unsupported_response_type": NOT_ENABLED, "unauthorized_client": NOT_ENABLED}
 
 WRONG_PASSWORD = "AADSTS50126: Error validating credentials due to invalid username or password."
+# The `error` and HTTP status Entra pairs a code with where they differ from the RFC error the mock
+# raised (docs/vendors.md, "Entra ID errors, checked"): client authentication failures are 401; an
+# unknown application is unauthorized_client; a malformed client assertion is invalid_request.
+ERROR_OF_CODE = {
+    7000215: ("invalid_client", 401), 7000218: ("invalid_client", 401), 700023: ("invalid_client", 401),
+    700025: ("invalid_client", 401),
+    700024: ("invalid_client", 401), 700027: ("invalid_client", 401),
+    700016: ("unauthorized_client", 400), 50027: ("invalid_request", 400),
+}
+# authlib's words for a missing parameter, and Entra's (reference-error-codes, AADSTS900144).
+MISSING = re.compile(r"^Missing '([a-z_]+)' in request\.$")
 
 
 class EntraError(OAuthError):
@@ -95,9 +117,18 @@ def redirected(body: list[tuple[str, str]], data: dict) -> list[tuple[str, str]]
     return [(key, entra[key]) for key in ("error", "error_description", "error_uri")]
 
 
+def token_error(status: int, body: dict) -> tuple[int, dict]:
+    """The token endpoint's error: Entra's shape, and the `error` and status of its code."""
+    entra = shaped(body)
+    error, status = ERROR_OF_CODE.get(entra["error_codes"][0], (entra["error"], status))
+    return status, {**entra, "error": error}
+
+
 def shaped(body: dict) -> dict:
     """An OAuth error body in Entra's shape."""
     description = body.get("error_description") or ""
+    if missing := MISSING.match(description):
+        description = f"The request body must contain the following parameter: '{missing.group(1)}'."
     match = CODE.match(description)
     if match is None:
         code = BY_ERROR.get(body.get("error"), 90000)

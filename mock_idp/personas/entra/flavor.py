@@ -9,6 +9,7 @@ from typing import Any
 
 from ..base import Flavor
 from ..layout import ClientAssertionRules, DeviceFlow, EndpointPaths, IssuerLayout, Lifetimes
+from . import assignment
 from . import claims as entra_claims
 from . import errors
 from . import scopes as entra_scopes
@@ -81,10 +82,16 @@ class EntraFlavor(Flavor):
     def granted_scopes(self, issuer, client, requested, audience, grant_type, user=None):
         if grant_type == "client_credentials":
             entra_scopes.check_app_only(requested)
-        api = entra_scopes.resource_of(issuer, requested)  # Entra's errors for unknown resources and scopes
+        api = entra_scopes.resource_of(issuer, requested, client)  # Entra's errors for unknown resources, scopes
         if grant_type == "client_credentials" and api is not None:
             entra_scopes.check_assignment(api, client)
         return requested
+
+    def check_user_access(self, issuer, client, user, scopes, channel):
+        assignment.check(issuer, client, user, scopes, channel)  # AADSTS50105
+
+    def client_seed_problems(self, tenant, client):
+        return assignment.seed_problems(tenant, client)
 
     def check_authorization_scopes(self, issuer, scopes):
         entra_scopes.check_authorization_scopes(issuer, scopes)
@@ -117,7 +124,7 @@ class EntraFlavor(Flavor):
 
     def token_endpoint_response(self, status, body):
         if isinstance(body, dict) and "error" in body:
-            return status, errors.shaped(body)
+            return errors.token_error(status, body)
         if isinstance(body, dict) and "device_code" in body and "user_code" in body:
             # Entra's device authorization answer: a `message` to show, no verification_uri_complete.
             body.pop("verification_uri_complete", None)
@@ -152,7 +159,8 @@ PROFILE = EntraFlavor(
     client_id_claim="azp",  # v2.0 access tokens name the client in azp (v1.0: appid)
     vendor_grants=("entra.on_behalf_of",),
     vendor_apis=("entra.userrealm",),
-    seed_keys=("application_permissions",),  # clients' app roles on the APIs: claims.granted_app_roles
+    # Clients' app roles on the APIs (claims.granted_app_roles); user assignment (assignment.py).
+    seed_keys=("application_permissions", "app_role_assignment_required", "app_role_assigned_to"),
     access_token_typ="JWT",
     id_token_typ="JWT",
     refresh_requires_offline_access=True,

@@ -40,8 +40,16 @@ class OnBehalfOfGrant(IssuingGrant, BaseGrant, TokenEndpointMixin):
         apis = {client.client_id, *(api.identifier for api in issuer.config.apis
                                     if api.identifier.removeprefix("api://") == client.client_id)}
         if claims.get("aud") not in apis or row.username is None:
-            raise EntraError("invalid_grant", "AADSTS500131: Assertion audience does not match the Client app "
-                                              "presenting the assertion.")
+            # As Entra words it (docs/vendors.md, "Entra ID errors, checked").
+            app = f"'{client.client_id}'({client.config.name or client.client_id})"
+            raise EntraError("invalid_grant", f"AADSTS500131: Assertion audience does not match the Client app "
+                                              f"presenting the assertion. The audience in the assertion was "
+                                              f"'{claims.get('aud')}' and the expected audience is "
+                                              f"'{client.client_id}' or one of the Application Uris of this "
+                                              f"application with App ID {app}. The downstream client must request "
+                                              "a token for the expected audience (the application that made the "
+                                              "OBO request) and this application should use that token as the "
+                                              "assertion.")
         user = issuer.find_user(row.username)
         if user is None:
             raise EntraError("invalid_grant", "AADSTS50013: Assertion failed signature validation.")

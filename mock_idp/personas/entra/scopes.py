@@ -6,6 +6,8 @@ from .errors import EntraError
 
 OIDC_SCOPES = frozenset({"openid", "profile", "email", "offline_access"})
 GRAPH = "00000003-0000-0000-c000-000000000000"  # Microsoft Graph's application id: `aud` of its tokens
+# Bare scope names (`User.Read`) are Graph's; Graph is named by its URI or its application id too.
+GRAPH_NAMES = frozenset({"https://graph.microsoft.com", GRAPH})
 
 
 def split(scope: str) -> tuple[str | None, str]:
@@ -14,44 +16,66 @@ def split(scope: str) -> tuple[str | None, str]:
     return (resource, name) if slash and resource else (None, scope)
 
 
-def resource_of(issuer, scopes: list[str]):
-    """The seeded API the scopes are for (None: Graph or no resource); Entra's errors otherwise."""
-    resources = {split(scope)[0] for scope in scopes if scope not in OIDC_SCOPES} - {None}
+def resource_of(issuer, scopes: list[str], client=None):
+    """The seeded API the scopes are for (None: Graph or no resource); Entra's errors otherwise.
+    A token is for one resource: more is AADSTS28000 (an authorization request may name several,
+    check_authorization_scopes)."""
+    resources = resources_of(scopes)
     if len(resources) > 1:
         raise EntraError("invalid_scope", "AADSTS28000: Provided value for the input parameter scope is not valid "
-                                          "because it contains more than one resource.")
-    if not resources:
+                                          f"because it contains more than one resource. Scope {' '.join(scopes)} "
+                                          "is not valid.")
+    return check_resource(issuer, resources.pop(), scopes, client) if resources else None
+
+
+def resources_of(scopes: list[str]) -> set[str]:
+    """The resources the scopes name (Graph's under one name); the OIDC scopes name none."""
+    named = {split(scope)[0] or "https://graph.microsoft.com" for scope in scopes if scope not in OIDC_SCOPES}
+    return {"https://graph.microsoft.com" if resource in GRAPH_NAMES else resource for resource in named}
+
+
+def check_resource(issuer, resource: str, scopes: list[str], client=None):
+    """The seeded API named `resource`, each of its scopes among `scopes` one it defines (None:
+    Microsoft Graph, whose scopes are not checked)."""
+    if resource in GRAPH_NAMES:
         return None
-    resource = resources.pop()
     api = next((api for api in issuer.config.apis if api.identifier == resource), None)
     if api is None:
-        raise EntraError("invalid_resource", f"AADSTS500011: The resource principal named {resource} was not "
-                                             "found in the tenant.")
+        tenant = issuer.config.display_name or issuer.name
+        raise EntraError("invalid_resource", f"AADSTS500011: The resource principal named {resource} was not found "
+                                             f"in the tenant named {tenant}. This can happen if the application has "
+                                             "not been installed by the administrator of the tenant or consented to "
+                                             "by any user in the tenant. You might have sent your authentication "
+                                             "request to the wrong tenant.")
     for scope in scopes:
-        name = split(scope)[1]
-        if scope not in OIDC_SCOPES and name != ".default" and name not in api.scopes:
-            raise EntraError("invalid_scope", f"AADSTS65005: The application asked for scope '{name}' that "
-                                              "doesn't exist on the resource.")
+        owner, name = split(scope)
+        if owner == resource and name != ".default" and name not in api.scopes:
+            app = f" '{client.name or client.client_id}'" if client is not None else ""
+            raise EntraError("invalid_client", f"AADSTS650053: The application{app} asked for scope '{name}' that "
+                                               f"doesn't exist on the resource '{audience_of(api)}'. Contact the "
+                                               "app vendor.")
     return api
 
 
 def check_authorization_scopes(issuer, scopes: list[str]) -> None:
     """An authorization request: `.default` stands alone for its resource, and every scope names
-    something (AADSTS70011); then the resource rules of `resource_of`."""
+    something (AADSTS70011); each resource is known and defines its scopes. It may name several
+    resources (consent for all of them at once); the token endpoint then refuses more than one."""
     for scope in scopes:
         resource, name = split(scope)
         if not name or (name == ".default" and any(split(other)[0] == resource for other in scopes if other != scope)):
             raise EntraError("invalid_scope", f"AADSTS70011: The provided value for the input parameter 'scope' is "
                                               f"not valid. The scope '{' '.join(scopes)}' is not valid.")
-    resource_of(issuer, scopes)
+    for resource in resources_of(scopes):
+        check_resource(issuer, resource, scopes)
 
 
 def check_app_only(scopes: list[str]) -> None:
     """Client credentials: exactly one `<resource>/.default`."""
     if len(scopes) != 1 or split(scopes[0])[1] != ".default":
-        raise EntraError("invalid_scope", "AADSTS1002012: The provided value for scope is not valid. Client "
-                                          "credential flows must have a scope value with /.default suffixed to "
-                                          "the resource identifier (application ID URI).")
+        raise EntraError("invalid_scope", f"AADSTS1002012: The provided value for scope {' '.join(scopes)} is not "
+                                          "valid. Client credential flows must have a scope value with /.default "
+                                          "suffixed to the resource identifier (application ID URI).")
 
 
 def granted_app_roles(api, client) -> list[str]:

@@ -1,6 +1,8 @@
 """`GET /common/userrealm/<user>?api-version=1.0`: which kind of account a sign-in name is. MSAL
-asks it before a username/password sign-in and uses WS-Trust for "Federated" accounts; the mock's
-users are cloud-only ("Managed"), as in docs/vendors.md, "Entra ID"."""
+asks it (on the authority's host, port 443) before a username/password sign-in and uses WS-Trust
+for "Federated" accounts; the mock's users are cloud-only ("Managed"), as in docs/vendors.md,
+"Entra ID". Served under the tenant's path: at the server root only for a tenant at `/` (a 404
+there leads MSAL to the plain password grant too, msal authority.user_realm_discovery)."""
 
 from fastapi import Request
 from fastapi.responses import JSONResponse
