@@ -71,7 +71,7 @@ def describe(error: OAuthError, flavor=None) -> OAuthError:
     case = getattr(error, "case", None)
     wording = flavor.error_description(case) if flavor is not None and case else None
     if wording:
-        values = getattr(error, "values", {})
+        values = flavor.error_values(case, getattr(error, "values", {}))
         error.description = PLACEHOLDER.sub(lambda found: values.get(found.group(1), found.group(0)), wording)
     elif not error.description:
         error.description = DESCRIPTIONS.get(error.error, error.error)

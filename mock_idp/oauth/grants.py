@@ -223,9 +223,15 @@ class RefreshTokenGrant(IssuingGrant, grants.RefreshTokenGrant):
         row = store.find_refresh_token(refresh_token)
         record = TokenRecord(row, "refresh_token", self.server.issuer.now()) if row is not None else None
         invalid = with_case(InvalidGrantError(), "invalid_refresh_token")
-        if (record is None or row.issuer != self.server.issuer.key or not record.check_client(self.request.client)
-                or row.revoked or record.is_expired()):
+        if record is None or row.issuer != self.server.issuer.key or not record.check_client(self.request.client):
             raise invalid
+        # Revoked (the user's tokens ended) and expired are cases of their own (an expired one says
+        # when it was issued and how long it lived), for the personas that word them apart.
+        if row.revoked:
+            raise with_case(InvalidGrantError(), "refresh_token_revoked")
+        if record.is_expired():
+            raise with_case(InvalidGrantError(), "refresh_token_expired", issued_at=str(row.issued_at),
+                            lifetime=str(record.expires_at - row.issued_at))
         if row.refresh_revoked and not self.within_reuse_grace(row):
             # RFC 9700 §4.14.2: a rotated refresh token used again means it leaked: end the grant.
             store.revoke_grant(row.grant_id)

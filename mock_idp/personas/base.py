@@ -53,6 +53,7 @@ ERROR_DESCRIPTIONS = {
 }
 # A case a persona may word more finely; one that does not gets its wording of the broader case.
 BROADER_CASE = {"code_replayed": "invalid_code", "code_expired": "invalid_code",
+                "refresh_token_revoked": "invalid_refresh_token", "refresh_token_expired": "invalid_refresh_token",
                 "public_client_with_secret": "auth_method_not_registered"}
 
 
@@ -454,6 +455,10 @@ class Flavor:
         broader = BROADER_CASE.get(case, case)
         return (self.error_descriptions.get(case) or self.error_descriptions.get(broader)
                 or ERROR_DESCRIPTIONS.get(case) or ERROR_DESCRIPTIONS.get(broader))
+
+    def error_values(self, case: str, values: dict[str, str]) -> dict[str, str]:
+        """A case's particulars as the vendor writes them in its words (dates, durations)."""
+        return values
 
     def page_error(self, error: "ErrorPage") -> "ErrorPage":
         """An authorization error shown on the page (never redirected), in the vendor's words:

@@ -44,6 +44,11 @@ DESCRIPTIONS = {
     "code_verifier_mismatch": "AADSTS501481: The Code_Verifier does not match the code_challenge supplied in the "
                               "authorization request.",
     "invalid_refresh_token": "AADSTS9002313: Invalid request. Request is malformed or invalid.",
+    # docs/vendors.md, "Entra ID refresh token errors": inactivity and revocation, as tenants answer them.
+    "refresh_token_expired": "AADSTS700082: The refresh token has expired due to inactivity. The token was issued on "
+                             "{issued_at} and was inactive for {lifetime}.",
+    "refresh_token_revoked": "AADSTS50173: The provided grant has expired due to it being revoked, a fresh auth token "
+                             "is needed. The user might have changed or reset their password.",
     "assertion_signature": "AADSTS700027: Client assertion contains an invalid signature.",
     "assertion_expired": "AADSTS700024: Client assertion is not within its valid time range.",
     "assertion_lifetime": "AADSTS700024: Client assertion is not within its valid time range.",
@@ -87,6 +92,20 @@ ERROR_OF_CODE = {
 }
 # authlib's words for a missing parameter, and Entra's (reference-error-codes, AADSTS900144).
 MISSING = re.compile(r"^Missing '([a-z_]+)' in request\.$")
+
+
+def error_values(values: dict[str, str]) -> dict[str, str]:
+    """Times as Entra prints them: an instant to the 100 ns tick (2018-10-19T17:26:59.8511467Z),
+    a duration as a .NET TimeSpan ([d.]hh:mm:ss: 90.00:00:00)."""
+    shown = dict(values)
+    if values.get("issued_at", "").isdigit():
+        instant = datetime.fromtimestamp(int(values["issued_at"]), timezone.utc)
+        shown["issued_at"] = instant.strftime("%Y-%m-%dT%H:%M:%S.0000000Z")
+    if values.get("lifetime", "").isdigit():
+        days, rest = divmod(int(values["lifetime"]), 86400)
+        clock = f"{rest // 3600:02}:{rest % 3600 // 60:02}:{rest % 60:02}"
+        shown["lifetime"] = f"{days}.{clock}" if days else clock
+    return shown
 
 
 class EntraError(OAuthError):

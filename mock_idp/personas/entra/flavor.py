@@ -99,6 +99,9 @@ class EntraFlavor(Flavor):
     def page_error(self, error):
         return errors.page_error(super().page_error(error))
 
+    def error_values(self, case, values):
+        return errors.error_values(values)
+
     def authorization_error_body(self, body, data):
         return errors.redirected(body, data)
 
