@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationInfo, field_validator, model_validator
+from pydantic import (BaseModel, ConfigDict, PrivateAttr, ValidationInfo, field_validator, model_serializer,
+                      model_validator)
 
 from .errors import issue_at, suggestion
 from .fields import (AuthMethod, GrantType, HandlerName, HookUrl, HttpsOrHttpUrl, NonEmptyStr, Origin, RedirectUri,
@@ -107,6 +108,24 @@ class TokenLifetimes(SeedModel):
     device_code: Seconds | None = None
 
 
+class AppRoleAssignmentConfig(SeedModel):
+    """Entra: one row of an enterprise application's "Users and groups" (Graph's appRoleAssignment:
+    principalId, appRoleId): a principal given "Default Access", written as the principal alone,
+    or one of the app's roles, which the user or the group's direct members get in `roles`."""
+
+    principal: NonEmptyStr  # a user's UPN or object id, a group's object id
+    app_role: NonEmptyStr | None = None  # the role's value, as the `roles` claim carries it
+
+    @model_validator(mode="before")
+    @classmethod
+    def _principal_alone(cls, data: Any) -> Any:
+        return {"principal": data} if isinstance(data, str) else data
+
+    @model_serializer(mode="wrap")
+    def _as_written(self, handler) -> Any:
+        return self.principal if self.app_role is None else handler(self)
+
+
 class ClientConfig(SeedModel):
     client_id: NonEmptyStr
     client_secret: NonEmptyStr | None = None
@@ -133,9 +152,10 @@ class ClientConfig(SeedModel):
     # Entra: the enterprise application (service principal) signs in only the users assigned to it,
     # directly or through a group ("Assignment required?": appRoleAssignmentRequired; AADSTS50105);
     # app_role_assigned_to lists them (UPN or object id) and the groups (object id), as its
-    # "Users and groups" page does; a user's `roles` claim for the app is an assignment too.
+    # "Users and groups" page does, each with "Default Access" or, as {principal, app_role}, a role
+    # of the app; a user's `roles` claim for the app is an assignment too.
     app_role_assignment_required: bool = False
-    app_role_assigned_to: list[NonEmptyStr] = []
+    app_role_assigned_to: list[AppRoleAssignmentConfig] = []
     # Whether private_key_jwt came from the keys rather than the seed's word (for errors' keys).
     _method_implied: bool = PrivateAttr(default=False)
 

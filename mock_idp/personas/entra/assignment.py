@@ -6,8 +6,9 @@ on-behalf-of exchange included).
 
 In the seed an application's settings are its client's (`clients[]`, by application id): the
 flag, and `app_role_assigned_to`, its "Users and groups" (a user's UPN or object id, a group's
-object id). An API of `apis` is the application its identifier names (`api://<app id>`), and its
-own `app_role_assignment_required` counts too. A user's `roles` for an application (app-role
+object id; as {principal, app_role}, with one of the app's roles, which reaches the `roles` claim:
+claims.assigned_roles). An API of `apis` is the application its identifier names
+(`api://<app id>`), and its own `app_role_assignment_required` counts too. A user's `roles` for an application (app-role
 assignments) assign them to it as well.
 """
 
@@ -52,15 +53,9 @@ def assigned(issuer, user, app_id: str) -> bool:
     roles = user.claims.get("roles")
     if (isinstance(roles, dict) and app_id in roles) or (isinstance(roles, list) and roles):
         return True
-    client = issuer.find_client(app_id)
-    principals = {principal.casefold() for principal in (client.app_role_assigned_to if client else ())}
-    if not principals:
-        return False
-    oid = entra_claims.object_id(issuer.name, user)
-    groups = user.claims.get("groups") or []
-    mine = {user.username, oid, str(user.claims.get("preferred_username") or ""),
-            *(group for group in groups if isinstance(group, str))}
-    return any(name.casefold() in principals for name in mine)
+    mine = entra_claims.names_of(issuer.name, user)
+    return any(principal.casefold() in mine
+               for principal, _ in entra_claims.assignments(issuer.find_client(app_id)))
 
 
 def apis_of(issuer, app_id: str) -> list:
@@ -95,9 +90,10 @@ def seed_problems(tenant, client) -> list[tuple[tuple, str]]:
                      for position, role in enumerate(roles) if role not in api.permissions]
     known = known_principals(tenant)
     folded = {name.casefold(): name for name in known}
-    for position, principal in enumerate(client.app_role_assigned_to):
+    for position, (principal, role) in enumerate(entra_claims.assignments(client)):
         if principal.casefold() not in folded:
-            problems.append((("app_role_assigned_to", position),
+            at = ("app_role_assigned_to", position) + (("principal",) if role else ())
+            problems.append((at,
                              f"no user (UPN or object id) or group (object id) {principal!r} in the tenant"
                              f"{suggestion(principal, sorted(known))}"))
     return problems

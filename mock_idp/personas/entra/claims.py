@@ -46,13 +46,30 @@ def common(ctx, tid: str) -> dict[str, Any]:
             "uti": b64url(secrets.token_bytes(16)), "rh": "0." + b64url(secrets.token_bytes(32)), "ver": "2.0"}
 
 
-def assigned_roles(user, app: str) -> list[str]:
-    """The user's app-role assignments for one application: seeded as a list (every app) or as
-    {application id: [roles]} (each app sees only its own, as in Entra)."""
+def names_of(tenant_name: str, user) -> set[str]:
+    """What an app-role assignment may name the user by (case-folded): their UPN, object id, and
+    the groups they are a direct member of (object ids, as their `groups` list them)."""
+    groups = [group for group in user.claims.get("groups") or [] if isinstance(group, str)]
+    names = {user.username, object_id(tenant_name, user), str(user.claims.get("preferred_username") or ""), *groups}
+    return {name.casefold() for name in names if name}
+
+
+def assignments(client) -> list[tuple[str, str | None]]:
+    """An application's "Users and groups": (principal, app role; None for "Default Access")."""
+    return [(entry.principal, entry.app_role) for entry in (client.app_role_assigned_to if client is not None else ())]
+
+
+def assigned_roles(issuer, user, app: str) -> list[str]:
+    """The user's app roles in one application: their own `roles` (seeded as a list: every app;
+    as {application id: [roles]}: each app sees only its own, as in Entra), then the roles the
+    app's assignments give them or a group they are a direct member of (Entra gives a group's app
+    role to its direct members only: nested groups are not expanded)."""
     roles = user.claims.get("roles") or []
     if isinstance(roles, dict):
         roles = roles.get(app) or []
-    return list(roles)
+    mine = names_of(issuer.name, user)
+    given = [role for principal, role in assignments(issuer.find_client(app)) if role and principal.casefold() in mine]
+    return list(dict.fromkeys([*roles, *given]))
 
 
 def user_part(ctx, tid: str, app: str) -> dict[str, Any]:
@@ -61,7 +78,7 @@ def user_part(ctx, tid: str, app: str) -> dict[str, Any]:
               "preferred_username": user.claims.get("preferred_username") or user.username}
     if "email" in ctx.scopes and user.claims.get("email"):
         claims["email"] = user.claims["email"]
-    if roles := assigned_roles(user, app):
+    if roles := assigned_roles(ctx.issuer, user, app):
         claims["roles"] = roles
     groups = user.claims.get("groups")
     if groups:

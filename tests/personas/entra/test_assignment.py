@@ -14,6 +14,9 @@ import pytest
 import yaml
 from conftest import Browser, spare_loopback_address, start_server
 
+from joserfc import jwt
+from joserfc.jwk import KeySet
+
 from mock_idp.config import ConfigError, load_config
 from mock_idp.personas import all_flavors
 
@@ -21,6 +24,7 @@ TENANT = "72f988bf-0000-4000-8000-00000000c0de"
 PORTAL = "11111111-1111-4111-8111-111111111111"  # requires assignment: the sales group and carol
 OPEN = "22222222-2222-4222-8222-222222222222"  # the middle tier: anyone may use it
 REPORTS = "33333333-3333-4333-8333-333333333333"  # a downstream API requiring assignment: alice only
+DEVICE = "44444444-4444-4444-8444-444444444444"  # a public client of the device flow requiring assignment
 SALES = "0b1f3a2c-0000-4000-8000-00000000a001"
 REDIRECT = "http://localhost:3000/callback"
 
@@ -34,9 +38,15 @@ def entra(tmp_path_factory):
         "clients": [
             {"client_id": PORTAL, "name": "Sales Portal", "client_secret": "portal-secret", "redirect_uris": [REDIRECT],
              "grant_types": ["authorization_code", "refresh_token", "password"],
-             "app_role_assignment_required": True, "app_role_assigned_to": [SALES, "carol@contoso.example"]},
+             "app_role_assignment_required": True,
+             "app_role_assigned_to": [{"principal": SALES, "app_role": "Sales.Manager"}, "carol@contoso.example"]},
             {"client_id": OPEN, "client_secret": "open-secret", "redirect_uris": [REDIRECT],
-             "grant_types": ["password", "urn:ietf:params:oauth:grant-type:jwt-bearer"]},
+             "grant_types": ["password", "urn:ietf:params:oauth:grant-type:jwt-bearer"],
+             "app_role_assigned_to": [{"principal": SALES, "app_role": "Tasks.Reader"},
+                                      {"principal": "carol@contoso.example", "app_role": "Tasks.Writer"}]},
+            {"client_id": DEVICE, "name": "Kiosk", "token_endpoint_auth_method": "none", "response_types": [],
+             "grant_types": ["urn:ietf:params:oauth:grant-type:device_code"],
+             "app_role_assignment_required": True, "app_role_assigned_to": [SALES]},
         ],
         "users": [
             {"username": "alice@contoso.example", "password": "alice-password",
@@ -78,6 +88,27 @@ def test_users_assigned_directly_or_through_a_group_sign_in_and_others_get_aadst
     assert refused["error_uri"] == "https://login.microsoftonline.com/error?code=50105"
     # An application without the setting signs anyone in.
     assert "access_token" in password_sign_in(entra, OPEN, "open-secret", "bob@contoso.example", scopes)
+
+
+def claims_of(entra, token: str) -> dict:
+    jwks = httpx.get(f"{entra.base_url}/{TENANT}/discovery/v2.0/keys", verify=entra.verify).json()
+    return jwt.decode(token, KeySet.import_key_set(jwks)).claims
+
+
+def test_a_groups_app_role_reaches_its_direct_members_roles_claim_in_id_and_access_tokens(entra):
+    scopes = [f"api://{OPEN}/access_as_user"]
+    alice = password_sign_in(entra, PORTAL, "portal-secret", "alice@contoso.example", scopes)  # a sales member
+    assert alice["id_token_claims"]["roles"] == ["Sales.Manager"], alice["id_token_claims"]
+    assert claims_of(entra, alice["access_token"])["roles"] == ["Tasks.Reader"]  # the API's own assignment
+    carol = password_sign_in(entra, PORTAL, "portal-secret", "carol@contoso.example", scopes)  # Default Access
+    assert "roles" not in carol["id_token_claims"], carol["id_token_claims"]
+    assert claims_of(entra, carol["access_token"])["roles"] == ["Tasks.Writer"]  # assigned to her directly
+    bob = password_sign_in(entra, OPEN, "open-secret", "bob@contoso.example", scopes)  # in no group
+    assert "roles" not in bob["id_token_claims"] and "roles" not in claims_of(entra, bob["access_token"])
+    # A user's own roles for another app stay that app's, beside what the groups give.
+    reports = password_sign_in(entra, OPEN, "open-secret", "alice@contoso.example", [f"api://{REPORTS}/Reports.Read"])
+    assert claims_of(entra, reports["access_token"])["roles"] == ["Reports.Reader"]
+    assert reports["id_token_claims"]["roles"] == ["Tasks.Reader"]
 
 
 def test_an_unassigned_user_is_stopped_on_the_sign_in_page_and_never_redirected(entra):
@@ -192,3 +223,11 @@ def test_another_persona_refuses_user_assignment(tmp_path):
     error = seed_error(tmp_path, flavor="okta")
     assert ("seed.yaml:7: tenants.contoso.clients[0].app_role_assignment_required: the okta persona serves no "
             "user assignment (personas that do: entra)") in error, error
+
+
+def test_an_assignment_with_a_role_names_a_known_principal_and_a_role(tmp_path):
+    error = seed_error(tmp_path, principal="{principal: 0b1f3a2c-0000-4000-8000-00000000a002, app_role: Sales.Manager}")
+    assert ("seed.yaml:8: tenants.contoso.clients[0].app_role_assigned_to[1].principal: no user (UPN or object id) "
+            "or group (object id) '0b1f3a2c-0000-4000-8000-00000000a002' in the tenant") in error, error
+    error = seed_error(tmp_path, principal="{principal: 0b1f3a2c-0000-4000-8000-00000000a001, role: Sales.Manager}")
+    assert "app_role_assigned_to[1].role: unknown key (did you mean 'app_role'?)" in error, error
