@@ -8,6 +8,7 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from ..oauth.device import decide, display_user_code, pending_authorization
+from ..oauth.errors import ErrorPage
 from .http import browser_url, html_page, read_params
 from .sso import (CSRF_FIELD, EXPIRED_FORM, csrf_ok, foreign_sign_in, session_user, set_session_cookie,
                   sign_in_page, start_session)
@@ -46,6 +47,7 @@ def verification_page(tenant):
             user, signed_in_now = start_session(tenant, account), True
         if user is None:
             return sign_in_page(request, tenant, action, [("user_code", user_code)])
+        check_access(tenant, row, user)
         decision = params.get("decision") if request.method == "POST" else None
         if decision is None and not signed_in_now:
             client = tenant.clients.get(row.client_id)
@@ -61,6 +63,21 @@ def verification_page(tenant):
             set_session_cookie(response, tenant, user)
         return response
     return verification
+
+
+def check_access(tenant, row, user) -> None:
+    """May this person have the device's tokens (Entra's user assignment)? A refusal is shown on
+    this page as soon as they are known (an ErrorPage, rendered in one place); their sign-in is
+    handed to the device, whose next poll gets the token endpoint's refusal of the same user."""
+    issuer = next((issuer for issuer in tenant.issuers if issuer.key == row.issuer), None)
+    client = tenant.find_client(row.client_id)
+    if issuer is None or client is None:
+        return  # gone since the device asked: its poll is refused anyway
+    try:
+        tenant.flavor.check_user_access(issuer, client, user.config, row.scope.split(), "page")
+    except ErrorPage:
+        decide(tenant, row, user, approve=True)
+        raise
 
 
 def device_page(request: Request, tenant, stage: str, action: str, **context) -> Response:

@@ -139,6 +139,29 @@ def test_a_silent_request_of_an_unassigned_user_is_redirected_as_interaction_req
     assert params["error_description"].startswith("AADSTS50105: ")
 
 
+def test_an_unassigned_users_device_sign_in_is_refused_on_the_device_page_and_at_the_poll(entra):
+    kiosk = msal.PublicClientApplication(DEVICE, authority=f"{entra.base_url}/{TENANT}", instance_discovery=False)
+    for username, allowed in (("bob@contoso.example", False), ("alice@contoso.example", True)):
+        flow = kiosk.initiate_device_flow(scopes=[f"api://{OPEN}/access_as_user"])
+        browser = Browser(verify=entra.verify)
+        page = browser.get(f"{flow['verification_uri']}?user_code={flow['user_code']}")
+        shown = browser.login(page, username, username.split("@")[0] + "-password")
+        result = kiosk.acquire_token_by_device_flow(flow)
+        if allowed:
+            assert shown.status_code == 200 and "access_token" in result, (shown.text[:300], result)
+            continue
+        assert shown.status_code == 400, shown.text[:300]
+        assert ("AADSTS50105: Your administrator has configured the application Kiosk "
+                f"('{DEVICE}') to block users") in html.unescape(shown.text)
+        assert result["error"] == "invalid_grant" and result["error_codes"] == [50105], result
+        assert "'bob@contoso.example' is blocked" in result["error_description"]
+        # The device code is spent: polling again does not start over.
+        again = httpx.post(f"{entra.base_url}/{TENANT}/oauth2/v2.0/token", verify=entra.verify, data={
+            "grant_type": "urn:ietf:params:oauth:grant-type:device_code", "client_id": DEVICE,
+            "device_code": flow["device_code"]})
+        assert again.status_code == 400 and again.json()["error"] != "authorization_pending", again.text
+
+
 def password_free_session(entra, browser, username):
     """Sign `username` in through an application that lets anyone in: the SSO session Entra keeps."""
     flow = app(entra, OPEN, "open-secret").initiate_auth_code_flow([f"api://{OPEN}/access_as_user"],
