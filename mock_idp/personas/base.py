@@ -370,8 +370,8 @@ class Flavor:
     def check_user_access(self, issuer: IssuerView, client: "ClientConfig", user: "UserConfig",
                           scopes: list[str], channel: str) -> None:
         """Whether a signed-in user may have tokens for this client and scopes (Entra's user
-        assignment). `channel` says where a refusal goes: "page" (the authorization endpoint,
-        shown to the person: raise an ErrorPage), "redirect" (the authorization endpoint with
+        assignment). `channel` says where a refusal goes: "page" (the authorization endpoint or
+        the device verification page, shown to the person: raise an ErrorPage), "redirect" (the authorization endpoint with
         prompt=none) or "token" (the token endpoint): raise an OAuthError. Generic: anyone may."""
 
     def id_token_claims(self, ctx: TokenContext) -> dict[str, Any]:

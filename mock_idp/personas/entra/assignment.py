@@ -25,7 +25,8 @@ BLOCKED = ("AADSTS50105: Your administrator has configured the application {app}
            "this application.")
 # Where the refusal goes, by channel (Flavor.check_user_access): the token endpoint's error is
 # invalid_grant (400); a silent authorization request (prompt=none), which may show no page, is
-# answered interaction_required; an interactive one stops on Entra's own page, never redirected.
+# answered interaction_required; an interactive one (and the device page) stops on Entra's own
+# page, never redirected.
 ERROR_BY_CHANNEL = {"token": "invalid_grant", "redirect": "interaction_required"}
 
 
