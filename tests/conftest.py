@@ -1,5 +1,6 @@
 """Fixtures: settings -> app, and a real uvicorn server on a free loopback port."""
 
+import contextlib
 import html
 import random
 import re
@@ -16,6 +17,7 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 import uvicorn
+import yaml
 
 from mock_idp.app import create_app
 from mock_idp.config.settings import Settings
@@ -106,6 +108,21 @@ def serve_asgi(app, port: int | None = None, host: str = "127.0.0.1", base_url: 
             raise RuntimeError("uvicorn did not start")
         time.sleep(0.02)
     return RunningServer(base_url or f"http://{host}:{port}", app, server, ca)
+
+
+@contextlib.contextmanager
+def serving_on_443(seed: dict, folder: Path):
+    """`seed` served over HTTPS on port 443 of a loopback address of its own, with the admin API,
+    its local CA trusted by `requests` as `mock-idp ca` says (MSAL asks port 443 for the user realm)."""
+    (folder / "seed.yaml").write_text(yaml.safe_dump(seed))
+    running = start_server(folder / "seed.yaml", folder / "data", host=spare_loopback_address(), port=443, tls=True,
+                           admin=True)
+    try:
+        with pytest.MonkeyPatch.context() as env:
+            env.setenv("REQUESTS_CA_BUNDLE", str(running.ca))
+            yield running
+    finally:
+        running.stop()
 
 
 @pytest.fixture(scope="session")

@@ -11,8 +11,7 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 import msal
 import pytest
-import yaml
-from conftest import Browser, spare_loopback_address, start_server
+from conftest import Browser, serving_on_443
 
 from joserfc import jwt
 from joserfc.jwk import KeySet
@@ -55,14 +54,8 @@ def entra(tmp_path_factory):
             {"username": "carol@contoso.example", "password": "carol-password"},
         ],
     }}}
-    folder = tmp_path_factory.mktemp("entra-assignment")
-    (folder / "seed.yaml").write_text(yaml.safe_dump(seed))
-    running = start_server(folder / "seed.yaml", folder / "data", host=spare_loopback_address(), port=443, tls=True,
-                           admin=True)
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("REQUESTS_CA_BUNDLE", str(running.ca))
+    with serving_on_443(seed, tmp_path_factory.mktemp("entra-assignment")) as running:
         yield running
-    running.stop()
 
 
 def app(entra, client_id, secret):

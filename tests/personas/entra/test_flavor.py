@@ -16,9 +16,8 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 import msal
 import pytest
-import yaml
 from aws_support import mock_idp
-from conftest import Browser, spare_loopback_address, start_server
+from conftest import Browser, serving_on_443
 from interop.node_runner import run_node
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -81,14 +80,8 @@ def entra(tmp_path_factory):
                   {"username": "bob@contoso.example", "password": "bob-password",
                    "claims": {"groups": [str(uuid.UUID(int=n)) for n in range(201)]}}],
     }}}
-    folder = tmp_path_factory.mktemp("entra")
-    (folder / "seed.yaml").write_text(yaml.safe_dump(seed))
-    running = start_server(folder / "seed.yaml", folder / "data", host=spare_loopback_address(), port=443, tls=True,
-                           admin=True)
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("REQUESTS_CA_BUNDLE", str(running.ca))  # trust the local CA, as `mock-idp ca` says
+    with serving_on_443(seed, tmp_path_factory.mktemp("entra")) as running:
         yield running
-    running.stop()
 
 
 def authority(entra) -> str:

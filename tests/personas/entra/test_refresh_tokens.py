@@ -8,8 +8,7 @@ import re
 import httpx
 import msal
 import pytest
-import yaml
-from conftest import spare_loopback_address, start_server
+from conftest import serving_on_443
 
 TENANT = "72f988bf-0000-4000-8000-00000000c0de"
 APP = "11111111-1111-4111-8111-111111111111"
@@ -27,14 +26,8 @@ def entra(tmp_path_factory):
         "users": [{"username": "alice@contoso.example", "password": "alice-password"},
                   {"username": "bob@contoso.example", "password": "bob-password"}],
     }}}
-    folder = tmp_path_factory.mktemp("entra-refresh")
-    (folder / "seed.yaml").write_text(yaml.safe_dump(seed))
-    running = start_server(folder / "seed.yaml", folder / "data", host=spare_loopback_address(), port=443, tls=True,
-                           admin=True)
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("REQUESTS_CA_BUNDLE", str(running.ca))
+    with serving_on_443(seed, tmp_path_factory.mktemp("entra-refresh")) as running:
         yield running
-    running.stop()
 
 
 def app(entra):
