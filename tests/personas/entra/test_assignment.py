@@ -153,6 +153,23 @@ def test_an_unassigned_users_device_sign_in_is_refused_on_the_device_page_and_at
             "grant_type": "urn:ietf:params:oauth:grant-type:device_code", "client_id": DEVICE,
             "device_code": flow["device_code"]})
         assert again.status_code == 400 and again.json()["error"] != "authorization_pending", again.text
+    # A browser already signed in is refused before it is asked to allow the device.
+    browser = Browser(verify=entra.verify)
+    assert password_free_session(entra, browser, "bob@contoso.example").status_code == 302
+    flow = kiosk.initiate_device_flow(scopes=[f"api://{OPEN}/access_as_user"])
+    shown = browser.get(f"{flow['verification_uri']}?user_code={flow['user_code']}")
+    assert shown.status_code == 400 and "AADSTS50105: " in html.unescape(shown.text), shown.text[:300]
+    assert kiosk.acquire_token_by_device_flow(flow)["error_codes"] == [50105]
+
+
+def test_the_admin_api_mints_for_an_unassigned_user_as_asked_with_the_roles_the_flows_give(entra):
+    def minted(username):
+        response = httpx.post(f"{entra.base_url}/_admin/tenants/contoso/tokens", verify=entra.verify, json={
+            "username": username, "client_id": PORTAL, "scope": "openid profile"})
+        assert response.status_code == 200, response.text
+        return claims_of(entra, response.json()["id_token"])
+    assert "roles" not in minted("bob@contoso.example")  # unassigned: minted all the same
+    assert minted("alice@contoso.example")["roles"] == ["Sales.Manager"]  # her group's role
 
 
 def password_free_session(entra, browser, username):
