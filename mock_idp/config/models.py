@@ -125,6 +125,12 @@ class AppRoleAssignmentConfig(SeedModel):
     def _as_written(self, handler) -> Any:
         return self.principal if self.app_role is None else handler(self)
 
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema, handler) -> dict[str, Any]:
+        # Documents (the admin API's OpenAPI) say both forms are accepted.
+        return {"anyOf": [{"type": "string", "minLength": 1, "description": "a principal given Default Access"},
+                          handler(core_schema)]}
+
 
 class ClientConfig(SeedModel):
     client_id: NonEmptyStr
