@@ -153,7 +153,16 @@ def serve(
         # worker builds its own from the same settings, handed over as MOCK_IDP_* variables.
         app.state.store.close()
         os.environ.update(settings_environment(flags))
-        uvicorn.run("mock_idp.app:app_from_environment", factory=True, workers=settings.workers, **options)
+        from .web.workers import SpreadWorkers, spreads_connections
+
+        if not spreads_connections():  # one socket shared by the workers, as uvicorn does
+            uvicorn.run("mock_idp.app:app_from_environment", factory=True, workers=settings.workers, **options)
+            return
+        try:
+            SpreadWorkers(uvicorn.Config("mock_idp.app:app_from_environment", factory=True,
+                                         workers=settings.workers, **options)).run()
+        except KeyboardInterrupt:
+            pass
         return
     uvicorn.run(app, **options)
 

@@ -8,6 +8,7 @@ import base64
 import http.client
 import json
 import os
+import time
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -55,6 +56,16 @@ def worker_of(server: Serve, client_port: int) -> int | None:
         if inodes & set(fds):
             return pid
     return None
+
+
+def listening_sockets(port: int) -> int:
+    """How many sockets listen on `port` (state 0A in the kernel's TCP tables)."""
+    count = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            count += int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "0A"
+    return count
 
 
 @pytest.fixture(scope="module")
@@ -116,3 +127,30 @@ def test_a_reset_on_the_other_worker_ends_a_token_just_issued(pair):
     assert response.status == 200, response.read()
     response.read()
     assert (active(issuing, token), active(other, token)) == (False, False)
+
+
+def test_connections_opened_at_once_are_spread_over_both_workers(server, pair):
+    """A load generator opens its keep-alive connections in one burst: with one socket shared by
+    the workers, whichever woke first took them all and the other worker sat idle. Each worker
+    has a socket of its own in the port's SO_REUSEPORT group (web/workers.py), and the kernel
+    spreads new connections by their addresses: 16 all on one worker is a 1 in 32,768 chance.
+    (`pair`: both workers have answered, so both are up.)"""
+    deadline = time.monotonic() + 30
+    while listening_sockets(server.port) < 2:  # each worker listens once it has built its app
+        assert time.monotonic() < deadline, "the workers do not listen on sockets of their own"
+        time.sleep(0.1)
+    burst = [http.client.HTTPConnection("127.0.0.1", server.port, timeout=10) for _ in range(16)]
+    try:
+        for connection in burst:
+            connection.connect()  # all accepted (or queued) before any request is sent
+        for connection in burst:
+            connection.request("GET", "/healthz")
+        for connection in burst:
+            assert connection.getresponse().read()
+        workers = [worker_of(server, connection.sock.getsockname()[1]) for connection in burst]
+    finally:
+        for connection in burst:
+            connection.close()
+    assert None not in workers
+    counts = sorted(workers.count(worker) for worker in set(workers))
+    assert len(counts) == 2 and counts[0] >= 2, f"connections per worker: {counts}"
