@@ -18,7 +18,8 @@ from starlette.routing import Route
 from ...endpoints.http import NO_STORE
 from ...endpoints.sso import record_signin_token
 from ...web.same_origin import foreign_host, misdirected
-from .flavor import api_error, login_of
+from .errors import api_error
+from .token_claims import login_of
 from ..vendor_api import VendorCall
 
 PASSWORD_CHANGED = 1700000000  # seeded users have always had their password

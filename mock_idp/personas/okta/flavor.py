@@ -2,33 +2,22 @@
 
 Shapes follow real Okta tokens and discovery documents (docs/vendors.md): `ver`, `jti` "ID."/"AT.",
 `cid`, `uid`, `scp` as an array, Okta user ids (00u…) as `sub` of ID tokens, the login as `sub`
-of access tokens, no JOSE `typ` header.
+of access tokens, no JOSE `typ` header. The servers' URLs: authorization_servers.py; the claims:
+token_claims.py; this module holds the persona's data and wires its hooks.
 """
 
-import secrets
 from dataclasses import dataclass
 from typing import Any
 
 from ...oauth.errors import InvalidScopeError
-from ..base import STANDARD_CLAIMS, Flavor
-from ..layout import ClientAssertionRules, DeviceFlow, EndpointPaths, IssuerLayout, Lifetimes, TokenExchangeRules
+from ..base import Flavor
+from ..layout import ClientAssertionRules, DeviceFlow, Lifetimes, TokenExchangeRules
+from . import authorization_servers, token_claims
+from .authorization_servers import ORG_AS_PATHS
 from .everyone import groups_claim
 from .ids import okta_id
+from .token_claims import login_of
 from .token_inline_hook import hook_config, patched
-
-V1 = dict(
-    authorization_endpoint="/v1/authorize",
-    token_endpoint="/v1/token",
-    userinfo_endpoint="/v1/userinfo",
-    jwks_uri="/v1/keys",
-    introspection_endpoint="/v1/introspect",
-    revocation_endpoint="/v1/revoke",
-    end_session_endpoint="/v1/logout",
-    device_authorization_endpoint="/v1/device/authorize",
-    login="/v1/login",
-)
-CUSTOM_AS_PATHS = EndpointPaths(**V1)
-ORG_AS_PATHS = EndpointPaths(**{name: "/oauth2" + path for name, path in V1.items()})
 
 DISCOVERY_KEYS = (
     "issuer", "authorization_endpoint", "token_endpoint", "userinfo_endpoint",
@@ -41,42 +30,19 @@ DISCOVERY_KEYS = (
     "request_parameter_supported", "request_object_signing_alg_values_supported",
     "device_authorization_endpoint",
 )
-ID_TOKEN_PROFILE = ("name", "preferred_username", "email")
 
 
 @dataclass(frozen=True)
 class OktaFlavor(Flavor):
     def issuers(self, tenant_key, tenant_url, config):
-        org = IssuerLayout(key=tenant_key, issuer=tenant_url, prefix="", paths=ORG_AS_PATHS,
-                           audience=tenant_url)
-        custom = list(config.authorization_servers)
-        if config.authorization_server and all(s.id != config.authorization_server for s in custom):
-            custom.insert(0, _server(config.authorization_server))
-        return [org] + [
-            IssuerLayout(
-                key=f"{tenant_key}/oauth2/{server.id}",
-                issuer=f"{tenant_url}/oauth2/{server.id}",
-                prefix=f"/oauth2/{server.id}",
-                paths=CUSTOM_AS_PATHS,
-                audience=server.audience or f"api://{server.id}",
-                name=server.id,
-            )
-            for server in custom
-        ]
+        return authorization_servers.issuer_layouts(tenant_key, tenant_url, config)
 
     def token_exchange_rules(self, layout):
         # On-Behalf-Of token exchange is a custom authorization server's grant, not the org's.
         return self.token_exchange if layout.name is not None else None
 
     def authorization_server_metadata(self, issuer, discovery):
-        # Okta's RFC 8414 document is OAuth-only: no UserInfo or ID-token members, and the
-        # access-token claims in claims_supported.
-        metadata = {k: v for k, v in discovery.items()
-                    if k not in ("userinfo_endpoint", "id_token_signing_alg_values_supported")}
-        metadata["grant_types_supported"] = [*discovery["grant_types_supported"], "client_credentials"]
-        metadata["response_types_supported"] = [*discovery["response_types_supported"], "token"]
-        metadata["claims_supported"] = ["ver", "jti", "iss", "aud", "iat", "exp", "cid", "uid", "scp", "sub"]
-        return metadata
+        return authorization_servers.oauth_metadata(discovery)
 
     def subject(self, tenant, user) -> str:
         return user.sub or okta_id("00u", f"{tenant.name}:{user.username}")
@@ -93,7 +59,7 @@ class OktaFlavor(Flavor):
         return issuer.layout.audience
 
     def new_jti(self, kind: str) -> str:
-        return ("AT." if kind == "access" else "ID.") + secrets.token_urlsafe(32)
+        return token_claims.new_jti(kind)
 
     def login(self, ctx) -> str:
         return login_of(ctx.user)
@@ -111,24 +77,7 @@ class OktaFlavor(Flavor):
         return patched(ctx, "identity", self.unhooked_id_token_claims(ctx), lambda: None)
 
     def unhooked_id_token_claims(self, ctx) -> dict[str, Any]:
-        profile = self.user_claims(ctx)
-        if ctx.grant_type != "implicit":
-            # Okta: when an access token is issued too, the ID token keeps only name,
-            # preferred_username and email of the standard claims; the rest is for /userinfo.
-            profile = {k: v for k, v in profile.items() if k not in STANDARD_CLAIMS or k in ID_TOKEN_PROFILE}
-        return {
-            **profile,
-            "sub": ctx.subject,
-            "ver": 1,
-            "iss": ctx.issuer.issuer,
-            "aud": ctx.client.client_id,
-            "iat": ctx.now,
-            "exp": ctx.now + self.lifetimes.id_token,
-            "jti": self.new_jti("id"),
-            "amr": ["pwd"],
-            "idp": okta_id("00o", ctx.issuer.name),
-            "auth_time": ctx.auth_time,
-        }
+        return token_claims.id_token_claims(self, ctx)
 
     def access_token_claims(self, ctx) -> dict[str, Any]:
         # The token inline hook sees the ID token of the same issuance too (with its nonce).
@@ -139,34 +88,10 @@ class OktaFlavor(Flavor):
         return hook_config(issuer) is not None
 
     def unhooked_access_token_claims(self, ctx) -> dict[str, Any]:
-        claims = {
-            "ver": 1,
-            "jti": ctx.jti,
-            "iss": ctx.issuer.issuer,
-            "aud": ctx.audience,
-            "iat": ctx.now,
-            "exp": ctx.now + ctx.access_token_lifetime,
-            "cid": ctx.client.client_id,
-        }
-        if ctx.user is not None:
-            claims["uid"] = ctx.subject
-        claims["scp"] = list(ctx.scopes)
-        if ctx.user is None:
-            claims["sub"] = ctx.client.client_id
-            return claims
-        claims["auth_time"] = ctx.auth_time
-        claims["sub"] = self.login(ctx)
-        # Custom claims exist on custom authorization servers only; org AS tokens are Okta's own.
-        if ctx.issuer.layout.name is not None:
-            claims.update(groups_claim(ctx.issuer, ctx.user))
-        return claims
+        return token_claims.access_token_claims(self, ctx)
 
     def introspection_claims(self, payload, row, user) -> dict[str, Any]:
-        if user is not None:
-            # Okta introspection names the user by login; the 00u… id is `uid`.
-            payload["uid"] = payload["sub"]
-            payload["sub"] = payload["username"] = login_of(user)
-        return payload
+        return token_claims.introspection_claims(payload, user)
 
     def user_defaults(self, user) -> dict[str, Any]:
         """Claims every Okta user profile has, whether or not the seed sets them."""
@@ -178,36 +103,7 @@ class OktaFlavor(Flavor):
         }
 
     def unknown_route(self, path: str):
-        # Okta answers an unknown authorization server with its API error E0000007.
-        parts = path.split("/oauth2/", 1)
-        if len(parts) != 2:
-            return None
-        server_id = parts[1].split("/", 1)[0]
-        if not server_id or server_id == "v1":
-            return None
-        return 404, api_error("E0000007", f"Not found: Resource not found: {server_id} (AuthorizationServer)")
-
-
-def api_error(code: str, summary: str, causes: tuple[str, ...] = ()) -> dict[str, Any]:
-    """The body of an Okta API error (docs/vendors.md, "Okta error bodies")."""
-    return {
-        "errorCode": code,
-        "errorSummary": summary,
-        "errorLink": code,
-        "errorId": "oae" + secrets.token_urlsafe(16),
-        "errorCauses": [{"errorSummary": cause} for cause in causes],
-    }
-
-
-def login_of(user) -> str:
-    """The Okta login (usually an email address): `sub` of access tokens."""
-    return user.claims.get("preferred_username") or user.claims.get("email") or user.username
-
-
-def _server(server_id: str):
-    from ...config import AuthorizationServerConfig
-
-    return AuthorizationServerConfig(id=server_id)
+        return authorization_servers.unknown_server(path)
 
 
 PROFILE = OktaFlavor(

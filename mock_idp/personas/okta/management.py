@@ -19,7 +19,7 @@ from ...oauth.tokens import read_access_token
 from ...storage.request_state import forget_state
 from ...web.same_origin import foreign_host, misdirected
 from ..vendor_api import json_object
-from .flavor import api_error
+from .errors import api_error
 
 
 class OktaApiError(Exception):

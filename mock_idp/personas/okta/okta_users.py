@@ -11,7 +11,7 @@ from ..base import STANDARD_CLAIMS
 from .authn import PASSWORD_CHANGED, okta_time
 from .everyone import is_built_in, okta_groups
 from .expressions import ExpressionError, predicate
-from .flavor import login_of
+from .token_claims import login_of
 from .ids import okta_id
 from .management import invalid, not_found
 

@@ -12,7 +12,7 @@ from starlette.routing import Route
 
 from .everyone import groups_of, okta_groups
 from ..vendor_api import VendorCall
-from .flavor import login_of
+from .token_claims import login_of
 from .management import OktaApiError, api, create, flag, injected_failure, invalid, json_body, page, remove, write
 from .okta_users import (SIGN_IN_STATUSES, check_profile, claims_of, find, group_json, new_user_id, password_of,
                          status_of, user_json, user_matcher)

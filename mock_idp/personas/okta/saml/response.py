@@ -16,7 +16,7 @@ from signxml import XMLSigner, methods
 from signxml.algorithms import CanonicalizationMethod, DigestAlgorithm, SignatureMethod
 
 from ..everyone import groups_of
-from ..flavor import login_of
+from ..token_claims import login_of
 from .apps import entity_id, name_id_format
 from .certificate import signing_material
 from .xml import DS, SAML, SAMLP, XS, XSI, q
