@@ -5,7 +5,9 @@ id>`), the hosted UI's OAuth endpoints (`/oauth2/...`) and the user-pool JSON AP
 What fakes which part:
 - flavor.py: the persona's data and claim hooks (`token_use`, `cognito:groups`, `custom:*`).
 - user_pool_api.py: the JSON API's wire format (`X-Amz-Target`, AWS JSON 1.1 errors).
-- sign_in.py: its sign-in operations (InitiateAuth, GetUser, GlobalSignOut, RevokeToken).
+- sign_in.py: its sign-in operations (InitiateAuth, AdminInitiateAuth); token_operations.py: GetUser,
+  GlobalSignOut, RevokeToken; parameters.py: what the operations read (ClientId, SECRET_HASH...);
+  errors.py: its AWS JSON errors.
 - pre_token_generation.py, answer.py: the pre-token-generation Lambda trigger (the event, the call,
   the answer applied to the tokens).
 - sign_up.py: SignUp, ConfirmSignUp, AdminConfirmSignUp, RespondToAuthChallenge (NEW_PASSWORD_REQUIRED).

@@ -12,7 +12,8 @@ from typing import Any
 from .pool_users import (CONFIRMED, FORCE_CHANGE_PASSWORD, change_user, check_password, claims_patch, create_user,
                          existing_user, invalid, page, pool_id, remove_user,
                          temporary_password, user_filter, user_type)
-from .sign_in import CognitoError, pool_user
+from .errors import CognitoError
+from .parameters import pool_user
 
 
 def admin_create_user(tenant, request: dict) -> dict:

@@ -17,7 +17,8 @@ from ...directory import Conflict, DirectoryError
 from ...storage.request_state import forget_state
 from ..base import STANDARD_CLAIMS
 from .flavor import POOL_ATTRIBUTES
-from .sign_in import CognitoError, attribute_value, pool_user
+from .errors import CognitoError
+from .parameters import attribute_value, pool_user
 
 SEEDED_AT = 1700000000  # seeded users have "always" existed
 CONFIRMED, UNCONFIRMED, FORCE_CHANGE_PASSWORD = "CONFIRMED", "UNCONFIRMED", "FORCE_CHANGE_PASSWORD"

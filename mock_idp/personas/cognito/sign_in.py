@@ -1,20 +1,21 @@
-"""Cognito's sign-in operations (InitiateAuth, GetUser, GlobalSignOut, RevokeToken) as plain
-functions: (tenant, request JSON) -> response JSON, or a CognitoError.
+"""Cognito's sign-in operations (InitiateAuth, AdminInitiateAuth) as plain functions: (tenant,
+request JSON) -> response JSON, or a CognitoError. GetUser, GlobalSignOut and RevokeToken:
+token_operations.py.
 
 The tokens are the hosted UI's: signed and recorded by oauth/tokens.py with the Cognito persona's
 claims, so /oauth2/userInfo, /oauth2/token refresh and /oauth2/revoke work on them too.
 """
 
-import base64
-import hashlib
 import hmac
 import json
 import secrets
 
+from .errors import CognitoError, not_authorized
 from .flavor import ADMIN_SCOPE as API_SCOPE
+from .parameters import app_client, attribute_value, check_secret_hash, client_metadata, pool_user, required
 from ..base import TokenContext
 from ...endpoints.sso import record_signin_token
-from ...oauth.tokens import issue_access_token, issue_id_token, read_access_token, token_hash
+from ...oauth.tokens import issue_access_token, issue_id_token
 
 # API_SCOPE: the scope of tokens from the user-pool API; it lets them call GetUser and the other
 # self-service operations (and releases every attribute into the ID token).
@@ -23,20 +24,6 @@ AUTH_FLOWS = ("USER_SRP_AUTH", "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN", "CUSTOM_AU
 SRP_REFUSED = ("USER_SRP_AUTH is not supported by mock_idp: use AuthFlow USER_PASSWORD_AUTH "
                "(Amplify: signIn options authFlowType 'USER_PASSWORD_AUTH').")
 
-
-class CognitoError(Exception):
-    """An AWS JSON error: HTTP 400, `__type` and `message` (cognito_idp.py renders it)."""
-
-    def __init__(self, type_: str, message: str):
-        super().__init__(f"{type_}: {message}")
-        self.type, self.message = type_, message
-
-
-def not_authorized(message: str) -> CognitoError:
-    return CognitoError("NotAuthorizedException", message)
-
-
-# -- InitiateAuth ---------------------------------------------------------------------------------
 
 def initiate_auth(tenant, request: dict) -> dict:
     flow = request.get("AuthFlow")
@@ -136,117 +123,3 @@ def issue(tenant, client, user, auth_time, with_refresh_token: bool = True,
     if "refresh_token" in token:
         result["RefreshToken"] = token["refresh_token"]
     return result
-
-
-# -- with an access token ----------------------------------------------------------------------------
-
-def get_user(tenant, request: dict) -> dict:
-    user = token_user(tenant, request)
-    attributes = {"sub": tenant.subject(user), **tenant.flavor.attributes(user)}
-    return {"Username": user.username,
-            "UserAttributes": [{"Name": name, "Value": attribute_value(value)} for name, value in attributes.items()]}
-
-
-def global_sign_out(tenant, request: dict) -> dict:
-    user = token_user(tenant, request)
-    tenant.store.revoke_user(tenant.name, [issuer.key for issuer in tenant.issuers], user.username)
-    return {}
-
-
-def token_user(tenant, request: dict):
-    """The user of a live access token that carries the API scope, else Cognito's error."""
-    access_token = request.get("AccessToken")
-    if not isinstance(access_token, str) or not access_token:
-        raise CognitoError("InvalidParameterException", "Missing required parameter AccessToken")
-    issuer = tenant.issuers[0]
-    found = read_access_token(issuer, access_token)
-    if found is None:
-        row = tenant.store.find_access_token(token_hash(access_token))
-        if row is not None and row.issuer == issuer.key and row.revoked:
-            raise not_authorized("Access Token has been revoked")
-        if row is not None and row.issuer == issuer.key:
-            raise not_authorized("Access Token has expired")
-        raise not_authorized("Invalid Access Token")
-    row, _ = found
-    if API_SCOPE not in row.scope.split():
-        raise not_authorized("Access Token does not have required scopes")
-    user = tenant.find_user(row.username or "")
-    if user is None:
-        raise CognitoError("UserNotFoundException", "User does not exist.")
-    return user
-
-
-def revoke_token(tenant, request: dict) -> dict:
-    """RevokeToken: a refresh token and the access tokens issued with it (RFC 7009 style)."""
-    token = required(request, "Token")
-    client = app_client(tenant, request.get("ClientId"))
-    if client.client_secret is not None and not (
-            isinstance(request.get("ClientSecret"), str)
-            and hmac.compare_digest(request["ClientSecret"].encode(), client.client_secret.encode())):
-        raise not_authorized(f"Unable to verify secret for client {client.client_id}" if request.get("ClientSecret")
-                             else f"Client {client.client_id} is configured for secret but secret was not received")
-    row = tenant.store.find_refresh_token(token)
-    if row is None:
-        if tenant.store.find_access_token(token_hash(token)) is not None:
-            raise CognitoError("UnsupportedTokenTypeException", "Only refresh tokens can be revoked.")
-        return {}  # an unknown token is no error (RFC 7009 §2.2)
-    if row.client_id != client.client_id or row.issuer != tenant.issuers[0].key:
-        raise CognitoError("UnauthorizedException", "The token was not issued to this client.")
-    tenant.store.revoke_grant(row.grant_id)  # the refresh token and every token it issued
-    return {}
-
-
-# -- helpers ----------------------------------------------------------------------------------------
-
-def app_client(tenant, client_id):
-    client = tenant.find_client(client_id) if isinstance(client_id, str) and client_id else None
-    if client is None:
-        if not isinstance(client_id, str) or not client_id:
-            raise CognitoError("InvalidParameterException", "Missing required parameter ClientId")
-        raise CognitoError("ResourceNotFoundException", f"User pool client {client_id[:128]} does not exist.")
-    return client
-
-
-def pool_user(tenant, username: str):
-    """By username, or by email address (a pool with email as an alias)."""
-    email = username.lower()
-    return tenant.find_user(username) or next(
-        (user for user in tenant.all_users() if str(user.claims.get("email", "")).lower() == email), None)
-
-
-def check_secret_hash(client, parameters: dict, usernames: list[str]) -> None:
-    """SECRET_HASH = Base64(HMAC-SHA256(key=client secret, message=username + client id)), required
-    when the app client has a secret."""
-    if client.client_secret is None:
-        return
-    given = parameters.get("SECRET_HASH")
-    if not given:
-        raise not_authorized(f"Client {client.client_id} is configured for secret but secret was not received")
-    for username in usernames:
-        digest = hmac.new(client.client_secret.encode(), (username + client.client_id).encode(), hashlib.sha256)
-        if hmac.compare_digest(base64.b64encode(digest.digest()), given.encode()):
-            return
-    raise not_authorized(f"Unable to verify secret hash for client {client.client_id}")
-
-
-def client_metadata(request: dict) -> dict | None:
-    """ClientMetadata: a map of strings (botocore's ClientMetadataType), or absent."""
-    metadata = request.get("ClientMetadata")
-    if metadata is not None and (not isinstance(metadata, dict)
-                                 or not all(isinstance(v, str) for v in metadata.values())):
-        raise CognitoError("InvalidParameterException", "ClientMetadata must be a map of strings.")
-    return metadata
-
-
-def required(parameters: dict, name: str) -> str:
-    value = parameters.get(name)
-    if not isinstance(value, str) or not value:
-        raise CognitoError("InvalidParameterException", f"Missing required parameter {name}")
-    return value
-
-
-def attribute_value(value) -> str:
-    """Attributes travel as strings: booleans as "true"/"false"."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value if isinstance(value, str) else str(value)

@@ -10,8 +10,9 @@ import secrets
 from ...oauth.tokens import token_hash
 from .pool_users import (CONFIRMED, UNCONFIRMED, change_user, check_password, claims_patch,
                          create_user, existing_user, pool_id)
-from .sign_in import (CognitoError, app_client, check_secret_hash, client_metadata, issue, not_authorized, pool_user,
-                      required)
+from .errors import CognitoError, not_authorized
+from .parameters import app_client, check_secret_hash, client_metadata, pool_user, required
+from .sign_in import issue
 
 
 def sign_up(tenant, request: dict) -> dict:

@@ -3,8 +3,8 @@ with `endpoint_url=<tenant URL>`: `POST /` with `X-Amz-Target:
 AWSCognitoIdentityProviderService.<Operation>` and an `application/x-amz-json-1.1` body.
 
 This module parses and renders (AWS JSON 1.1: errors are HTTP 400 with `__type` and `message`);
-the operations are plain functions in sign_in.py, sign_up.py, admin_api.py and pool_groups.py. Facts: docs/vendors.md, "Cognito
-user-pool API".
+the operations are plain functions in sign_in.py, token_operations.py, sign_up.py, admin_api.py and
+pool_groups.py. Facts: docs/vendors.md, "Cognito user-pool API".
 """
 
 import json
@@ -16,17 +16,17 @@ from starlette.routing import Route
 from ...hooks import HookFailure, off_loop
 from ...web.same_origin import foreign_host, misdirected
 from ..vendor_api import VendorCall
-from . import admin_api, pool_groups, sign_in, sign_up
-from .sign_in import CognitoError
+from . import admin_api, pool_groups, sign_in, sign_up, token_operations
+from .errors import CognitoError
 
 TARGET_PREFIX = "AWSCognitoIdentityProviderService."
 CONTENT_TYPE = "application/x-amz-json-1.1"
 # Operations any app may call (no AWS credentials: botocore's model says `authtype: none`).
 PUBLIC_OPERATIONS = {
     "InitiateAuth": sign_in.initiate_auth,
-    "GetUser": sign_in.get_user,
-    "GlobalSignOut": sign_in.global_sign_out,
-    "RevokeToken": sign_in.revoke_token,
+    "GetUser": token_operations.get_user,
+    "GlobalSignOut": token_operations.global_sign_out,
+    "RevokeToken": token_operations.revoke_token,
     "SignUp": sign_up.sign_up,
     "ConfirmSignUp": sign_up.confirm_sign_up,
     "RespondToAuthChallenge": sign_up.respond_to_auth_challenge,
