@@ -2,7 +2,8 @@
 chosen by `audience`, with database connections holding the users.
 
 What fakes which part:
-- flavor.py: the persona's data and claim hooks (namespaced claims, `permissions`, `gty`, errors).
+- flavor.py: the persona's data and hooks; token_claims.py: its claims (namespaced, `permissions`,
+  `gty`); apis.py: the APIs an `audience` names (client grants, RBAC); errors.py: the token endpoint's errors.
 - password_realm.py: the `http://auth0.com/oauth/grant-type/password-realm` grant (GetToken.login).
 - dbconnections.py: `/dbconnections/signup` and `/dbconnections/change_password`.
 - users_api.py, roles_api.py: the Management API v2 (`/api/v2/users`, `users-by-email`, `/api/v2/roles`),

@@ -2,7 +2,8 @@
 
 Shapes follow real Auth0 tokens (docs/vendors.md): `sub` "auth0|<24 hex>", ID tokens with
 nickname/picture/updated_at (ISO string)/sid, API access tokens with `azp`, `scope` as a string,
-`permissions` and `gty`; `<client_id>@clients` for machine-to-machine tokens.
+`permissions` and `gty`; `<client_id>@clients` for machine-to-machine tokens. The claims:
+token_claims.py; the APIs an `audience` names: apis.py; the token endpoint's errors: errors.py.
 """
 
 import hashlib
@@ -10,9 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from ...oauth.errors import OAuthError, safe_description
-from ..base import STANDARD_CLAIMS, Flavor
+from ..base import Flavor
 from ..layout import ClientAssertionRules, DeviceFlow, EndpointPaths, IssuerLayout, Lifetimes
+from . import apis, errors, token_claims
+from .token_claims import PASSWORD_REALM
 
 PATHS = EndpointPaths(
     authorization_endpoint="/authorize",
@@ -35,17 +37,6 @@ DISCOVERY_KEYS = (
     "claims_supported", "request_uri_parameter_supported", "request_parameter_supported",
     "id_token_signing_alg_values_supported", "end_session_endpoint",
 )
-# ID-token claims Auth0 releases un-namespaced; anything else needs a namespace.
-OIDC_CLAIMS = STANDARD_CLAIMS | {"nickname", "picture", "updated_at", "email", "email_verified"}
-FORBIDDEN_ERRORS = ("invalid_grant", "unauthorized_client", "access_denied",
-                    "authorization_pending", "expired_token")
-PASSWORD_REALM = "http://auth0.com/oauth/grant-type/password-realm"
-GRANT_TYPE_GTY = {"client_credentials": "client-credentials", "password": "password", PASSWORD_REALM: "password"}
-
-
-class AccessDeniedError(OAuthError):
-    error = "access_denied"
-    status_code = 403
 
 
 @dataclass(frozen=True)
@@ -60,39 +51,10 @@ class Auth0Flavor(Flavor):
         return f"{client.client_id}@clients"
 
     def granted_scopes(self, issuer, client, requested, audience, grant_type, user=None):
-        if audience is not None and audience == management_audience(issuer):
-            # The client's grant on the Management API: all of it, or what was asked of it.
-            missing = [scope for scope in requested if scope not in client.management_scopes]
-            if missing:
-                raise AccessDeniedError(f"Client has not been granted scopes: {safe_description(', '.join(missing))}")
-            return list(requested or client.management_scopes)
-        # A client-credentials grant with no scope gets every scope of its API ("client grant").
-        api = api_named(issuer, audience) if audience else None
-        if grant_type == "client_credentials" and not requested and api is not None:
-            return list(api.scopes)
-        if user is not None and api is not None and api.enforce_policies:
-            # RBAC: of the API's permissions asked for, only those the user holds (their own and their
-            # roles'); OIDC scopes (openid, profile, offline_access...) are not the API's (vendors.md 6d).
-            held = set(role_permissions(issuer, user, api)) | set(self.scopes_supported)
-            return [scope for scope in requested if scope in held]
-        return requested
+        return apis.granted_scopes(issuer, client, requested, audience, grant_type, user, self.scopes_supported)
 
     def resolve_audience(self, issuer, client, requested, grant_type=None):
-        audience = requested or client.audience
-        if audience is None:
-            if grant_type == "client_credentials":
-                raise AccessDeniedError("No audience parameter was provided, and no default "
-                                        "audience has been configured")
-            return None
-        if audience == management_audience(issuer):
-            if grant_type != "client_credentials" or not client.management_scopes:
-                raise AccessDeniedError(f'Client is not authorized to access "{audience}". You need to create a '
-                                        '"client-grant" associated to this API. See: '
-                                        "https://auth0.com/docs/api/v2#!/Client_Grants/post_client_grants")
-            return audience
-        if api_named(issuer, audience) is None:
-            raise AccessDeniedError(f"Service not found: {safe_description(audience)}")
-        return audience
+        return apis.resolve_audience(issuer, client, requested, grant_type)
 
     def namespace(self, issuer) -> str:
         return issuer.config.claims_namespace or issuer.issuer
@@ -111,95 +73,19 @@ class Auth0Flavor(Flavor):
         released = super().user_claims(ctx)
         if ctx.user is not None and "preferred_username" not in ctx.user.claims:
             released.pop("preferred_username", None)  # Auth0 profiles have none by default
-        ns = self.namespace(ctx.issuer)
-        # Auth0 drops un-namespaced custom claims; a seeded `department` becomes `<ns>department`.
-        return {(k if k in OIDC_CLAIMS else ns + k): v for k, v in released.items()}
+        return token_claims.namespaced(released, self.namespace(ctx.issuer))
 
     def id_token_claims(self, ctx) -> dict[str, Any]:
-        claims = {
-            **self.user_claims(ctx),
-            "iss": ctx.issuer.issuer,
-            "aud": ctx.client.client_id,
-            "iat": ctx.now,
-            "exp": ctx.now + self.lifetimes.id_token,
-            "sub": ctx.subject,
-        }
-        if ctx.session_id:
-            claims["sid"] = ctx.session_id
-        if ctx.auth_time is not None:
-            claims["auth_time"] = ctx.auth_time
-        return claims
+        return token_claims.id_token_claims(self, ctx)
 
     def access_token_claims(self, ctx) -> dict[str, Any]:
-        issuer = ctx.issuer.issuer
-        if ctx.audience is None:
-            audience: Any = issuer + "userinfo"  # Auth0: good for /userinfo only
-        elif ctx.user is not None and "openid" in ctx.scopes:
-            audience = [ctx.audience, issuer + "userinfo"]
-        else:
-            audience = ctx.audience
-        claims = {
-            "iss": issuer,
-            "sub": ctx.subject,
-            "aud": audience,
-            "iat": ctx.now,
-            "exp": ctx.now + ctx.access_token_lifetime,
-            "scope": " ".join(ctx.scopes),
-            "azp": ctx.client.client_id,
-        }
-        if not ctx.scopes:
-            del claims["scope"]  # Auth0 omits `scope` when the grant has none
-        if ctx.grant_type in GRANT_TYPE_GTY:
-            claims["gty"] = GRANT_TYPE_GTY[ctx.grant_type]
-        api = api_named(ctx.issuer, ctx.audience) if ctx.audience else None
-        if api is not None and api.token_dialect == "access_token_authz":
-            # "Add Permissions in the Access Token": all the user's permissions on the API, asked for
-            # or not (their own and their roles'); a machine-to-machine client's, its granted scopes.
-            claims["permissions"] = role_permissions(ctx.issuer, ctx.user, api) if ctx.user else list(ctx.scopes)
-        if ctx.user is not None:
-            # What an Auth0 Action typically adds to API tokens: the custom claims, namespaced.
-            ns = self.namespace(ctx.issuer)
-            claims.update({ns + k: v for k, v in ctx.user.claims.items() if k not in OIDC_CLAIMS})
-        return claims
+        return token_claims.access_token_claims(self, ctx)
 
     def access_token_lifetime(self, ctx) -> int:
-        api = api_named(ctx.issuer, ctx.audience) if ctx.audience else None
-        if api is not None and api.token_lifetime:
-            return api.token_lifetime
-        return self.lifetimes.access_token
+        return apis.token_lifetime(ctx.issuer, ctx.audience, self.lifetimes.access_token)
 
     def token_endpoint_response(self, status, body):
-        # Auth0 answers bad client credentials with 401 access_denied "Unauthorized", a bad
-        # grant (and a device flow still waiting) with 403, polling too fast with 429.
-        error = body.get("error") if isinstance(body, dict) else None
-        if error == "invalid_client":
-            return 401, {"error": "access_denied", "error_description": "Unauthorized"}
-        if error in FORBIDDEN_ERRORS:
-            return 403, body
-        if error == "slow_down":
-            return 429, body
-        if error is None and body.get("scope") == "":
-            del body["scope"]  # no scopes granted: Auth0 sends no `scope` member
-        return status, body
-
-
-def api_named(issuer, identifier: str):
-    return next((api for api in issuer.config.apis if api.identifier == identifier), None)
-
-
-def management_audience(issuer) -> str:
-    """The Management API v2's identifier: `https://<tenant>/api/v2/` (management_api.py)."""
-    return issuer.issuer + "api/v2/"
-
-
-def role_permissions(issuer, user, api) -> list[str]:
-    """The user's own permissions and those of their roles, on `api`, each once."""
-    roles = issuer.roles
-    found = list(user.permissions or [])
-    for name in user.roles:
-        role = roles.get(name)
-        found += [p.permission for p in (role.permissions if role else ()) if p.api == api.identifier]
-    return list(dict.fromkeys(found))
+        return errors.token_endpoint_response(status, body)
 
 
 PROFILE = Auth0Flavor(

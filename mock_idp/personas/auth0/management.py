@@ -18,7 +18,7 @@ from ...directory import Conflict, DirectoryError, given
 from ...storage.request_state import forget_state
 from ...web.same_origin import foreign_host, misdirected
 from ..vendor_api import json_object
-from .flavor import management_audience
+from .apis import management_audience
 
 PER_PAGE, MAX_PER_PAGE = 50, 100
 

@@ -13,7 +13,7 @@ from fastapi import Request
 from starlette.routing import Route
 
 from ..vendor_api import VendorCall
-from .flavor import api_named
+from .apis import api_named
 from .management import ManagementError, api, create, injected_failure, invalid_body, json_body, paged, remove, write
 
 ENDPOINTS = ("roles",)

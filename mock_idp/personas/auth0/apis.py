@@ -1,0 +1,68 @@
+"""Auth0 APIs chosen by `audience`: Management API grant, default scopes, RBAC (docs/vendors.md 4e, 6d)."""
+
+from ...oauth.errors import safe_description
+from .errors import AccessDeniedError
+
+
+def api_named(issuer, identifier: str):
+    return next((api for api in issuer.config.apis if api.identifier == identifier), None)
+
+
+def management_audience(issuer) -> str:
+    """The Management API v2's identifier: `https://<tenant>/api/v2/` (management.py)."""
+    return issuer.issuer + "api/v2/"
+
+
+def role_permissions(issuer, user, api) -> list[str]:
+    """The user's own permissions and those of their roles, on `api`, each once."""
+    roles = issuer.roles
+    found = list(user.permissions or [])
+    for name in user.roles:
+        role = roles.get(name)
+        found += [p.permission for p in (role.permissions if role else ()) if p.api == api.identifier]
+    return list(dict.fromkeys(found))
+
+
+def granted_scopes(issuer, client, requested, audience, grant_type, user, oidc_scopes) -> list[str]:
+    if audience is not None and audience == management_audience(issuer):
+        # The client's grant on the Management API: all of it, or what was asked of it.
+        missing = [scope for scope in requested if scope not in client.management_scopes]
+        if missing:
+            raise AccessDeniedError(f"Client has not been granted scopes: {safe_description(', '.join(missing))}")
+        return list(requested or client.management_scopes)
+    # A client-credentials grant with no scope gets every scope of its API ("client grant").
+    api = api_named(issuer, audience) if audience else None
+    if grant_type == "client_credentials" and not requested and api is not None:
+        return list(api.scopes)
+    if user is not None and api is not None and api.enforce_policies:
+        # RBAC: of the API's permissions asked for, only those the user holds (their own and their
+        # roles'); OIDC scopes (openid, profile, offline_access...) are not the API's (vendors.md 6d).
+        held = set(role_permissions(issuer, user, api)) | set(oidc_scopes)
+        return [scope for scope in requested if scope in held]
+    return requested
+
+
+def resolve_audience(issuer, client, requested, grant_type=None):
+    audience = requested or client.audience
+    if audience is None:
+        if grant_type == "client_credentials":
+            raise AccessDeniedError("No audience parameter was provided, and no default "
+                                    "audience has been configured")
+        return None
+    if audience == management_audience(issuer):
+        if grant_type != "client_credentials" or not client.management_scopes:
+            raise AccessDeniedError(f'Client is not authorized to access "{audience}". You need to create a '
+                                    '"client-grant" associated to this API. See: '
+                                    "https://auth0.com/docs/api/v2#!/Client_Grants/post_client_grants")
+        return audience
+    if api_named(issuer, audience) is None:
+        raise AccessDeniedError(f"Service not found: {safe_description(audience)}")
+    return audience
+
+
+def token_lifetime(issuer, audience, default: int) -> int:
+    """An API's own token lifetime (its "Token Expiration"), else the tenant's."""
+    api = api_named(issuer, audience) if audience else None
+    if api is not None and api.token_lifetime:
+        return api.token_lifetime
+    return default
