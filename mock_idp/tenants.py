@@ -1,6 +1,6 @@
 """A tenant at run time: its persona, keys, clients, users and authorization servers.
 
-`Tenant` is an `personas.base.TenantView` and `Issuer` an `personas.base.IssuerView`: what the protocol
+`Tenant` is a `personas.views.TenantView` and `Issuer` a `personas.views.IssuerView`: what the protocol
 layer and the personas may use of them.
 """
 
@@ -188,7 +188,7 @@ class Issuer:
         self.tenant = tenant
         self.name, self.url, self.config = tenant.name, tenant.url, tenant.config
         self.flavor, self.store = tenant.flavor, tenant.store
-        # The tenant's users and clients are the issuer's (personas.base.IssuerView).
+        # The tenant's users and clients are the issuer's (personas.views.IssuerView).
         self.find_user, self.find_client, self.all_users = tenant.find_user, tenant.find_client, tenant.all_users
         self.revoked_before = tenant.revoked_before
         self.subject, self.authenticate = tenant.subject, tenant.authenticate

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..config.fields import MAX_SECONDS, Seconds, WholeNumber
 from ..hooks import HookFailure, off_loop
-from ..personas.base import TokenContext
+from ..personas.views import TokenContext
 from ..oauth.shape import DEFECTS, TokenShape
 from ..oauth.tokens import apply_shape, issue_access_token, issue_id_token
 from .errors import AdminError, invalid_body, not_found

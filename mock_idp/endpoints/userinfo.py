@@ -3,7 +3,7 @@
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
-from ..personas.base import TokenContext
+from ..personas.views import TokenContext
 from ..oauth.errors import InsufficientScopeError, InvalidRequestError, InvalidTokenError
 from ..oauth.tokens import read_access_token
 from .http import read_params

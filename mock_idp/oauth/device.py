@@ -15,7 +15,7 @@ from .clients import DeviceRecord, EndUser
 from .errors import AccessDeniedError, InvalidGrantError, InvalidRequestError, UnauthorizedClientError
 from .grants import IssuingGrant, end_user, requested_audience
 from ..personas import layout
-from ..personas.base import TenantView
+from ..personas.views import TenantView
 
 DEVICE_CODE = rfc8628.DEVICE_CODE_GRANT_TYPE
 # RFC 8628 §3.5: each slow_down adds five seconds to the interval.

@@ -1,6 +1,7 @@
-"""The personas: what a persona is (base.py), plain OpenID Connect (generic.py), and one folder
-per vendor holding everything that fakes it (okta/, auth0/, cognito/, entra/): its flavor data and hooks
-and every vendor-only API it serves. Nothing outside this package names a vendor.
+"""The personas: what a persona is (base.py, persona_data.py) and sees (views.py), plain OpenID
+Connect (generic.py), and one folder per vendor holding everything that fakes it (okta/, auth0/,
+cognito/, entra/): its flavor data and hooks and every vendor-only API it serves. Nothing outside
+this package names a vendor.
 
 The registry: every module or folder here whose top defines PROFILE (a `Flavor`) is a persona.
 """

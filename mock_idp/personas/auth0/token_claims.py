@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from ..base import STANDARD_CLAIMS
+from ..standard_claims import STANDARD_CLAIMS
 from .apis import api_named, role_permissions
 
 # ID-token claims Auth0 releases un-namespaced; anything else needs a namespace.

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...config import GroupConfig
-from ..base import STANDARD_CLAIMS, Flavor
+from ..base import Flavor
+from ..standard_claims import STANDARD_CLAIMS
 from ..layout import EndpointPaths, Lifetimes
 from .answer import apply_to_access_token, apply_to_id_token
 from .pre_token_generation import answers_at_sign_in, overrides, trigger_config

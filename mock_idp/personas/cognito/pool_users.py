@@ -15,7 +15,7 @@ from typing import Any
 
 from ...directory import Conflict, DirectoryError
 from ...storage.request_state import forget_state
-from ..base import STANDARD_CLAIMS
+from ..standard_claims import STANDARD_CLAIMS
 from .flavor import POOL_ATTRIBUTES
 from .errors import CognitoError
 from .parameters import attribute_value, pool_user

@@ -13,7 +13,7 @@ import secrets
 from .errors import CognitoError, not_authorized
 from .flavor import ADMIN_SCOPE as API_SCOPE
 from .parameters import app_client, attribute_value, check_secret_hash, client_metadata, pool_user, required
-from ..base import TokenContext
+from ..views import TokenContext
 from ...endpoints.sso import record_signin_token
 from ...oauth.tokens import issue_access_token, issue_id_token
 

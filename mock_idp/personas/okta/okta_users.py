@@ -7,7 +7,7 @@ import re
 import secrets
 from typing import Any
 
-from ..base import STANDARD_CLAIMS
+from ..standard_claims import STANDARD_CLAIMS
 from .authn import PASSWORD_CHANGED, okta_time
 from .everyone import is_built_in, okta_groups
 from .expressions import ExpressionError, predicate

@@ -3,7 +3,7 @@
 import secrets
 from typing import Any
 
-from ..base import STANDARD_CLAIMS
+from ..standard_claims import STANDARD_CLAIMS
 from .everyone import groups_claim
 from .ids import okta_id
 
