@@ -9,7 +9,7 @@ from pydantic import (BaseModel, ConfigDict, PrivateAttr, ValidationInfo, field_
 
 from .errors import issue_at, suggestion
 from .fields import (AuthMethod, GrantType, HandlerName, HookUrl, HttpsOrHttpUrl, NonEmptyStr, Origin, RedirectUri,
-                     ResponseType, Seconds, Username, certificate_key, check_public_jwks)
+                     ResponseType, Seconds, Username, WholeNumber, certificate_key, check_public_jwks)
 from .saml_fields import AbsoluteUrl, Certificate, NameIdFormat, PathSegment, Regex, SignWhat
 from .fields import normalise_path, tenant_path
 
@@ -108,6 +108,22 @@ class TokenLifetimes(SeedModel):
     device_code: Seconds | None = None
 
 
+class RefreshTokenConfig(SeedModel):
+    """Okta's and Auth0's per-application refresh token setting, as their APIs name it
+    (`refresh_token`): `rotation_type` (Okta ROTATE or STATIC; Auth0 rotating or non-rotating) and
+    `leeway`, the seconds a rotated token may still be used. The persona checks the values."""
+
+    rotation_type: NonEmptyStr
+    leeway: WholeNumber(ge=0) | None = None
+
+
+class RefreshTokenRotationConfig(SeedModel):
+    """Cognito's app client RefreshTokenRotation (CreateUserPoolClient, CloudFormation)."""
+
+    feature: Literal["ENABLED", "DISABLED"]
+    retry_grace_period_seconds: WholeNumber(ge=0, le=60) = 0
+
+
 class AppRoleAssignmentConfig(SeedModel):
     """Entra: one row of an enterprise application's "Users and groups" (Graph's appRoleAssignment:
     principalId, appRoleId): a principal given "Default Access", written as the principal alone,
@@ -162,6 +178,10 @@ class ClientConfig(SeedModel):
     # of the app; a user's `roles` claim for the app is an assignment too.
     app_role_assignment_required: bool = False
     app_role_assigned_to: list[AppRoleAssignmentConfig] = []
+    # Okta, Auth0: refresh token rotation of the app (docs/vendors.md, "Refresh token rotation,
+    # per vendor"); Cognito: the app client's RefreshTokenRotation. Unset: the vendor's default.
+    refresh_token: RefreshTokenConfig | None = None
+    refresh_token_rotation: RefreshTokenRotationConfig | None = None
     # Whether private_key_jwt came from the keys rather than the seed's word (for errors' keys).
     _method_implied: bool = PrivateAttr(default=False)
 
@@ -311,7 +331,9 @@ VENDOR_KEYS = {"saml_apps": "SAML apps", "api_tokens": "API tokens", "roles": "r
 # Client keys only some personas serve (also named in Flavor.seed_keys).
 VENDOR_CLIENT_KEYS = {"application_permissions": "application permissions",
                       "app_role_assignment_required": "user assignment",
-                      "app_role_assigned_to": "user assignment"}
+                      "app_role_assigned_to": "user assignment",
+                      "refresh_token": "per-application refresh token rotation",
+                      "refresh_token_rotation": "app client refresh token rotation"}
 
 
 class TenantConfig(SeedModel):

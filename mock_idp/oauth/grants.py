@@ -212,11 +212,17 @@ class HybridGrant(ImplicitGrant, oidc_grants.OpenIDHybridGrant):
 
 
 class RefreshTokenGrant(IssuingGrant, grants.RefreshTokenGrant):
+    """RFC 6749 §6, with the client's rotation as its persona says (personas/layout.RefreshRotation)."""
+
     TOKEN_ENDPOINT_AUTH_METHODS = CLIENT_AUTH_METHODS
 
     @property
+    def rotation(self):
+        return self.server.issuer.flavor.refresh_rotation_of(self.request.client.config)
+
+    @property
     def INCLUDE_NEW_REFRESH_TOKEN(self) -> bool:  # noqa: N802 - authlib's name
-        return self.server.issuer.flavor.rotate_refresh_tokens
+        return self.rotation.new_token
 
     def authenticate_refresh_token(self, refresh_token):
         store = self.server.issuer.store
@@ -239,25 +245,39 @@ class RefreshTokenGrant(IssuingGrant, grants.RefreshTokenGrant):
         return record
 
     def within_reuse_grace(self, row) -> bool:
-        """Okta's grace period: a retry of a refresh whose answer was lost may use the old token."""
-        grace = self.server.issuer.flavor.lifetimes.refresh_token_reuse_grace
+        """A retry of a refresh whose answer was lost may use the old token (Okta, Auth0, Cognito)."""
+        grace = self.rotation.reuse_grace
         return grace > 0 and row.refresh_retired_at is not None and self.server.issuer.now() - row.refresh_retired_at <= grace
 
     def authenticate_user(self, refresh_token):
         row = refresh_token.row
         return end_user(self.server.issuer, row.username, row.auth_time, row.session_id)
 
+    def generate_token(self, *args, **kwargs):
+        token = super().generate_token(*args, **kwargs)
+        rotation = self.rotation
+        if not rotation.new_token and rotation.repeat_kept and "refresh_token" not in token:
+            token["refresh_token"] = self.request.refresh_token.row.refresh_token  # Okta's persistent token
+        return token
+
     def record_token(self, make_row) -> None:
-        if not self.INCLUDE_NEW_REFRESH_TOKEN:
-            return super().record_token(make_row)  # no rotation: the old refresh token stays as it is
-        row = make_row()
+        rotation, old = self.rotation, self.request.refresh_token.row
+        if not (rotation.new_token and rotation.retire_used):
+            # No rotation: the old refresh token stays as it is (and a new one, if any, is one more).
+            return super().record_token(lambda: self.successor(make_row(), old, rotation))
+        row = self.successor(make_row(), old, rotation)
         # Retire the old token and store the new one in one transaction: of two refreshes racing
         # with one token (on any replica) exactly one wins, and a crash in between loses nothing.
-        store, old = self.server.issuer.store, self.request.refresh_token.row
-        grace = self.server.issuer.flavor.lifetimes.refresh_token_reuse_grace
-        if not store.rotate_refresh_token(old.refresh_token, row, now=self.server.issuer.now(), grace=grace):
+        store = self.server.issuer.store
+        if not store.rotate_refresh_token(old.refresh_token, row, now=self.server.issuer.now(), grace=rotation.reuse_grace):
             store.revoke_grant(old.grant_id)  # a concurrent reuse: RFC 9700 §4.14.2 as above
             raise with_case(InvalidGrantError(), "invalid_refresh_token")
+
+    @staticmethod
+    def successor(row, old, rotation):
+        if rotation.inherit_expiry and row.refresh_token is not None:
+            row.refresh_expires_at = min(row.refresh_expires_at, old.refresh_expires_at)
+        return row
 
     def revoke_old_credential(self, refresh_token):
         """Done by record_token; without rotation the same refresh token keeps working."""

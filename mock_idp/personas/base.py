@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from . import oidc_claims, provider_metadata
 from .error_words import BROADER_CASE, ERROR_DESCRIPTIONS
-from .layout import IssuerLayout, TokenExchangeRules
+from .layout import IssuerLayout, RefreshRotation, TokenExchangeRules
 from .persona_data import PersonaData
 from .views import IssuerView, TenantView, TokenContext
 
@@ -144,6 +144,10 @@ class Flavor(PersonaData):
         if "refresh_token" not in ctx.client.grant_types or ctx.user is None:
             return False
         return "offline_access" in ctx.scopes or not self.refresh_requires_offline_access
+
+    def refresh_rotation_of(self, client: "ClientConfig") -> RefreshRotation:
+        """The client's refresh token rotation: the vendor's per-client setting, else its default."""
+        return self.refresh_rotation
 
     def introspection_claims(self, payload: dict[str, Any], row, user: "UserConfig | None") -> dict[str, Any]:
         """RFC 7662 §2.2 response; personas add their own members."""

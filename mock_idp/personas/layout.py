@@ -52,9 +52,31 @@ class Lifetimes:
     device_code: int = 600
     signin_token: int = 300  # a vendor API's one-time proof of sign-in (Okta's sessionToken)
     session: int = 24 * 3600  # the SSO session behind the login cookie
-    # Seconds a rotated refresh token may still be used (a client retrying a lost answer); after
-    # that a reuse revokes the grant (RFC 9700 §4.14.2). Okta: 30 s by default; Auth0: 0.
-    refresh_token_reuse_grace: int = 0
+
+
+@dataclass(frozen=True)
+class RefreshRotation:
+    """What a refresh grant does with the refresh token it redeems (docs/vendors.md, "Refresh
+    token rotation, per vendor"). The default is OAuth 2.1 §4.3.1 rotation with RFC 9700 §4.14.2
+    reuse detection."""
+
+    # A new refresh token in each refresh answer.
+    new_token: bool = True
+    # With a new one, the redeemed token dies (rotation); False: it stays valid until it expires or
+    # is revoked (Entra ID).
+    retire_used: bool = True
+    # Seconds a retired token may still be redeemed (a client retrying a lost answer); after that a
+    # reuse revokes the grant (RFC 9700 §4.14.2). Okta: 30 s by default; Auth0: 0.
+    reuse_grace: int = 0
+    # Without a new one, the answer repeats the kept token (Okta's persistent token) or has none
+    # (Cognito, Auth0's non-rotating tokens).
+    repeat_kept: bool = False
+    # The new token lives only as long as the one it replaces had left (Cognito's rotation).
+    inherit_expiry: bool = False
+
+
+ROTATE = RefreshRotation()
+KEEP = RefreshRotation(new_token=False)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 from dataclasses import dataclass, field
 from typing import Any
 
-from .layout import CLIENT_AUTH_METHODS, ClientAssertionRules, DeviceFlow, EndpointPaths, Lifetimes, TokenExchangeRules
+from .layout import (CLIENT_AUTH_METHODS, ROTATE, ClientAssertionRules, DeviceFlow, EndpointPaths, Lifetimes,
+                     RefreshRotation, TokenExchangeRules)
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,9 @@ class PersonaData:
     discovery_keys: tuple[str, ...] | None = None
     # Okta and Auth0 issue refresh tokens only when offline_access is granted.
     refresh_requires_offline_access: bool = False
-    # OAuth 2.1 §4.3.1 rotation: each refresh returns a new refresh token and retires the old.
-    rotate_refresh_tokens: bool = True
+    # What a refresh does with the refresh token it redeems, for a client whose seed says nothing
+    # (Flavor.refresh_rotation_of reads the vendor's own per-client setting).
+    refresh_rotation: RefreshRotation = ROTATE
     # Auth0's /oauth/token also takes a JSON body.
     token_endpoint_accepts_json: bool = False
     # Query parameters that name where to go after logout, in order of preference.

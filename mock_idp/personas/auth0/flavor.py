@@ -13,7 +13,7 @@ from typing import Any
 
 from ..base import Flavor
 from ..layout import ClientAssertionRules, DeviceFlow, EndpointPaths, IssuerLayout, Lifetimes
-from . import apis, errors, token_claims
+from . import apis, errors, refresh_tokens, token_claims
 from .token_claims import PASSWORD_REALM
 
 PATHS = EndpointPaths(
@@ -81,6 +81,12 @@ class Auth0Flavor(Flavor):
     def access_token_claims(self, ctx) -> dict[str, Any]:
         return token_claims.access_token_claims(self, ctx)
 
+    def refresh_rotation_of(self, client):
+        return refresh_tokens.rotation(client)
+
+    def client_seed_problems(self, tenant, client):
+        return refresh_tokens.seed_problems(client)
+
     def access_token_lifetime(self, ctx) -> int:
         return apis.token_lifetime(ctx.issuer, ctx.audience, self.lifetimes.access_token)
 
@@ -119,7 +125,7 @@ PROFILE = Auth0Flavor(
     extra_authorization_parameters=("connection", "organization", "invitation", "screen_hint"),
     # /dbconnections/signup and change_password; the Management API v2's /api/v2/users and roles
     vendor_apis=("auth0.dbconnections", "auth0.users_api", "auth0.roles_api"),
-    seed_keys=("roles",),  # served by auth0.roles_api
+    seed_keys=("roles", "refresh_token"),  # served by auth0.roles_api; refresh_tokens.py
     logout_redirect_params=("post_logout_redirect_uri", "returnTo"),
     sdk_settings=(
         "express-oauth2-jwt-bearer, auth0-spa-js, nextjs-auth0: issuerBaseURL: '{issuer}', "

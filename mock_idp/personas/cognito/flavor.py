@@ -12,7 +12,7 @@ from typing import Any
 from ...config import GroupConfig
 from ..base import Flavor
 from ..standard_claims import STANDARD_CLAIMS
-from ..layout import EndpointPaths, Lifetimes
+from ..layout import KEEP, EndpointPaths, Lifetimes, RefreshRotation
 from .answer import apply_to_access_token, apply_to_id_token
 from .pre_token_generation import answers_at_sign_in, overrides, trigger_config
 
@@ -144,6 +144,15 @@ class CognitoFlavor(Flavor):
         body.pop("scope", None)  # nor the scope of a granted token
         return status, body
 
+    def refresh_rotation_of(self, client):
+        """The app client's RefreshTokenRotation; without it (the default) the refresh token is kept
+        and refreshes answer without one. ENABLED: a new one each time, living what the old one had
+        left, the old one redeemable for RetryGracePeriodSeconds (docs/vendors.md)."""
+        setting = client.refresh_token_rotation
+        if setting is None or setting.feature == "DISABLED":
+            return KEEP
+        return RefreshRotation(reuse_grace=setting.retry_grace_period_seconds, inherit_expiry=True)
+
     def new_jti(self, kind: str) -> str:
         return str(uuid.uuid4())
 
@@ -172,7 +181,8 @@ PROFILE = CognitoFlavor(
     unnamed_client_auth_methods=("client_secret_basic", "client_secret_post"),
     access_token_typ=None,
     id_token_typ=None,
-    rotate_refresh_tokens=False,  # Cognito's refresh token stays the same until it expires
+    refresh_rotation=KEEP,  # Cognito's refresh token stays the same until it expires
+    seed_keys=("refresh_token_rotation",),  # the app client's RefreshTokenRotation (refresh_rotation_of)
     logout_redirect_params=("logout_uri",),
     sdk_settings=(
         "aws-jwt-verify, Amplify: issuer {issuer}, JWKS {jwks_uri}, app client {client_id}",

@@ -90,6 +90,10 @@ def new_password_required(tenant, user) -> dict:
 
 
 def refresh_auth(tenant, client, parameters: dict) -> dict:
+    if tenant.flavor.refresh_rotation_of(client).new_token:
+        # An app client with refresh token rotation refreshes through GetTokensFromRefreshToken
+        # only: REFRESH_TOKEN_AUTH is incompatible with it (docs/vendors.md).
+        raise CognitoError("InvalidParameterException", "REFRESH_TOKEN_AUTH flow not enabled for this client")
     refresh_token = required(parameters, "REFRESH_TOKEN")
     row = tenant.store.find_refresh_token(refresh_token)
     issuer = tenant.issuers[0]

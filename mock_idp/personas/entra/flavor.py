@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..base import Flavor
-from ..layout import ClientAssertionRules, DeviceFlow, EndpointPaths, IssuerLayout, Lifetimes
+from ..layout import ClientAssertionRules, DeviceFlow, EndpointPaths, IssuerLayout, Lifetimes, RefreshRotation
 from . import assignment
 from . import claims as entra_claims
 from . import errors
@@ -163,6 +163,9 @@ PROFILE = EntraFlavor(
     vendor_grants=("entra.on_behalf_of",),
     vendor_apis=("entra.userrealm",),
     # Clients' app roles on the APIs (claims.granted_app_roles); user assignment (assignment.py).
+    # A new refresh token with each refresh, and the one used stays valid until it expires or is
+    # revoked (docs/vendors.md, "Refresh token rotation, per vendor"); Entra has no setting for it.
+    refresh_rotation=RefreshRotation(retire_used=False),
     seed_keys=("application_permissions", "app_role_assignment_required", "app_role_assigned_to"),
     access_token_typ="JWT",
     id_token_typ="JWT",

@@ -12,7 +12,7 @@ from typing import Any
 from ...oauth.errors import InvalidScopeError
 from ..base import Flavor
 from ..layout import ClientAssertionRules, DeviceFlow, Lifetimes, TokenExchangeRules
-from . import authorization_servers, token_claims
+from . import authorization_servers, refresh_tokens, token_claims
 from .authorization_servers import ORG_AS_PATHS
 from .everyone import groups_claim
 from .ids import okta_id
@@ -57,6 +57,12 @@ class OktaFlavor(Flavor):
     def resolve_audience(self, issuer, client, requested, grant_type=None):
         # Okta ignores `audience`: the authorization server decides.
         return issuer.layout.audience
+
+    def refresh_rotation_of(self, client):
+        return refresh_tokens.rotation(client)
+
+    def client_seed_problems(self, tenant, client):
+        return refresh_tokens.seed_problems(client)
 
     def new_jti(self, kind: str) -> str:
         return token_claims.new_jti(kind)
@@ -112,7 +118,7 @@ PROFILE = OktaFlavor(
     signing_algorithms=("RS256",),
     paths=ORG_AS_PATHS,
     lifetimes=Lifetimes(access_token=3600, id_token=3600, authorization_code=300,
-                        refresh_token=90 * 24 * 3600, device_code=600, refresh_token_reuse_grace=30),
+                        refresh_token=90 * 24 * 3600, device_code=600),
     scopes_supported=("openid", "profile", "email", "address", "phone", "offline_access", "groups"),
     access_token_typ=None,
     id_token_typ=None,
@@ -131,8 +137,8 @@ PROFILE = OktaFlavor(
     discovery_keys=DISCOVERY_KEYS,
     # POST /api/v1/authn; /app/<name>/<app_id>/sso/saml; /api/v1/users and /api/v1/groups
     vendor_apis=("okta.authn", "okta.saml", "okta.users_api", "okta.groups_api"),
-    # served by okta.saml; by okta.users_api and groups_api; by groups_claim below
-    seed_keys=("saml_apps", "api_tokens", "groups_claim"),
+    # served by okta.saml; by okta.users_api and groups_api; by groups_claim below; refresh_tokens.py
+    seed_keys=("saml_apps", "api_tokens", "groups_claim", "refresh_token"),
     seed_hooks=("token_inline_hook",),  # authorization_servers[].token_inline_hook: token_inline_hook.py
     signin_token_param="sessionToken",
     client_id_claim="cid",

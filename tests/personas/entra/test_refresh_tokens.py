@@ -1,5 +1,6 @@
-"""Entra's answers to a refresh token that can no longer be used, as MSAL meets them
-(docs/vendors.md, "Entra ID refresh token errors"): inactive past its lifetime, AADSTS700082 with
+"""Entra's refresh tokens as MSAL redeems them: each refresh brings a new one and the one used stays
+valid (docs/vendors.md, "Refresh token rotation, per vendor"); and Entra's answers to a refresh
+token that can no longer be used (docs/vendors.md, "Entra ID refresh token errors"): inactive past its lifetime, AADSTS700082 with
 when it was issued and for how long it lay unused; revoked with the user's tokens, AADSTS50173;
 one the directory never issued, AADSTS9002313."""
 
@@ -46,6 +47,16 @@ def admin(entra, path, body):
     response = httpx.post(f"{entra.base_url}/_admin/tenants/contoso/{path}", json=body, verify=entra.verify)
     assert response.status_code == 200, response.text
     return response
+
+
+def test_each_refresh_brings_a_new_refresh_token_and_the_used_one_stays_valid(entra):
+    first = signed_in(entra, "alice@contoso.example")
+    second = app(entra).acquire_token_by_refresh_token(first, SCOPES)
+    assert second["access_token"] and second["refresh_token"] != first, second
+    # Microsoft: "doesn't revoke old refresh tokens when used to fetch new access tokens".
+    again = app(entra).acquire_token_by_refresh_token(first, SCOPES)
+    assert again["access_token"] and again["refresh_token"] not in (first, second["refresh_token"]), again
+    assert "access_token" in app(entra).acquire_token_by_refresh_token(second["refresh_token"], SCOPES)
 
 
 def test_a_refresh_token_unused_past_its_lifetime_is_aadsts700082(entra):
