@@ -197,7 +197,7 @@ def test_cognito_rotation_refuses_refresh_token_auth(idp):
 
 @pytest.mark.parametrize("flavor, client, key, words", [
     ("okta", {"refresh_token": {"rotation_type": "rotating"}}, "rotation_type", "ROTATE or STATIC"),
-    ("okta", {"refresh_token": {"rotation_type": "ROTATE", "leeway": 61}}, "leeway", "0 to 60"),
+    ("okta", {"refresh_token": {"rotation_type": "ROTATE", "leeway": -1}}, "leeway", "greater than or equal to 0"),
     ("auth0", {"refresh_token": {"rotation_type": "ROTATE"}}, "rotation_type", "rotating or non-rotating"),
     ("cognito", {"refresh_token_rotation": {"feature": "ENABLED", "retry_grace_period_seconds": 61}},
      "retry_grace_period_seconds", "60"),
