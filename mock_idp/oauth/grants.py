@@ -9,6 +9,7 @@ from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oidc.core import grants as oidc_grants
 
 from ..storage.models import AuthorizationCode, new_row
+from . import refresh
 from .clients import CodeRecord, EndUser, TokenRecord
 from ..personas.base import HOOK_ANSWERS, TokenContext
 from .errors import InvalidGrantError, with_case
@@ -238,16 +239,9 @@ class RefreshTokenGrant(IssuingGrant, grants.RefreshTokenGrant):
         if record.is_expired():
             raise with_case(InvalidGrantError(), "refresh_token_expired", issued_at=str(row.issued_at),
                             lifetime=str(record.expires_at - row.issued_at))
-        if row.refresh_revoked and not self.within_reuse_grace(row):
-            # RFC 9700 §4.14.2: a rotated refresh token used again means it leaked: end the grant.
-            store.revoke_grant(row.grant_id)
-            raise invalid
+        if not refresh.redeemable(store, row, self.rotation, self.server.issuer.now()):
+            raise invalid  # a rotated token reused after its grace: the grant has ended
         return record
-
-    def within_reuse_grace(self, row) -> bool:
-        """A retry of a refresh whose answer was lost may use the old token (Okta, Auth0, Cognito)."""
-        grace = self.rotation.reuse_grace
-        return grace > 0 and row.refresh_retired_at is not None and self.server.issuer.now() - row.refresh_retired_at <= grace
 
     def authenticate_user(self, refresh_token):
         row = refresh_token.row
@@ -261,23 +255,9 @@ class RefreshTokenGrant(IssuingGrant, grants.RefreshTokenGrant):
         return token
 
     def record_token(self, make_row) -> None:
-        rotation, old = self.rotation, self.request.refresh_token.row
-        if not (rotation.new_token and rotation.retire_used):
-            # No rotation: the old refresh token stays as it is (and a new one, if any, is one more).
-            return super().record_token(lambda: self.successor(make_row(), old, rotation))
-        row = self.successor(make_row(), old, rotation)
-        # Retire the old token and store the new one in one transaction: of two refreshes racing
-        # with one token (on any replica) exactly one wins, and a crash in between loses nothing.
-        store = self.server.issuer.store
-        if not store.rotate_refresh_token(old.refresh_token, row, now=self.server.issuer.now(), grace=rotation.reuse_grace):
-            store.revoke_grant(old.grant_id)  # a concurrent reuse: RFC 9700 §4.14.2 as above
-            raise with_case(InvalidGrantError(), "invalid_refresh_token")
-
-    @staticmethod
-    def successor(row, old, rotation):
-        if rotation.inherit_expiry and row.refresh_token is not None:
-            row.refresh_expires_at = min(row.refresh_expires_at, old.refresh_expires_at)
-        return row
+        issuer = self.server.issuer
+        if not refresh.record(issuer.store, self.request.refresh_token.row, make_row(), self.rotation, issuer.now()):
+            raise with_case(InvalidGrantError(), "invalid_refresh_token")  # a concurrent reuse
 
     def revoke_old_credential(self, refresh_token):
         """Done by record_token; without rotation the same refresh token keeps working."""

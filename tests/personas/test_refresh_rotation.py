@@ -1,8 +1,8 @@
 """Refresh token rotation as each vendor does it by default, and as its own per-client setting
 makes it (docs/vendors.md, "Refresh token rotation, per vendor"), against the real server: Okta
 over plain HTTP (its SDKs have no refresh call), Auth0 with auth0-python's GetToken.refresh_token,
-Cognito with boto3 (InitiateAuth REFRESH_TOKEN_AUTH) and its /oauth2/token. Entra's, with MSAL, is
-in entra/test_refresh_tokens.py."""
+Cognito with boto3 (InitiateAuth REFRESH_TOKEN_AUTH, GetTokensFromRefreshToken) and its
+/oauth2/token. Entra's, with MSAL, is in entra/test_refresh_tokens.py."""
 
 import boto3
 import httpx
@@ -181,6 +181,37 @@ def test_cognito_app_client_with_rotation_rotates_at_the_token_endpoint_with_its
     advance_clock(server, "cognito", 6)
     assert cognito_token(server, "cognito-rotating", first).json()["error"] == "invalid_grant"
     assert cognito_token(server, "cognito-rotating", second).json()["error"] == "invalid_grant"
+
+
+def test_cognito_get_tokens_from_refresh_token_rotates_as_the_app_client_says(server, idp):
+    kept = cognito_refresh_token(idp, "cognito-app")
+    for _ in range(2):  # rotation off: new ID and access tokens only, the refresh token kept
+        result = idp.get_tokens_from_refresh_token(RefreshToken=kept, ClientId="cognito-app")["AuthenticationResult"]
+        assert result["AccessToken"] and result["IdToken"] and "RefreshToken" not in result
+    first = cognito_refresh_token(idp, "cognito-rotating")
+    second = idp.get_tokens_from_refresh_token(RefreshToken=first, ClientId="cognito-rotating")[
+        "AuthenticationResult"]["RefreshToken"]
+    assert second != first
+    # The original stays valid for RetryGracePeriodSeconds (a retry), then its reuse ends the family.
+    assert idp.get_tokens_from_refresh_token(RefreshToken=first, ClientId="cognito-rotating")["AuthenticationResult"]
+    advance_clock(server, "cognito", 6)
+    with pytest.raises(ClientError) as reused:
+        idp.get_tokens_from_refresh_token(RefreshToken=first, ClientId="cognito-rotating")
+    assert reused.value.response["Error"]["Code"] == "RefreshTokenReuseException"
+    with pytest.raises(ClientError) as revoked:
+        idp.get_tokens_from_refresh_token(RefreshToken=second, ClientId="cognito-rotating")
+    assert revoked.value.response["Error"]["Message"] == "Refresh Token has been revoked"
+
+
+def test_cognito_rotated_refresh_token_lives_what_the_original_had_left(server, idp):
+    first = cognito_refresh_token(idp, "cognito-rotating")
+    advance_clock(server, "cognito", 29 * 86400)
+    second = idp.get_tokens_from_refresh_token(RefreshToken=first, ClientId="cognito-rotating")[
+        "AuthenticationResult"]["RefreshToken"]
+    advance_clock(server, "cognito", 86400)  # 30 days after the sign-in: both have expired
+    with pytest.raises(ClientError) as expired:
+        idp.get_tokens_from_refresh_token(RefreshToken=second, ClientId="cognito-rotating")
+    assert expired.value.response["Error"]["Message"] == "Refresh Token has expired"
 
 
 def test_cognito_rotation_refuses_refresh_token_auth(idp):

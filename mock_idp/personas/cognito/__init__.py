@@ -6,7 +6,8 @@ What fakes which part:
 - flavor.py: the persona's data and claim hooks (`token_use`, `cognito:groups`, `custom:*`).
 - user_pool_api.py: the JSON API's wire format (`X-Amz-Target`, AWS JSON 1.1 errors).
 - sign_in.py: its sign-in operations (InitiateAuth, AdminInitiateAuth); token_operations.py: GetUser,
-  GlobalSignOut, RevokeToken; parameters.py: what the operations read (ClientId, SECRET_HASH...);
+  GlobalSignOut, RevokeToken; token_refresh.py: REFRESH_TOKEN_AUTH and GetTokensFromRefreshToken,
+  as the app client's refresh token rotation says; issued.py: the tokens they answer; parameters.py: what the operations read (ClientId, SECRET_HASH...);
   errors.py: its AWS JSON errors.
 - pre_token_generation.py, answer.py: the pre-token-generation Lambda trigger (the event, the call,
   the answer applied to the tokens).

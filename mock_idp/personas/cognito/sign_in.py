@@ -1,6 +1,6 @@
 """Cognito's sign-in operations (InitiateAuth, AdminInitiateAuth) as plain functions: (tenant,
 request JSON) -> response JSON, or a CognitoError. GetUser, GlobalSignOut and RevokeToken:
-token_operations.py.
+token_operations.py; REFRESH_TOKEN_AUTH and GetTokensFromRefreshToken: token_refresh.py.
 
 The tokens are the hosted UI's: signed and recorded by oauth/tokens.py with the Cognito persona's
 claims, so /oauth2/userInfo, /oauth2/token refresh and /oauth2/revoke work on them too.
@@ -11,14 +11,11 @@ import json
 import secrets
 
 from .errors import CognitoError, not_authorized
-from .flavor import ADMIN_SCOPE as API_SCOPE
 from .parameters import app_client, attribute_value, check_secret_hash, client_metadata, pool_user, required
-from ..views import TokenContext
+from .issued import issue
+from .token_refresh import refresh_auth
 from ...endpoints.sso import record_signin_token
-from ...oauth.tokens import issue_access_token, issue_id_token
 
-# API_SCOPE: the scope of tokens from the user-pool API; it lets them call GetUser and the other
-# self-service operations (and releases every attribute into the ID token).
 AUTH_FLOWS = ("USER_SRP_AUTH", "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN", "CUSTOM_AUTH", "ADMIN_NO_SRP_AUTH",
               "USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH", "USER_AUTH")
 SRP_REFUSED = ("USER_SRP_AUTH is not supported by mock_idp: use AuthFlow USER_PASSWORD_AUTH "
@@ -87,43 +84,3 @@ def new_password_required(tenant, user) -> dict:
     return {"ChallengeName": "NEW_PASSWORD_REQUIRED", "Session": session,
             "ChallengeParameters": {"USER_ID_FOR_SRP": user.username, "requiredAttributes": "[]",
                                     "userAttributes": json.dumps(attributes)}}
-
-
-def refresh_auth(tenant, client, parameters: dict) -> dict:
-    if tenant.flavor.refresh_rotation_of(client).new_token:
-        # An app client with refresh token rotation refreshes through GetTokensFromRefreshToken
-        # only: REFRESH_TOKEN_AUTH is incompatible with it (docs/vendors.md).
-        raise CognitoError("InvalidParameterException", "REFRESH_TOKEN_AUTH flow not enabled for this client")
-    refresh_token = required(parameters, "REFRESH_TOKEN")
-    row = tenant.store.find_refresh_token(refresh_token)
-    issuer = tenant.issuers[0]
-    if row is None or row.issuer != issuer.key or row.client_id != client.client_id:
-        raise not_authorized("Invalid Refresh Token")
-    user = tenant.find_user(row.username or "")
-    names = [parameters.get("USERNAME", "")] + ([user.username, tenant.subject(user)] if user else [])
-    check_secret_hash(client, parameters, names)
-    if row.revoked or row.refresh_revoked or user is None:
-        raise not_authorized("Refresh Token has been revoked")
-    if (row.refresh_expires_at or 0) <= tenant.now():
-        raise not_authorized("Refresh Token has expired")
-    # Cognito keeps the refresh token: the result has none.
-    return {"ChallengeParameters": {},
-            "AuthenticationResult": issue(tenant, client, user, row.auth_time, with_refresh_token=False,
-                                          grant_type="cognito:refresh_token_auth")}
-
-
-def issue(tenant, client, user, auth_time, with_refresh_token: bool = True,
-          grant_type: str = "cognito:initiate_auth", client_metadata: dict | None = None) -> dict:
-    """The tokens of a sign-in; `grant_type` names the path for the pre-token-generation trigger
-    (its triggerSource), which also gets `client_metadata` (request.clientMetadata)."""
-    issuer = tenant.issuers[0]
-    ctx = TokenContext(issuer=issuer, client=client, user=user, scopes=[API_SCOPE],
-                       grant_type=grant_type, auth_time=auth_time)
-    if client_metadata is not None:
-        ctx.extra["client_metadata"] = client_metadata
-    token = issue_access_token(ctx, include_refresh_token=with_refresh_token and "refresh_token" in client.grant_types)
-    result = {"AccessToken": token["access_token"], "ExpiresIn": token["expires_in"], "TokenType": "Bearer",
-              "IdToken": issue_id_token(ctx)}
-    if "refresh_token" in token:
-        result["RefreshToken"] = token["refresh_token"]
-    return result

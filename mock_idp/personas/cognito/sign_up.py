@@ -12,7 +12,7 @@ from .pool_users import (CONFIRMED, UNCONFIRMED, change_user, check_password, cl
                          create_user, existing_user, pool_id)
 from .errors import CognitoError, not_authorized
 from .parameters import app_client, check_secret_hash, client_metadata, pool_user, required
-from .sign_in import issue
+from .issued import issue
 
 
 def sign_up(tenant, request: dict) -> dict:

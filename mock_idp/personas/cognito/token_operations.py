@@ -1,10 +1,9 @@
 """GetUser, GlobalSignOut (an access token) and RevokeToken (a refresh token), per docs/vendors.md 4c."""
 
-import hmac
-
 from .errors import CognitoError, not_authorized
 from .flavor import ADMIN_SCOPE as API_SCOPE
 from .parameters import app_client, attribute_value, required
+from .token_refresh import check_client_secret
 from ...oauth.tokens import read_access_token, token_hash
 
 
@@ -48,11 +47,7 @@ def revoke_token(tenant, request: dict) -> dict:
     """RevokeToken: a refresh token and the access tokens issued with it (RFC 7009 style)."""
     token = required(request, "Token")
     client = app_client(tenant, request.get("ClientId"))
-    if client.client_secret is not None and not (
-            isinstance(request.get("ClientSecret"), str)
-            and hmac.compare_digest(request["ClientSecret"].encode(), client.client_secret.encode())):
-        raise not_authorized(f"Unable to verify secret for client {client.client_id}" if request.get("ClientSecret")
-                             else f"Client {client.client_id} is configured for secret but secret was not received")
+    check_client_secret(client, request)
     row = tenant.store.find_refresh_token(token)
     if row is None:
         if tenant.store.find_access_token(token_hash(token)) is not None:

@@ -3,8 +3,8 @@ with `endpoint_url=<tenant URL>`: `POST /` with `X-Amz-Target:
 AWSCognitoIdentityProviderService.<Operation>` and an `application/x-amz-json-1.1` body.
 
 This module parses and renders (AWS JSON 1.1: errors are HTTP 400 with `__type` and `message`);
-the operations are plain functions in sign_in.py, token_operations.py, sign_up.py, admin_api.py and
-pool_groups.py. Facts: docs/vendors.md, "Cognito user-pool API".
+the operations are plain functions in sign_in.py, token_operations.py, token_refresh.py, sign_up.py,
+admin_api.py and pool_groups.py. Facts: docs/vendors.md, "Cognito user-pool API".
 """
 
 import json
@@ -16,7 +16,7 @@ from starlette.routing import Route
 from ...hooks import HookFailure, off_loop
 from ...web.same_origin import foreign_host, misdirected
 from ..vendor_api import VendorCall
-from . import admin_api, pool_groups, sign_in, sign_up, token_operations
+from . import admin_api, pool_groups, sign_in, sign_up, token_operations, token_refresh
 from .errors import CognitoError
 
 TARGET_PREFIX = "AWSCognitoIdentityProviderService."
@@ -27,6 +27,7 @@ PUBLIC_OPERATIONS = {
     "GetUser": token_operations.get_user,
     "GlobalSignOut": token_operations.global_sign_out,
     "RevokeToken": token_operations.revoke_token,
+    "GetTokensFromRefreshToken": token_refresh.get_tokens_from_refresh_token,
     "SignUp": sign_up.sign_up,
     "ConfirmSignUp": sign_up.confirm_sign_up,
     "RespondToAuthChallenge": sign_up.respond_to_auth_challenge,
@@ -94,15 +95,16 @@ def injected_failure(error: str | None, description: str | None, status: int | N
 
 # The calls by name; the user is the one signing in, the one named, or the one whose token is sent.
 ENDPOINTS = tuple(OPERATIONS)
-SECRETS = frozenset({"PASSWORD", "NEW_PASSWORD", "SECRET_HASH", "REFRESH_TOKEN", "AccessToken", "Token",
+SECRETS = frozenset({"PASSWORD", "NEW_PASSWORD", "SECRET_HASH", "REFRESH_TOKEN", "AccessToken", "Token", "RefreshToken",
                      "ClientSecret", "Password", "TemporaryPassword", "SecretHash", "Session", "ConfirmationCode"})
 USERNAME_PARAMS = {"InitiateAuth": "AuthParameters.USERNAME", "RespondToAuthChallenge": "ChallengeResponses.USERNAME",
                    "AdminInitiateAuth": "AuthParameters.USERNAME",
                    "AdminRespondToAuthChallenge": "ChallengeResponses.USERNAME",
-                   "GetUser": None, "GlobalSignOut": None, "RevokeToken": None, "CreateGroup": None,
+                   "GetUser": None, "GlobalSignOut": None, "RevokeToken": None, "GetTokensFromRefreshToken": None, "CreateGroup": None,
                    "GetGroup": None, "DeleteGroup": None, "ListGroups": None, "ListUsers": None,
                    "ListUsersInGroup": None}
 TOKEN_PARAMS = {"GetUser": "AccessToken", "GlobalSignOut": "AccessToken", "RevokeToken": "Token",
+                "GetTokensFromRefreshToken": "RefreshToken",
                 "InitiateAuth": "AuthParameters.REFRESH_TOKEN", "AdminInitiateAuth": "AuthParameters.REFRESH_TOKEN"}
 CALLS = {name: VendorCall(name, injected_failure, error_key="__type", client_param="ClientId", secrets=SECRETS,
                           username_param=USERNAME_PARAMS.get(name, "Username"), token_param=TOKEN_PARAMS.get(name))
