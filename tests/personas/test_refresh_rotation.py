@@ -243,3 +243,21 @@ def test_a_rotation_setting_the_persona_does_not_have_names_file_line_and_key(tm
         load_config(seed, personas=all_flavors())
     message = str(refused.value)
     assert str(seed) in message and key in message and words in message, message
+
+
+def test_the_admin_api_takes_the_setting_and_names_a_wrong_value(server):
+    clients = f"{server.base_url}/_admin/tenants/okta/clients"
+    wrong = httpx.post(clients, json={"client_id": "okta-new", "client_secret": "okta-new-secret",
+                                      "grant_types": ["password", "refresh_token"], "response_types": [],
+                                      "refresh_token": {"rotation_type": "rotate"}})
+    assert wrong.status_code == 400 and wrong.json()["errors"][0]["field"] == "refresh_token.rotation_type", wrong.text
+    created = httpx.post(clients, json={"client_id": "okta-new", "client_secret": "okta-new-secret",
+                                        "grant_types": ["password", "refresh_token"], "response_types": [],
+                                        "refresh_token": {"rotation_type": "ROTATE", "leeway": 0}})
+    assert created.status_code in (200, 201), created.text
+    signed_in = httpx.post(server.base_url + "/okta/oauth2/v1/token", auth=("okta-new", "okta-new-secret"), data={
+        "grant_type": "password", "username": "alice", "password": "alice-password", "scope": "openid offline_access"})
+    first = signed_in.json()["refresh_token"]
+    refreshed = httpx.post(server.base_url + "/okta/oauth2/v1/token", auth=("okta-new", "okta-new-secret"),
+                           data={"grant_type": "refresh_token", "refresh_token": first})
+    assert refreshed.json()["refresh_token"] != first  # a web app, rotating as its setting says
