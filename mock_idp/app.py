@@ -63,7 +63,7 @@ def create_app(settings: Settings | None = None, seed: SeedConfig | None = None)
     app.state.audit = audit
     app.state.templates = Templates(str(templates_dir()))
     if settings.admin_enabled:  # first: a tenant mounted at / must not hide it
-        from .admin import admin_mount  # here: a server without the admin API never imports it
+        from .admin.mount import admin_mount  # here: a server without the admin API never imports it
 
         app.router.routes.append(admin_mount(settings, tenants, store, audit, base_urls))
     app.router.routes.extend(server_routes(tenants, templates_dir() / "static"))  # the URL layout: routes.py
