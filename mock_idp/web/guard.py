@@ -21,6 +21,14 @@ SERVER_ERROR = json.dumps({"error": "server_error", "error_description": "Unexpe
 UNAVAILABLE = json.dumps({"error": "temporarily_unavailable",
                           "error_description": "The database cannot be written now; try again."}).encode()
 RETRY_AFTER = b"1"  # seconds: the next write is tried afresh, nothing waits for the database
+# The same two answers to a browser loading a page (the login form's POST, a signed-in authorize):
+# a page it shows, not JSON.
+PAGE = ('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{0}</title></head>'
+        '<body><h1>{0}</h1><p>{1}</p></body></html>')
+SERVER_ERROR_PAGE = PAGE.format("Something went wrong", "The server met an unexpected error; nothing was "
+                                "changed. Go back and try again.").encode()
+UNAVAILABLE_PAGE = PAGE.format("Temporarily unavailable", "The database cannot be written now, so nothing was "
+                               "changed. Go back and try again in a moment.").encode()
 # HTML pages: never framed (clickjacking of the login form), scripts only from our own origin.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; "
        "frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
@@ -79,11 +87,22 @@ class Guard:
             reason = str(getattr(error, "orig", None) or error).splitlines()[0]
             log.error("database unavailable on %s %s: %s", scope.get("method"), scope.get("path"), reason)
             if not started:
-                await respond(send, 503, UNAVAILABLE, extra=[(b"retry-after", RETRY_AFTER)])
+                page = navigation(scope)
+                await respond(send, 503, UNAVAILABLE_PAGE if page else UNAVAILABLE, extra=[(b"retry-after", RETRY_AFTER)],
+                              html=page)
         except Exception:
             log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
             if not started:
-                await respond(send, 500, SERVER_ERROR)
+                page = navigation(scope)
+                await respond(send, 500, SERVER_ERROR_PAGE if page else SERVER_ERROR, html=page)
+
+
+def navigation(scope) -> bool:
+    """A browser loading a page: its Sec-Fetch-Mode says so (Fetch §3.2), else an Accept that asks
+    for HTML first (a browser without Fetch Metadata)."""
+    headers = dict(scope.get("headers", ()))
+    mode = headers.get(b"sec-fetch-mode")
+    return mode == b"navigate" if mode is not None else headers.get(b"accept", b"").startswith(b"text/html")
 
 
 def with_html_headers(message):
@@ -114,10 +133,11 @@ async def too_large(send, limit: int) -> None:
     await respond(send, 413, body, close=True)
 
 
-async def respond(send, status: int, body: bytes, close: bool = False, extra: list = ()) -> None:
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+async def respond(send, status: int, body: bytes, close: bool = False, extra: list = (), html: bool = False) -> None:
+    content_type = b"text/html; charset=utf-8" if html else b"application/json"
+    headers = [(b"content-type", content_type), (b"content-length", str(len(body)).encode()),
                (b"cache-control", b"no-store"), *extra]
     if close:
         headers.append((b"connection", b"close"))  # the unread rest of the body is not read
-    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send(with_html_headers({"type": "http.response.start", "status": status, "headers": headers}))
     await send({"type": "http.response.body", "body": body})

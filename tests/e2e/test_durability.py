@@ -277,21 +277,27 @@ def kill_9_rounds(start, intact=lambda: True, rounds: int = 2) -> list[int]:
 
 def code_flow(http: httpx.Client, base: str, tenant: str = "/load", client=("load-web", "load-web-secret")) -> dict:
     """Authorization code flow through the login form (3 requests, as a browser), then the token."""
-    import html
-    import re
-
-    query = {"client_id": client[0], "redirect_uri": REDIRECT_URI, "response_type": "code",
-             "scope": "openid email", "state": "s", "prompt": "login"}
-    page = http.get(base + tenant + "/authorize", params=query)
-    fields = dict(re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)">', page.text))
-    fields = {html.unescape(k): html.unescape(v) for k, v in fields.items()}
-    done = http.post(base + tenant + "/login", data={**fields, "username": "alice", "password": "alice-password"})
+    done = login_posted(http, base, tenant, client[0])
     assert done.status_code == 302, done.text[:300]
     code = dict(parse_qsl(urlsplit(done.headers["location"]).query))["code"]
     token = http.post(base + tenant + "/token", auth=client,
                       data={"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI})
     assert token.status_code == 200, token.text
     return token.json()
+
+
+def login_posted(http: httpx.Client, base: str, tenant: str, client_id: str, headers: dict | None = None):
+    """The login page of an authorization request, then its form posted with alice's password."""
+    import html
+    import re
+
+    query = {"client_id": client_id, "redirect_uri": REDIRECT_URI, "response_type": "code",
+             "scope": "openid email", "state": "s", "prompt": "login"}
+    page = http.get(base + tenant + "/authorize", params=query)
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)">', page.text))
+    fields = {html.unescape(k): html.unescape(v) for k, v in fields.items()}
+    return http.post(base + tenant + "/login", headers=headers,
+                     data={**fields, "username": "alice", "password": "alice-password"})
 
 
 def one_round(http: httpx.Client, base: str) -> None:
@@ -456,6 +462,15 @@ def test_a_full_disk_answers_503_keeps_serving_loses_nothing_acknowledged_and_re
                     assert answer.headers["retry-after"] == "1" and answer.headers["cache-control"] == "no-store"
                     refused += 1
                 assert refused > 0
+                # A browser signing in meanwhile (the session and its code cannot be written) is
+                # shown a page saying so, not JSON.
+                shown = login_posted(http, server.base, "/load", "load-web", headers={
+                    "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Site": "same-origin", "Accept": "text/html,*/*;q=0.8"})
+                assert shown.status_code == 503, shown.text[:300]
+                assert shown.headers["content-type"].startswith("text/html") and shown.headers["retry-after"] == "1"
+                assert "frame-ancestors 'none'" in shown.headers["content-security-policy"]
+                assert "<h1>Temporarily unavailable</h1>" in shown.text and "try again" in shown.text
+                refused += 1
                 # Reading and signing need no space: the server goes on serving what it can.
                 assert httpx.get(server.base + "/healthz").status_code == 200
                 assert introspected(http, server.base, service)
