@@ -20,7 +20,6 @@ from typing import Any, Callable
 import anyio
 import anyio.from_thread
 import anyio.to_thread
-import httpx
 
 MAX_ANSWER_BYTES = 256 * 1024  # a hook's answer is a few claims; a larger one is refused, not read
 MASK = "********"
@@ -82,6 +81,8 @@ async def post_json(url: str, payload: Any, headers: dict[str, str], timeout: fl
                     max_bytes: int = MAX_ANSWER_BYTES) -> HookAnswer:
     """POST `payload` as JSON and read the answer, at most `max_bytes`, within `timeout` seconds
     in all (connect, send, wait, read)."""
+    import httpx  # here: httpx loads rich (its CLI's), ~90 ms of every start for servers with no hook
+
     try:
         with anyio.fail_after(timeout):
             async with httpx.AsyncClient(timeout=timeout, follow_redirects=False, trust_env=False,

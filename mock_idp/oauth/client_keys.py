@@ -7,7 +7,6 @@ import asyncio
 import json
 import time
 
-import httpx
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
@@ -61,6 +60,8 @@ class ClientKeys:
 
 
 async def fetch(uri: str) -> tuple[float, KeySet | None, str]:
+    import httpx  # here: httpx loads rich (its CLI's), ~90 ms of every start for a server that never fetches
+
     try:
         async with asyncio.timeout(FETCH_TIMEOUT), httpx.AsyncClient(timeout=FETCH_TIMEOUT, follow_redirects=False) as http:
             async with http.stream("GET", uri, headers={"Accept": "application/json"}) as response:
