@@ -25,10 +25,10 @@ def spreads_connections() -> bool:
 
 
 class SpreadWorkers(Multiprocess):
-    """Multiprocess, where each worker it starts (at first, or to replace one) is handed a new
-    socket of the group. The supervisor keeps its reference to the latest one only until it starts
-    the next worker: a dead worker's socket must leave the group, or the connections the kernel
-    sends it would wait for no one."""
+    """Multiprocess, where each worker it starts (at first, to replace one, on SIGHUP or SIGTTIN)
+    is handed a new socket of the group. The supervisor closes its own copies at its next look at
+    the workers (every half second): a worker's socket must leave the group with the worker, or
+    the connections the kernel sends it would wait for no one."""
 
     def __init__(self, config: Config):
         self._handed: list[socket.socket] = []
@@ -36,14 +36,22 @@ class SpreadWorkers(Multiprocess):
 
     @property
     def sockets(self) -> list[socket.socket]:
-        for handed in self._handed:  # its worker was started with its own copy
-            handed.close()
-        self._handed = [group_socket(self.config)]
-        return self._handed
+        handed = group_socket(self.config)
+        self._handed.append(handed)
+        return [handed]
 
     @sockets.setter
     def sockets(self, _value) -> None:
         pass  # each worker gets a socket of its own (above)
+
+    def keep_subprocess_alive(self) -> None:
+        self._close_handed()  # each went to a worker started since: it holds its own copy
+        super().keep_subprocess_alive()
+
+    def _close_handed(self) -> None:
+        handed, self._handed = self._handed, []
+        for sock in handed:
+            sock.close()
 
     def run(self) -> None:
         scheme = "https" if self.config.is_ssl else "http"
@@ -52,8 +60,7 @@ class SpreadWorkers(Multiprocess):
         try:
             super().run()
         finally:
-            for handed in self._handed:
-                handed.close()
+            self._close_handed()
 
 
 def group_socket(config: Config) -> socket.socket:

@@ -154,3 +154,50 @@ def test_connections_opened_at_once_are_spread_over_both_workers(server, pair):
     assert None not in workers
     counts = sorted(workers.count(worker) for worker in set(workers))
     assert len(counts) == 2 and counts[0] >= 2, f"connections per worker: {counts}"
+
+
+def listening_inodes(port: int) -> set[str]:
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "0A":
+                inodes.add(f"socket:[{fields[9]}]")
+    return inodes
+
+
+def held_by(pid: int) -> set[str]:
+    return {os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")}
+
+
+def test_a_killed_worker_is_replaced_and_no_connection_waits_on_its_socket(tmp_path):
+    """Every listening socket of the group belongs to a live worker: the supervisor keeps no copy
+    (a copy would keep a dead worker's socket in the group, and the connections the kernel sends
+    it would wait for no one)."""
+    running = Serve(tmp_path / "data", "--config", str(SEED), "--workers", "2")
+    try:
+        def workers() -> list[int]:
+            children = Path(f"/proc/{running.process.pid}/task/{running.process.pid}/children").read_text().split()
+            return [int(pid) for pid in children if "multiprocessing.spawn" in Path(f"/proc/{pid}/cmdline").read_text()]
+
+        deadline = time.monotonic() + 30
+        while len(listening_inodes(running.port)) < 2 or len(workers()) < 2:
+            assert time.monotonic() < deadline, "two workers did not start"
+            time.sleep(0.1)
+        time.sleep(1)  # the supervisor's next look at its workers
+        assert not listening_inodes(running.port) & held_by(running.process.pid)
+        victim = workers()[-1]
+        os.kill(victim, 9)
+        deadline = time.monotonic() + 30
+        while victim in workers() or len(workers()) < 2 or len(listening_inodes(running.port)) != 2:
+            assert time.monotonic() < deadline, "the killed worker was not replaced"
+            time.sleep(0.1)
+        time.sleep(1)
+        assert not listening_inodes(running.port) & held_by(running.process.pid)
+        for _ in range(40):  # new connections, spread over the group: every one answered
+            connection = http.client.HTTPConnection("127.0.0.1", running.port, timeout=5)
+            connection.request("GET", "/healthz")
+            assert connection.getresponse().status == 200
+            connection.close()
+    finally:
+        running.stop()
