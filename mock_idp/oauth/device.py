@@ -13,7 +13,7 @@ from authlib.oauth2 import rfc8628
 from ..storage.models import DeviceAuthorization
 from .clients import DeviceRecord, EndUser
 from .errors import AccessDeniedError, InvalidGrantError, InvalidRequestError, UnauthorizedClientError
-from .grants import IssuingGrant, end_user, requested_audience
+from .issuing import IssuingGrant, end_user, requested_audience
 from ..personas import layout
 from ..personas.views import TenantView
 

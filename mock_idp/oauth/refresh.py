@@ -1,5 +1,5 @@
 """A refresh token's redemption, as the client's rotation says (personas/layout.RefreshRotation):
-plain functions for the refresh_token grant (grants.py) and the vendor APIs that refresh
+plain functions for the refresh_token grant (refresh_token.py) and the vendor APIs that refresh
 without it (Cognito's GetTokensFromRefreshToken)."""
 
 

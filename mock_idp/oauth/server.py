@@ -20,7 +20,8 @@ from .client_keys import ClientKeys
 from .clients import BUILTIN_CALLBACK_PATH, OAuthClient
 from .errors import describe, safe_description, with_case
 from .device import DeviceAuthorizationEndpoint, DeviceCodeGrant
-from .grants import IdTokenExtension, register_grants
+from .grants import register_grants
+from .id_token import IdTokenExtension
 from .token_exchange import TokenExchangeGrant
 from .introspection import IntrospectionEndpoint, RevocationEndpoint
 from ..personas.vendor_api import vendor_grants

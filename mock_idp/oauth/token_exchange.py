@@ -10,7 +10,7 @@ from authlib.oauth2.rfc6749.util import scope_to_list
 from ..personas.layout import CONFIDENTIAL_CLIENT_AUTH
 from .clients import EndUser
 from .errors import InvalidRequestError, InvalidScopeError, UnauthorizedClientError
-from .grants import IssuingGrant
+from .issuing import IssuingGrant
 from .tokens import read_access_token
 
 GRANT_TYPE = "urn:ietf:params:oauth:grant-type:token-exchange"

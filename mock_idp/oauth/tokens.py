@@ -114,7 +114,7 @@ def find_access_token(issuer, token: str) -> tuple[IssuedToken, dict] | None:
 def unrecorded(issuer, claims: dict, hashed: str) -> IssuedToken | None:
     """A record made of a verified token's claims (its `id` empty: not stored): revoked if the
     revocation list has it, or if a cutoff (a reset, its client's deletion or new secret) came in
-    or after its second (one signed in that second after the cutoff was recorded, grants.py)."""
+    or after its second (one signed in that second after the cutoff was recorded, client_credentials.py)."""
     client_id, issued_at, expires_at = claims.get(issuer.flavor.client_id_claim), claims.get("iat"), claims.get("exp")
     if (claims.get("iss") != issuer.issuer or not isinstance(client_id, str)
             or not isinstance(issued_at, int) or not isinstance(expires_at, int)):

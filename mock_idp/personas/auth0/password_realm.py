@@ -11,7 +11,7 @@ from authlib.oauth2.rfc6749.errors import InvalidRequestError, UnauthorizedClien
 
 from ...oauth.clients import EndUser
 from ...oauth.errors import InvalidGrantError
-from ...oauth.grants import PasswordGrant
+from ...oauth.password import PasswordGrant
 from ...config.fields import user_key
 
 GRANT_TYPE = "http://auth0.com/oauth/grant-type/password-realm"

@@ -6,7 +6,7 @@ received (`assertion`, whose `aud` is the API itself) for one to a downstream AP
 from authlib.oauth2.rfc6749.grants.base import BaseGrant, TokenEndpointMixin
 
 from ...oauth.clients import EndUser
-from ...oauth.grants import IssuingGrant
+from ...oauth.issuing import IssuingGrant
 from ...oauth.tokens import read_access_token
 from ..layout import CONFIDENTIAL_CLIENT_AUTH
 from .errors import EntraError
