@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from .config import ClientConfig, GroupConfig, RoleConfig, UserConfig
 from .config.fields import user_key
-from .config.models import HOOK_MODELS
+from .config.hooks import HOOK_MODELS
 from .config.issues import dotted, translate
 from .storage.request_state import VersionCache
 from .storage.models import DirectoryEntry
@@ -74,7 +74,7 @@ class Directory:
                  issuer_keys=tuple, seed_groups: list[GroupConfig] = (), seed_roles: list[RoleConfig] = (),
                  case_insensitive_users: bool = False, client_problems=lambda client: []):
         self.tenant = tenant
-        # What a client asks of the tenant's persona and APIs that they lack (config.models.client_problems).
+        # What a client asks of the tenant's persona and APIs that they lack (config.tenant.client_problems).
         self.client_problems = client_problems
         self.store = store
         # A client deleted or given a new secret ends its client_credentials tokens, then (the

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from .web.base_urls import back_channel_variant
 from .config import ClientConfig, GroupConfig, RoleConfig, TenantConfig, UserConfig
-from .config.models import client_problems
+from .config.tenant import client_problems
 from .directory import Directory
 from .personas import all_flavors, flavor_named
 from .personas.layout import IssuerLayout
@@ -48,7 +48,7 @@ class Tenant:
         self.issuers = [Issuer(self, layout) for layout in self.flavor.issuers(name, self.url, config)]
 
     def client_problems(self, client) -> list:
-        """What a client asks that the tenant lacks (config.models.client_problems), against the
+        """What a client asks that the tenant lacks (config.tenant.client_problems), against the
         users as they are now: a user added at run time may be assigned to an app (Entra)."""
         current = self.config.model_copy(update={"users": list(self.all_users())})
         return client_problems(current, client, all_flavors())

@@ -11,7 +11,7 @@ the seed file's bodies and messages. `POST /_admin/reset` brings back the seed's
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from ..config.models import HOOK_MODELS
+from ..config.hooks import HOOK_MODELS
 from ..storage.request_state import forget_state
 from .errors import json_body, not_found
 from .openapi import answers

@@ -15,8 +15,11 @@ Line numbers come from the composed YAML node tree, addressed by pydantic's `loc
 from .errors import ConfigError, ConfigIssue
 from .fields import RESPONSE_TYPES, check_redirect_uri, normalise_path, tenant_path
 from .loading import load_config, parse_config
-from .models import (ApiConfig, AuthorizationServerConfig, ClientConfig, GroupConfig, RoleConfig, SeedConfig, TenantConfig,
-                     TokenLifetimes, UserConfig)
+from .apis import ApiConfig, AuthorizationServerConfig
+from .clients import ClientConfig
+from .seed import SeedConfig
+from .tenant import TenantConfig, TokenLifetimes
+from .users import GroupConfig, RoleConfig, UserConfig
 
 __all__ = ["ApiConfig", "AuthorizationServerConfig", "ClientConfig", "ConfigError", "ConfigIssue", "GroupConfig", "RoleConfig",
            "RESPONSE_TYPES", "SeedConfig", "TenantConfig", "TokenLifetimes", "UserConfig",

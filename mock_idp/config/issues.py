@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel
 
 from .errors import INVALID, MISSING_KEY, UNKNOWN_KEY, Loc, suggestion
-from .models import SeedConfig
+from .seed import SeedConfig
 
 
 EXPECTED = {"string_type": "a string", "int_type": "an integer", "int_parsing": "an integer",

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from .cross_item import cross_item_problems
 from .errors import DUPLICATE_KEY, INVALID, MISSING_KEY, ConfigError, ConfigIssue, Loc
 from .issues import dotted, translate, yaml_kind
-from .models import SeedConfig
+from .seed import SeedConfig
 from .yaml_tree import Tree, compose_yaml, line_of
 
 

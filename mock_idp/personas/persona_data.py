@@ -84,7 +84,7 @@ class PersonaData:
     # RFC 7009 §2: may the revocation endpoint end an access token? (Auth0's revokes refresh tokens only.)
     revokes_access_tokens: bool = True
     # The seed's hooks this persona calls while issuing tokens ("triggers", "token_inline_hook");
-    # a seed naming another is refused where it is written (config/models.py).
+    # a seed naming another is refused where it is written (config/tenant.py).
     seed_hooks: tuple[str, ...] = ()
     # The one-line settings of the SDKs people point at this persona, shown on the tenant page;
     # {issuer}, {client_id}, {jwks_uri} and {audience} are filled in.

@@ -1,0 +1,56 @@
+"""A tenant's users and what they belong to: groups (Okta, Cognito) and roles (Auth0 RBAC)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .base import SeedModel
+from .fields import NonEmptyStr, Username
+
+
+class UserConfig(SeedModel):
+    username: Username  # NFC, no invisible characters (fields.normalise_username)
+    password: str
+    sub: str | None = None
+    claims: dict[str, Any] = {}
+    permissions: list[str] | None = None
+    # Auth0: the database connection the user belongs to (the `realm` of password-realm, the
+    # `connection` of /dbconnections/*).
+    connection: NonEmptyStr = "Username-Password-Authentication"
+    # Kept by the vendors' management APIs (a seed may set them too). A disabled user signs in
+    # nowhere (Cognito AdminDisableUser, Okta suspend/deactivate, Auth0 `blocked`); `status` is the
+    # vendor's lifecycle word (Cognito FORCE_CHANGE_PASSWORD, Okta STAGED...), unset for a seeded user.
+    enabled: bool = True
+    roles: list[str] = []  # Auth0: names of the tenant's roles the user has
+    status: str | None = None
+    confirmation_code: str | None = None  # a pending sign-up's code (Cognito ConfirmSignUp)
+    created_at: int | None = None  # Unix seconds, for users made at run time
+    updated_at: int | None = None
+
+
+class GroupConfig(SeedModel):
+    """A group of the tenant's users: members name it in their `groups` claim. Cognito's groups
+    have a precedence and an IAM role; Okta's an id and a description."""
+
+    name: NonEmptyStr
+    description: str | None = None
+    precedence: int | None = None
+    role_arn: str | None = None
+    id: str | None = None
+    created_at: int | None = None
+    updated_at: int | None = None
+
+class RolePermissionConfig(SeedModel):
+    api: NonEmptyStr  # an API's identifier (Auth0: resource_server_identifier)
+    permission: NonEmptyStr
+
+
+class RoleConfig(SeedModel):
+    """Auth0: a role, its permissions on the tenant's APIs; users name it in their `roles`."""
+
+    name: NonEmptyStr
+    id: str | None = None
+    description: str | None = None
+    permissions: list[RolePermissionConfig] = []
+    created_at: int | None = None
+    updated_at: int | None = None
