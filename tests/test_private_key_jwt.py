@@ -63,11 +63,20 @@ def service(client_id: str, **extra) -> dict:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, jwks_server):
+def huge_jwks_server():
+    """A jwks_uri answering far more than any JWK Set of a few keys: 1 MB of padding in a key set."""
+    server = JwksServer(json.dumps({"keys": [], "padding": "x" * 1_000_000}).encode())
+    yield server
+    server.httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, jwks_server, huge_jwks_server):
     inline = {"jwks": public_jwks(RSA, EC)}
     seed = {"tenants": {
         "generic": {"clients": [service("svc", **inline), service("published", jwks_uri=jwks_server.url),
                                 service("unreachable", jwks_uri="http://127.0.0.1:9/jwks.json"),
+                                service("huge", jwks_uri=huge_jwks_server.url),
                                 {"client_id": "secret-client", "client_secret": "s3cret",
                                  "grant_types": ["client_credentials"], "response_types": []}]},
         "okta": {"flavor": "okta", "authorization_server": "default",
@@ -169,6 +178,13 @@ def test_an_unreachable_jwks_uri_is_invalid_client_not_a_hang(server):
     response = post(doc["token_endpoint"], "unreachable", assertion("unreachable", doc["token_endpoint"]))
     assert response.json()["error"] == "invalid_client" and "jwks_uri" in response.json()["error_description"]
     assert time.monotonic() - started < 10
+
+
+def test_a_jwks_uri_answering_too_much_is_read_no_further_and_refused(server):
+    doc = discovery(server, "/generic")
+    response = post(doc["token_endpoint"], "huge", assertion("huge", doc["token_endpoint"]))
+    assert response.json()["error"] == "invalid_client"
+    assert "more than 65536 bytes" in response.json()["error_description"], response.json()
 
 
 def test_keys_from_a_jwks_uri_are_fetched_once_and_used(server, jwks_server):

@@ -154,3 +154,18 @@ def test_minted_tokens_go_through_the_trigger_too(idp):
         assert claims_of(minted["id_token"], idp.discovery("us-east-1_Runtime"))["tenant_id"] == "t-7"
     finally:
         idp.reset("us-east-1_Runtime")
+
+
+def test_an_okta_hook_answering_more_than_the_limit_is_read_no_further(idp):
+    """Okta issues the token unchanged when its hook fails; the trail says why (hooks.MAX_ANSWER_BYTES)."""
+    service = InvokeServer(lambda event, context: {"commands": [], "padding": "x" * 1_000_000})
+    try:
+        idp.set_hook("token_inline_hook/default", {"url": service.url}, tenant="okta")
+        answer = httpx.post(idp.url + "/okta/oauth2/default/v1/token", auth=("0oa-app", "s"), data={
+            "grant_type": "password", "username": "alice", "password": "alice-password", "scope": "openid"})
+        calls = idp.requests(tenant="okta", endpoint="token_inline_hook")
+        assert answer.status_code == 200 and answer.json()["access_token"]
+        assert calls[-1]["outcome"] == "skipped: too_large: the answer is larger than 262144 bytes"
+    finally:
+        service.stop()
+        idp.reset("okta")

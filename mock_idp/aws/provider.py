@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from ..web.outbound import TooLarge, read_at_most
 from .verdict import Rule, failed, passed
 
 WELL_KNOWN = "/.well-known/openid-configuration"
@@ -185,9 +186,8 @@ async def fetch_provider_async(issuer: str, verify: bool | str = True, timeout: 
 
 async def async_get(http: httpx.AsyncClient, url: str) -> dict:
     async with http.stream("GET", url) as response:
-        body = bytearray()
-        async for chunk in response.aiter_bytes():
-            body += chunk
-            if len(body) > MAX_BYTES:
-                raise too_big()
-        return document(response.status_code, bytes(body))
+        try:
+            body = await read_at_most(response, MAX_BYTES)
+        except TooLarge:
+            raise too_big() from None
+        return document(response.status_code, body)
