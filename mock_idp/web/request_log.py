@@ -77,38 +77,35 @@ class RequestLog:
             self.write(scope, seen, (time.perf_counter() - started) * 1000)
 
     def write(self, scope, seen: dict, duration_ms: float) -> None:
+        if not log.isEnabledFor(logging.INFO):
+            return
         path, query = scope["path"], scope.get("query_string", b"").decode("latin-1")
         endpoint = self.table.get(path)
         tenant = endpoint.tenant if endpoint else tenant_of(self.tenants, path)
-        params = seen_params(scope, query, seen["body"])
-        error = error_of(seen)
+        # A GET with no query (discovery, JWKS: most lines under load) names no client or grant.
+        params = seen_params(scope, query, seen["body"]) if query or seen["body"] or PARSED in scope else {}
+        error = error_of(seen) if seen["error_body"] or seen["location"] else None
         status = seen["status"]
-        entry = {
-            "tenant": tenant.name if tenant else None,
-            "endpoint": endpoint.name if endpoint else None,
-            "method": scope["method"],
-            "path": redact(path + f"?{query}") if query else redact(path) if "=" in path else path,
-            "status": status,
-            "client": basic_client(scope.get("headers", ())) or params.get("client_id"),
-            "grant": params.get("grant_type") or params.get("response_type"),
-            "outcome": "error" if error or status >= 400 else "redirect" if 300 <= status < 400 else "ok",
-            "error": error,
-            "duration_ms": round(duration_ms, 1),
-        }
-        if not log.isEnabledFor(logging.INFO):
-            return
+        method = scope["method"]
+        line_path = redact(path + f"?{query}") if query else redact(path) if "=" in path else path
+        client = basic_client(scope.get("headers", ())) or params.get("client_id")
+        grant = params.get("grant_type") or params.get("response_type")
+        outcome = "error" if error or status >= 400 else "redirect" if 300 <= status < 400 else "ok"
         if self.json_format:
-            message, args = json.dumps(entry), ()
+            line = json.dumps({"tenant": tenant.name if tenant else None, "endpoint": endpoint.name if endpoint else None,
+                               "method": method, "path": line_path, "status": status, "client": client,
+                               "grant": grant, "outcome": outcome, "error": error,
+                               "duration_ms": round(duration_ms, 1)})
         else:
             # Every value from the request escaped and, with a space, quoted: one request, one line.
-            fields = " ".join(f"{k}={field(v)}" for k, v in entry.items()
-                              if v is not None and k not in ("method", "path", "status", "duration_ms"))
-            message, args = "%s %s %s %s %.1fms", (field(entry["method"]), field(entry["path"]), status, fields,
-                                                   duration_ms)
+            fields = " ".join(f"{key}={field(value)}" for key, value in (
+                ("tenant", tenant.name if tenant else None), ("endpoint", endpoint.name if endpoint else None),
+                ("client", client), ("grant", grant), ("outcome", outcome), ("error", error)) if value is not None)
+            line = f"{field(method)} {field(line_path)} {status} {fields} {duration_ms:.1f}ms"
         handler = line_handler()
-        if handler is None or not handler.write_line(message % args if args else message):
-            # log.info(message, *args) without its search of the stack for the caller's line.
-            log.handle(log.makeRecord(log.name, logging.INFO, __file__, 0, message, args, None, "write"))
+        if handler is None or not handler.write_line(line):
+            # log.info(line) without its search of the stack for the caller's line.
+            log.handle(log.makeRecord(log.name, logging.INFO, __file__, 0, line, (), None, "write"))
 
 
 class LineHandler(logging.StreamHandler):
