@@ -575,3 +575,37 @@ def test_an_apis_rbac_settings_have_auth0s_names_and_rules(tmp_path):
     assert_reported(error, 6, "tenants.shop.apis[0].rbac", "Auth0 calls it enforce_policies: true")
     assert_reported(error, 8, "tenants.shop.apis[1].token_dialect", "it needs enforce_policies: true")
     assert_reported(error, 11, "tenants.shop.apis[2].token_dialect", "RFC 9068 token profile is not served")
+
+
+def test_an_apis_vendor_settings_on_a_persona_without_them_are_refused_where_written(tmp_path):
+    error = load_error(tmp_path, """\
+        tenants:
+          org:
+            flavor: okta
+            apis:
+              - identifier: https://orders.example.com
+                enforce_policies: true
+          shop:
+            flavor: auth0
+            apis:
+              - identifier: https://orders.example.com
+                token_dialect: access_token_authz
+          plain:
+            apis:
+              - identifier: https://orders.example.com
+                rbac: true
+          pool:
+            flavor: cognito
+            apis:
+              - identifier: https://orders.example.com
+                app_role_assignment_required: true
+        """)
+    assert_reported(error, 6, "tenants.org.apis[0].enforce_policies",
+                    "the okta persona serves no RBAC (personas that do: auth0)")
+    # The Auth0 tenant's rule runs for its API only, in the same pass as the other tenants'.
+    assert_reported(error, 11, "tenants.shop.apis[0].token_dialect", "it needs enforce_policies: true")
+    # Auth0's words for its old key are Auth0's: elsewhere it is an unknown key.
+    assert_reported(error, 15, "tenants.plain.apis[0].rbac", "unknown key")
+    assert "Auth0 calls it" not in str(error)
+    assert_reported(error, 20, "tenants.pool.apis[0].app_role_assignment_required",
+                    "the cognito persona serves no user assignment (personas that do: entra)")

@@ -1,12 +1,13 @@
-"""What access tokens are for: Okta's authorization servers, Auth0's APIs (resource servers)."""
+"""What access tokens are for: authorization servers (Okta's), APIs (resource servers); a persona's
+own rules for an API are its hooks (Flavor.api_seed_words, api_seed_problems)."""
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import model_validator
+from pydantic import ValidationInfo, model_validator
 
-from .base import SeedModel
+from .base import SeedModel, tenant_persona
 from .errors import issue_at
 from .fields import NonEmptyStr, Seconds
 from .hooks import TokenInlineHookConfig
@@ -31,6 +32,7 @@ class ApiConfig(SeedModel):
     scopes: list[str] = []
     permissions: list[str] = []
     token_lifetime: Seconds | None = None
+    # Keys only some personas serve (Flavor.seed_keys; refused elsewhere: tenant.VENDOR_API_KEYS).
     # Auth0's resource-server settings, by their Management API names: `enforce_policies` is "Enable
     # RBAC" (a user's token gets only the requested scopes their roles grant); `token_dialect`
     # access_token_authz is "Add Permissions in the Access Token" (a `permissions` claim).
@@ -43,20 +45,18 @@ class ApiConfig(SeedModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _auth0_names(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "rbac" in data:
-            # The key of earlier mock_idp versions: say what Auth0 calls it.
-            raise issue_at("Auth0 calls it enforce_policies: true (Enable RBAC), with token_dialect: "
-                           "access_token_authz for the `permissions` claim", "rbac")
-        if isinstance(data, dict) and str(data.get("token_dialect", "")).startswith("rfc9068_profile"):
-            raise issue_at("the RFC 9068 token profile is not served: use access_token or access_token_authz",
-                           "token_dialect")
+    def _in_the_vendors_words(cls, data: Any, info: ValidationInfo) -> Any:
+        # A key or value the tenant's persona knows by another name (Flavor.api_seed_words).
+        persona = tenant_persona(info)
+        if persona is not None and isinstance(data, dict):
+            for at, message in persona.api_seed_words(data):
+                raise issue_at(message, *at)
         return data
 
     @model_validator(mode="after")
-    def _permissions_need_rbac(self) -> ApiConfig:
-        # Auth0 offers "Add Permissions in the Access Token" only once RBAC is enabled (docs/vendors.md 6d).
-        if self.token_dialect == "access_token_authz" and not self.enforce_policies:
-            raise issue_at("access_token_authz adds the RBAC permissions claim: it needs enforce_policies: true",
-                           "token_dialect")
+    def _fits_the_persona(self, info: ValidationInfo) -> ApiConfig:
+        # The persona's rules among the API's settings (Flavor.api_seed_problems).
+        persona = tenant_persona(info)
+        for at, message in persona.api_seed_problems(self) if persona is not None else ():
+            raise issue_at(message, *at)
         return self

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import ValidationInfo, field_validator, model_validator
+from typing import Any
+
+from pydantic import ModelWrapValidatorHandler, ValidationInfo, field_validator, model_validator
 
 from .apis import ApiConfig, AuthorizationServerConfig
-from .base import SeedModel
+from .base import TENANT_PERSONA, SeedModel
 from .clients import ClientConfig
 from .errors import issue_at, suggestion
 from .fields import NonEmptyStr, Origin, Seconds, normalise_path
@@ -44,6 +46,9 @@ VENDOR_CLIENT_KEYS = {"application_permissions": "application permissions",
                       "app_role_assigned_to": "user assignment",
                       "refresh_token": "per-application refresh token rotation",
                       "refresh_token_rotation": "app client refresh token rotation"}
+# API keys only some personas serve (also named in Flavor.seed_keys): refused when written.
+VENDOR_API_KEYS = {"enforce_policies": "RBAC", "token_dialect": "token dialects",
+                   "app_role_assignment_required": "user assignment"}
 
 
 class TenantConfig(SeedModel):
@@ -72,6 +77,22 @@ class TenantConfig(SeedModel):
     saml_apps: list[SamlAppConfig] = []  # served by the personas that have SAML apps (Okta)
     triggers: TriggersConfig | None = None
 
+    @model_validator(mode="wrap")
+    @classmethod
+    def _validated_for_its_persona(cls, data: Any, handler: ModelWrapValidatorHandler[TenantConfig],
+                                   info: ValidationInfo) -> TenantConfig:
+        # A part's persona-only rules (an API's: Flavor.api_seed_words, api_seed_problems) run while
+        # the part is validated, so each part's problem is found with the others': the tenant lends
+        # its persona to the validation context (pydantic's one channel to nested models) meanwhile.
+        context = info.context if isinstance(info.context, dict) else {}
+        personas, flavor = context.get("personas"), data.get("flavor", "generic") if isinstance(data, dict) else None
+        outer = context.get(TENANT_PERSONA)
+        context[TENANT_PERSONA] = personas.get(flavor) if isinstance(personas, dict) and isinstance(flavor, str) else None
+        try:
+            return handler(data)
+        finally:
+            context[TENANT_PERSONA] = outer
+
     @field_validator("path")
     @classmethod
     def _normalise_path(cls, path: str | None) -> str | None:
@@ -99,6 +120,9 @@ class TenantConfig(SeedModel):
 
         used = [(key, (key,), f"the {self.flavor} persona serves no {what} (personas that do: {{able}})")
                 for key, what in VENDOR_KEYS.items() if getattr(self, key)]
+        used += [(key, ("apis", index, key), f"the {self.flavor} persona serves no {what} (personas that do: {{able}})")
+                 for index, api in enumerate(self.apis) for key, what in VENDOR_API_KEYS.items()
+                 if key in api.model_fields_set]
         hook = f"flavor {self.flavor!r} runs no {{key}}{{only}}"
         if self.triggers and self.triggers.pre_token_generation:
             used.append(("pre_token_generation", ("triggers", "pre_token_generation"), hook))

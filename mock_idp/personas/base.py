@@ -19,7 +19,7 @@ from .persona_data import PersonaData
 from .views import IssuerView, TenantView, TokenContext
 
 if TYPE_CHECKING:
-    from ..config import ClientConfig, TenantConfig, UserConfig
+    from ..config import ApiConfig, ClientConfig, TenantConfig, UserConfig
     from ..oauth.errors import ErrorPage
 
 
@@ -64,6 +64,17 @@ class Flavor(PersonaData):
     def client_seed_problems(self, tenant: "TenantConfig", client: "ClientConfig") -> list[tuple[tuple, str]]:
         """What the persona's own client keys (seed_keys) ask of the tenant that it lacks, as
         [(key path below the client, message)]: for the seed (file:line:key) and the admin API."""
+        return []
+
+    def api_seed_words(self, written: dict[str, Any]) -> list[tuple[tuple, str]]:
+        """Keys or values of one of the seed's `apis`, as written, that the vendor calls otherwise
+        or mock_idp does not serve, as [(key path below the API, message)]: said in the vendor's
+        words before the generic check ("unknown key") would."""
+        return []
+
+    def api_seed_problems(self, api: "ApiConfig") -> list[tuple[tuple, str]]:
+        """What the persona's rules say of one of the seed's `apis` once its keys are valid, as
+        [(key path below the API, message)]."""
         return []
 
     # -- identities ---------------------------------------------------------------------------

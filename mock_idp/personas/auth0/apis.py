@@ -1,4 +1,5 @@
-"""Auth0 APIs chosen by `audience`: Management API grant, default scopes, RBAC (docs/vendors.md 4e, 6d)."""
+"""Auth0 APIs chosen by `audience`: Management API grant, default scopes, RBAC (docs/vendors.md 4e, 6d);
+the seed's rules for an API's RBAC settings (`enforce_policies`, `token_dialect`)."""
 
 from ...oauth.errors import safe_description
 from .errors import AccessDeniedError
@@ -66,3 +67,21 @@ def token_lifetime(issuer, audience, default: int) -> int:
     if api is not None and api.token_lifetime:
         return api.token_lifetime
     return default
+
+
+def seed_words(written: dict) -> list[tuple[tuple, str]]:
+    """An API's keys and values in Auth0's words (Flavor.api_seed_words)."""
+    if "rbac" in written:
+        # The key of earlier mock_idp versions: say what Auth0 calls it.
+        return [(("rbac",), "Auth0 calls it enforce_policies: true (Enable RBAC), with token_dialect: "
+                            "access_token_authz for the `permissions` claim")]
+    if str(written.get("token_dialect", "")).startswith("rfc9068_profile"):
+        return [(("token_dialect",), "the RFC 9068 token profile is not served: use access_token or access_token_authz")]
+    return []
+
+
+def seed_problems(api) -> list[tuple[tuple, str]]:
+    # Auth0 offers "Add Permissions in the Access Token" only once RBAC is enabled (docs/vendors.md 6d).
+    if api.token_dialect == "access_token_authz" and not api.enforce_policies:
+        return [(("token_dialect",), "access_token_authz adds the RBAC permissions claim: it needs enforce_policies: true")]
+    return []

@@ -87,6 +87,12 @@ class Auth0Flavor(Flavor):
     def client_seed_problems(self, tenant, client):
         return refresh_tokens.seed_problems(client)
 
+    def api_seed_words(self, written):
+        return apis.seed_words(written)
+
+    def api_seed_problems(self, api):
+        return apis.seed_problems(api)
+
     def access_token_lifetime(self, ctx) -> int:
         return apis.token_lifetime(ctx.issuer, ctx.audience, self.lifetimes.access_token)
 
@@ -125,7 +131,8 @@ PROFILE = Auth0Flavor(
     extra_authorization_parameters=("connection", "organization", "invitation", "screen_hint"),
     # /dbconnections/signup and change_password; the Management API v2's /api/v2/users and roles
     vendor_apis=("auth0.dbconnections", "auth0.users_api", "auth0.roles_api"),
-    seed_keys=("roles", "refresh_token"),  # served by auth0.roles_api; refresh_tokens.py
+    # served by auth0.roles_api; refresh_tokens.py; apis.py (an API's RBAC)
+    seed_keys=("roles", "refresh_token", "enforce_policies", "token_dialect"),
     logout_redirect_params=("post_logout_redirect_uri", "returnTo"),
     sdk_settings=(
         "express-oauth2-jwt-bearer, auth0-spa-js, nextjs-auth0: issuerBaseURL: '{issuer}', "
