@@ -297,6 +297,23 @@ def test_a_rotated_refresh_token_is_usable_again_only_within_the_grace(store):
     assert not store.rotate_refresh_token(old.refresh_token, token_row(), now, grace=0)
 
 
+def test_within_the_grace_only_the_previous_refresh_token_rotates_again_when_asked(store):
+    first, now = token_row(refresh_token=unique("rt")), int(time.time())
+    store.put(first)
+    second, third = token_row(refresh_token=unique("rt")), token_row(refresh_token=unique("rt"))
+    assert store.rotate_refresh_token(first.refresh_token, second, now, grace=30, previous_only=True)
+    again = token_row(refresh_token=unique("rt"))  # the first is the previous one: a retry
+    assert store.rotate_refresh_token(first.refresh_token, again, now + 1, grace=30, previous_only=True)
+    assert store.is_previous_refresh_token(store.find_refresh_token(first.refresh_token))
+    # Its successor (the retry's token) rotated: the first is now older than the previous one.
+    assert store.rotate_refresh_token(again.refresh_token, third, now + 2, grace=30, previous_only=True)
+    assert not store.is_previous_refresh_token(store.find_refresh_token(first.refresh_token))
+    assert not store.rotate_refresh_token(first.refresh_token, token_row(), now + 3, grace=30, previous_only=True)
+    assert store.find_refresh_token(first.refresh_token).refresh_successor == again.id  # nothing written
+    # Without the rule, any token retired within the grace rotates again.
+    assert store.rotate_refresh_token(first.refresh_token, token_row(refresh_token=unique("rt")), now + 3, grace=30)
+
+
 def test_purge_deletes_expired_rows_of_every_kind_and_keeps_live_ones(store):
     from mock_idp.storage.models import DeviceAuthorization
 

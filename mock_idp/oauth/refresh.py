@@ -5,12 +5,14 @@ without it (Cognito's GetTokensFromRefreshToken)."""
 
 def redeemable(store, row, rotation, now: int) -> bool:
     """Whether a live refresh token's row may be redeemed: not retired, or retired less than the
-    reuse grace ago (a client retrying a lost answer). RFC 9700 §4.14.2: a rotated refresh token
-    used again means it leaked: the grant ends, and False."""
+    reuse grace ago (a client retrying a lost answer; with `reuse_previous_only`, only the token
+    just rotated). RFC 9700 §4.14.2: a rotated refresh token used again means it leaked: the grant
+    ends, and False."""
     if not row.refresh_revoked:
         return True
     grace = rotation.reuse_grace
-    if grace > 0 and row.refresh_retired_at is not None and now - row.refresh_retired_at <= grace:
+    if (grace > 0 and row.refresh_retired_at is not None and now - row.refresh_retired_at <= grace
+            and (not rotation.reuse_previous_only or store.is_previous_refresh_token(row))):
         return True
     store.revoke_grant(row.grant_id)
     return False
@@ -26,7 +28,8 @@ def record(store, old, successor, rotation, now: int) -> bool:
     if not (rotation.new_token and rotation.retire_used):
         store.insert(successor)  # the old refresh token stays as it is
         return True
-    if store.rotate_refresh_token(old.refresh_token, successor, now=now, grace=rotation.reuse_grace):
+    if store.rotate_refresh_token(old.refresh_token, successor, now=now, grace=rotation.reuse_grace,
+                                  previous_only=rotation.reuse_previous_only):
         return True
     store.revoke_grant(old.grant_id)
     return False

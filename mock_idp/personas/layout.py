@@ -68,6 +68,9 @@ class RefreshRotation:
     # Seconds a retired token may still be redeemed (a client retrying a lost answer); after that a
     # reuse revokes the grant (RFC 9700 §4.14.2). Okta: 30 s by default; Auth0: 0.
     reuse_grace: int = 0
+    # Within the grace, only the token just rotated (whose successor is unused) may be redeemed
+    # again; an older one is a reuse (Auth0: "Only the previous token can be reused").
+    reuse_previous_only: bool = False
     # Without a new one, the answer repeats the kept token (Okta's persistent token) or has none
     # (Cognito, Auth0's non-rotating tokens).
     repeat_kept: bool = False

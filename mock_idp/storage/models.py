@@ -134,6 +134,9 @@ class IssuedToken(SQLModel, table=True):
     # Rotation (OAuth 2.1 §4.3.1): a used refresh token dies, its access token lives on.
     refresh_revoked: bool = False
     refresh_retired_at: int | None = timestamp(default=None)
+    # The id of the row its latest rotation stored: while that row's refresh token is unused, this
+    # one is "the previous token" (RefreshRotation.reuse_previous_only: Auth0's reuse interval).
+    refresh_successor: str | None = None
 
 
 class RevokedToken(SQLModel, table=True):

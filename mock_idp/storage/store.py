@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from sqlalchemy import and_, bindparam, delete, event, func, insert, inspect, or_, update
+from sqlalchemy import and_, bindparam, delete, event, exists, func, insert, inspect, or_, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, SQLModel, create_engine, select
 
 from .models import (AuthorizationCode, DeviceAuthorization, IssuedToken, LoginSession, RevokedToken, SignInToken, SigningKey, UsedAssertion,
@@ -186,24 +187,38 @@ class Store(TenantStateStore, RevocationStore, AuditStore):
             query = select(IssuedToken).where(IssuedToken.refresh_token == refresh_token)
             return session.exec(query).first()
 
-    def rotate_refresh_token(self, refresh_token: str, successor: IssuedToken, now: int, grace: int = 0) -> bool:
+    def rotate_refresh_token(self, refresh_token: str, successor: IssuedToken, now: int, grace: int = 0,
+                             previous_only: bool = False) -> bool:
         """Rotation in ONE transaction: retire a live refresh token (or one retired less than
-        `grace` seconds ago) and store its successor; False, and nothing written, if it was
-        retired or revoked. A crash in between loses nothing; racing replicas get one winner."""
+        `grace` seconds ago; with `previous_only`, only while the successor it was last rotated to
+        is unused) and store its successor; False, and nothing written, if it was retired or
+        revoked. A crash in between loses nothing; racing replicas get one winner."""
         usable = IssuedToken.refresh_revoked == False  # noqa: E712
         if grace > 0:
-            usable = or_(usable, IssuedToken.refresh_retired_at >= now - grace)
+            in_grace = IssuedToken.refresh_retired_at >= now - grace
+            if previous_only:
+                later = aliased(IssuedToken)
+                unused = exists().where(later.id == IssuedToken.refresh_successor,
+                                        later.refresh_revoked == False)  # noqa: E712
+                in_grace = and_(in_grace, or_(IssuedToken.refresh_successor.is_(None), unused))
+            usable = or_(usable, in_grace)
         with self.engine.begin() as connection:
             result = connection.execute(
                 update(IssuedToken)
                 .where(IssuedToken.refresh_token == refresh_token, IssuedToken.revoked == False, usable)  # noqa: E712
-                .values(refresh_revoked=True,
+                .values(refresh_revoked=True, refresh_successor=successor.id,
                         refresh_retired_at=func.coalesce(IssuedToken.refresh_retired_at, now))
             )
             if result.rowcount != 1:
                 return False
             connection.execute(insert(IssuedToken.__table__), successor.model_dump())
             return True
+
+    def is_previous_refresh_token(self, row: IssuedToken) -> bool:
+        """Whether a retired refresh token is the one just rotated: its successor's refresh token
+        is unused (a row retired before successors were recorded counts as one)."""
+        successor = self.get(IssuedToken, row.refresh_successor) if row.refresh_successor else None
+        return successor is None or not successor.refresh_revoked
 
     def revoke_grant(self, grant_id: str) -> None:
         """RFC 9700 §4.14.2, RFC 7009 §2.1: every token of the grant, refreshed ones included."""

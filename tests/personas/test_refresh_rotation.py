@@ -143,6 +143,22 @@ def test_auth0_rotation_allows_the_reuse_interval_then_revokes_the_family(server
         sdk.refresh_token(second)  # the whole family is revoked
 
 
+def test_auth0_reuse_interval_takes_only_the_previous_refresh_token(server):
+    sdk = auth0_sdk(server, "auth0-rotating")
+    first = auth0_refresh_token(server, "auth0-rotating")
+    second = sdk.refresh_token(first)["refresh_token"]
+    third = sdk.refresh_token(second)["refresh_token"]
+    # Within the 10 s leeway the previous token (second) is a retry; first is second-to-last: a reuse.
+    fourth = sdk.refresh_token(second)["refresh_token"]
+    assert fourth not in (first, second, third)
+    with pytest.raises(Auth0Error) as reused:
+        sdk.refresh_token(first)
+    assert (reused.value.status_code, reused.value.error_code) == (403, "invalid_grant")
+    for token in (second, third, fourth):  # the whole family is revoked
+        with pytest.raises(Auth0Error):
+            sdk.refresh_token(token)
+
+
 # -- Cognito ---------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

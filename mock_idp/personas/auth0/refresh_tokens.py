@@ -5,7 +5,8 @@ vendor").
 
 Unset, an application's refresh tokens do not rotate: a refresh answers without a refresh token
 and the one used stays valid. Rotating, the used one dies; redeemed again after the leeway (0 by
-default) it revokes its whole family (Auth0's automatic reuse detection).
+default), or within it when it is not the previous token (the one just rotated) but an older one,
+it revokes its whole family (Auth0's automatic reuse detection).
 """
 
 from ..layout import KEEP, RefreshRotation
@@ -17,7 +18,7 @@ def rotation(client) -> RefreshRotation:
     setting = client.refresh_token
     if setting is None or setting.rotation_type == "non-rotating":
         return KEEP
-    return RefreshRotation(reuse_grace=setting.leeway or 0)
+    return RefreshRotation(reuse_grace=setting.leeway or 0, reuse_previous_only=True)
 
 
 def seed_problems(client) -> list[tuple[tuple, str]]:
