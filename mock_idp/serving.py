@@ -85,6 +85,16 @@ def banner(app, settings: Settings) -> str:
     lines = [f"mock_idp {__version__} serving {seed_origin(settings)}", f"Open {base}/", ""]
     for tenant in app.state.tenants:
         lines.append(f"  {tenant.name}  ({tenant.display_name})  {base}{tenant_page_path(tenant)}")
-        lines += [f"    issuer   {issuer.issuer}" for issuer in tenant.issuers]
+        # An authorization server issuing as one listed before (Entra's `common`) is named by where
+        # it is served, once: not as the same issuer line again.
+        seen, aliases = set(), []
+        for issuer in tenant.issuers:
+            if issuer.issuer in seen:
+                aliases.append(f"{base}{issuer.prefix}")
+            else:
+                seen.add(issuer.issuer)
+                lines.append(f"    issuer   {issuer.issuer}")
+        if aliases:
+            lines.append(f"    aliases  {', '.join(aliases)}  (issuing as the issuer above)")
         lines.append(f"    clients  {', '.join(tenant.clients) or '(none)'}")
     return "\n".join(lines)

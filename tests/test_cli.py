@@ -212,6 +212,19 @@ def test_banner_lists_each_tenant_issuer_clients_and_page(tmp_path, serve):
     assert "clients  demo-web, demo-spa, demo-service" in banner
 
 
+def test_banner_names_an_issuer_once_and_the_aliases_serving_it_by_their_url(tmp_path, serve):
+    seed = tmp_path / "seed.yaml"
+    seed.write_text("tenants:\n  contoso:\n    flavor: entra\n    tenant_id: 0c0ffee0-0000-4000-8000-00000000e17a\n")
+    served = serve(["--config", str(seed), "--port", str(port := free_port()),
+                    "--data-dir", str(tmp_path / "data")], port=port)
+    served.stop()
+    banner = served.process.stdout.read()
+    issuer = served.url("/contoso/0c0ffee0-0000-4000-8000-00000000e17a/v2.0")
+    assert banner.count("    issuer   ") == 1 and f"    issuer   {issuer}\n" in banner
+    assert (f"    aliases  {served.url('/contoso/common')}, {served.url('/contoso/organizations')}  "
+            "(issuing as the issuer above)") in banner
+
+
 def test_without_a_seed_file_serve_uses_the_packaged_default_and_says_so(tmp_path, serve):
     port = free_port()
     env = {"MOCK_IDP_PORT": str(port), "MOCK_IDP_DATA_DIR": str(tmp_path / "d")}
