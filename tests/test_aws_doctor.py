@@ -1,6 +1,10 @@
 """doctor: per consumer, what it would reject about a provider, with the fix."""
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 from aws_support import auth0_issuer, mock_idp, okta_issuer
 
@@ -59,3 +63,16 @@ def test_client_checks_for_a_seeded_tenant_client(seed_server):
     assert {"client secret", "client auth", "redirect_uri"} <= spa["cognito-federation"]
     assert "client flows" not in spa["appsync"]
     assert "client" in client_failures("no-such-client")["appsync"]
+
+
+def test_client_checks_without_config_read_the_seed_serve_would(seed_server, tmp_path):
+    # As the README's newcomer runs it: no --config, no MOCK_IDP_CONFIG, in a folder without a
+    # seed_users.yaml: the packaged default seed, which has the federation client (was a traceback).
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MOCK_IDP_")}
+    result = subprocess.run([str(Path(sys.executable).with_name("mock-idp")), "doctor", okta_issuer(seed_server),
+                             "--client", "0oa-cognito-federation", "--json"],
+                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and result.stderr == "", result.stderr[-2000:]
+    federation = next(report for report in json.loads(result.stdout) if report["consumer"] == "cognito-federation")
+    failed = {rule["name"] for rule in federation["rules"] if not rule["ok"]}
+    assert "client" not in failed and not failed & {"client secret", "client auth", "redirect_uri"}

@@ -126,7 +126,7 @@ def doctor_command(
         from ..config.settings import Settings
         from .clients import client_rules as rules_for, find_client
 
-        seed = config or Settings().config
+        seed = config or Settings().seed_file  # the one `serve` would read: MOCK_IDP_CONFIG, ./seed_users.yaml, the default
         try:
             found = find_client(Path(seed), url, client)
         except (ConfigError, OSError) as error:
