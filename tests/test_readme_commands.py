@@ -15,8 +15,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+import yaml
 
-from conftest import REPO, spare_loopback_address
+from conftest import REPO, Browser, free_port, spare_loopback_address
 
 
 def shell_blocks(markdown: str) -> list[str]:
@@ -131,3 +132,64 @@ def test_the_documented_pytest_install_runs_the_documented_example(clone, tmp_pa
     result = subprocess.run([".venv/bin/python", "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=project,
                             env=newcomer_env(), capture_output=True, text=True, timeout=300)
     assert result.returncode == 0 and "1 passed" in result.stdout, result.stdout[-3000:] + result.stderr[-2000:]
+
+
+def test_the_appsync_local_example_runs_as_its_readme_says(clone, started):
+    """examples/appsync-local/README.md "Run it" in the README's venv (its `mock-idp serve` line
+    skipped: that server runs), an ID token from the URL it gives, then its two calls."""
+    host, _ = started
+    page = (clone / "examples" / "appsync-local" / "README.md").read_text()
+    run_it, calls = shell_blocks(section(page, "## Run it"))
+    install, serve, *example = run_it.strip().splitlines()
+    assert serve.startswith(".venv/bin/mock-idp serve")
+    port = free_port()
+    ours = {"127.0.0.1:8000": f"{host}:8000", "127.0.0.1%3A8000": f"{host}%3A8000",
+            "--port 8080": f"--port {port}", "localhost:8080": f"127.0.0.1:{port}"}
+
+    def as_here(text: str) -> str:
+        for written, here in ours.items():
+            text = text.replace(written, here)
+        return text
+
+    command = install.split("#")[0] + " && " + as_here("\n".join(example))
+    api = subprocess.Popen(["bash", "-c", command], cwd=clone, env=newcomer_env(), start_new_session=True,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
+                break
+            except httpx.HTTPError:
+                if api.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(f"the example's server did not start:\n{api.stdout.read()}") from None
+                time.sleep(0.5)
+        (authorize,) = re.findall(r"^    (http://127\.0\.0\.1:8000/\S+/authorize\?\S+)$", page, re.M)
+        landed = Browser().authorize(as_here(authorize))
+        id_token = re.search(r"[#&]id_token=([^&]+)", landed.headers["location"]).group(1)
+        written = calls.strip().splitlines()
+        assert written[0] == "ID_TOKEN='<the ID token you copied>'"
+        script = "\n".join([f"ID_TOKEN='{id_token}'", *written[1:]])
+        result = subprocess.run(["bash", "-c", as_here(script)], capture_output=True, text=True, timeout=60)
+        answers, text, decoder = [], result.stdout.strip(), json.JSONDecoder()
+        while text:
+            answer, end = decoder.raw_decode(text)
+            answers.append(answer)
+            text = text[end:].strip()
+        created, listed = answers
+        assert created["data"]["createEmployee"]["name"] == "Ada", answers
+        assert {"name": "Ada", "department": "IT"} in listed["data"]["listEmployees"], answers
+    finally:
+        os.killpg(api.pid, signal.SIGTERM)
+        api.wait(timeout=20)
+
+
+def test_the_users_the_readme_signs_in_with_are_the_default_seeds(clone):
+    text = section((clone / "README.md").read_text(), "## Start the server")
+    named = dict(re.findall(r"`(\w+)` / `([\w-]+)`", text))
+    upns = re.findall(r"`(\w+@[\w.]+)`", text.split("on the entra tenant", 1)[1])
+    assert set(named) == {"alice", "frank", "hannah"} and upns
+    for name, tenant in yaml.safe_load((clone / "seed_users.yaml").read_text())["tenants"].items():
+        users = {user["username"]: user.get("password") for user in tenant.get("users", [])}
+        expected = {upn: named[upn.split("@")[0]] for upn in upns} if tenant.get("flavor") == "entra" else named
+        assert {user: users.get(user) for user in expected} == expected, name
