@@ -609,3 +609,36 @@ def test_an_apis_vendor_settings_on_a_persona_without_them_are_refused_where_wri
     assert "Auth0 calls it" not in str(error)
     assert_reported(error, 20, "tenants.pool.apis[0].app_role_assignment_required",
                     "the cognito persona serves no user assignment (personas that do: entra)")
+
+
+def test_an_extension_grant_type_is_its_personas_and_a_typo_is_named(tmp_path):
+    error = load_error(tmp_path, """\
+        tenants:
+          org:
+            flavor: okta
+            clients:
+              - client_id: web
+                client_secret: s
+                grant_types: [password, "http://auth0.com/oauth/grant-type/password-realm"]
+          shop:
+            flavor: auth0
+            clients:
+              - client_id: web
+                client_secret: s
+                grant_types: [pasword, "http://auth0.com/oauth/grant-type/password-realm"]
+        """)
+    assert_reported(error, 7, "tenants.org.clients[0].grant_types[1]",
+                    "the okta persona serves no grant type 'http://auth0.com/oauth/grant-type/password-realm' "
+                    "(personas that do: auth0)")
+    assert_reported(error, 13, "tenants.shop.clients[0].grant_types[0]", "unknown value 'pasword'")
+    assert_reported(error, 13, "tenants.shop.clients[0].grant_types[0]", "(did you mean 'password'?)")
+    assert "shop.clients[0].grant_types[1]" not in str(error)
+
+
+def test_each_personas_own_grants_are_the_extension_grant_types_its_clients_may_name():
+    from mock_idp.config.fields import GRANT_TYPES
+    from mock_idp.personas.vendor_api import vendor_grants
+
+    for name, persona in all_flavors().items():
+        own = sorted(grant.GRANT_TYPE for grant in vendor_grants(persona) if grant.GRANT_TYPE not in GRANT_TYPES)
+        assert own == sorted(persona.extension_grant_types), name  # (Entra's on-behalf-of is RFC 7523's)

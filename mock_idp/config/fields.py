@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BeforeValidator, Field, Strict
+from pydantic import AfterValidator, BeforeValidator, Field, Strict, WithJsonSchema
+
+from .errors import suggestion
 
 
 # OIDC Core §3 / OAuth 2.0 Multiple Response Types: the registered combinations.
@@ -109,11 +112,26 @@ def WholeNumber(**bounds):  # noqa: N802 (a type, used as one)
 
 
 Seconds = WholeNumber(gt=0, le=MAX_SECONDS)
-GrantType = Literal["authorization_code", "refresh_token", "client_credentials", "password",
-                    "implicit", "urn:ietf:params:oauth:grant-type:device_code",
-                    "http://auth0.com/oauth/grant-type/password-realm",
-                    "urn:ietf:params:oauth:grant-type:token-exchange",  # RFC 8693
-                    "urn:ietf:params:oauth:grant-type:jwt-bearer"]  # RFC 7523 §2.1 (on-behalf-of)
+GRANT_TYPES = ("authorization_code", "refresh_token", "client_credentials", "password", "implicit",
+               "urn:ietf:params:oauth:grant-type:device_code",  # RFC 8628
+               "urn:ietf:params:oauth:grant-type:token-exchange",  # RFC 8693
+               "urn:ietf:params:oauth:grant-type:jwt-bearer")  # RFC 7523 §2.1 (on-behalf-of)
+ABSOLUTE_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
+
+
+def check_grant_type(value: str) -> str:
+    """One of the RFCs' grant types, or an extension grant type (RFC 6749 §4.5: an absolute URI),
+    which the client's persona must serve (Flavor.extension_grant_types, config/tenant.py)."""
+    if value in GRANT_TYPES or ABSOLUTE_URI.fullmatch(value):
+        return value
+    expected = ", ".join(repr(grant) for grant in GRANT_TYPES)
+    raise ValueError(f"unknown value {value!r}, expected {expected} or a persona's extension grant type "
+                     f"(an absolute URI){suggestion(value, list(GRANT_TYPES))}")
+
+
+GrantType = Annotated[str, AfterValidator(check_grant_type), WithJsonSchema({"anyOf": [
+    {"enum": list(GRANT_TYPES)},
+    {"type": "string", "pattern": ABSOLUTE_URI.pattern, "description": "an extension grant type of the persona"}]})]
 AuthMethod = Literal["client_secret_basic", "client_secret_post", "private_key_jwt", "none"]
 
 

@@ -10,7 +10,7 @@ from .apis import ApiConfig, AuthorizationServerConfig
 from .base import TENANT_PERSONA, SeedModel
 from .clients import ClientConfig
 from .errors import issue_at, suggestion
-from .fields import NonEmptyStr, Origin, Seconds, normalise_path
+from .fields import GRANT_TYPES, NonEmptyStr, Origin, Seconds, normalise_path
 from .hooks import TriggersConfig
 from .saml_apps import GroupAttributeConfig, SamlAppConfig
 from .users import GroupConfig, RoleConfig, UserConfig
@@ -153,6 +153,12 @@ def client_problems(tenant: TenantConfig, client: ClientConfig, personas) -> lis
         if getattr(client, key) and key not in persona.seed_keys:
             able = ", ".join(sorted(name for name, other in personas.items() if key in other.seed_keys))
             problems.append(((key,), f"the {tenant.flavor} persona serves no {what} (personas that do: {able})"))
+    # An extension grant type (RFC 6749 §4.5) only its persona serves (Auth0's password-realm).
+    for index, grant in enumerate(client.grant_types):
+        if grant not in GRANT_TYPES and grant not in persona.extension_grant_types:
+            able = ", ".join(sorted(name for name, other in personas.items() if grant in other.extension_grant_types))
+            problems.append((("grant_types", index), f"the {tenant.flavor} persona serves no grant type {grant!r}"
+                                                     f"{f' (personas that do: {able})' if able else ''}"))
     # A private_key_jwt client on a persona without it (Cognito) could never authenticate: named
     # where the method, or the keys implying it, are written.
     if (client.token_endpoint_auth_method == "private_key_jwt"

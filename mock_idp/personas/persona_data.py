@@ -29,6 +29,9 @@ class PersonaData:
     # What a confidential client whose seed names no token_endpoint_auth_method may use besides
     # client_secret_basic (RFC 7591 §2's default): Cognito app clients take the secret either way.
     unnamed_client_auth_methods: tuple[str, ...] = ()
+    # Extension grant types (RFC 6749 §4.5, absolute URIs) a seed's client may name: its
+    # vendor_grants' (config/tenant.client_problems refuses the others).
+    extension_grant_types: tuple[str, ...] = ()
     # Grant types a seed's grant type turns on too, as one box of the vendor's console does
     # (Auth0's "Password": password and password-realm).
     implied_grant_types: dict[str, tuple[str, ...]] = field(default_factory=dict)

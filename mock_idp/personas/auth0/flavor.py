@@ -126,6 +126,7 @@ PROFILE = Auth0Flavor(
     client_assertion=ClientAssertionRules(algorithms=("RS256", "RS384", "PS256"), audiences=("issuer",),
                                           max_lifetime=300),
     vendor_grants=("auth0.password_realm",),  # GetToken.login(username, password, realm=...)
+    extension_grant_types=(PASSWORD_REALM,),
     # The dashboard's one "Password" grant box enables both (docs/vendors.md, "Auth0: the Password box").
     implied_grant_types={"password": (PASSWORD_REALM,)},
     extra_authorization_parameters=("connection", "organization", "invitation", "screen_hint"),
