@@ -642,3 +642,15 @@ def test_each_personas_own_grants_are_the_extension_grant_types_its_clients_may_
     for name, persona in all_flavors().items():
         own = sorted(grant.GRANT_TYPE for grant in vendor_grants(persona) if grant.GRANT_TYPE not in GRANT_TYPES)
         assert own == sorted(persona.extension_grant_types), name  # (Entra's on-behalf-of is RFC 7523's)
+
+
+def test_a_management_api_grant_on_a_persona_without_auth0s_management_api_is_refused(tmp_path):
+    error = load_error(tmp_path, """\
+        tenants:
+          org:
+            flavor: okta
+            clients:
+              - {client_id: svc, client_secret: s, grant_types: [client_credentials], management_scopes: [read:users]}
+        """)
+    assert_reported(error, 5, "tenants.org.clients[0].management_scopes",
+                    "the okta persona serves no management API grant (personas that do: auth0)")

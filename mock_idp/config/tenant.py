@@ -41,7 +41,8 @@ class SigningKeyConfig(SeedModel):
 VENDOR_KEYS = {"saml_apps": "SAML apps", "api_tokens": "API tokens", "roles": "roles",
                "groups_claim": "groups claim filter"}
 # Client keys only some personas serve (also named in Flavor.seed_keys).
-VENDOR_CLIENT_KEYS = {"application_permissions": "application permissions",
+VENDOR_CLIENT_KEYS = {"management_scopes": "management API grant",
+                      "application_permissions": "application permissions",
                       "app_role_assignment_required": "user assignment",
                       "app_role_assigned_to": "user assignment",
                       "refresh_token": "per-application refresh token rotation",

@@ -132,8 +132,8 @@ PROFILE = Auth0Flavor(
     extra_authorization_parameters=("connection", "organization", "invitation", "screen_hint"),
     # /dbconnections/signup and change_password; the Management API v2's /api/v2/users and roles
     vendor_apis=("auth0.dbconnections", "auth0.users_api", "auth0.roles_api"),
-    # served by auth0.roles_api; refresh_tokens.py; apis.py (an API's RBAC)
-    seed_keys=("roles", "refresh_token", "enforce_policies", "token_dialect"),
+    # served by auth0.roles_api; refresh_tokens.py; apis.py (an API's RBAC); management.py
+    seed_keys=("roles", "refresh_token", "enforce_policies", "token_dialect", "management_scopes"),
     logout_redirect_params=("post_logout_redirect_uri", "returnTo"),
     sdk_settings=(
         "express-oauth2-jwt-bearer, auth0-spa-js, nextjs-auth0: issuerBaseURL: '{issuer}', "
