@@ -781,3 +781,27 @@ def test_a_data_dir_of_the_version_before_authorization_codes_kept_hook_answers_
         assert store.get(AuthorizationCode, "c").hook_answers == '{"pre_token_generation": null}'
     finally:
         store.close()
+
+
+def test_a_database_of_an_earlier_version_gains_a_new_column_and_keeps_its_keys_and_tokens(database_url):
+    """An upgrade on a kept volume: a column a newer mock_idp added (NULL for the rows it finds)
+    is added in place, so the signing keys and token records stay; before, the tables were rebuilt."""
+    store = Store(database_url)
+    ring = load_key_ring(store, "upgraded")
+    store.insert(new_row(IssuedToken, token_hash="h" * 64, issuer="https://idp/upgraded", client_id="app",
+                         issued_at=int(time.time()), access_expires_at=int(time.time()) + 600,
+                         refresh_token="r-" + uuid.uuid4().hex))
+    store.close()
+    engine = create_engine(database_url)
+    with engine.begin() as connection:  # the table as the version before refresh_successor made it
+        connection.execute(text("ALTER TABLE issued_tokens DROP COLUMN refresh_successor"))
+    engine.dispose()
+
+    store = Store(database_url)
+    try:
+        columns = {column["name"] for column in inspect(store.engine).get_columns("issued_tokens")}
+        assert "refresh_successor" in columns
+        assert load_key_ring(store, "upgraded").kid == ring.kid
+        assert store.find_access_token("h" * 64) is not None
+    finally:
+        store.close()

@@ -58,9 +58,11 @@ class Store(TenantStateStore, RevocationStore, AuditStore):
         self._prepare_schema()
 
     def _prepare_schema(self) -> None:
+        self._add_missing_columns()
         if self._outdated():
-            # Written by an older mock_idp: it holds nothing a mock must keep (new keys are made,
-            # tokens of the old ones just stop verifying), so rebuild rather than fail.
+            # Written by an older mock_idp and not mendable in place: it holds nothing a mock must
+            # keep (new keys are made, tokens of the old ones just stop verifying), so rebuild
+            # rather than fail.
             log.warning("The database has tables of an older mock_idp version: rebuilding them.")
             SQLModel.metadata.drop_all(self.engine)
         partial_indexes_for(self.engine.dialect.name)
@@ -74,15 +76,34 @@ class Store(TenantStateStore, RevocationStore, AuditStore):
                 if not attempts_left:
                     raise
 
+    def _missing_columns(self) -> list:
+        """Columns of ours that a table of an older mock_idp lacks."""
+        inspector = inspect(self.engine)
+        existing = set(inspector.get_table_names())
+        return [column for name, table in SQLModel.metadata.tables.items() if name in existing
+                for column in table.columns
+                if column.name not in {found["name"] for found in inspector.get_columns(name)}]
+
     def _outdated(self) -> bool:
         """Does a table of ours lack a column we use? (CREATE TABLE is atomic, so a replica
         creating the tables right now never looks outdated.)"""
-        inspector = inspect(self.engine)
-        existing = set(inspector.get_table_names())
-        return any(
-            not set(table.columns.keys()) <= {column["name"] for column in inspector.get_columns(name)}
-            for name, table in SQLModel.metadata.tables.items() if name in existing
-        )
+        return bool(self._missing_columns())
+
+    def _add_missing_columns(self) -> None:
+        """A column added by a newer mock_idp that may be NULL is added in place (ALTER TABLE ADD
+        COLUMN, SQLite and PostgreSQL alike; its rows read as NULL, which is what the column's
+        default means), so an upgrade keeps the keys and tokens of the database it finds."""
+        for column in self._missing_columns():
+            if not column.nullable or column.primary_key:
+                continue  # a rebuild (_prepare_schema)
+            quote, kind = self.engine.dialect.identifier_preparer.quote, column.type.compile(dialect=self.engine.dialect)
+            try:
+                with self.engine.begin() as connection:
+                    connection.exec_driver_sql(f"ALTER TABLE {quote(column.table.name)} ADD COLUMN {quote(column.name)} {kind}")
+            except DBAPIError:
+                pass  # a replica starting beside this one added it first; _outdated looks again
+            else:
+                log.info("Added column %s.%s (a newer mock_idp's) to the database.", column.table.name, column.name)
 
     def _committed(self, _connection) -> None:
         self._engine_commits += 1
