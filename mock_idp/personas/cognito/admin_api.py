@@ -7,9 +7,7 @@ On AWS these calls are SigV4-signed with IAM credentials; user_pool_api.py asks 
 and does not check it (docs/management-apis.md). Facts: docs/vendors.md, "Cognito admin API".
 """
 
-from typing import Any
-
-from .pool_users import (CONFIRMED, FORCE_CHANGE_PASSWORD, change_user, check_password, claims_patch, create_user,
+from .pool_users import (CONFIRMED, attributes_removed, FORCE_CHANGE_PASSWORD, change_user, check_password, claims_patch, create_user,
                          existing_user, invalid, page, pool_id, remove_user,
                          temporary_password, user_filter, user_type)
 from .errors import CognitoError
@@ -68,18 +66,7 @@ def admin_update_user_attributes(tenant, request: dict) -> dict:
 def admin_delete_user_attributes(tenant, request: dict) -> dict:
     pool_id(request)
     user = existing_user(tenant, request)
-    names = request.get("UserAttributeNames")
-    if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
-        raise invalid("Missing required parameter UserAttributeNames")
-    if "sub" in names:
-        raise invalid("Cannot modify the non-mutable attribute sub")
-    patch: dict[str, Any] = {}
-    for name in names:
-        patch[name] = None
-        if name.startswith("custom:"):
-            patch[name.removeprefix("custom:")] = None  # as the seed writes custom attributes
-    patch.pop("groups", None)  # memberships are not attributes
-    change_user(tenant, user, {"claims": patch})
+    change_user(tenant, user, {"claims": attributes_removed(request.get("UserAttributeNames"))})
     return {}
 
 
@@ -88,6 +75,14 @@ def admin_disable_user(tenant, request: dict) -> dict:
     pool_id(request)
     user = existing_user(tenant, request)
     change_user(tenant, user, {"enabled": False})
+    tenant.store.revoke_user(tenant.name, [issuer.key for issuer in tenant.issuers], user.username)
+    return {}
+
+
+def admin_user_global_sign_out(tenant, request: dict) -> dict:
+    """Every token of the user stops working, as GlobalSignOut with their access token."""
+    pool_id(request)
+    user = existing_user(tenant, request)
     tenant.store.revoke_user(tenant.name, [issuer.key for issuer in tenant.issuers], user.username)
     return {}
 

@@ -102,6 +102,21 @@ def claims_patch(attributes: Any, parameter: str = "UserAttributes") -> dict[str
     return patch
 
 
+def attributes_removed(names: Any) -> dict[str, Any]:
+    """UserAttributeNames as a merge patch of the user's claims that removes them."""
+    if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+        raise invalid("Missing required parameter UserAttributeNames")
+    if "sub" in names:
+        raise invalid("Cannot modify the non-mutable attribute sub")
+    patch: dict[str, Any] = {}
+    for name in names:
+        patch[name] = None
+        if name.startswith("custom:"):
+            patch[name.removeprefix("custom:")] = None  # as the seed writes custom attributes
+    patch.pop("groups", None)  # memberships are not attributes
+    return patch
+
+
 def check_password(password: Any, parameter: str = "Password") -> str:
     """The default policy of a new user pool: 8+ characters with upper and lower case letters, a
     number and a symbol (InvalidPasswordException, in Cognito's words)."""
@@ -152,7 +167,9 @@ def change_user(tenant, user, patch: dict[str, Any]):
 
 
 def remove_user(tenant, user) -> None:
+    """The user and every token they hold (AdminDeleteUser, DeleteUser)."""
     tenant.directory.delete("user", user.username)
+    tenant.store.revoke_user(tenant.name, [issuer.key for issuer in tenant.issuers], user.username)
     forget_state(tenant.name)
 
 

@@ -63,6 +63,8 @@ def password_auth(tenant, client, parameters: dict) -> dict:
         raise CognitoError("UserNotFoundException", "User does not exist.")
     if not user.enabled:
         raise not_authorized("User is disabled.")
+    if user.status == "RESET_REQUIRED":  # AdminResetUserPassword took the password away
+        raise CognitoError("PasswordResetRequiredException", "Password reset required for the user")
     # The password itself (tenant.authenticate also refuses the pending statuses answered below).
     if not hmac.compare_digest(user.password.encode(), password.encode()):
         raise not_authorized("Incorrect username or password.")

@@ -2,10 +2,8 @@
 the NEW_PASSWORD_REQUIRED challenge of a user made by AdminCreateUser (RespondToAuthChallenge).
 
 mock_idp sends no e-mail: a pending sign-up's code is on the user in /_admin
-(`confirmation_code`), as a test reads it. Facts: docs/vendors.md, "Cognito admin API".
+(`confirmation_code`), as a test reads it (codes.py). Facts: docs/vendors.md, "Cognito admin API".
 """
-
-import secrets
 
 from ...oauth.tokens import token_hash
 from .pool_users import (CONFIRMED, UNCONFIRMED, change_user, check_password, claims_patch,
@@ -13,6 +11,7 @@ from .pool_users import (CONFIRMED, UNCONFIRMED, change_user, check_password, cl
 from .errors import CognitoError, not_authorized
 from .parameters import app_client, check_secret_hash, client_metadata, pool_user, required
 from .issued import issue
+from .codes import check_code, delivery, new_code
 
 
 def sign_up(tenant, request: dict) -> dict:
@@ -23,13 +22,11 @@ def sign_up(tenant, request: dict) -> dict:
         raise CognitoError("UsernameExistsException", "User already exists")
     claims = claims_patch(request.get("UserAttributes") or [])
     check_password(password)
-    code = f"{secrets.randbelow(10**6):06d}"
-    user = create_user(tenant, username, password, claims, UNCONFIRMED, confirmation_code=code)
+    user = create_user(tenant, username, password, claims, UNCONFIRMED, confirmation_code=new_code())
     answer: dict = {"UserConfirmed": False, "UserSub": tenant.subject(user)}
-    if isinstance(claims.get("email"), str):
-        local, _, domain = claims["email"].partition("@")
-        answer["CodeDeliveryDetails"] = {"Destination": f"{local[:1]}***@{domain[:1]}***",
-                                         "DeliveryMedium": "EMAIL", "AttributeName": "email"}
+    sent = delivery(claims, "email") or delivery(claims, "phone_number")
+    if sent is not None:
+        answer["CodeDeliveryDetails"] = sent
     return answer
 
 
@@ -45,8 +42,7 @@ def confirm_sign_up(tenant, request: dict) -> dict:
     user = existing_user(tenant, request)
     if (user.status or CONFIRMED) != UNCONFIRMED:
         raise not_authorized(f"User cannot be confirmed. Current status is {user.status or CONFIRMED}")
-    if not secrets.compare_digest(code.encode(), (user.confirmation_code or "").encode()):
-        raise CognitoError("CodeMismatchException", "Invalid verification code provided, please try again.")
+    check_code(user, code)
     confirm(tenant, user)
     return {}
 

@@ -4,7 +4,7 @@ AWSCognitoIdentityProviderService.<Operation>` and an `application/x-amz-json-1.
 
 This module parses and renders (AWS JSON 1.1: errors are HTTP 400 with `__type` and `message`);
 the operations are plain functions in sign_in.py, token_operations.py, token_refresh.py, sign_up.py,
-admin_api.py and pool_groups.py. Facts: docs/vendors.md, "Cognito user-pool API".
+password_reset.py, self_service.py, admin_api.py and pool_groups.py. Facts: docs/vendors.md, "Cognito user-pool API".
 """
 
 import json
@@ -16,7 +16,8 @@ from starlette.routing import Route
 from ...hooks import HookFailure, off_loop
 from ...web.same_origin import foreign_host, misdirected
 from ..vendor_api import VendorCall
-from . import admin_api, pool_groups, sign_in, sign_up, token_operations, token_refresh
+from . import (admin_api, password_reset, pool_groups, self_service, sign_in, sign_up, token_operations,
+               token_refresh)
 from .errors import CognitoError
 
 TARGET_PREFIX = "AWSCognitoIdentityProviderService."
@@ -31,6 +32,15 @@ PUBLIC_OPERATIONS = {
     "SignUp": sign_up.sign_up,
     "ConfirmSignUp": sign_up.confirm_sign_up,
     "RespondToAuthChallenge": sign_up.respond_to_auth_challenge,
+    "ResendConfirmationCode": password_reset.resend_confirmation_code,
+    "ForgotPassword": password_reset.forgot_password,
+    "ConfirmForgotPassword": password_reset.confirm_forgot_password,
+    "ChangePassword": self_service.change_password,
+    "UpdateUserAttributes": self_service.update_user_attributes,
+    "DeleteUserAttributes": self_service.delete_user_attributes,
+    "GetUserAttributeVerificationCode": self_service.get_user_attribute_verification_code,
+    "VerifyUserAttribute": self_service.verify_user_attribute,
+    "DeleteUser": self_service.delete_user,
 }
 # Operations AWS serves only to SigV4-signed requests (IAM credentials of the pool's account).
 SIGNED_OPERATIONS = {
@@ -42,6 +52,8 @@ SIGNED_OPERATIONS = {
     "AdminUpdateUserAttributes": admin_api.admin_update_user_attributes,
     "AdminDeleteUserAttributes": admin_api.admin_delete_user_attributes,
     "AdminDisableUser": admin_api.admin_disable_user,
+    "AdminUserGlobalSignOut": admin_api.admin_user_global_sign_out,
+    "AdminResetUserPassword": password_reset.admin_reset_user_password,
     "AdminEnableUser": admin_api.admin_enable_user,
     "AdminDeleteUser": admin_api.admin_delete_user,
     "AdminConfirmSignUp": sign_up.admin_confirm_sign_up,
@@ -59,7 +71,8 @@ OPERATIONS = PUBLIC_OPERATIONS | SIGNED_OPERATIONS
 # Answered at this server's own names only (web/same_origin.py foreign_host): a page at a name
 # re-pointed at us (DNS rebinding) may send any header, so an unchecked signature proves nothing;
 # and sign-up, though AWS answers anyone, writes the directory of a server reachable from here only.
-OWN_HOST_ONLY = frozenset(SIGNED_OPERATIONS) | {"SignUp", "ConfirmSignUp"}
+OWN_HOST_ONLY = frozenset(SIGNED_OPERATIONS) | {"SignUp", "ConfirmSignUp", "ResendConfirmationCode", "ForgotPassword",
+                                                "ConfirmForgotPassword"}
 SIGV4 = "AWS4-HMAC-SHA256 "
 
 
@@ -95,15 +108,18 @@ def injected_failure(error: str | None, description: str | None, status: int | N
 
 # The calls by name; the user is the one signing in, the one named, or the one whose token is sent.
 ENDPOINTS = tuple(OPERATIONS)
-SECRETS = frozenset({"PASSWORD", "NEW_PASSWORD", "SECRET_HASH", "REFRESH_TOKEN", "AccessToken", "Token", "RefreshToken",
+SELF_SERVICE = ("ChangePassword", "UpdateUserAttributes", "DeleteUserAttributes", "GetUserAttributeVerificationCode",
+                "VerifyUserAttribute", "DeleteUser")  # the user is the access token's
+SECRETS = frozenset({"PreviousPassword", "ProposedPassword", "Code", "PASSWORD", "NEW_PASSWORD", "SECRET_HASH", "REFRESH_TOKEN", "AccessToken", "Token", "RefreshToken",
                      "ClientSecret", "Password", "TemporaryPassword", "SecretHash", "Session", "ConfirmationCode"})
 USERNAME_PARAMS = {"InitiateAuth": "AuthParameters.USERNAME", "RespondToAuthChallenge": "ChallengeResponses.USERNAME",
                    "AdminInitiateAuth": "AuthParameters.USERNAME",
                    "AdminRespondToAuthChallenge": "ChallengeResponses.USERNAME",
                    "GetUser": None, "GlobalSignOut": None, "RevokeToken": None, "GetTokensFromRefreshToken": None, "CreateGroup": None,
                    "GetGroup": None, "DeleteGroup": None, "ListGroups": None, "ListUsers": None,
-                   "ListUsersInGroup": None}
+                   "ListUsersInGroup": None, **dict.fromkeys(SELF_SERVICE)}
 TOKEN_PARAMS = {"GetUser": "AccessToken", "GlobalSignOut": "AccessToken", "RevokeToken": "Token",
+                **dict.fromkeys(SELF_SERVICE, "AccessToken"),
                 "GetTokensFromRefreshToken": "RefreshToken",
                 "InitiateAuth": "AuthParameters.REFRESH_TOKEN", "AdminInitiateAuth": "AuthParameters.REFRESH_TOKEN"}
 CALLS = {name: VendorCall(name, injected_failure, error_key="__type", client_param="ClientId", secrets=SECRETS,

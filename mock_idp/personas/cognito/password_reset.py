@@ -1,0 +1,76 @@
+"""Forgotten passwords and resent codes: ForgotPassword, ConfirmForgotPassword,
+AdminResetUserPassword (the user must reset before signing in again: PasswordResetRequiredException
+at InitiateAuth, sign_in.py) and ResendConfirmationCode. Facts: docs/vendors.md, "Cognito as apps
+drive it"; the codes: codes.py.
+"""
+
+from .codes import check_code, delivery, new_code, verified_channel
+from .errors import CognitoError, not_authorized
+from .parameters import app_client, check_secret_hash, pool_user, required
+from .pool_users import (CONFIRMED, FORCE_CHANGE_PASSWORD, UNCONFIRMED, change_user, check_password,
+                         existing_user, pool_id)
+from .sign_up import secret_hash_of
+
+RESET_REQUIRED = "RESET_REQUIRED"
+# What the unauthenticated calls answer for a username the pool does not have (PreventUserExistenceErrors
+# off, the API's default): not "User does not exist." as InitiateAuth says.
+UNKNOWN = CognitoError("UserNotFoundException", "Username/client id combination not found.")
+NO_CHANNEL = CognitoError("InvalidParameterException",
+                          "Cannot reset password for the user as there is no registered/verified email or phone_number")
+
+
+def app_user(tenant, request: dict):
+    """The app client and the named user of an unauthenticated call (SECRET_HASH checked)."""
+    client = app_client(tenant, request.get("ClientId"))
+    username = required(request, "Username")
+    user = pool_user(tenant, username)
+    check_secret_hash(client, {"SECRET_HASH": secret_hash_of(request)}, [username] + ([user.username] if user else []))
+    if user is None:
+        raise UNKNOWN
+    return user
+
+
+def reset_code(tenant, user, status: str) -> dict:
+    """A reset code sent to the user's verified address, or Cognito's refusal."""
+    if not user.enabled:
+        raise not_authorized("User is disabled.")
+    if user.status == FORCE_CHANGE_PASSWORD:
+        raise not_authorized("User password cannot be reset in the current state.")
+    channel = verified_channel(user.claims)
+    if channel is None:
+        raise NO_CHANNEL
+    change_user(tenant, user, {"confirmation_code": new_code(), "status": status})
+    return channel
+
+
+def forgot_password(tenant, request: dict) -> dict:
+    """The old password keeps working until the code is confirmed."""
+    user = app_user(tenant, request)
+    return {"CodeDeliveryDetails": reset_code(tenant, user, user.status or CONFIRMED)}
+
+
+def confirm_forgot_password(tenant, request: dict) -> dict:
+    user = app_user(tenant, request)
+    code = required(request, "ConfirmationCode")
+    password = check_password(request.get("Password"))
+    if (user.status or CONFIRMED) == UNCONFIRMED:  # its code is the sign-up's, not a reset's
+        raise CognitoError("ExpiredCodeException", "Invalid code provided, please request a code again.")
+    check_code(user, code)
+    change_user(tenant, user, {"password": password, "status": CONFIRMED, "confirmation_code": None})
+    return {}
+
+
+def admin_reset_user_password(tenant, request: dict) -> dict:
+    """The current password stops working: the user is RESET_REQUIRED until ConfirmForgotPassword."""
+    pool_id(request)
+    reset_code(tenant, existing_user(tenant, request), RESET_REQUIRED)
+    return {}
+
+
+def resend_confirmation_code(tenant, request: dict) -> dict:
+    user = app_user(tenant, request)
+    if (user.status or CONFIRMED) != UNCONFIRMED:
+        raise CognitoError("InvalidParameterException", "User is already confirmed.")
+    change_user(tenant, user, {"confirmation_code": new_code()})
+    sent = delivery(user.claims, "email") or delivery(user.claims, "phone_number")
+    return {"CodeDeliveryDetails": sent} if sent else {}

@@ -1,0 +1,204 @@
+"""The user-pool flows an app runs with boto3's cognito-idp client (defaults, over --tls with the
+local CA), end to end against the real server, each answer and error as Cognito gives it
+(docs/vendors.md, "Cognito as apps drive it"): forgotten and changed passwords, self-service
+attributes and deletion, sign-out of every device, codes resent, refresh-token revocation."""
+
+import httpx
+import pytest
+from boto3 import client as boto3_client
+from botocore.config import Config
+from botocore.exceptions import ClientError
+from conftest import SEEDS, start_server
+from joserfc import jwt
+from joserfc.jwk import KeySet
+
+POOL_ID = "us-east-1_Mock123"
+APP = "pool-app"
+GOOD, BETTER = "Sup3r-secret!", "Ev3n-better?"  # both meet the pool's default password policy
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    running = start_server(SEEDS / "management.yaml", tmp_path_factory.mktemp("cognito-apps"), tls=True, admin=True)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def idp(server):
+    """One client for both kinds of call: an app's (unsigned by the model) and a backend's (signed)."""
+    return boto3_client("cognito-idp", region_name="us-east-1", endpoint_url=server.tenant_url("/cognito"),
+                        verify=str(server.ca), aws_access_key_id="AKIAIOSFODNN7EXAMPLE",
+                        aws_secret_access_key="wJalrXUtnFEMI/K7MDENG/bPxRfiCY", config=Config(retries={"max_attempts": 1}))
+
+
+@pytest.fixture(scope="module")
+def claims_of(server):
+    pool = server.tenant_url("/cognito")
+    keys = KeySet.import_key_set(httpx.get(pool + "/.well-known/jwks.json", verify=server.verify).json())
+    return lambda token: jwt.decode(token, keys, algorithms=["RS256"]).claims
+
+
+def error_of(call, **kwargs) -> tuple[str, str]:
+    with pytest.raises(ClientError) as raised:
+        call(**kwargs)
+    return raised.value.response["Error"]["Code"], raised.value.response["Error"]["Message"]
+
+
+def sign_in(idp, username: str, password: str) -> dict:
+    return idp.initiate_auth(AuthFlow="USER_PASSWORD_AUTH", ClientId=APP,
+                             AuthParameters={"USERNAME": username, "PASSWORD": password})
+
+
+def pending_code(server, username: str) -> str:
+    """The code Cognito would have e-mailed: mock_idp shows it on the user in /_admin."""
+    return httpx.get(server.base_url + f"/_admin/tenants/cognito/users/{username}",
+                     verify=server.verify).json()["confirmation_code"]
+
+
+def new_user(idp, username: str, email_verified: bool = True) -> dict:
+    idp.admin_create_user(UserPoolId=POOL_ID, Username=username, MessageAction="SUPPRESS", UserAttributes=[
+        {"Name": "email", "Value": f"{username}@example.com"},
+        {"Name": "email_verified", "Value": "true" if email_verified else "false"}])
+    idp.admin_set_user_password(UserPoolId=POOL_ID, Username=username, Password=GOOD, Permanent=True)
+    return sign_in(idp, username, GOOD)["AuthenticationResult"]
+
+
+def test_forgot_password_then_confirm_with_the_code_changes_the_password(idp, server):
+    new_user(idp, "fiona")
+    sent = idp.forgot_password(ClientId=APP, Username="fiona")
+    assert sent["CodeDeliveryDetails"] == {"Destination": "f***@e***", "DeliveryMedium": "EMAIL",
+                                           "AttributeName": "email"}
+    assert "AuthenticationResult" in sign_in(idp, "fiona", GOOD)  # the old password works until confirmed
+    assert error_of(idp.confirm_forgot_password, ClientId=APP, Username="fiona", ConfirmationCode="000000x",
+                    Password=BETTER) == ("CodeMismatchException", "Invalid verification code provided, please try again.")
+    code = pending_code(server, "fiona")
+    assert error_of(idp.confirm_forgot_password, ClientId=APP, Username="fiona", ConfirmationCode=code,
+                    Password="short") == ("InvalidPasswordException",
+                                          "Password did not conform with policy: Password not long enough")
+    idp.confirm_forgot_password(ClientId=APP, Username="fiona", ConfirmationCode=code, Password=BETTER)
+    assert error_of(sign_in, idp=idp, username="fiona", password=GOOD) == (
+        "NotAuthorizedException", "Incorrect username or password.")
+    assert "AuthenticationResult" in sign_in(idp, "fiona", BETTER)
+    # The code is spent.
+    assert error_of(idp.confirm_forgot_password, ClientId=APP, Username="fiona", ConfirmationCode=code,
+                    Password=GOOD) == ("ExpiredCodeException", "Invalid code provided, please request a code again.")
+
+
+def test_forgot_password_errors_are_cognitos(idp):
+    assert error_of(idp.forgot_password, ClientId=APP, Username="nobody") == (
+        "UserNotFoundException", "Username/client id combination not found.")
+    assert error_of(idp.confirm_forgot_password, ClientId=APP, Username="nobody", ConfirmationCode="123456",
+                    Password=GOOD) == ("UserNotFoundException", "Username/client id combination not found.")
+    new_user(idp, "gwen", email_verified=False)
+    assert error_of(idp.forgot_password, ClientId=APP, Username="gwen") == (
+        "InvalidParameterException",
+        "Cannot reset password for the user as there is no registered/verified email or phone_number")
+    idp.admin_create_user(UserPoolId=POOL_ID, Username="hal", MessageAction="SUPPRESS", TemporaryPassword=GOOD,
+                          UserAttributes=[{"Name": "email", "Value": "hal@example.com"},
+                                          {"Name": "email_verified", "Value": "true"}])
+    assert error_of(idp.forgot_password, ClientId=APP, Username="hal") == (
+        "NotAuthorizedException", "User password cannot be reset in the current state.")
+    assert error_of(idp.forgot_password, ClientId="no-such-app", Username="alice") == (
+        "ResourceNotFoundException", "User pool client no-such-app does not exist.")
+    assert error_of(idp.confirm_forgot_password, ClientId=APP, Username="alice", ConfirmationCode="123456",
+                    Password=GOOD) == ("ExpiredCodeException", "Invalid code provided, please request a code again.")
+
+
+def test_admin_reset_user_password_requires_a_reset_before_signing_in(idp, server):
+    new_user(idp, "ivy")
+    assert set(idp.admin_reset_user_password(UserPoolId=POOL_ID, Username="ivy")) == {"ResponseMetadata"}
+    assert idp.admin_get_user(UserPoolId=POOL_ID, Username="ivy")["UserStatus"] == "RESET_REQUIRED"
+    assert error_of(sign_in, idp=idp, username="ivy", password=GOOD) == (
+        "PasswordResetRequiredException", "Password reset required for the user")
+    idp.confirm_forgot_password(ClientId=APP, Username="ivy", ConfirmationCode=pending_code(server, "ivy"),
+                                Password=BETTER)
+    assert idp.admin_get_user(UserPoolId=POOL_ID, Username="ivy")["UserStatus"] == "CONFIRMED"
+    assert "AuthenticationResult" in sign_in(idp, "ivy", BETTER)
+    assert error_of(idp.admin_reset_user_password, UserPoolId=POOL_ID, Username="nobody") == (
+        "UserNotFoundException", "User does not exist.")
+
+
+def test_resend_confirmation_code_sends_a_new_one_that_confirms(idp, server):
+    idp.sign_up(ClientId=APP, Username="jack", Password=GOOD, UserAttributes=[{"Name": "email", "Value": "jack@example.com"}])
+    first = pending_code(server, "jack")
+    sent = idp.resend_confirmation_code(ClientId=APP, Username="jack")
+    assert sent["CodeDeliveryDetails"]["Destination"] == "j***@e***"
+    assert pending_code(server, "jack") != first or len(first) == 6
+    idp.confirm_sign_up(ClientId=APP, Username="jack", ConfirmationCode=pending_code(server, "jack"))
+    assert error_of(idp.resend_confirmation_code, ClientId=APP, Username="jack") == (
+        "InvalidParameterException", "User is already confirmed.")
+    assert error_of(idp.resend_confirmation_code, ClientId=APP, Username="nobody") == (
+        "UserNotFoundException", "Username/client id combination not found.")
+
+
+def test_change_password_with_the_access_token(idp):
+    tokens = new_user(idp, "kate")
+    assert error_of(idp.change_password, AccessToken=tokens["AccessToken"], PreviousPassword="Wr0ng-pass!",
+                    ProposedPassword=BETTER) == ("NotAuthorizedException", "Incorrect username or password.")
+    assert error_of(idp.change_password, AccessToken=tokens["AccessToken"], PreviousPassword=GOOD,
+                    ProposedPassword="alllowercase1!")[0] == "InvalidPasswordException"
+    assert set(idp.change_password(AccessToken=tokens["AccessToken"], PreviousPassword=GOOD,
+                                   ProposedPassword=BETTER)) == {"ResponseMetadata"}
+    assert "AuthenticationResult" in sign_in(idp, "kate", BETTER)
+    assert error_of(idp.change_password, AccessToken="not-a-token", PreviousPassword=GOOD,
+                    ProposedPassword=BETTER) == ("NotAuthorizedException", "Invalid Access Token")
+
+
+def test_update_and_delete_attributes_and_verify_a_changed_email(idp, server, claims_of):
+    tokens = new_user(idp, "liam")
+    answer = idp.update_user_attributes(AccessToken=tokens["AccessToken"], UserAttributes=[
+        {"Name": "given_name", "Value": "Liam"}, {"Name": "custom:team", "Value": "blue"},
+        {"Name": "email", "Value": "liam@example.org"}])
+    assert answer["CodeDeliveryDetailsList"] == [{"Destination": "l***@e***", "DeliveryMedium": "EMAIL",
+                                                  "AttributeName": "email"}]
+    attributes = {a["Name"]: a["Value"] for a in idp.get_user(AccessToken=tokens["AccessToken"])["UserAttributes"]}
+    assert (attributes["given_name"], attributes["custom:team"]) == ("Liam", "blue")
+    assert (attributes["email"], attributes["email_verified"]) == ("liam@example.org", "false")
+    assert error_of(idp.verify_user_attribute, AccessToken=tokens["AccessToken"], AttributeName="email",
+                    Code="000000x") == ("CodeMismatchException", "Invalid verification code provided, please try again.")
+    idp.verify_user_attribute(AccessToken=tokens["AccessToken"], AttributeName="email",
+                              Code=pending_code(server, "liam"))
+    id_token = claims_of(sign_in(idp, "liam", GOOD)["AuthenticationResult"]["IdToken"])
+    assert (id_token["email"], id_token["email_verified"], id_token["custom:team"]) == ("liam@example.org", True, "blue")
+    idp.delete_user_attributes(AccessToken=tokens["AccessToken"], UserAttributeNames=["custom:team"])
+    names = {a["Name"] for a in idp.get_user(AccessToken=tokens["AccessToken"])["UserAttributes"]}
+    assert "custom:team" not in names and "given_name" in names
+    assert error_of(idp.update_user_attributes, AccessToken=tokens["AccessToken"],
+                    UserAttributes=[{"Name": "sub", "Value": "x"}])[0] == "InvalidParameterException"
+    sent = idp.get_user_attribute_verification_code(AccessToken=tokens["AccessToken"], AttributeName="email")
+    assert sent["CodeDeliveryDetails"]["AttributeName"] == "email"
+
+
+def test_delete_user_with_the_access_token(idp):
+    tokens = new_user(idp, "mia")
+    assert set(idp.delete_user(AccessToken=tokens["AccessToken"])) == {"ResponseMetadata"}
+    assert error_of(sign_in, idp=idp, username="mia", password=GOOD) == ("UserNotFoundException", "User does not exist.")
+    assert error_of(idp.admin_get_user, UserPoolId=POOL_ID, Username="mia") == (
+        "UserNotFoundException", "User does not exist.")
+    assert error_of(idp.get_user, AccessToken=tokens["AccessToken"])[0] in ("NotAuthorizedException",
+                                                                            "UserNotFoundException")
+
+
+def test_admin_user_global_sign_out_ends_every_session_of_the_user(idp):
+    tokens = new_user(idp, "noah")
+    assert set(idp.admin_user_global_sign_out(UserPoolId=POOL_ID, Username="noah")) == {"ResponseMetadata"}
+    assert error_of(idp.get_user, AccessToken=tokens["AccessToken"]) == (
+        "NotAuthorizedException", "Access Token has been revoked")
+    assert error_of(idp.initiate_auth, AuthFlow="REFRESH_TOKEN_AUTH", ClientId=APP,
+                    AuthParameters={"REFRESH_TOKEN": tokens["RefreshToken"]}) == (
+        "NotAuthorizedException", "Refresh Token has been revoked")
+    assert "AuthenticationResult" in sign_in(idp, "noah", GOOD)
+    assert error_of(idp.admin_user_global_sign_out, UserPoolId=POOL_ID, Username="nobody") == (
+        "UserNotFoundException", "User does not exist.")
+
+
+def test_revoke_token_ends_the_access_tokens_of_that_refresh_token_only(idp, claims_of):
+    first, other = new_user(idp, "olga"), sign_in(idp, "olga", GOOD)["AuthenticationResult"]
+    refreshed = idp.initiate_auth(AuthFlow="REFRESH_TOKEN_AUTH", ClientId=APP,
+                                  AuthParameters={"REFRESH_TOKEN": first["RefreshToken"]})["AuthenticationResult"]
+    idp.revoke_token(Token=first["RefreshToken"], ClientId=APP)
+    for access_token in (first["AccessToken"], refreshed["AccessToken"]):
+        assert error_of(idp.get_user, AccessToken=access_token) == (
+            "NotAuthorizedException", "Access Token has been revoked")
+    assert idp.get_user(AccessToken=other["AccessToken"])["Username"] == "olga"  # another session lives on
