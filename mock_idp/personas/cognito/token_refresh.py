@@ -48,6 +48,8 @@ def live_row(tenant, client, refresh_token: str, check_client):
         raise not_authorized("Invalid Refresh Token")
     user = tenant.find_user(row.username or "")
     check_client(user)
+    if user is not None and not user.enabled:  # AdminDisableUser: said before the revocation it made
+        raise not_authorized("User is disabled.")
     if row.revoked or user is None:
         raise not_authorized("Refresh Token has been revoked")
     if (row.refresh_expires_at or 0) <= tenant.now():

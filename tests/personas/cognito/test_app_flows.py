@@ -202,3 +202,25 @@ def test_revoke_token_ends_the_access_tokens_of_that_refresh_token_only(idp, cla
         assert error_of(idp.get_user, AccessToken=access_token) == (
             "NotAuthorizedException", "Access Token has been revoked")
     assert idp.get_user(AccessToken=other["AccessToken"])["Username"] == "olga"  # another session lives on
+
+
+def test_refreshed_tokens_keep_the_sign_ins_origin_jti_and_auth_time(idp, claims_of):
+    first = new_user(idp, "paul")
+    refreshed = idp.initiate_auth(AuthFlow="REFRESH_TOKEN_AUTH", ClientId=APP,
+                                  AuthParameters={"REFRESH_TOKEN": first["RefreshToken"]})["AuthenticationResult"]
+    before, after = claims_of(first["AccessToken"]), claims_of(refreshed["AccessToken"])
+    assert after["origin_jti"] == before["origin_jti"] == claims_of(refreshed["IdToken"])["origin_jti"]
+    assert after["auth_time"] == before["auth_time"] and after["jti"] != before["jti"]
+    again = sign_in(idp, "paul", GOOD)["AuthenticationResult"]
+    assert claims_of(again["AccessToken"])["origin_jti"] != before["origin_jti"]  # a new sign-in, a new one
+
+
+def test_a_disabled_user_is_told_so_at_sign_in_and_refresh(idp):
+    tokens = new_user(idp, "quinn")
+    idp.admin_disable_user(UserPoolId=POOL_ID, Username="quinn")
+    assert error_of(sign_in, idp=idp, username="quinn", password=GOOD) == ("NotAuthorizedException", "User is disabled.")
+    assert error_of(idp.initiate_auth, AuthFlow="REFRESH_TOKEN_AUTH", ClientId=APP,
+                    AuthParameters={"REFRESH_TOKEN": tokens["RefreshToken"]}) == (
+        "NotAuthorizedException", "User is disabled.")
+    assert error_of(idp.forgot_password, ClientId=APP, Username="quinn") == (
+        "NotAuthorizedException", "User is disabled.")
