@@ -3,12 +3,15 @@ local CA), end to end against the real server, each answer and error as Cognito 
 (docs/vendors.md, "Cognito as apps drive it"): forgotten and changed passwords, self-service
 attributes and deletion, sign-out of every device, codes resent, refresh-token revocation."""
 
+import uuid
+
 import httpx
 import pytest
 from boto3 import client as boto3_client
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from conftest import SEEDS, start_server
+from interop.node_runner import run_node
 from joserfc import jwt
 from joserfc.jwk import KeySet
 
@@ -224,3 +227,32 @@ def test_a_disabled_user_is_told_so_at_sign_in_and_refresh(idp):
         "NotAuthorizedException", "User is disabled.")
     assert error_of(idp.forgot_password, ClientId=APP, Username="quinn") == (
         "NotAuthorizedException", "User is disabled.")
+
+
+def aws_jwt_verify(server, token: str, token_use: str, groups=None) -> dict:
+    """aws-jwt-verify with its defaults, in its own node process: it fetches the JWKS from
+    <issuer>/.well-known/jwks.json over https, trusting the local CA (NODE_EXTRA_CA_CERTS)."""
+    result = run_node("aws_verify.mjs", {"verifier": "cognito", "issuer": server.tenant_url("/cognito"),
+                                         "jwksUri": None, "token": token, "tokenUse": token_use, "clientId": APP,
+                                         "groups": groups}, ca=server.ca)
+    assert result["ok"], f"aws-jwt-verify refused: {result}"
+    return result["payload"]
+
+
+def test_aws_jwt_verify_accepts_the_user_pool_api_tokens_with_cognitos_claims(idp, server):
+    idp.admin_add_user_to_group(UserPoolId=POOL_ID, Username="bob", GroupName="editors")
+    tokens = sign_in(idp, "bob", "bob-password")["AuthenticationResult"]
+    id_token = aws_jwt_verify(server, tokens["IdToken"], "id", groups="editors")
+    access = aws_jwt_verify(server, tokens["AccessToken"], "access", groups="editors")
+    assert (id_token["token_use"], id_token["aud"], id_token["cognito:username"]) == ("id", APP, "bob")
+    assert (access["token_use"], access["client_id"], access["username"]) == ("access", APP, "bob")
+    assert "aud" not in access and access["scope"] == "aws.cognito.signin.user.admin"
+    assert id_token["cognito:groups"] == access["cognito:groups"] == ["editors"]
+    for claims in (id_token, access):
+        assert claims["auth_time"] <= claims["iat"] < claims["exp"] and claims["iss"] == server.tenant_url("/cognito")
+        uuid.UUID(claims["event_id"]), uuid.UUID(claims["jti"])
+    assert id_token["origin_jti"] == access["origin_jti"] and id_token["sub"] == access["sub"]
+    refused = run_node("aws_verify.mjs", {"verifier": "cognito", "issuer": server.tenant_url("/cognito"),
+                                          "jwksUri": None, "token": tokens["IdToken"], "tokenUse": "access",
+                                          "clientId": APP}, ca=server.ca)
+    assert not refused["ok"]
