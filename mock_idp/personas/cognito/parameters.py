@@ -59,3 +59,25 @@ def attribute_value(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return value if isinstance(value, str) else str(value)
+
+
+# What the unauthenticated calls by username (ConfirmSignUp, ForgotPassword...) answer for a name
+# the pool does not have (PreventUserExistenceErrors off, the API's default); InitiateAuth says
+# "User does not exist." instead.
+UNKNOWN_USER = CognitoError("UserNotFoundException", "Username/client id combination not found.")
+
+
+def app_user(tenant, request: dict):
+    """The named user of an app's unauthenticated call, its SecretHash checked (a client with a secret)."""
+    client = app_client(tenant, request.get("ClientId"))
+    username = required(request, "Username")
+    user = pool_user(tenant, username)
+    check_secret_hash(client, {"SECRET_HASH": secret_hash_of(request)}, [username] + ([user.username] if user else []))
+    if user is None:
+        raise UNKNOWN_USER
+    return user
+
+
+def secret_hash_of(request: dict) -> str:
+    given = request.get("SecretHash")
+    return given if isinstance(given, str) else ""

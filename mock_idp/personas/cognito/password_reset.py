@@ -4,30 +4,15 @@ at InitiateAuth, sign_in.py) and ResendConfirmationCode. Facts: docs/vendors.md,
 drive it"; the codes: codes.py.
 """
 
-from .codes import check_code, delivery, new_code, verified_channel
+from .codes import EXPIRED, check_code, delivery, new_code, verified_channel
 from .errors import CognitoError, not_authorized
-from .parameters import app_client, check_secret_hash, pool_user, required
+from .parameters import app_user, required
 from .pool_users import (CONFIRMED, FORCE_CHANGE_PASSWORD, UNCONFIRMED, change_user, check_password,
                          existing_user, pool_id)
-from .sign_up import secret_hash_of
 
 RESET_REQUIRED = "RESET_REQUIRED"
-# What the unauthenticated calls answer for a username the pool does not have (PreventUserExistenceErrors
-# off, the API's default): not "User does not exist." as InitiateAuth says.
-UNKNOWN = CognitoError("UserNotFoundException", "Username/client id combination not found.")
 NO_CHANNEL = CognitoError("InvalidParameterException",
                           "Cannot reset password for the user as there is no registered/verified email or phone_number")
-
-
-def app_user(tenant, request: dict):
-    """The app client and the named user of an unauthenticated call (SECRET_HASH checked)."""
-    client = app_client(tenant, request.get("ClientId"))
-    username = required(request, "Username")
-    user = pool_user(tenant, username)
-    check_secret_hash(client, {"SECRET_HASH": secret_hash_of(request)}, [username] + ([user.username] if user else []))
-    if user is None:
-        raise UNKNOWN
-    return user
 
 
 def reset_code(tenant, user, status: str) -> dict:
@@ -54,7 +39,7 @@ def confirm_forgot_password(tenant, request: dict) -> dict:
     code = required(request, "ConfirmationCode")
     password = check_password(request.get("Password"))
     if (user.status or CONFIRMED) == UNCONFIRMED:  # its code is the sign-up's, not a reset's
-        raise CognitoError("ExpiredCodeException", "Invalid code provided, please request a code again.")
+        raise EXPIRED
     check_code(user, code)
     change_user(tenant, user, {"password": password, "status": CONFIRMED, "confirmation_code": None})
     return {}

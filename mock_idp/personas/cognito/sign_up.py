@@ -9,7 +9,7 @@ from ...oauth.tokens import token_hash
 from .pool_users import (CONFIRMED, UNCONFIRMED, change_user, check_password, claims_patch,
                          create_user, existing_user, pool_id)
 from .errors import CognitoError, not_authorized
-from .parameters import app_client, check_secret_hash, client_metadata, pool_user, required
+from .parameters import app_client, app_user, check_secret_hash, client_metadata, pool_user, required, secret_hash_of
 from .issued import issue
 from .codes import check_code, delivery, new_code
 
@@ -30,16 +30,9 @@ def sign_up(tenant, request: dict) -> dict:
     return answer
 
 
-def secret_hash_of(request: dict) -> str:
-    given = request.get("SecretHash")
-    return given if isinstance(given, str) else ""
-
-
 def confirm_sign_up(tenant, request: dict) -> dict:
-    client = app_client(tenant, request.get("ClientId"))
-    username, code = required(request, "Username"), required(request, "ConfirmationCode")
-    check_secret_hash(client, {"SECRET_HASH": secret_hash_of(request)}, [username])
-    user = existing_user(tenant, request)
+    user = app_user(tenant, request)
+    code = required(request, "ConfirmationCode")
     if (user.status or CONFIRMED) != UNCONFIRMED:
         raise not_authorized(f"User cannot be confirmed. Current status is {user.status or CONFIRMED}")
     check_code(user, code)

@@ -131,8 +131,10 @@ def test_resend_confirmation_code_sends_a_new_one_that_confirms(idp, server):
     idp.confirm_sign_up(ClientId=APP, Username="jack", ConfirmationCode=pending_code(server, "jack"))
     assert error_of(idp.resend_confirmation_code, ClientId=APP, Username="jack") == (
         "InvalidParameterException", "User is already confirmed.")
-    assert error_of(idp.resend_confirmation_code, ClientId=APP, Username="nobody") == (
-        "UserNotFoundException", "Username/client id combination not found.")
+    for call in (idp.resend_confirmation_code, idp.confirm_sign_up):
+        extra = {"ConfirmationCode": "123456"} if call == idp.confirm_sign_up else {}
+        assert error_of(call, ClientId=APP, Username="nobody", **extra) == (
+            "UserNotFoundException", "Username/client id combination not found.")
 
 
 def test_change_password_with_the_access_token(idp):
