@@ -81,8 +81,9 @@ def new_password_required(tenant, user) -> dict:
     sessionToken lives."""
     session = secrets.token_urlsafe(96)
     record_signin_token(tenant, session, user)
-    attributes = {name: attribute_value(value) for name, value in tenant.flavor.attributes(user).items()
-                  if name != "email_verified"}
+    # Every attribute, email_verified too (amazon-cognito-identity-js deletes it before answering:
+    # "the api doesn't accept this field back"), as strings.
+    attributes = {name: attribute_value(value) for name, value in tenant.flavor.attributes(user).items()}
     return {"ChallengeName": "NEW_PASSWORD_REQUIRED", "Session": session,
             "ChallengeParameters": {"USER_ID_FOR_SRP": user.username, "requiredAttributes": "[]",
                                     "userAttributes": json.dumps(attributes)}}

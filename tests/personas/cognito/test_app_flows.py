@@ -3,6 +3,7 @@ local CA), end to end against the real server, each answer and error as Cognito 
 (docs/vendors.md, "Cognito as apps drive it"): forgotten and changed passwords, self-service
 attributes and deletion, sign-out of every device, codes resent, refresh-token revocation."""
 
+import json
 import uuid
 
 import httpx
@@ -258,3 +259,15 @@ def test_aws_jwt_verify_accepts_the_user_pool_api_tokens_with_cognitos_claims(id
                                           "jwksUri": None, "token": tokens["IdToken"], "tokenUse": "access",
                                           "clientId": APP}, ca=server.ca)
     assert not refused["ok"]
+
+
+def test_new_password_required_lists_the_users_attributes_as_cognito_does(idp):
+    idp.admin_create_user(UserPoolId=POOL_ID, Username="rita", TemporaryPassword=GOOD, MessageAction="SUPPRESS",
+                          UserAttributes=[{"Name": "email", "Value": "rita@example.com"},
+                                          {"Name": "email_verified", "Value": "true"}])
+    challenge = sign_in(idp, "rita", GOOD)
+    parameters = challenge["ChallengeParameters"]
+    assert (challenge["ChallengeName"], parameters["USER_ID_FOR_SRP"], parameters["requiredAttributes"]) == (
+        "NEW_PASSWORD_REQUIRED", "rita", "[]")
+    # amazon-cognito-identity-js deletes email_verified before answering: Cognito sends it.
+    assert json.loads(parameters["userAttributes"]) == {"email": "rita@example.com", "email_verified": "true"}
