@@ -271,3 +271,57 @@ def test_new_password_required_lists_the_users_attributes_as_cognito_does(idp):
         "NEW_PASSWORD_REQUIRED", "rita", "[]")
     # amazon-cognito-identity-js deletes email_verified before answering: Cognito sends it.
     assert json.loads(parameters["userAttributes"]) == {"email": "rita@example.com", "email_verified": "true"}
+
+
+def test_operations_the_mock_does_not_serve_answer_unknown_operation_not_a_500(idp):
+    for call, kwargs in ((idp.describe_user_pool, {"UserPoolId": POOL_ID}),
+                         (idp.associate_software_token, {"AccessToken": "x"}),
+                         (idp.list_devices, {"AccessToken": "x"})):
+        with pytest.raises(ClientError) as raised:
+            call(**kwargs)
+        assert raised.value.response["Error"]["Code"] == "UnknownOperationException"
+        assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+
+
+@pytest.mark.parametrize("operation, body", [
+    ("ForgotPassword", b'{"ClientId": 5, "Username": "alice"}'),
+    ("ForgotPassword", b'{"ClientId": "pool-app", "Username": ["alice"]}'),
+    ("ForgotPassword", b'{"ClientId": "pool-secret-app", "Username": "alice", "SecretHash": 7}'),
+    ("ConfirmForgotPassword", b'{"ClientId": "pool-app", "Username": "alice", "ConfirmationCode": 1, "Password": "x"}'),
+    ("ConfirmForgotPassword", b'{"ClientId": "pool-app", "Username": "alice", "ConfirmationCode": "1", "Password": {}}'),
+    ("ResendConfirmationCode", b'{"ClientId": "pool-app"}'),
+    ("ChangePassword", b'{"AccessToken": 5, "PreviousPassword": "a", "ProposedPassword": "b"}'),
+    ("UpdateUserAttributes", b'{"AccessToken": "x", "UserAttributes": "email"}'),
+    ("DeleteUserAttributes", b'{"AccessToken": null, "UserAttributeNames": [1]}'),
+    ("VerifyUserAttribute", b'{"AccessToken": "x", "AttributeName": 5, "Code": 5}'),
+    ("GetUserAttributeVerificationCode", b'{"AccessToken": []}'),
+    ("DeleteUser", b"{}"),
+    ("AdminResetUserPassword", b'{"UserPoolId": "p", "Username": 5}'),
+    ("AdminUserGlobalSignOut", b'{"UserPoolId": 5}'),
+])
+def test_bad_input_to_the_account_operations_gets_an_aws_json_error(server, operation, body):
+    response = httpx.post(server.tenant_url("/cognito"), content=body, verify=server.verify, headers={
+        "X-Amz-Target": f"AWSCognitoIdentityProviderService.{operation}",
+        "Content-Type": "application/x-amz-json-1.1",
+        "Authorization": "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260101/us-east-1/cognito-idp/aws4_request"})
+    assert response.status_code == 400, response.text
+    error = response.json()
+    assert set(error) == {"__type", "message"} and error["__type"].endswith("Exception") and error["message"]
+
+
+def test_bad_input_with_a_live_access_token_gets_an_aws_json_error(idp, server):
+    token = new_user(idp, "sam")["AccessToken"]
+    for operation, body in (("ChangePassword", {"PreviousPassword": 5, "ProposedPassword": GOOD}),
+                            ("ChangePassword", {"PreviousPassword": GOOD, "ProposedPassword": ["x"]}),
+                            ("UpdateUserAttributes", {"UserAttributes": [{"Name": "email", "Value": 5}]}),
+                            ("UpdateUserAttributes", {"UserAttributes": {"email": "x"}}),
+                            ("DeleteUserAttributes", {"UserAttributeNames": "email"}),
+                            ("VerifyUserAttribute", {"AttributeName": "email", "Code": 123456}),
+                            ("VerifyUserAttribute", {"AttributeName": "shoe_size", "Code": "1"}),
+                            ("GetUserAttributeVerificationCode", {"AttributeName": {}})):
+        response = httpx.post(server.tenant_url("/cognito"), json={"AccessToken": token, **body}, verify=server.verify,
+                              headers={"X-Amz-Target": f"AWSCognitoIdentityProviderService.{operation}",
+                                       "Content-Type": "application/x-amz-json-1.1"})
+        assert response.status_code == 400, (operation, response.text)
+        assert response.json()["__type"] in ("InvalidParameterException", "NotAuthorizedException"), response.text
+    assert "AuthenticationResult" in sign_in(idp, "sam", GOOD)  # nothing changed
