@@ -9,7 +9,7 @@ from starlette.routing import BaseRoute, Match, Mount, Route, Router
 
 from .endpoints import authorize, device, discovery, health, logout, token, userinfo
 from .pages import routes as pages
-from .personas.vendor_api import vendor_root_routes, vendor_routes
+from .personas.vendor_api import vendor_root_routes, vendor_routes, vendor_server_routes
 
 GET, POST, GET_POST = ["GET"], ["POST"], ["GET", "POST"]
 
@@ -35,6 +35,7 @@ def server_routes(tenants, static_dir) -> list[BaseRoute]:
             if inserted:
                 routes.append(Route(inserted, discovery.document(issuer, discovery.RFC8414_PATH), methods=GET))
         routes += vendor_root_routes(tenant)  # the tenant URL itself, without a slash (Cognito's API)
+    routes += vendor_server_routes(tenants)  # one URL for every tenant of a vendor (AWS's regional endpoint)
     # Longest prefix first: a tenant at /a/b is not hidden by one at /a, nor any by one at /.
     for tenant in sorted(tenants, key=lambda t: len(t.route_prefix), reverse=True):
         routes.append(Mount(tenant.route_prefix, routes=tenant_routes(tenant)))

@@ -104,6 +104,20 @@ def vendor_root_routes(tenant) -> list[BaseRoute]:
             for route in vendor_routes(tenant) if isinstance(route, Route) and route.path == "/"]
 
 
+def vendor_server_routes(tenants) -> list[BaseRoute]:
+    """APIs a vendor serves for all its tenants at one URL (AWS: one regional endpoint for every
+    user pool): a persona module's `server_routes(tenants)`, given the tenants that serve it. None
+    when a tenant is mounted at the server root: its own routes answer there."""
+    if any(not tenant.route_prefix for tenant in tenants):
+        return []
+    serving: dict[str, list] = {}
+    for tenant in tenants:
+        for name in tenant.flavor.vendor_apis:
+            if hasattr(module(name), "server_routes"):
+                serving.setdefault(name, []).append(tenant)
+    return [route for name, served in serving.items() for route in module(name).server_routes(served)]
+
+
 def watched_calls(tenant) -> dict[str, Callable[[dict[str, str]], VendorCall | None]]:
     """Full request path -> which call a request there is (from its headers; None: none watched)."""
     paths = {}

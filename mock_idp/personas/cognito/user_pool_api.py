@@ -16,8 +16,8 @@ from starlette.routing import Route
 from ...hooks import HookFailure, off_loop
 from ...web.same_origin import foreign_host, misdirected
 from ..vendor_api import VendorCall
-from . import (admin_api, password_reset, pool_groups, self_service, sign_in, sign_up, token_operations,
-               token_refresh)
+from . import (admin_api, password_reset, pool_groups, regional, self_service, sign_in, sign_up,
+               token_operations, token_refresh)
 from .errors import CognitoError
 
 TARGET_PREFIX = "AWSCognitoIdentityProviderService."
@@ -78,19 +78,34 @@ SIGV4 = "AWS4-HMAC-SHA256 "
 
 def routes(tenant) -> list[Route]:
     async def user_pool_api(request: Request) -> Response:
-        target, host = request.headers.get("x-amz-target", ""), foreign_host(request)
-        if host is not None and target.removeprefix(TARGET_PREFIX) in OWN_HOST_ONLY:
-            return misdirected(host)  # as /_admin answers it
-        try:
-            # A pre-token-generation trigger may be called: off the event loop (hooks.py).
-            body = await off_loop(call, tenant, target, await request.body(),
-                                  request.headers.get("authorization", ""),
-                                  needed=tenant.flavor.calls_hooks(tenant.issuers[0]))
-            return JSONResponse(body, media_type=CONTENT_TYPE)
-        except (CognitoError, HookFailure) as error:
-            return error_response(error.type, error.message)
+        return await answer(tenant, request)
 
     return [Route("/", user_pool_api, methods=["POST"])]
+
+
+def server_routes(tenants) -> list[Route]:
+    """The server's root answers for every pool, as AWS's regional endpoint does (regional.py)."""
+    async def regional_endpoint(request: Request) -> Response:
+        try:
+            tenant = regional.pool_of(tenants, await request.body())
+        except CognitoError as error:
+            return error_response(error.type, error.message)
+        return await answer(tenant, request)
+
+    return [Route("/", regional_endpoint, methods=["POST"])]
+
+
+async def answer(tenant, request: Request) -> Response:
+    target, host = request.headers.get("x-amz-target", ""), foreign_host(request)
+    if host is not None and target.removeprefix(TARGET_PREFIX) in OWN_HOST_ONLY:
+        return misdirected(host)  # as /_admin answers it
+    try:
+        # A pre-token-generation trigger may be called: off the event loop (hooks.py).
+        body = await off_loop(call, tenant, target, await request.body(), request.headers.get("authorization", ""),
+                              needed=tenant.flavor.calls_hooks(tenant.issuers[0]))
+        return JSONResponse(body, media_type=CONTENT_TYPE)
+    except (CognitoError, HookFailure) as error:
+        return error_response(error.type, error.message)
 
 
 def error_response(type_: str, message: str, status: int = 400) -> JSONResponse:
