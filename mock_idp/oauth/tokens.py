@@ -17,6 +17,8 @@ def issue_access_token(ctx: TokenContext, include_refresh_token: bool, code: str
     `record(make_row)` stores `make_row()`, called once (by default a plain insert); a grant that
     stores nothing (client_credentials) never builds the row, its hash or its id."""
     flavor, shape = ctx.flavor, shape_of(ctx)
+    # A grant that a refresh token can continue (or that this one continues) has an id.
+    ctx.grant_id = grant_id or (uuid.uuid4().hex if include_refresh_token else None)
     ctx.jti = flavor.new_jti("access")
     ctx.access_token_lifetime = shape.lifetime or flavor.access_token_lifetime(ctx)
     claims = flavor.access_token_claims(ctx)
@@ -50,8 +52,7 @@ def issue_access_token(ctx: TokenContext, include_refresh_token: bool, code: str
             issued_at=ctx.now,
             access_expires_at=ctx.now + ctx.access_token_lifetime,
             code=code,
-            # A grant that a refresh token can continue (or that this one continues) has an id.
-            grant_id=grant_id or (uuid.uuid4().hex if include_refresh_token else None),
+            grant_id=ctx.grant_id,
             **refresh,
         )
     if record is None:

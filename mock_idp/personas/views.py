@@ -89,6 +89,8 @@ class TokenContext:
     jti: str = ""
     access_token_lifetime: int = 3600
     extra: dict[str, Any] = field(default_factory=dict)
+    # The grant these tokens belong to (a refresh token continues it); set by issue_access_token.
+    grant_id: str | None = None
     # How the tokens differ from the flows' (admin mint, defective-token scenarios); None until
     # the first token of this issuance asks (tokens.shape_of).
     shape: "TokenShape | None" = None

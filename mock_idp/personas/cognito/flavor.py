@@ -91,7 +91,7 @@ class CognitoFlavor(Flavor):
             **released,
             "iss": ctx.issuer.issuer,
             "cognito:username": ctx.user.username,
-            "origin_jti": ctx.extra.setdefault("origin_jti", str(uuid.uuid4())),
+            "origin_jti": origin_jti(ctx),
             "aud": ctx.client.client_id,
             "event_id": str(uuid.uuid4()),
             "token_use": "id",
@@ -108,7 +108,7 @@ class CognitoFlavor(Flavor):
             "iss": ctx.issuer.issuer,
             "version": 2,
             "client_id": ctx.client.client_id,
-            "origin_jti": ctx.extra.setdefault("origin_jti", str(uuid.uuid4())),
+            "origin_jti": origin_jti(ctx),
             "event_id": str(uuid.uuid4()),
             "token_use": "access",
             "scope": " ".join(ctx.scopes),
@@ -155,6 +155,18 @@ class CognitoFlavor(Flavor):
 
     def new_jti(self, kind: str) -> str:
         return str(uuid.uuid4())
+
+
+ORIGIN_NAMESPACE = uuid.UUID("6f1c2a8e-3b5d-4c1e-9f7a-2d8b4e6c0a13")
+
+
+def origin_jti(ctx) -> str:
+    """The sign-in's id, shared by its ID and access tokens and by every token refreshed from it
+    (AWS: "a token-revocation identifier associated with your user's refresh token"): derived
+    from the grant a refresh token continues; a grant without one gets a random one."""
+    if "origin_jti" not in ctx.extra:
+        ctx.extra["origin_jti"] = str(uuid.uuid5(ORIGIN_NAMESPACE, ctx.grant_id) if ctx.grant_id else uuid.uuid4())
+    return ctx.extra["origin_jti"]
 
 
 def ranked_groups(ctx) -> list:

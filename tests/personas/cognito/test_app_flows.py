@@ -3,15 +3,19 @@ local CA), end to end against the real server, each answer and error as Cognito 
 (docs/vendors.md, "Cognito as apps drive it"): forgotten and changed passwords, self-service
 attributes and deletion, sign-out of every device, codes resent, refresh-token revocation."""
 
+import base64
+import hashlib
 import json
+import secrets
 import uuid
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import httpx
 import pytest
 from boto3 import client as boto3_client
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from conftest import SEEDS, start_server
+from conftest import SEEDS, Browser, start_server
 from interop.node_runner import run_node
 from joserfc import jwt
 from joserfc.jwk import KeySet
@@ -219,6 +223,28 @@ def test_refreshed_tokens_keep_the_sign_ins_origin_jti_and_auth_time(idp, claims
     assert after["auth_time"] == before["auth_time"] and after["jti"] != before["jti"]
     again = sign_in(idp, "paul", GOOD)["AuthenticationResult"]
     assert claims_of(again["AccessToken"])["origin_jti"] != before["origin_jti"]  # a new sign-in, a new one
+
+
+def test_hosted_ui_tokens_keep_their_origin_jti_through_a_refresh(server, claims_of):
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    browser = Browser(verify=server.verify)
+    try:
+        redirect = browser.authorize(server.tenant_url("/cognito/oauth2/authorize?") + urlencode({
+            "client_id": APP, "response_type": "code", "scope": "openid email", "code_challenge": challenge,
+            "code_challenge_method": "S256", "redirect_uri": "https://app.example.com/callback"}))
+    finally:
+        browser.http.close()
+    code = dict(parse_qsl(urlsplit(redirect.headers["location"]).query))["code"]
+    token_endpoint = server.tenant_url("/cognito/oauth2/token")
+    tokens = httpx.post(token_endpoint, verify=server.verify, data={
+        "grant_type": "authorization_code", "code": code, "client_id": APP, "code_verifier": verifier,
+        "redirect_uri": "https://app.example.com/callback"}).json()
+    refreshed = httpx.post(token_endpoint, verify=server.verify, data={
+        "grant_type": "refresh_token", "refresh_token": tokens["refresh_token"], "client_id": APP}).json()
+    origin = claims_of(tokens["access_token"])["origin_jti"]
+    assert claims_of(tokens["id_token"])["origin_jti"] == origin
+    assert claims_of(refreshed["access_token"])["origin_jti"] == claims_of(refreshed["id_token"])["origin_jti"] == origin
 
 
 def test_a_disabled_user_is_told_so_at_sign_in_and_refresh(idp):
