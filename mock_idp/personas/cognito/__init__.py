@@ -12,7 +12,9 @@ What fakes which part:
 - pre_token_generation.py, answer.py: the pre-token-generation Lambda trigger (the event, the call,
   the answer applied to the tokens).
 - sign_up.py: SignUp, ConfirmSignUp, AdminConfirmSignUp, RespondToAuthChallenge (NEW_PASSWORD_REQUIRED).
-- admin_api.py, pool_groups.py, pool_users.py: the admin operations on users and groups (SigV4-signed).
+- admin_api.py, pool_groups.py, pool_users.py, listing.py: the admin operations on users and groups (SigV4-signed).
+- password_reset.py, self_service.py, codes.py: forgotten and changed passwords, the user's own account
+  (access token), the codes Cognito would send. regional.py: the pool a call to the server's root is for.
 """
 
 from .flavor import PROFILE

@@ -7,9 +7,10 @@ On AWS these calls are SigV4-signed with IAM credentials; user_pool_api.py asks 
 and does not check it (docs/management-apis.md). Facts: docs/vendors.md, "Cognito admin API".
 """
 
-from .pool_users import (CONFIRMED, attributes_removed, FORCE_CHANGE_PASSWORD, change_user, check_password, claims_patch, create_user,
-                         existing_user, invalid, page, pool_id, remove_user,
-                         temporary_password, user_filter, user_type)
+from .listing import page, user_filter
+from .pool_users import (CONFIRMED, FORCE_CHANGE_PASSWORD, attributes_removed, change_user, check_password,
+                         claims_patch, create_user, existing_user, invalid, pool_id, remove_user, temporary_password,
+                         user_type)
 from .errors import CognitoError
 from .parameters import pool_user
 

@@ -13,7 +13,8 @@ from ...config import GroupConfig
 from ...directory import Conflict, DirectoryError
 from ...storage.request_state import forget_state
 from ..groups import all_groups, member_of
-from .pool_users import SEEDED_AT, change_user, existing_user, invalid, page, pool_id, user_type
+from .listing import page
+from .pool_users import SEEDED_AT, change_user, existing_user, invalid, pool_id, user_type
 from .errors import CognitoError
 
 MAX_PRECEDENCE = 2**31 - 1
