@@ -47,6 +47,13 @@ def client_metadata(request: dict) -> dict | None:
     return metadata
 
 
+def string_map(value, name: str) -> dict:
+    """AuthParameters, ChallengeResponses: a map of strings."""
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise CognitoError("InvalidParameterException", f"{name} must be a map of strings.")
+    return value
+
+
 def required(parameters: dict, name: str) -> str:
     value = parameters.get(name)
     if not isinstance(value, str) or not value:

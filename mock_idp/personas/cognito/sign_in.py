@@ -11,7 +11,9 @@ import json
 import secrets
 
 from .errors import CognitoError, not_authorized
-from .parameters import app_client, attribute_value, check_secret_hash, client_metadata, pool_user, required
+from . import choice_auth
+from .parameters import (app_client, attribute_value, check_secret_hash, client_metadata, pool_user, required,
+                         string_map)
 from .issued import issue
 from .token_refresh import refresh_auth
 from ...endpoints.sso import record_signin_token
@@ -29,14 +31,14 @@ def initiate_auth(tenant, request: dict) -> dict:
                            f"'authFlow' failed to satisfy constraint: Member must satisfy enum value set: "
                            f"[{', '.join(AUTH_FLOWS)}]")
     client = app_client(tenant, request.get("ClientId"))
-    parameters = request.get("AuthParameters") or {}
-    if not isinstance(parameters, dict) or not all(isinstance(v, str) for v in parameters.values()):
-        raise CognitoError("InvalidParameterException", "AuthParameters must be a map of strings.")
+    parameters = string_map(request.get("AuthParameters") or {}, "AuthParameters")
     client_metadata(request)  # checked, and not passed to the pre-token-generation trigger (vendors.md §5a)
     if flow == "USER_PASSWORD_AUTH":
         return password_auth(tenant, client, parameters)
     if flow in ("REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"):
         return refresh_auth(tenant, client, parameters)
+    if flow == "USER_AUTH":
+        return choice_auth.user_auth(tenant, client, parameters)
     if flow == "USER_SRP_AUTH":
         raise CognitoError("InvalidParameterException", SRP_REFUSED)
     raise CognitoError("InvalidParameterException", f"{flow} flow not enabled for this client")

@@ -9,7 +9,9 @@ from ...oauth.tokens import token_hash
 from .pool_users import (CONFIRMED, UNCONFIRMED, change_user, check_password, claims_patch,
                          create_user, existing_user, pool_id)
 from .errors import CognitoError, not_authorized
-from .parameters import app_client, app_user, check_secret_hash, client_metadata, pool_user, required, secret_hash_of
+from . import choice_auth
+from .parameters import (app_client, app_user, check_secret_hash, client_metadata, pool_user, required,
+                         secret_hash_of, string_map)
 from .issued import issue
 from .codes import check_code, delivery, new_code
 
@@ -64,14 +66,14 @@ def admin_respond_to_auth_challenge(tenant, request: dict) -> dict:
 
 def respond_to_auth_challenge(tenant, request: dict) -> dict:
     challenge = request.get("ChallengeName")
+    if challenge == "SELECT_CHALLENGE":
+        return choice_auth.select_challenge(tenant, request)
     if challenge != "NEW_PASSWORD_REQUIRED":
-        raise CognitoError("InvalidParameterException",
-                           f"mock_idp answers only the NEW_PASSWORD_REQUIRED challenge, not {str(challenge)[:64]}.")
+        raise CognitoError("InvalidParameterException", "mock_idp answers only the NEW_PASSWORD_REQUIRED and "
+                           f"SELECT_CHALLENGE challenges, not {str(challenge)[:64]}.")
     client = app_client(tenant, request.get("ClientId"))
     metadata = client_metadata(request)
-    responses = request.get("ChallengeResponses") or {}
-    if not isinstance(responses, dict) or not all(isinstance(v, str) for v in responses.values()):
-        raise CognitoError("InvalidParameterException", "ChallengeResponses must be a map of strings.")
+    responses = string_map(request.get("ChallengeResponses") or {}, "ChallengeResponses")
     username = required(responses, "USERNAME")
     user = pool_user(tenant, username)
     check_secret_hash(client, responses, [username] + ([user.username] if user else []))

@@ -324,6 +324,11 @@ def test_operations_the_mock_does_not_serve_answer_unknown_operation_not_a_500(i
     ("DeleteUser", b"{}"),
     ("AdminResetUserPassword", b'{"UserPoolId": "p", "Username": 5}'),
     ("AdminUserGlobalSignOut", b'{"UserPoolId": 5}'),
+    ("InitiateAuth", b'{"AuthFlow": "USER_AUTH", "ClientId": "pool-app", "AuthParameters": {}}'),
+    ("RespondToAuthChallenge", b'{"ChallengeName": "SELECT_CHALLENGE", "ClientId": "pool-app", '
+                               b'"ChallengeResponses": {"ANSWER": 5}}'),
+    ("RespondToAuthChallenge", b'{"ChallengeName": "SELECT_CHALLENGE", "ClientId": "pool-app", '
+                               b'"ChallengeResponses": {"ANSWER": "EMAIL_OTP", "USERNAME": "alice"}, "Session": "x"}'),
 ])
 def test_bad_input_to_the_account_operations_gets_an_aws_json_error(server, operation, body):
     response = httpx.post(server.tenant_url("/cognito"), content=body, verify=server.verify, headers={
@@ -351,3 +356,26 @@ def test_bad_input_with_a_live_access_token_gets_an_aws_json_error(idp, server):
         assert response.status_code == 400, (operation, response.text)
         assert response.json()["__type"] in ("InvalidParameterException", "NotAuthorizedException"), response.text
     assert "AuthenticationResult" in sign_in(idp, "sam", GOOD)  # nothing changed
+
+
+def test_choice_based_sign_in_with_a_password(idp, claims_of):
+    new_user(idp, "tara")
+    direct = idp.initiate_auth(AuthFlow="USER_AUTH", ClientId=APP, AuthParameters={
+        "USERNAME": "tara", "PREFERRED_CHALLENGE": "PASSWORD", "PASSWORD": GOOD})
+    assert claims_of(direct["AuthenticationResult"]["IdToken"])["cognito:username"] == "tara"
+    offered = idp.initiate_auth(AuthFlow="USER_AUTH", ClientId=APP, AuthParameters={"USERNAME": "tara"})
+    assert (offered["ChallengeName"], offered["AvailableChallenges"]) == ("SELECT_CHALLENGE", ["PASSWORD", "PASSWORD_SRP"])
+    answered = idp.respond_to_auth_challenge(ClientId=APP, ChallengeName="SELECT_CHALLENGE", Session=offered["Session"],
+                                             ChallengeResponses={"USERNAME": "tara", "ANSWER": "PASSWORD",
+                                                                 "PASSWORD": GOOD})
+    assert claims_of(answered["AuthenticationResult"]["AccessToken"])["username"] == "tara"
+    assert error_of(idp.respond_to_auth_challenge, ClientId=APP, ChallengeName="SELECT_CHALLENGE",
+                    Session=offered["Session"], ChallengeResponses={"USERNAME": "tara", "ANSWER": "PASSWORD",
+                                                                    "PASSWORD": GOOD}) == (
+        "NotAuthorizedException", "Invalid session for the user, session is expired.")  # one use
+    assert error_of(idp.initiate_auth, AuthFlow="USER_AUTH", ClientId=APP, AuthParameters={
+        "USERNAME": "tara", "PREFERRED_CHALLENGE": "PASSWORD", "PASSWORD": "Wr0ng-pass!"}) == (
+        "NotAuthorizedException", "Incorrect username or password.")
+    assert error_of(idp.initiate_auth, AuthFlow="USER_AUTH", ClientId=APP,
+                    AuthParameters={"USERNAME": "tara", "PREFERRED_CHALLENGE": "PASSWORD_SRP"})[0] == (
+        "InvalidParameterException")
