@@ -93,7 +93,7 @@ class CognitoFlavor(Flavor):
             "cognito:username": ctx.user.username,
             "origin_jti": origin_jti(ctx),
             "aud": ctx.client.client_id,
-            "event_id": str(uuid.uuid4()),
+            "event_id": ctx.extra.setdefault("event_id", str(uuid.uuid4())),  # one per issuance
             "token_use": "id",
             "auth_time": ctx.auth_time,
             "exp": ctx.now + self.lifetimes.id_token,
@@ -109,7 +109,7 @@ class CognitoFlavor(Flavor):
             "version": 2,
             "client_id": ctx.client.client_id,
             "origin_jti": origin_jti(ctx),
-            "event_id": str(uuid.uuid4()),
+            "event_id": ctx.extra.setdefault("event_id", str(uuid.uuid4())),  # one per issuance
             "token_use": "access",
             "scope": " ".join(ctx.scopes),
             "auth_time": ctx.auth_time if ctx.auth_time is not None else ctx.now,

@@ -221,6 +221,7 @@ def test_refreshed_tokens_keep_the_sign_ins_origin_jti_and_auth_time(idp, claims
     before, after = claims_of(first["AccessToken"]), claims_of(refreshed["AccessToken"])
     assert after["origin_jti"] == before["origin_jti"] == claims_of(refreshed["IdToken"])["origin_jti"]
     assert after["auth_time"] == before["auth_time"] and after["jti"] != before["jti"]
+    assert after["event_id"] == claims_of(refreshed["IdToken"])["event_id"] != before["event_id"]
     again = sign_in(idp, "paul", GOOD)["AuthenticationResult"]
     assert claims_of(again["AccessToken"])["origin_jti"] != before["origin_jti"]  # a new sign-in, a new one
 
@@ -281,6 +282,7 @@ def test_aws_jwt_verify_accepts_the_user_pool_api_tokens_with_cognitos_claims(id
         assert claims["auth_time"] <= claims["iat"] < claims["exp"] and claims["iss"] == server.tenant_url("/cognito")
         uuid.UUID(claims["event_id"]), uuid.UUID(claims["jti"])
     assert id_token["origin_jti"] == access["origin_jti"] and id_token["sub"] == access["sub"]
+    assert id_token["event_id"] == access["event_id"]  # one sign-in event, both tokens
     refused = run_node("aws_verify.mjs", {"verifier": "cognito", "issuer": server.tenant_url("/cognito"),
                                           "jwksUri": None, "token": tokens["IdToken"], "tokenUse": "access",
                                           "clientId": APP}, ca=server.ca)
