@@ -245,6 +245,7 @@ def test_hosted_ui_tokens_keep_their_origin_jti_through_a_refresh(server, claims
         "grant_type": "refresh_token", "refresh_token": tokens["refresh_token"], "client_id": APP}).json()
     origin = claims_of(tokens["access_token"])["origin_jti"]
     assert claims_of(tokens["id_token"])["origin_jti"] == origin
+    assert claims_of(tokens["id_token"])["event_id"] == claims_of(tokens["access_token"])["event_id"]
     assert claims_of(refreshed["access_token"])["origin_jti"] == claims_of(refreshed["id_token"])["origin_jti"] == origin
 
 
