@@ -163,7 +163,9 @@ def change_user(tenant, user, patch: dict[str, Any]):
 
 
 def remove_user(tenant, user) -> None:
-    """The user and every token they hold (AdminDeleteUser, DeleteUser)."""
+    """AdminDeleteUser, DeleteUser. The user's tokens are answered "User does not exist." as
+    Cognito's are (token_operations.py, token_refresh.py), and revoked: a new user of the same
+    name must get nothing from them."""
     tenant.directory.delete("user", user.username)
     tenant.store.revoke_user(tenant.name, [issuer.key for issuer in tenant.issuers], user.username)
     forget_state(tenant.name)

@@ -29,16 +29,20 @@ def token_user(tenant, request: dict):
     found = read_access_token(issuer, access_token)
     if found is None:
         row = tenant.store.find_access_token(token_hash(access_token))
+        if row is not None and row.issuer == issuer.key and tenant.find_user(row.username or "") is None:
+            raise CognitoError("UserNotFoundException", "User does not exist.")  # deleted (see below)
         if row is not None and row.issuer == issuer.key and row.revoked:
             raise not_authorized("Access Token has been revoked")
         if row is not None and row.issuer == issuer.key:
             raise not_authorized("Access Token has expired")
         raise not_authorized("Invalid Access Token")
-    row, _ = found
+    row, claims = found
     if API_SCOPE not in row.scope.split():
         raise not_authorized("Access Token does not have required scopes")
     user = tenant.find_user(row.username or "")
-    if user is None:
+    # A deleted user's tokens: Cognito answers them "User does not exist." (aws-amplify/aws-sdk-android#366);
+    # the mock also revokes them, so a new user of the same name gets nothing from them.
+    if user is None or tenant.subject(user) != claims.get("sub"):
         raise CognitoError("UserNotFoundException", "User does not exist.")
     return user
 

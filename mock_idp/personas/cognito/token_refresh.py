@@ -48,9 +48,11 @@ def live_row(tenant, client, refresh_token: str, check_client):
         raise not_authorized("Invalid Refresh Token")
     user = tenant.find_user(row.username or "")
     check_client(user)
-    if user is not None and not user.enabled:  # AdminDisableUser: said before the revocation it made
+    if user is None:  # deleted (aws-amplify/aws-sdk-android#366: a refresh answers this)
+        raise CognitoError("UserNotFoundException", "User does not exist.")
+    if not user.enabled:  # AdminDisableUser: said before the revocation it made
         raise not_authorized("User is disabled.")
-    if row.revoked or user is None:
+    if row.revoked:
         raise not_authorized("Refresh Token has been revoked")
     if (row.refresh_expires_at or 0) <= tenant.now():
         raise not_authorized("Refresh Token has expired")

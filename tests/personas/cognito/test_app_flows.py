@@ -186,8 +186,14 @@ def test_delete_user_with_the_access_token(idp):
     assert error_of(sign_in, idp=idp, username="mia", password=GOOD) == ("UserNotFoundException", "User does not exist.")
     assert error_of(idp.admin_get_user, UserPoolId=POOL_ID, Username="mia") == (
         "UserNotFoundException", "User does not exist.")
-    assert error_of(idp.get_user, AccessToken=tokens["AccessToken"])[0] in ("NotAuthorizedException",
-                                                                            "UserNotFoundException")
+    # Cognito answers a deleted user's tokens so.
+    refresh = {"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": APP, "AuthParameters": {"REFRESH_TOKEN": tokens["RefreshToken"]}}
+    assert error_of(idp.get_user, AccessToken=tokens["AccessToken"]) == ("UserNotFoundException", "User does not exist.")
+    assert error_of(idp.initiate_auth, **refresh) == ("UserNotFoundException", "User does not exist.")
+    # A new user of the same name gets nothing from them.
+    idp.admin_create_user(UserPoolId=POOL_ID, Username="mia", MessageAction="SUPPRESS", TemporaryPassword=GOOD)
+    assert error_of(idp.get_user, AccessToken=tokens["AccessToken"])[0] == "NotAuthorizedException"
+    assert error_of(idp.initiate_auth, **refresh) == ("NotAuthorizedException", "Refresh Token has been revoked")
 
 
 def test_admin_user_global_sign_out_ends_every_session_of_the_user(idp):
