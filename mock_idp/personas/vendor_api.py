@@ -118,6 +118,19 @@ def vendor_server_routes(tenants) -> list[BaseRoute]:
     return [route for name, served in serving.items() for route in module(name).server_routes(served)]
 
 
+def vendor_cors_paths(tenants) -> dict[str, tuple[object, frozenset[str]]]:
+    """Full path -> (tenant, request headers never granted) of the vendor APIs a browser
+    application calls from its own origin: a module's `CORS` (path -> those headers)."""
+    paths: dict[str, tuple[object, frozenset[str]]] = {}
+    for tenant in tenants:
+        for module in modules(tenant):
+            for path, refused in getattr(module, "CORS", {}).items():
+                paths[tenant.route_prefix + path] = (tenant, frozenset(refused))
+                if path == "/" and tenant.route_prefix:
+                    paths[tenant.route_prefix] = (tenant, frozenset(refused))  # as vendor_root_routes serves it
+    return paths
+
+
 def watched_calls(tenant) -> dict[str, Callable[[dict[str, str]], VendorCall | None]]:
     """Full request path -> which call a request there is (from its headers; None: none watched)."""
     paths = {}

@@ -1,10 +1,12 @@
 """CORS per tenant on the endpoints a browser application calls from its own origin (discovery,
 JWKS, token, userinfo, revocation), preflight included, so a single-page app redeems its code
-from the browser. Allowed origins: the tenant's `cors_origins`, by default the origins of its
+from the browser; and the vendor APIs a persona declares for browsers (a module's `CORS`, e.g.
+Cognito's user-pool API). Allowed origins: the tenant's `cors_origins`, by default the origins of its
 clients' redirect URIs. Every other path is left alone."""
 
 from urllib.parse import urlsplit
 
+from ..personas.vendor_api import vendor_cors_paths
 from .endpoint_map import CORS_ENDPOINTS, endpoint_table
 
 ALLOW_METHODS = b"GET, POST, OPTIONS"
@@ -31,17 +33,22 @@ def allowed_origins(tenant) -> set[str]:
 class Cors:
     def __init__(self, app, tenants):
         self.app = app
-        self.table = {path: e for path, e in endpoint_table(tenants).items() if e.name in CORS_ENDPOINTS}
+        # path -> (tenant, request headers a preflight never grants there)
+        self.table = {path: (e.tenant, frozenset()) for path, e in endpoint_table(tenants).items()
+                      if e.name in CORS_ENDPOINTS}
+        self.table.update(vendor_cors_paths(tenants))  # e.g. Cognito's public user-pool API
 
     async def __call__(self, scope, receive, send):
-        endpoint = self.table.get(scope["path"]) if scope["type"] == "http" else None
-        origin = dict(scope.get("headers", [])).get(b"origin") if endpoint else None
+        found = self.table.get(scope["path"]) if scope["type"] == "http" else None
+        origin = dict(scope.get("headers", [])).get(b"origin") if found else None
         if origin is None:
             return await self.app(scope, receive, send)
+        tenant, refused = found
         headers = dict(scope["headers"])
-        allowed = origin.decode("latin-1").lower() in allowed_origins(endpoint.tenant) or \
-            "*" in allowed_origins(endpoint.tenant)
+        allowed = origin.decode("latin-1").lower() in allowed_origins(tenant) or "*" in allowed_origins(tenant)
         if scope["method"] == "OPTIONS" and b"access-control-request-method" in headers:
+            requested = headers.get(b"access-control-request-headers", b"").decode("latin-1").lower()
+            allowed = allowed and not refused & {name.strip() for name in requested.split(",")}
             # Fetch Standard §4.8: the preflight; without the allow headers the browser refuses.
             reply = [(b"vary", b"Origin"), (b"content-length", b"0")]
             if allowed:

@@ -74,6 +74,11 @@ OPERATIONS = PUBLIC_OPERATIONS | SIGNED_OPERATIONS
 OWN_HOST_ONLY = frozenset(SIGNED_OPERATIONS) | {"SignUp", "ConfirmSignUp", "ResendConfirmationCode", "ForgotPassword",
                                                 "ConfirmForgotPassword"}
 SIGV4 = "AWS4-HMAC-SHA256 "
+# Browser applications (amazon-cognito-identity-js, Amplify) call the unsigned operations from their
+# own origin, which Cognito allows; the tenant's CORS origins may (web/cors.py). A preflight asking
+# for `Authorization` is refused: the signed operations stay out of a page's reach (the signature
+# is not checked here, docs/robustness.md).
+CORS = {"/": ("authorization",)}
 
 
 def routes(tenant) -> list[Route]:

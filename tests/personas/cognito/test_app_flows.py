@@ -388,3 +388,26 @@ def test_choice_based_sign_in_with_a_password(idp, claims_of):
     assert error_of(idp.initiate_auth, AuthFlow="USER_AUTH", ClientId=APP,
                     AuthParameters={"USERNAME": "tara", "PREFERRED_CHALLENGE": "PASSWORD_SRP"})[0] == (
         "InvalidParameterException")
+
+
+@pytest.mark.parametrize("path", ["/cognito", "/cognito/"])
+def test_a_browser_app_on_its_own_origin_may_call_the_unsigned_operations(server, path):
+    """amazon-cognito-identity-js and Amplify call the user-pool API from the app's page: CORS for
+    the app's origin (its redirect URIs'), not for others, and never for a signed (admin) call."""
+    url, app = server.tenant_url(path), "https://app.example.com"
+    preflight = {"Origin": app, "Access-Control-Request-Method": "POST",
+                 "Access-Control-Request-Headers": "content-type, x-amz-target, x-amz-user-agent"}
+    granted = httpx.options(url, headers=preflight, verify=server.verify)
+    assert granted.status_code == 204 and granted.headers["access-control-allow-origin"] == app
+    assert granted.headers["access-control-allow-headers"] == "content-type, x-amz-target, x-amz-user-agent"
+    signed = httpx.options(url, verify=server.verify, headers={
+        **preflight, "Access-Control-Request-Headers": "authorization, content-type, x-amz-target"})
+    assert signed.status_code == 403 and "access-control-allow-origin" not in signed.headers
+    other = httpx.options(url, headers={**preflight, "Origin": "https://evil.example"}, verify=server.verify)
+    assert other.status_code == 403 and "access-control-allow-origin" not in other.headers
+    answer = httpx.post(url, verify=server.verify, json={
+        "AuthFlow": "USER_PASSWORD_AUTH", "ClientId": APP, "AuthParameters": {"USERNAME": "alice", "PASSWORD": "x"}},
+        headers={"Origin": app, "X-Amz-Target": "AWSCognitoIdentityProviderService.InitiateAuth",
+                 "Content-Type": "application/x-amz-json-1.1"})
+    assert answer.status_code == 400 and answer.headers["access-control-allow-origin"] == app
+    assert answer.json()["__type"] == "NotAuthorizedException"  # the page reads Cognito's error
