@@ -25,6 +25,7 @@ REQUIRED_PACKAGES = (
     "@okta/okta-auth-js",
     "@azure/msal-node",
     "@okta/okta-sdk-nodejs",
+    "amazon-cognito-identity-js",
 )
 
 

@@ -411,3 +411,18 @@ def test_a_browser_app_on_its_own_origin_may_call_the_unsigned_operations(server
                  "Content-Type": "application/x-amz-json-1.1"})
     assert answer.status_code == 400 and answer.headers["access-control-allow-origin"] == app
     assert answer.json()["__type"] == "NotAuthorizedException"  # the page reads Cognito's error
+
+
+def test_amazon_cognito_identity_js_signs_in_refreshes_changes_the_password_and_signs_out(idp, server):
+    new_user(idp, "uma")
+    result = run_node("cognito_identity_js.mjs", {
+        "endpoint": server.tenant_url("/cognito"), "userPoolId": POOL_ID, "clientId": APP,
+        "username": "uma", "password": GOOD, "newPassword": BETTER}, ca=server.ca)
+    assert result["ok"], result
+    assert result["wrongPassword"] == {"code": "NotAuthorizedException", "message": "Incorrect username or password."}
+    assert result["idToken"]["cognito:username"] == "uma" and result["accessToken"]["client_id"] == APP
+    assert result["attributes"]["email"] == "uma@example.com" and result["givenNameAfterUpdate"] == "Updated"
+    assert result["refreshedAccessToken"]["origin_jti"] == result["accessToken"]["origin_jti"]
+    # signOut revoked the refresh token (RevokeToken: the access token carries origin_jti).
+    assert result["refreshAfterSignOut"] == {"code": "NotAuthorizedException", "message": "Refresh Token has been revoked"}
+    assert result["signedInWithNewPassword"] is True
