@@ -172,8 +172,9 @@ class Flavor(PersonaData):
         """The JWKS document an authorization server serves (the tenant's keys)."""
         return issuer.keys.jwks_bytes
 
-    def token_endpoint_response(self, status: int, body: dict) -> tuple[int, dict]:
-        """The token endpoint's JSON as the vendor shapes it (success and errors alike)."""
+    def token_endpoint_response(self, status: int, body: dict, request_headers) -> tuple[int, dict]:
+        """The token endpoint's JSON as the vendor shapes it (success and errors alike);
+        `request_headers` are the request's (an error may quote the client's request id)."""
         return status, body
 
     def access_token_lifetime(self, ctx: TokenContext) -> int:

@@ -89,6 +89,16 @@ ERROR_OF_CODE = {
     700025: ("invalid_client", 401),
     700024: ("invalid_client", 401), 700027: ("invalid_client", 401),
     700016: ("unauthorized_client", 400), 50027: ("invalid_request", 400),
+    # The device code flow's own `error` names (v2-oauth2-device-code, "Expected errors").
+    65004: ("authorization_declined", 400), 70019: ("expired_token", 400),
+}
+# What polling the device code flow answers (AADSTS70016 as MSAL's own test fixtures quote it;
+# the others as the AADSTS reference words them): docs/vendors.md, "Entra ID, as MSAL drives it".
+DEVICE_MESSAGES = {
+    "pending_message": "AADSTS70016: OAuth 2.0 device flow error. Authorization is pending. Continue polling.",
+    "expired_message": "AADSTS70019: Verification code expired. Have the user retry the sign-in.",
+    "denied_message": "AADSTS65004: User declined to consent to access the app.",
+    "invalid_message": "AADSTS70000: The provided value for the 'device_code' parameter is not valid.",
 }
 # authlib's words for a missing parameter, and Entra's (reference-error-codes, AADSTS900144).
 MISSING = re.compile(r"^Missing '([a-z_]+)' in request\.$")
@@ -136,15 +146,25 @@ def redirected(body: list[tuple[str, str]], data: dict) -> list[tuple[str, str]]
     return [(key, entra[key]) for key in ("error", "error_description", "error_uri")]
 
 
-def token_error(status: int, body: dict) -> tuple[int, dict]:
-    """The token endpoint's error: Entra's shape, and the `error` and status of its code."""
-    entra = shaped(body)
+def token_error(status: int, body: dict, client_request_id: str | None = None) -> tuple[int, dict]:
+    """The token endpoint's error: Entra's shape, and the `error` and status of its code. The
+    correlation id is the request's `client-request-id` (the GUID MSAL sends with each request)."""
+    entra = shaped(body, correlation_of(client_request_id))
     error, status = ERROR_OF_CODE.get(entra["error_codes"][0], (entra["error"], status))
     return status, {**entra, "error": error}
 
 
-def shaped(body: dict) -> dict:
-    """An OAuth error body in Entra's shape."""
+def correlation_of(client_request_id: str | None) -> str | None:
+    """The client's own correlation id, if it is a GUID (else Entra makes one)."""
+    try:
+        return str(uuid.UUID(client_request_id)) if client_request_id else None
+    except ValueError:
+        return None
+
+
+def shaped(body: dict, correlation: str | None = None) -> dict:
+    """An OAuth error body in Entra's shape: the ids and time end the description, each on a
+    line of its own (CRLF), as in Entra's answers."""
     description = body.get("error_description") or ""
     if missing := MISSING.match(description):
         description = f"The request body must contain the following parameter: '{missing.group(1)}'."
@@ -154,11 +174,11 @@ def shaped(body: dict) -> dict:
         description = f"AADSTS{code}: {description}"
     else:
         code = int(match.group(1))
-    trace, correlation = str(uuid.uuid4()), str(uuid.uuid4())
+    trace, correlation = str(uuid.uuid4()), correlation or str(uuid.uuid4())
     now = datetime.now(timezone.utc)
     return {
         "error": body.get("error"),
-        "error_description": f"{description} Trace ID: {trace} Correlation ID: {correlation} "
+        "error_description": f"{description}\r\nTrace ID: {trace}\r\nCorrelation ID: {correlation}\r\n"
                              f"Timestamp: {now.strftime('%Y-%m-%d %H:%M:%SZ')}",
         "error_codes": [code],
         "timestamp": now.strftime("%Y-%m-%d %H:%M:%SZ"),

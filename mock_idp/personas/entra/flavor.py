@@ -125,9 +125,9 @@ class EntraFlavor(Flavor):
             members["client_info"] = entra_claims.client_info(ctx, tid_of(ctx.issuer))
         return members
 
-    def token_endpoint_response(self, status, body):
+    def token_endpoint_response(self, status, body, request_headers):
         if isinstance(body, dict) and "error" in body:
-            return errors.token_error(status, body)
+            return errors.token_error(status, body, request_headers.get("client-request-id"))
         if isinstance(body, dict) and "device_code" in body and "user_code" in body:
             # Entra's device authorization answer: a `message` to show, no verification_uri_complete.
             body.pop("verification_uri_complete", None)
@@ -186,5 +186,5 @@ PROFILE = EntraFlavor(
         "Access tokens: audience '{audience}' (the API's application id), issuer '{issuer}'",
     ),
     device_flow=DeviceFlow(verification_path="/devicelogin", user_code_alphabet="BCDFGHJKLMNPQRSTVWXZ",
-                           user_code_length=9, user_code_group=0),
+                           user_code_length=9, user_code_group=0, **errors.DEVICE_MESSAGES),
 )

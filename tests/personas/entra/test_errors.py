@@ -112,7 +112,8 @@ def test_token_errors_carry_entras_code_error_and_status(client, case, request_b
     assert (response.status_code, body["error"], body["error_codes"]) == (status, error, [code]), (case, body)
     assert body["error_description"].startswith(f"AADSTS{code}: {text}"), (case, body)
     # reference-error-codes: the description ends with the ids; they and the time are members too.
-    assert re.search(r" Trace ID: [0-9a-f-]{36} Correlation ID: [0-9a-f-]{36} Timestamp: \d{4}-\d\d-\d\d "
+    # Each on a line of its own (CRLF), as the reference's sample and MSAL's fixtures show them.
+    assert re.search(r"\.\r\nTrace ID: [0-9a-f-]{36}\r\nCorrelation ID: [0-9a-f-]{36}\r\nTimestamp: \d{4}-\d\d-\d\d "
                      r"\d\d:\d\d:\d\dZ$", body["error_description"]), body
     assert body["error_uri"] == f"https://login.microsoftonline.com/error?code={code}"
     assert body["trace_id"] and body["correlation_id"] and body["timestamp"]
@@ -148,3 +149,13 @@ def test_a_code_redeemed_twice_is_aadsts54005(client):
     assert again.status_code == 400 and again.json()["error"] == "invalid_grant", again.text
     assert again.json()["error_description"].startswith("AADSTS54005: OAuth2 Authorization code was already "
                                                          "redeemed, please retry with a new valid code")
+
+
+def test_an_error_quotes_the_clients_request_id_as_its_correlation_id(client):
+    sent = str(uuid.uuid4())
+    body = client.post(TOKEN, data={**PASSWORD, "password": "wrong"}, headers={"client-request-id": sent}).json()
+    assert body["correlation_id"] == sent and f"\r\nCorrelation ID: {sent}\r\n" in body["error_description"]
+    assert body["trace_id"] != sent
+    # Not a GUID: Entra makes its own.
+    body = client.post(TOKEN, data={**PASSWORD, "password": "wrong"}, headers={"client-request-id": "x"}).json()
+    assert uuid.UUID(body["correlation_id"])

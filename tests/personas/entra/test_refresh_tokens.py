@@ -70,7 +70,7 @@ def test_a_refresh_token_unused_past_its_lifetime_is_aadsts700082(entra):
         admin(entra, "clock", {"offset_seconds": 0})
     assert refused["error"] == "invalid_grant" and refused["error_codes"] == [700082], refused
     assert re.match(r"AADSTS700082: The refresh token has expired due to inactivity\. The token was issued on "
-                    r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z and was inactive for 90\.00:00:00\. Trace ID: ",
+                    r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z and was inactive for 90\.00:00:00\.\r\nTrace ID: ",
                     refused["error_description"]), refused
     assert refused["error_uri"] == "https://login.microsoftonline.com/error?code=700082"
 
