@@ -166,6 +166,9 @@ PROFILE = EntraFlavor(
     # A new refresh token with each refresh, and the one used stays valid until it expires or is
     # revoked (docs/vendors.md, "Refresh token rotation, per vendor"); Entra has no setting for it.
     refresh_rotation=RefreshRotation(retire_used=False),
+    # Refresh tokens "aren't tied to a resource": one redeems for any API the app may call, as
+    # MSAL's acquire_token_silent does for a second resource (docs/vendors.md, "Entra ID, as MSAL drives it").
+    refresh_any_scope=True,
     seed_keys=("application_permissions", "app_role_assignment_required", "app_role_assigned_to"),
     access_token_typ="JWT",
     id_token_typ="JWT",
