@@ -113,6 +113,9 @@ class ClientAssertionRules:
     max_lifetime: int = 3600  # seconds `exp` may lie ahead of now
     jti_required: bool = True
     reject_replay: bool = True  # a jti seen before is refused
+    # A client with several keys must name one (`kid`); else the key type of `alg` picks (RFC 7515
+    # §4.1.4 makes kid optional).
+    kid_required_with_many_keys: bool = False
     list_algorithms: bool = True  # whether discovery lists them (Okta's does not)
 
 

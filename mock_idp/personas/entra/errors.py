@@ -55,6 +55,10 @@ DESCRIPTIONS = {
     "assertion_audience": "AADSTS700023: Client assertion audience claim does not match Realm issuer. Review the "
                           "documentation at https://learn.microsoft.com/entra/identity-platform/certificate-credentials .",
     "assertion_keys": "AADSTS700027: Client assertion failed signature validation.",
+    # No key of the app has the assertion's x5t / x5t#S256 (Entra's reason; the thumbprint and the
+    # rest of its sentence are not faked).
+    "assertion_unknown_key": "AADSTS700027: Client assertion contains an invalid signature. [Reason - The key "
+                             "was not found.]",
     "assertion_invalid": "AADSTS50027: JWT token is invalid or malformed.",
     "assertion_malformed": "AADSTS50027: JWT token is invalid or malformed.",
     "assertion_replayed": "AADSTS700027: Client assertion contains an invalid signature.",
