@@ -84,6 +84,14 @@ class Flavor(PersonaData):
             return user.sub
         return derived_subject(tenant.name, user.username)
 
+    def token_issuers(self, issuer: IssuerView) -> tuple[str, ...]:
+        """The `iss` values of the access tokens this issuer signs (a vendor may have more than one)."""
+        return (issuer.issuer,)
+
+    def token_client_id(self, claims: dict[str, Any]) -> Any:
+        """The client an access token was issued to, from its claims (`client_id_claim`)."""
+        return claims.get(self.client_id_claim)
+
     def client_subject(self, client: "ClientConfig") -> str:
         """`sub` of a client_credentials token (RFC 9068 §2.2: the client itself)."""
         return client.client_id

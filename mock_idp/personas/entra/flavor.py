@@ -73,6 +73,12 @@ class EntraFlavor(Flavor):
         keys = [{**key, "use": "sig", "issuer": issued_by} for key in issuer.keys.jwks["keys"]]
         return json.dumps({"keys": keys}, separators=(",", ":")).encode()
 
+    def token_issuers(self, issuer) -> tuple[str, ...]:
+        return (issuer.issuer, entra_claims.v1_issuer(tid_of(issuer)))  # v2.0 and v1.0 access tokens
+
+    def token_client_id(self, claims):
+        return claims.get("azp") or claims.get("appid")  # v2.0, v1.0
+
     def subject(self, tenant, user) -> str:
         return entra_claims.object_id(tenant.name, user)  # the oid; tokens carry pairwise subs
 
