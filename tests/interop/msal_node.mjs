@@ -2,6 +2,8 @@
 // knownAuthorities (no instance discovery), trusting the server's CA through NODE_EXTRA_CA_CERTS.
 // Job: {"authority", "host", "clientId", "clientSecret", "scopes", "username"?, "password"?}
 // -> {"accessToken", "idTokenClaims"?, "homeAccountId"?}
+// With "refreshToken": acquireTokenByRefreshToken, and what MSAL made of a refusal:
+// -> {"accessToken"} or {"errorClass", "errorCode", "subError", "correlationId"}
 import { ConfidentialClientApplication } from '@azure/msal-node';
 import { runJob } from './_cli.mjs';
 
@@ -14,6 +16,15 @@ await runJob(async (job) => {
       knownAuthorities: [job.host],
     },
   });
+  if (job.refreshToken) {
+    try {
+      const result = await app.acquireTokenByRefreshToken({ refreshToken: job.refreshToken, scopes: job.scopes });
+      return { accessToken: result.accessToken };
+    } catch (err) {  // the class is what apps test (InteractionRequiredAuthError: sign the user in again)
+      return { errorClass: err.name, errorCode: err.errorCode, subError: err.subError,
+               correlationId: err.correlationId };
+    }
+  }
   const result = job.username
     ? await app.acquireTokenByUsernamePassword({ scopes: job.scopes, username: job.username, password: job.password })
     : await app.acquireTokenByClientCredential({ scopes: job.scopes });

@@ -96,6 +96,9 @@ ERROR_OF_CODE = {
     # The device code flow's own `error` names (v2-oauth2-device-code, "Expected errors").
     65004: ("authorization_declined", 400), 70019: ("expired_token", 400),
 }
+# The `suberror` Entra adds for a refresh token that can no longer be used (a captured AADSTS50173
+# answer); MSAL reads it as "interaction required" (msal-node's InteractionRequiredAuthError).
+SUBERRORS = {50173: "bad_token", 700082: "bad_token"}
 # What polling the device code flow answers (AADSTS70016 as MSAL's own test fixtures quote it;
 # the others as the AADSTS reference words them): docs/vendors.md, "Entra ID, as MSAL drives it".
 DEVICE_MESSAGES = {
@@ -154,7 +157,10 @@ def token_error(status: int, body: dict, client_request_id: str | None = None) -
     """The token endpoint's error: Entra's shape, and the `error` and status of its code. The
     correlation id is the request's `client-request-id` (the GUID MSAL sends with each request)."""
     entra = shaped(body, correlation_of(client_request_id))
-    error, status = ERROR_OF_CODE.get(entra["error_codes"][0], (entra["error"], status))
+    code = entra["error_codes"][0]
+    error, status = ERROR_OF_CODE.get(code, (entra["error"], status))
+    if code in SUBERRORS:
+        entra["suberror"] = SUBERRORS[code]
     return status, {**entra, "error": error}
 
 
