@@ -12,6 +12,7 @@ from ..layout import ClientAssertionRules, DeviceFlow, EndpointPaths, IssuerLayo
 from . import assignment
 from . import claims as entra_claims
 from . import errors
+from . import keys as entra_keys
 from . import scopes as entra_scopes
 
 PATHS = EndpointPaths(
@@ -68,9 +69,11 @@ class EntraFlavor(Flavor):
                 "tid", "ver", "at_hash", "c_hash", "email"]
 
     def jwks_bytes(self, issuer) -> bytes:
-        # Microsoft.Identity.Web checks each key's `issuer` against the token's.
+        # Microsoft.Identity.Web checks each key's `issuer` against the token's; Entra's keys carry
+        # their certificate (`x5c`, `x5t`), which some validators build the key from.
         issued_by = self.advertised_issuer(issuer)
-        keys = [{**key, "use": "sig", "issuer": issued_by} for key in issuer.keys.jwks["keys"]]
+        keys = [{**key, "use": "sig", **entra_keys.certificate_members(issuer.keys, key["kid"]), "issuer": issued_by}
+                for key in issuer.keys.jwks["keys"]]
         return json.dumps({"keys": keys}, separators=(",", ":")).encode()
 
     def token_issuers(self, issuer) -> tuple[str, ...]:

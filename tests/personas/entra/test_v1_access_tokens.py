@@ -2,7 +2,8 @@
 default when unset) gets them from the v2.0 endpoint too: issuer https://sts.windows.net/<tid>/,
 `ver` 1.0, `aud` the Application ID URI, `appid`, `upn`. PyJWT configured for v1.0 accepts them,
 fastapi-azure-auth (which wants v2.0 tokens) refuses them, as with a real tenant; on-behalf-of
-takes one as its assertion (docs/vendors.md, "Entra ID v1.0 access tokens")."""
+takes one as its assertion (docs/vendors.md, "Entra ID v1.0 access tokens"). And the JWKS keys'
+certificates (`x5c`, `x5t`), from which many samples build the verifying key."""
 
 import json
 import subprocess
@@ -97,3 +98,11 @@ def test_an_app_only_token_for_a_v1_api_names_the_daemon_in_appid(entra):
 def test_the_v1_api_trades_its_v1_token_on_behalf_of_the_user(entra):
     exchanged = app(entra, LEGACY, "legacy-secret").acquire_token_on_behalf_of(users_token(entra), ["User.Read"])
     assert "access_token" in exchanged, exchanged
+
+
+def test_the_jwks_keys_carry_their_certificate_which_validators_may_build_the_key_from(entra):
+    token = users_token(entra)
+    checked = run(entra, "pyjwt_validator.py", {
+        "jwks_uri": f"{entra.base_url}/{TENANT}/discovery/v2.0/keys", "ca": str(entra.ca), "token": token,
+        "issuer": f"https://sts.windows.net/{TENANT}/", "audience": f"api://{LEGACY}", "x5c": True})
+    assert checked.get("claims", {}).get("upn") == "alice@contoso.example", checked
