@@ -32,43 +32,24 @@ def client_for(command: dict) -> Saml2Client:
     return CLIENTS[command["session"]]
 
 
-def defaults_client(command: dict) -> Saml2Client:
-    """Only what pysaml2 cannot guess; every security setting its own default."""
-    sp = command["sp"]
-    config = SPConfig()
-    config.load({
-        "entityid": sp["entity_id"],
-        "xmlsec_binary": shutil.which("xmlsec1"),
-        "metadata": {"remote": [{"url": command["metadata_url"]}]},
-        "service": {"sp": {
-            "endpoints": {"assertion_consumer_service": [(sp["acs_url"], BINDING_HTTP_POST)],
-                          "single_logout_service": [(sp["slo_url"], BINDING_HTTP_REDIRECT),
-                                                    (sp["slo_url"], BINDING_HTTP_POST)]},
-            **({"allow_unsolicited": True} if command.get("allow_unsolicited") else {}),
-        }},
-    })
-    return Saml2Client(config)
-
-
 def client(command: dict) -> Saml2Client:
-    if command.get("defaults"):
-        return defaults_client(command)
+    """With "defaults": only what pysaml2 cannot guess, every security setting its own default;
+    else signed assertions wanted, persistent NameIDs asked for."""
     sp = command["sp"]
+    endpoints = {"assertion_consumer_service": [(sp["acs_url"], BINDING_HTTP_POST)]}
+    if command.get("defaults"):
+        endpoints["single_logout_service"] = [(sp["slo_url"], BINDING_HTTP_REDIRECT), (sp["slo_url"], BINDING_HTTP_POST)]
+        service = {"allow_unsolicited": True} if command.get("allow_unsolicited") else {}
+        more = {}
+    else:
+        service = {"want_assertions_signed": True, "want_response_signed": False, "allow_unsolicited": False,
+                   "authn_requests_signed": False,
+                   "name_id_format": "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"}
+        more = {"allow_unknown_attributes": True}
     config = SPConfig()
-    config.load({
-        "entityid": sp["entity_id"],
-        "xmlsec_binary": shutil.which("xmlsec1"),
-        "metadata": {"remote": [{"url": command["metadata_url"]}]},
-        "service": {"sp": {
-            "endpoints": {"assertion_consumer_service": [(sp["acs_url"], BINDING_HTTP_POST)]},
-            "want_assertions_signed": True,
-            "want_response_signed": False,
-            "allow_unsolicited": False,
-            "authn_requests_signed": False,
-            "name_id_format": "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent",
-        }},
-        "allow_unknown_attributes": True,
-    })
+    config.load({"entityid": sp["entity_id"], "xmlsec_binary": shutil.which("xmlsec1"),
+                 "metadata": {"remote": [{"url": command["metadata_url"]}]},
+                 "service": {"sp": {"endpoints": endpoints, **service}}, **more})
     return Saml2Client(config)
 
 
