@@ -21,6 +21,14 @@ BY_ERROR = {
     "access_denied": 65004,
 }
 
+# Errors the RFCs name without words (OIDC Core §3.1.2.6), as Entra words them.
+UNWORDED = {
+    "login_required": "AADSTS50058: A silent sign-in request was sent but no user is signed in. The cookies used to "
+                      "represent the user's session were not sent in the request to Azure AD. This can happen if "
+                      "the user is using Internet Explorer or Edge, and the web app sending the silent sign-in "
+                      "request is in different IE security zone than the Azure AD endpoint (login.microsoftonline.com).",
+}
+
 # By case (oauth.errors.with_case): Entra's message for each.
 DESCRIPTIONS = {
     "unknown_client": "AADSTS700016: Application with identifier '{client_id}' was not found in the directory "
@@ -175,7 +183,7 @@ def correlation_of(client_request_id: str | None) -> str | None:
 def shaped(body: dict, correlation: str | None = None) -> dict:
     """An OAuth error body in Entra's shape: the ids and time end the description, each on a
     line of its own (CRLF), as in Entra's answers."""
-    description = body.get("error_description") or ""
+    description = body.get("error_description") or UNWORDED.get(body.get("error"), "")
     if missing := MISSING.match(description):
         description = f"The request body must contain the following parameter: '{missing.group(1)}'."
     match = CODE.match(description)

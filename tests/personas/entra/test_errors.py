@@ -162,3 +162,15 @@ def test_an_error_quotes_the_clients_request_id_as_its_correlation_id(client):
     # Not a GUID: Entra makes its own.
     body = client.post(TOKEN, data={**PASSWORD, "password": "wrong"}, headers={"client-request-id": "x"}).json()
     assert uuid.UUID(body["correlation_id"])
+
+
+def test_a_silent_sign_in_without_a_session_is_redirected_as_aadsts50058(client):
+    client.cookies.clear()  # no session
+    refused = client.get(f"/{TENANT}/oauth2/v2.0/authorize", params={
+        "client_id": "web", "response_type": "code", "redirect_uri": "http://localhost/cb", "scope": "openid",
+        "state": "s", "prompt": "none"}, follow_redirects=False)
+    params = dict(parse_qsl(urlsplit(refused.headers["location"]).query))
+    assert params["error"] == "login_required" and params["state"] == "s", params
+    assert params["error_description"].startswith(
+        "AADSTS50058: A silent sign-in request was sent but no user is signed in. The cookies"), params
+    assert params["error_uri"] == "https://login.microsoftonline.com/error?code=50058"
