@@ -1,7 +1,8 @@
 """MSAL's token cache against the Entra persona: a user signed in for one API, then
 acquire_token_silent for that API (from the cache), for a second API and for Microsoft Graph (the
 same refresh token: Entra's refresh tokens are not tied to a resource, docs/vendors.md "Entra ID,
-as MSAL drives it"), and Entra's answers when the second resource is unknown or refuses the user."""
+as MSAL drives it"), and Entra's answers when the second resource is unknown or refuses the user;
+and @azure/msal-node's web-app sign-in (getAuthCodeUrl with PKCE, then acquireTokenByCode)."""
 
 from urllib.parse import parse_qsl, urlsplit
 
@@ -9,6 +10,7 @@ import httpx
 import msal
 import pytest
 from conftest import Browser, serving_on_443
+from interop.node_runner import run_node
 from joserfc import jwt
 from joserfc.jwk import KeySet
 
@@ -79,3 +81,19 @@ def test_a_silent_request_for_an_api_the_user_is_not_assigned_to_is_aadsts50105(
     refused = web.acquire_token_silent_with_error([f"api://{REPORTS}/Reports.Read"], account)
     assert refused["error"] == "invalid_grant" and refused["error_codes"] == [50105], refused
     assert web.acquire_token_silent([f"api://{TASKS}/access_as_user"], account)["token_source"] == "cache"
+
+
+def test_msal_node_web_app_signs_the_user_in_with_the_authorization_code_flow(entra):
+    job = {"authority": f"{entra.base_url}/{TENANT}", "host": urlsplit(entra.base_url).hostname, "clientId": WEB,
+           "clientSecret": "web-secret", "scopes": [f"api://{TASKS}/access_as_user"], "redirectUri": REDIRECT,
+           "state": "node-state"}
+    started = run_node("msal_node.mjs", job, ca=entra.ca)
+    assert started["ok"], started
+    page = Browser(verify=entra.verify).authorize(started["url"], "alice@contoso.example", "alice-password")
+    callback = dict(parse_qsl(urlsplit(page.headers["location"]).query))
+    assert callback["state"] == "node-state" and "code" in callback, callback
+    done = run_node("msal_node.mjs", {**job, "code": callback["code"], "verifier": started["verifier"]}, ca=entra.ca)
+    assert done["ok"], done
+    assert claims_of(entra, done["accessToken"])["aud"] == TASKS
+    assert done["idTokenClaims"]["preferred_username"] == "alice@contoso.example"
+    assert done["homeAccountId"].endswith(f".{TENANT}")
