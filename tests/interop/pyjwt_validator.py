@@ -1,6 +1,6 @@
 """PyJWT as an API validates Entra access tokens in its own process (the pattern of Microsoft's
 Python samples): reads one JSON job on stdin ({"jwks_uri", "ca", "token", "issuer", "audience",
-"x5c"?}), takes the signing key from the JWKS by the token's kid (PyJWKClient, the local CA
+"x5c"?}, or "discovery" (an OpenID configuration URL) for the jwks_uri and issuer), takes the signing key from the JWKS by the token's kid (PyJWKClient, the local CA
 trusted) or, with "x5c", from the key's certificate as many samples do (the certificate of the
 JWK's x5c, its x5t checked), and decodes with RS256, the issuer and the audience required;
 prints {"claims"} or {"error"}."""
@@ -17,6 +17,10 @@ from cryptography import x509
 
 job = json.load(sys.stdin)
 context = ssl.create_default_context(cafile=job["ca"])
+if "discovery" in job:
+    with urllib.request.urlopen(job["discovery"], context=context, timeout=10) as answer:
+        document = json.load(answer)
+    job |= {"jwks_uri": document["jwks_uri"], "issuer": document["issuer"]}
 
 
 def key_from_certificate(token: str):

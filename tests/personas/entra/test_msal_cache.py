@@ -4,6 +4,10 @@ same refresh token: Entra's refresh tokens are not tied to a resource, docs/vend
 as MSAL drives it"), and Entra's answers when the second resource is unknown or refuses the user;
 and @azure/msal-node's web-app sign-in (getAuthCodeUrl with PKCE, then acquireTokenByCode)."""
 
+import json
+import subprocess
+import sys
+from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
@@ -64,6 +68,13 @@ def test_silent_tokens_come_from_the_cache_then_from_the_refresh_token_for_other
     assert reports and reports["token_source"] == "identity_provider", reports
     claims = claims_of(entra, reports["access_token"])
     assert (claims["aud"], claims["scp"], claims["azp"]) == (REPORTS, "Reports.Read", WEB)
+    # The Reports API checks it as Microsoft's Python samples do: PyJWT, the v2.0 discovery's
+    # jwks_uri and issuer, its application id as the audience (in a process of its own).
+    job = {"discovery": f"{entra.base_url}/{TENANT}/v2.0/.well-known/openid-configuration", "ca": str(entra.ca),
+           "token": reports["access_token"], "audience": REPORTS}
+    checked = subprocess.run([sys.executable, str(Path(__file__).parents[2] / "interop" / "pyjwt_validator.py")],
+                             input=json.dumps(job), capture_output=True, text=True, timeout=60)
+    assert json.loads(checked.stdout).get("claims", {}).get("scp") == "Reports.Read", (checked.stdout, checked.stderr)
     graph = web.acquire_token_silent(["User.Read"], account)
     assert graph and claims_of(entra, graph["access_token"])["aud"] == GRAPH, graph
     # Each is now in the cache, under its own resource.
