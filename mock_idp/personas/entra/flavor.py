@@ -178,7 +178,8 @@ PROFILE = EntraFlavor(
     # Refresh tokens "aren't tied to a resource": one redeems for any API the app may call, as
     # MSAL's acquire_token_silent does for a second resource (docs/vendors.md, "Entra ID, as MSAL drives it").
     refresh_any_scope=True,
-    seed_keys=("application_permissions", "app_role_assignment_required", "app_role_assigned_to"),
+    seed_keys=("application_permissions", "app_role_assignment_required", "app_role_assigned_to",
+               "access_token_version"),
     access_token_typ="JWT",
     id_token_typ="JWT",
     refresh_requires_offline_access=True,
