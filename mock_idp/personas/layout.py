@@ -97,6 +97,7 @@ class DeviceFlow:
     slow_down_message: str = "Polling too fast: wait {interval} seconds between requests."
     expired_message: str = "The device_code has expired."
     denied_message: str = "The user denied the authorization request."
+    denied_error: str = "access_denied"  # RFC 8628 §3.5; Entra says authorization_declined
     invalid_message: str = "The device_code is invalid, expired or already used."
 
 

@@ -101,8 +101,6 @@ ERROR_OF_CODE = {
     700025: ("invalid_client", 401),
     700024: ("invalid_client", 401), 700027: ("invalid_client", 401),
     700016: ("unauthorized_client", 400), 50027: ("invalid_request", 400),
-    # The device code flow's own `error` names (v2-oauth2-device-code, "Expected errors").
-    65004: ("authorization_declined", 400), 70019: ("expired_token", 400),
 }
 # The `suberror` Entra adds for a refresh token that can no longer be used (a captured AADSTS50173
 # answer); MSAL reads it as "interaction required" (msal-node's InteractionRequiredAuthError).
@@ -113,6 +111,7 @@ DEVICE_MESSAGES = {
     "pending_message": "AADSTS70016: OAuth 2.0 device flow error. Authorization is pending. Continue polling.",
     "expired_message": "AADSTS70019: Verification code expired. Have the user retry the sign-in.",
     "denied_message": "AADSTS65004: User declined to consent to access the app.",
+    "denied_error": "authorization_declined",  # v2-oauth2-device-code, "Expected errors"
     "invalid_message": "AADSTS70000: The provided value for the 'device_code' parameter is not valid.",
 }
 # authlib's words for a missing parameter, and Entra's (reference-error-codes, AADSTS900144).
