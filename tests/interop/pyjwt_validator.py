@@ -1,9 +1,10 @@
 """PyJWT as an API validates Entra access tokens in its own process (the pattern of Microsoft's
 Python samples): reads one JSON job on stdin ({"jwks_uri", "ca", "token", "issuer", "audience",
-"x5c"?}, or "discovery" (an OpenID configuration URL) for the jwks_uri and issuer), takes the signing key from the JWKS by the token's kid (PyJWKClient, the local CA
-trusted) or, with "x5c", from the key's certificate as many samples do (the certificate of the
-JWK's x5c, its x5t checked), and decodes with RS256, the issuer and the audience required;
-prints {"claims"} or {"error"}."""
+"x5c"?}, or "discovery" (an OpenID configuration URL) for the jwks_uri and issuer), takes the
+signing key from the JWKS by the token's kid (PyJWKClient, the local CA trusted) or, with "x5c",
+from the key's certificate as many samples do (the certificate of the JWK's x5c, its x5t
+checked), and decodes with RS256, the issuer and the audience required; prints {"claims"} or
+{"error"}."""
 
 import base64
 import hashlib

@@ -26,7 +26,8 @@ UNWORDED = {
     "login_required": "AADSTS50058: A silent sign-in request was sent but no user is signed in. The cookies used to "
                       "represent the user's session were not sent in the request to Azure AD. This can happen if "
                       "the user is using Internet Explorer or Edge, and the web app sending the silent sign-in "
-                      "request is in different IE security zone than the Azure AD endpoint (login.microsoftonline.com).",
+                      "request is in different IE security zone than the Azure AD endpoint "
+                      "(login.microsoftonline.com).",
 }
 
 # By case (oauth.errors.with_case): Entra's message for each.

@@ -72,8 +72,8 @@ class EntraFlavor(Flavor):
         # Microsoft.Identity.Web checks each key's `issuer` against the token's; Entra's keys carry
         # their certificate (`x5c`, `x5t`), which some validators build the key from.
         issued_by = self.advertised_issuer(issuer)
-        keys = [{**key, "use": "sig", **entra_keys.certificate_members(issuer.keys, key["kid"]), "issuer": issued_by}
-                for key in issuer.keys.jwks["keys"]]
+        keys = [{**key, "use": "sig", **entra_keys.certificate_members(issuer.keys, key["kid"]),
+                 "issuer": issued_by} for key in issuer.keys.jwks["keys"]]
         return json.dumps({"keys": keys}, separators=(",", ":")).encode()
 
     def token_issuers(self, issuer) -> tuple[str, ...]:
