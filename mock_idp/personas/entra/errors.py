@@ -105,7 +105,7 @@ ERROR_OF_CODE = {
 }
 # The `suberror` Entra adds for a refresh token that can no longer be used (a captured AADSTS50173
 # answer); MSAL reads it as "interaction required" (msal-node's InteractionRequiredAuthError).
-SUBERRORS = {50173: "bad_token", 700082: "bad_token"}
+SUBERRORS = {50173: "bad_token", 700082: "bad_token", 50076: "basic_action"}  # 50076: MFA required (captured)
 # What polling the device code flow answers (AADSTS70016 as MSAL's own test fixtures quote it;
 # the others as the AADSTS reference words them): docs/vendors.md, "Entra ID, as MSAL drives it".
 DEVICE_MESSAGES = {

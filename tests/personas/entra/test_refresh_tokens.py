@@ -102,3 +102,17 @@ def test_a_refresh_token_never_issued_is_still_aadsts9002313(entra):
     refused = app(entra).acquire_token_by_refresh_token("not-a-refresh-token", SCOPES)
     assert refused["error"] == "invalid_grant" and refused["error_codes"] == [9002313], refused
     assert "suberror" not in refused
+
+
+MFA = ("AADSTS50076: Due to a configuration change made by your administrator, or because you moved to a new "
+       "location, you must use multi-factor authentication to access 'api://22222222-2222-4222-8222-222222222222'.")
+
+
+def test_a_token_scenario_answers_in_entras_shape_as_an_mfa_demand_does(entra):
+    armed = httpx.post(f"{entra.base_url}/_admin/tenants/contoso/scenarios", verify=entra.verify, json={
+        "endpoint": "token", "error": "invalid_grant", "error_description": MFA})
+    assert armed.status_code == 201, armed.text
+    refused = app(entra).acquire_token_by_username_password("alice@contoso.example", "alice-password", scopes=SCOPES)
+    assert refused["error"] == "invalid_grant" and refused["error_codes"] == [50076], refused
+    assert refused["suberror"] == "basic_action" and refused["error_description"].startswith(MFA + "\r\nTrace ID: ")
+    assert refused["error_uri"] == "https://login.microsoftonline.com/error?code=50076"
