@@ -2,6 +2,9 @@
 Okta and Auth0 personas: the vendors' audiences, lifetimes and algorithms; replays and expired,
 foreign or badly signed assertions refused with invalid_client."""
 
+import base64
+import hashlib
+import hmac
 import http.server
 import json
 import threading
@@ -21,6 +24,8 @@ RSA = RSAKey.generate_key(2048, parameters={"kid": "client-rsa"})
 EC = ECKey.generate_key("P-256", parameters={"kid": "client-ec"})
 PUBLISHED = RSAKey.generate_key(2048, parameters={"kid": "published"})
 STRANGER = RSAKey.generate_key(2048, parameters={"kid": "client-rsa"})
+UNREGISTERED = RSAKey.generate_key(2048, parameters={"kid": "not-registered"})
+KID = {"kid": "client-rsa"}
 
 
 def public_jwks(*keys) -> dict:
@@ -102,8 +107,9 @@ def authlib_token(token_endpoint: str, client_id: str, key=RSA, scope=None, audi
         return client.fetch_token(token_endpoint, grant_type="client_credentials", scope=scope)
 
 
-def assertion(client_id: str, aud: str, key=RSA, alg="RS256", **claims) -> str:
-    return private_key_jwt_sign(key, client_id, aud, alg=alg, claims=claims or None)
+def assertion(client_id: str, aud: str, key=RSA, alg="RS256", header=None, **claims) -> str:
+    return private_key_jwt_sign(key, client_id, aud, alg=alg, claims=claims or None,
+                                header={**(header or {}), "alg": alg})
 
 
 def post(url: str, client_id: str, client_assertion: str, **extra) -> httpx.Response:
@@ -200,23 +206,72 @@ def test_keys_from_a_jwks_uri_are_fetched_once_and_used(server, jwks_server):
 def test_okta_takes_the_endpoint_url_as_audience_only(server):
     doc = discovery(server, "/okta/oauth2/default")
     assert "private_key_jwt" in doc["token_endpoint_auth_methods_supported"]
-    token = authlib_token(doc["token_endpoint"], "0oa-svc", scope="customers:read")
+    # The client has two keys: Okta wants the kid of the one that signed.
+    token = authlib_token(doc["token_endpoint"], "0oa-svc", scope="customers:read", headers={"kid": "client-rsa"})
     assert token["access_token"]
-    issuer_aud = post(doc["token_endpoint"], "0oa-svc", assertion("0oa-svc", doc["issuer"]), scope="customers:read")
+    issuer_aud = post(doc["token_endpoint"], "0oa-svc", assertion("0oa-svc", doc["issuer"], header=KID),
+                      scope="customers:read")
     assert issuer_aud.json()["error"] == "invalid_client"
     # Okta refuses PS256 (RSA and EC keys, RS* and ES* algorithms only).
-    ps256 = post(doc["token_endpoint"], "0oa-svc", assertion("0oa-svc", doc["token_endpoint"], alg="PS256"),
+    ps256 = post(doc["token_endpoint"], "0oa-svc", assertion("0oa-svc", doc["token_endpoint"], alg="PS256", header=KID),
                  scope="customers:read")
     assert ps256.json()["error"] == "invalid_client"
 
 
 def test_okta_introspection_takes_its_own_url_as_audience(server):
     doc = discovery(server, "/okta/oauth2/default")
-    token = authlib_token(doc["token_endpoint"], "0oa-svc", scope="customers:read")["access_token"]
+    token = authlib_token(doc["token_endpoint"], "0oa-svc", scope="customers:read",
+                          headers={"kid": "client-rsa"})["access_token"]
     response = httpx.post(doc["introspection_endpoint"], data={
-        "token": token, "client_assertion": assertion("0oa-svc", doc["introspection_endpoint"]),
+        "token": token, "client_assertion": assertion("0oa-svc", doc["introspection_endpoint"], header=KID),
         "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"})
     assert response.status_code == 200 and response.json()["active"] is True
+
+
+def confused_hs256(aud: str) -> str:
+    """The algorithm-confusion attack: HS256 "signed" with the client's public key as the secret
+    (made by hand: JOSE libraries refuse to use a public key as an HMAC key)."""
+    def part(data: dict | bytes) -> str:
+        raw = data if isinstance(data, bytes) else json.dumps(data).encode()
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+    signing_input = part({"alg": "HS256", "kid": "client-rsa"}) + "." + part(
+        {"iss": "0oa-svc", "sub": "0oa-svc", "aud": aud, "exp": int(time.time()) + 60, "jti": str(time.time())})
+    mac = hmac.new(RSA.as_pem(private=False), signing_input.encode(), hashlib.sha256).digest()
+    return signing_input + "." + part(mac)
+
+
+@pytest.mark.parametrize("case, make, description", [
+    ("expired", lambda ep: assertion("0oa-svc", ep, header=KID, iat=int(time.time()) - 900,
+                                     exp=int(time.time()) - 300), "The client_assertion token is expired."),
+    ("over an hour", lambda ep: assertion("0oa-svc", ep, header=KID, exp=int(time.time()) + 2 * 3600),
+     "The client_assertion token has an expiration too far into the future."),
+    ("the issuer as aud", lambda ep: assertion("0oa-svc", ep.rsplit("/v1/token", 1)[0], header=KID),
+     "The audience claim for client_assertion must be the endpoint invoked for the request."),
+    ("a kid the client lacks", lambda ep: assertion("0oa-svc", ep, key=UNREGISTERED, header={"kid": "not-registered"}),
+     "The client_assertion JWT kid is invalid."),
+    ("no kid, two keys", lambda ep: assertion("0oa-svc", ep), "The client_assertion JWT kid is invalid."),
+    ("another key, its kid", lambda ep: assertion("0oa-svc", ep, key=STRANGER, header=KID),
+     "The client_assertion signature is invalid."),
+    ("HS256 keyed with the public key", lambda ep: confused_hs256(ep), "The client_assertion signature is invalid."),
+])
+def test_okta_refuses_bad_assertions_with_401_in_its_words(server, case, make, description):
+    doc = discovery(server, "/okta/oauth2/default")
+    response = post(doc["token_endpoint"], "0oa-svc", make(doc["token_endpoint"]), scope="customers:read")
+    assert response.status_code == 401, (case, response.text)
+    assert response.json() == {"error": "invalid_client", "error_description": description}, case
+
+
+def test_okta_refuses_a_replayed_jti_though_jti_is_optional(server):
+    doc = discovery(server, "/okta/oauth2/default")
+    signed = assertion("0oa-svc", doc["token_endpoint"], header=KID)
+    assert post(doc["token_endpoint"], "0oa-svc", signed, scope="customers:read").status_code == 200
+    again = post(doc["token_endpoint"], "0oa-svc", signed, scope="customers:read")
+    assert again.status_code == 401 and again.json()["error"] == "invalid_client", again.text
+    # Without a jti nothing can tell a replay: Okta takes it (jti is optional).
+    bare = jwt.encode({"alg": "RS256", "kid": "client-rsa"}, {"iss": "0oa-svc", "sub": "0oa-svc",
+                      "aud": doc["token_endpoint"], "exp": int(time.time()) + 60}, RSA)
+    for _ in range(2):
+        assert post(doc["token_endpoint"], "0oa-svc", bare, scope="customers:read").status_code == 200
 
 
 def test_auth0_takes_the_tenant_url_and_five_minutes(server):

@@ -31,6 +31,7 @@ ENDPOINTS = {"authorize": "authorization_endpoint", "token": "token_endpoint", "
              "logout": "end_session_endpoint", "device_authorization": "device_authorization_endpoint",
              "login": "login"}  # the login form's POST: matches a user at sign-in
 FRONT_CHANNEL = ("authorize", "login")  # their errors go back to the client's redirect URI
+VENDOR_SHAPED = ("token", "device_authorization")  # answered in the persona's shape (endpoints/token.py)
 SECRET_PARAMS = {"password", "client_secret", "refresh_token", "token", "code", "code_verifier", "device_code",
                  "client_assertion", "assertion", "id_token_hint", "sessionToken", "access_token"}
 MASK = "***"
@@ -56,6 +57,7 @@ class Seen:
         self.method = scope["method"]
         self.path = scope["path"]
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        self.headers = headers  # the persona's error shape may quote one (Entra: client-request-id)
         params = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
         content_type = headers.get("content-type", "").split(";")[0].strip().lower()
         if body and content_type == "application/x-www-form-urlencoded":
@@ -259,11 +261,15 @@ def failure_response(tenant, seen: Seen, scenario) -> Response:
     if client is not None and redirect_uri in client.redirect_uris and not scenario.status:
         # RFC 6749 §4.1.2.1: an authorization error goes back to the client's registered URI.
         mode = params.get("response_mode") or default_response_mode(params.get("response_type"))
-        code, body, headers = authorization_response(redirect_uri, [("error", error), ("error_description", description)],
-                                                     "query" if mode == "form_post" else mode, params.get("state"))
+        fields = tenant.flavor.authorization_error_body([("error", error), ("error_description", description)], params)
+        code, body, headers = authorization_response(redirect_uri, fields, "query" if mode == "form_post" else mode,
+                                                     params.get("state"))
         return Response(status_code=code, headers=dict(headers))
     headers = {"Cache-Control": "no-store"}
     if seen.endpoint == "userinfo" or error == "invalid_token":
         headers["WWW-Authenticate"] = f'Bearer error="{error}", error_description="{description}"'
-    return JSONResponse({"error": error, "error_description": description}, status_code=status, headers=headers)
+    body = {"error": error, "error_description": description}
+    if seen.endpoint in VENDOR_SHAPED:  # as the endpoint's own errors: the vendor's shape (Entra's AADSTS members)
+        status, body = tenant.flavor.token_endpoint_response(status, body, seen.headers)
+    return JSONResponse(body, status_code=status, headers=headers)
 

@@ -42,6 +42,11 @@ class ApiConfig(SeedModel):
     # a daemon granted none of its roles gets no token (AADSTS501051) instead of one without `roles`,
     # and a user not assigned to it (the client of the same application id lists who is) none (AADSTS50105).
     app_role_assignment_required: bool = False
+    # Entra: the version of the access tokens the API accepts (its manifest's
+    # api.requestedAccessTokenVersion): 1 gives v1.0 tokens (iss https://sts.windows.net/<tid>/,
+    # `appid`, `upn`, aud the Application ID URI), whichever endpoint issued them. Entra's own
+    # default (null) is 1; the mock's is 2 (docs/entra.md).
+    access_token_version: Literal[1, 2] = 2
 
     @model_validator(mode="before")
     @classmethod

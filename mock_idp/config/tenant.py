@@ -49,7 +49,8 @@ VENDOR_CLIENT_KEYS = {"management_scopes": "management API grant",
                       "refresh_token_rotation": "app client refresh token rotation"}
 # API keys only some personas serve (also named in Flavor.seed_keys): refused when written.
 VENDOR_API_KEYS = {"enforce_policies": "RBAC", "token_dialect": "token dialects",
-                   "app_role_assignment_required": "user assignment"}
+                   "app_role_assignment_required": "user assignment",
+                   "access_token_version": "access token versions"}
 
 
 class TenantConfig(SeedModel):

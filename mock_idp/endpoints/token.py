@@ -26,7 +26,7 @@ def back_channel(issuer, respond, vendor_shaped: bool, endpoint_name: str):
         except HookFailure as failure:  # nothing was issued
             status, body, headers = issuer.server.handle_error_response(oauth_request, hook_error(failure))
         if vendor_shaped:
-            status, body = flavor.token_endpoint_response(status, body)
+            status, body = flavor.token_endpoint_response(status, body, request.headers)
         return render(request, status, body, headers)
     return handle
 

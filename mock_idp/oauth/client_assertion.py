@@ -35,7 +35,8 @@ def registry(algorithms=None) -> jws.JWSRegistry:
 
 
 def refused(description: str, case: str) -> InvalidClientError:
-    return with_case(InvalidClientError(description=description), case)
+    # RFC 6749 §5.2: invalid_client "MAY" be a 401; it is, as for a wrong secret (and as the vendors answer).
+    return with_case(InvalidClientError(description=description, status_code=401), case)
 
 
 class AssertionCheck(JWTBearerClientAssertion):
@@ -54,7 +55,7 @@ class AssertionCheck(JWTBearerClientAssertion):
             return None  # another method's request
         if data.get("client_assertion_type") != self.CLIENT_ASSERTION_TYPE or not data.get("client_assertion"):
             raise refused("client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer "
-                          "and client_assertion a JWT.", "assertion_malformed")
+                          "and client_assertion a JWT.", "assertion_type")
         if METHOD not in self.issuer.flavor.token_endpoint_auth_methods_supported:
             raise refused("private_key_jwt is not a client authentication method of this server.",
                           "auth_method_not_registered")
@@ -96,7 +97,14 @@ class AssertionCheck(JWTBearerClientAssertion):
     def process_assertion_claims(self, assertion, resolve_key):
         headers, _ = self.extract_assertion(assertion)
         token, error = None, None
-        for key in candidate_keys(resolve_key, headers):
+        keys = candidate_keys(resolve_key, headers)
+        if self.rules.kid_required_with_many_keys and len(resolve_key.keys) > 1 and not any(
+                isinstance(headers.get(name), str) for name in ("kid", "x5t", "x5t#S256")):
+            keys = []  # which of its keys? (the vendor does not guess)
+        if not keys:
+            raise refused("No key of the client has the client_assertion's kid (or certificate thumbprint).",
+                          "assertion_unknown_key")
+        for key in keys:
             try:
                 token = jwt.decode(assertion, key, registry=registry(self.rules.algorithms))
                 break
@@ -104,8 +112,7 @@ class AssertionCheck(JWTBearerClientAssertion):
                 error = failure.error
         if token is None:
             raise refused(f"The client_assertion is not signed by a key of the client with an allowed "
-                          f"algorithm ({', '.join(self.rules.algorithms)}): {error or 'no key of its kid or type'}",
-                          "assertion_signature")
+                          f"algorithm ({', '.join(self.rules.algorithms)}): {error}", "assertion_signature")
         self.verify_claims(token.claims)
         return token.claims
 
@@ -128,6 +135,8 @@ class AssertionCheck(JWTBearerClientAssertion):
             if getattr(error, "case", None) is None:
                 with_case(error, "assertion_invalid")
             raise
+        if not self.rules.jti_required and "jti" in claims:
+            self.validate_jti(claims, claims["jti"])  # optional, but a jti sent is used once (RFC 7523 §3 item 7)
 
     def validate_jti(self, claims, jti) -> bool:
         if not self.rules.reject_replay:

@@ -96,7 +96,9 @@ class DeviceCodeGrant(IssuingGrant, rfc8628.DeviceCodeGrant):
                     return user
         elif row.status == "denied":
             if store.move_device_authorization(row.device_code, "denied", status="closed"):
-                raise AccessDeniedError(flow.denied_message)
+                denied = AccessDeniedError(flow.denied_message)
+                denied.error = flow.denied_error
+                raise denied
         elif row.status == "pending":
             too_soon = row.last_polled_at is not None and now - row.last_polled_at < row.interval
             interval = row.interval + SLOW_DOWN_STEP if too_soon else row.interval

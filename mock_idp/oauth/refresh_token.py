@@ -40,6 +40,12 @@ class RefreshTokenGrant(IssuingGrant, grants.RefreshTokenGrant):
             raise invalid  # a rotated token reused after its grace: the grant has ended
         return record
 
+    def _validate_token_scope(self, token):
+        # RFC 6749 §6: "MUST NOT include any scope not originally granted", unless the persona's
+        # refresh tokens are multi-resource (the new scopes are then checked as any request's).
+        if not self.server.issuer.flavor.refresh_any_scope:
+            super()._validate_token_scope(token)
+
     def authenticate_user(self, refresh_token):
         row = refresh_token.row
         return end_user(self.server.issuer, row.username, row.auth_time, row.session_id)

@@ -94,7 +94,8 @@ def read_access_token(issuer, token: str) -> tuple[IssuedToken, dict] | None:
     if found is None:
         return None
     row, claims = found
-    if claims.get("iss") != issuer.issuer or row.revoked or row.access_expires_at <= issuer.now():
+    if (claims.get("iss") not in issuer.flavor.token_issuers(issuer) or row.revoked
+            or row.access_expires_at <= issuer.now()):
         return None
     return row, claims
 
@@ -116,8 +117,8 @@ def unrecorded(issuer, claims: dict, hashed: str) -> IssuedToken | None:
     """A record made of a verified token's claims (its `id` empty: not stored): revoked if the
     revocation list has it, or if a cutoff (a reset, its client's deletion or new secret) came in
     or after its second (one signed in that second after the cutoff was recorded, client_credentials.py)."""
-    client_id, issued_at, expires_at = claims.get(issuer.flavor.client_id_claim), claims.get("iat"), claims.get("exp")
-    if (claims.get("iss") != issuer.issuer or not isinstance(client_id, str)
+    client_id, issued_at, expires_at = issuer.flavor.token_client_id(claims), claims.get("iat"), claims.get("exp")
+    if (claims.get("iss") not in issuer.flavor.token_issuers(issuer) or not isinstance(client_id, str)
             or not isinstance(issued_at, int) or not isinstance(expires_at, int)):
         return None
     revoked = issued_at <= issuer.revoked_before(client_id) or issuer.store.is_revoked(hashed)

@@ -84,6 +84,14 @@ class Flavor(PersonaData):
             return user.sub
         return derived_subject(tenant.name, user.username)
 
+    def token_issuers(self, issuer: IssuerView) -> tuple[str, ...]:
+        """The `iss` values of the access tokens this issuer signs (a vendor may have more than one)."""
+        return (issuer.issuer,)
+
+    def token_client_id(self, claims: dict[str, Any]) -> Any:
+        """The client an access token was issued to, from its claims (`client_id_claim`)."""
+        return claims.get(self.client_id_claim)
+
     def client_subject(self, client: "ClientConfig") -> str:
         """`sub` of a client_credentials token (RFC 9068 §2.2: the client itself)."""
         return client.client_id
@@ -172,8 +180,9 @@ class Flavor(PersonaData):
         """The JWKS document an authorization server serves (the tenant's keys)."""
         return issuer.keys.jwks_bytes
 
-    def token_endpoint_response(self, status: int, body: dict) -> tuple[int, dict]:
-        """The token endpoint's JSON as the vendor shapes it (success and errors alike)."""
+    def token_endpoint_response(self, status: int, body: dict, request_headers) -> tuple[int, dict]:
+        """The token endpoint's JSON as the vendor shapes it (success and errors alike);
+        `request_headers` are the request's (an error may quote the client's request id)."""
         return status, body
 
     def access_token_lifetime(self, ctx: TokenContext) -> int:

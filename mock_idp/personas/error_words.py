@@ -15,4 +15,5 @@ ERROR_DESCRIPTIONS = {
 # A case a persona may word more finely; one that does not gets its wording of the broader case.
 BROADER_CASE = {"code_replayed": "invalid_code", "code_expired": "invalid_code",
                 "refresh_token_revoked": "invalid_refresh_token", "refresh_token_expired": "invalid_refresh_token",
-                "public_client_with_secret": "auth_method_not_registered"}
+                "public_client_with_secret": "auth_method_not_registered",
+                "assertion_unknown_key": "assertion_signature", "assertion_type": "assertion_malformed"}

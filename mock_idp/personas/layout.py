@@ -97,6 +97,7 @@ class DeviceFlow:
     slow_down_message: str = "Polling too fast: wait {interval} seconds between requests."
     expired_message: str = "The device_code has expired."
     denied_message: str = "The user denied the authorization request."
+    denied_error: str = "access_denied"  # RFC 8628 §3.5; Entra says authorization_declined
     invalid_message: str = "The device_code is invalid, expired or already used."
 
 
@@ -113,6 +114,9 @@ class ClientAssertionRules:
     max_lifetime: int = 3600  # seconds `exp` may lie ahead of now
     jti_required: bool = True
     reject_replay: bool = True  # a jti seen before is refused
+    # A client with several keys must name one (`kid`); else the key type of `alg` picks (RFC 7515
+    # §4.1.4 makes kid optional).
+    kid_required_with_many_keys: bool = False
     list_algorithms: bool = True  # whether discovery lists them (Okta's does not)
 
 

@@ -52,6 +52,9 @@ class PersonaData:
     # What a refresh does with the refresh token it redeems, for a client whose seed says nothing
     # (Flavor.refresh_rotation_of reads the vendor's own per-client setting).
     refresh_rotation: RefreshRotation = ROTATE
+    # A refresh token redeemable for scopes it was not issued with (Entra's multi-resource refresh
+    # tokens, used for any resource the app may call); else RFC 6749 §6: a subset of the original.
+    refresh_any_scope: bool = False
     # Auth0's /oauth/token also takes a JSON body.
     token_endpoint_accepts_json: bool = False
     # Query parameters that name where to go after logout, in order of preference.

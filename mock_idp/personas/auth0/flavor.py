@@ -96,7 +96,7 @@ class Auth0Flavor(Flavor):
     def access_token_lifetime(self, ctx) -> int:
         return apis.token_lifetime(ctx.issuer, ctx.audience, self.lifetimes.access_token)
 
-    def token_endpoint_response(self, status, body):
+    def token_endpoint_response(self, status, body, request_headers):
         return errors.token_endpoint_response(status, body)
 
 

@@ -138,7 +138,7 @@ class CognitoFlavor(Flavor):
         claims["username"] = ctx.user.username
         return claims
 
-    def token_endpoint_response(self, status, body):
+    def token_endpoint_response(self, status, body, request_headers):
         if "error" in body:
             return status, {"error": body["error"]}  # Cognito sends no description
         body.pop("scope", None)  # nor the scope of a granted token

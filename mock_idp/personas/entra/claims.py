@@ -101,8 +101,15 @@ def id_token_claims(ctx, tid: str) -> dict[str, Any]:
     return claims
 
 
+def v1_issuer(tid: str) -> str:
+    """`iss` of v1.0 access tokens (docs/vendors.md, "Entra ID v1.0 access tokens")."""
+    return f"https://sts.windows.net/{tid}/"
+
+
 def access_token_claims(ctx, tid: str) -> dict[str, Any]:
     api = entra_scopes.resource_of(ctx.issuer, ctx.scopes)
+    if api is not None and api.access_token_version == 1:
+        return v1_access_token_claims(ctx, tid, api)
     audience = entra_scopes.audience_of(api)
     claims = {**common(ctx, tid), "aud": audience, "exp": ctx.now + ctx.access_token_lifetime,
               "aio": b64url(secrets.token_bytes(24)), "azp": ctx.client.client_id, "azpacr": azpacr(ctx.client)}
@@ -123,3 +130,29 @@ def access_token_claims(ctx, tid: str) -> dict[str, Any]:
 def client_info(ctx, tid: str) -> str:
     """base64url JSON {"uid": oid, "utid": tid}: MSAL's home account id is uid.utid."""
     return b64url(json.dumps({"uid": object_id(ctx.issuer.name, ctx.user), "utid": tid}).encode())
+
+
+def v1_access_token_claims(ctx, tid: str, api) -> dict[str, Any]:
+    """A v1.0 access token, for an API whose manifest asks for them (requestedAccessTokenVersion 1
+    or null): Entra's v1 issuer and the Application ID URI as `aud`, the client in `appid`, the
+    user's UPN in `upn` and `unique_name`, whichever endpoint issued it."""
+    app_id = entra_scopes.audience_of(api)
+    claims = {**common(ctx, tid), "iss": v1_issuer(tid), "ver": "1.0", "aud": api.identifier,
+              "exp": ctx.now + ctx.access_token_lifetime, "aio": b64url(secrets.token_bytes(24)),
+              "appid": ctx.client.client_id, "appidacr": azpacr(ctx.client)}
+    if ctx.user is None:
+        oid = service_principal_id(ctx.issuer.name, ctx.client)
+        claims.update({"idp": v1_issuer(tid), "oid": oid, "sub": oid, "idtyp": "app"})
+        if roles := entra_scopes.granted_app_roles(api, ctx.client):
+            claims["roles"] = roles
+        return claims
+    user = user_part(ctx, tid, app_id)
+    upn = user.pop("preferred_username")
+    claims.update(user)
+    claims.update({"upn": upn, "unique_name": upn, "amr": ["pwd"],
+                   "sub": pairwise(claims["oid"], app_id),
+                   "scp": " ".join(entra_scopes.delegated_scopes(api, ctx.scopes))})
+    for name in ("given_name", "family_name"):
+        if ctx.user.claims.get(name):
+            claims[name] = ctx.user.claims[name]
+    return claims

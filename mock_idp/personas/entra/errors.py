@@ -21,6 +21,15 @@ BY_ERROR = {
     "access_denied": 65004,
 }
 
+# Errors the RFCs name without words (OIDC Core §3.1.2.6), as Entra words them.
+UNWORDED = {
+    "login_required": "AADSTS50058: A silent sign-in request was sent but no user is signed in. The cookies used to "
+                      "represent the user's session were not sent in the request to Azure AD. This can happen if "
+                      "the user is using Internet Explorer or Edge, and the web app sending the silent sign-in "
+                      "request is in different IE security zone than the Azure AD endpoint "
+                      "(login.microsoftonline.com).",
+}
+
 # By case (oauth.errors.with_case): Entra's message for each.
 DESCRIPTIONS = {
     "unknown_client": "AADSTS700016: Application with identifier '{client_id}' was not found in the directory "
@@ -55,6 +64,10 @@ DESCRIPTIONS = {
     "assertion_audience": "AADSTS700023: Client assertion audience claim does not match Realm issuer. Review the "
                           "documentation at https://learn.microsoft.com/entra/identity-platform/certificate-credentials .",
     "assertion_keys": "AADSTS700027: Client assertion failed signature validation.",
+    # No key of the app has the assertion's x5t / x5t#S256 (Entra's reason; the thumbprint and the
+    # rest of its sentence are not faked).
+    "assertion_unknown_key": "AADSTS700027: Client assertion contains an invalid signature. [Reason - The key "
+                             "was not found.]",
     "assertion_invalid": "AADSTS50027: JWT token is invalid or malformed.",
     "assertion_malformed": "AADSTS50027: JWT token is invalid or malformed.",
     "assertion_replayed": "AADSTS700027: Client assertion contains an invalid signature.",
@@ -89,6 +102,18 @@ ERROR_OF_CODE = {
     700025: ("invalid_client", 401),
     700024: ("invalid_client", 401), 700027: ("invalid_client", 401),
     700016: ("unauthorized_client", 400), 50027: ("invalid_request", 400),
+}
+# The `suberror` Entra adds for a refresh token that can no longer be used (a captured AADSTS50173
+# answer); MSAL reads it as "interaction required" (msal-node's InteractionRequiredAuthError).
+SUBERRORS = {50173: "bad_token", 700082: "bad_token", 50076: "basic_action"}  # 50076: MFA required (captured)
+# What polling the device code flow answers (AADSTS70016 as MSAL's own test fixtures quote it;
+# the others as the AADSTS reference words them): docs/vendors.md, "Entra ID, as MSAL drives it".
+DEVICE_MESSAGES = {
+    "pending_message": "AADSTS70016: OAuth 2.0 device flow error. Authorization is pending. Continue polling.",
+    "expired_message": "AADSTS70019: Verification code expired. Have the user retry the sign-in.",
+    "denied_message": "AADSTS65004: User declined to consent to access the app.",
+    "denied_error": "authorization_declined",  # v2-oauth2-device-code, "Expected errors"
+    "invalid_message": "AADSTS70000: The provided value for the 'device_code' parameter is not valid.",
 }
 # authlib's words for a missing parameter, and Entra's (reference-error-codes, AADSTS900144).
 MISSING = re.compile(r"^Missing '([a-z_]+)' in request\.$")
@@ -136,16 +161,29 @@ def redirected(body: list[tuple[str, str]], data: dict) -> list[tuple[str, str]]
     return [(key, entra[key]) for key in ("error", "error_description", "error_uri")]
 
 
-def token_error(status: int, body: dict) -> tuple[int, dict]:
-    """The token endpoint's error: Entra's shape, and the `error` and status of its code."""
-    entra = shaped(body)
-    error, status = ERROR_OF_CODE.get(entra["error_codes"][0], (entra["error"], status))
+def token_error(status: int, body: dict, client_request_id: str | None = None) -> tuple[int, dict]:
+    """The token endpoint's error: Entra's shape, and the `error` and status of its code. The
+    correlation id is the request's `client-request-id` (the GUID MSAL sends with each request)."""
+    entra = shaped(body, correlation_of(client_request_id))
+    code = entra["error_codes"][0]
+    error, status = ERROR_OF_CODE.get(code, (entra["error"], status))
+    if code in SUBERRORS:
+        entra["suberror"] = SUBERRORS[code]
     return status, {**entra, "error": error}
 
 
-def shaped(body: dict) -> dict:
-    """An OAuth error body in Entra's shape."""
-    description = body.get("error_description") or ""
+def correlation_of(client_request_id: str | None) -> str | None:
+    """The client's own correlation id, if it is a GUID (else Entra makes one)."""
+    try:
+        return str(uuid.UUID(client_request_id)) if client_request_id else None
+    except ValueError:
+        return None
+
+
+def shaped(body: dict, correlation: str | None = None) -> dict:
+    """An OAuth error body in Entra's shape: the ids and time end the description, each on a
+    line of its own (CRLF), as in Entra's answers."""
+    description = body.get("error_description") or UNWORDED.get(body.get("error"), "")
     if missing := MISSING.match(description):
         description = f"The request body must contain the following parameter: '{missing.group(1)}'."
     match = CODE.match(description)
@@ -154,11 +192,11 @@ def shaped(body: dict) -> dict:
         description = f"AADSTS{code}: {description}"
     else:
         code = int(match.group(1))
-    trace, correlation = str(uuid.uuid4()), str(uuid.uuid4())
+    trace, correlation = str(uuid.uuid4()), correlation or str(uuid.uuid4())
     now = datetime.now(timezone.utc)
     return {
         "error": body.get("error"),
-        "error_description": f"{description} Trace ID: {trace} Correlation ID: {correlation} "
+        "error_description": f"{description}\r\nTrace ID: {trace}\r\nCorrelation ID: {correlation}\r\n"
                              f"Timestamp: {now.strftime('%Y-%m-%d %H:%M:%SZ')}",
         "error_codes": [code],
         "timestamp": now.strftime("%Y-%m-%d %H:%M:%SZ"),

@@ -12,6 +12,7 @@ from ..layout import ClientAssertionRules, DeviceFlow, EndpointPaths, IssuerLayo
 from . import assignment
 from . import claims as entra_claims
 from . import errors
+from . import keys as entra_keys
 from . import scopes as entra_scopes
 
 PATHS = EndpointPaths(
@@ -68,10 +69,18 @@ class EntraFlavor(Flavor):
                 "tid", "ver", "at_hash", "c_hash", "email"]
 
     def jwks_bytes(self, issuer) -> bytes:
-        # Microsoft.Identity.Web checks each key's `issuer` against the token's.
+        # Microsoft.Identity.Web checks each key's `issuer` against the token's; Entra's keys carry
+        # their certificate (`x5c`, `x5t`), which some validators build the key from.
         issued_by = self.advertised_issuer(issuer)
-        keys = [{**key, "use": "sig", "issuer": issued_by} for key in issuer.keys.jwks["keys"]]
+        keys = [{**key, "use": "sig", **entra_keys.certificate_members(issuer.keys, key["kid"]),
+                 "issuer": issued_by} for key in issuer.keys.jwks["keys"]]
         return json.dumps({"keys": keys}, separators=(",", ":")).encode()
+
+    def token_issuers(self, issuer) -> tuple[str, ...]:
+        return (issuer.issuer, entra_claims.v1_issuer(tid_of(issuer)))  # v2.0 and v1.0 access tokens
+
+    def token_client_id(self, claims):
+        return claims.get("azp") or claims.get("appid")  # v2.0, v1.0
 
     def subject(self, tenant, user) -> str:
         return entra_claims.object_id(tenant.name, user)  # the oid; tokens carry pairwise subs
@@ -125,9 +134,9 @@ class EntraFlavor(Flavor):
             members["client_info"] = entra_claims.client_info(ctx, tid_of(ctx.issuer))
         return members
 
-    def token_endpoint_response(self, status, body):
+    def token_endpoint_response(self, status, body, request_headers):
         if isinstance(body, dict) and "error" in body:
-            return errors.token_error(status, body)
+            return errors.token_error(status, body, request_headers.get("client-request-id"))
         if isinstance(body, dict) and "device_code" in body and "user_code" in body:
             # Entra's device authorization answer: a `message` to show, no verification_uri_complete.
             body.pop("verification_uri_complete", None)
@@ -166,7 +175,11 @@ PROFILE = EntraFlavor(
     # A new refresh token with each refresh, and the one used stays valid until it expires or is
     # revoked (docs/vendors.md, "Refresh token rotation, per vendor"); Entra has no setting for it.
     refresh_rotation=RefreshRotation(retire_used=False),
-    seed_keys=("application_permissions", "app_role_assignment_required", "app_role_assigned_to"),
+    # Refresh tokens "aren't tied to a resource": one redeems for any API the app may call, as
+    # MSAL's acquire_token_silent does for a second resource (docs/vendors.md, "Entra ID, as MSAL drives it").
+    refresh_any_scope=True,
+    seed_keys=("application_permissions", "app_role_assignment_required", "app_role_assigned_to",
+               "access_token_version"),
     access_token_typ="JWT",
     id_token_typ="JWT",
     refresh_requires_offline_access=True,
@@ -186,5 +199,5 @@ PROFILE = EntraFlavor(
         "Access tokens: audience '{audience}' (the API's application id), issuer '{issuer}'",
     ),
     device_flow=DeviceFlow(verification_path="/devicelogin", user_code_alphabet="BCDFGHJKLMNPQRSTVWXZ",
-                           user_code_length=9, user_code_group=0),
+                           user_code_length=9, user_code_group=0, **errors.DEVICE_MESSAGES),
 )

@@ -124,10 +124,11 @@ PROFILE = OktaFlavor(
     id_token_typ=None,
     refresh_requires_offline_access=True,
     # docs/vendors.md, "private_key_jwt": aud is the URL of the endpoint called, exp at most an hour
-    # ahead, jti optional (refused when replayed); RSA and EC keys; discovery lists no algorithms.
+    # ahead, jti optional (refused when replayed); RSA and EC keys; discovery lists no algorithms;
+    # a client with several keys must send the kid.
     client_assertion=ClientAssertionRules(
         algorithms=("RS256", "RS384", "RS512", "ES256", "ES384", "ES512"), audiences=("endpoint",),
-        max_lifetime=3600, jti_required=False, list_algorithms=False),
+        max_lifetime=3600, jti_required=False, list_algorithms=False, kid_required_with_many_keys=True),
     # docs/vendors.md, "Token exchange": audience and scope required, the target server's scopes.
     token_exchange=TokenExchangeRules(scope_within_subject=False, scope_required=True, audience_required=True,
                                       listed_in_discovery=False, from_sibling_servers=True),
@@ -164,6 +165,14 @@ PROFILE = OktaFlavor(
                                  "authorization request.",
         "code_verifier_mismatch": "PKCE verification failed.",
         "invalid_refresh_token": "The refresh token is invalid or expired.",
+        # private_key_jwt (docs/vendors.md, "private_key_jwt refusals, per vendor"): Okta's support
+        # articles and captured answers; a replayed jti keeps the mock's words (none captured).
+        "assertion_expired": "The client_assertion token is expired.",
+        "assertion_lifetime": "The client_assertion token has an expiration too far into the future.",
+        "assertion_audience": "The audience claim for client_assertion must be the endpoint invoked for the request.",
+        "assertion_unknown_key": "The client_assertion JWT kid is invalid.",
+        "assertion_signature": "The client_assertion signature is invalid.",
+        "assertion_type": "The client_assertion_type is invalid.",
     },
     # One activation page for the org, whichever authorization server started the flow.
     device_flow=DeviceFlow(

@@ -56,11 +56,11 @@ def client(tmp_path_factory):
         yield app
 
 
-def assertion(**claims) -> str:
+def assertion(thumbprint=None, **claims) -> str:
     now = int(time.time())
     payload = {"iss": "daemon", "sub": "daemon", "aud": "http://127.0.0.1:8000" + TOKEN, "exp": now + 300,
                "nbf": now, "jti": str(uuid.uuid4()), **claims}
-    thumbprint = base64.urlsafe_b64encode(CERT.fingerprint(hashes.SHA256())).decode()
+    thumbprint = thumbprint or base64.urlsafe_b64encode(CERT.fingerprint(hashes.SHA256())).decode()
     key = RSAKey.import_key(KEY.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                               serialization.NoEncryption()))
     return jwt.encode({"alg": "PS256", "x5t#S256": thumbprint}, payload, key, algorithms=["PS256"])
@@ -101,18 +101,22 @@ DAEMON = {"grant_type": "client_credentials", "scope": "api://tasks/.default", "
      "invalid_client", 700023, "Client assertion audience claim does not match Realm issuer."),
     ("a client assertion signed by another key", {**DAEMON, "client_assertion": "{forged}"}, 401,
      "invalid_client", 700027, "Client assertion contains an invalid signature."),
+    ("a client assertion of a certificate the app lacks", {**DAEMON, "client_assertion": "{unknown}"}, 401,
+     "invalid_client", 700027, "Client assertion contains an invalid signature. [Reason - The key was not found."),
     ("a client assertion that is no JWT", {**DAEMON, "client_assertion": "not-a-jwt"}, 400, "invalid_request",
      50027, "JWT token is invalid or malformed."),
 ])
 def test_token_errors_carry_entras_code_error_and_status(client, case, request_body, status, error, code, text):
     made = {"{assertion}": assertion(), "{expired}": assertion(exp=int(time.time()) - 3600),
-            "{elsewhere}": assertion(aud="https://login.example/token"), "{forged}": assertion()[:-6] + "AAAAAA"}
+            "{elsewhere}": assertion(aud="https://login.example/token"), "{forged}": assertion()[:-6] + "AAAAAA",
+            "{unknown}": assertion(thumbprint=base64.urlsafe_b64encode(b"\x01" * 32).decode())}
     response = client.post(TOKEN, data={k: made.get(v, v) for k, v in request_body.items()})
     body = response.json()
     assert (response.status_code, body["error"], body["error_codes"]) == (status, error, [code]), (case, body)
     assert body["error_description"].startswith(f"AADSTS{code}: {text}"), (case, body)
     # reference-error-codes: the description ends with the ids; they and the time are members too.
-    assert re.search(r" Trace ID: [0-9a-f-]{36} Correlation ID: [0-9a-f-]{36} Timestamp: \d{4}-\d\d-\d\d "
+    # Each on a line of its own (CRLF), as the reference's sample and MSAL's fixtures show them.
+    assert re.search(r"[.\]]\r\nTrace ID: [0-9a-f-]{36}\r\nCorrelation ID: [0-9a-f-]{36}\r\nTimestamp: \d{4}-\d\d-\d\d "
                      r"\d\d:\d\d:\d\dZ$", body["error_description"]), body
     assert body["error_uri"] == f"https://login.microsoftonline.com/error?code={code}"
     assert body["trace_id"] and body["correlation_id"] and body["timestamp"]
@@ -148,3 +152,25 @@ def test_a_code_redeemed_twice_is_aadsts54005(client):
     assert again.status_code == 400 and again.json()["error"] == "invalid_grant", again.text
     assert again.json()["error_description"].startswith("AADSTS54005: OAuth2 Authorization code was already "
                                                          "redeemed, please retry with a new valid code")
+
+
+def test_an_error_quotes_the_clients_request_id_as_its_correlation_id(client):
+    sent = str(uuid.uuid4())
+    body = client.post(TOKEN, data={**PASSWORD, "password": "wrong"}, headers={"client-request-id": sent}).json()
+    assert body["correlation_id"] == sent and f"\r\nCorrelation ID: {sent}\r\n" in body["error_description"]
+    assert body["trace_id"] != sent
+    # Not a GUID: Entra makes its own.
+    body = client.post(TOKEN, data={**PASSWORD, "password": "wrong"}, headers={"client-request-id": "x"}).json()
+    assert uuid.UUID(body["correlation_id"])
+
+
+def test_a_silent_sign_in_without_a_session_is_redirected_as_aadsts50058(client):
+    client.cookies.clear()  # no session
+    refused = client.get(f"/{TENANT}/oauth2/v2.0/authorize", params={
+        "client_id": "web", "response_type": "code", "redirect_uri": "http://localhost/cb", "scope": "openid",
+        "state": "s", "prompt": "none"}, follow_redirects=False)
+    params = dict(parse_qsl(urlsplit(refused.headers["location"]).query))
+    assert params["error"] == "login_required" and params["state"] == "s", params
+    assert params["error_description"].startswith(
+        "AADSTS50058: A silent sign-in request was sent but no user is signed in. The cookies"), params
+    assert params["error_uri"] == "https://login.microsoftonline.com/error?code=50058"

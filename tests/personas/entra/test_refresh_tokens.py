@@ -5,11 +5,13 @@ when it was issued and for how long it lay unused; revoked with the user's token
 one the directory never issued, AADSTS9002313."""
 
 import re
+from urllib.parse import urlsplit
 
 import httpx
 import msal
 import pytest
 from conftest import serving_on_443
+from interop.node_runner import run_node
 
 TENANT = "72f988bf-0000-4000-8000-00000000c0de"
 APP = "11111111-1111-4111-8111-111111111111"
@@ -70,9 +72,10 @@ def test_a_refresh_token_unused_past_its_lifetime_is_aadsts700082(entra):
         admin(entra, "clock", {"offset_seconds": 0})
     assert refused["error"] == "invalid_grant" and refused["error_codes"] == [700082], refused
     assert re.match(r"AADSTS700082: The refresh token has expired due to inactivity\. The token was issued on "
-                    r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z and was inactive for 90\.00:00:00\. Trace ID: ",
+                    r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z and was inactive for 90\.00:00:00\.\r\nTrace ID: ",
                     refused["error_description"]), refused
     assert refused["error_uri"] == "https://login.microsoftonline.com/error?code=700082"
+    assert refused["suberror"] == "bad_token"
 
 
 def test_a_refresh_token_of_a_user_whose_tokens_were_revoked_is_aadsts50173(entra):
@@ -83,6 +86,14 @@ def test_a_refresh_token_of_a_user_whose_tokens_were_revoked_is_aadsts50173(entr
     assert refused["error_description"].startswith(
         "AADSTS50173: The provided grant has expired due to it being revoked, a fresh auth token is needed. "
         "The user might have changed or reset their password."), refused
+    # Entra's suberror, which makes msal-node raise InteractionRequiredAuthError (sign in again)
+    # rather than a ServerError the app does not expect.
+    assert refused["suberror"] == "bad_token"
+    node = run_node("msal_node.mjs", {"authority": f"{entra.base_url}/{TENANT}", "host": urlsplit(entra.base_url).hostname,
+                                      "clientId": APP, "clientSecret": "app-secret", "scopes": SCOPES,
+                                      "refreshToken": refresh_token}, ca=entra.ca)
+    assert node["ok"] and node["errorClass"] == "InteractionRequiredAuthError", node
+    assert (node["errorCode"], node["subError"]) == ("invalid_grant", "bad_token"), node
     # Signing in again gives a refresh token that works.
     assert "access_token" in app(entra).acquire_token_by_refresh_token(signed_in(entra, "bob@contoso.example"), SCOPES)
 
@@ -90,3 +101,18 @@ def test_a_refresh_token_of_a_user_whose_tokens_were_revoked_is_aadsts50173(entr
 def test_a_refresh_token_never_issued_is_still_aadsts9002313(entra):
     refused = app(entra).acquire_token_by_refresh_token("not-a-refresh-token", SCOPES)
     assert refused["error"] == "invalid_grant" and refused["error_codes"] == [9002313], refused
+    assert "suberror" not in refused
+
+
+MFA = ("AADSTS50076: Due to a configuration change made by your administrator, or because you moved to a new "
+       "location, you must use multi-factor authentication to access 'api://22222222-2222-4222-8222-222222222222'.")
+
+
+def test_a_token_scenario_answers_in_entras_shape_as_an_mfa_demand_does(entra):
+    armed = httpx.post(f"{entra.base_url}/_admin/tenants/contoso/scenarios", verify=entra.verify, json={
+        "endpoint": "token", "error": "invalid_grant", "error_description": MFA})
+    assert armed.status_code == 201, armed.text
+    refused = app(entra).acquire_token_by_username_password("alice@contoso.example", "alice-password", scopes=SCOPES)
+    assert refused["error"] == "invalid_grant" and refused["error_codes"] == [50076], refused
+    assert refused["suberror"] == "basic_action" and refused["error_description"].startswith(MFA + "\r\nTrace ID: ")
+    assert refused["error_uri"] == "https://login.microsoftonline.com/error?code=50076"

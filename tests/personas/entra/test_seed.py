@@ -56,3 +56,24 @@ def test_another_persona_refuses_application_permissions(tmp_path):
     error = error_of(tmp_path, flavor="okta")
     assert "seed.yaml:11: tenants.contoso.clients[0].application_permissions: the okta persona serves no " \
            "application permissions (personas that do: entra)" in error, error
+
+
+def test_an_apis_access_token_version_is_1_or_2_and_only_entras(tmp_path):
+    seed = tmp_path / "seed.yaml"
+    versioned = "        permissions: [Tasks.Read.All]\n        access_token_version: {version}\n"
+    for flavor, version, expected in (("entra", 1, None), ("entra", 3, "seed.yaml:7: tenants.contoso.apis[0]"
+                                                                     ".access_token_version: "),
+                                      ("auth0", 1, "seed.yaml:7: tenants.contoso.apis[0].access_token_version: the "
+                                                   "auth0 persona serves no access token versions (personas that do: "
+                                                   "entra)")):
+        text = SEED.format(flavor=flavor, api=API, role="Tasks.Read.All").replace(
+            "        permissions: [Tasks.Read.All]\n", versioned.format(version=version))
+        if flavor != "entra":
+            text = text.split("    clients:")[0]
+        seed.write_text(text)
+        if expected is None:
+            assert load_config(seed, personas=all_flavors()).tenants["contoso"].apis[0].access_token_version == 1
+            continue
+        with pytest.raises(ConfigError) as caught:
+            load_config(seed, personas=all_flavors())
+        assert expected in str(caught.value), str(caught.value)

@@ -7,7 +7,8 @@ from fastapi.responses import Response
 from lxml import etree
 
 from .apps import entity_id, name_id_format, slo_url, sso_url
-from .certificate import der_base64, published_certificates
+from ...certificates import der_base64
+from .certificate import published_certificates
 from .xml import DS, MD, POST, REDIRECT, SAMLP, q
 
 NAME_ID_FORMATS = ("urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified",

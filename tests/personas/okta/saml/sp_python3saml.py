@@ -1,6 +1,8 @@
 """A python3-saml (OneLogin) service provider in its own process, in strict mode with signed
 assertions and messages wanted, schema validation on, signed AuthnRequests and LogoutRequests.
 
+With "defaults": true, configured as the toolkit's README starts one (strict, the SP's entity id and
+URLs, the IdP's metadata; every security setting its default but those in the command's "security").
 stdin: one JSON command a line; stdout: one JSON answer a line (saml_support.ServiceProvider).
   {"do": "login", "sp": {...}, "metadata_url": ..., "relay_state": ...}        -> {"url", "request_id"}
   {"do": "acs", "sp": ..., "metadata_url": ..., "request_id": ..., "SAMLResponse": ...}
@@ -25,6 +27,13 @@ from saml_support import serve_json_lines  # run as a script: its folder is on s
 def settings(command: dict) -> dict:
     sp = command["sp"]
     idp = OneLogin_Saml2_IdPMetadataParser.parse_remote(command["metadata_url"], validate_cert=True)
+    if command.get("defaults"):  # the toolkit's own security defaults, but for those the command names
+        return OneLogin_Saml2_IdPMetadataParser.merge_settings({
+            "strict": True,
+            "sp": {"entityId": sp["entity_id"], "assertionConsumerService": {"url": sp["acs_url"]},
+                   "singleLogoutService": {"url": sp["slo_url"]}},
+            "security": dict(command.get("security", {})),
+        }, idp)
     return OneLogin_Saml2_IdPMetadataParser.merge_settings({
         "strict": True,
         "debug": False,
@@ -74,7 +83,7 @@ def handle(command: dict) -> dict:
     elif command["do"] == "logout":
         auth = OneLogin_Saml2_Auth(request_data(sp["slo_url"]), config)
         url = auth.logout(name_id=command["name_id"], session_index=command["session_index"],
-                          name_id_format=C.NAMEID_EMAIL_ADDRESS)
+                          name_id_format=command.get("name_id_format", C.NAMEID_EMAIL_ADDRESS))
         answer = {"url": url, "request_id": auth.get_last_request_id()}
     elif command["do"] == "sls":
         config["security"]["wantMessagesSigned"] = False  # the query signature of Redirect: see above
