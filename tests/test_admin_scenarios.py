@@ -56,13 +56,13 @@ def test_a_scenario_naming_a_user_matches_the_tokens_they_present(server, admin)
 
 
 def test_a_delay_answers_late(server, admin):
-    admin.post("/tenants/red/scenarios", json={"endpoint": "discovery", "delay_ms": 400})
+    admin.post("/tenants/red/scenarios", json={"endpoint": "discovery", "delay_ms": 1500})
     started = time.monotonic()
     assert httpx.get(server.base_url + "/red/.well-known/openid-configuration").status_code == 200
-    assert time.monotonic() - started >= 0.4
-    started = time.monotonic()
+    assert time.monotonic() - started >= 1.5
+    started = time.monotonic()  # taken once: the next answer is not held (a loaded machine took 0.9 s)
     httpx.get(server.base_url + "/red/.well-known/openid-configuration")
-    assert time.monotonic() - started < 0.4
+    assert time.monotonic() - started < 1.5
 
 
 def test_an_authorization_failure_goes_back_to_the_registered_redirect_uri(server, admin):
