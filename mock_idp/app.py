@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException
 from .web import logs
 from .web.base_urls import BaseUrls
 from .web.guard import Guard
+from .web.off_loop import LastKnown
 from .web.prerendered import Prerendered
 from .web.cors import Cors
 from .storage.checkpoint import checkpointing
@@ -46,7 +47,7 @@ def create_app(settings: Settings | None = None, seed: SeedConfig | None = None)
     url = settings.resolved_database_url
     # Alone on its database: one process (no --workers) on SQLite; PostgreSQL means replicas.
     alone = settings.workers <= 1 and url.startswith("sqlite")
-    store = Store(url)
+    store = Store(url, wait=settings.database_wait)
     base_urls = BaseUrls(settings.public_base_url, settings.internal_base_urls, settings.forwarded_allow_ips,
                          names=own_names(settings))
     tenants = [Tenant(name, cfg, settings.public_base_url, store, tuple(base_urls.internal.values()),
@@ -83,7 +84,9 @@ def create_app(settings: Settings | None = None, seed: SeedConfig | None = None)
     # Behind it, a route of a fixed path (token, authorize, login, ...) is reached through our
     # middleware and error handlers without the framework's routing (direct.Direct).
     framework = Direct(partial(FastAPI.__call__, app), app, direct_routes(app.router.routes))
-    app.front = Prerendered(framework, prerendered_documents(app.router.routes, watched), base_urls, log_line)
+    last_known = LastKnown() if store.wait is not None else None  # a database server (web/off_loop.py)
+    app.front = Prerendered(framework, prerendered_documents(app.router.routes, watched), base_urls, log_line,
+                            last_known)
     return app
 
 

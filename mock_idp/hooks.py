@@ -3,7 +3,7 @@ JSON body by POST, or a Python handler. Vendor-free: the personas build the requ
 answer (personas/cognito/pre_token_generation.py, personas/okta/token_inline_hook.py).
 
 Token issuance is synchronous (authlib's grants), and the event loop must never wait on a hook:
-an endpoint whose issuer calls hooks runs the issuance in a worker thread (`off_loop`), and the
+an endpoint whose issuer calls hooks runs the issuance in a worker thread (web/off_loop.py), and the
 hook call from there goes back to the loop for its HTTP request (`call_url`) or to another worker
 thread for a handler (`call_handler`), both under one total timeout.
 """
@@ -19,7 +19,6 @@ from typing import Any, Callable
 
 import anyio
 import anyio.from_thread
-import anyio.to_thread
 
 from .web.outbound import TooLarge, read_at_most
 
@@ -101,7 +100,7 @@ async def post_json(url: str, payload: Any, headers: dict[str, str], timeout: fl
 
 
 def call_url(url: str, payload: Any, headers: dict[str, str], timeout: float) -> HookAnswer:
-    """post_json from a worker thread (see off_loop), on the event loop that runs the server."""
+    """post_json from a worker thread (web/off_loop.py), on the event loop that runs the server."""
     not_on_the_loop()
     return anyio.from_thread.run(post_json, url, payload, headers, timeout)
 
@@ -130,7 +129,7 @@ def load_handler(target: str) -> Callable:
 
 def call_handler(target: str, args: tuple, timeout: float) -> Any:
     """Call the handler named `target` with `args` in a worker thread of its own, from a worker
-    thread (see off_loop), waiting at most `timeout` seconds. A handler that overruns is left to
+    thread (web/off_loop.py), waiting at most `timeout` seconds. A handler that overruns is left to
     finish on its own (a thread cannot be stopped), as a Lambda past its time is cut off."""
     function = load_handler(target)
     outcome: dict[str, Any] = {}
@@ -164,10 +163,3 @@ def injected_failure(issuer, hook: str, ctx):
     """The scenario armed to make this call of `hook` fail (admin API), taken once; else None."""
     fire = getattr(issuer, "next_hook_failure", None)
     return fire(hook, ctx) if fire is not None else None
-
-
-async def off_loop(function: Callable, *args, needed: bool = True):
-    """`function(*args)` in a worker thread when `needed` (the issuance may call a hook), else here."""
-    if not needed:
-        return function(*args)
-    return await anyio.to_thread.run_sync(function, *args)

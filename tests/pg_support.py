@@ -8,6 +8,7 @@ import functools
 import glob
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import uuid
@@ -81,7 +82,50 @@ def _start_cluster(bin_dir: str) -> int:
         shutil.rmtree(directory, ignore_errors=True)
 
     atexit.register(stop)
+    _clusters[port] = data
     return port
+
+
+_clusters: dict[int, str] = {}  # port -> data directory, of the clusters this run started
+
+
+@pytest.fixture
+def postgres_paused(postgres_url):
+    """A context manager: the server of `postgres_url` paused for the block (SIGSTOP to the
+    postmaster and every backend: connections stay up, nothing answers, as a stalled server),
+    then resumed (SIGCONT). Only a cluster this run started can be paused; in CI that is always one."""
+    from sqlalchemy.engine import make_url
+
+    data = _clusters.get(make_url(postgres_url).port)
+    if data is None:
+        pytest.skip(f"the server {ENV_URL} names is not ours to pause")
+    return functools.partial(_paused, data)
+
+
+@contextlib.contextmanager
+def _paused(data: str):
+    with open(os.path.join(data, "postmaster.pid")) as pid_file:
+        postmaster = int(pid_file.readline())
+    processes = [postmaster, *_children(postmaster)]
+    for pid in processes:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        for pid in processes:
+            os.kill(pid, signal.SIGCONT)
+
+
+def _children(parent: int) -> list[int]:
+    """The processes whose parent is `parent` (/proc/<pid>/stat: the field after the state)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError):
+                with open(f"/proc/{entry}/stat") as stat:
+                    if int(stat.read().rpartition(")")[2].split()[1]) == parent:
+                        found.append(int(entry))
+    return found
 
 
 def _admin(server, statement: str) -> None:

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..config.fields import MAX_SECONDS, Seconds, WholeNumber
-from ..hooks import HookFailure, off_loop
+from ..hooks import HookFailure
+from ..web.off_loop import off_loop
 from ..personas.views import TokenContext
 from ..oauth.shape import DEFECTS, TokenShape
 from ..oauth.tokens import apply_shape, issue_access_token, issue_id_token
@@ -45,7 +46,8 @@ def mint_router() -> APIRouter:
         try:
             # Minted tokens go through the tenant's token hooks too: off the event loop (hooks.py).
             return await off_loop(mint_tokens, found, body,
-                                  needed=any(found.flavor.calls_hooks(issuer) for issuer in found.issuers))
+                                  needed=lambda: any(found.flavor.calls_hooks(issuer) for issuer in found.issuers),
+                                  store=found.store)
         except HookFailure as failure:
             raise AdminError(400, "hook_failed", failure.message) from None
 

@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl
 from starlette.responses import JSONResponse, Response
 
 from ..hooks import watching_calls
+from ..web.off_loop import off_loop
 from ..web.endpoint_map import endpoint_table
 from ..oauth.responses import authorization_response, default_response_mode
 from ..oauth.tokens import token_hash
@@ -157,11 +158,12 @@ class Watch:
 
         calls = watching_calls()  # the token hooks this request calls, for the trail too
         try:
-            # The armed list is cached per version on the state row the request reads anyway (on
-            # the loop, as the endpoints read it): a worker thread only when there is one to fire.
+            # The armed list is cached per version on the state row the request reads anyway: on
+            # a SQLite file on the loop, as the endpoints read it, and a worker thread only when
+            # there is one to fire; on a database server off the loop (web/off_loop.py).
             scenario = None
-            if tenant.armed_scenarios():
-                scenario = await asyncio.to_thread(fire_scenario, tenant, seen)
+            if tenant.store.wait is not None or tenant.armed_scenarios():
+                scenario = await off_loop(fire_scenario, tenant, seen, store=tenant.store)
             if scenario is not None and scenario.delay_ms:
                 await asyncio.sleep(scenario.delay_ms / 1000)
             if scenario is not None and (scenario.error or scenario.status):

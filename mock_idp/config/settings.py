@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     data_dir: Path = Path(".mock_idp")
     # Any SQLAlchemy URL; SQLite in data_dir when unset, PostgreSQL for scale-out.
     database_url: str | None = None
+    # On PostgreSQL: seconds a request waits for the database (its work runs off the event loop);
+    # past them it is answered 503 temporarily_unavailable (docs/durability.md). Unused on SQLite.
+    database_wait: float = Field(3.0, gt=0)
     log_level: str = "info"
     # One line per request (tenant, endpoint, client, grant, outcome, error, duration), or none.
     log_format: Literal["text", "json"] = "text"

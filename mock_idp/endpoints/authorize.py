@@ -1,11 +1,14 @@
 """Authorization endpoint and the login form it shows (GET and POST, OIDC Core §3.1.2.1)."""
 
+from functools import partial
+
 from fastapi import Request
 from fastapi.responses import Response
 
-from ..hooks import HookFailure, off_loop
+from ..hooks import HookFailure
 from ..oauth.authorize import NeedsLogin, authorization_parameters, authorize
 from ..oauth.server import ParsedRequest
+from ..web.off_loop import off_loop
 from .http import read_params, render
 from .sso import (CSRF_FIELD, EXPIRED_FORM, csrf_ok, read_sign_in, set_session_cookie, sign_in_page,
                   signed_in_user, start_session)
@@ -13,16 +16,22 @@ from .sso import (CSRF_FIELD, EXPIRED_FORM, csrf_ok, read_sign_in, set_session_c
 
 def authorization_endpoint(issuer):
     async def authorization(request: Request) -> Response:
-        user, params, just_signed_in = signed_in_user(request, issuer.tenant, await read_params(request))
-        try:
-            response = await off_loop(run, request, issuer, params, user, just_signed_in,
-                                      needed=issuer.flavor.calls_hooks(issuer))
-        except HookFailure as failure:  # a token hook failed (response_type=token): say so here
-            return login_page(request, issuer, params, error=failure.message, status=400)
-        if just_signed_in:
-            set_session_cookie(response, issuer.tenant, user)  # Okta: a sessionToken opens a session
-        return response
+        # Off the event loop when a token hook may be called (response_type=token) or the store is
+        # a database server (web/off_loop.py).
+        return await off_loop(authorize_signed_in, request, issuer, await read_params(request),
+                              needed=partial(issuer.flavor.calls_hooks, issuer), store=issuer.store)
     return authorization
+
+
+def authorize_signed_in(request: Request, issuer, params) -> Response:
+    user, params, just_signed_in = signed_in_user(request, issuer.tenant, params)
+    try:
+        response = run(request, issuer, params, user, just_signed_in)
+    except HookFailure as failure:  # a token hook failed (response_type=token): say so here
+        return login_page(request, issuer, params, error=failure.message, status=400)
+    if just_signed_in:
+        set_session_cookie(response, issuer.tenant, user)  # Okta: a sessionToken opens a session
+    return response
 
 
 def login(issuer):
@@ -32,26 +41,30 @@ def login(issuer):
         refused, credentials, params = await read_sign_in(request)
         if refused is not None:
             return refused
-        action, bound = issuer.endpoint_url("login"), authorization_parameters(issuer.flavor, params)
-        if not csrf_ok(request, issuer.tenant, action, bound, credentials.get(CSRF_FIELD, "")):
-            return login_page(request, issuer, params, error=EXPIRED_FORM, status=403)
-        user = issuer.authenticate(credentials.get("username", ""), credentials.get("password", ""))
-        if user is None:
-            # Wrong password: the form again, with a message; nothing goes to the client.
-            return login_page(request, issuer, params, error=issuer.flavor.wrong_password_message,
-                              username=credentials.get("username", ""))
-        try:
-            with issuer.store.together():  # the SSO session and the code it signs in for: one commit
-                end_user = start_session(issuer.tenant, user)
-                response = await off_loop(run, request, issuer, params, end_user, True,
-                                          needed=issuer.flavor.calls_hooks(issuer))
-        except HookFailure as failure:
-            # A token hook failed while signing in (response_type=token): the sign-in page says
-            # so, as the vendor's does, and no session is opened.
-            return login_page(request, issuer, params, error=failure.message, username=user.username, status=400)
-        set_session_cookie(response, issuer.tenant, end_user)
-        return response
+        return await off_loop(sign_in, request, issuer, credentials, params,
+                              needed=partial(issuer.flavor.calls_hooks, issuer), store=issuer.store)
     return login_form
+
+
+def sign_in(request: Request, issuer, credentials: dict[str, str], params) -> Response:
+    action, bound = issuer.endpoint_url("login"), authorization_parameters(issuer.flavor, params)
+    if not csrf_ok(request, issuer.tenant, action, bound, credentials.get(CSRF_FIELD, "")):
+        return login_page(request, issuer, params, error=EXPIRED_FORM, status=403)
+    user = issuer.authenticate(credentials.get("username", ""), credentials.get("password", ""))
+    if user is None:
+        # Wrong password: the form again, with a message; nothing goes to the client.
+        return login_page(request, issuer, params, error=issuer.flavor.wrong_password_message,
+                          username=credentials.get("username", ""))
+    try:
+        with issuer.store.together():  # the SSO session and the code it signs in for: one commit
+            end_user = start_session(issuer.tenant, user)
+            response = run(request, issuer, params, end_user, True)
+    except HookFailure as failure:
+        # A token hook failed while signing in (response_type=token): the sign-in page says
+        # so, as the vendor's does, and no session is opened.
+        return login_page(request, issuer, params, error=failure.message, username=user.username, status=400)
+    set_session_cookie(response, issuer.tenant, end_user)
+    return response
 
 
 def run(request: Request, issuer, params, user, just_logged_in: bool = False) -> Response:

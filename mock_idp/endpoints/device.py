@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from ..oauth.device import decide, display_user_code, pending_authorization
 from ..oauth.errors import ErrorPage
+from ..web.off_loop import off_loop
 from .http import browser_url, html_page, read_params
 from .sso import (CSRF_FIELD, EXPIRED_FORM, csrf_ok, foreign_sign_in, session_user, set_session_cookie,
                   sign_in_page, start_session)
@@ -28,41 +29,48 @@ def verification_page(tenant):
             return refused
         # verification_uri_complete carries the code in the query, also when the page is POSTed to.
         params = {**request.query_params, **dict(await read_params(request))}
-        user_code = params.get("user_code", "").strip()
-        if not user_code:
-            return device_page(request, tenant, "enter", action)
-        row = pending_authorization(tenant, user_code)
-        if row is None:
-            return device_page(request, tenant, "enter", action, error=INVALID_CODE, user_code=user_code)
-        user_code = display_user_code(flow, row.user_code)
-        user, signed_in_now = session_user(request, tenant), False
-        if request.method == "POST" and "username" in params:
-            if not csrf_ok(request, tenant, action, [("user_code", user_code)], params.get(CSRF_FIELD, "")):
-                return sign_in_page(request, tenant, action, [("user_code", user_code)], error=EXPIRED_FORM,
-                                    status=403)
-            account = tenant.authenticate(params["username"], params.get("password", ""))
-            if account is None:
-                return sign_in_page(request, tenant, action, [("user_code", user_code)],
-                                    error=tenant.flavor.wrong_password_message, username=params["username"])
-            user, signed_in_now = start_session(tenant, account), True
-        if user is None:
-            return sign_in_page(request, tenant, action, [("user_code", user_code)])
-        check_access(tenant, row, user)
-        decision = params.get("decision") if request.method == "POST" else None
-        if decision is None and not signed_in_now:
-            client = tenant.clients.get(row.client_id)
-            return device_page(request, tenant, "confirm", action, user_code=user_code,
-                               client_name=(client.name if client else None) or row.client_id,
-                               scopes=row.scope.split(), username=user.config.username)
-        approve = decision != "deny"
-        if not decide(tenant, row, user, approve):
-            # Decided in another tab, or expired meanwhile.
-            return device_page(request, tenant, "enter", action, error=INVALID_CODE, user_code=user_code)
-        response = device_page(request, tenant, "approved" if approve else "denied", action)
-        if signed_in_now:
-            set_session_cookie(response, tenant, user)
-        return response
+        # The store is read and written from here on: off the event loop on a database server.
+        return await off_loop(verify, request, tenant, action, params, needed=False, store=tenant.store)
     return verification
+
+
+def verify(request: Request, tenant, action: str, params: dict) -> Response:
+    """The page's answer to `params` (the user code, a sign-in, a decision)."""
+    flow = tenant.flavor.device_flow
+    user_code = params.get("user_code", "").strip()
+    if not user_code:
+        return device_page(request, tenant, "enter", action)
+    row = pending_authorization(tenant, user_code)
+    if row is None:
+        return device_page(request, tenant, "enter", action, error=INVALID_CODE, user_code=user_code)
+    user_code = display_user_code(flow, row.user_code)
+    user, signed_in_now = session_user(request, tenant), False
+    if request.method == "POST" and "username" in params:
+        if not csrf_ok(request, tenant, action, [("user_code", user_code)], params.get(CSRF_FIELD, "")):
+            return sign_in_page(request, tenant, action, [("user_code", user_code)], error=EXPIRED_FORM,
+                                status=403)
+        account = tenant.authenticate(params["username"], params.get("password", ""))
+        if account is None:
+            return sign_in_page(request, tenant, action, [("user_code", user_code)],
+                                error=tenant.flavor.wrong_password_message, username=params["username"])
+        user, signed_in_now = start_session(tenant, account), True
+    if user is None:
+        return sign_in_page(request, tenant, action, [("user_code", user_code)])
+    check_access(tenant, row, user)
+    decision = params.get("decision") if request.method == "POST" else None
+    if decision is None and not signed_in_now:
+        client = tenant.clients.get(row.client_id)
+        return device_page(request, tenant, "confirm", action, user_code=user_code,
+                           client_name=(client.name if client else None) or row.client_id,
+                           scopes=row.scope.split(), username=user.config.username)
+    approve = decision != "deny"
+    if not decide(tenant, row, user, approve):
+        # Decided in another tab, or expired meanwhile.
+        return device_page(request, tenant, "enter", action, error=INVALID_CODE, user_code=user_code)
+    response = device_page(request, tenant, "approved" if approve else "denied", action)
+    if signed_in_now:
+        set_session_cookie(response, tenant, user)
+    return response
 
 
 def check_access(tenant, row, user) -> None:

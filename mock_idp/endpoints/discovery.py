@@ -2,10 +2,12 @@
 Issuer.keys), served as bytes, by asgi.Prerendered in front of the framework for a plain GET and
 by these handlers for anything else (HEAD, CORS, ...): one `body` function serves both."""
 
+from functools import partial
+
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ..web.prerendered import prerenderable
+from ..web.prerendered import prerenderable, rendered
 
 CACHEABLE = {"Cache-Control": "public, max-age=300"}  # CORS: per tenant (cors.py)
 RFC8414_PATH = "/.well-known/oauth-authorization-server"
@@ -24,8 +26,9 @@ def document(issuer, path: str):
         return documents[1] if rfc8414 else documents[0]
 
     async def well_known(request: Request) -> Response:
-        return Response(body(request.app.state.base_urls.internal_base(request)), media_type="application/json",
-                        headers=CACHEABLE)
+        base = request.app.state.base_urls.internal_base(request)
+        return Response(await rendered(request, (request.url.path, base), partial(body, base)),
+                        media_type="application/json", headers=CACHEABLE)
     return prerenderable(well_known, body, CACHEABLE)
 
 
@@ -42,5 +45,6 @@ def jwks(issuer):
         return issuer.flavor.jwks_bytes(issuer)  # the tenant's keys version: a rotation on any replica shows
 
     async def jwks_uri(request: Request) -> Response:
-        return Response(body(None), media_type="application/json", headers=CACHEABLE)
+        return Response(await rendered(request, (request.url.path, None), partial(body, None)),
+                        media_type="application/json", headers=CACHEABLE)
     return prerenderable(jwks_uri, body, CACHEABLE)

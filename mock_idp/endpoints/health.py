@@ -12,4 +12,4 @@ async def healthz(request: Request) -> Response:
     return Response(HEALTHY, media_type="application/json")
 
 
-prerenderable(healthz, lambda internal_base: HEALTHY, {})
+prerenderable(healthz, lambda internal_base: HEALTHY, {}, reads_store=False)

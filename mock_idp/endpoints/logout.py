@@ -5,33 +5,38 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
 from ..oauth.errors import ErrorPage
+from ..web.off_loop import off_loop
 from .http import html_page, read_params
 from .sso import end_session as end_sso_session
 
 
 def end_session_endpoint(issuer):
-    flavor = issuer.flavor
-
     async def end_session(request: Request) -> Response:
-        params = dict(await read_params(request))
-        target = next((params[n] for n in flavor.logout_redirect_params if params.get(n)), None)
-        client = logout_client(issuer, params)
-        if target is not None:
-            # Never redirect to a URI the client did not register (§3.1 of the spec).
-            if client is None:
-                raise ErrorPage("invalid_request", "Name the client (client_id or id_token_hint) "
-                                                   "to be sent back after logout.")
-            if target not in client.post_logout_redirect_uris:
-                raise ErrorPage("invalid_request", f"'{target}' is not a registered logout redirect URI "
-                                                   f"of client '{client.client_id}'.")
-        if target is not None:
-            state = [("state", params["state"])] if params.get("state") else []
-            response = RedirectResponse(add_params_to_uri(target, state), status_code=302)
-        else:
-            response = html_page(request, "logged_out.html", persona=issuer.tenant.display_name)
-        end_sso_session(request, response, issuer.tenant)
-        return response
+        # The client, the session: off the event loop on a database server (web/off_loop.py).
+        return await off_loop(log_out, request, issuer, dict(await read_params(request)), needed=False,
+                              store=issuer.store)
     return end_session
+
+
+def log_out(request: Request, issuer, params: dict) -> Response:
+    flavor = issuer.flavor
+    target = next((params[n] for n in flavor.logout_redirect_params if params.get(n)), None)
+    client = logout_client(issuer, params)
+    if target is not None:
+        # Never redirect to a URI the client did not register (§3.1 of the spec).
+        if client is None:
+            raise ErrorPage("invalid_request", "Name the client (client_id or id_token_hint) "
+                                               "to be sent back after logout.")
+        if target not in client.post_logout_redirect_uris:
+            raise ErrorPage("invalid_request", f"'{target}' is not a registered logout redirect URI "
+                                               f"of client '{client.client_id}'.")
+    if target is not None:
+        state = [("state", params["state"])] if params.get("state") else []
+        response = RedirectResponse(add_params_to_uri(target, state), status_code=302)
+    else:
+        response = html_page(request, "logged_out.html", persona=issuer.tenant.display_name)
+    end_sso_session(request, response, issuer.tenant)
+    return response
 
 
 def logout_client(issuer, params: dict):

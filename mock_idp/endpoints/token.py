@@ -1,12 +1,15 @@
 """Back-channel endpoints: token (RFC 6749 §3.2), device authorization (RFC 8628 §3.1),
 introspection (RFC 7662) and revocation (RFC 7009)."""
 
+from functools import partial
+
 from fastapi import Request
 from fastapi.responses import Response
 
-from ..hooks import HookFailure, off_loop
+from ..hooks import HookFailure
 from ..oauth.errors import OAuthError
 from ..oauth.server import ParsedRequest
+from ..web.off_loop import off_loop
 from .http import read_params, render
 
 
@@ -20,9 +23,11 @@ def back_channel(issuer, respond, vendor_shaped: bool, endpoint_name: str):
         await issuer.server.client_keys.prepare(issuer, params)  # a private_key_jwt client's jwks_uri
         oauth_request = ParsedRequest("POST", issuer.issuer, request.headers, params)
         oauth_request.endpoint_name = endpoint_name  # the `aud` a client assertion may name
-        # A persona's token hook may be called: issue off the event loop (hooks.py).
+        # Off the event loop when a persona's token hook may be called, or the store is a database
+        # server (web/off_loop.py).
         try:
-            status, body, headers = await off_loop(respond, oauth_request, needed=flavor.calls_hooks(issuer))
+            status, body, headers = await off_loop(respond, oauth_request, needed=partial(flavor.calls_hooks, issuer),
+                                                   store=issuer.store)
         except HookFailure as failure:  # nothing was issued
             status, body, headers = issuer.server.handle_error_response(oauth_request, hook_error(failure))
         if vendor_shaped:

@@ -6,6 +6,7 @@ from fastapi.responses import JSONResponse, Response
 from ..personas.views import TokenContext
 from ..oauth.errors import InsufficientScopeError, InvalidRequestError, InvalidTokenError
 from ..oauth.tokens import read_access_token
+from ..web.off_loop import off_loop
 from .http import read_params
 
 
@@ -18,23 +19,28 @@ def userinfo_endpoint(issuer):
                 {"error": "invalid_request", "error_description": "No access token was sent."},
                 status_code=401, headers={"WWW-Authenticate": 'Bearer realm="userinfo"'},
             )
-        found = read_access_token(issuer, token)
-        if found is None:
-            raise InvalidTokenError("The access token is invalid, expired or revoked.", realm="userinfo")
-        row, _claims = found
-        scopes = row.scope.split()
-        user = issuer.find_user(row.username or "")
-        if user is None:
-            raise InvalidTokenError("The access token was not issued to an end user.", realm="userinfo")
-        if "openid" not in scopes:
-            raise InsufficientScopeError("The access token lacks the openid scope.",
-                                         realm="userinfo", scope="openid")
-        ctx = TokenContext(
-            issuer=issuer, client=issuer.find_client(row.client_id), user=user, scopes=scopes,
-            grant_type="userinfo", audience=row.audience, auth_time=row.auth_time,
-        )
-        return JSONResponse(issuer.flavor.userinfo_claims(ctx), headers={"Cache-Control": "no-store"})
+        # The token's record is read: off the event loop on a database server (web/off_loop.py).
+        return await off_loop(claims_of, issuer, token, needed=False, store=issuer.store)
     return userinfo
+
+
+def claims_of(issuer, token: str) -> Response:
+    found = read_access_token(issuer, token)
+    if found is None:
+        raise InvalidTokenError("The access token is invalid, expired or revoked.", realm="userinfo")
+    row, _claims = found
+    scopes = row.scope.split()
+    user = issuer.find_user(row.username or "")
+    if user is None:
+        raise InvalidTokenError("The access token was not issued to an end user.", realm="userinfo")
+    if "openid" not in scopes:
+        raise InsufficientScopeError("The access token lacks the openid scope.",
+                                     realm="userinfo", scope="openid")
+    ctx = TokenContext(
+        issuer=issuer, client=issuer.find_client(row.client_id), user=user, scopes=scopes,
+        grant_type="userinfo", audience=row.audience, auth_time=row.auth_time,
+    )
+    return JSONResponse(issuer.flavor.userinfo_claims(ctx), headers={"Cache-Control": "no-store"})
 
 
 async def bearer_token(request: Request) -> str | None:

@@ -10,6 +10,7 @@ import time
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
+from ..web.off_loop import off_loop
 from ..web.outbound import TooLarge, read_at_most
 from .client_assertion import read_unverified
 from .errors import OAuthError
@@ -43,7 +44,8 @@ class ClientKeys:
             headers, claims = read_unverified(assertion)
         except OAuthError:
             return  # the check refuses it
-        client = issuer.find_client(claims["sub"]) if isinstance(claims.get("sub"), str) else None
+        found = claims.get("sub")
+        client = await off_loop(issuer.find_client, found, needed=False, store=issuer.store) if isinstance(found, str) else None
         if client is None or client.jwks_uri is None:
             return
         if self._fresh(client.jwks_uri, headers.get("kid")):

@@ -2,12 +2,13 @@
 
 import contextlib
 import logging
+import math
 import os
 from collections.abc import Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from sqlalchemy import and_, bindparam, delete, event, exists, func, insert, inspect, or_, update
+from sqlalchemy import and_, bindparam, delete, event, exists, func, insert, inspect, make_url, or_, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, SQLModel, create_engine, select
@@ -21,6 +22,7 @@ from .tenant_state import TenantStateStore
 
 log = logging.getLogger("mock_idp")
 _together: ContextVar[tuple | None] = ContextVar("mock_idp_insert_together", default=None)  # Store.together
+DATABASE_WAIT = 3.0  # seconds a request waits for a database server's answer (Settings.database_wait)
 
 
 @dataclass(frozen=True)
@@ -33,19 +35,24 @@ class PurgeScope:
 
 
 class Store(TenantStateStore, RevocationStore, AuditStore):
-    def __init__(self, database_url: str):
+    def __init__(self, database_url: str, wait: float = DATABASE_WAIT):
         """Every write is committed before the call returns. On a SQLite file the tenant state
         rows are kept in memory, and read again when another connection (another thread, another
-        process: `--workers`, two servers on one data dir) committed to the file."""
+        process: `--workers`, two servers on one data dir) committed to the file.
+
+        `wait`: on a database server, how long a request waits for the store's work, which runs
+        off the event loop (web/off_loop.py); None on SQLite (its work runs where it is called)."""
         self._state_rows = set()  # tenants whose state row is known to exist
         sqlite = database_url.startswith("sqlite")
+        self.wait = None if sqlite else wait
         # SQLite: endpoints run on the event loop and in worker threads alike. PostgreSQL: pooled
         # connections are pinged, so they survive a server restart or failover (a file has no
         # server to lose, and the ping was a SELECT more per statement).
         # hide_parameters: a database error's message (logged with its traceback) names the
         # statement but never its values: codes, session ids, token hashes.
         self.engine = create_engine(database_url, pool_pre_ping=not sqlite, hide_parameters=True,
-                                    connect_args={"check_same_thread": False, "timeout": 30} if sqlite else {})
+                                    connect_args={"check_same_thread": False, "timeout": 30} if sqlite
+                                    else server_connect_args(database_url, wait))
         if sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._engine_commits = 0  # the ORM's and the engine's (RawStatements counts its own)
@@ -338,6 +345,25 @@ class Store(TenantStateStore, RevocationStore, AuditStore):
             except IntegrityError:
                 return False
             return True
+
+
+# libpq's own bounds on a database server's connection (PostgreSQL "Connection Strings" §34.1.2),
+# for what a dead host or a cut network does to it; a server that is paused but whose host still
+# acknowledges (kill -STOP, a stall) is beyond them: web/off_loop.py bounds the request's wait.
+KEEPALIVES = {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 2, "keepalives_count": 3}
+TCP_USER_TIMEOUT_MS = 10_000  # data sent and not acknowledged this long: the connection is dead
+
+
+def server_connect_args(database_url: str, wait: float) -> dict:
+    """libpq's connect_timeout (a host that does not answer a connect: the request's wait, at
+    least libpq's 2 s), TCP keepalives (an idle pooled connection to a host gone is found dead, and
+    pool_pre_ping replaces it) and tcp_user_timeout (a statement sent to a host gone fails instead of
+    waiting for TCP's ~15 minutes of retransmissions). What the URL sets itself wins."""
+    if not database_url.startswith("postgresql"):
+        return {}
+    wanted = {"connect_timeout": max(2, math.ceil(wait)), **KEEPALIVES, "tcp_user_timeout": TCP_USER_TIMEOUT_MS}
+    given = make_url(database_url).query
+    return {name: value for name, value in wanted.items() if name not in given}
 
 
 def _consume(table):

@@ -84,17 +84,23 @@ class Guard:
             if not started:
                 await too_large(send, limit)
         except (OperationalError, InterfaceError) as error:  # disk full, database gone: one line, no trace
-            reason = str(getattr(error, "orig", None) or error).splitlines()[0]
-            log.error("database unavailable on %s %s: %s", scope.get("method"), scope.get("path"), reason)
-            if not started:
-                page = navigation(scope)
-                await respond(send, 503, UNAVAILABLE_PAGE if page else UNAVAILABLE, extra=[(b"retry-after", RETRY_AFTER)],
-                              html=page)
+            await unavailable(scope, send, error, started)
         except Exception:
             log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
             if not started:
                 page = navigation(scope)
                 await respond(send, 500, SERVER_ERROR_PAGE if page else SERVER_ERROR, html=page)
+
+
+async def unavailable(scope, send, error, started: bool = False) -> None:
+    """The database could not do the request's work (web/off_loop.py's DatabaseTimeout too): one
+    log line, and 503 with Retry-After, as JSON or as a page for a browser loading one."""
+    reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+    log.error("database unavailable on %s %s: %s", scope.get("method"), scope.get("path"), reason)
+    if not started:
+        page = navigation(scope)
+        await respond(send, 503, UNAVAILABLE_PAGE if page else UNAVAILABLE, extra=[(b"retry-after", RETRY_AFTER)],
+                      html=page)
 
 
 def navigation(scope) -> bool:

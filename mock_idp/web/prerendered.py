@@ -2,6 +2,10 @@
 the endpoints mark as prerenderable."""
 
 import time
+from functools import partial
+
+from .guard import unavailable
+from .off_loop import DatabaseTimeout
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,16 +19,25 @@ class Prerender:
 
     body: Callable[[str | None], bytes]
     headers: tuple[tuple[bytes, bytes], ...] = ()
+    reads_store: bool = True  # its version is read from the store (/healthz's is not)
 
     def response_headers(self, body: bytes) -> list[tuple[bytes, bytes]]:
         return [*self.headers, (b"content-length", str(len(body)).encode()), JSON]
 
 
-def prerenderable(handler, body: Callable[[str | None], bytes], headers: dict[str, str]):
+def prerenderable(handler, body: Callable[[str | None], bytes], headers: dict[str, str], reads_store: bool = True):
     """Mark an endpoint whose answer is `body(internal_base)` with these headers: Prerendered may
     answer it in front of the framework (routes.prerendered_documents finds it by the mark)."""
-    handler.prerendered = Prerender(body, tuple((k.lower().encode(), v.encode()) for k, v in headers.items()))
+    handler.prerendered = Prerender(body, tuple((k.lower().encode(), v.encode()) for k, v in headers.items()),
+                                    reads_store)
     return handler
+
+
+async def rendered(request, key, render: Callable[[], bytes]) -> bytes:
+    """`render()` as the framework's path serves a document: through Prerendered's LastKnown on
+    a database server (off the event loop), else here."""
+    last_known = request.app.front.last_known if request.app.front is not None else None
+    return render() if last_known is None else await last_known.body(key, render)
 
 
 JSON = (b"content-type", b"application/json")
@@ -46,11 +59,13 @@ class Prerendered:
     or a body that cannot be read (the framework then logs and answers the error).
 
     `documents` maps a request path to its Prerender (routes.prerendered_documents); `log_line`
-    is request_log.RequestLog.write, or None without the access log."""
+    is request_log.RequestLog.write, or None without the access log. `last_known`: on a database
+    server, where documents are read off the event loop (web/off_loop.py), else None."""
 
-    def __init__(self, app, documents: dict[str, Prerender], base_urls, log_line=None):
+    def __init__(self, app, documents: dict[str, Prerender], base_urls, log_line=None, last_known=None):
         self.app, self.documents, self.log_line = app, documents, log_line
         self.internal_base = base_urls.internal_base_at if base_urls.internal else None
+        self.last_known = last_known
 
     async def __call__(self, scope, receive, send):
         document = self.documents.get(scope["path"]) if scope["type"] == "http" else None
@@ -65,7 +80,12 @@ class Prerendered:
                 host = value.decode("latin-1")
         try:
             base = self.internal_base(scope["scheme"], host or "") if self.internal_base else None
-            body = document.body(base)
+            if self.last_known is None or not document.reads_store:
+                body = document.body(base)
+            else:
+                body = await self.last_known.body((scope["path"], base), partial(document.body, base))
+        except DatabaseTimeout as error:  # never read yet, and the database does not answer
+            return await unavailable(scope, send, error)
         except Exception:  # e.g. the database is down: the framework's path logs it and answers
             return await self.app(scope, receive, send)
         await send({"type": "http.response.start", "status": 200, "headers": document.response_headers(body)})

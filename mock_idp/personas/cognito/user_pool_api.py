@@ -13,7 +13,8 @@ from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ...hooks import HookFailure, off_loop
+from ...hooks import HookFailure
+from ...web.off_loop import off_loop
 from ...web.same_origin import foreign_host, misdirected
 from ..vendor_api import VendorCall
 from . import (admin_api, password_reset, pool_groups, regional, self_service, sign_in, sign_up,
@@ -107,7 +108,7 @@ async def answer(tenant, request: Request) -> Response:
     try:
         # A pre-token-generation trigger may be called: off the event loop (hooks.py).
         body = await off_loop(call, tenant, target, await request.body(), request.headers.get("authorization", ""),
-                              needed=tenant.flavor.calls_hooks(tenant.issuers[0]))
+                              needed=lambda: tenant.flavor.calls_hooks(tenant.issuers[0]), store=tenant.store)
         return JSONResponse(body, media_type=CONTENT_TYPE)
     except (CognitoError, HookFailure) as error:
         return error_response(error.type, error.message)
