@@ -69,8 +69,9 @@ def create_app(settings: Settings | None = None, seed: SeedConfig | None = None)
         app.router.routes.append(admin_mount(settings, tenants, store, audit, base_urls))
     app.router.routes.extend(server_routes(tenants, templates_dir() / "static"))  # the URL layout: routes.py
     add_error_handlers(app)
+    last_known = LastKnown() if store.wait is not None else None  # a database server (web/off_loop.py)
     if settings.admin_enabled:  # scenarios and the audit trail; a plain server pays nothing
-        app.add_middleware(Watch, tenants=tenants, trail=audit)
+        app.add_middleware(Watch, tenants=tenants, trail=audit, last_known=last_known)
     app.add_middleware(PerRequestState)  # outermost: Watch reads the tenant state too
     app.add_middleware(Cors, tenants=tenants)
     if settings.access_log:  # its duration covers everything but the body guard
@@ -84,7 +85,6 @@ def create_app(settings: Settings | None = None, seed: SeedConfig | None = None)
     # Behind it, a route of a fixed path (token, authorize, login, ...) is reached through our
     # middleware and error handlers without the framework's routing (direct.Direct).
     framework = Direct(partial(FastAPI.__call__, app), app, direct_routes(app.router.routes))
-    last_known = LastKnown() if store.wait is not None else None  # a database server (web/off_loop.py)
     app.front = Prerendered(framework, prerendered_documents(app.router.routes, watched), base_urls, log_line,
                             last_known)
     return app

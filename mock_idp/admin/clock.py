@@ -8,6 +8,7 @@ from ..config.fields import MAX_SECONDS, WholeNumber
 from ..storage.request_state import forget_state
 from .openapi import answers
 from .tenants import tenant_named
+from ..web.off_loop import OffLoopRoute
 
 # A hundred years either way: far enough for any TTL, near enough to stay a valid timestamp.
 LIMIT = MAX_SECONDS
@@ -34,7 +35,7 @@ def clock_json(tenant) -> dict:
 
 
 def clock_router() -> APIRouter:
-    router = APIRouter(tags=["clock"])
+    router = APIRouter(tags=["clock"], route_class=OffLoopRoute)  # store work off the loop on PostgreSQL
 
     @router.get("/tenants/{tenant}/clock", summary="The tenant's clock", responses=answers(404))
     async def read_clock(request: Request, tenant: str) -> dict:

@@ -9,6 +9,7 @@ from ..oauth.device import decide, display_user_code, pending_authorization
 from .errors import AdminError, not_found
 from .openapi import answers
 from .tenants import tenant_named
+from ..web.off_loop import OffLoopRoute
 
 
 class DeviceDecision(BaseModel):
@@ -19,7 +20,7 @@ class DeviceDecision(BaseModel):
 
 
 def device_router() -> APIRouter:
-    router = APIRouter(tags=["device flow"])
+    router = APIRouter(tags=["device flow"], route_class=OffLoopRoute)  # store work off the loop on PostgreSQL
 
     @router.post("/tenants/{tenant}/device", summary="Approve or deny a pending device user code",
                  responses=answers(400, 404))

@@ -12,6 +12,7 @@ from ..storage.request_state import forget_state
 from .errors import AdminError, json_body, not_found
 from .openapi import answers
 from .tenants import tenant_named
+from ..web.off_loop import OffLoopRoute
 
 
 def item_json(tenant, kind: str, item) -> dict:
@@ -22,7 +23,7 @@ def item_json(tenant, kind: str, item) -> dict:
 
 
 def directory_router() -> APIRouter:
-    router = APIRouter(tags=["users and clients"])
+    router = APIRouter(tags=["users and clients"], route_class=OffLoopRoute)  # store work off the loop on PostgreSQL
     for kind, (model, key, plural) in KINDS.items():
         add_routes(router, kind, model, plural)
     return router

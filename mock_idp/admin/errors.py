@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from ..config.issues import dotted
 from ..directory import DirectoryError
@@ -91,6 +92,15 @@ def add_error_handlers(app: FastAPI) -> None:
             # RFC 9110 §15.5.6: every method of the path; the router names only its first route's.
             headers["Allow"] = ", ".join(allowed_methods(request))
         return AdminError(error.status_code, code, str(error.detail), headers=headers).response()
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    async def unavailable(request: Request, error: Exception) -> Response:
+        # As the guard answers it elsewhere (web/guard.py): one line, 503, nothing committed.
+        reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+        log.error("database unavailable on %s %s: %s", request.method, request.url.path, reason)
+        return AdminError(503, "temporarily_unavailable", "The database cannot be written now; try again.",
+                          headers={"Retry-After": "1"}).response()
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> Response:

@@ -16,6 +16,7 @@ from ..storage.request_state import forget_state
 from .errors import json_body, not_found
 from .openapi import answers
 from .tenants import tenant_named
+from ..web.off_loop import OffLoopRoute
 
 MASK = "********"  # header values (credentials of the hook service) are not read back
 
@@ -52,7 +53,7 @@ def shown(config) -> dict | None:
 
 
 def hooks_router() -> APIRouter:
-    router = APIRouter(tags=["hooks"])
+    router = APIRouter(tags=["hooks"], route_class=OffLoopRoute)  # store work off the loop on PostgreSQL
 
     def named(request: Request, tenant: str, name: str):
         found = tenant_named(request, tenant)

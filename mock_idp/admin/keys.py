@@ -12,6 +12,7 @@ from ..storage.request_state import forget_state
 from .errors import invalid_body
 from .openapi import answers
 from .tenants import tenant_named
+from ..web.off_loop import OffLoopRoute
 
 DEFAULT_GRACE = 3600
 
@@ -32,7 +33,7 @@ def key_json(row, signing_kid: str) -> dict:
 
 
 def keys_router() -> APIRouter:
-    router = APIRouter(tags=["keys"])
+    router = APIRouter(tags=["keys"], route_class=OffLoopRoute)  # store work off the loop on PostgreSQL
 
     @router.get("/tenants/{tenant}/keys", summary="The tenant's published keys, newest first",
                 responses=answers(404))

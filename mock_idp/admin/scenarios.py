@@ -19,6 +19,7 @@ from .watch import ENDPOINTS
 from .errors import AdminError, not_found
 from .openapi import answers
 from .tenants import tenant_named
+from ..web.off_loop import OffLoopRoute
 
 # The protocol endpoints, then the vendor API calls (Okta "authn", Auth0 "signup", Cognito "InitiateAuth"...).
 VENDOR_ENDPOINTS = tuple(dict.fromkeys(name for flavor in all_flavors().values() for name in endpoint_names(flavor)))
@@ -76,7 +77,7 @@ def scenario_json(row: Scenario) -> dict:
 
 
 def scenarios_router() -> APIRouter:
-    router = APIRouter(tags=["scenarios"])
+    router = APIRouter(tags=["scenarios"], route_class=OffLoopRoute)  # store work off the loop on PostgreSQL
 
     @router.post("/tenants/{tenant}/scenarios", status_code=201, summary="Arm a scenario", responses=answers(400, 404))
     async def arm(request: Request, tenant: str, body: ScenarioRequest) -> dict:

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict
 from ..storage.request_state import forget_state
 from .errors import not_found
 from .openapi import answers
+from ..web.off_loop import OffLoopRoute
 
 
 def tenant_named(request: Request, name: str):
@@ -36,7 +37,7 @@ def reset(app_state, tenant) -> None:
 
 
 def tenants_router() -> APIRouter:
-    router = APIRouter(tags=["tenants"])
+    router = APIRouter(tags=["tenants"], route_class=OffLoopRoute)  # store work off the loop on PostgreSQL
 
     @router.get("/tenants", summary="The tenants and their issuers")
     async def list_tenants(request: Request) -> list[dict]:

@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl
 from starlette.responses import JSONResponse, Response
 
 from ..hooks import watching_calls
-from ..web.off_loop import off_loop
+from ..web.off_loop import LastKnown, off_loop
 from ..web.endpoint_map import endpoint_table
 from ..oauth.responses import authorization_response, default_response_mode
 from ..oauth.tokens import token_hash
@@ -122,8 +122,8 @@ def flattened(data: dict, prefix: str = "") -> list[tuple[str, str]]:
 class Watch:
     """ASGI middleware: scenarios first, then the endpoint; the outcome goes to the trail."""
 
-    def __init__(self, app, tenants, trail):
-        self.app = app
+    def __init__(self, app, tenants, trail, last_known: LastKnown | None = None):
+        self.app, self.last_known = app, last_known
         self.paths = endpoint_map(tenants)
         self.vendor_paths = {path: (tenant, call_of) for tenant in tenants
                              for path, call_of in watched_calls(tenant).items()}
@@ -163,7 +163,7 @@ class Watch:
             # there is one to fire; on a database server off the loop (web/off_loop.py).
             scenario = None
             if tenant.store.wait is not None or tenant.armed_scenarios():
-                scenario = await off_loop(fire_scenario, tenant, seen, store=tenant.store)
+                scenario = await firing(tenant, seen, self.last_known)
             if scenario is not None and scenario.delay_ms:
                 await asyncio.sleep(scenario.delay_ms / 1000)
             if scenario is not None and (scenario.error or scenario.status):
@@ -228,6 +228,19 @@ def error_of(outcome: dict, key: str = "error") -> str | None:
         query = outcome["location"].replace("#", "?", 1).partition("?")[2]
         return dict(parse_qsl(query)).get("error")
     return None
+
+
+async def firing(tenant, seen: Seen, last_known: LastKnown | None):
+    """fire_scenario in a worker thread. On a database server a document (discovery, JWKS: served
+    while the database does not answer, web/off_loop.LastKnown) reads the armed list as it reads
+    itself, the last one read at once while the database does not answer; none armed, none fires."""
+    if last_known is not None and seen.endpoint in DOCUMENTS:
+        if not await last_known.body(("armed", tenant.name), tenant.armed_scenarios):
+            return None
+    return await off_loop(fire_scenario, tenant, seen, needed=tenant.store.wait is None, store=tenant.store)
+
+
+DOCUMENTS = frozenset({"discovery", "jwks"})  # endpoint_map's names
 
 
 def fire_scenario(tenant, seen: Seen):

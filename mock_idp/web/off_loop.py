@@ -16,6 +16,7 @@ import asyncio
 from typing import Callable
 
 import anyio.to_thread
+from fastapi.routing import APIRoute
 from sqlalchemy.exc import OperationalError
 
 HOOK_WAIT = 5.0  # seconds: the longest a persona waits for a hook (Cognito's trigger, 5 s)
@@ -68,6 +69,29 @@ async def bounded(function: Callable, args: tuple, seconds: float, hooks: bool |
         given_up = True
         work.add_done_callback(_left)
         raise DatabaseTimeout(seconds) from None
+
+
+async def off_loop_handler(handler: Callable, request, *args, store=None):
+    """`await handler(request, *args)`, an async endpoint that waits for nothing but the request's
+    body (a JSON API's handler: the body, then store calls): on a database server the body is read
+    here and the handler runs to its end in a worker thread, on an event loop of its own there
+    (its body reads find the body read), within the store's wait; elsewhere, here."""
+    if getattr(store, "wait", None) is None:
+        return await handler(request, *args)
+    await request.body()
+    return await bounded(lambda: asyncio.run(handler(request, *args)), (), store.wait)
+
+
+class OffLoopRoute(APIRoute):
+    """A FastAPI route whose endpoint uses the store (the admin API's): off_loop_handler of the
+    app's `state.store` (FastAPI's own hook for this, a route class)."""
+
+    def get_route_handler(self):
+        handler = super().get_route_handler()
+
+        async def off_the_loop(request):
+            return await off_loop_handler(handler, request, store=request.app.state.store)
+        return off_the_loop
 
 
 def _left(work: asyncio.Task) -> None:

@@ -20,6 +20,7 @@ WAIT = 1.0  # MOCK_IDP_DATABASE_WAIT of the server under test
 AT_ONCE = 0.5  # seconds: "at once", with room for a loaded CI machine
 DISCOVERY = "/okta/.well-known/openid-configuration"
 JWKS = "/okta/oauth2/v1/keys"
+USERS_API = {"Authorization": "SSWS 00-durable-api-token"}  # Okta's Users API, an API token
 
 
 def timed(request) -> tuple[httpx.Response, float]:
@@ -40,13 +41,15 @@ def login_form(http: httpx.Client, base: str) -> dict:
 
 def test_a_paused_database_blocks_no_request_that_needs_none_and_fails_the_others_in_time(
         tmp_path, postgres_url, postgres_paused):
-    server = Serve(tmp_path, env={"MOCK_IDP_DATABASE_URL": postgres_url, "MOCK_IDP_DATABASE_WAIT": str(WAIT)},
-                   port=free_port())
+    # The admin API on: its calls, and its watch in front of every endpoint, discovery's too.
+    server = Serve(tmp_path, env={"MOCK_IDP_DATABASE_URL": postgres_url, "MOCK_IDP_DATABASE_WAIT": str(WAIT),
+                                  "MOCK_IDP_ADMIN": "true"}, port=free_port())
     try:
         with httpx.Client(timeout=15) as http:
             before = okta_password_grant(http, server.base)
             assert before.status_code == 200, before.text
             assert http.get(server.base + DISCOVERY).status_code == 200 and http.get(server.base + JWKS).status_code == 200
+            assert http.get(server.base + "/okta/api/v1/users", headers=USERS_API).status_code == 200
             form = login_form(http, server.base)
             with postgres_paused():
                 # Requests stuck on the database (threads waiting on it) while the others are asked.
@@ -70,6 +73,12 @@ def test_a_paused_database_blocks_no_request_that_needs_none_and_fails_the_other
                     "Sec-Fetch-Mode": "navigate"}, data={**form, "username": "alice", "password": "alice-password"}))
                 assert page.status_code == 503 and page.headers["content-type"].startswith("text/html"), page.text
                 assert "Temporarily unavailable" in page.text and took < WAIT + 1.5, took
+                # A vendor API and the admin API: the same 503, each in its own error shape.
+                users, took = timed(lambda: http.get(server.base + "/okta/api/v1/users", headers=USERS_API))
+                assert users.status_code == 503 and users.headers["retry-after"] == "1" and took < WAIT + 1.5, users.text
+                admin, took = timed(lambda: http.get(server.base + "/_admin/tenants/okta/users"))
+                assert admin.status_code == 503 and took < WAIT + 1.5, admin.text
+                assert admin.json()["error"] == "temporarily_unavailable" and admin.headers["retry-after"] == "1"
                 assert timed(lambda: http.get(server.base + "/healthz"))[1] < AT_ONCE
                 time.sleep(0.5)
             for thread in stuck:
@@ -79,6 +88,8 @@ def test_a_paused_database_blocks_no_request_that_needs_none_and_fails_the_other
             assert after.status_code == 200, after.text
             assert introspected(http, server.base, before.json()["access_token"])
             assert introspected(http, server.base, after.json()["access_token"])
+            assert http.get(server.base + "/okta/api/v1/users", headers=USERS_API).status_code == 200
+            assert http.get(server.base + "/_admin/tenants/okta/users").status_code == 200
             signed_in = http.post(server.base + "/okta/oauth2/v1/login",
                                   data={**login_form(http, server.base), "username": "alice", "password": "alice-password"})
             assert signed_in.status_code == 302, signed_in.text[:300]

@@ -86,6 +86,7 @@ def routes(tenant) -> list[Route]:
     async def user_pool_api(request: Request) -> Response:
         return await answer(tenant, request)
 
+    user_pool_api.off_loop = True  # vendor_api.off_the_loop: it is, already
     return [Route("/", user_pool_api, methods=["POST"])]
 
 
