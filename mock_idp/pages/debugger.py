@@ -20,6 +20,7 @@ from ..aws.consumers import setup_rules
 from ..aws.provider import fetch_provider_async
 from ..aws.verdict import passed
 from ..endpoints.http import html_page, read_params
+from ..web.off_loop import off_loop
 from ..web.same_origin import foreign_host, from_own_page
 from .tokens import decode
 
@@ -92,7 +93,9 @@ async def check(request: Request, context: dict) -> None:
         context["error"] = "This is not a JWT (three base64url parts separated by dots)."
         return
     iss = context["issuer"] or str(view.claims.get("iss", ""))
-    provider = own_provider(request.app.state.tenants, iss)
+    # Our own tenants' keys are read from the store: off the event loop on a database server.
+    store = request.app.state.store
+    provider = await off_loop(own_provider, request.app.state.tenants, iss, needed=False, store=store)
     if provider is None and iss.startswith(("https://", "http://")):
         provider = await fetch_provider_async(iss)  # another issuer: its own discovery and JWKS
     if provider is None:
@@ -102,7 +105,8 @@ async def check(request: Request, context: dict) -> None:
         context["error"] = "Could not fetch the issuer's keys: " + "; ".join(
             rule.reason for rule in provider.rules if not rule.ok)
     context["provider"] = provider
-    context["sections"] = verdicts(context["token"], iss, context["client_id"] or None, provider)
+    context["sections"] = await off_loop(verdicts, context["token"], iss, context["client_id"] or None, provider,
+                                         needed=False, store=store)
     signature = next((r for r in context["sections"][0]["rules"] if r.name == "signature"), None)
     if signature is not None:
         view.signature, view.signature_ok = signature.reason, signature.ok

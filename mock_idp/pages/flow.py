@@ -9,6 +9,7 @@ import base64
 import hashlib
 import json
 import secrets
+from functools import partial
 from urllib.parse import urlencode
 
 from fastapi import Request
@@ -16,6 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from ..endpoints.http import html_page, read_params
 from ..oauth.clients import BUILTIN_CALLBACK_PATH
+from ..web.off_loop import off_loop
 from .links import default_scope, start_url
 from .tokens import token_views
 
@@ -80,10 +82,10 @@ def callback(tenant):
         state = params.get("state", "")
         pending = pending_flow(request, state)
         if "error" in params:
-            return show(request, tenant, pending, params, error=params)
+            return await showing(request, tenant, pending, params, error=params)
         if pending is None:
             # Not started from the token page (a hand-made URL): show it, unchecked.
-            return show(request, tenant, None, params, note="state was not started here: not checked")
+            return await showing(request, tenant, None, params, note="state was not started here: not checked")
         tokens = {k: params[k] for k in ("id_token", "access_token", "refresh_token") if params.get(k)}
         error = None
         if params.get("code"):
@@ -92,7 +94,7 @@ def callback(tenant):
                 error = answer
             tokens |= {k: v for k, v in answer.items() if k in ("id_token", "access_token", "refresh_token")}
             params |= {k: v for k, v in answer.items() if k in ("expires_in", "scope", "token_type")}
-        response = show(request, tenant, pending, params, tokens=tokens, error=error)
+        response = await showing(request, tenant, pending, params, tokens=tokens, error=error)
         response.delete_cookie(FLOW_COOKIE + state, path=tenant.route_prefix + "/_ui")
         return response
     return builtin_callback
@@ -115,7 +117,7 @@ def pending_flow(request: Request, state: str) -> dict | None:
 async def redeem(request: Request, tenant, pending: dict, code: str) -> dict:
     """POST the code to the tenant's real token endpoint, through the whole app (no network)."""
     issuer = issuer_named(tenant, pending["issuer"])
-    client = tenant.find_client(pending["client_id"])
+    client = await off_loop(tenant.find_client, pending["client_id"], needed=False, store=tenant.store)
     if client is None:
         return {"error": "invalid_client", "error_description": "The client was removed meanwhile."}
     form = {"grant_type": "authorization_code", "code": code, "redirect_uri": callback_url(tenant),
@@ -139,6 +141,11 @@ async def redeem(request: Request, tenant, pending: dict, code: str) -> dict:
     if answer.status_code != 200 and "error" not in body:
         body = {"error": "server_error", "error_description": f"The token endpoint answered {answer.status_code}."}
     return body
+
+
+async def showing(request: Request, tenant, *args, **kwargs) -> Response:
+    """show(), off the event loop on a database server (it reads the client and the keys)."""
+    return await off_loop(partial(show, request, tenant, *args, **kwargs), needed=False, store=tenant.store)
 
 
 def show(request: Request, tenant, pending, params: dict, tokens: dict | None = None,

@@ -6,6 +6,7 @@ from fastapi.responses import Response
 from ..endpoints.http import html_page
 from ..endpoints.sso import session_user
 from ..personas.vendor_api import page_sections
+from ..web.off_loop import off_loop
 from .links import browser_flows, default_scope, sign_in_links
 
 
@@ -26,6 +27,11 @@ def summary(tenant) -> dict:
 
 
 async def home_page(request: Request) -> Response:
+    # The tenants' clients are read: off the event loop on a database server (web/off_loop.py).
+    return await off_loop(home, request, needed=False, store=request.app.state.store)
+
+
+def home(request: Request) -> Response:
     tenants = [summary(tenant) for tenant in request.app.state.tenants]
     return html_page(request, "home.html", tenants=tenants,
                      base_url=request.app.state.settings.public_base_url)

@@ -4,6 +4,7 @@ from starlette.responses import RedirectResponse
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from ..web.off_loop import route_off_loop
 from . import flow, home
 
 
@@ -29,12 +30,13 @@ async def debugger_page(request):
 
 
 def tenant_routes(tenant) -> list[BaseRoute]:
-    routes = [
+    # They read the tenant's clients: off the event loop on a database server (web/off_loop.py).
+    routes = [route_off_loop(route, tenant.store) for route in (
         Route("/_ui", home.tenant_page(tenant), methods=["GET"]),
         Route("/_ui/token", home.token_form(tenant), methods=["GET"]),
         Route("/_ui/start", flow.start(tenant), methods=["GET"]),
-        Route("/_ui/callback", flow.callback(tenant), methods=["GET", "POST"]),
-    ]
+    )]
+    routes.append(Route("/_ui/callback", flow.callback(tenant), methods=["GET", "POST"]))  # its own (flow.py)
     if tenant.route_prefix:  # the tenant's bare URL leads to its page (the root tenant's is home)
         routes.append(Route("/", lambda request: RedirectResponse(tenant.url + "/_ui", 307), methods=["GET"]))
     return routes

@@ -29,7 +29,7 @@ from typing import Any
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from ..web.off_loop import off_loop_handler
+from ..web.off_loop import route_off_loop
 
 
 @dataclass(frozen=True)
@@ -95,21 +95,9 @@ def vendor_grants(flavor) -> list[type]:
 
 def vendor_routes(tenant) -> list[BaseRoute]:
     routes = [route for module in modules(tenant) for route in module.routes(tenant)]
-    if tenant.store.wait is None:
-        return routes  # SQLite: the endpoints as they are
-    return [off_the_loop(route, tenant.store) for route in routes]
-
-
-def off_the_loop(route: BaseRoute, store) -> BaseRoute:
-    """On a database server, a vendor endpoint runs off the event loop (web/off_loop.py): each
-    reads its body, then calls the store. One that moves its own work off the loop is marked."""
-    if type(route) is not Route or getattr(route.endpoint, "off_loop", False):
-        return route
-    endpoint = route.endpoint
-
-    async def run_off_loop(request):
-        return await off_loop_handler(endpoint, request, store=store)
-    return Route(route.path, run_off_loop, methods=list(route.methods or ()), name=route.name)
+    # On a database server each runs off the event loop (web/off_loop.py): it reads its body,
+    # then calls the store.
+    return [route_off_loop(route, tenant.store) for route in routes]
 
 
 def vendor_root_routes(tenant) -> list[BaseRoute]:

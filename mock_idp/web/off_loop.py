@@ -17,6 +17,7 @@ from typing import Callable
 
 import anyio.to_thread
 from fastapi.routing import APIRoute
+from starlette.routing import Route
 from sqlalchemy.exc import OperationalError
 
 HOOK_WAIT = 5.0  # seconds: the longest a persona waits for a hook (Cognito's trigger, 5 s)
@@ -80,6 +81,19 @@ async def off_loop_handler(handler: Callable, request, *args, store=None):
         return await handler(request, *args)
     await request.body()
     return await bounded(lambda: asyncio.run(handler(request, *args)), (), store.wait)
+
+
+def route_off_loop(route, store):
+    """A Starlette route whose async endpoint waits for nothing but the request's body, with the
+    endpoint run by off_loop_handler on a database server; else (or not such a route) as it is.
+    An endpoint that moves its own work off the loop says so (`endpoint.off_loop = True`)."""
+    if getattr(store, "wait", None) is None or type(route) is not Route or getattr(route.endpoint, "off_loop", False):
+        return route
+    endpoint = route.endpoint
+
+    async def run_off_loop(request):
+        return await off_loop_handler(endpoint, request, store=store)
+    return Route(route.path, run_off_loop, methods=list(route.methods or ()), name=route.name)
 
 
 class OffLoopRoute(APIRoute):

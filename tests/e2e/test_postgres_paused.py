@@ -90,6 +90,8 @@ def test_a_paused_database_blocks_no_request_that_needs_none_and_fails_the_other
             assert introspected(http, server.base, after.json()["access_token"])
             assert http.get(server.base + "/okta/api/v1/users", headers=USERS_API).status_code == 200
             assert http.get(server.base + "/_admin/tenants/okta/users").status_code == 200
+            for page in ("/", "/okta/_ui", "/okta/_ui/token"):  # the pages, off the loop as well
+                assert http.get(server.base + page).status_code == 200, page
             signed_in = http.post(server.base + "/okta/oauth2/v1/login",
                                   data={**login_form(http, server.base), "username": "alice", "password": "alice-password"})
             assert signed_in.status_code == 302, signed_in.text[:300]

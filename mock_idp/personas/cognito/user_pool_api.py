@@ -86,7 +86,7 @@ def routes(tenant) -> list[Route]:
     async def user_pool_api(request: Request) -> Response:
         return await answer(tenant, request)
 
-    user_pool_api.off_loop = True  # vendor_api.off_the_loop: it is, already
+    user_pool_api.off_loop = True  # it is already (web/off_loop.route_off_loop)
     return [Route("/", user_pool_api, methods=["POST"])]
 
 
