@@ -2,8 +2,6 @@
 Issuer.keys), served as bytes, by asgi.Prerendered in front of the framework for a plain GET and
 by these handlers for anything else (HEAD, CORS, ...): one `body` function serves both."""
 
-from functools import partial
-
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -27,7 +25,7 @@ def document(issuer, path: str):
 
     async def well_known(request: Request) -> Response:
         base = request.app.state.base_urls.internal_base(request)
-        return Response(await rendered(request, (request.url.path, base), partial(body, base)),
+        return Response(await rendered(request, body, base),
                         media_type="application/json", headers=CACHEABLE)
     return prerenderable(well_known, body, CACHEABLE)
 
@@ -45,6 +43,6 @@ def jwks(issuer):
         return issuer.flavor.jwks_bytes(issuer)  # the tenant's keys version: a rotation on any replica shows
 
     async def jwks_uri(request: Request) -> Response:
-        return Response(await rendered(request, (request.url.path, None), partial(body, None)),
+        return Response(await rendered(request, body, None),
                         media_type="application/json", headers=CACHEABLE)
     return prerenderable(jwks_uri, body, CACHEABLE)

@@ -33,11 +33,13 @@ def prerenderable(handler, body: Callable[[str | None], bytes], headers: dict[st
     return handler
 
 
-async def rendered(request, key, render: Callable[[], bytes]) -> bytes:
-    """`render()` as the framework's path serves a document: through Prerendered's LastKnown on
-    a database server (off the event loop), else here."""
-    last_known = request.app.front.last_known if request.app.front is not None else None
-    return render() if last_known is None else await last_known.body(key, render)
+async def rendered(request, body: Callable[[str | None], bytes], internal_base: str | None) -> bytes:
+    """`body(internal_base)` as the framework's path serves a document: here, or on a database
+    server through Prerendered's LastKnown (off the event loop)."""
+    last_known = getattr(getattr(request.app, "front", None), "last_known", None)
+    if last_known is None:
+        return body(internal_base)
+    return await last_known.body((request.url.path, internal_base), partial(body, internal_base))
 
 
 JSON = (b"content-type", b"application/json")
