@@ -69,7 +69,7 @@ def create_app(settings: Settings | None = None, seed: SeedConfig | None = None)
         app.router.routes.append(admin_mount(settings, tenants, store, audit, base_urls))
     app.router.routes.extend(server_routes(tenants, templates_dir() / "static"))  # the URL layout: routes.py
     add_error_handlers(app)
-    last_known = LastKnown() if store.wait is not None else None  # a database server (web/off_loop.py)
+    last_known = LastKnown(store.wait) if store.wait is not None else None  # a database server (web/off_loop.py)
     if settings.admin_enabled:  # scenarios and the audit trail; a plain server pays nothing
         app.add_middleware(Watch, tenants=tenants, trail=audit, last_known=last_known)
     app.add_middleware(PerRequestState)  # outermost: Watch reads the tenant state too

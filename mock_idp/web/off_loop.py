@@ -122,9 +122,11 @@ class LastKnown:
     """On a database server: documents (discovery, JWKS) whose current version is read from the
     store, rendered off the loop; a read the database has not answered within DOCUMENT_WAIT, and
     every request while that read is still under way, gets the last rendering at once, as a cache
-    in front of a real IdP would serve it. Without one yet: DatabaseTimeout (a 503)."""
+    in front of a real IdP would serve it. Without one yet (the first, which may make the keys),
+    the store's `wait`, then DatabaseTimeout (a 503)."""
 
-    def __init__(self):
+    def __init__(self, wait: float):
+        self.wait = wait
         self._last: dict = {}
         self._reading: dict = {}  # key -> (started, task)
 
@@ -137,11 +139,12 @@ class LastKnown:
             started, reading = loop.time(), asyncio.create_task(anyio.to_thread.run_sync(render))
             self._reading[key] = (started, reading)
             reading.add_done_callback(lambda task: self._read(key, task))
+        limit = DOCUMENT_WAIT if last is not None else self.wait
         try:
-            return await asyncio.wait_for(asyncio.shield(reading), max(0.0, started + DOCUMENT_WAIT - loop.time()))
+            return await asyncio.wait_for(asyncio.shield(reading), max(0.0, started + limit - loop.time()))
         except TimeoutError:
             if last is None:
-                raise DatabaseTimeout(DOCUMENT_WAIT) from None
+                raise DatabaseTimeout(limit) from None
             return last
 
     def _read(self, key, task: asyncio.Task) -> None:
