@@ -168,7 +168,8 @@ class Watch:
                 await asyncio.sleep(scenario.delay_ms / 1000)
             if scenario is not None and (scenario.error or scenario.status):
                 failure = (call.failure(scenario.error, scenario.error_description, scenario.status) if call
-                           else failure_response(tenant, seen, scenario))
+                           else await off_loop(failure_response, tenant, seen, scenario, needed=False,
+                                               store=tenant.store))  # it may read the client
                 await failure(scope, receive, watched_send)
             else:
                 await self.app(scope, receive, watched_send)
