@@ -94,7 +94,9 @@ def server_routes(tenants) -> list[Route]:
     """The server's root answers for every pool, as AWS's regional endpoint does (regional.py)."""
     async def regional_endpoint(request: Request) -> Response:
         try:
-            tenant = regional.pool_of(tenants, await request.body())
+            # It may look up the client or the token: off the event loop on a database server.
+            tenant = await off_loop(regional.pool_of, tenants, await request.body(), needed=False,
+                                    store=tenants[0].store)
         except CognitoError as error:
             return error_response(error.type, error.message)
         return await answer(tenant, request)
