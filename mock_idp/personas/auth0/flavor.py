@@ -130,8 +130,9 @@ PROFILE = Auth0Flavor(
     # The dashboard's one "Password" grant box enables both (docs/vendors.md, "Auth0: the Password box").
     implied_grant_types={"password": (PASSWORD_REALM,)},
     extra_authorization_parameters=("connection", "organization", "invitation", "screen_hint"),
-    # /dbconnections/signup and change_password; the Management API v2's /api/v2/users and roles
-    vendor_apis=("auth0.dbconnections", "auth0.users_api", "auth0.roles_api"),
+    # /dbconnections/signup and change_password; the Management API v2's /api/v2/users and roles;
+    # last, the rest of /api/v2 (Auth0's 404)
+    vendor_apis=("auth0.dbconnections", "auth0.users_api", "auth0.roles_api", "auth0.unknown_api"),
     # served by auth0.roles_api; refresh_tokens.py; apis.py (an API's RBAC); management.py
     seed_keys=("roles", "refresh_token", "enforce_policies", "token_dialect", "management_scopes"),
     logout_redirect_params=("post_logout_redirect_uri", "returnTo"),

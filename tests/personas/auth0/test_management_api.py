@@ -5,6 +5,7 @@ access token carries the role's permissions after a password-realm sign-in."""
 
 import httpx
 import pytest
+from auth0.management.core.api_error import ApiError
 from auth0.management.errors import BadRequestError, ConflictError, ForbiddenError, NotFoundError
 from auth0.management.types import PermissionRequestPayload
 from auth0_management_support import (domain, management, management_token, server,  # noqa: F401 (fixtures)
@@ -140,3 +141,21 @@ def test_bad_input_gets_an_auth0_error_never_a_500(server, domain, method, path,
     assert 400 <= response.status_code < 500, response.text
     error = response.json()
     assert error["statusCode"] == response.status_code and error["error"] and error["message"]
+
+
+NOT_FOUND = {"statusCode": 404, "error": "Not Found", "message": "Not Found"}
+
+
+def test_an_api_the_mock_does_not_serve_is_auth0s_not_found_for_the_sdk(server, domain):
+    api = management(server, domain, management_token(domain))
+    with pytest.raises(ApiError) as raised:  # the SDK's base error: its clients API names no 404
+        api.clients.list()
+    assert (raised.value.status_code, raised.value.body) == (404, NOT_FOUND)
+
+
+@pytest.mark.parametrize("method, path", [("PUT", "/api/v2/users"), ("POST", "/api/v2/users-by-email"),
+                                          ("GET", "/api/v2/logs"), ("DELETE", "/api/v2/users/auth0%7Cx/sessions")])
+def test_an_unserved_method_or_path_under_api_v2_is_auth0s_404(server, domain, method, path):
+    response = httpx.request(method, f"https://{domain}{path}", verify=server.verify,
+                             headers={"Authorization": f"Bearer {management_token(domain)}"})
+    assert (response.status_code, response.json()) == (404, NOT_FOUND)

@@ -281,3 +281,32 @@ def test_bad_input_gets_an_okta_error_body_never_a_500(server, org, method, path
     assert 400 <= response.status_code < 500, response.text
     error = response.json()
     assert re.fullmatch(r"E\d{7}", error["errorCode"]) and error["errorSummary"] and isinstance(error["errorCauses"], list)
+
+
+def test_an_api_the_mock_does_not_serve_is_oktas_not_found_for_the_sdk(server, org):
+    async def scenario():
+        return await okta_client(server, org).list_applications()
+    _, _, error = run(scenario())
+    assert isinstance(error, OktaAPIError)
+    assert (error.status, error.error_code) == (404, "E0000007")
+
+
+@pytest.mark.parametrize("method, path, status, code", [
+    ("PATCH", "/api/v1/users", 405, "E0000022"),
+    ("DELETE", "/api/v1/groups", 405, "E0000022"),
+    ("GET", "/api/v1/users/alice@example.com/lifecycle/activate", 405, "E0000022"),
+    ("GET", "/api/v1/authn", 405, "E0000022"),
+    ("GET", "/api/v1/logs", 404, "E0000007"),
+    ("POST", "/api/v1/users/alice@example.com/factors", 404, "E0000007"),
+])
+def test_an_unserved_method_or_path_under_api_v1_is_oktas_error(server, org, method, path, status, code):
+    response = httpx.request(method, org + path, verify=server.verify, headers={"Authorization": f"SSWS {API_TOKEN}"})
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert body["errorCode"] == body["errorLink"] == code and body["errorId"].startswith("oae")
+    if status == 405:
+        assert body["errorSummary"] == "The endpoint does not support the provided HTTP method"
+        assert method not in response.headers["allow"].split(", ")
+        served = httpx.request(response.headers["allow"].split(", ")[0], org + path, verify=server.verify,
+                               headers={"Authorization": f"SSWS {API_TOKEN}"})
+        assert served.status_code != 405
