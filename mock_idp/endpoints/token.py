@@ -16,7 +16,8 @@ from .http import read_params, render
 def back_channel(issuer, respond, vendor_shaped: bool, endpoint_name: str):
     """A POST endpoint over the authlib server; `vendor_shaped` ones answer in the persona's shape."""
     flavor = issuer.flavor
-    accept_json = vendor_shaped and flavor.token_endpoint_accepts_json
+    # A persona whose token endpoint takes JSON takes it at revocation too (its SDK posts JSON there).
+    accept_json = flavor.token_endpoint_accepts_json and (vendor_shaped or endpoint_name == "revocation_endpoint")
 
     async def handle(request: Request) -> Response:
         params = await read_params(request, accept_json=accept_json)

@@ -55,7 +55,7 @@ class PersonaData:
     # A refresh token redeemable for scopes it was not issued with (Entra's multi-resource refresh
     # tokens, used for any resource the app may call); else RFC 6749 §6: a subset of the original.
     refresh_any_scope: bool = False
-    # Auth0's /oauth/token also takes a JSON body.
+    # Auth0's /oauth/token (and /oauth/revoke: auth0-python's RevokeToken posts JSON) also take a JSON body.
     token_endpoint_accepts_json: bool = False
     # Query parameters that name where to go after logout, in order of preference.
     logout_redirect_params: tuple[str, ...] = ("post_logout_redirect_uri",)

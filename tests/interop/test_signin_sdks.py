@@ -11,7 +11,8 @@ import secrets
 
 import boto3
 import pytest
-from auth0.authentication import Database, GetToken
+from auth0.authentication import Database, GetToken, RevokeToken, Users
+from auth0.authentication.exceptions import Auth0Error
 from auth0.authentication.token_verifier import AsymmetricSignatureVerifier, TokenVerifier
 
 from node_runner import run_node
@@ -96,6 +97,22 @@ def test_auth0_python_database_signup_then_login_as_the_new_user(tls_seed_server
     claims = auth0_verified(tls_seed_server, tokens["id_token"], "auth0-tests")
     assert claims["sub"] == "auth0|" + created["_id"] and claims["email"] == email
     assert auth0_api_accepts(tls_seed_server, tokens["access_token"])["sub"] == claims["sub"]
+
+
+def test_auth0_python_refreshes_reads_userinfo_and_revokes_the_refresh_token(tls_seed_server, auth0):
+    client = GetToken(auth0, "auth0-tests", client_secret="auth0-tests-secret")
+    tokens = client.login("alice@example.com", "alice-password", realm=CONNECTION,
+                          scope="openid profile email offline_access", audience=API)
+    refreshed = client.refresh_token(tokens["refresh_token"])
+    assert auth0_api_accepts(tls_seed_server, refreshed["access_token"])["sub"] == \
+        auth0_verified(tls_seed_server, tokens["id_token"], "auth0-tests")["sub"]
+    assert Users(auth0).userinfo(refreshed["access_token"])["email"] == "alice@example.com"
+    # RevokeToken posts JSON, as Auth0's /oauth/revoke takes it; the revoked token refreshes no more.
+    RevokeToken(auth0, "auth0-tests", client_secret="auth0-tests-secret").revoke_refresh_token(
+        refreshed.get("refresh_token", tokens["refresh_token"]))
+    with pytest.raises(Auth0Error) as refused:
+        client.refresh_token(refreshed.get("refresh_token", tokens["refresh_token"]))
+    assert (refused.value.status_code, refused.value.error_code) == (403, "invalid_grant")
 
 
 # -- boto3 cognito-idp --------------------------------------------------------------------------------
