@@ -1,7 +1,10 @@
 """@okta/okta-sdk-nodejs against the Okta tenant's Users and Groups API over --tls (issue 23): the
-same API okta-sdk-python drives in tests/personas/okta/test_management_api.py, seen by the Node SDK."""
+same API okta-sdk-python drives in tests/personas/okta/test_management_api.py, seen by the Node SDK;
+node-auth0's ManagementClient against the Auth0 tenant's Management API v2, as auth0-python drives
+it in tests/personas/auth0/test_management_api.py."""
 
 import pytest
+import yaml
 
 from conftest import SEEDS, start_server
 from node_runner import run_node
@@ -27,3 +30,31 @@ def test_okta_sdk_nodejs_creates_groups_finds_deactivates_and_deletes_a_user(ser
     assert result["duplicate"] == {"name": "OktaApiError", "status": 400, "errorCode": "E0000001"}
     assert result["deactivated"] == "DEPROVISIONED"
     assert result["gone"] == {"status": 404, "errorCode": "E0000007"}
+
+
+@pytest.fixture(scope="module")
+def auth0_at_the_root(tmp_path_factory):
+    """The seed's Auth0 tenant at the root of its host: node-auth0 takes a bare host as `domain`
+    (it refuses one with a path) and calls https://<domain>/oauth/token and /api/v2/."""
+    folder = tmp_path_factory.mktemp("auth0-node")
+    tenant = yaml.safe_load((SEEDS / "management.yaml").read_text())["tenants"]["auth0"]
+    (folder / "seed.yaml").write_text(yaml.safe_dump({"tenants": {"auth0": {**tenant, "path": "/"}}}))
+    running = start_server(folder / "seed.yaml", folder / "data", tls=True)
+    yield running
+    running.stop()
+
+
+def test_node_auth0_management_client_gets_its_own_token_and_manages_a_user(auth0_at_the_root):
+    server = auth0_at_the_root
+    result = run_node("auth0_management.mjs", {"domain": server.base_url.removeprefix("https://"),
+                                               "clientId": "backend", "clientSecret": "backend-secret",
+                                               "email": "nina@example.com", "password": "Sup3r-secret!"}, ca=server.ca)
+    assert result["ok"], result
+    assert result["userId"].startswith("auth0|")
+    assert result["searched"] == result["byEmail"] == [result["userId"]]
+    assert sorted(result["everyone"]) == ["alice@example.com", "nina@example.com"]  # two pages of one
+    assert result["metadata"] == {"plan": "gold"}  # merged at the top level, null removes
+    assert result["roles"] == ["node-role"]
+    assert result["duplicate"] == {"name": "ConflictError", "status": 409, "body": {
+        "statusCode": 409, "error": "Conflict", "message": "The user already exists.", "errorCode": "auth0_idp_error"}}
+    assert result["gone"]["name"] == "NotFoundError" and result["gone"]["body"]["errorCode"] == "inexistent_user"
