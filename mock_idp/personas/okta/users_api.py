@@ -1,7 +1,7 @@
 """Okta's Users API on the org URL, as okta-sdk-python calls it: create (activated or staged, with a
 password), get by id or login, list with q/filter/search and pages, partial (POST) and full (PUT)
-profile update, lifecycle (activate, deactivate, suspend, unsuspend), delete (a first DELETE
-deactivates, a second deletes, as on Okta), and the user's groups.
+profile update, delete (a first DELETE deactivates, a second deletes, as on Okta), and the user's
+groups; the lifecycle operations and password change are user_lifecycle.py's.
 
 A user made here signs in at once on the login page and /api/v1/authn (status ACTIVE only).
 Facts: docs/vendors.md, "Okta Users and Groups API".
@@ -10,22 +10,19 @@ Facts: docs/vendors.md, "Okta Users and Groups API".
 from fastapi import Request
 from starlette.routing import Route
 
+from . import user_lifecycle
 from .everyone import groups_of, okta_groups
 from ..vendor_api import VendorCall
 from .token_claims import login_of
-from .management import OktaApiError, api, create, flag, injected_failure, invalid, json_body, page, remove, write
-from .okta_users import (SIGN_IN_STATUSES, check_profile, claims_of, find, group_json, new_user_id, password_of,
+from .management import api, create, flag, injected_failure, invalid, json_body, page, remove, write
+from .user_lifecycle import lifecycle
+from .okta_users import (check_profile, claims_of, find, group_json, new_user_id, password_of,
                          status_of, user_json, user_matcher)
 
 ENDPOINTS = ("users",)
 USERS = VendorCall("users", injected_failure, error_key="errorCode")
 WATCHED = {"/api/v1/users": lambda headers: USERS}
 USERS_PAGE, USERS_MAX = 200, 200
-
-
-def lifecycle(status: str) -> dict:
-    """The user's fields for a status: only these sign in."""
-    return {"status": status, "enabled": status in SIGN_IN_STATUSES}
 
 
 def routes(tenant) -> list[Route]:
@@ -77,28 +74,6 @@ def routes(tenant) -> list[Route]:
             remove(tenant, "user", user.username)
         return 204, None
 
-    async def change_lifecycle(request: Request, user_id: str, operation: str):
-        user = find(tenant, user_id)
-        status = status_of(user)
-        if operation == "activate":
-            if status == "ACTIVE":
-                raise OktaApiError(403, "E0000016", "Activation failed because the user is already active")
-            target = "ACTIVE" if user.password else "PROVISIONED"
-        elif operation == "deactivate":
-            target = "DEPROVISIONED"
-        elif operation == "suspend":
-            if status != "ACTIVE":
-                raise invalid("user", "Cannot suspend a user that is not active")
-            target = "SUSPENDED"
-        elif operation == "unsuspend":
-            if status != "SUSPENDED":
-                raise invalid("user", "Cannot unsuspend a user that is not suspended")
-            target = "ACTIVE"
-        else:
-            raise OktaApiError(404, "E0000007", f"Not found: Resource not found: {operation[:40]} (Lifecycle)")
-        write(tenant, "user", user.username, lifecycle(target))
-        return 200, {}
-
     async def user_groups(request: Request, user_id: str):
         user, groups = find(tenant, user_id), okta_groups(tenant)
         return 200, [group_json(tenant, groups[name]) for name in groups_of(user)]
@@ -111,8 +86,8 @@ def routes(tenant) -> list[Route]:
         Route("/api/v1/users/{user_id}", api(tenant, manage, update_user), methods=["POST"]),
         Route("/api/v1/users/{user_id}", api(tenant, manage, replace_user), methods=["PUT"]),
         Route("/api/v1/users/{user_id}", api(tenant, manage, delete_user), methods=["DELETE"]),
-        Route("/api/v1/users/{user_id}/lifecycle/{operation}", api(tenant, manage, change_lifecycle), methods=["POST"]),
         Route("/api/v1/users/{user_id}/groups", api(tenant, read, user_groups), methods=["GET"]),
+        *user_lifecycle.routes(tenant),
     ]
 
 

@@ -18,7 +18,7 @@ from okta.client import Client as OktaClient
 from okta.errors.okta_api_error import OktaAPIError
 from okta.http_client import HTTPClient
 from okta.pagination import PaginationHelper
-from okta.models import AddGroupRequest, CreateUserRequest, UpdateUserRequest
+from okta.models import AddGroupRequest, ChangePasswordRequest, CreateUserRequest, UpdateUserRequest
 
 API_TOKEN = "00-test-api-token-for-the-management-api"
 REDIRECT = "https://app.example.com/callback"
@@ -310,3 +310,34 @@ def test_an_unserved_method_or_path_under_api_v1_is_oktas_error(server, org, met
         served = httpx.request(response.headers["allow"].split(", ")[0], org + path, verify=server.verify,
                                headers={"Authorization": f"SSWS {API_TOKEN}"})
         assert served.status_code != 405
+
+
+def test_activation_and_reset_links_expire_password_and_change_password(server, org):
+    async def scenario():
+        client = okta_client(server, org)
+        staged = ok(await client.create_user(new_user_body("hal@example.com"), activate=False))
+        steps = {"activation": ok(await client.activate_user(staged.id, send_email=False))}
+        steps["expired"] = ok(await client.expire_password(staged.id)).status.value
+        _, _, steps["wrong old"] = await client.change_password(staged.id, ChangePasswordRequest.from_dict(
+            {"oldPassword": {"value": "not-it-1A"}, "newPassword": {"value": "N3w-password"}}))
+        _, _, steps["weak"] = await client.change_password(staged.id, ChangePasswordRequest.from_dict(
+            {"oldPassword": {"value": GOOD}, "newPassword": {"value": "weak"}}))
+        steps["changed"] = ok(await client.change_password(staged.id, ChangePasswordRequest.from_dict(
+            {"oldPassword": {"value": GOOD}, "newPassword": {"value": "N3w-password"}})))
+        steps["active"] = ok(await client.get_user(staged.id)).status.value
+        steps["reset"] = ok(await client.reset_password(staged.id, send_email=False))
+        steps["recovery"] = ok(await client.get_user(staged.id)).status.value
+        _, steps["unlock"] = await client.unlock_user(staged.id)
+        return steps
+    steps = run(scenario())
+    token = steps["activation"].activation_token
+    assert token and steps["activation"].activation_url == f"{org}/welcome/{token}"
+    assert steps["expired"] == "PASSWORD_EXPIRED"
+    assert (steps["wrong old"].status, steps["wrong old"].error_code) == (403, "E0000014")
+    assert steps["wrong old"].error_causes == [{"errorSummary": "oldPassword: The credentials provided were incorrect."}]
+    assert (steps["weak"].status, steps["weak"].error_code) == (403, "E0000014")
+    assert steps["changed"].provider.type.value == "OKTA" and steps["active"] == "ACTIVE"
+    assert authn(server, org, "hal@example.com", "N3w-password") == 200
+    assert authn(server, org, "hal@example.com", GOOD) == 401
+    assert steps["reset"].reset_password_url.startswith(org + "/reset_password/") and steps["recovery"] == "RECOVERY"
+    assert (steps["unlock"].status, steps["unlock"].error_code) == (403, "E0000032")
