@@ -108,15 +108,40 @@ def paged(request: Request, items: list, key: str) -> Any:
         page = int(request.query_params.get("page", 0))
         per_page = int(request.query_params.get("per_page", PER_PAGE))
     except ValueError:
-        raise ManagementError(400, "Query validation error: 'page and per_page must be integers'.",
-                              "invalid_query_string") from None
+        raise query_error("page and per_page must be integers") from None
     if page < 0 or not 0 <= per_page <= MAX_PER_PAGE:
-        raise ManagementError(400, f"Query validation error: 'per_page must be at most {MAX_PER_PAGE}'.",
-                              "invalid_query_string")
+        raise query_error(f"per_page must be at most {MAX_PER_PAGE}")
     shown = items[page * per_page:(page + 1) * per_page]
     if request.query_params.get("include_totals", "false").lower() != "true":
         return shown
     return {"start": page * per_page, "limit": per_page, "length": len(shown), "total": len(items), key: shown}
+
+
+def query_error(message: str) -> ManagementError:
+    return ManagementError(400, f"Query validation error: '{message}'.", "invalid_query_string")
+
+
+def selected(request: Request, item: dict[str, Any]) -> dict[str, Any]:
+    """`fields` (comma-separated) kept, or left out with `include_fields=false`: only the fields
+    named come back, user_id too only when named (Auth0's GET /users, /users/{id}, users-by-email)."""
+    names = {name.strip() for name in request.query_params.get("fields", "").split(",") if name.strip()}
+    if not names:
+        return item
+    keep = request.query_params.get("include_fields", "true").lower() != "false"
+    return {name: value for name, value in item.items() if (name in names) == keep}
+
+
+def sorted_by(request: Request, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`sort=field:1` (ascending) or `field:-1` (descending); items without the field come last."""
+    sort = request.query_params.get("sort")
+    if not sort:
+        return items
+    field, _, order = sort.partition(":")
+    if not field or order not in ("1", "-1"):
+        raise query_error("sort must be field:1 or field:-1, e.g. created_at:1")
+    present = [item for item in items if item.get(field) is not None]
+    absent = [item for item in items if item.get(field) is None]
+    return sorted(present, key=lambda item: str(item[field]).lower(), reverse=order == "-1") + absent
 
 
 def auth0_time(epoch: int) -> str:

@@ -1,5 +1,5 @@
 """Auth0's Management API v2, users: create (in a database connection), get, list with `q` (the
-Lucene subset of lucene.py) and pages, `users-by-email`, patch (metadata merged at the top level,
+Lucene subset of lucene.py), `sort`, `fields`/`include_fields` and pages, `users-by-email`, patch (metadata merged at the top level,
 `blocked`, `password`...), delete; a user's roles (list, assign, remove) and permissions.
 
 A user made here signs in at once (password-realm, the login page) unless blocked. Facts:
@@ -16,7 +16,7 @@ from ..vendor_api import VendorCall
 from .dbconnections import DEFAULT_CONNECTION
 from .lucene import QueryError, predicate
 from .management import (ManagementError, allowed, api, auth0_time, create, injected_failure, invalid_body, json_body,
-                         paged, remove, replace_user, write)
+                         paged, remove, replace_user, selected, sorted_by, write)
 from .roles_api import find_role, role_ids, role_json, user_permissions
 
 ENDPOINTS = ("users",)
@@ -130,18 +130,19 @@ def routes(tenant) -> list[Route]:
                                       "invalid_query_string") from None
             users = [user for user in users if wanted(user)]
         users.sort(key=lambda user: (user.created_at or SEEDED_AT, tenant.subject(user)))
-        return 200, paged(request, [user_json(tenant, user) for user in users], "users")
+        shown = sorted_by(request, [user_json(tenant, user) for user in users])
+        return 200, paged(request, [selected(request, user) for user in shown], "users")
 
     async def users_by_email(request: Request):
         email = request.query_params.get("email")
         if not email:
             raise ManagementError(400, "Query validation error: 'Missing required property: email'.",
                                   "invalid_query_string")
-        return 200, [user_json(tenant, u) for u in tenant.all_users()
+        return 200, [selected(request, user_json(tenant, u)) for u in tenant.all_users()
                      if str(u.claims.get("email", "")).lower() == email.lower()]
 
     async def get_user(request: Request, user_id: str):
-        return 200, user_json(tenant, find_user(tenant, user_id))
+        return 200, selected(request, user_json(tenant, find_user(tenant, user_id)))
 
     async def patch_user(request: Request, user_id: str):
         user, body = find_user(tenant, user_id), await json_body(request)

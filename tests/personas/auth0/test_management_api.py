@@ -159,3 +159,27 @@ def test_an_unserved_method_or_path_under_api_v2_is_auth0s_404(server, domain, m
     response = httpx.request(method, f"https://{domain}{path}", verify=server.verify,
                              headers={"Authorization": f"Bearer {management_token(domain)}"})
     assert (response.status_code, response.json()) == (404, NOT_FOUND)
+
+
+def test_users_sorted_and_their_fields_chosen(server, domain):
+    api = management(server, domain, management_token(domain))
+    for name in ("amy", "zoe"):
+        api.users.create(connection=CONNECTION, email=f"{name}-sorted@example.com", password=GOOD, name=name)
+    q = 'email:*-sorted@example.com'
+    descending = [u.email for u in api.users.list(q=q, sort="email:-1")]
+    assert descending == ["zoe-sorted@example.com", "amy-sorted@example.com"]
+    assert [u.email for u in api.users.list(q=q, sort="email:1")] == descending[::-1]
+    token = management_token(domain)
+    chosen = httpx.get(f"https://{domain}/api/v2/users", verify=server.verify, headers={"Authorization": f"Bearer {token}"},
+                       params={"q": q, "fields": "email,name", "include_fields": "true", "sort": "name:1"}).json()
+    assert chosen == [{"email": "amy-sorted@example.com", "name": "amy"}, {"email": "zoe-sorted@example.com", "name": "zoe"}]
+    user_id = [u.user_id for u in api.users.list(q='email:"amy-sorted@example.com"')][0]
+    left_out = api.users.get(user_id, fields="identities,user_metadata,app_metadata,picture", include_fields=False)
+    assert left_out.email == "amy-sorted@example.com" and left_out.identities is None and left_out.picture is None
+    by_email = httpx.get(f"https://{domain}/api/v2/users-by-email", verify=server.verify,
+                         headers={"Authorization": f"Bearer {token}"},
+                         params={"email": "zoe-sorted@example.com", "fields": "user_id"}).json()
+    assert list(by_email[0]) == ["user_id"]
+    bad = httpx.get(f"https://{domain}/api/v2/users", params={"sort": "email"}, verify=server.verify,
+                    headers={"Authorization": f"Bearer {token}"})
+    assert bad.status_code == 400 and bad.json()["errorCode"] == "invalid_query_string"
