@@ -48,7 +48,11 @@ class RefreshTokenGrant(IssuingGrant, grants.RefreshTokenGrant):
 
     def authenticate_user(self, refresh_token):
         row = refresh_token.row
-        return end_user(self.server.issuer, row.username, row.auth_time, row.session_id)
+        user = end_user(self.server.issuer, row.username, row.auth_time, row.session_id)
+        if user is not None and not self.server.issuer.flavor.may_sign_in(user.config):
+            # Disabled since (blocked, deactivated, suspended): its refresh tokens get nothing more.
+            raise with_case(InvalidGrantError(), "user_blocked")
+        return user
 
     def generate_token(self, *args, **kwargs):
         token = super().generate_token(*args, **kwargs)

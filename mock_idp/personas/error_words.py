@@ -16,4 +16,5 @@ ERROR_DESCRIPTIONS = {
 BROADER_CASE = {"code_replayed": "invalid_code", "code_expired": "invalid_code",
                 "refresh_token_revoked": "invalid_refresh_token", "refresh_token_expired": "invalid_refresh_token",
                 "public_client_with_secret": "auth_method_not_registered",
-                "assertion_unknown_key": "assertion_signature", "assertion_type": "assertion_malformed"}
+                "assertion_unknown_key": "assertion_signature", "assertion_type": "assertion_malformed",
+                "user_blocked": "invalid_refresh_token"}

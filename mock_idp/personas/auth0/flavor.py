@@ -150,6 +150,7 @@ PROFILE = Auth0Flavor(
         "invalid_code": "Invalid authorization code",
         "code_verifier_mismatch": "Failed to verify code verifier",
         "invalid_refresh_token": "Unknown or invalid refresh token.",
+        "user_blocked": "user is blocked",  # a blocked user's refresh token (and password-realm sign-in)
     },
     device_flow=DeviceFlow(
         verification_path="/activate",

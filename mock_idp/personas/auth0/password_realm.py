@@ -3,14 +3,17 @@ resource owner password grant, with `realm` naming the database connection the u
 
 It is what auth0-python's `GetToken.login(username, password, realm=...)` sends. Wrong password,
 unknown user and unknown realm all answer 403 invalid_grant "Wrong email or password." (the
-persona's token response makes invalid_grant a 403), so a caller cannot probe for connections.
+persona's token response makes invalid_grant a 403), so a caller cannot probe for connections;
+the right password of a blocked user answers 403 invalid_grant "user is blocked", as Auth0's
+/oauth/token does (docs/vendors.md, "Okta and Auth0 API answers checked against their SDKs").
 """
 
+import hmac
 
 from authlib.oauth2.rfc6749.errors import InvalidRequestError, UnauthorizedClientError
 
 from ...oauth.clients import EndUser
-from ...oauth.errors import InvalidGrantError
+from ...oauth.errors import InvalidGrantError, with_case
 from ...oauth.password import PasswordGrant
 from ...config.fields import user_key
 
@@ -33,8 +36,10 @@ class PasswordRealmGrant(PasswordGrant):
     def authenticate_user(self, username, password):
         issuer = self.server.issuer
         user = user_in_connection(issuer, username, self.request.payload.data["realm"])
-        if user is None or issuer.authenticate(user.username, password) is None:
+        if user is None or not hmac.compare_digest(user.password.encode(), password.encode()):
             raise InvalidGrantError(issuer.flavor.wrong_password_message)
+        if issuer.authenticate(user.username, password) is None:
+            raise with_case(InvalidGrantError(), "user_blocked")  # blocked through the Management API
         return EndUser(user, auth_time=self.server.issuer.now())
 
 

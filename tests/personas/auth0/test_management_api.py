@@ -5,6 +5,8 @@ access token carries the role's permissions after a password-realm sign-in."""
 
 import httpx
 import pytest
+from auth0.authentication import GetToken
+from auth0.authentication.exceptions import Auth0Error
 from auth0.management.core.api_error import ApiError
 from auth0.management.errors import BadRequestError, ConflictError, ForbiddenError, NotFoundError
 from auth0.management.types import PermissionRequestPayload
@@ -183,3 +185,22 @@ def test_users_sorted_and_their_fields_chosen(server, domain):
     bad = httpx.get(f"https://{domain}/api/v2/users", params={"sort": "email"}, verify=server.verify,
                     headers={"Authorization": f"Bearer {token}"})
     assert bad.status_code == 400 and bad.json()["errorCode"] == "invalid_query_string"
+
+
+def test_a_blocked_user_is_told_so_at_sign_in_and_refresh_as_auth0_does(server, domain):
+    api = management(server, domain, management_token(domain))
+    user = api.users.create(connection=CONNECTION, email="bea@example.com", password=GOOD)
+    client = GetToken(domain, "app", client_secret="app-secret")
+    tokens = client.login("bea@example.com", GOOD, realm=CONNECTION, scope="openid offline_access", audience=ORDERS)
+    api.users.update(user.user_id, blocked=True)
+    for attempt in (lambda: client.login("bea@example.com", GOOD, realm=CONNECTION),
+                    lambda: client.refresh_token(tokens["refresh_token"])):
+        with pytest.raises(Auth0Error) as refused:
+            attempt()
+        assert (refused.value.status_code, refused.value.error_code, refused.value.message) == (
+            403, "invalid_grant", "user is blocked")
+    with pytest.raises(Auth0Error) as wrong:  # a wrong password says nothing of the block
+        client.login("bea@example.com", "Wr0ng-password!", realm=CONNECTION)
+    assert wrong.value.message == "Wrong email or password."
+    api.users.update(user.user_id, blocked=False)
+    assert "access_token" in client.refresh_token(tokens["refresh_token"])
