@@ -1,6 +1,7 @@
 """Auth0's Management API v2, users: create (in a database connection), get, list with `q` (the
-Lucene subset of lucene.py), `sort`, `fields`/`include_fields` and pages, `users-by-email`, patch (metadata merged at the top level,
-`blocked`, `password`...), delete; a user's roles (list, assign, remove) and permissions.
+Lucene subset of lucene.py), `sort`, `fields`/`include_fields` and pages, `users-by-email`, patch
+(metadata merged at the top level, `blocked`, `password`...), delete; a user's roles (list, assign,
+remove) and permissions.
 
 A user made here signs in at once (password-realm, the login page) unless blocked. Facts:
 docs/vendors.md, "Auth0 Management API v2".

@@ -1,7 +1,8 @@
 """Okta's Users API on the org URL, as okta-sdk-python calls it: create (activated or staged, with a
-password), get by id or login, list with q/filter/search and pages, partial (POST) and full (PUT)
-profile update, delete (a first DELETE deactivates, a second deletes, as on Okta), and the user's
-groups; the lifecycle operations and password change are user_lifecycle.py's.
+password, in `groupIds`, `nextLogin=changePassword`), get by id or login, list with q/filter/search
+and pages, partial (POST) and full (PUT) profile update, delete (a first DELETE deactivates, a second
+deletes, as on Okta), and the user's groups; the lifecycle operations and password change are
+user_lifecycle.py's.
 
 A user made here signs in at once on the login page and /api/v1/authn (status ACTIVE only).
 Facts: docs/vendors.md, "Okta Users and Groups API".
@@ -11,18 +12,19 @@ from fastapi import Request
 from starlette.routing import Route
 
 from . import user_lifecycle
-from .everyone import groups_of, okta_groups
+from .everyone import groups_of, is_built_in, okta_groups
 from ..vendor_api import VendorCall
 from .token_claims import login_of
 from .management import api, create, flag, injected_failure, invalid, json_body, page, remove, write
 from .user_lifecycle import lifecycle
-from .okta_users import (check_profile, claims_of, find, group_json, new_user_id, password_of,
+from .okta_users import (check_profile, claims_of, find, group_id, group_json, new_user_id, password_of,
                          status_of, user_json, user_matcher)
 
 ENDPOINTS = ("users",)
 USERS = VendorCall("users", injected_failure, error_key="errorCode")
 WATCHED = {"/api/v1/users": lambda headers: USERS}
 USERS_PAGE, USERS_MAX = 200, 200
+MAX_GROUP_IDS = 20
 
 
 def routes(tenant) -> list[Route]:
@@ -39,9 +41,11 @@ def routes(tenant) -> list[Route]:
             raise invalid("login", "login: An object with this field already exists in the current organization")
         password = password_of(body)
         status = ("ACTIVE" if password else "PROVISIONED") if flag(request, "activate", True) else "STAGED"
+        if status == "ACTIVE" and request.query_params.get("nextLogin") == "changePassword":
+            status = "PASSWORD_EXPIRED"  # Okta: the password must be changed at the next sign-in
+        claims = drop_nulls(claims_of(profile)) | ({"groups": names} if (names := group_names(tenant, body)) else {})
         user = create(tenant, "user", {"username": profile["login"], "password": password or "",
-                                       "sub": new_user_id(), "claims": drop_nulls(claims_of(profile)),
-                                       **lifecycle(status)}, "login")
+                                       "sub": new_user_id(), "claims": claims, **lifecycle(status)}, "login")
         return 200, user_json(tenant, user)
 
     async def get_user(request: Request, user_id: str):
@@ -89,6 +93,20 @@ def routes(tenant) -> list[Route]:
         Route("/api/v1/users/{user_id}/groups", api(tenant, read, user_groups), methods=["GET"]),
         *user_lifecycle.routes(tenant),
     ]
+
+
+def group_names(tenant, body: dict) -> list[str]:
+    """The groups `groupIds` puts a new user in (at most 20, as Okta allows); Everyone goes without saying."""
+    ids = body.get("groupIds")
+    if ids is None:
+        return []
+    if not isinstance(ids, list) or len(ids) > MAX_GROUP_IDS or not all(isinstance(gid, str) for gid in ids):
+        raise invalid("groupIds", f"groupIds: A user can be added to at most {MAX_GROUP_IDS} groups on creation")
+    groups = {group_id(tenant, group): group for group in okta_groups(tenant).values()}
+    unknown = [gid for gid in ids if gid not in groups]
+    if unknown:
+        raise invalid("groupIds", *(f"groupIds: Group {gid[:40]} was not found" for gid in unknown))
+    return list(dict.fromkeys(groups[gid].name for gid in ids if not is_built_in(groups[gid])))
 
 
 def drop_nulls(claims: dict) -> dict:

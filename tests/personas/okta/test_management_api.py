@@ -18,7 +18,7 @@ from okta.client import Client as OktaClient
 from okta.errors.okta_api_error import OktaAPIError
 from okta.http_client import HTTPClient
 from okta.pagination import PaginationHelper
-from okta.models import AddGroupRequest, ChangePasswordRequest, CreateUserRequest, UpdateUserRequest
+from okta.models import AddGroupRequest, ChangePasswordRequest, CreateUserRequest, UpdateUserRequest, UserNextLogin
 
 API_TOKEN = "00-test-api-token-for-the-management-api"
 REDIRECT = "https://app.example.com/callback"
@@ -341,3 +341,21 @@ def test_activation_and_reset_links_expire_password_and_change_password(server, 
     assert authn(server, org, "hal@example.com", GOOD) == 401
     assert steps["reset"].reset_password_url.startswith(org + "/reset_password/") and steps["recovery"] == "RECOVERY"
     assert (steps["unlock"].status, steps["unlock"].error_code) == (403, "E0000032")
+
+
+def test_a_user_created_in_groups_and_told_to_change_the_password(server, org):
+    async def scenario():
+        client = okta_client(server, org)
+        engineering = ok(await client.list_groups(q="Engineering"))[0]
+        qa = ok(await client.add_group(AddGroupRequest.from_dict({"profile": {"name": "QA"}})))
+        body = new_user_body("ida@example.com").to_dict() | {"groupIds": [engineering.id, qa.id]}
+        user = ok(await client.create_user(CreateUserRequest.from_dict(body), activate=True,
+                                           next_login=UserNextLogin.CHANGEPASSWORD))
+        groups = [group_name(g) for g in ok(await client.list_user_groups(user.id))]
+        _, _, unknown = await client.create_user(CreateUserRequest.from_dict(
+            new_user_body("jon@example.com").to_dict() | {"groupIds": ["00gnot-a-group"]}))
+        return user, groups, unknown
+    user, groups, unknown = run(scenario())
+    assert user.status.value == "PASSWORD_EXPIRED" and groups == ["Everyone", "Engineering", "QA"]
+    assert (unknown.status, unknown.error_code, unknown.error_summary) == (400, "E0000001", "Api validation failed: groupIds")
+    assert id_token_of(server, org, "ida@example.com", GOOD)["groups"] == ["Engineering", "QA"]
