@@ -1,7 +1,8 @@
 """What Auth0's Management API v2 endpoints share: the bearer token (a client_credentials access
 token of this tenant for the audience `<tenant>/api/v2/`, whose scopes the client's seed grant
 gave: flavor.py), Auth0's error body (statusCode, error, message, errorCode), JSON bodies,
-`page`/`per_page`/`include_totals`, and the writes to the tenant's directory.
+`page`/`per_page`/`include_totals` (and `from`/`take` where Auth0 pages by checkpoint), and the
+writes to the tenant's directory.
 
 Facts and sources: docs/vendors.md, "Auth0 Management API v2".
 """
@@ -115,6 +116,19 @@ def paged(request: Request, items: list, key: str) -> Any:
     if request.query_params.get("include_totals", "false").lower() != "true":
         return shown
     return {"start": page * per_page, "limit": per_page, "length": len(shown), "total": len(items), key: shown}
+
+
+def checkpoint(request: Request, items: list, key: str) -> Any | None:
+    """Checkpoint pagination, when `from` or `take` is sent: `take` items (50 unless said, at most
+    100) from the cursor `from`, as `{key: [...], "next": cursor}` (no `next` on the last page);
+    None when neither is sent (then the endpoint's offset pages apply)."""
+    if "from" not in request.query_params and "take" not in request.query_params:
+        return None
+    start, take = request.query_params.get("from") or "0", request.query_params.get("take") or str(PER_PAGE)
+    if not start.isdigit() or not take.isdigit() or not 1 <= int(take) <= MAX_PER_PAGE:
+        raise query_error(f"from must be a cursor this API gave, take a number from 1 to {MAX_PER_PAGE}")
+    start_at, end = int(start), int(start) + int(take)
+    return {key: items[start_at:end], **({"next": str(end)} if end < len(items) else {})}
 
 
 def query_error(message: str) -> ManagementError:

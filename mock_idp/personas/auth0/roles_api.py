@@ -14,7 +14,8 @@ from starlette.routing import Route
 
 from ..vendor_api import VendorCall
 from .apis import api_named
-from .management import ManagementError, api, create, injected_failure, invalid_body, json_body, paged, remove, write
+from .management import (ManagementError, api, checkpoint, create, injected_failure, invalid_body, json_body, paged,
+                         remove, write)
 
 ENDPOINTS = ("roles",)
 ROLES = VendorCall("roles", injected_failure, error_key="errorCode")
@@ -137,9 +138,11 @@ def routes(tenant) -> list[Route]:
 
     async def role_users(request: Request, role: str):
         found = find_role(tenant, role)
-        members = [{"user_id": tenant.subject(u), "email": u.claims.get("email"), "name": u.claims.get("name")}
-                   for u in tenant.all_users() if found.name in u.roles]
-        return 200, paged(request, members, "users")
+        members = [{"user_id": tenant.subject(u), **{name: claims.get(name) for name in ("picture", "name", "email")}}
+                   for u in tenant.all_users() if found.name in u.roles
+                   for claims in [{**tenant.flavor.user_defaults(u), **u.claims}]]
+        pages = checkpoint(request, members, "users")  # what auth0-python and node-auth0 ask for
+        return 200, pages if pages is not None else paged(request, members, "users")
 
     async def assign_users(request: Request, role: str):
         found, body = find_role(tenant, role), await json_body(request)

@@ -204,3 +204,20 @@ def test_a_blocked_user_is_told_so_at_sign_in_and_refresh_as_auth0_does(server, 
     assert wrong.value.message == "Wrong email or password."
     api.users.update(user.user_id, blocked=False)
     assert "access_token" in client.refresh_token(tokens["refresh_token"])
+
+
+def test_a_roles_users_come_in_checkpoint_pages(server, domain):
+    api = management(server, domain, management_token(domain))
+    role = api.roles.create(name="pager-role")
+    ids = [api.users.create(connection=CONNECTION, email=f"member{n}@example.com", password=GOOD).user_id
+           for n in range(3)]
+    api.roles.users.assign(role.id, users=ids)
+    members = list(api.roles.users.list(role.id, take=2))  # the SDK follows `next` to the last page
+    assert sorted(m.user_id for m in members) == sorted(ids)
+    assert all(m.picture and m.email.startswith("member") for m in members)
+    first = httpx.get(f"https://{domain}/api/v2/roles/{role.id}/users", params={"take": 2}, verify=server.verify,
+                      headers={"Authorization": f"Bearer {management_token(domain)}"}).json()
+    assert len(first["users"]) == 2 and first["next"]
+    last = httpx.get(f"https://{domain}/api/v2/roles/{role.id}/users", params={"take": 2, "from": first["next"]},
+                     verify=server.verify, headers={"Authorization": f"Bearer {management_token(domain)}"}).json()
+    assert len(last["users"]) == 1 and "next" not in last
