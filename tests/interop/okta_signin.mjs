@@ -2,7 +2,8 @@
 // (POST {org}/api/v1/authn), then /v1/authorize with the sessionToken (no page) and the SDK's own
 // code exchange (PKCE), which verifies the ID token against the JWKS. Every SDK default kept; over
 // https the server's CA is trusted through NODE_EXTRA_CA_CERTS.
-// Job: {"issuer", "clientId", "redirectUri", "username", "password", "scopes"?}
+// Job: {"issuer", "clientId", "redirectUri", "username", "password", "scopes"?, "newPassword"?: set when
+// the password has expired (transaction.changePassword, then on as above)}
 import { OktaAuth, convertTokenParamsToOAuthParams, getOAuthUrls } from '@okta/okta-auth-js';
 import { runJob } from './_cli.mjs';
 
@@ -14,7 +15,12 @@ await runJob(async (job) => {
     scopes: job.scopes || ['openid', 'profile', 'email'],
     pkce: true,
   });
-  const transaction = await authClient.signInWithCredentials({ username: job.username, password: job.password });
+  let transaction = await authClient.signInWithCredentials({ username: job.username, password: job.password });
+  const first = transaction.status;
+  if (first === 'PASSWORD_EXPIRED' && job.newPassword) {
+    // The transaction's changePassword follows its `next` link with the stateToken.
+    transaction = await transaction.changePassword({ oldPassword: job.password, newPassword: job.newPassword });
+  }
   if (transaction.status !== 'SUCCESS') {
     return { status: transaction.status };
   }
@@ -42,6 +48,7 @@ await runJob(async (job) => {
     scopes: params.scopes,
   });
   return {
+    firstStatus: first,
     status: transaction.status,
     user: transaction.user,
     expiresAt: transaction.expiresAt,

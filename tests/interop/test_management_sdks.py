@@ -3,6 +3,7 @@ same API okta-sdk-python drives in tests/personas/okta/test_management_api.py, s
 node-auth0's ManagementClient against the Auth0 tenant's Management API v2, as auth0-python drives
 it in tests/personas/auth0/test_management_api.py."""
 
+import httpx
 import pytest
 import yaml
 
@@ -58,3 +59,22 @@ def test_node_auth0_management_client_gets_its_own_token_and_manages_a_user(auth
     assert result["duplicate"] == {"name": "ConflictError", "status": 409, "body": {
         "statusCode": 409, "error": "Conflict", "message": "The user already exists.", "errorCode": "auth0_idp_error"}}
     assert result["gone"]["name"] == "NotFoundError" and result["gone"]["body"]["errorCode"] == "inexistent_user"
+
+
+def test_okta_auth_js_changes_an_expired_password_then_signs_in(server):
+    org = server.tenant_url("/okta")
+    created = httpx.post(org + "/api/v1/users?activate=true&nextLogin=changePassword", verify=server.verify,
+                         headers={"Authorization": f"SSWS {API_TOKEN}"},
+                         json={"profile": {"firstName": "Olga", "lastName": "Old", "email": "olga@example.com",
+                                           "login": "olga@example.com"},
+                               "credentials": {"password": {"value": "Passw0rd-long"}}})
+    assert created.json()["status"] == "PASSWORD_EXPIRED"
+    result = run_node("okta_signin.mjs", {"issuer": org + "/oauth2/default", "clientId": "okta-spa",
+                                          "redirectUri": "http://localhost:3000/callback", "username": "olga@example.com",
+                                          "password": "Passw0rd-long", "newPassword": "N3w-passw0rd"}, ca=server.ca)
+    assert result["ok"], result
+    assert (result["firstStatus"], result["status"]) == ("PASSWORD_EXPIRED", "SUCCESS")
+    assert result["idClaims"]["sub"] == created.json()["id"]
+    user = httpx.get(org + "/api/v1/users/olga@example.com", headers={"Authorization": f"SSWS {API_TOKEN}"},
+                     verify=server.verify).json()
+    assert user["status"] == "ACTIVE"

@@ -1,11 +1,13 @@
 """Okta's Authentication API, primary authentication: `POST /api/v1/authn` with a username and
 password answers SUCCESS with a one-time `sessionToken`, which `/v1/authorize?sessionToken=` of
-the org and custom authorization servers redeems without a page (endpoints/sso.py).
+the org and custom authorization servers redeems without a page (endpoints/sso.py); an expired
+password first goes through authn_password_expired.py.
 
 As @okta/okta-auth-js `signInWithCredentials` calls it: the URL is the issuer up to `/oauth2/`.
 Shapes and errors: docs/vendors.md, "Okta Authentication API".
 """
 
+import hmac
 import json
 import secrets
 from datetime import datetime, timezone
@@ -18,6 +20,7 @@ from starlette.routing import Route
 from ...endpoints.http import NO_STORE
 from ...endpoints.sso import record_signin_token
 from ...web.same_origin import foreign_host, misdirected
+from . import authn_password_expired
 from .errors import api_error
 from .token_claims import login_of
 from ..vendor_api import VendorCall
@@ -36,7 +39,16 @@ def routes(tenant) -> list[Route]:
         status, body = authenticate(tenant, await request.body())
         return JSONResponse(body, status_code=status, headers=NO_STORE)
 
-    return [Route("/api/v1/authn", primary_authentication, methods=["POST"])]
+    async def change_expired_password(request: Request) -> Response:
+        host = foreign_host(request)
+        if host is not None:
+            return misdirected(host)
+        status, body = authn_password_expired.change_password(tenant, await request.body(),
+                                                              lambda user: success(tenant, user, {}))
+        return JSONResponse(body, status_code=status, headers=NO_STORE)
+
+    return [Route("/api/v1/authn", primary_authentication, methods=["POST"]),
+            Route("/api/v1/authn/credentials/change_password", change_expired_password, methods=["POST"])]
 
 
 def injected_failure(error: str | None, description: str | None, status: int | None) -> JSONResponse:
@@ -62,16 +74,24 @@ def authenticate(tenant, raw: bytes) -> tuple[int, dict[str, Any]]:
         return 400, api_error("E0000003", "The request body was not well-formed.")
     username, password = request.get("username"), request.get("password")
     user = find_user(tenant, username) if isinstance(username, str) else None
+    if user is not None and user.status == "PASSWORD_EXPIRED" and isinstance(password, str) \
+            and hmac.compare_digest(user.password.encode(), password.encode()):
+        return 200, authn_password_expired.password_expired(tenant, user, user_resource(tenant, user), okta_time)
     if user is None or not isinstance(password, str) or tenant.authenticate(user.username, password) is None:
         # Okta does not say whether the user exists: one answer for every failed sign-in.
         return 401, api_error("E0000004", "Authentication failed")
+    return 200, success(tenant, user, request)
+
+
+def success(tenant, user, request: dict[str, Any]) -> dict[str, Any]:
+    """The SUCCESS transaction: a one-time sessionToken for /authorize, and the user."""
     session_token = "20111" + secrets.token_urlsafe(30)
     expires_at = record_signin_token(tenant, session_token, user)
     body = {"expiresAt": okta_time(expires_at), "status": "SUCCESS", "sessionToken": session_token}
     if isinstance(request.get("relayState"), str):
         body["relayState"] = request["relayState"]
     body["_embedded"] = {"user": user_resource(tenant, user)}
-    return 200, body
+    return body
 
 
 def find_user(tenant, username: str):

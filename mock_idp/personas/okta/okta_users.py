@@ -14,6 +14,7 @@ from .expressions import ExpressionError, predicate
 from .token_claims import login_of
 from .ids import okta_id
 from .management import invalid, not_found
+from .password_policy import check_password
 
 # Okta profile attribute -> the claim it is kept as.
 PROFILE_CLAIMS = {"login": "preferred_username", "email": "email", "firstName": "given_name", "lastName": "family_name",
@@ -92,15 +93,6 @@ def check_profile(tenant, profile: Any, full: bool) -> dict[str, Any]:
             raise invalid(name, f"{name}: Does not match required pattern" if name == "email"
                           else "login: Username must be in the form of an email address")
     return profile
-
-
-def check_password(password: Any) -> str:
-    """The default password policy: 8+ characters, a lower and an upper case letter, a number."""
-    if not isinstance(password, str) or len(password) < 8 or not any(c.islower() for c in password) \
-            or not any(c.isupper() for c in password) or not any(c.isdigit() for c in password):
-        raise invalid("password", "password: Password requirements were not met. Password requirements: at least "
-                      "8 characters, a lowercase letter, an uppercase letter, a number, no parts of your username.")
-    return password
 
 
 def password_of(body: dict[str, Any]) -> str | None:

@@ -15,7 +15,8 @@ from fastapi import Request
 from starlette.routing import Route
 
 from .management import OktaApiError, api, flag, invalid, json_body, write
-from .okta_users import SIGN_IN_STATUSES, check_password, find, status_of, user_json
+from .okta_users import SIGN_IN_STATUSES, find, status_of, user_json
+from .password_policy import check_password
 
 CREDENTIALS_FAILED = "Update of credentials failed"
 

@@ -359,3 +359,34 @@ def test_a_user_created_in_groups_and_told_to_change_the_password(server, org):
     assert user.status.value == "PASSWORD_EXPIRED" and groups == ["Everyone", "Engineering", "QA"]
     assert (unknown.status, unknown.error_code, unknown.error_summary) == (400, "E0000001", "Api validation failed: groupIds")
     assert id_token_of(server, org, "ida@example.com", GOOD)["groups"] == ["Engineering", "QA"]
+
+
+def test_an_expired_password_is_changed_through_the_authn_transaction(server, org):
+    async def scenario():
+        client = okta_client(server, org)
+        user = ok(await client.create_user(new_user_body("kim@example.com"), activate=True))
+        ok(await client.expire_password(user.id))
+    run(scenario())
+    post = lambda path, body: httpx.post(org + path, json=body, verify=server.verify)  # noqa: E731
+    assert post("/api/v1/authn", {"username": "kim@example.com", "password": "Wr0ng-password"}).status_code == 401
+    started = post("/api/v1/authn", {"username": "kim@example.com", "password": GOOD}).json()
+    assert started["status"] == "PASSWORD_EXPIRED" and "sessionToken" not in started
+    assert started["_links"]["next"]["href"] == org + "/api/v1/authn/credentials/change_password"
+    state = started["stateToken"]
+    # The stateToken is no sessionToken: /authorize does not sign anyone in with it.
+    refused = httpx.get(org + "/oauth2/default/v1/authorize", verify=server.verify, params={
+        "client_id": "okta-web", "response_type": "code", "scope": "openid", "redirect_uri": REDIRECT,
+        "state": "s", "nonce": "n", "prompt": "none", "sessionToken": state})
+    assert "error=login_required" in refused.headers["location"]
+    change = "/api/v1/authn/credentials/change_password"
+    wrong = post(change, {"stateToken": state, "oldPassword": "nope", "newPassword": "N3w-password"})
+    weak = post(change, {"stateToken": state, "oldPassword": GOOD, "newPassword": "weak"})
+    assert (wrong.status_code, wrong.json()["errorCode"]) == (403, "E0000014")
+    assert (weak.status_code, weak.json()["errorCode"]) == (403, "E0000080")
+    done = post(change, {"stateToken": state, "oldPassword": GOOD, "newPassword": "N3w-password"})
+    assert done.status_code == 200 and done.json()["status"] == "SUCCESS" and done.json()["sessionToken"]
+    again = post(change, {"stateToken": state, "oldPassword": "N3w-password", "newPassword": "An0ther-password"})
+    assert (again.status_code, again.json()["errorCode"]) == (401, "E0000011")
+    assert post("/api/v1/authn", {"username": "kim@example.com", "password": "N3w-password"}).json()["status"] == "SUCCESS"
+    assert post(change, {"stateToken": 7}).json()["errorCode"] == "E0000011"
+    assert httpx.post(org + change, content=b"[]", verify=server.verify).json()["errorCode"] == "E0000003"

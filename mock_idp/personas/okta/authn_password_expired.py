@@ -1,0 +1,84 @@
+"""Okta's Authentication API when the password has expired: primary authentication with the right
+password answers `status: "PASSWORD_EXPIRED"` with a `stateToken` and a `changePassword` link
+instead of a sessionToken; `POST /api/v1/authn/credentials/change_password` with the stateToken,
+the old and a new password answers SUCCESS with the sessionToken (okta-auth-js:
+`transaction.changePassword({oldPassword, newPassword})`). A user whose password an admin expired
+(`lifecycle/expire_password`, `nextLogin=changePassword`) goes this way.
+
+The stateToken is kept as a sign-in token of its own kind (hashed with a prefix, its row naming the
+tenant with a suffix), so a sessionToken at /authorize never finds it, nor uses it up. Facts: docs/vendors.md, "Okta and Auth0 API
+answers checked against their SDKs".
+"""
+
+import hmac
+import json
+import secrets
+from typing import Any
+
+from ...endpoints.sso import record_signin_token
+from ...oauth.tokens import token_hash
+from ...storage.models import SignInToken
+from ...storage.request_state import forget_state
+from .errors import api_error
+from .management import OktaApiError
+from .password_policy import COMPLEXITY, check_password
+
+KIND = "#authn-state"  # a state token's row: SignInToken.tenant "<tenant>#authn-state", hash of KIND + token
+POLICY = {"expiration": {"passwordExpireDays": 0}, "complexity": COMPLEXITY, "age": {"minAgeMinutes": 0, "historyCount": 0}}
+
+
+class StateHolder:
+    """The tenant as record_signin_token sees it, its name marking the row a state token."""
+
+    def __init__(self, tenant):
+        self.name, self.store, self.flavor, self.now = tenant.name + KIND, tenant.store, tenant.flavor, tenant.now
+
+
+def password_expired(tenant, user, user_resource: dict, okta_time) -> dict[str, Any]:
+    state_token = "00" + secrets.token_urlsafe(30)
+    expires_at = record_signin_token(StateHolder(tenant), KIND + state_token, user)
+    links = {"next": {"name": "changePassword", "href": f"{tenant.url}/api/v1/authn/credentials/change_password",
+                      "hints": {"allow": ["POST"]}},
+             "cancel": {"href": f"{tenant.url}/api/v1/authn/cancel", "hints": {"allow": ["POST"]}}}
+    return {"stateToken": state_token, "expiresAt": okta_time(expires_at), "status": "PASSWORD_EXPIRED",
+            "_embedded": {"user": user_resource, "policy": POLICY}, "_links": links}
+
+
+def state_user(tenant, state_token: Any):
+    """The user of a live, unused state token (not used up: a failed change may be tried again)."""
+    row = tenant.store.get(SignInToken, token_hash(KIND + state_token)) if isinstance(state_token, str) else None
+    if row is None or row.used or row.expires_at <= tenant.now() or row.tenant != tenant.name + KIND:
+        raise OktaApiError(401, "E0000011", "Invalid token provided")
+    user = tenant.find_user(row.username)
+    if user is None:
+        raise OktaApiError(401, "E0000011", "Invalid token provided")
+    return user
+
+
+def change_password(tenant, raw: bytes, succeed) -> tuple[int, dict[str, Any]]:
+    """POST /api/v1/authn/credentials/change_password; `succeed(user)` gives the SUCCESS body."""
+    try:
+        request = json.loads(raw)
+    except ValueError:
+        request = None
+    if not isinstance(request, dict):
+        return 400, api_error("E0000003", "The request body was not well-formed.")
+    try:
+        user = state_user(tenant, request.get("stateToken"))
+        old, new = request.get("oldPassword"), request.get("newPassword")
+        if not isinstance(old, str) or not hmac.compare_digest(user.password.encode(), old.encode()):
+            raise OktaApiError(403, "E0000014", "Update of credentials failed",
+                               ("oldPassword: The credentials provided were incorrect.",))
+        try:
+            check_password(new)
+        except OktaApiError as weak:
+            raise OktaApiError(403, "E0000080", "The password does not meet the complexity requirements of the "
+                               "current password policy.", weak.causes) from None
+        if tenant.store.redeem_signin_token(token_hash(KIND + request["stateToken"]), tenant.now()) is None:
+            raise OktaApiError(401, "E0000011", "Invalid token provided")  # used meanwhile
+    except OktaApiError as error:
+        return error.status, api_error(error.code, error.summary, error.causes)
+    changed = tenant.directory.update("user", user.username, {"password": new, "status": "ACTIVE", "enabled": True,
+                                                              "updated_at": tenant.now()})
+    forget_state(tenant.name)
+    return 200, succeed(changed)
