@@ -74,7 +74,8 @@ def check_password(password: Any) -> str:
 
 
 def profile_patch(body: dict[str, Any], user=None) -> dict[str, Any]:
-    """The claims a body sets; metadata merged at the top level (null removes a key), as Auth0 does."""
+    """The claims a body sets; metadata merged at the top level (null removes a key, {} all of
+    them), as Auth0 does."""
     claims: dict[str, Any] = {}
     for name in (*PROFILE, "email"):
         if name in body:
@@ -87,7 +88,8 @@ def profile_patch(body: dict[str, Any], user=None) -> dict[str, Any]:
         if name in body:
             if not isinstance(body[name], dict):
                 raise invalid_body(f"Expected type object but found type {type(body[name]).__name__} at {name}")
-            merged = {**((user.claims.get(name) or {}) if user else {}), **body[name]}
+            # An empty object removes the metadata completely (docs/vendors.md 6c).
+            merged = {**((user.claims.get(name) or {}) if user and body[name] else {}), **body[name]}
             claims[name] = {k: v for k, v in merged.items() if v is not None} or None
     return claims
 

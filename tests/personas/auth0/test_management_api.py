@@ -50,6 +50,12 @@ def test_create_search_patch_and_delete_a_user(server, domain):
 
     patched = api.users.update(created.user_id, user_metadata={"plan": "gold", "theme": None}, blocked=True)
     assert patched.user_metadata == {"plan": "gold"} and patched.blocked is True
+    # Only the top level merges (a nested object is replaced); an empty object removes it all.
+    nested = api.users.update(created.user_id, app_metadata={"limits": {"orders": 5}})
+    nested = api.users.update(created.user_id, app_metadata={"limits": {"invoices": 1}})
+    assert nested.app_metadata == {"tier": 2, "limits": {"invoices": 1}}
+    assert not api.users.update(created.user_id, app_metadata={}).app_metadata
+    api.users.update(created.user_id, app_metadata={"tier": 2})
     assert sign_in(server, domain, "carol@example.com", GOOD).status_code == 403  # blocked
     api.users.update(created.user_id, blocked=False, password="An0ther-secret!")
     assert sign_in(server, domain, "carol@example.com", "An0ther-secret!").status_code == 200
