@@ -1,8 +1,8 @@
 """The subset of Lucene query syntax people send as `q` to Auth0's GET /api/v2/users (user search
 v3): `field:value`, `field:"quoted value"`, wildcards (`email:*@example.com`, `name:jo*`),
-`_exists_:field`, AND / OR / NOT (juxtaposition is OR, as in Lucene), parentheses. Fields are dotted
-paths into the user as the API shows it (`user_metadata.plan`, `identities.connection`). Strings
-compare case-insensitively.
+ranges (`created_at:[2024-01-01 TO *]`, `{a TO b}` exclusive), `_exists_:field`, AND / OR / NOT
+(juxtaposition is OR, as in Lucene), parentheses. Fields are dotted paths into the user as the API
+shows it (`user_metadata.plan`, `identities.connection`). Strings compare case-insensitively.
 
 `predicate(q, fields_of)`: a function of a user, where `fields_of(user)` is the user's JSON;
 malformed input raises QueryError.
@@ -115,9 +115,47 @@ class Parser:
                 raise QueryError(f"no value for {field}")
             if field == "_exists_":
                 return lambda user: lookup(user, value) not in (None, "", [], {})
+            if not quoted and value[0] in "[{":
+                low, high = self.range_bounds(value)
+                return lambda user: in_range(lookup(user, field), low, high)
             return lambda user: matches(lookup(user, field), value, wildcard=not quoted)
         value, quoted = token[1], token[0] == "quoted"
         return lambda user: any(matches(user.get(name), value, wildcard=not quoted) for name in BARE_FIELDS)
+
+
+    def range_bounds(self, opening: str) -> tuple[tuple[str, bool], tuple[str, bool]]:
+        """`[low TO high]` (inclusive) or `{low TO high}` (exclusive), `*` unbounded:
+        ((low, inclusive), (high, inclusive))."""
+        if not self.keyword("TO"):
+            raise QueryError("a range needs TO")
+        closing = self.peek()
+        if closing is None or closing[0] != "word" or closing[1][-1] not in "]}":
+            raise QueryError("a range needs ] or }")
+        self.position += 1
+        return (opening[1:], opening[0] == "["), (closing[1][:-1], closing[1][-1] == "]")
+
+
+def in_range(actual: Any, low: tuple[str, bool], high: tuple[str, bool]) -> bool:
+    if isinstance(actual, list):
+        return any(in_range(one, low, high) for one in actual)
+    if actual is None or isinstance(actual, bool):
+        return False
+    for (bound, inclusive), sign in ((low, 1), (high, -1)):
+        if bound in ("", "*"):
+            continue
+        order = compare(actual, bound)
+        if order is None or order * sign < 0 or (order == 0 and not inclusive):
+            return False
+    return True
+
+
+def compare(actual: Any, bound: str) -> int | None:
+    """-1, 0 or 1: numbers as numbers (logins_count), else text (ISO dates sort as text)."""
+    try:
+        left, right = (float(actual), float(bound)) if isinstance(actual, (int, float)) else (str(actual), bound)
+    except ValueError:
+        return None
+    return (left > right) - (left < right)
 
 
 def lookup(user: dict, path: str) -> Any:

@@ -227,3 +227,19 @@ def test_a_roles_users_come_in_checkpoint_pages(server, domain):
     last = httpx.get(f"https://{domain}/api/v2/roles/{role.id}/users", params={"take": 2, "from": first["next"]},
                      verify=server.verify, headers={"Authorization": f"Bearer {management_token(domain)}"}).json()
     assert len(last["users"]) == 1 and "next" not in last
+
+
+def test_users_searched_by_ranges(server, domain):
+    api = management(server, domain, management_token(domain))
+    api.users.create(connection=CONNECTION, email="rita-range@example.com", password=GOOD)
+    emails = lambda q: {u.email for u in api.users.list(q=q)}  # noqa: E731
+    assert emails("created_at:[* TO 2024-01-01]") == {"alice@example.com"}  # the seeded user, made in 2023
+    assert "rita-range@example.com" in emails("created_at:{2024-01-01 TO *]")
+    assert "alice@example.com" not in emails("created_at:{2024-01-01 TO *]")
+    assert emails('email:[rita-range@example.com TO rita-range@example.com] AND NOT email:"alice@example.com"') == {
+        "rita-range@example.com"}
+    token = management_token(domain)
+    for broken in ("created_at:[2024-01-01 TO", "created_at:[2024-01-01 2025-01-01]"):
+        response = httpx.get(f"https://{domain}/api/v2/users", params={"q": broken}, verify=server.verify,
+                             headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 400 and response.json()["errorCode"] == "invalid_query_string"
