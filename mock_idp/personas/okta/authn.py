@@ -36,15 +36,15 @@ def routes(tenant) -> list[Route]:
             # page at a name re-pointed at us (DNS rebinding) must not get one to sign the browser in
             # at our real address.
             return misdirected(host)
-        status, body = authenticate(tenant, await request.body())
+        status, body = json_request(await request.body(), lambda body: authenticate(tenant, body))
         return JSONResponse(body, status_code=status, headers=NO_STORE)
 
     async def change_expired_password(request: Request) -> Response:
         host = foreign_host(request)
         if host is not None:
             return misdirected(host)
-        status, body = authn_password_expired.change_password(tenant, await request.body(),
-                                                              lambda user: success(tenant, user, {}))
+        status, body = json_request(await request.body(), lambda body: authn_password_expired.change_password(
+            tenant, body, lambda user: success(tenant, user, {})))
         return JSONResponse(body, status_code=status, headers=NO_STORE)
 
     return [Route("/api/v1/authn", primary_authentication, methods=["POST"]),
@@ -64,14 +64,19 @@ AUTHN = VendorCall("authn", injected_failure, error_key="errorCode", username_pa
 WATCHED = {"/api/v1/authn": lambda headers: AUTHN}
 
 
-def authenticate(tenant, raw: bytes) -> tuple[int, dict[str, Any]]:
-    """(status, body) of a primary authentication request."""
+def json_request(raw: bytes, answer):
+    """`answer(request)` of a JSON object body, else Okta's E0000003 (status, body)."""
     try:
         request = json.loads(raw)
     except ValueError:
         request = None
     if not isinstance(request, dict):
         return 400, api_error("E0000003", "The request body was not well-formed.")
+    return answer(request)
+
+
+def authenticate(tenant, request: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    """(status, body) of a primary authentication request."""
     username, password = request.get("username"), request.get("password")
     user = find_user(tenant, username) if isinstance(username, str) else None
     if user is not None and user.status == "PASSWORD_EXPIRED" and isinstance(password, str) \

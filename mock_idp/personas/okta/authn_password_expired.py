@@ -11,7 +11,6 @@ answers checked against their SDKs".
 """
 
 import hmac
-import json
 import secrets
 from typing import Any
 
@@ -55,14 +54,8 @@ def state_user(tenant, state_token: Any):
     return user
 
 
-def change_password(tenant, raw: bytes, succeed) -> tuple[int, dict[str, Any]]:
+def change_password(tenant, request: dict[str, Any], succeed) -> tuple[int, dict[str, Any]]:
     """POST /api/v1/authn/credentials/change_password; `succeed(user)` gives the SUCCESS body."""
-    try:
-        request = json.loads(raw)
-    except ValueError:
-        request = None
-    if not isinstance(request, dict):
-        return 400, api_error("E0000003", "The request body was not well-formed.")
     try:
         user = state_user(tenant, request.get("stateToken"))
         old, new = request.get("oldPassword"), request.get("newPassword")
