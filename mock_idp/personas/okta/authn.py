@@ -29,26 +29,24 @@ PASSWORD_CHANGED = 1700000000  # seeded users have always had their password
 
 
 def routes(tenant) -> list[Route]:
-    async def primary_authentication(request: Request) -> Response:
-        host = foreign_host(request)
-        if host is not None:
-            # The sessionToken signs a browser in by a plain GET of /authorize (Okta's design): a
-            # page at a name re-pointed at us (DNS rebinding) must not get one to sign the browser in
-            # at our real address.
-            return misdirected(host)
-        status, body = json_request(await request.body(), lambda body: authenticate(tenant, body))
-        return JSONResponse(body, status_code=status, headers=NO_STORE)
+    def endpoint(answer):
+        """A POST of a JSON object: `answer(body)` gives (status, body)."""
+        async def handle(request: Request) -> Response:
+            host = foreign_host(request)
+            if host is not None:
+                # The sessionToken signs a browser in by a plain GET of /authorize (Okta's design): a
+                # page at a name re-pointed at us (DNS rebinding) must not get one to sign the browser
+                # in at our real address.
+                return misdirected(host)
+            status, body = json_request(await request.body(), answer)
+            return JSONResponse(body, status_code=status, headers=NO_STORE)
+        return handle
 
-    async def change_expired_password(request: Request) -> Response:
-        host = foreign_host(request)
-        if host is not None:
-            return misdirected(host)
-        status, body = json_request(await request.body(), lambda body: authn_password_expired.change_password(
-            tenant, body, lambda user: success(tenant, user, {})))
-        return JSONResponse(body, status_code=status, headers=NO_STORE)
-
-    return [Route("/api/v1/authn", primary_authentication, methods=["POST"]),
-            Route("/api/v1/authn/credentials/change_password", change_expired_password, methods=["POST"])]
+    expired = authn_password_expired
+    return [Route("/api/v1/authn", endpoint(lambda body: authenticate(tenant, body)), methods=["POST"]),
+            Route("/api/v1/authn/credentials/change_password", endpoint(lambda body: expired.change_password(
+                tenant, body, lambda user: success(tenant, user, {}))), methods=["POST"]),
+            Route("/api/v1/authn/cancel", endpoint(lambda body: expired.cancel(tenant, body)), methods=["POST"])]
 
 
 def injected_failure(error: str | None, description: str | None, status: int | None) -> JSONResponse:

@@ -2,7 +2,8 @@
 password answers `status: "PASSWORD_EXPIRED"` with a `stateToken` and a `changePassword` link
 instead of a sessionToken; `POST /api/v1/authn/credentials/change_password` with the stateToken,
 the old and a new password answers SUCCESS with the sessionToken (okta-auth-js:
-`transaction.changePassword({oldPassword, newPassword})`). A user whose password an admin expired
+`transaction.changePassword({oldPassword, newPassword})`); `POST /api/v1/authn/cancel` ends the
+transaction (`transaction.cancel()`). A user whose password an admin expired
 (`lifecycle/expire_password`, `nextLogin=changePassword`) goes this way.
 
 The stateToken is kept as a sign-in token of its own kind (hashed with a prefix, its row naming the
@@ -75,3 +76,14 @@ def change_password(tenant, request: dict[str, Any], succeed) -> tuple[int, dict
                                                               "updated_at": tenant.now()})
     forget_state(tenant.name)
     return 200, succeed(changed)
+
+
+def cancel(tenant, request: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    """POST /api/v1/authn/cancel: the transaction ends (its stateToken used up): an empty transaction."""
+    state_token = request.get("stateToken")
+    try:
+        state_user(tenant, state_token)
+    except OktaApiError as error:
+        return error.status, api_error(error.code, error.summary, error.causes)
+    tenant.store.redeem_signin_token(token_hash(KIND + state_token), tenant.now())
+    return 200, {}

@@ -389,4 +389,9 @@ def test_an_expired_password_is_changed_through_the_authn_transaction(server, or
     assert (again.status_code, again.json()["errorCode"]) == (401, "E0000011")
     assert post("/api/v1/authn", {"username": "kim@example.com", "password": "N3w-password"}).json()["status"] == "SUCCESS"
     assert post(change, {"stateToken": 7}).json()["errorCode"] == "E0000011"
+    ok(asyncio.run(okta_client(server, org).expire_password("kim@example.com")))
+    cancelled = post("/api/v1/authn", {"username": "kim@example.com", "password": "N3w-password"}).json()["stateToken"]
+    assert post("/api/v1/authn/cancel", {"stateToken": cancelled}).status_code == 200
+    assert post(change, {"stateToken": cancelled, "oldPassword": "N3w-password", "newPassword": "An0ther-password"}
+                ).json()["errorCode"] == "E0000011"  # a cancelled transaction is over
     assert httpx.post(org + change, content=b"[]", verify=server.verify).json()["errorCode"] == "E0000003"
