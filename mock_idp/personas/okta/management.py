@@ -109,23 +109,27 @@ def flag(request: Request, name: str, default: bool) -> bool:
 
 
 def page(tenant, request: Request, path: str, items: list, key: Callable[[Any], str],
-         default_limit: int, max_limit: int) -> tuple[list, dict[str, str]]:
-    """Items sorted by id, from after `after`, at most `limit`; the Link header as Okta sends
-    it (`self`, and `next` while more remain), which the SDKs follow."""
+         default_limit: int, max_limit: int, ordered: bool = False) -> tuple[list, dict[str, str]]:
+    """Items sorted by id (unless `ordered` already), from after the one whose id is `after`, at
+    most `limit`; the Link header as Okta sends it (`self`, and `next` while more remain), which
+    the SDKs follow."""
     try:
         limit = int(request.query_params.get("limit", default_limit))
     except ValueError:
         raise invalid("limit", "limit: must be a number") from None
     limit = max(1, min(limit, max_limit))
     after = request.query_params.get("after")
-    ordered = sorted(items, key=key)
+    if not ordered:
+        items = sorted(items, key=key)
     if after:
-        ordered = [item for item in ordered if key(item) > after]
-    shown = ordered[:limit]
+        position = next((index for index, item in enumerate(items) if key(item) == after), None)
+        # The cursor's own item gone (deleted meanwhile): by id, the ones after it.
+        items = items[position + 1:] if position is not None else [item for item in items if key(item) > after]
+    shown = items[:limit]
     kept = {k: v for k, v in request.query_params.items() if k not in ("after", "limit")}
     base = f"{tenant.url}{path}"
     links = [f'<{base}?{urlencode({**kept, "limit": limit})}>; rel="self"']
-    if len(ordered) > limit:
+    if len(items) > limit:
         links.append(f'<{base}?{urlencode({**kept, "after": key(shown[-1]), "limit": limit})}>; rel="next"')
     return shown, {"Link": ", ".join(links)}
 

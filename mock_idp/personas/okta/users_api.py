@@ -18,7 +18,7 @@ from .token_claims import login_of
 from .management import api, create, flag, injected_failure, invalid, json_body, page, remove, write
 from .user_lifecycle import lifecycle
 from .okta_users import (check_profile, claims_of, find, group_id, group_json, new_user_id, password_of,
-                         status_of, user_json, user_matcher)
+                         status_of, user_attribute, user_json, user_matcher)
 
 ENDPOINTS = ("users",)
 USERS = VendorCall("users", injected_failure, error_key="errorCode")
@@ -30,8 +30,9 @@ MAX_GROUP_IDS = 20
 def routes(tenant) -> list[Route]:
     async def list_users(request: Request):
         matches = user_matcher(tenant, request)
-        users, headers = page(tenant, request, "/api/v1/users", [u for u in tenant.all_users() if matches(u)],
-                              key=tenant.subject, default_limit=USERS_PAGE, max_limit=USERS_MAX)
+        found = sorted((u for u in tenant.all_users() if matches(u)), key=tenant.subject)
+        users, headers = page(tenant, request, "/api/v1/users", sort_users(tenant, request, found),
+                              key=tenant.subject, default_limit=USERS_PAGE, max_limit=USERS_MAX, ordered=True)
         return 200, [user_json(tenant, user) for user in users], headers
 
     async def create_user(request: Request):
@@ -93,6 +94,23 @@ def routes(tenant) -> list[Route]:
         Route("/api/v1/users/{user_id}/groups", api(tenant, read, user_groups), methods=["GET"]),
         *user_lifecycle.routes(tenant),
     ]
+
+
+def sort_users(tenant, request: Request, users: list) -> list:
+    """`sortBy` (any attribute, e.g. profile.lastName) and `sortOrder` (asc, desc) of a search;
+    users of the same value stay in id order, as Okta orders them; those without one come last."""
+    sort_by = request.query_params.get("sortBy")
+    if not sort_by or not request.query_params.get("search"):
+        return users  # Okta sorts search results only
+    order = request.query_params.get("sortOrder", "asc").lower()
+    if order not in ("asc", "desc"):
+        raise invalid("sortOrder", "sortOrder: must be asc or desc")
+    descending = order == "desc"
+    values = {tenant.subject(user): user_attribute(tenant, user, sort_by) for user in users}
+    present = [user for user in users if values[tenant.subject(user)] is not None]
+    # Python's sort is stable, reversed too: ties keep their id order.
+    ordered = sorted(present, key=lambda user: str(values[tenant.subject(user)]).lower(), reverse=descending)
+    return ordered + [user for user in users if values[tenant.subject(user)] is None]
 
 
 def group_names(tenant, body: dict) -> list[str]:

@@ -395,3 +395,22 @@ def test_an_expired_password_is_changed_through_the_authn_transaction(server, or
     assert post(change, {"stateToken": cancelled, "oldPassword": "N3w-password", "newPassword": "An0ther-password"}
                 ).json()["errorCode"] == "E0000011"  # a cancelled transaction is over
     assert httpx.post(org + change, content=b"[]", verify=server.verify).json()["errorCode"] == "E0000003"
+
+
+def test_search_results_sorted_and_paged_in_that_order(server, org):
+    async def scenario():
+        client = okta_client(server, org)
+        for last in ("Moss", "Adams", "Zeller", "Adams"):
+            ok(await client.create_user(new_user_body(f"{last.lower()}{secrets.token_hex(2)}@example.com", first="Sorted",
+                                                      last=last), activate=False))
+        query = {"search": 'profile.firstName eq "Sorted"', "sort_by": "profile.lastName", "sort_order": "desc"}
+        everyone = ok(await client.list_users(**query))
+        first, response, _ = await client.list_users(**query, limit=3)
+        rest = ok(await client.list_users(**query, limit=3, after=PaginationHelper.extract_next_cursor(response.headers)))
+        return everyone, first, rest
+    everyone, first, rest = run(scenario())
+    names = lambda users: [u.profile.last_name for u in users]  # noqa: E731
+    assert names(everyone) == ["Zeller", "Moss", "Adams", "Adams"]
+    adams = [u.id for u in everyone if u.profile.last_name == "Adams"]
+    assert adams == sorted(adams)  # the same value: in id order
+    assert [u.id for u in first + rest] == [u.id for u in everyone] and len(rest) == 1
