@@ -38,8 +38,7 @@ def routes(tenant) -> list[Route]:
     async def create_user(request: Request):
         body = await json_body(request)
         profile = check_profile(tenant, body.get("profile"), full=True)
-        if any(login_of(user).lower() == profile["login"].lower() for user in tenant.all_users()):
-            raise invalid("login", "login: An object with this field already exists in the current organization")
+        check_login_free(tenant, profile)
         password = password_of(body)
         status = ("ACTIVE" if password else "PROVISIONED") if flag(request, "activate", True) else "STAGED"
         if status == "ACTIVE" and request.query_params.get("nextLogin") == "changePassword":
@@ -56,6 +55,7 @@ def routes(tenant) -> list[Route]:
         """POST: a partial update (only the attributes sent change)."""
         user, body = find(tenant, user_id), await json_body(request)
         profile = check_profile(tenant, body.get("profile", {}), full=False)
+        check_login_free(tenant, profile, user)
         patch = {"claims": claims_of(profile)}
         if (password := password_of(body)) is not None:
             patch["password"] = password
@@ -65,6 +65,7 @@ def routes(tenant) -> list[Route]:
         """PUT: the profile is replaced (attributes not sent are removed; groups stay)."""
         user, body = find(tenant, user_id), await json_body(request)
         profile = check_profile(tenant, body.get("profile"), full=True)
+        check_login_free(tenant, profile, user)
         claims = {name: None for name in user.claims if name != "groups"} | drop_nulls(claims_of(profile))
         patch = {"claims": claims}
         if (password := password_of(body)) is not None:
@@ -94,6 +95,14 @@ def routes(tenant) -> list[Route]:
         Route("/api/v1/users/{user_id}/groups", api(tenant, read, user_groups), methods=["GET"]),
         *user_lifecycle.routes(tenant),
     ]
+
+
+def check_login_free(tenant, profile: dict, user=None) -> None:
+    """A login is the user's own: another's (whatever its case) is E0000001, on create and update."""
+    login, own = profile.get("login"), user.username if user is not None else None
+    if isinstance(login, str) and any(login_of(other).lower() == login.lower() and other.username != own
+                                      for other in tenant.all_users()):
+        raise invalid("login", "login: An object with this field already exists in the current organization")
 
 
 def sort_users(tenant, request: Request, users: list) -> list:

@@ -148,6 +148,21 @@ def test_partial_and_full_profile_updates(server, org):
     assert by_login.id == full.id and by_login.profile.first_name == "David"
 
 
+def test_a_login_taken_by_another_user_is_refused_on_update(server, org):
+    async def scenario():
+        client = okta_client(server, org)
+        user = ok(await client.create_user(new_user_body("lee@example.com"), activate=True))
+        same = ok(await client.update_user(user.id, UpdateUserRequest.from_dict({"profile": {"login": "LEE@example.com"}})))
+        _, _, taken = await client.update_user(user.id, UpdateUserRequest.from_dict({"profile": {"login": "alice@example.com"}}))
+        _, _, replaced = await client.replace_user(user.id, UpdateUserRequest.from_dict({"profile": {
+            "firstName": "L", "lastName": "E", "email": "lee@example.com", "login": "Alice@example.com"}}))
+        return same, taken, replaced
+    same, taken, replaced = run(scenario())
+    assert same.profile.login == "LEE@example.com"  # one's own login, in another case, is no clash
+    for refused in (taken, replaced):
+        assert (refused.status, refused.error_code, refused.error_summary) == (400, "E0000001", "Api validation failed: login")
+
+
 def authn(server, org: str, username: str, password: str) -> int:
     return httpx.post(org + "/api/v1/authn", json={"username": username, "password": password},
                       verify=server.verify).status_code
