@@ -29,6 +29,7 @@ CREATE_FIELDS = frozenset({"connection", "email", "password", "username", "user_
                            "user_metadata", "app_metadata", "blocked", "phone_verified", *PROFILE})
 PATCH_FIELDS = CREATE_FIELDS - {"user_id"} | {"client_id", "verify_phone_number"}
 USER_EXISTS = ManagementError(409, "The user already exists.", "auth0_idp_error")
+EMAIL_TAKEN = ManagementError(400, "The specified new email already exists", "auth0_idp_error")
 
 
 def user_not_found() -> ManagementError:
@@ -157,6 +158,10 @@ def routes(tenant) -> list[Route]:
             changes["enabled"] = not body["blocked"]
         if isinstance(body.get("connection"), str) and body["connection"] not in known_connections(tenant):
             raise ManagementError(400, "The connection does not exist.", "inexistent_connection")
+        if isinstance(body.get("email"), str) and any(
+                str(u.claims.get("email", "")).lower() == body["email"].lower() and u.connection == user.connection
+                and u.username != user.username for u in tenant.all_users()):
+            raise EMAIL_TAKEN
         return 200, user_json(tenant, replace_user(tenant, user, changes, profile_patch(body, user)))
 
     async def delete_user(request: Request, user_id: str):

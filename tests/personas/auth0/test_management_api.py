@@ -103,6 +103,11 @@ def test_errors_are_auth0s_error_bodies(server, domain):
     with pytest.raises(BadRequestError) as weak:
         api.users.create(connection=CONNECTION, email="weak@example.com", password="short")
     assert weak.value.body["message"] == "PasswordStrengthError: Password is too weak"
+    taken = api.users.create(connection=CONNECTION, email="taken@example.com", password=GOOD)
+    with pytest.raises(BadRequestError) as clash:  # PATCH answers 400 here, where create answers 409
+        api.users.update(taken.user_id, email="ALICE@example.com")
+    assert clash.value.body == {"statusCode": 400, "error": "Bad Request", "errorCode": "auth0_idp_error",
+                                "message": "The specified new email already exists"}
     with pytest.raises(BadRequestError) as no_connection:
         api.users.create(connection="nope", email="x@example.com", password=GOOD)
     assert no_connection.value.body["errorCode"] == "inexistent_connection"
