@@ -1,7 +1,7 @@
 """Auth0's Management API v2, users: create (in a database connection), get, list with `q` (the
 Lucene subset of lucene.py), `sort`, `fields`/`include_fields` and pages, `users-by-email`, patch
 (metadata merged at the top level, `blocked`, `password`...), delete; a user's roles (list, assign,
-remove) and permissions.
+remove) and own permissions (list, add, remove).
 
 A user made here signs in at once (password-realm, the login page) unless blocked. Facts:
 docs/vendors.md, "Auth0 Management API v2".
@@ -18,7 +18,7 @@ from .dbconnections import DEFAULT_CONNECTION
 from .lucene import QueryError, predicate
 from .management import (ManagementError, allowed, api, auth0_time, create, injected_failure, invalid_body, json_body,
                          paged, remove, replace_user, selected, sorted_by, write)
-from .roles_api import find_role, role_ids, role_json, user_permissions
+from .roles_api import find_role, permissions_of, role_ids, role_json, user_permissions
 
 ENDPOINTS = ("users",)
 USERS = VendorCall("users", injected_failure, error_key="errorCode")
@@ -187,6 +187,18 @@ def routes(tenant) -> list[Route]:
     async def permissions(request: Request, user_id: str):
         return 200, paged(request, user_permissions(tenant, find_user(tenant, user_id)), "permissions")
 
+    async def change_permissions(request: Request, user_id: str):
+        """The user's own permissions (beside their roles'): POST adds (201), DELETE removes (204).
+        The directory keeps a user's permissions by name, whatever API defines them."""
+        user, pairs = find_user(tenant, user_id), permissions_of(tenant, await json_body(request))
+        names = [name for _, name in pairs]
+        if request.method == "POST":
+            kept = list(dict.fromkeys([*(user.permissions or []), *names]))
+        else:
+            kept = [name for name in user.permissions or [] if name not in names]
+        write(tenant, "user", user.username, {"permissions": kept})
+        return (201 if request.method == "POST" else 204), None
+
     read, users = ("read:users",), "/api/v2/users/{user_id}"
     return [
         Route("/api/v2/users", api(tenant, ("create:users",), create_user), methods=["POST"]),
@@ -199,4 +211,5 @@ def routes(tenant) -> list[Route]:
         Route(users + "/roles", api(tenant, ("create:role_members",), change_roles), methods=["POST"]),
         Route(users + "/roles", api(tenant, ("delete:role_members",), change_roles), methods=["DELETE"]),
         Route(users + "/permissions", api(tenant, read, permissions), methods=["GET"]),
+        Route(users + "/permissions", api(tenant, ("update:users",), change_permissions), methods=["POST", "DELETE"]),
     ]

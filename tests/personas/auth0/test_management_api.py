@@ -248,3 +248,19 @@ def test_users_searched_by_ranges(server, domain):
         response = httpx.get(f"https://{domain}/api/v2/users", params={"q": broken}, verify=server.verify,
                              headers={"Authorization": f"Bearer {token}"})
         assert response.status_code == 400 and response.json()["errorCode"] == "invalid_query_string"
+
+
+def test_a_users_own_permissions_added_and_removed_fill_the_rbac_token(server, domain):
+    api = management(server, domain, management_token(domain))
+    user = api.users.create(connection=CONNECTION, email="pat@example.com", password=GOOD)
+    write = [PermissionRequestPayload(resource_server_identifier=ORDERS, permission_name="write:orders")]
+    api.users.permissions.create(user.user_id, permissions=write)
+    assert [p.permission_name for p in api.users.permissions.list(user.user_id)] == ["write:orders"]
+    token = sign_in(server, domain, "pat@example.com", GOOD).json()["access_token"]
+    assert verified(server, domain, token)["permissions"] == ["write:orders"]
+    api.users.permissions.delete(user.user_id, permissions=write)
+    assert list(api.users.permissions.list(user.user_id)) == []
+    with pytest.raises(ApiError) as unknown:
+        api.users.permissions.create(user.user_id, permissions=[
+            PermissionRequestPayload(resource_server_identifier=ORDERS, permission_name="fly:orders")])
+    assert unknown.value.status_code == 400
