@@ -1,8 +1,8 @@
 """Okta's Users API on the org URL, as okta-sdk-python calls it: create (activated or staged, with a
 password, in `groupIds`, `nextLogin=changePassword`), get by id or login, list with q/filter/search
 and pages, partial (POST) and full (PUT) profile update, delete (a first DELETE deactivates, a second
-deletes, as on Okta), and the user's groups; the lifecycle operations and password change are
-user_lifecycle.py's.
+deletes, as on Okta), the user's groups and factors (none); the lifecycle operations and password
+change are user_lifecycle.py's.
 
 A user made here signs in at once on the login page and /api/v1/authn (status ACTIVE only).
 Facts: docs/vendors.md, "Okta Users and Groups API".
@@ -80,6 +80,10 @@ def routes(tenant) -> list[Route]:
             remove(tenant, "user", user.username)
         return 204, None
 
+    async def user_factors(request: Request, user_id: str):
+        find(tenant, user_id)
+        return 200, []  # the mock enrolls no factors: every user signs in with a password alone
+
     async def user_groups(request: Request, user_id: str):
         user, groups = find(tenant, user_id), okta_groups(tenant)
         return 200, [group_json(tenant, groups[name]) for name in groups_of(user)]
@@ -93,6 +97,7 @@ def routes(tenant) -> list[Route]:
         Route("/api/v1/users/{user_id}", api(tenant, manage, replace_user), methods=["PUT"]),
         Route("/api/v1/users/{user_id}", api(tenant, manage, delete_user), methods=["DELETE"]),
         Route("/api/v1/users/{user_id}/groups", api(tenant, read, user_groups), methods=["GET"]),
+        Route("/api/v1/users/{user_id}/factors", api(tenant, read, user_factors), methods=["GET"]),
         *user_lifecycle.routes(tenant),
     ]
 

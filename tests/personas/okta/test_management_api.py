@@ -300,10 +300,12 @@ def test_bad_input_gets_an_okta_error_body_never_a_500(server, org, method, path
 
 def test_an_api_the_mock_does_not_serve_is_oktas_not_found_for_the_sdk(server, org):
     async def scenario():
-        return await okta_client(server, org).list_applications()
-    _, _, error = run(scenario())
+        client = okta_client(server, org)
+        return await client.list_applications(), await client.list_factors("alice@example.com")
+    (_, _, error), (factors, _, factors_error) = run(scenario())
     assert isinstance(error, OktaAPIError)
     assert (error.status, error.error_code) == (404, "E0000007")
+    assert factors == [] and factors_error is None  # no factor is ever enrolled: a password signs in
 
 
 @pytest.mark.parametrize("method, path, status, code", [
@@ -312,7 +314,8 @@ def test_an_api_the_mock_does_not_serve_is_oktas_not_found_for_the_sdk(server, o
     ("GET", "/api/v1/users/alice@example.com/lifecycle/activate", 405, "E0000022"),
     ("GET", "/api/v1/authn", 405, "E0000022"),
     ("GET", "/api/v1/logs", 404, "E0000007"),
-    ("POST", "/api/v1/users/alice@example.com/factors", 404, "E0000007"),
+    ("POST", "/api/v1/users/alice@example.com/factors", 405, "E0000022"),
+    ("GET", "/api/v1/users/alice@example.com/appLinks", 404, "E0000007"),
 ])
 def test_an_unserved_method_or_path_under_api_v1_is_oktas_error(server, org, method, path, status, code):
     response = httpx.request(method, org + path, verify=server.verify, headers={"Authorization": f"SSWS {API_TOKEN}"})
