@@ -40,10 +40,13 @@ def tokens(text: str) -> list[tuple[str, Any]]:
     return found
 
 
-def predicate(text: str, value_of: Callable[[Any, str], Any]) -> Callable[[Any], bool]:
+def predicate(text: str, value_of: Callable[[Any, str], Any],
+              allowed: Callable[[str, str], bool] | None = None) -> Callable[[Any], bool]:
+    """`allowed(attribute, operator)`, when given, says what the expression may use (a `filter`
+    takes fewer attributes and operators than a `search`, and no `not`)."""
     if len(text) > MAX_LENGTH:
         raise ExpressionError("expression too long")
-    parser = Parser(tokens(text), value_of)
+    parser = Parser(tokens(text), value_of, allowed)
     result = parser.disjunction()
     if parser.position != len(parser.tokens):
         raise ExpressionError("unexpected tokens after the expression")
@@ -51,8 +54,9 @@ def predicate(text: str, value_of: Callable[[Any, str], Any]) -> Callable[[Any],
 
 
 class Parser:
-    def __init__(self, found: list[tuple[str, Any]], value_of):
+    def __init__(self, found: list[tuple[str, Any]], value_of, allowed=None):
         self.tokens, self.position, self.value_of, self.depth = found, 0, value_of, 0
+        self.allowed = allowed
 
     def peek(self, offset: int = 0) -> tuple[str, Any] | None:
         index = self.position + offset
@@ -95,6 +99,8 @@ class Parser:
 
     def inner_term(self):
         if self.keyword("not"):
+            if self.allowed is not None and not self.allowed("", "not"):
+                raise ExpressionError("not is not supported here")
             inner = self.term()
             return lambda item: not inner(item)
         if self.peek() is not None and self.peek()[0] == "(":
@@ -110,6 +116,8 @@ class Parser:
         operator = str(operator).lower()
         if kind != "word" or operator not in OPERATORS:
             raise ExpressionError(f"unknown operator {operator!r}")
+        if self.allowed is not None and not self.allowed(attribute, operator):
+            raise ExpressionError(f"{attribute} {operator} is not supported here")
         if operator == "pr":
             return lambda item: self.value_of(item, attribute) not in (None, "")
         kind, raw = self.take()

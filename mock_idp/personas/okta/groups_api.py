@@ -16,7 +16,7 @@ from .everyone import is_built_in, members_of, okta_groups
 from .expressions import ExpressionError, predicate
 from .ids import okta_id
 from .management import OktaApiError, api, create, injected_failure, invalid, json_body, page, remove, write
-from .okta_users import find, find_group, group_id, group_json, user_json
+from .okta_users import find, find_group, group_id, group_json, invalid_search, user_json
 
 ENDPOINTS = ("groups",)
 GROUPS = VendorCall("groups", injected_failure, error_key="errorCode")
@@ -43,8 +43,8 @@ def routes(tenant) -> list[Route]:
         if text:
             try:
                 matches = predicate(text, lambda group, attribute: group_attribute(tenant, group, attribute))
-            except ExpressionError as error:
-                raise invalid("search", f"Invalid search expression: {error}") from None
+            except ExpressionError:
+                raise invalid_search() from None
             groups = [group for group in groups if matches(group)]
         elif q:
             groups = [group for group in groups if group.name.lower().startswith(q.lower())]

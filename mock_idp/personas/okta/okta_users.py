@@ -13,7 +13,7 @@ from .everyone import is_built_in, okta_groups
 from .expressions import ExpressionError, predicate
 from .token_claims import login_of
 from .ids import okta_id
-from .management import invalid, not_found
+from .management import OktaApiError, invalid, not_found
 from .password_policy import check_password
 
 # Okta profile attribute -> the claim it is kept as.
@@ -25,6 +25,9 @@ NOT_PROFILE = (STANDARD_CLAIMS - set(CLAIM_PROFILE)) | {"groups"}
 REQUIRED = ("login", "email", "firstName", "lastName")  # Okta's base user schema
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 SIGN_IN_STATUSES = ("ACTIVE", "PASSWORD_EXPIRED", "LOCKED_OUT", "RECOVERY")
+# What a users `filter` may name (a `search` may name any property): docs/vendors.md 6b.
+FILTER_ATTRIBUTES = ("status", "lastUpdated", "id", "profile.login", "profile.email", "profile.firstName",
+                     "profile.lastName")
 SEEDED_AT = PASSWORD_CHANGED
 
 
@@ -103,15 +106,28 @@ def password_of(body: dict[str, Any]) -> str | None:
     return check_password(password.get("value") if isinstance(password, dict) else None)
 
 
+def filter_allows(attribute: str, operator: str) -> bool:
+    """What a `filter` (not a `search`) may say: eq on a few properties, comparisons on lastUpdated."""
+    if operator == "eq":
+        return attribute in FILTER_ATTRIBUTES
+    return attribute == "lastUpdated" and operator in ("gt", "ge", "lt", "le")
+
+
+def invalid_search() -> OktaApiError:
+    return OktaApiError(400, "E0000031", "Invalid search criteria.", ("Invalid search query.",))
+
+
 def user_matcher(tenant, request):
-    """The users GET /api/v1/users lists: `q` (prefix of firstName, lastName or email), `filter`
-    or `search` (expressions.py); with none, everyone but DEPROVISIONED users."""
-    q, text = request.query_params.get("q"), request.query_params.get("search") or request.query_params.get("filter")
+    """The users GET /api/v1/users lists: `q` (prefix of firstName, lastName or email), `search`
+    or `filter` (expressions.py; a filter as Okta limits it); with none, everyone but DEPROVISIONED users."""
+    q, search, text = (request.query_params.get("q"), request.query_params.get("search"),
+                       request.query_params.get("search") or request.query_params.get("filter"))
     if text:
         try:
-            return predicate(text, lambda user, attribute: user_attribute(tenant, user, attribute))
-        except ExpressionError as error:
-            raise invalid("search", f"Invalid search expression: {error}") from None
+            return predicate(text, lambda user, attribute: user_attribute(tenant, user, attribute),
+                             None if search else filter_allows)
+        except ExpressionError:
+            raise invalid_search() from None
     if q:
         wanted = q.lower()
         return lambda user: status_of(user) != "DEPROVISIONED" and any(

@@ -432,3 +432,23 @@ def test_search_results_sorted_and_paged_in_that_order(server, org):
     adams = [u.id for u in everyone if u.profile.last_name == "Adams"]
     assert adams == sorted(adams)  # the same value: in id order
     assert [u.id for u in first + rest] == [u.id for u in everyone] and len(rest) == 1
+
+
+def test_a_filter_takes_what_okta_filters_on_and_a_bad_query_is_e0000031(server, org):
+    async def scenario():
+        client = okta_client(server, org)
+        kept = ok(await client.list_users(filter='status eq "ACTIVE" and lastUpdated gt "2000-01-01T00:00:00.000Z"'))
+        refused = {}
+        for name, query in [("sw in a filter", {"filter": 'profile.login sw "alice"'}),
+                            ("another property", {"filter": 'profile.department eq "IT"'}),
+                            ("not", {"filter": 'not (status eq "ACTIVE")'}),
+                            ("broken search", {"search": 'profile.login eq'})]:
+            _, _, refused[name] = await client.list_users(**query)
+        by_search = ok(await client.list_users(search='profile.login sw "alice"'))
+        return kept, refused, by_search
+    kept, refused, by_search = run(scenario())
+    assert "alice@example.com" in [u.profile.login for u in kept]
+    assert [u.profile.login for u in by_search] == ["alice@example.com"]  # a search takes what a filter does not
+    for name, error in refused.items():
+        assert (error.status, error.error_code, error.error_summary) == (400, "E0000031", "Invalid search criteria."), name
+        assert error.error_causes == [{"errorSummary": "Invalid search query."}], name
