@@ -1,5 +1,6 @@
-"""Auth0's Management API v2, roles: create, list (`name_filter`, pages), get, update, delete;
-their permissions on the tenant's APIs (`apis:` of the seed) and their users. On an API with
+"""Auth0's Management API v2, roles: create, list (`name_filter`, pages), get, update (a rename
+carries its users and permissions), delete; their permissions on the tenant's APIs (`apis:` of the
+seed) and their users. On an API with
 `enforce_policies` (RBAC), a user's access tokens for it keep only the scopes their roles grant,
 and with `token_dialect: access_token_authz` carry them in `permissions` (flavor.py).
 Facts: docs/vendors.md, "Auth0 Management API v2".
@@ -110,10 +111,21 @@ def routes(tenant) -> list[Route]:
 
     async def update_role(request: Request, role: str):
         found, body = find_role(tenant, role), await json_body(request)
-        if "name" in body and body["name"] != found.name:
-            raise invalid_body("mock_idp keeps a role's name: create a new role to rename it")
-        changed = write(tenant, "role", found.name, {"description": body.get("description", found.description),
-                                                     "id": role_id(tenant, found)})
+        name, description = body.get("name", found.name), body.get("description", found.description)
+        if not isinstance(name, str) or not name:
+            raise invalid_body("name: must be a non-empty string")
+        if name == found.name:
+            changed = write(tenant, "role", found.name, {"description": description, "id": role_id(tenant, found)})
+            return 200, role_json(tenant, changed)
+        if name in tenant.roles:
+            raise ROLE_EXISTS
+        # A rename: the role under its new name (same id and permissions), its users with it.
+        changed = create(tenant, "role", {"name": name, "description": description, "id": role_id(tenant, found),
+                                          "permissions": [{"api": p.api, "permission": p.permission}
+                                                          for p in found.permissions]}, ROLE_EXISTS)
+        for user in [u for u in tenant.all_users() if found.name in u.roles]:
+            write(tenant, "user", user.username, {"roles": [name if n == found.name else n for n in user.roles]})
+        remove(tenant, "role", found.name)
         return 200, role_json(tenant, changed)
 
     async def delete_role(request: Request, role: str):

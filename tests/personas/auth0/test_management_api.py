@@ -264,3 +264,21 @@ def test_a_users_own_permissions_added_and_removed_fill_the_rbac_token(server, d
         api.users.permissions.create(user.user_id, permissions=[
             PermissionRequestPayload(resource_server_identifier=ORDERS, permission_name="fly:orders")])
     assert unknown.value.status_code == 400
+
+
+def test_a_renamed_role_keeps_its_id_users_and_permissions(server, domain):
+    api = management(server, domain, management_token(domain))
+    user = api.users.create(connection=CONNECTION, email="ren@example.com", password=GOOD)
+    role = api.roles.create(name="old-name", description="Before")
+    api.roles.permissions.add(role.id, permissions=[
+        PermissionRequestPayload(resource_server_identifier=ORDERS, permission_name="write:orders")])
+    api.users.roles.assign(user.user_id, roles=[role.id])
+    renamed = api.roles.update(role.id, name="new-name")
+    assert (renamed.id, renamed.name, renamed.description) == (role.id, "new-name", "Before")
+    assert [r.name for r in api.users.roles.list(user.user_id)] == ["new-name"]
+    assert [p.permission_name for p in api.roles.permissions.list(role.id)] == ["write:orders"]
+    token = sign_in(server, domain, "ren@example.com", GOOD).json()["access_token"]
+    assert verified(server, domain, token)["permissions"] == ["write:orders"]
+    with pytest.raises(ApiError) as taken:  # the SDK's base error: its roles.update names no 409
+        api.roles.update(role.id, name="order-reader")  # the seed's role
+    assert taken.value.status_code == 409
