@@ -21,11 +21,12 @@ def routes(tenant) -> list[Route]:
     async def unknown(request: Request):
         from ...routes import routed  # the URL table is built from the personas: imported when asked
 
-        table = request.scope["router"].routes
+        table, path = request.scope["router"].routes, request.scope["path"]
         served = [method for method in METHODS
-                  if (found := routed(table, request.scope["path"], method)) is not None and found[0].endpoint is not unknown]
+                  if (found := routed(table, path, method)) is not None and found[0].endpoint is not unknown]
         if served:
-            response = error_response(OktaApiError(405, "E0000022", "The endpoint does not support the provided HTTP method"))
+            response = error_response(OktaApiError(405, "E0000022",
+                                                   "The endpoint does not support the provided HTTP method"))
             response.headers["Allow"] = ", ".join(served)
             return response
         rest = request.path_params["rest"][:200]
