@@ -146,6 +146,16 @@ def test_pages_and_totals(server, domain):
     ("GET", "/api/v2/users/auth0%7Cnobody", b""),
     ("POST", "/api/v2/roles", b"{}"),
     ("POST", "/api/v2/roles/rol_nope/permissions", b'{"permissions": []}'),
+    ("GET", "/api/v2/users?sort=:1", b""),
+    ("GET", "/api/v2/users?sort=email:2", b""),
+    ("GET", "/api/v2/users?q=created_at:%5B%20TO", b""),
+    ("GET", "/api/v2/users?q=created_at:%7Bx", b""),
+    ("GET", "/api/v2/roles/rol_3833ebcdb66b7eec/users?take=0", b""),
+    ("GET", "/api/v2/roles/rol_3833ebcdb66b7eec/users?take=abc", b""),
+    ("GET", "/api/v2/roles/rol_3833ebcdb66b7eec/users?from=-1", b""),
+    ("POST", "/api/v2/users/auth0%7Cnobody/permissions", b'{"permissions": []}'),
+    ("PATCH", "/api/v2/roles/rol_nope", b'{"name": 5}'),
+    ("PATCH", "/api/v2/users/auth0%7Cnobody", b'{"email": 5}'),
 ])
 def test_bad_input_gets_an_auth0_error_never_a_500(server, domain, method, path, body):
     token = management_token(domain)

@@ -289,6 +289,18 @@ def test_oauth_access_tokens_of_the_org_server_call_the_api_within_their_scopes(
     ("PUT", "/api/v1/groups/00gnope/users/alice@example.com", b""),
     ("POST", "/api/v1/groups", b'{"profile": {}}'),
     ("GET", "/api/v1/groups?search=id%20zz%20%22x%22", b""),
+    ("POST", "/api/v1/users", b'{"profile": {"login": "g@b.c", "email": "g@b.c", "firstName": "a", "lastName": "b"},'
+                              b' "groupIds": [1, 2]}'),
+    ("POST", "/api/v1/users", b'{"profile": {"login": "g@b.c", "email": "g@b.c", "firstName": "a", "lastName": "b"},'
+                              b' "groupIds": "00g"}'),
+    ("GET", "/api/v1/users?search=id%20pr&sortBy=profile.lastName&sortOrder=sideways", b""),
+    ("POST", "/api/v1/users/alice@example.com/credentials/change_password", b"[]"),
+    ("POST", "/api/v1/users/alice@example.com/credentials/change_password", b'{"oldPassword": 5, "newPassword": {}}'),
+    ("POST", "/api/v1/users/alice@example.com/credentials/change_password",
+     b'{"oldPassword": {"value": "alice-password"}, "newPassword": {"value": ["x"]}}'),
+    ("POST", "/api/v1/authn/credentials/change_password", b'{"stateToken": ["x"], "oldPassword": 1}'),
+    ("POST", "/api/v1/authn/cancel", b'{"stateToken": null}'),
+    ("POST", "/api/v1/users/alice@example.com/lifecycle/unlock", b""),
 ])
 def test_bad_input_gets_an_okta_error_body_never_a_500(server, org, method, path, body):
     response = httpx.request(method, org + path, content=body, verify=server.verify,
