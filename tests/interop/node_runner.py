@@ -27,6 +27,8 @@ REQUIRED_PACKAGES = (
     "@okta/okta-sdk-nodejs",
     "amazon-cognito-identity-js",
     "auth0",
+    "jwks-rsa",
+    "jsonwebtoken",
 )
 
 

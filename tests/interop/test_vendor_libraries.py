@@ -3,8 +3,8 @@
 The server runs with --tls and the libraries trust its CA the way the README tells users to
 (NODE_EXTRA_CA_CERTS): no HTTPS check is disabled, no fetcher replaced, no testing option set.
 Tokens come from flows through the login form (the Browser helper); the Node scripts in this
-directory only verify them with @okta/jwt-verifier, express-oauth2-jwt-bearer, aws-jwt-verify and
-openid-client, every check left on. One plain-HTTP test per library shows what a user gets without
+directory only verify them with @okta/jwt-verifier, express-oauth2-jwt-bearer, aws-jwt-verify,
+jwks-rsa with jsonwebtoken and openid-client, every check left on. One plain-HTTP test per library shows what a user gets without
 TLS. Without node_modules every test fails with "run `npm ci`" (node_runner), never skips.
 
 No conftest.py here on purpose: tests/conftest.py is imported as `conftest` by other modules.
@@ -146,6 +146,24 @@ def test_auth0_api_middleware_accepts_a_user_token_requested_with_audience(perso
     result = call_auth0_api(node, issuer_of(AUTH0), persona_tokens("auth0")["access_token"])
     assert result["status"] == 200, result
     assert CUSTOMERS_API in result["payload"]["aud"]
+
+
+def verify_with_jwks_rsa(node, discovery, issuer: str, audience: str, token: str) -> dict:
+    return node("jwks_rsa.mjs", {"jwksUri": discovery(issuer)["jwks_uri"], "issuer": issuer, "audience": audience,
+                                 "token": token})
+
+
+def test_jwks_rsa_and_jsonwebtoken_accept_auth0_and_okta_access_tokens(issuer_of, node, discovery, tls_seed_server,
+                                                                      persona_tokens):
+    auth0 = accepted(verify_with_jwks_rsa(node, discovery, issuer_of(AUTH0), CUSTOMERS_API,
+                                          m2m_token(tls_seed_server, issuer_of(AUTH0))))
+    assert auth0["claims"]["sub"] == "auth0-m2m@clients"
+    okta = accepted(verify_with_jwks_rsa(node, discovery, issuer_of(OKTA), "api://default",
+                                         persona_tokens("okta-custom-as")["access_token"]))
+    assert okta["claims"]["cid"] == OKTA.client_id
+    refused = verify_with_jwks_rsa(node, discovery, issuer_of(AUTH0), "https://other.example.com",
+                                   m2m_token(tls_seed_server, issuer_of(AUTH0)))
+    assert not refused["ok"] and "audience invalid" in refused["error"]
 
 
 def test_auth0_api_middleware_rejects_a_token_for_another_api(issuer_of, node, tls_seed_server):
