@@ -1,6 +1,6 @@
 """Okta's user lifecycle operations and password change, as okta-sdk-python calls them:
-`/api/v1/users/{id}/lifecycle/{activate|deactivate|suspend|unsuspend|unlock|expire_password|
-reset_password}` and `/api/v1/users/{id}/credentials/change_password`.
+`/api/v1/users/{id}/lifecycle/{activate|reactivate|deactivate|suspend|unsuspend|unlock|
+expire_password|reset_password}` and `/api/v1/users/{id}/credentials/change_password`.
 
 `sendEmail=false` on activate and reset_password answers the link Okta would have mailed
 (`activationUrl`/`activationToken`, `resetPasswordUrl`): the mock sends no mail, and the pages at
@@ -38,10 +38,16 @@ def emailed_link(tenant, request: Request, path: str, fields: tuple[str, str | N
 def next_status(user, operation: str) -> str:
     """The status an operation moves the user to, or Okta's error when it may not."""
     status = status_of(user)
-    if operation == "activate":
+    if operation == "activate":  # STAGED or DEPROVISIONED users only (docs/vendors.md)
         if status == "ACTIVE":
             raise OktaApiError(403, "E0000016", "Activation failed because the user is already active")
+        if status not in ("STAGED", "DEPROVISIONED"):
+            raise invalid("user", f"Cannot activate a user that is {status}: reactivate a PROVISIONED one")
         return "ACTIVE" if user.password else "PROVISIONED"
+    if operation == "reactivate":  # a new activation link for a PROVISIONED (or RECOVERY) user
+        if status not in ("PROVISIONED", "RECOVERY"):
+            raise invalid("user", f"Cannot reactivate a user that is {status}")
+        return "PROVISIONED"
     if operation == "deactivate":
         return "DEPROVISIONED"
     if operation == "suspend":
@@ -75,7 +81,7 @@ def routes(tenant) -> list[Route]:
     async def change_lifecycle(request: Request, user_id: str, operation: str):
         user = find(tenant, user_id)
         changed = write(tenant, "user", user.username, lifecycle(next_status(user, operation)))
-        if operation == "activate":
+        if operation in ("activate", "reactivate"):
             return 200, emailed_link(tenant, request, "welcome", ("activationUrl", "activationToken"))
         if operation == "reset_password":
             return 200, emailed_link(tenant, request, "reset_password", ("resetPasswordUrl", None))

@@ -358,6 +358,11 @@ def test_activation_and_reset_links_expire_password_and_change_password(server, 
         steps["reset"] = ok(await client.reset_password(staged.id, send_email=False))
         steps["recovery"] = ok(await client.get_user(staged.id)).status.value
         _, steps["unlock"] = await client.unlock_user(staged.id)
+        provisioned = ok(await client.create_user(CreateUserRequest.from_dict({"profile": {
+            "firstName": "P", "lastName": "V", "email": "pia@example.com", "login": "pia@example.com"}})))
+        _, _, steps["activate provisioned"] = await client.activate_user(provisioned.id, send_email=False)
+        steps["reactivation"] = ok(await client.reactivate_user(provisioned.id, send_email=False))
+        _, _, steps["reactivate active"] = await client.reactivate_user("alice@example.com", send_email=False)
         return steps
     steps = run(scenario())
     token = steps["activation"].activation_token
@@ -371,6 +376,10 @@ def test_activation_and_reset_links_expire_password_and_change_password(server, 
     assert authn(server, org, "hal@example.com", GOOD) == 401
     assert steps["reset"].reset_password_url.startswith(org + "/reset_password/") and steps["recovery"] == "RECOVERY"
     assert (steps["unlock"].status, steps["unlock"].error_code) == (403, "E0000032")
+    # A PROVISIONED user (no password yet) is reactivated for a new link, not activated again.
+    assert (steps["activate provisioned"].status, steps["activate provisioned"].error_code) == (400, "E0000001")
+    assert steps["reactivation"].activation_url.startswith(org + "/welcome/")
+    assert (steps["reactivate active"].status, steps["reactivate active"].error_code) == (400, "E0000001")
 
 
 def test_a_user_created_in_groups_and_told_to_change_the_password(server, org):
