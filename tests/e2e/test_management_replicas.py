@@ -83,3 +83,25 @@ def test_auth0_user_and_role_on_one_replica_in_the_token_of_the_other(replicas):
     introspected = httpx.get(second.tenant_url(f"/auth0/api/v2/users/{user['user_id']}/permissions"),
                              headers=headers).json()
     assert [p["permission_name"] for p in introspected] == ["read:orders"]
+
+
+def test_okta_unserved_paths_and_an_expired_password_change_across_replicas(replicas):
+    first, second = replicas
+    ssws = {"Authorization": f"SSWS {API_TOKEN}"}
+    # The catch-all tells a method a served path does not take from a path it does not serve, on a
+    # database server too (where the vendor routes run off the event loop).
+    wrong_method = httpx.patch(second.tenant_url("/okta") + "/api/v1/users", headers=ssws)
+    assert (wrong_method.status_code, wrong_method.json()["errorCode"]) == (405, "E0000022")
+    assert httpx.get(second.tenant_url("/okta") + "/api/v1/logs", headers=ssws).json()["errorCode"] == "E0000007"
+    created = httpx.post(first.tenant_url("/okta") + "/api/v1/users?nextLogin=changePassword", headers=ssws, json={
+        "profile": {"firstName": "Ola", "lastName": "R", "email": "ola@example.com", "login": "ola@example.com"},
+        "credentials": {"password": {"value": GOOD}}})
+    assert created.json()["status"] == "PASSWORD_EXPIRED"
+    started = httpx.post(second.tenant_url("/okta") + "/api/v1/authn",
+                         json={"username": "ola@example.com", "password": GOOD}).json()
+    assert started["status"] == "PASSWORD_EXPIRED"
+    done = httpx.post(first.tenant_url("/okta") + "/api/v1/authn/credentials/change_password", json={
+        "stateToken": started["stateToken"], "oldPassword": GOOD, "newPassword": "N3w-" + GOOD})
+    assert done.status_code == 200 and done.json()["status"] == "SUCCESS"
+    assert httpx.post(second.tenant_url("/okta") + "/api/v1/authn",
+                      json={"username": "ola@example.com", "password": "N3w-" + GOOD}).json()["status"] == "SUCCESS"

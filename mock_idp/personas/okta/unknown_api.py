@@ -15,6 +15,7 @@ from .management import OktaApiError, error_response
 ENDPOINTS = ()
 WATCHED: dict = {}
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+CATCH_ALL = "/api/v1/{rest:path}"
 
 
 def routes(tenant) -> list[Route]:
@@ -22,8 +23,9 @@ def routes(tenant) -> list[Route]:
         from ...routes import routed  # the URL table is built from the personas: imported when asked
 
         table, path = request.scope["router"].routes, request.scope["path"]
+        # Known by its path, not its endpoint: on a database server the endpoint is wrapped (off_loop.py).
         served = [method for method in METHODS
-                  if (found := routed(table, path, method)) is not None and found[0].endpoint is not unknown]
+                  if (found := routed(table, path, method)) is not None and found[0].path != CATCH_ALL]
         if served:
             response = error_response(OktaApiError(405, "E0000022",
                                                    "The endpoint does not support the provided HTTP method"))
@@ -32,4 +34,4 @@ def routes(tenant) -> list[Route]:
         rest = request.path_params["rest"][:200]
         return error_response(OktaApiError(404, "E0000007", f"Not found: Resource not found: {rest} (Resource)"))
 
-    return [Route("/api/v1/{rest:path}", unknown, methods=list(METHODS))]
+    return [Route(CATCH_ALL, unknown, methods=list(METHODS))]
