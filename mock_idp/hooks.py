@@ -10,7 +10,6 @@ thread for a handler (`call_handler`), both under one total timeout.
 
 import asyncio
 import importlib
-import json
 import threading
 import time
 from contextvars import ContextVar
@@ -21,6 +20,7 @@ import anyio
 import anyio.from_thread
 
 from .web.outbound import TooLarge, read_at_most
+from .web import json_body
 
 MAX_ANSWER_BYTES = 256 * 1024  # a hook's answer is a few claims; a larger one is refused, not read
 MASK = "********"
@@ -75,7 +75,7 @@ class HookAnswer:
 
     def json(self) -> Any:
         """The body as JSON; ValueError if it is not."""
-        return json.loads(self.body)
+        return json_body.loads(self.body)
 
 
 async def post_json(url: str, payload: Any, headers: dict[str, str], timeout: float,

@@ -1,7 +1,6 @@
 """The admin API's errors: RFC 6749 §5.2-shaped JSON (`error`, `error_description`), and for a
 refused body the list of fields at fault, in the seed file's words."""
 
-import json
 import logging
 from typing import Any
 
@@ -16,6 +15,7 @@ from ..config.issues import dotted
 from ..directory import DirectoryError
 from ..endpoints.http import NO_STORE, oauth_error_response
 from ..oauth.errors import OAuthError
+from ..web.json_body import loads as bounded_loads
 
 log = logging.getLogger("mock_idp")
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
@@ -48,7 +48,7 @@ async def json_body(request: Request, required: bool = True) -> Any:
     if not body and not required:
         return None
     try:
-        return json.loads(body)
+        return bounded_loads(body)
     except ValueError:
         raise invalid_body([("", "the body is not valid JSON")]) from None
 

@@ -25,6 +25,7 @@ from ..oauth.responses import authorization_response, default_response_mode
 from ..oauth.tokens import token_hash
 from ..web.request_log import basic_client_id
 from ..personas.vendor_api import VendorCall, watched_calls
+from ..web import json_body
 
 # Short endpoint names (the admin API's) -> flavors.base.EndpointPaths fields.
 ENDPOINTS = {"authorize": "authorization_endpoint", "token": "token_endpoint", "userinfo": "userinfo_endpoint",
@@ -65,7 +66,7 @@ class Seen:
             params += parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
         elif body and (content_type == "application/json" or content_type.startswith("application/x-amz-json")):
             try:
-                data = json.loads(body)
+                data = json_body.loads(body)
             except ValueError:
                 data = None
             if isinstance(data, dict):

@@ -11,6 +11,7 @@ from ..oauth.errors import InvalidRequestError, OAuthError
 from ..oauth.responses import FormPost
 from ..web.request_log import PARSED
 from ..web.same_origin import foreign_host
+from ..web import json_body
 
 FORM = "application/x-www-form-urlencoded"
 FORM_POST_SCRIPT = "document.forms[0].submit();"
@@ -47,7 +48,7 @@ def form_params(data: bytes, limit: int) -> list[tuple[str, str]]:
 def json_params(body: bytes, limit: int) -> list[tuple[str, str]]:
     try:
         # Pairs, not a dict: a repeated key stays visible (and is refused like a repeated form field).
-        pairs = json.loads(body, object_pairs_hook=lambda items: items)
+        pairs = json_body.loads(body, object_pairs_hook=lambda items: items)
     except (ValueError, RecursionError):
         raise InvalidRequestError("The request body is not valid JSON.") from None
     if not isinstance(pairs, list) or (pairs and not isinstance(pairs[0], tuple)):

@@ -4,7 +4,6 @@ on a client's server; bounded in time and size, kept a while, fetched again for 
 """
 
 import asyncio
-import json
 import time
 
 from joserfc.errors import JoseError
@@ -14,6 +13,7 @@ from ..web.off_loop import off_loop
 from ..web.outbound import TooLarge, read_at_most
 from .client_assertion import read_unverified
 from .errors import OAuthError
+from ..web import json_body
 
 FETCH_TIMEOUT = 5.0  # seconds for the whole fetch
 MAX_BYTES = 64 * 1024  # a JWK Set of a few keys is a few KiB
@@ -71,7 +71,7 @@ async def fetch(uri: str) -> tuple[float, KeySet | None, str]:
                 if response.status_code != 200:
                     return time.monotonic(), None, f"HTTP {response.status_code}"
                 body = await read_at_most(response, MAX_BYTES)
-        keys = KeySet.import_key_set(json.loads(body))
+        keys = KeySet.import_key_set(json_body.loads(body))
     except TooLarge:
         return time.monotonic(), None, f"more than {MAX_BYTES} bytes"
     except TimeoutError:

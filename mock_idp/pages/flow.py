@@ -20,6 +20,7 @@ from ..oauth.clients import BUILTIN_CALLBACK_PATH
 from ..web.off_loop import off_loop
 from .links import default_scope, start_url
 from .tokens import token_views
+from ..web import json_body
 
 FLOW_COOKIE = "mock_idp_flow_"  # + state: one cookie per sign-in under way, read by the callback
 
@@ -104,7 +105,7 @@ def pending_flow(request: Request, state: str) -> dict | None:
     """What /start kept for this state, or None (none, or a cookie that is not ours)."""
     raw = request.cookies.get(FLOW_COOKIE + state) if state else None
     try:
-        pending = json.loads(raw) if raw else None
+        pending = json_body.loads(raw) if raw else None
     except ValueError:
         return None
     keys = {"issuer", "client_id", "nonce", "verifier", "response_type"}

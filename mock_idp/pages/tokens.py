@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from joserfc import jws
 from joserfc.errors import JoseError
 
+from ..web import json_body
+
 NAMES = {"id_token": "ID token", "access_token": "Access token", "refresh_token": "Refresh token"}
 TIME_CLAIMS = ("exp", "iat", "nbf", "auth_time")
 
@@ -43,7 +45,7 @@ def decode(raw: str, kind: str = "jwt") -> TokenView:
     view = TokenView(kind, raw.strip())
     try:
         compact = jws.extract_compact(view.raw.encode())
-        claims = json.loads(compact.payload)
+        claims = json_body.loads(compact.payload)
     except (JoseError, ValueError, UnicodeDecodeError):
         return view  # opaque (a refresh token) or not a JWT
     if not isinstance(claims, dict):

@@ -21,7 +21,6 @@ calls in the vendor's own error shape and the audit trail shows them, secrets ma
 """
 
 import importlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +28,7 @@ from typing import Any
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from ..web import json_body
 from ..web.off_loop import route_off_loop
 
 
@@ -162,7 +162,7 @@ def endpoint_names(flavor) -> tuple[str, ...]:
 async def json_object(request) -> dict[str, Any] | None:
     """A request's JSON object body, or None when it is not one (each vendor words that error)."""
     try:
-        body = json.loads(await request.body() or b"null")
+        body = json_body.loads(await request.body() or b"null")
     except ValueError:
         return None
     return body if isinstance(body, dict) else None

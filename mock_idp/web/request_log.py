@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from .endpoint_map import endpoint_table, tenant_of
 from .logs import field, redact
+from . import json_body
 
 log = logging.getLogger("mock_idp.access")
 BODY_LIMIT = 16_384  # read at most this much of a request or error body for the log
@@ -158,7 +159,7 @@ def body_params(body: bytes) -> dict[str, str]:
     if body[:1] not in (b"{", b"["):
         return dict(parse_qsl(body.decode("utf-8", "replace")))
     try:
-        data = json.loads(body)
+        data = json_body.loads(body)
     except ValueError:  # cut at BODY_LIMIT, or not JSON at all: nothing to name
         return {}
     return {k: v for k, v in data.items() if isinstance(v, str)} if isinstance(data, dict) else {}

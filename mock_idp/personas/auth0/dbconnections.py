@@ -9,7 +9,6 @@ sign users up with a form post; and sign-up answers at our own names only (not t
 re-pointed at us: DNS rebinding). Facts: docs/vendors.md, "Auth0 database connections".
 """
 
-import json
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -24,6 +23,7 @@ from .password_realm import user_in_connection
 from ..vendor_api import VendorCall
 from ...web.cors import allowed_origins
 from ...web.same_origin import foreign_host, misdirected
+from ...web import json_body
 
 DEFAULT_CONNECTION = UserConfig.model_fields["connection"].default
 PROFILE_FIELDS = ("given_name", "family_name", "name", "nickname", "picture")
@@ -99,7 +99,7 @@ async def read_body(request: Request) -> dict[str, Any]:
     if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
         return dict(parse_qsl(raw.decode("utf-8", "replace")))
     try:
-        body = json.loads(raw)
+        body = json_body.loads(raw)
     except ValueError:
         body = None
     if not isinstance(body, dict):

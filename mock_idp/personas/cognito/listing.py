@@ -8,6 +8,7 @@ from typing import Any
 
 from .parameters import attribute_value
 from .pool_users import invalid, status_of
+from ...web import json_body
 
 PAGE_LIMIT = 60  # ListUsers: Limit is 0-60 (60 when unset)
 
@@ -22,7 +23,7 @@ def page(items: list, request: dict, token_key: str, key) -> tuple[list, dict]:
     token = request.get(token_key)
     if token is not None:
         try:
-            after = json.loads(base64.urlsafe_b64decode(token.encode()))["after"]
+            after = json_body.loads(base64.urlsafe_b64decode(token.encode()))["after"]
         except (ValueError, TypeError, KeyError, AttributeError):
             raise invalid(f"Invalid {token_key}.") from None
         items = [item for item in items if key(item) > after]

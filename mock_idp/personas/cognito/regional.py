@@ -6,10 +6,9 @@ takes the issuer to be `<endpoint_url>/<pool id>`: name the tenant after the poo
 tenant. A tenant's own URL (`endpoint_url=<tenant URL>`) serves only that pool.
 """
 
-import json
-
 from ...oauth.tokens import token_hash
 from .errors import CognitoError
+from ...web import json_body
 
 TOKEN_PARAMETERS = ("AccessToken", "RefreshToken", "Token")
 
@@ -23,7 +22,7 @@ def pool_of(tenants: list, raw: bytes):
     """The tenant a call names, or Cognito's ResourceNotFoundException; a body that names none
     (bad JSON, nothing to go by) goes to the first pool, whose own checks answer it."""
     try:
-        request = json.loads(raw or b"{}")
+        request = json_body.loads(raw or b"{}")
     except ValueError:
         return tenants[0]
     if not isinstance(request, dict):

@@ -7,8 +7,6 @@ the operations are plain functions in sign_in.py, token_operations.py, token_ref
 password_reset.py, self_service.py, admin_api.py and pool_groups.py. Facts: docs/vendors.md, "Cognito user-pool API".
 """
 
-import json
-
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -20,6 +18,7 @@ from ..vendor_api import VendorCall
 from . import (admin_api, password_reset, pool_groups, regional, self_service, sign_in, sign_up,
                token_operations, token_refresh)
 from .errors import CognitoError
+from ...web import json_body
 
 TARGET_PREFIX = "AWSCognitoIdentityProviderService."
 CONTENT_TYPE = "application/x-amz-json-1.1"
@@ -163,7 +162,7 @@ def call(tenant, target: str, raw: bytes, authorization: str = "") -> dict:
         # knows no IAM secrets (docs/management-apis.md).
         raise CognitoError("MissingAuthenticationTokenException", "Missing Authentication Token")
     try:
-        request = json.loads(raw or b"{}")
+        request = json_body.loads(raw or b"{}")
     except ValueError:
         raise CognitoError("SerializationException", "The request body is not valid JSON.") from None
     if not isinstance(request, dict):

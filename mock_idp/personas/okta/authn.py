@@ -8,7 +8,6 @@ Shapes and errors: docs/vendors.md, "Okta Authentication API".
 """
 
 import hmac
-import json
 import secrets
 from datetime import datetime, timezone
 from typing import Any
@@ -24,6 +23,7 @@ from . import authn_password_expired
 from .errors import api_error
 from .token_claims import login_of
 from ..vendor_api import VendorCall
+from ...web import json_body
 
 PASSWORD_CHANGED = 1700000000  # seeded users have always had their password
 
@@ -65,7 +65,7 @@ WATCHED = {"/api/v1/authn": lambda headers: AUTHN}
 def json_request(raw: bytes, answer):
     """`answer(request)` of a JSON object body, else Okta's E0000003 (status, body)."""
     try:
-        request = json.loads(raw)
+        request = json_body.loads(raw)
     except ValueError:
         request = None
     if not isinstance(request, dict):
