@@ -22,6 +22,10 @@ from ...web import json_body
 
 TARGET_PREFIX = "AWSCognitoIdentityProviderService."
 CONTENT_TYPE = "application/x-amz-json-1.1"
+# AWS JSON 1.1 (Smithy's awsJson1_1) bodies are `application/x-amz-json-1.1`, parameters ignored;
+# `application/json` is taken too. Any other type (text/plain, a form, none) is what a page of another
+# origin can send without a CORS preflight: never parsed (docs/vendors.md, "Cognito's body types").
+BODY_TYPES = (CONTENT_TYPE, "application/json")
 # Operations any app may call (no AWS credentials: botocore's model says `authtype: none`).
 PUBLIC_OPERATIONS = {
     "InitiateAuth": sign_in.initiate_auth,
@@ -68,11 +72,16 @@ SIGNED_OPERATIONS = {
     "ListUsersInGroup": pool_groups.list_users_in_group,
 }
 OPERATIONS = PUBLIC_OPERATIONS | SIGNED_OPERATIONS
+SELF_SERVICE = ("ChangePassword", "UpdateUserAttributes", "DeleteUserAttributes", "GetUserAttributeVerificationCode",
+                "VerifyUserAttribute", "DeleteUser")  # the user is the access token's
 # Answered at this server's own names only (web/same_origin.py foreign_host): a page at a name
 # re-pointed at us (DNS rebinding) may send any header, so an unchecked signature proves nothing;
 # and sign-up, though AWS answers anyone, writes the directory of a server reachable from here only.
+# The account operations an access token drives write the directory too: a rebound page that signs
+# in with a seed's public password must not change or delete the account (InitiateAuth and the
+# token endpoint still answer it: tokens, as the token endpoint gives them, docs/robustness.md).
 OWN_HOST_ONLY = frozenset(SIGNED_OPERATIONS) | {"SignUp", "ConfirmSignUp", "ResendConfirmationCode", "ForgotPassword",
-                                                "ConfirmForgotPassword"}
+                                                "ConfirmForgotPassword", *SELF_SERVICE}
 SIGV4 = "AWS4-HMAC-SHA256 "
 # Browser applications (amazon-cognito-identity-js, Amplify) call the unsigned operations from their
 # own origin, which Cognito allows; the tenant's CORS origins may (web/cors.py). A preflight asking
@@ -92,6 +101,8 @@ def routes(tenant) -> list[Route]:
 def server_routes(tenants) -> list[Route]:
     """The server's root answers for every pool, as AWS's regional endpoint does (regional.py)."""
     async def regional_endpoint(request: Request) -> Response:
+        if (refused := refusal(request)) is not None:
+            return refused  # before the pool is looked up: a rebound page learns nothing of the pools
         try:
             # It may look up the client or the token: off the event loop on a database server.
             tenant = await off_loop(regional.pool_of, tenants, await request.body(), needed=False,
@@ -103,10 +114,22 @@ def server_routes(tenants) -> list[Route]:
     return [Route("/", regional_endpoint, methods=["POST"])]
 
 
+def refusal(request: Request) -> Response | None:
+    """The answer to a call this server does not take whatever its body: a write from a page at a
+    name not ours (421, as /_admin answers it), or a body no SDK sends (see BODY_TYPES)."""
+    host = foreign_host(request)
+    if host is not None and request.headers.get("x-amz-target", "").removeprefix(TARGET_PREFIX) in OWN_HOST_ONLY:
+        return misdirected(host)
+    if request.headers.get("content-type", "").partition(";")[0].strip().lower() not in BODY_TYPES:
+        return error_response("UnknownOperationException",
+                              f"The request body must be {CONTENT_TYPE} (X-Amz-Target names the operation).")
+    return None
+
+
 async def answer(tenant, request: Request) -> Response:
-    target, host = request.headers.get("x-amz-target", ""), foreign_host(request)
-    if host is not None and target.removeprefix(TARGET_PREFIX) in OWN_HOST_ONLY:
-        return misdirected(host)  # as /_admin answers it
+    if (refused := refusal(request)) is not None:
+        return refused
+    target = request.headers.get("x-amz-target", "")
     try:
         # A pre-token-generation trigger may be called: off the event loop (hooks.py).
         body = await off_loop(call, tenant, target, await request.body(), request.headers.get("authorization", ""),
@@ -131,8 +154,6 @@ def injected_failure(error: str | None, description: str | None, status: int | N
 
 # The calls by name; the user is the one signing in, the one named, or the one whose token is sent.
 ENDPOINTS = tuple(OPERATIONS)
-SELF_SERVICE = ("ChangePassword", "UpdateUserAttributes", "DeleteUserAttributes", "GetUserAttributeVerificationCode",
-                "VerifyUserAttribute", "DeleteUser")  # the user is the access token's
 SECRETS = frozenset({"PreviousPassword", "ProposedPassword", "Code", "PASSWORD", "NEW_PASSWORD", "SECRET_HASH", "REFRESH_TOKEN", "AccessToken", "Token", "RefreshToken",
                      "ClientSecret", "Password", "TemporaryPassword", "SecretHash", "Session", "ConfirmationCode"})
 USERNAME_PARAMS = {"InitiateAuth": "AuthParameters.USERNAME", "RespondToAuthChallenge": "ChallengeResponses.USERNAME",

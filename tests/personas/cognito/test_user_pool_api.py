@@ -207,6 +207,24 @@ def test_unknown_clients_and_missing_parameters_are_cognitos_errors(idp):
                          AuthParameters={"USERNAME": "alice"})[0] == "InvalidParameterException"
 
 
+@pytest.mark.parametrize("content_type", [None, "text/plain", "text/plain; charset=utf-8",
+                                          "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"])
+def test_a_body_no_sdk_sends_is_never_parsed(signin_server, content_type):
+    """The types a page of another origin posts without a CORS preflight: refused before the body
+    is read, at the pool's URL and at the server's root (AWS JSON 1.1 takes its own type only)."""
+    body = b'{"ClientId": "cognito-public", "Username": "mallory", "Password": "Mallory-pw-1"}'
+    for url in (signin_server.tenant_url("/cognito"), signin_server.base_url + "/"):
+        headers = {"X-Amz-Target": "AWSCognitoIdentityProviderService.SignUp"}
+        if content_type:
+            headers["Content-Type"] = content_type
+        response = httpx.post(url, content=body, headers=headers)
+        assert response.status_code == 400 and response.json()["__type"] == "UnknownOperationException", response.text
+    taken = httpx.post(signin_server.tenant_url("/cognito"), content=body, headers={
+        "X-Amz-Target": "AWSCognitoIdentityProviderService.ConfirmSignUp",
+        "Content-Type": "application/x-amz-json-1.1; charset=utf-8"})  # Smithy: parameters are ignored
+    assert taken.json()["__type"] == "UserNotFoundException", taken.text  # mallory was never signed up
+
+
 @pytest.mark.parametrize("target, body", [
     ("AWSCognitoIdentityProviderService.NoSuchOperation", b"{}"),
     ("SomethingElse.InitiateAuth", b"{}"),
