@@ -35,6 +35,7 @@ def writes(token: str) -> dict[str, dict]:
         "GetUserAttributeVerificationCode": {"AccessToken": token, "AttributeName": "email"},
         "VerifyUserAttribute": {"AccessToken": token, "AttributeName": "email", "Code": "123456"},
         "DeleteUser": {"AccessToken": token},
+        "GlobalSignOut": {"AccessToken": token},
     }
 
 
@@ -146,6 +147,7 @@ def test_a_rebound_page_that_signed_in_cannot_change_reset_or_delete_the_account
           GetUserAttributeVerificationCode: {AccessToken: token, AttributeName: 'email'},
           VerifyUserAttribute: {AccessToken: token, AttributeName: 'email', Code: '123456'},
           DeleteUser: {AccessToken: token},
+          GlobalSignOut: {AccessToken: token},  // would end the developer's own app's sessions too
           AdminResetUserPassword: {UserPoolId: 'us-east-1_x', Username: 'alice'},
           AdminUserGlobalSignOut: {UserPoolId: 'us-east-1_x', Username: 'alice'},
         };

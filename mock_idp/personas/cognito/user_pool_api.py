@@ -78,10 +78,11 @@ SELF_SERVICE = ("ChangePassword", "UpdateUserAttributes", "DeleteUserAttributes"
 # re-pointed at us (DNS rebinding) may send any header, so an unchecked signature proves nothing;
 # and sign-up, though AWS answers anyone, writes the directory of a server reachable from here only.
 # The account operations an access token drives write the directory too: a rebound page that signs
-# in with a seed's public password must not change or delete the account (InitiateAuth and the
-# token endpoint still answer it: tokens, as the token endpoint gives them, docs/robustness.md).
+# in with a seed's public password must not change or delete the account, nor sign the user out of
+# every app (GlobalSignOut; RevokeToken ends only the token it names, as the revocation endpoint).
+# InitiateAuth and the token endpoint still answer it: tokens, docs/robustness.md.
 OWN_HOST_ONLY = frozenset(SIGNED_OPERATIONS) | {"SignUp", "ConfirmSignUp", "ResendConfirmationCode", "ForgotPassword",
-                                                "ConfirmForgotPassword", *SELF_SERVICE}
+                                                "ConfirmForgotPassword", "GlobalSignOut", *SELF_SERVICE}
 SIGV4 = "AWS4-HMAC-SHA256 "
 # Browser applications (amazon-cognito-identity-js, Amplify) call the unsigned operations from their
 # own origin, which Cognito allows; the tenant's CORS origins may (web/cors.py). A preflight asking
