@@ -21,6 +21,10 @@ SEEDED_AT = 1700000000  # seeded users have "always" existed
 CONFIRMED, UNCONFIRMED, FORCE_CHANGE_PASSWORD = "CONFIRMED", "UNCONFIRMED", "FORCE_CHANGE_PASSWORD"
 BOOLEAN_ATTRIBUTES = frozenset({"email_verified", "phone_number_verified"})
 SYMBOLS = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+-"  # the default policy's special characters
+# botocore's model (AttributeNameType, AttributeValueType) and Cognito's quota of custom attributes
+# per pool: without them one user's record (and every token minted for them) grew without bound,
+# 1 MiB of attributes per UpdateUserAttributes call.
+MAX_NAME, MAX_VALUE, MAX_CUSTOM_ATTRIBUTES = 32, 2048, 50
 
 
 def user_not_found() -> CognitoError:
@@ -80,11 +84,16 @@ def claims_patch(attributes: Any, parameter: str = "UserAttributes") -> dict[str
     if not isinstance(attributes, list):
         raise invalid(f"{parameter} must be a list of attributes.")
     patch: dict[str, Any] = {}
-    for attribute in attributes:
+    for n, attribute in enumerate(attributes, 1):
         name = attribute.get("Name") if isinstance(attribute, dict) else None
         value = attribute.get("Value", "") if isinstance(attribute, dict) else None
         if not isinstance(name, str) or not isinstance(value, str):
             raise invalid(f"{parameter} must be a list of {{Name, Value}} strings.")
+        for member, given, limit in (("name", name, MAX_NAME), ("value", value, MAX_VALUE)):
+            if len(given) > limit:  # the AWS front end's validation message (Coral)
+                raise invalid(f"1 validation error detected: Value at '{parameter[:1].lower()}{parameter[1:]}.{n}.member."
+                              f"{member}' failed to satisfy constraint: Member must have length less than or equal "
+                              f"to {limit}")
         if name == "sub":
             raise invalid("Cannot modify the non-mutable attribute sub")
         if not name.startswith("custom:") and name not in STANDARD_CLAIMS:
@@ -135,7 +144,19 @@ def temporary_password() -> str:
             + secrets.choice(string.digits) + secrets.choice("!#%&") + secrets.token_urlsafe(9))
 
 
+def check_custom_room(claims: dict[str, Any], patch: dict[str, Any]) -> None:
+    """A pool's schema holds at most 50 custom attributes: a user who would carry more claims than
+    that beyond the standard ones is refused as Cognito refuses an attribute its schema lacks (the
+    words of claims_patch's, docs/vendors.md "Cognito's body types")."""
+    added = [name for name, value in patch.items() if value is not None and name not in claims
+             and name not in POOL_ATTRIBUTES]
+    if added and len(set(claims) - POOL_ATTRIBUTES) + len(added) > MAX_CUSTOM_ATTRIBUTES:
+        name = added[-1] if added[-1].startswith("custom:") else f"custom:{added[-1]}"
+        raise invalid(f"Attributes did not conform to the schema: {name}: Attribute does not exist in the schema.\n")
+
+
 def create_user(tenant, username: str, password: str, claims: dict[str, Any], status: str, **extra):
+    check_custom_room({}, claims)
     now = tenant.now()
     data = {"username": username, "password": password, "sub": str(uuid.uuid4()), "status": status,
             "claims": {k: v for k, v in claims.items() if v is not None}, "created_at": now, "updated_at": now,
@@ -152,6 +173,7 @@ def create_user(tenant, username: str, password: str, claims: dict[str, Any], st
 
 def change_user(tenant, user, patch: dict[str, Any]):
     """A merge patch of the user (claims: None removes one), stamped with the time."""
+    check_custom_room(user.claims, patch.get("claims") or {})
     try:
         changed = tenant.directory.update("user", user.username, {**patch, "updated_at": tenant.now()})
     except Conflict:

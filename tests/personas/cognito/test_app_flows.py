@@ -426,3 +426,25 @@ def test_amazon_cognito_identity_js_signs_in_refreshes_changes_the_password_and_
     # signOut revoked the refresh token (RevokeToken: the access token carries origin_jti).
     assert result["refreshAfterSignOut"] == {"code": "NotAuthorizedException", "message": "Refresh Token has been revoked"}
     assert result["signedInWithNewPassword"] is True
+
+
+def test_attributes_are_bounded_as_cognitos_model_and_quota_bound_them(idp, server):
+    """One call carried 1 MiB of attributes and each call added more: the user's record, and every
+    token minted for them, grew without bound. Names <= 32, values <= 2048 (botocore's model), and
+    at most 50 custom attributes (a pool's quota)."""
+    new_user(idp, "vic")
+    token = sign_in(idp, "vic", GOOD)["AuthenticationResult"]["AccessToken"]
+    assert error_of(idp.update_user_attributes, AccessToken=token,
+                    UserAttributes=[{"Name": "name", "Value": "x" * 2049}]) == (
+        "InvalidParameterException", "1 validation error detected: Value at 'userAttributes.1.member.value' failed "
+                                     "to satisfy constraint: Member must have length less than or equal to 2048")
+    assert error_of(idp.sign_up, ClientId=APP, Username="victor", Password=GOOD,
+                    UserAttributes=[{"Name": "custom:" + "n" * 26, "Value": "x"}])[0] == "InvalidParameterException"
+    idp.update_user_attributes(AccessToken=token, UserAttributes=[
+        {"Name": f"custom:a{n}", "Value": "x" * 2048} for n in range(30)])
+    code, message = error_of(idp.update_user_attributes, AccessToken=token, UserAttributes=[
+        {"Name": f"custom:b{n}", "Value": "x"} for n in range(30)])
+    assert code == "InvalidParameterException" and message.endswith("Attribute does not exist in the schema.\n")
+    idp.update_user_attributes(AccessToken=token, UserAttributes=[{"Name": "custom:a0", "Value": "changed"}])
+    names = {a["Name"] for a in idp.get_user(AccessToken=token)["UserAttributes"]}
+    assert "custom:a29" in names and not any(name.startswith("custom:b") for name in names)
