@@ -25,3 +25,33 @@ def launched(*extra_args: str):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=[*ARGS, *extra_args])
         yield browser
         browser.close()
+
+
+def attacker_site():
+    """A module fixture's body: the attacker's web server on another loopback port (another origin,
+    the same site). It serves `pages[path]` as HTML and records every path asked in `asked`."""
+    from conftest import serve_asgi
+
+    pages: dict[str, str] = {}
+    asked: list[str] = []
+
+    async def app(scope, receive, send):
+        if scope["type"] != "http":
+            return
+        asked.append(scope["path"])
+        body = pages.get(scope["path"], "<!doctype html><title>nothing</title>").encode()
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"text/html; charset=utf-8")]})
+        await send({"type": "http.response.body", "body": body})
+
+    running = serve_asgi(app)
+    running.pages, running.asked = pages, asked
+    yield running
+    running.stop()
+
+
+def new_page(browser):
+    """A function fixture's body: a page in a fresh context (no cookies shared between tests)."""
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()

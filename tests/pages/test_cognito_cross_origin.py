@@ -10,9 +10,9 @@ import json
 import httpx
 import pytest
 
-from conftest import SEEDS, serve_asgi, start_server
+from conftest import SEEDS, start_server
 
-from .chromium import launched
+from .chromium import attacker_site, launched, new_page
 
 AMZ = "AWSCognitoIdentityProviderService."
 AMZ_JSON = "application/x-amz-json-1.1"
@@ -53,28 +53,12 @@ def server(tmp_path):
 
 @pytest.fixture(scope="module")
 def attacker():
-    """The attacker's web server on another loopback port: serves `pages[path]` as HTML."""
-    pages: dict[str, str] = {}
-
-    async def app(scope, receive, send):
-        if scope["type"] != "http":
-            return
-        body = pages.get(scope["path"], "<!doctype html><title>nothing</title>").encode()
-        await send({"type": "http.response.start", "status": 200,
-                    "headers": [(b"content-type", b"text/html; charset=utf-8")]})
-        await send({"type": "http.response.body", "body": body})
-
-    running = serve_asgi(app)
-    running.pages = pages
-    yield running
-    running.stop()
+    yield from attacker_site()
 
 
 @pytest.fixture
 def page(chromium):
-    context = chromium.new_context()
-    yield context.new_page()
-    context.close()
+    yield from new_page(chromium)
 
 
 def cognito(server, operation: str, body: dict, path: str = "/cognito") -> httpx.Response:

@@ -12,9 +12,9 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 
-from conftest import SEEDS, serve_asgi, start_server
+from conftest import SEEDS, start_server
 
-from .chromium import launched
+from .chromium import attacker_site, launched, new_page
 
 REDIRECT_URI = "http://localhost:3000/callback"
 
@@ -34,21 +34,7 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def attacker():
-    """The attacker's web server on another loopback port: serves `pages[path]` as HTML."""
-    pages: dict[str, str] = {}
-
-    async def app(scope, receive, send):
-        if scope["type"] != "http":
-            return
-        body = pages.get(scope["path"], "<!doctype html><title>nothing</title>").encode()
-        await send({"type": "http.response.start", "status": 200,
-                    "headers": [(b"content-type", b"text/html; charset=utf-8")]})
-        await send({"type": "http.response.body", "body": body})
-
-    running = serve_asgi(app)
-    running.pages = pages
-    yield running
-    running.stop()
+    yield from attacker_site()
 
 
 @pytest.fixture
@@ -60,9 +46,7 @@ def admin(server):
 
 @pytest.fixture
 def page(chromium):
-    context = chromium.new_context()
-    yield context.new_page()
-    context.close()
+    yield from new_page(chromium)
 
 
 def names(admin, kind: str) -> set[str]:

@@ -14,9 +14,9 @@ import json
 import httpx
 import pytest
 
-from conftest import SEEDS, serve_asgi, start_server
+from conftest import SEEDS, start_server
 
-from .chromium import launched
+from .chromium import attacker_site, launched, new_page
 
 AMZ = "AWSCognitoIdentityProviderService."
 FAKE_SIGV4 = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/cognito-idp/aws4_request, " \
@@ -39,30 +39,12 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def attacker():
-    """The attacker's web server on another loopback port: serves `pages[path]`, records every path asked."""
-    pages: dict[str, str] = {}
-    asked: list[str] = []
-
-    async def app(scope, receive, send):
-        if scope["type"] != "http":
-            return
-        asked.append(scope["path"])
-        body = pages.get(scope["path"], "<!doctype html><title>nothing</title>").encode()
-        await send({"type": "http.response.start", "status": 200,
-                    "headers": [(b"content-type", b"text/html; charset=utf-8")]})
-        await send({"type": "http.response.body", "body": body})
-
-    running = serve_asgi(app)
-    running.pages, running.asked = pages, asked
-    yield running
-    running.stop()
+    yield from attacker_site()
 
 
 @pytest.fixture
 def page(chromium):
-    context = chromium.new_context()
-    yield context.new_page()
-    context.close()
+    yield from new_page(chromium)
 
 
 def rebound(page, server) -> None:
