@@ -3,6 +3,9 @@ boto3 pointed at the server itself (as LocalStack and moto are used) reaches the
 UserPoolId, ClientId or token names; pycognito, which takes the issuer to be
 `<endpoint_url>/<pool id>`, signs in and verifies the tokens of a tenant named after the pool."""
 
+import json
+
+import httpx
 import pytest
 from boto3 import client as boto3_client
 from botocore.config import Config
@@ -83,3 +86,21 @@ def test_pycognito_signs_in_verifies_refreshes_and_signs_out(server, monkeypatch
     with pytest.raises(ClientError) as raised:
         user.client.get_user(AccessToken=first)
     assert raised.value.response["Error"]["Message"] == "Access Token has been revoked"
+
+
+@pytest.mark.parametrize("target, body, expected", [
+    ("InitiateAuth", {"UserPoolId": "p" * 20_000, "ClientId": "app-a"}, "ResourceNotFoundException"),
+    ("InitiateAuth", {"ClientId": "c\r\nX-Injected: 1" * 1000}, "ResourceNotFoundException"),
+    ("AdminGetUser", {"UserPoolId": 5, "Username": ["alice"]}, "InvalidParameterException"),
+    ("GetUser", {"AccessToken": "x" * 500_000}, "NotAuthorizedException"),
+    ("X" * 8000, {"ClientId": "app-a"}, "UnknownOperationException"),
+])
+def test_bad_input_at_the_root_gets_a_short_aws_error(server, target, body, expected):
+    """Unknown or malformed pool ids, client ids, tokens and operations: the AWS JSON error, its message
+    cut short, nothing the body held echoed into a header."""
+    response = httpx.post(server.base_url + "/", content=json.dumps(body), verify=server.verify, headers={
+        "X-Amz-Target": "AWSCognitoIdentityProviderService." + target, "Content-Type": "application/x-amz-json-1.1",
+        "Authorization": "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260101/us-east-1/cognito-idp/aws4_request"})
+    assert response.status_code == 400, response.text
+    assert response.json()["__type"] == expected and len(response.json()["message"]) < 300, response.text
+    assert "x-injected" not in response.headers and response.headers["x-amzn-errortype"] == expected
