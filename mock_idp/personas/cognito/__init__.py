@@ -5,7 +5,7 @@ id>`), the hosted UI's OAuth endpoints (`/oauth2/...`) and the user-pool JSON AP
 What fakes which part:
 - flavor.py: the persona's data and claim hooks (`token_use`, `cognito:groups`, `custom:*`).
 - user_pool_api.py: the JSON API's wire format (`X-Amz-Target`, AWS JSON 1.1 errors).
-- sign_in.py: its sign-in operations (InitiateAuth, AdminInitiateAuth); token_operations.py: GetUser,
+- sign_in.py: its sign-in operations (InitiateAuth, AdminInitiateAuth), password_auth.py their password check; token_operations.py: GetUser,
   GlobalSignOut, RevokeToken; token_refresh.py: REFRESH_TOKEN_AUTH and GetTokensFromRefreshToken,
   as the app client's refresh token rotation says; issued.py: the tokens they answer; parameters.py: what the operations read (ClientId, SECRET_HASH...);
   errors.py: its AWS JSON errors.

@@ -7,9 +7,9 @@ Facts: docs/vendors.md, "Cognito as apps drive it".
 
 import secrets
 
-from . import sign_in
 from .errors import CognitoError, not_authorized
 from .parameters import app_client, check_secret_hash, pool_user, required, string_map
+from .password_auth import SRP_REFUSED, password_auth
 from ...endpoints.sso import record_signin_token
 from ...oauth.tokens import token_hash
 
@@ -21,9 +21,9 @@ def user_auth(tenant, client, parameters: dict) -> dict:
     username = required(parameters, "USERNAME")
     preferred = parameters.get("PREFERRED_CHALLENGE")
     if preferred == "PASSWORD":
-        return sign_in.password_auth(tenant, client, parameters)
+        return password_auth(tenant, client, parameters)
     if preferred == "PASSWORD_SRP":
-        raise CognitoError("InvalidParameterException", sign_in.SRP_REFUSED)
+        raise CognitoError("InvalidParameterException", SRP_REFUSED)
     user = pool_user(tenant, username)
     check_secret_hash(client, parameters, [username] + ([user.username] if user else []))
     if user is None:
@@ -41,7 +41,7 @@ def select_challenge(tenant, request: dict) -> dict:
     responses = string_map(request.get("ChallengeResponses") or {}, "ChallengeResponses")
     answer, username = required(responses, "ANSWER"), required(responses, "USERNAME")
     if answer == "PASSWORD_SRP":
-        raise CognitoError("InvalidParameterException", sign_in.SRP_REFUSED)
+        raise CognitoError("InvalidParameterException", SRP_REFUSED)
     if answer != "PASSWORD":
         raise CognitoError("InvalidParameterException",
                            f"Invalid ANSWER {answer[:64]}: choose one of {', '.join(AVAILABLE_CHALLENGES)}.")
@@ -50,4 +50,4 @@ def select_challenge(tenant, request: dict) -> dict:
     redeemed = tenant.store.redeem_signin_token(token_hash(session), tenant.now()) if isinstance(session, str) else None
     if redeemed is None or user is None or redeemed.tenant != tenant.name or redeemed.username != user.username:
         raise not_authorized(EXPIRED_SESSION)
-    return sign_in.password_auth(tenant, client, responses)
+    return password_auth(tenant, client, responses)

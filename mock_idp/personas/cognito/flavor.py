@@ -57,7 +57,7 @@ class CognitoFlavor(Flavor):
 
     def may_sign_in(self, user) -> bool:
         # A pending sign-up or a temporary password is no sign-in yet: InitiateAuth answers them
-        # (UserNotConfirmedException, the NEW_PASSWORD_REQUIRED challenge: sign_in.py).
+        # (UserNotConfirmedException, the NEW_PASSWORD_REQUIRED challenge: password_auth.py).
         return user.enabled and user.status not in PENDING_STATUSES
 
     def event_claims(self, ctx) -> dict[str, Any]:
