@@ -15,9 +15,10 @@ AMZ = "AWSCognitoIdentityProviderService."
 DEEPEST = b"[" * 200_000  # the parser's own RecursionError
 
 
-def nested(depth: int) -> dict:
-    """{"a": {"a": ... 1}} `depth` levels down: parses, then sinks a recursive walker."""
-    return json.loads('{"a":' * depth + "1" + "}" * depth)
+def nested(depth: int) -> str:
+    """{"a": {"a": ... 1}} `depth` levels down, as JSON text: the server's parser takes it, then a
+    recursive walker sinks. (Text, not a dict: json here would recurse as deep, on pytest's stack.)"""
+    return '{"a":' * depth + "1" + "}" * depth
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +34,8 @@ def cognito(server, path: str, operation: str, body: bytes) -> httpx.Response:
 
 
 @pytest.mark.parametrize("path", ["/cognito", "/"])  # the pool's URL and the regional endpoint
-@pytest.mark.parametrize("body", [DEEPEST, json.dumps({"ClientId": "pool-app", "Username": "deep",
-                                                       "Password": "Deep-pw-123", "ClientMetadata": nested(950)})])
+@pytest.mark.parametrize("body", [DEEPEST, '{"ClientId": "pool-app", "Username": "deep", "Password": "Deep-pw-123", '
+                                          '"ClientMetadata": ' + nested(950) + "}"])
 def test_cognito_answers_deep_json_with_a_serialization_exception(server, path, body):
     response = cognito(server, path, "SignUp", body.encode() if isinstance(body, str) else body)
     assert response.status_code == 400, response.text
@@ -52,9 +53,10 @@ def test_okta_and_auth0_apis_answer_deep_json_in_their_own_words(server):
                         headers={"Content-Type": "application/json"})
     assert signup.status_code == 400 and signup.json()["code"] == "invalid_body", signup.text
     # A member nested 900 deep: it parsed, then the token endpoint's parameter walk overflowed.
-    token = httpx.post(server.base_url + "/auth0/oauth/token", json={
-        "grant_type": "client_credentials", "client_id": "backend", "client_secret": "backend-secret",
-        "audience": server.base_url + "/auth0/api/v2/", "extra": nested(900)})
+    fields = json.dumps({"grant_type": "client_credentials", "client_id": "backend", "client_secret": "backend-secret",
+                         "audience": server.base_url + "/auth0/api/v2/"})
+    token = httpx.post(server.base_url + "/auth0/oauth/token", content=fields[:-1] + ', "extra": ' + nested(900) + "}",
+                       headers={"Content-Type": "application/json"})
     assert token.status_code == 400 and token.json()["error"] == "invalid_request", token.text
 
 
