@@ -276,10 +276,11 @@ def failure_response(tenant, seen: Seen, scenario) -> Response:
     client = tenant.find_client(seen.client_id or "") if seen.endpoint in FRONT_CHANNEL else None
     redirect_uri = params.get("redirect_uri") or (client.redirect_uris[0] if client and len(client.redirect_uris) == 1 else None)
     if client is not None and redirect_uri in client.redirect_uris and not scenario.status:
-        # RFC 6749 §4.1.2.1: an authorization error goes back to the client's registered URI.
+        # RFC 6749 §4.1.2.1: an authorization error goes back to the client's registered URI
+        # (in the query for form_post and the post-message modes).
         mode = params.get("response_mode") or default_response_mode(params.get("response_type"))
         fields = tenant.flavor.authorization_error_body([("error", error), ("error_description", description)], params)
-        code, body, headers = authorization_response(redirect_uri, fields, "query" if mode == "form_post" else mode,
+        code, body, headers = authorization_response(redirect_uri, fields, mode if mode == "fragment" else "query",
                                                      params.get("state"))
         return Response(status_code=code, headers=dict(headers))
     headers = {"Cache-Control": "no-store"}

@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from ..web.guard import csp_allowing_inline_script
 from ..oauth.errors import InvalidRequestError, OAuthError
-from ..oauth.responses import FormPost
+from ..oauth.responses import FormPost, WebMessage
 from ..web.request_log import PARSED
 from ..web.same_origin import foreign_host
 from ..web import json_body
@@ -16,6 +16,12 @@ from ..web import json_body
 FORM = "application/x-www-form-urlencoded"
 FORM_POST_SCRIPT = "document.forms[0].submit();"
 FORM_POST_CSP = csp_allowing_inline_script(FORM_POST_SCRIPT)
+# The web message page's one script: the response goes to the window that framed (a silent renew)
+# or opened (a popup) the page, addressed to the redirect URI's origin, read from a JSON data block
+# (jinja's tojson escapes it for HTML), so the script, and its CSP hash, never change.
+WEB_MESSAGE_SCRIPT = ('var r = JSON.parse(document.getElementById("authorization-response").textContent);'
+                      "(window.opener || window.parent).postMessage(r.message, r.origin);")
+WEB_MESSAGE_CSP = csp_allowing_inline_script(WEB_MESSAGE_SCRIPT)
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
@@ -77,6 +83,15 @@ def render(request: Request, status: int, body, headers) -> Response:
             request, "form_post.html", {"action": body.action, "params": body.params, "script": FORM_POST_SCRIPT},
             status_code=status, headers=headers,
         )
+    if isinstance(body, WebMessage):
+        # Framed by the client's own origin only (CSP 3 frame-ancestors; web/guard.py then leaves
+        # out X-Frame-Options: DENY, which would keep the hidden iframe blank).
+        headers["Content-Security-Policy"] = WEB_MESSAGE_CSP.replace("frame-ancestors 'none'",
+                                                                     f"frame-ancestors {body.origin}")
+        return request.app.state.templates.TemplateResponse(
+            request, "web_message.html", {"data": {"origin": body.origin, "message": body.message},
+                                          "script": WEB_MESSAGE_SCRIPT},
+            status_code=status, headers=headers)
     if isinstance(body, dict):
         headers.pop("Content-Type", None)
         return JSONResponse(body, status_code=status, headers=headers)

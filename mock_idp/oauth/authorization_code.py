@@ -21,7 +21,7 @@ class AuthorizationCodeGrant(IssuingGrant, grants.AuthorizationCodeGrant):
         code = self.generate_authorization_code()
         self.save_authorization_code(code, self.request)
         return authorization_response(redirect_uri, [("code", code)], response_mode(self.request),
-                                      self.request.payload.state)
+                                      self.request.payload.state, self.server.issuer.flavor.post_message)
 
     def save_authorization_code(self, code, request):
         save_code(self, code, request)

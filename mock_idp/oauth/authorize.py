@@ -20,7 +20,7 @@ from .errors import (
     safe_description,
 )
 from .server import repeated_parameters
-from .responses import RESPONSE_MODES, authorization_response, default_response_mode
+from .responses import RESPONSE_MODES, authorization_response, default_response_mode, web_origin
 
 
 # What an authorization request may carry (RFC 6749 §4.1.1, OIDC Core §3.1.2.1, RFC 7636 §4.3,
@@ -60,7 +60,7 @@ def authorize(issuer, request, user: EndUser | None, just_logged_in: bool = Fals
     data = request.payload.data
     mode = default_response_mode(request.payload.response_type)
     try:
-        mode = checked_response_mode(request, data.get("response_mode") or mode)
+        mode = checked_response_mode(request, data.get("response_mode") or mode, issuer.flavor, redirect_uri)
         repeated = repeated_parameters(request)
         if repeated is not None:
             raise repeated
@@ -84,7 +84,9 @@ def authorize(issuer, request, user: EndUser | None, just_logged_in: bool = Fals
         return grant.create_authorization_response(redirect_uri, user)
     except OAuthError as error:
         body = issuer.flavor.authorization_error_body(error.get_body(), data)
-        return authorization_response(redirect_uri, body, mode, request.payload.state)
+        # An error of a post-message mode travels in the message too (login_required for a silent
+        # renew in a hidden frame): the frame is never sent anywhere.
+        return authorization_response(redirect_uri, body, mode, request.payload.state, issuer.flavor.post_message)
 
 
 def verified_redirect_uri(issuer, request) -> str:
@@ -115,7 +117,12 @@ def verified_redirect_uri(issuer, request) -> str:
     return default
 
 
-def checked_response_mode(request, mode: str) -> str:
+def checked_response_mode(request, mode: str, flavor, redirect_uri: str) -> str:
+    if mode in flavor.post_message_modes:
+        # The page posts to the redirect URI's origin: a custom scheme has none to post to.
+        if web_origin(redirect_uri) is None:
+            raise InvalidRequestError(f"response_mode={mode} needs an http or https redirect_uri.")
+        return mode
     if mode not in RESPONSE_MODES:
         raise InvalidRequestError(f"Unsupported response_mode '{safe_description(mode)}'.")
     response_types = (request.payload.response_type or "").split()

@@ -44,7 +44,8 @@ class FrontChannelIssuance:
 
     def create_authorization_response(self, redirect_uri, grant_user):
         return authorization_response(redirect_uri, self.create_granted_params(grant_user),
-                                      response_mode(self.request), self.request.payload.state)
+                                      response_mode(self.request), self.request.payload.state,
+                                      self.server.issuer.flavor.post_message)
 
 
 class ImplicitGrant(FrontChannelIssuance, IssuingGrant, oidc_grants.OpenIDImplicitGrant):

@@ -217,6 +217,11 @@ class Flavor(PersonaData):
         is the authorization request."""
         return body
 
+    def post_message(self, mode: str, params: dict[str, str]) -> dict[str, Any]:
+        """What the page of a post-message mode (`post_message_modes`) sends: by default the shape of
+        the OAuth 2.0 Web Message Response Mode draft (draft-sakimura-oauth-wmrm-00 §4.1)."""
+        return {"type": "authorization_response", "response": params}
+
     def unknown_route(self, path: str) -> tuple[int, dict[str, Any]] | None:
         """(status, JSON body) for an unknown path under the tenant; None means a plain 404."""
         return None

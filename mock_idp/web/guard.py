@@ -117,7 +117,12 @@ def with_html_headers(message):
     if not content_type.startswith(b"text/html"):
         return message  # JSON, redirects: as they are (no copy, every request pays this)
     names = {name.lower() for name, _ in headers}
-    headers = list(headers) + [(name, value) for name, value in HTML_HEADERS if name not in names]
+    # A page whose own CSP lets a named origin frame it (the web message page, in the client's
+    # hidden iframe) goes without X-Frame-Options: DENY, which would blank it.
+    own_csp = next((value for name, value in headers if name.lower() == b"content-security-policy"), None)
+    framed = own_csp is not None and b"frame-ancestors 'none'" not in own_csp
+    headers = list(headers) + [(name, value) for name, value in HTML_HEADERS
+                               if name not in names and not (framed and name == b"x-frame-options")]
     if b"content-security-policy" not in names:
         headers.append((b"content-security-policy", CSP.encode()))
     return {**message, "headers": headers}

@@ -130,6 +130,10 @@ PROFILE = Auth0Flavor(
     # The dashboard's one "Password" grant box enables both (docs/vendors.md, "Auth0: the Password box").
     implied_grant_types={"password": (PASSWORD_REALM,)},
     extra_authorization_parameters=("connection", "organization", "invitation", "screen_hint"),
+    # auth0-spa-js's getTokenSilently: a hidden iframe with prompt=none&response_mode=web_message; the
+    # page posts {type: "authorization_response", response} (docs/vendors.md, "SPA SDKs"). Auth0's
+    # discovery does not list it.
+    post_message_modes=("web_message",),
     # /dbconnections/signup and change_password; the Management API v2's /api/v2/users and roles;
     # last, the rest of /api/v2 (Auth0's 404)
     vendor_apis=("auth0.dbconnections", "auth0.users_api", "auth0.roles_api", "auth0.unknown_api"),

@@ -108,6 +108,11 @@ class OktaFlavor(Flavor):
             "locale": "en_US", "zoneinfo": "America/Los_Angeles", "updated_at": 1700000000,
         }
 
+    def post_message(self, mode, params):
+        # okta-auth-js (oidc/util/browser.ts, addPostMessageListener) reads {code | id_token |
+        # access_token | error, error_description, state} straight from the message's data.
+        return params
+
     def unknown_route(self, path: str):
         return authorization_servers.unknown_server(path)
 
@@ -148,6 +153,11 @@ PROFILE = OktaFlavor(
         "@okta/okta-auth-js, @okta/jwt-verifier, okta-spring-boot: issuer: '{issuer}', clientId: '{client_id}'",
         "Cognito user-pool OIDC federation: issuer {issuer}, attributes request method POST",
     ),
+    # okta-auth-js's getWithoutPrompt and token auto-renew: a hidden iframe with prompt=none&
+    # response_mode=okta_post_message; the page posts the parameters themselves (post_message below),
+    # and discovery lists the mode (docs/vendors.md, "SPA SDKs").
+    post_message_modes=("okta_post_message",),
+    response_modes_supported=("query", "fragment", "form_post", "okta_post_message"),
     # Okta serves response_type=token too, but does not list it.
     response_types_supported=("code", "id_token", "code id_token", "code token", "id_token token",
                               "code id_token token"),
