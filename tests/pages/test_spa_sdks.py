@@ -1,0 +1,162 @@
+"""The vendors' browser SDKs in a real headless Chromium against mock_idp over TLS: a single-page
+app at another origin signs in through mock_idp's login page, then gets tokens silently, as the
+app would in production (tests/pages/spa/; the server side: tests/test_web_message.py).
+
+- auth0-spa-js: loginWithRedirect + handleRedirectCallback, getTokenSilently through the hidden
+  iframe (response_mode=web_message) and with refresh tokens, checkSession on load, logout.
+- okta-auth-js: signInWithRedirect + parseFromUrl, token.getWithoutPrompt (okta_post_message).
+Without the post-message page each silent call waits for the SDK's timeout (60 s / 120 s)."""
+
+import httpx
+import pytest
+from joserfc import jwt
+from joserfc.jwk import KeySet
+
+from .chromium import launched
+from .spa_support import start
+
+SILENT_SECONDS = 3  # a silent renew against a local server: well under, or it waited for a timeout
+
+
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory):
+    running = start(tmp_path_factory.mktemp("spa"))
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def chromium(setup):
+    yield from launched(f"--ignore-certificate-errors-spki-list={setup.spki}")
+
+
+@pytest.fixture
+def page(chromium):
+    context = chromium.new_context()
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert not errors, f"script errors on the pages: {errors}"
+
+
+def ready(page) -> None:
+    page.wait_for_selector("body[data-ready], body[data-error]", state="attached")
+    assert page.evaluate("document.body.dataset.error") is None, page.evaluate("document.body.dataset.error")
+
+
+def sign_in(page, start_login: str) -> None:
+    """From the app: the SDK's redirect to mock_idp's login page, alice's one-click button, back."""
+    page.evaluate(start_login)
+    page.get_by_test_id("login-user-alice").click()
+    ready(page)
+
+
+def watch(page) -> list[tuple[str, str]]:
+    """(url, body) of every request the page and its frames make from now on."""
+    requests = []
+    page.on("request", lambda request: requests.append((request.url, request.post_data or "")))
+    return requests
+
+
+def claims(setup, vendor: str, issuer: str, token: str, jwks_path: str) -> dict:
+    jwks = httpx.get(issuer.rstrip("/") + jwks_path, verify=setup.idps[vendor].verify).json()
+    keys = KeySet.import_key_set(jwks)
+    decoded = jwt.decode(token, keys).claims
+    assert decoded["iss"] == issuer
+    return decoded
+
+
+SILENT_AUTH0 = """async () => {
+  const started = performance.now();
+  const answer = await app.getTokenSilently({cacheMode: "off", detailedResponse: true});
+  return {...answer, seconds: (performance.now() - started) / 1000};
+}"""
+
+
+def test_auth0_spa_js_gets_a_token_silently_through_the_web_message_iframe(setup, page):
+    page.goto(f"{setup.spa_url}/auth0.html")
+    ready(page)
+    sign_in(page, "app.loginWithRedirect()")
+    assert page.url == f"{setup.spa_url}/auth0.html"
+    assert page.evaluate("app.isAuthenticated()") is True
+    requests = watch(page)
+    silent = page.evaluate(SILENT_AUTH0)
+    assert silent["seconds"] < SILENT_SECONDS
+    # The SDK framed /authorize silently and redeemed the code the page posted it.
+    framed = [url for url, _ in requests if url.startswith(f"{setup.urls['auth0']}/authorize?")]
+    assert len(framed) == 1 and "response_mode=web_message" in framed[0] and "prompt=none" in framed[0]
+    assert [body for url, body in requests if url == f"{setup.urls['auth0']}/oauth/token"
+            and "grant_type=authorization_code" in body]
+    issuer = setup.urls["auth0"] + "/"
+    access = claims(setup, "auth0", issuer, silent["access_token"], "/.well-known/jwks.json")
+    assert access["aud"][0] == "https://customers.example.com" and access["azp"] == "spa"
+    assert "read:customers" in access["scope"].split()
+    identity = claims(setup, "auth0", issuer, silent["id_token"], "/.well-known/jwks.json")
+    assert identity["aud"] == "spa" and identity["email"] == "alice@example.com"
+    assert identity["sub"] == access["sub"]
+    user = page.evaluate("app.getUser()")
+    assert user["email"] == "alice@example.com"
+
+
+def test_auth0_spa_js_check_session_on_load_then_logout_makes_silent_calls_fail_with_login_required(setup, page):
+    page.goto(f"{setup.spa_url}/auth0.html")
+    ready(page)
+    sign_in(page, "app.loginWithRedirect()")
+    # A new load: the in-memory cache is empty; createAuth0Client's checkSession signs the app in
+    # through the iframe before the page's code runs.
+    requests = watch(page)
+    page.goto(f"{setup.spa_url}/auth0.html")
+    ready(page)
+    assert page.evaluate("app.isAuthenticated()") is True
+    assert [url for url, _ in requests if url.startswith(f"{setup.urls['auth0']}/authorize?")
+            and "response_mode=web_message" in url]
+
+    page.evaluate("app.logout({logoutParams: {returnTo: location.origin + '/auth0.html'}})")
+    page.wait_for_url(f"{setup.spa_url}/auth0.html")
+    ready(page)
+    failure = page.evaluate("""async () => {
+      const started = performance.now();
+      try { await app.getTokenSilently({cacheMode: "off"}); return {error: null}; }
+      catch (error) { return {error: error.error, seconds: (performance.now() - started) / 1000}; }
+    }""")
+    assert failure["error"] == "login_required"  # told in the message, not a timeout
+    assert failure["seconds"] < SILENT_SECONDS
+
+
+def test_auth0_spa_js_with_refresh_tokens_refreshes_from_the_browser(setup, page):
+    page.goto(f"{setup.spa_url}/auth0-refresh.html")
+    ready(page)
+    sign_in(page, "app.loginWithRedirect()")
+    assert page.url == f"{setup.spa_url}/auth0-refresh.html"
+    requests = watch(page)
+    silent = page.evaluate(SILENT_AUTH0)
+    assert silent["seconds"] < SILENT_SECONDS
+    token_calls = [body for url, body in requests if url == f"{setup.urls['auth0']}/oauth/token"]
+    assert token_calls and "grant_type=refresh_token" in token_calls[0]  # CORS: the answer was read
+    assert not [url for url, _ in requests if "/authorize" in url]  # no iframe
+    access = claims(setup, "auth0", setup.urls["auth0"] + "/", silent["access_token"], "/.well-known/jwks.json")
+    assert access["azp"] == "spa"
+
+
+def test_okta_auth_js_gets_tokens_without_prompt_through_okta_post_message(setup, page):
+    page.goto(f"{setup.spa_url}/okta.html")
+    ready(page)
+    sign_in(page, "app.signInWithRedirect()")
+    assert page.url == f"{setup.spa_url}/okta.html"
+    requests = watch(page)
+    silent = page.evaluate("""async () => {
+      const started = performance.now();
+      const { tokens } = await app.token.getWithoutPrompt();
+      return {access: tokens.accessToken.accessToken, id: tokens.idToken.idToken,
+              seconds: (performance.now() - started) / 1000};
+    }""")
+    assert silent["seconds"] < SILENT_SECONDS
+    framed = [url for url, _ in requests if url.startswith(f"{setup.urls['okta']}/oauth2/default/v1/authorize?")]
+    assert len(framed) == 1 and "response_mode=okta_post_message" in framed[0] and "prompt=none" in framed[0]
+    issuer = f"{setup.urls['okta']}/oauth2/default"
+    access = claims(setup, "okta", issuer, silent["access"], "/v1/keys")
+    assert access["cid"] == "0oa-spa" and access["aud"] == "api://default" and access["sub"] == "alice@example.com"  # Okta: the login
+    identity = claims(setup, "okta", issuer, silent["id"], "/v1/keys")
+    assert identity["aud"] == "0oa-spa" and identity["email"] == "alice@example.com"
