@@ -24,6 +24,7 @@ SDKS = {
     "auth0-spa-js.production.js": MODULES / "@auth0/auth0-spa-js/dist/auth0-spa-js.production.js",
     "okta-auth-js.min.js": MODULES / "@okta/okta-auth-js/dist/okta-auth-js.min.js",
     "msal-browser.min.js": MODULES / "@azure/msal-browser/lib/msal-browser.min.js",
+    "msal-redirect-bridge.min.js": MODULES / "@azure/msal-browser/lib/redirect-bridge/msal-redirect-bridge.min.js",
 }
 # One app, two set-ups: auth0-app.js turns refresh tokens on at this path.
 ALIASES = {"auth0-refresh.html": "auth0.html"}
@@ -44,6 +45,9 @@ class SpaSetup:
             idp.stop()
 
 
+ENTRA_TENANT = "72f988bf-0000-4000-8000-00000000c0de"
+ENTRA_CLIENT = "44444444-4444-4444-8444-444444444444"
+ENTRA_API = "api://22222222-2222-4222-8222-222222222222"
 PEOPLE = [{"username": "alice", "password": "alice-password",
            "claims": {"email": "alice@example.com", "email_verified": True, "name": "Alice Example"}}]
 
@@ -66,6 +70,14 @@ def seeds(spa_url: str) -> dict[str, dict]:
             "clients": [{"client_id": "0oa-spa", "name": "SPA", "redirect_uris": [f"{spa_url}/okta.html"],
                          "post_logout_redirect_uris": [f"{spa_url}/okta.html"]}],
             "users": PEOPLE}}},
+        "entra": {"tenants": {"entra": {
+            "flavor": "entra", "path": "/", "tenant_id": ENTRA_TENANT,
+            "apis": [{"identifier": ENTRA_API, "name": "Tasks API", "scopes": ["access_as_user"]}],
+            "clients": [{"client_id": ENTRA_CLIENT, "name": "SPA", "redirect_uris": [f"{spa_url}/msal-redirect.html"],
+                         "post_logout_redirect_uris": [f"{spa_url}/msal.html"],
+                         "grant_types": ["authorization_code", "refresh_token"]}],
+            "users": [{"username": "alice@contoso.example", "password": "alice-password",
+                       "claims": {"name": "Alice Admin", "email": "alice@contoso.example"}}]}}},
     }
 
 
@@ -110,6 +122,8 @@ def start(folder: Path) -> SpaSetup:
         certs.append(local_certificate(folder / name / "data", certificate_hosts(url, [])))
     config = {"auth0Domain": urls["auth0"].removeprefix("https://"), "auth0ClientId": "spa",
               "auth0Audience": "https://customers.example.com",
-              "oktaIssuer": f"{urls['okta']}/oauth2/default", "oktaClientId": "0oa-spa"}
+              "oktaIssuer": f"{urls['okta']}/oauth2/default", "oktaClientId": "0oa-spa",
+              "entraAuthority": f"{urls['entra']}/{ENTRA_TENANT}", "entraClientId": ENTRA_CLIENT,
+              "entraScopes": [f"{ENTRA_API}/access_as_user"]}
     spa = serve_asgi(spa_app(config), spa_port, ssl_certfile=str(certs[0].cert), ssl_keyfile=str(certs[0].key))
     return SpaSetup(idps, urls, spa, spa_url, ",".join(spki_hash(files.cert) for files in certs))

@@ -5,6 +5,8 @@ app would in production (tests/pages/spa/; the server side: tests/test_web_messa
 - auth0-spa-js: loginWithRedirect + handleRedirectCallback, getTokenSilently through the hidden
   iframe (response_mode=web_message) and with refresh tokens, checkSession on load, logout.
 - okta-auth-js: signInWithRedirect + parseFromUrl, token.getWithoutPrompt (okta_post_message).
+- msal-browser 5: loginRedirect + handleRedirectPromise (through its redirect bridge page),
+  acquireTokenSilent with the refresh token from the browser (CORS), ssoSilent (a hidden iframe).
 Without the post-message page each silent call waits for the SDK's timeout (60 s / 120 s)."""
 
 import httpx
@@ -13,7 +15,7 @@ from joserfc import jwt
 from joserfc.jwk import KeySet
 
 from .chromium import launched
-from .spa_support import start
+from .spa_support import ENTRA_API, ENTRA_CLIENT, ENTRA_TENANT, start
 
 SILENT_SECONDS = 3  # a silent renew against a local server: well under, or it waited for a timeout
 
@@ -46,10 +48,10 @@ def ready(page) -> None:
     assert page.evaluate("document.body.dataset.error") is None, page.evaluate("document.body.dataset.error")
 
 
-def sign_in(page, start_login: str) -> None:
+def sign_in(page, start_login: str, username: str = "alice") -> None:
     """From the app: the SDK's redirect to mock_idp's login page, alice's one-click button, back."""
-    page.evaluate(start_login)
-    page.get_by_test_id("login-user-alice").click()
+    page.evaluate(f"() => {{ {start_login}; }}")  # not awaited: the page navigates away
+    page.get_by_test_id(f"login-user-{username}").click()
     ready(page)
 
 
@@ -61,7 +63,8 @@ def watch(page) -> list[tuple[str, str]]:
 
 
 def claims(setup, vendor: str, issuer: str, token: str, jwks_path: str) -> dict:
-    jwks = httpx.get(issuer.rstrip("/") + jwks_path, verify=setup.idps[vendor].verify).json()
+    """The token's claims, its signature checked with the vendor's JWKS (at the server's `jwks_path`)."""
+    jwks = httpx.get(setup.urls[vendor] + jwks_path, verify=setup.idps[vendor].verify).json()
     keys = KeySet.import_key_set(jwks)
     decoded = jwt.decode(token, keys).claims
     assert decoded["iss"] == issuer
@@ -156,7 +159,38 @@ def test_okta_auth_js_gets_tokens_without_prompt_through_okta_post_message(setup
     framed = [url for url, _ in requests if url.startswith(f"{setup.urls['okta']}/oauth2/default/v1/authorize?")]
     assert len(framed) == 1 and "response_mode=okta_post_message" in framed[0] and "prompt=none" in framed[0]
     issuer = f"{setup.urls['okta']}/oauth2/default"
-    access = claims(setup, "okta", issuer, silent["access"], "/v1/keys")
+    access = claims(setup, "okta", issuer, silent["access"], "/oauth2/default/v1/keys")
     assert access["cid"] == "0oa-spa" and access["aud"] == "api://default" and access["sub"] == "alice@example.com"  # Okta: the login
-    identity = claims(setup, "okta", issuer, silent["id"], "/v1/keys")
+    identity = claims(setup, "okta", issuer, silent["id"], "/oauth2/default/v1/keys")
     assert identity["aud"] == "0oa-spa" and identity["email"] == "alice@example.com"
+
+
+SILENT_MSAL = """async (call) => {
+  const started = performance.now();
+  const request = {scopes, account: app.getActiveAccount(), forceRefresh: true, loginHint: "alice@contoso.example"};
+  const answer = await (call === "ssoSilent" ? app.ssoSilent(request) : app.acquireTokenSilent(request));
+  return {access: answer.accessToken, id: answer.idToken, seconds: (performance.now() - started) / 1000};
+}"""
+
+
+def test_msal_browser_signs_in_then_gets_tokens_silently_by_refresh_token_and_hidden_iframe(setup, page):
+    page.goto(f"{setup.spa_url}/msal.html")
+    ready(page)
+    sign_in(page, "app.loginRedirect({scopes})", "alice@contoso.example")
+    page.wait_for_url(f"{setup.spa_url}/msal.html")
+    ready(page)
+    assert page.evaluate("app.getActiveAccount().username") == "alice@contoso.example"
+    issuer = f"{setup.urls['entra']}/{ENTRA_TENANT}/v2.0"
+    token_url = f"{setup.urls['entra']}/{ENTRA_TENANT}/oauth2/v2.0/token"
+    for call, grant in (("acquireTokenSilent", "grant_type=refresh_token"), ("ssoSilent", "grant_type=authorization_code")):
+        requests = watch(page)
+        silent = page.evaluate(SILENT_MSAL, call)
+        assert silent["seconds"] < SILENT_SECONDS, call
+        assert [body for url, body in requests if url.startswith(token_url + "?") and grant in body], call
+        framed = [url for url, _ in requests if "/oauth2/v2.0/authorize?" in url]
+        assert (len(framed) == 1 and "prompt=none" in framed[0]) if call == "ssoSilent" else not framed
+        access = claims(setup, "entra", issuer, silent["access"], f"/{ENTRA_TENANT}/discovery/v2.0/keys")
+        assert access["aud"] == ENTRA_API.removeprefix("api://")  # v2.0: the API's application id
+        assert access["scp"] == "access_as_user" and access["azp"] == ENTRA_CLIENT
+        identity = claims(setup, "entra", issuer, silent["id"], f"/{ENTRA_TENANT}/discovery/v2.0/keys")
+        assert identity["preferred_username"] == "alice@contoso.example" and identity["tid"] == ENTRA_TENANT
