@@ -82,6 +82,10 @@ class ClientConfig(SeedModel):
     # of the app; a user's `roles` claim for the app is an assignment too.
     app_role_assignment_required: bool = False
     app_role_assigned_to: list[AppRoleAssignmentConfig] = []
+    # Entra: the app registration's redirect URIs are of the "Single-page application" platform (the
+    # manifest's spa.redirectUris): its codes and refresh tokens are redeemed from the browser only,
+    # cross-origin (AADSTS9002327 otherwise); those of any other platform never are (AADSTS9002326).
+    single_page_app: bool = False
     # Okta, Auth0: refresh token rotation of the app (docs/vendors.md, "Refresh token rotation,
     # per vendor"); Cognito: the app client's RefreshTokenRotation. Unset: the vendor's default.
     refresh_token: RefreshTokenConfig | None = None

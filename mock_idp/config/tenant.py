@@ -45,6 +45,7 @@ VENDOR_CLIENT_KEYS = {"management_scopes": "management API grant",
                       "application_permissions": "application permissions",
                       "app_role_assignment_required": "user assignment",
                       "app_role_assigned_to": "user assignment",
+                      "single_page_app": "the single-page application platform",
                       "refresh_token": "per-application refresh token rotation",
                       "refresh_token_rotation": "app client refresh token rotation"}
 # API keys only some personas serve (also named in Flavor.seed_keys): refused when written.

@@ -15,6 +15,12 @@ class IssuingGrant:
 
     token_context: TokenContext | None = None
 
+    def create_token_response(self):
+        # After the request is validated, before anything is issued, rotated or consumed.
+        self.server.issuer.flavor.check_token_origin(self.request.client.config, self.GRANT_TYPE,
+                                                     self.request.headers.get("origin"))
+        return super().create_token_response()
+
     def generate_authorization_code(self) -> str:
         # 48 URL-safe characters, as authlib's, from one urandom read (authlib draws each of the
         # 48 with SystemRandom.choice: 48 reads, 1.6% of a code flow's CPU in py-spy).

@@ -217,6 +217,10 @@ class Flavor(PersonaData):
         is the authorization request."""
         return body
 
+    def check_token_origin(self, client: "ClientConfig", grant_type: str, origin: str | None) -> None:
+        """The vendor's refusal (an OAuthError) of a token request by where it comes from: `origin` is
+        the request's Origin header, which a browser sends and a server does not (Entra's SPA platform)."""
+
     def post_message(self, mode: str, params: dict[str, str]) -> dict[str, Any]:
         """What the page of a post-message mode (`post_message_modes`) sends: by default the shape of
         the OAuth 2.0 Web Message Response Mode draft (draft-sakimura-oauth-wmrm-00 §4.1)."""

@@ -73,7 +73,7 @@ def seeds(spa_url: str) -> dict[str, dict]:
         "entra": {"tenants": {"entra": {
             "flavor": "entra", "path": "/", "tenant_id": ENTRA_TENANT,
             "apis": [{"identifier": ENTRA_API, "name": "Tasks API", "scopes": ["access_as_user"]}],
-            "clients": [{"client_id": ENTRA_CLIENT, "name": "SPA", "redirect_uris": [f"{spa_url}/msal-redirect.html"],
+            "clients": [{"client_id": ENTRA_CLIENT, "name": "SPA", "single_page_app": True, "redirect_uris": [f"{spa_url}/msal-redirect.html"],
                          "post_logout_redirect_uris": [f"{spa_url}/msal.html"],
                          "grant_types": ["authorization_code", "refresh_token"]}],
             "users": [{"username": "alice@contoso.example", "password": "alice-password",

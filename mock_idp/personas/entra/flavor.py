@@ -14,6 +14,7 @@ from . import claims as entra_claims
 from . import errors
 from . import keys as entra_keys
 from . import scopes as entra_scopes
+from . import spa
 
 PATHS = EndpointPaths(
     authorization_endpoint="/oauth2/v2.0/authorize",
@@ -134,6 +135,9 @@ class EntraFlavor(Flavor):
             members["client_info"] = entra_claims.client_info(ctx, tid_of(ctx.issuer))
         return members
 
+    def check_token_origin(self, client, grant_type, origin):
+        spa.check_origin(client, grant_type, origin)
+
     def token_endpoint_response(self, status, body, request_headers):
         if isinstance(body, dict) and "error" in body:
             return errors.token_error(status, body, request_headers.get("client-request-id"))
@@ -171,15 +175,16 @@ PROFILE = EntraFlavor(
     client_id_claim="azp",  # v2.0 access tokens name the client in azp (v1.0: appid)
     vendor_grants=("entra.on_behalf_of",),
     vendor_apis=("entra.userrealm",),
-    # Clients' app roles on the APIs (claims.granted_app_roles); user assignment (assignment.py).
     # A new refresh token with each refresh, and the one used stays valid until it expires or is
     # revoked (docs/vendors.md, "Refresh token rotation, per vendor"); Entra has no setting for it.
     refresh_rotation=RefreshRotation(retire_used=False),
     # Refresh tokens "aren't tied to a resource": one redeems for any API the app may call, as
     # MSAL's acquire_token_silent does for a second resource (docs/vendors.md, "Entra ID, as MSAL drives it").
     refresh_any_scope=True,
+    # Clients' app roles on the APIs (claims.granted_app_roles); user assignment (assignment.py);
+    # the single-page application platform (spa.py).
     seed_keys=("application_permissions", "app_role_assignment_required", "app_role_assigned_to",
-               "access_token_version"),
+               "access_token_version", "single_page_app"),
     access_token_typ="JWT",
     id_token_typ="JWT",
     refresh_requires_offline_access=True,

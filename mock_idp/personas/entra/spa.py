@@ -1,0 +1,23 @@
+"""Entra's single-page application platform: which codes and refresh tokens may be redeemed from a
+browser (docs/vendors.md, "SPA SDKs in the browser").
+
+A redirect URI registered under the "Single-page application" platform (the seed's
+`single_page_app: true`) gets codes and refresh tokens redeemable only by a cross-origin request,
+one that carries an Origin header, as msal-browser's fetch does (AADSTS9002327 otherwise); those
+of the web and mobile platforms are never redeemed cross-origin (AADSTS9002326), so a browser
+cannot redeem what a server was meant to."""
+
+from ...oauth.errors import InvalidRequestError, safe_description
+
+REDEEMED = ("authorization_code", "refresh_token")
+
+
+def check_origin(client, grant_type: str, origin: str | None) -> None:
+    if grant_type not in REDEEMED:
+        return
+    if origin and not client.single_page_app:
+        raise InvalidRequestError("AADSTS9002326: Cross-origin token redemption is permitted only for the "
+                                  f"'Single-Page Application' client-type. Request origin: '{safe_description(origin)}'.")
+    if not origin and client.single_page_app:
+        raise InvalidRequestError("AADSTS9002327: Tokens issued for the 'Single-Page Application' client-type "
+                                  "may only be redeemed via cross-origin requests.")
