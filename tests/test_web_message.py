@@ -8,6 +8,9 @@ import re
 
 import httpx
 import pytest
+import yaml
+
+from conftest import start_server
 
 CALLBACK = "http://localhost:3000/callback"
 CHALLENGE = "E9Melhoe2OwvFrEMTJguCHaoeK1t8URWtrd0bmkEHGk"
@@ -85,3 +88,23 @@ def test_another_vendors_mode_is_refused_in_the_query(seed_server, path, client_
     assert response.status_code == 302, response.text
     location = response.headers["location"]
     assert location.startswith(CALLBACK + "?") and "error=invalid_request" in location and "state=st-1" in location
+
+
+def test_web_message_for_an_origin_outside_auth0s_allowed_web_origins_is_a_400_page_never_a_message(tmp_path):
+    # auth0/auth0-react#392 (Auth0's maintainer): "/authorize requests for web_message will fail
+    # silently ... invalid_request: The specified redirect_uri '...' does not have a registered origin."
+    seed = tmp_path / "seed.yaml"
+    seed.write_text(yaml.safe_dump({"tenants": {"auth0": {"flavor": "auth0", "clients": [
+        {"client_id": "spa", "redirect_uris": [CALLBACK, "http://localhost:4000/callback"],
+         "web_origins": ["http://localhost:4000"]}]}}}))
+    running = start_server(seed, tmp_path / "data")
+    try:
+        refused = httpx.get(f"{running.base_url}/auth0/authorize", params=silent("spa", "web_message"))
+        assert refused.status_code == 400 and "location" not in refused.headers
+        assert "authorization-response" not in refused.text
+        assert f"The specified redirect_uri &#39;{CALLBACK}&#39; does not have a registered origin." in refused.text
+        allowed = httpx.get(f"{running.base_url}/auth0/authorize",
+                            params=silent("spa", "web_message", redirect_uri="http://localhost:4000/callback"))
+        assert posted(allowed)["origin"] == "http://localhost:4000"
+    finally:
+        running.stop()

@@ -8,8 +8,8 @@ from pydantic import PrivateAttr, model_serializer, model_validator
 
 from .base import SeedModel
 from .errors import issue_at
-from .fields import (AuthMethod, GrantType, HttpsOrHttpUrl, NonEmptyStr, RedirectUri, ResponseType, WholeNumber,
-                     certificate_key, check_public_jwks)
+from .fields import (AuthMethod, GrantType, HttpsOrHttpUrl, NonEmptyStr, Origin, RedirectUri, ResponseType,
+                     WholeNumber, certificate_key, check_public_jwks)
 
 
 class RefreshTokenConfig(SeedModel):
@@ -66,6 +66,9 @@ class ClientConfig(SeedModel):
     # Auth0: the client's grant on the Management API (`read:users`, `create:users`...), for
     # client_credentials tokens with audience `<tenant URL>/api/v2/`.
     management_scopes: list[str] = []
+    # Auth0: the application's Allowed Web Origins, the only origins its web_message page (silent
+    # authentication in auth0-spa-js's hidden iframe) posts to; unset, those of its redirect URIs.
+    web_origins: list[Origin] = []
     # private_key_jwt (RFC 7523 §2.2): the client's public keys, inline or where it publishes them.
     jwks: dict[str, Any] | None = None
     jwks_uri: HttpsOrHttpUrl | None = None

@@ -42,6 +42,7 @@ VENDOR_KEYS = {"saml_apps": "SAML apps", "api_tokens": "API tokens", "roles": "r
                "groups_claim": "groups claim filter"}
 # Client keys only some personas serve (also named in Flavor.seed_keys).
 VENDOR_CLIENT_KEYS = {"management_scopes": "management API grant",
+                      "web_origins": "allowed web origins",
                       "application_permissions": "application permissions",
                       "app_role_assignment_required": "user assignment",
                       "app_role_assigned_to": "user assignment",

@@ -60,7 +60,8 @@ def authorize(issuer, request, user: EndUser | None, just_logged_in: bool = Fals
     data = request.payload.data
     mode = default_response_mode(request.payload.response_type)
     try:
-        mode = checked_response_mode(request, data.get("response_mode") or mode, issuer.flavor, redirect_uri)
+        client = issuer.server.query_client(request.payload.client_id).config  # verified above
+        mode = checked_response_mode(request, data.get("response_mode") or mode, issuer.flavor, redirect_uri, client)
         repeated = repeated_parameters(request)
         if repeated is not None:
             raise repeated
@@ -117,11 +118,18 @@ def verified_redirect_uri(issuer, request) -> str:
     return default
 
 
-def checked_response_mode(request, mode: str, flavor, redirect_uri: str) -> str:
+def checked_response_mode(request, mode: str, flavor, redirect_uri: str, client) -> str:
     if mode in flavor.post_message_modes:
         # The page posts to the redirect URI's origin: a custom scheme has none to post to.
-        if web_origin(redirect_uri) is None:
+        origin = web_origin(redirect_uri)
+        if origin is None:
             raise InvalidRequestError(f"response_mode={mode} needs an http or https redirect_uri.")
+        allowed = flavor.web_message_origins(client)
+        if origin not in {web_origin(uri) for uri in (client.redirect_uris if allowed is None else allowed)}:
+            # Shown, never posted: no page of that origin may read it (Auth0's Allowed Web Origins).
+            raise flavor.page_error(ErrorPage(
+                "invalid_request", f"The origin of redirect_uri '{redirect_uri}' may not receive web messages.",
+                case="unregistered_web_origin", redirect_uri=redirect_uri))
         return mode
     if mode not in RESPONSE_MODES:
         raise InvalidRequestError(f"Unsupported response_mode '{safe_description(mode)}'.")

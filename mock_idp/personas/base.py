@@ -221,6 +221,11 @@ class Flavor(PersonaData):
         """The vendor's refusal (an OAuthError) of a token request by where it comes from: `origin` is
         the request's Origin header, which a browser sends and a server does not (Entra's SPA platform)."""
 
+    def web_message_origins(self, client: "ClientConfig") -> list[str] | None:
+        """The origins a post-message page may post to for this client; None: those of its
+        redirect URIs (oauth.authorize), so any registered redirect URI's page gets its answer."""
+        return None
+
     def post_message(self, mode: str, params: dict[str, str]) -> dict[str, Any]:
         """What the page of a post-message mode (`post_message_modes`) sends: by default the shape of
         the OAuth 2.0 Web Message Response Mode draft (draft-sakimura-oauth-wmrm-00 §4.1)."""

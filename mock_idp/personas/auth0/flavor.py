@@ -56,6 +56,10 @@ class Auth0Flavor(Flavor):
     def resolve_audience(self, issuer, client, requested, grant_type=None):
         return apis.resolve_audience(issuer, client, requested, grant_type)
 
+    def web_message_origins(self, client):
+        # The dashboard's Allowed Web Origins, when the seed names them.
+        return client.web_origins if "web_origins" in client.model_fields_set else None
+
     def namespace(self, issuer) -> str:
         return issuer.config.claims_namespace or issuer.issuer
 
@@ -137,8 +141,12 @@ PROFILE = Auth0Flavor(
     # /dbconnections/signup and change_password; the Management API v2's /api/v2/users and roles;
     # last, the rest of /api/v2 (Auth0's 404)
     vendor_apis=("auth0.dbconnections", "auth0.users_api", "auth0.roles_api", "auth0.unknown_api"),
-    # served by auth0.roles_api; refresh_tokens.py; apis.py (an API's RBAC); management.py
-    seed_keys=("roles", "refresh_token", "enforce_policies", "token_dialect", "management_scopes"),
+    # served by auth0.roles_api; refresh_tokens.py; apis.py (an API's RBAC); management.py; web_message_origins
+    seed_keys=("roles", "refresh_token", "enforce_policies", "token_dialect", "management_scopes", "web_origins"),
+    # docs/vendors.md, "SPA SDKs in the browser": web_message for an origin not allowed is a 400 page.
+    page_error_descriptions={
+        "unregistered_web_origin": "The specified redirect_uri '{redirect_uri}' does not have a registered origin.",
+    },
     logout_redirect_params=("post_logout_redirect_uri", "returnTo"),
     sdk_settings=(
         "express-oauth2-jwt-bearer, auth0-spa-js, nextjs-auth0: issuerBaseURL: '{issuer}', "
