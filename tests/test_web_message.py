@@ -5,6 +5,7 @@ In a real Chromium with the vendors' SDKs: tests/pages/test_spa_sdks.py."""
 
 import json
 import re
+from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import pytest
@@ -39,6 +40,7 @@ def test_auth0_web_message_without_a_session_posts_login_required_to_the_redirec
     assert data["message"]["type"] == "authorization_response"
     response_ = data["message"]["response"]
     assert response_["error"] == "login_required" and response_["state"] == "st-1"
+    assert response_["error_description"] == "Login required"
     assert "code" not in response_
     csp = response.headers["content-security-policy"]
     assert "frame-ancestors http://localhost:3000;" in csp and "'sha256-" in csp and "'unsafe-inline'" not in \
@@ -54,6 +56,8 @@ def test_okta_post_message_is_the_parameters_themselves_and_listed_in_discovery(
     data = posted(response)
     assert data["origin"] == "http://localhost:3000"
     assert data["message"]["error"] == "login_required" and data["message"]["state"] == "st-1"
+    # okta-auth-js takes an error only with its description (handleOAuthResponse's validateResponse).
+    assert data["message"]["error_description"] == "The client specified not to prompt, but the user is not logged in."
     discovery = httpx.get(f"{issuer}/.well-known/openid-configuration").json()
     assert discovery["response_modes_supported"] == ["query", "fragment", "form_post", "okta_post_message"]
 
@@ -108,3 +112,15 @@ def test_web_message_for_an_origin_outside_auth0s_allowed_web_origins_is_a_400_p
         assert posted(allowed)["origin"] == "http://localhost:4000"
     finally:
         running.stop()
+
+
+def test_silent_sign_in_without_a_session_says_so_in_each_vendors_words(seed_server):
+    """msal-browser's ssoSilent reads the fragment; Entra's words are AADSTS50058's."""
+    tenant = "0c0ffee0-0000-4000-8000-00000000e17a"
+    response = httpx.get(f"{seed_server.base_url}/entra/{tenant}/oauth2/v2.0/authorize",
+                         params=silent("11111111-1111-4111-8111-111111111111", "fragment"))
+    assert response.status_code == 302
+    fragment = dict(parse_qsl(urlsplit(response.headers["location"]).fragment))
+    assert fragment["error"] == "login_required" and fragment["state"] == "st-1"
+    assert fragment["error_description"].startswith("AADSTS50058: A silent sign-in request was sent but no user is "
+                                                    "signed in.")

@@ -17,7 +17,9 @@ from .errors import (
     RequestNotSupportedError,
     RequestURINotSupportedError,
     UnsupportedResponseTypeError,
+    describe,
     safe_description,
+    with_case,
 )
 from .server import repeated_parameters
 from .responses import RESPONSE_MODES, authorization_response, default_response_mode, web_origin
@@ -76,7 +78,7 @@ def authorize(issuer, request, user: EndUser | None, just_logged_in: bool = Fals
         silent = "none" in (data.get("prompt") or "").split()
         if needs_login(data, user, just_logged_in, issuer.now()):
             if silent:
-                raise LoginRequiredError()
+                raise with_case(LoginRequiredError(), "login_required")
             return NeedsLogin()
         # The person is known: may they use this client (Entra's user assignment)? A refusal is
         # shown on the page, or redirected when no page may be shown (OIDC Core §3.1.2.1, prompt=none).
@@ -84,7 +86,11 @@ def authorize(issuer, request, user: EndUser | None, just_logged_in: bool = Fals
                                         (request.payload.scope or "").split(), "redirect" if silent else "page")
         return grant.create_authorization_response(redirect_uri, user)
     except OAuthError as error:
-        body = issuer.flavor.authorization_error_body(error.get_body(), data)
+        if error.error == "login_required" and getattr(error, "case", None) is None:
+            with_case(error, "login_required")  # authlib's own, from its prompt=none check
+        # Every error says what went wrong, in the vendor's words for its case (SPA SDKs such as
+        # okta-auth-js take an error only with its error_description).
+        body = issuer.flavor.authorization_error_body(describe(error, issuer.flavor).get_body(), data)
         # An error of a post-message mode travels in the message too (login_required for a silent
         # renew in a hidden frame): the frame is never sent anywhere.
         return authorization_response(redirect_uri, body, mode, request.payload.state, issuer.flavor.post_message)

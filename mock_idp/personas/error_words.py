@@ -1,4 +1,4 @@
-"""The generic token-endpoint error descriptions by case (RFC 6749 §5.2), which the personas reword."""
+"""The generic error descriptions by case (RFC 6749 §5.2, OIDC Core §3.1.2.6), which the personas reword."""
 
 # Token endpoint errors by case (oauth.errors.with_case); personas reword them in the vendor's words.
 ERROR_DESCRIPTIONS = {
@@ -11,6 +11,8 @@ ERROR_DESCRIPTIONS = {
     "redirect_uri_mismatch": "redirect_uri does not match the one of the authorization request.",
     "code_verifier_mismatch": "PKCE verification failed: the code_verifier does not match the code_challenge.",
     "invalid_refresh_token": "The refresh token is invalid, expired, revoked or issued to another client.",
+    # An authorization error (OIDC Core §3.1.2.6's words): prompt=none and nobody signed in.
+    "login_required": "The Authorization Server requires End-User authentication.",
 }
 # A case a persona may word more finely; one that does not gets its wording of the broader case.
 BROADER_CASE = {"code_replayed": "invalid_code", "code_expired": "invalid_code",

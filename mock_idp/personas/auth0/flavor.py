@@ -160,6 +160,7 @@ PROFILE = Auth0Flavor(
     # docs/vendors.md, "Auth0 error bodies" (client authentication errors: token_endpoint_response).
     error_descriptions={
         "invalid_code": "Invalid authorization code",
+        "login_required": "Login required",  # prompt=none without a session (docs/vendors.md, "SPA SDKs")
         "code_verifier_mismatch": "Failed to verify code verifier",
         "invalid_refresh_token": "Unknown or invalid refresh token.",
         "user_blocked": "user is blocked",  # a blocked user's refresh token (and password-realm sign-in)

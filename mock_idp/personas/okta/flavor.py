@@ -168,6 +168,7 @@ PROFILE = OktaFlavor(
     # shape, not Okta's errorCode/errorSummary API body, so OAuth clients can still read it.)
     error_descriptions={
         "unknown_client": "Invalid value for 'client_id' parameter.",
+        "login_required": "The client specified not to prompt, but the user is not logged in.",
         "bad_client_secret": "The client secret supplied for a confidential client is invalid.",
         "no_client_credentials": "No client credentials found.",
         "invalid_code": "The authorization code is invalid or has expired.",
