@@ -150,6 +150,10 @@ class IssuerServer(AuthorizationServer):
         basic_id, _ = extract_basic_authorization(request.headers)
         if basic_id and request.payload.client_id and request.payload.client_id != basic_id:
             raise InvalidRequestError("client_id in the body differs from the client authenticated with Basic.")
+        if basic_id and self.issuer.flavor.basic_names_public_client and "none" in methods:
+            client = self.public_client_named_by_basic(request, basic_id, endpoint)
+            if client is not None:
+                return client
         try:
             return super().authenticate_client(request, methods, endpoint)
         except InvalidClientError as error:
@@ -158,6 +162,18 @@ class IssuerServer(AuthorizationServer):
             client_id = extract_basic_authorization(request.headers)[0] or request.payload.client_id or ""
             raise with_case(error, self.client_auth_failure(request, endpoint),
                             client_id=safe_description(client_id), tenant=self.issuer.name) from None
+
+    def public_client_named_by_basic(self, request, client_id: str, endpoint: str):
+        """A public client that names itself in Basic credentials without a colon or a secret
+        (`Basic base64(client_id)`, as okta-auth-js revokes tokens): authenticated as `none`, where
+        the persona takes it (Flavor.basic_names_public_client)."""
+        if extract_basic_authorization(request.headers)[1] is not None:  # "id:" or "id:secret"
+            return None
+        client = self.query_client(client_id)
+        if client is None or not client.config.is_public or not client.check_endpoint_auth_method("none", endpoint):
+            return None
+        request.auth_method = "none"
+        return client
 
     def client_auth_failure(self, request, endpoint: str) -> str:
         """Why client authentication failed, in the words of ERROR_DESCRIPTIONS."""

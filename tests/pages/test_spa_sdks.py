@@ -194,3 +194,23 @@ def test_msal_browser_signs_in_then_gets_tokens_silently_by_refresh_token_and_hi
         assert access["scp"] == "access_as_user" and access["azp"] == ENTRA_CLIENT
         identity = claims(setup, "entra", issuer, silent["id"], f"/{ENTRA_TENANT}/discovery/v2.0/keys")
         assert identity["preferred_username"] == "alice@contoso.example" and identity["tid"] == ENTRA_TENANT
+
+
+def test_okta_auth_js_sign_out_ends_the_session_so_get_without_prompt_says_login_required(setup, page):
+    page.goto(f"{setup.spa_url}/okta.html")
+    ready(page)
+    sign_in(page, "app.signInWithRedirect()")
+    requests = watch(page)
+    page.evaluate("() => { app.signOut({postLogoutRedirectUri: location.origin + '/okta.html'}); }")
+    page.wait_for_url(f"{setup.spa_url}/okta.html")
+    ready(page)
+    okta = setup.urls["okta"]
+    assert [url for url, body in requests if url == f"{okta}/oauth2/default/v1/revoke"]  # from the browser, CORS
+    assert [url for url, _ in requests if url.startswith(f"{okta}/oauth2/default/v1/logout?")]
+    failure = page.evaluate("""async () => {
+      const started = performance.now();
+      try { await app.token.getWithoutPrompt(); return {error: null}; }
+      catch (error) { return {error: error.errorCode, seconds: (performance.now() - started) / 1000}; }
+    }""")
+    assert failure["error"] == "login_required"  # in the message, not the SDK's 120 s timeout
+    assert failure["seconds"] < SILENT_SECONDS

@@ -157,6 +157,8 @@ PROFILE = OktaFlavor(
     # response_mode=okta_post_message; the page posts the parameters themselves (post_message below),
     # and discovery lists the mode (docs/vendors.md, "SPA SDKs").
     post_message_modes=("okta_post_message",),
+    # okta-auth-js revokes a public client's tokens (signOut) with Basic base64(client_id), no secret.
+    basic_names_public_client=True,
     response_modes_supported=("query", "fragment", "form_post", "okta_post_message"),
     # Okta serves response_type=token too, but does not list it.
     response_types_supported=("code", "id_token", "code id_token", "code token", "id_token token",
