@@ -55,3 +55,14 @@ def new_page(browser):
     context = browser.new_context()
     yield context.new_page()
     context.close()
+
+
+def checked_page(context):
+    """A fixture's body: a new page of `context`, whose script errors fail the test; closes the
+    context after."""
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert not errors, f"script errors on the pages: {errors}"

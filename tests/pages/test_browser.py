@@ -11,7 +11,7 @@ import pytest
 from joserfc import jwt
 from joserfc.jwk import KeySet
 
-from .chromium import launched
+from .chromium import checked_page, launched
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
@@ -25,12 +25,7 @@ def chromium():
 def page(chromium, seed_server):
     context = chromium.new_context(base_url=seed_server.base_url, viewport={"width": 1280, "height": 900})
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=seed_server.base_url)
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert not errors, f"script errors on the pages: {errors}"
+    yield from checked_page(context)
 
 
 def shot(page, name: str) -> None:

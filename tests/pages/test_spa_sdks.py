@@ -14,7 +14,7 @@ import pytest
 from joserfc import jwt
 from joserfc.jwk import KeySet
 
-from .chromium import launched
+from .chromium import checked_page, launched
 from .spa_support import ENTRA_API, ENTRA_CLIENT, ENTRA_TENANT, start
 
 SILENT_SECONDS = 3  # a silent renew against a local server: well under, or it waited for a timeout
@@ -35,12 +35,7 @@ def chromium(setup):
 @pytest.fixture
 def page(chromium):
     context = chromium.new_context()
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert not errors, f"script errors on the pages: {errors}"
+    yield from checked_page(context)
 
 
 def ready(page) -> None:
@@ -48,11 +43,24 @@ def ready(page) -> None:
     assert page.evaluate("document.body.dataset.error") is None, page.evaluate("document.body.dataset.error")
 
 
-def sign_in(page, start_login: str, username: str = "alice") -> None:
-    """From the app: the SDK's redirect to mock_idp's login page, alice's one-click button, back."""
+def sign_in(setup, page, app_page: str, start_login: str, username: str = "alice") -> None:
+    """Open the app, then the SDK's redirect to mock_idp's login page, the user's one-click button,
+    and back on the app's page, its script done."""
+    page.goto(f"{setup.spa_url}/{app_page}")
+    ready(page)
     page.evaluate(f"() => {{ {start_login}; }}")  # not awaited: the page navigates away
     page.get_by_test_id(f"login-user-{username}").click()
+    page.wait_for_url(f"{setup.spa_url}/{app_page}")
     ready(page)
+
+
+def silent_failure(page, call: str, code: str) -> dict:
+    """The error a silent call fails with (its `code` field) and how long it took to fail."""
+    return page.evaluate(f"""async () => {{
+      const started = performance.now();
+      try {{ await {call}; return {{error: null}}; }}
+      catch (error) {{ return {{error: error.{code}, seconds: (performance.now() - started) / 1000}}; }}
+    }}""")
 
 
 def watch(page) -> list[tuple[str, str]]:
@@ -79,10 +87,7 @@ SILENT_AUTH0 = """async () => {
 
 
 def test_auth0_spa_js_gets_a_token_silently_through_the_web_message_iframe(setup, page):
-    page.goto(f"{setup.spa_url}/auth0.html")
-    ready(page)
-    sign_in(page, "app.loginWithRedirect()")
-    assert page.url == f"{setup.spa_url}/auth0.html"
+    sign_in(setup, page, "auth0.html", "app.loginWithRedirect()")
     assert page.evaluate("app.isAuthenticated()") is True
     requests = watch(page)
     silent = page.evaluate(SILENT_AUTH0)
@@ -104,9 +109,7 @@ def test_auth0_spa_js_gets_a_token_silently_through_the_web_message_iframe(setup
 
 
 def test_auth0_spa_js_check_session_on_load_then_logout_makes_silent_calls_fail_with_login_required(setup, page):
-    page.goto(f"{setup.spa_url}/auth0.html")
-    ready(page)
-    sign_in(page, "app.loginWithRedirect()")
+    sign_in(setup, page, "auth0.html", "app.loginWithRedirect()")
     # A new load: the in-memory cache is empty; createAuth0Client's checkSession signs the app in
     # through the iframe before the page's code runs.
     requests = watch(page)
@@ -119,20 +122,13 @@ def test_auth0_spa_js_check_session_on_load_then_logout_makes_silent_calls_fail_
     page.evaluate("app.logout({logoutParams: {returnTo: location.origin + '/auth0.html'}})")
     page.wait_for_url(f"{setup.spa_url}/auth0.html")
     ready(page)
-    failure = page.evaluate("""async () => {
-      const started = performance.now();
-      try { await app.getTokenSilently({cacheMode: "off"}); return {error: null}; }
-      catch (error) { return {error: error.error, seconds: (performance.now() - started) / 1000}; }
-    }""")
+    failure = silent_failure(page, 'app.getTokenSilently({cacheMode: "off"})', "error")
     assert failure["error"] == "login_required"  # told in the message, not a timeout
     assert failure["seconds"] < SILENT_SECONDS
 
 
 def test_auth0_spa_js_with_refresh_tokens_refreshes_from_the_browser(setup, page):
-    page.goto(f"{setup.spa_url}/auth0-refresh.html")
-    ready(page)
-    sign_in(page, "app.loginWithRedirect()")
-    assert page.url == f"{setup.spa_url}/auth0-refresh.html"
+    sign_in(setup, page, "auth0-refresh.html", "app.loginWithRedirect()")
     requests = watch(page)
     silent = page.evaluate(SILENT_AUTH0)
     assert silent["seconds"] < SILENT_SECONDS
@@ -144,10 +140,7 @@ def test_auth0_spa_js_with_refresh_tokens_refreshes_from_the_browser(setup, page
 
 
 def test_okta_auth_js_gets_tokens_without_prompt_through_okta_post_message(setup, page):
-    page.goto(f"{setup.spa_url}/okta.html")
-    ready(page)
-    sign_in(page, "app.signInWithRedirect()")
-    assert page.url == f"{setup.spa_url}/okta.html"
+    sign_in(setup, page, "okta.html", "app.signInWithRedirect()")
     requests = watch(page)
     silent = page.evaluate("""async () => {
       const started = performance.now();
@@ -174,11 +167,7 @@ SILENT_MSAL = """async (call) => {
 
 
 def test_msal_browser_signs_in_then_gets_tokens_silently_by_refresh_token_and_hidden_iframe(setup, page):
-    page.goto(f"{setup.spa_url}/msal.html")
-    ready(page)
-    sign_in(page, "app.loginRedirect({scopes})", "alice@contoso.example")
-    page.wait_for_url(f"{setup.spa_url}/msal.html")
-    ready(page)
+    sign_in(setup, page, "msal.html", "app.loginRedirect({scopes})", "alice@contoso.example")
     assert page.evaluate("app.getActiveAccount().username") == "alice@contoso.example"
     issuer = f"{setup.urls['entra']}/{ENTRA_TENANT}/v2.0"
     token_url = f"{setup.urls['entra']}/{ENTRA_TENANT}/oauth2/v2.0/token"
@@ -197,9 +186,7 @@ def test_msal_browser_signs_in_then_gets_tokens_silently_by_refresh_token_and_hi
 
 
 def test_okta_auth_js_sign_out_ends_the_session_so_get_without_prompt_says_login_required(setup, page):
-    page.goto(f"{setup.spa_url}/okta.html")
-    ready(page)
-    sign_in(page, "app.signInWithRedirect()")
+    sign_in(setup, page, "okta.html", "app.signInWithRedirect()")
     requests = watch(page)
     page.evaluate("() => { app.signOut({postLogoutRedirectUri: location.origin + '/okta.html'}); }")
     page.wait_for_url(f"{setup.spa_url}/okta.html")
@@ -207,10 +194,6 @@ def test_okta_auth_js_sign_out_ends_the_session_so_get_without_prompt_says_login
     okta = setup.urls["okta"]
     assert [url for url, body in requests if url == f"{okta}/oauth2/default/v1/revoke"]  # from the browser, CORS
     assert [url for url, _ in requests if url.startswith(f"{okta}/oauth2/default/v1/logout?")]
-    failure = page.evaluate("""async () => {
-      const started = performance.now();
-      try { await app.token.getWithoutPrompt(); return {error: null}; }
-      catch (error) { return {error: error.errorCode, seconds: (performance.now() - started) / 1000}; }
-    }""")
+    failure = silent_failure(page, "app.token.getWithoutPrompt()", "errorCode")
     assert failure["error"] == "login_required"  # in the message, not the SDK's 120 s timeout
     assert failure["seconds"] < SILENT_SECONDS
