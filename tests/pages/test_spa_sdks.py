@@ -197,3 +197,16 @@ def test_okta_auth_js_sign_out_ends_the_session_so_get_without_prompt_says_login
     failure = silent_failure(page, "app.token.getWithoutPrompt()", "errorCode")
     assert failure["error"] == "login_required"  # in the message, not the SDK's 120 s timeout
     assert failure["seconds"] < SILENT_SECONDS
+
+
+def test_auth0_spa_js_login_with_popup_gets_the_response_from_the_popups_web_message(setup, page):
+    page.goto(f"{setup.spa_url}/auth0.html")
+    ready(page)
+    with page.expect_popup() as opened:
+        page.evaluate("() => { window.popupDone = app.loginWithPopup().then(() => 'signed in', e => e.error || e.message); }")
+    popup = opened.value
+    popup.get_by_test_id("login-user-alice").click()  # the form posts back; the answer is the web message page
+    assert page.evaluate("window.popupDone") == "signed in"
+    if not popup.is_closed():  # the SDK closes it once the message came (maybe already)
+        popup.wait_for_event("close", timeout=SILENT_SECONDS * 1000)
+    assert page.evaluate("app.getUser()")["email"] == "alice@example.com"
