@@ -124,3 +124,22 @@ def test_silent_sign_in_without_a_session_says_so_in_each_vendors_words(seed_ser
     assert fragment["error"] == "login_required" and fragment["state"] == "st-1"
     assert fragment["error_description"].startswith("AADSTS50058: A silent sign-in request was sent but no user is "
                                                     "signed in.")
+
+
+def test_an_injected_authorize_failure_travels_in_the_web_message(tmp_path):
+    """A scenario (admin API) failing /authorize reaches a silent renew's hidden iframe as its
+    message, so the SPA sees the error rather than waiting for its timeout."""
+    seed = tmp_path / "seed.yaml"
+    seed.write_text(yaml.safe_dump({"tenants": {"auth0": {"flavor": "auth0", "clients": [
+        {"client_id": "spa", "redirect_uris": [CALLBACK]}]}}}))
+    running = start_server(seed, tmp_path / "data", admin=True)
+    try:
+        armed = httpx.post(f"{running.base_url}/_admin/tenants/auth0/scenarios",
+                           json={"endpoint": "authorize", "error": "access_denied"})
+        assert armed.status_code == 201, armed.text
+        data = posted(httpx.get(f"{running.base_url}/auth0/authorize", params=silent("spa", "web_message")))
+        assert data["origin"] == "http://localhost:3000"
+        assert data["message"]["response"] == {"error": "access_denied", "state": "st-1",
+                                               "error_description": "Failure injected by a mock_idp scenario."}
+    finally:
+        running.stop()

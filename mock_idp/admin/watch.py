@@ -16,11 +16,14 @@ import json
 import time
 from urllib.parse import parse_qsl
 
+from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from ..hooks import watching_calls
 from ..web.off_loop import LastKnown, off_loop
 from ..web.endpoint_map import endpoint_table
+from ..endpoints.http import render
+from ..oauth.authorize import may_post_to
 from ..oauth.responses import authorization_response, default_response_mode
 from ..oauth.tokens import token_hash
 from ..web.request_log import basic_client_id
@@ -268,7 +271,8 @@ def token_user(tenant, token: str) -> str | None:
     return row.username
 
 
-def failure_response(tenant, seen: Seen, scenario) -> Response:
+def failure_response(tenant, seen: Seen, scenario):
+    """The injected failure, as an ASGI app: the vendor's error response for this endpoint."""
     error = scenario.error or ("server_error" if (scenario.status or 500) >= 500 else "invalid_request")
     description = scenario.error_description or "Failure injected by a mock_idp scenario."
     status = scenario.status or ERROR_STATUS.get(error, 400)
@@ -277,9 +281,13 @@ def failure_response(tenant, seen: Seen, scenario) -> Response:
     redirect_uri = params.get("redirect_uri") or (client.redirect_uris[0] if client and len(client.redirect_uris) == 1 else None)
     if client is not None and redirect_uri in client.redirect_uris and not scenario.status:
         # RFC 6749 §4.1.2.1: an authorization error goes back to the client's registered URI
-        # (in the query for form_post and the post-message modes).
+        # (in the query for form_post), or in the message of a post-message mode (a silent renew's
+        # hidden iframe), to an origin the client allows only.
         mode = params.get("response_mode") or default_response_mode(params.get("response_type"))
         fields = tenant.flavor.authorization_error_body([("error", error), ("error_description", description)], params)
+        if mode in tenant.flavor.post_message_modes and may_post_to(tenant.flavor, client, redirect_uri):
+            answer = authorization_response(redirect_uri, fields, mode, params.get("state"), tenant.flavor.post_message)
+            return lambda scope, receive, send: render(Request(scope), *answer)(scope, receive, send)
         code, body, headers = authorization_response(redirect_uri, fields, mode if mode == "fragment" else "query",
                                                      params.get("state"))
         return Response(status_code=code, headers=dict(headers))

@@ -130,8 +130,7 @@ def checked_response_mode(request, mode: str, flavor, redirect_uri: str, client)
         origin = web_origin(redirect_uri)
         if origin is None:
             raise InvalidRequestError(f"response_mode={mode} needs an http or https redirect_uri.")
-        allowed = flavor.web_message_origins(client)
-        if origin not in {web_origin(uri) for uri in (client.redirect_uris if allowed is None else allowed)}:
+        if not may_post_to(flavor, client, redirect_uri):
             # Shown, never posted: no page of that origin may read it (Auth0's Allowed Web Origins).
             raise flavor.page_error(ErrorPage(
                 "invalid_request", f"The origin of redirect_uri '{redirect_uri}' may not receive web messages.",
@@ -144,6 +143,12 @@ def checked_response_mode(request, mode: str, flavor, redirect_uri: str, client)
     if mode == "query" and ("token" in response_types or "id_token" in response_types):
         raise InvalidRequestError("response_mode=query is not allowed with this response_type.")
     return mode
+
+
+def may_post_to(flavor, client, redirect_uri: str) -> bool:
+    """Whether a post-message page may send this client's answer to redirect_uri's origin."""
+    allowed = flavor.web_message_origins(client)
+    return web_origin(redirect_uri) in {web_origin(uri) for uri in (client.redirect_uris if allowed is None else allowed)}
 
 
 def check_supported_parameters(data: dict) -> None:
