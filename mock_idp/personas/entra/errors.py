@@ -53,8 +53,8 @@ DESCRIPTIONS = {
     "code_verifier_mismatch": "AADSTS501481: The Code_Verifier does not match the code_challenge supplied in the "
                               "authorization request.",
     "invalid_refresh_token": "AADSTS9002313: Invalid request. Request is malformed or invalid.",
-    # prompt=none without a session (ssoSilent): docs/vendors.md, "SPA SDKs in the browser".
-    "login_required": "AADSTS50058: A silent sign-in request was sent but no user is signed in.",
+    # prompt=none without a session (ssoSilent), now worded by case at the authorization endpoint.
+    "login_required": UNWORDED["login_required"],
     # docs/vendors.md, "Entra ID refresh token errors": inactivity and revocation, as tenants answer them.
     "refresh_token_expired": "AADSTS700082: The refresh token has expired due to inactivity. The token was issued on "
                              "{issued_at} and was inactive for {lifetime}.",
