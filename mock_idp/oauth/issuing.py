@@ -32,8 +32,10 @@ class IssuingGrant:
         self.token_context = ctx
         flavor = self.server.issuer.flavor
         include_refresh_token = include_refresh_token and flavor.refresh_allowed(ctx)
+        redeemed = self.request.refresh_token
         token = issue_access_token(ctx, include_refresh_token, code=self.origin_code(),
-                                   grant_id=self.grant_id(), record=self.record_token)
+                                   grant_id=self.grant_id(), record=self.record_token,
+                                   previous_refresh_expiry=redeemed.row.refresh_expires_at if redeemed else None)
         token.update(flavor.token_response_members(ctx, self.request.payload.data))
         return token
 

@@ -34,7 +34,8 @@ class RefreshTokenGrant(IssuingGrant, grants.RefreshTokenGrant):
         if row.revoked:
             raise with_case(InvalidGrantError(), "refresh_token_revoked")
         if record.is_expired():
-            raise with_case(InvalidGrantError(), "refresh_token_expired", issued_at=str(row.issued_at),
+            case = self.server.issuer.flavor.refresh_expired_case(self.request.client.config)
+            raise with_case(InvalidGrantError(), case, issued_at=str(row.issued_at),
                             lifetime=str(record.expires_at - row.issued_at))
         if not refresh.redeemable(store, row, self.rotation, self.server.issuer.now()):
             raise invalid  # a rotated token reused after its grace: the grant has ended

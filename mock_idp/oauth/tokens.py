@@ -12,7 +12,7 @@ from .shape import TokenShape
 
 
 def issue_access_token(ctx: TokenContext, include_refresh_token: bool, code: str | None = None,
-                       grant_id: str | None = None, record=None) -> dict:
+                       grant_id: str | None = None, record=None, previous_refresh_expiry: int | None = None) -> dict:
     """Sign an RFC 9068 access token, record it, and return the RFC 6749 §5.1 response fields.
     `record(make_row)` stores `make_row()`, called once (by default a plain insert); a grant that
     stores nothing (client_credentials) never builds the row, its hash or its id."""
@@ -36,7 +36,7 @@ def issue_access_token(ctx: TokenContext, include_refresh_token: bool, code: str
     if include_refresh_token:
         token["refresh_token"] = secrets.token_urlsafe(32)
         refresh = {"refresh_token": token["refresh_token"],
-                   "refresh_expires_at": ctx.now + flavor.lifetimes.refresh_token}
+                   "refresh_expires_at": flavor.refresh_token_expires_at(ctx, previous_refresh_expiry)}
 
     def make_row() -> IssuedToken:
         return new_row(

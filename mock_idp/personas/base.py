@@ -217,6 +217,15 @@ class Flavor(PersonaData):
         is the authorization request."""
         return body
 
+    def refresh_token_expires_at(self, ctx: TokenContext, previous: int | None) -> int:
+        """When a new refresh token expires; `previous` is the expiry of the one redeemed for it (None
+        for a grant's first). By default each lasts the persona's lifetime from its issue."""
+        return ctx.now + self.lifetimes.refresh_token
+
+    def refresh_expired_case(self, client: "ClientConfig") -> str:
+        """The case of an expired refresh token's error (Entra words a SPA's fixed lifetime apart)."""
+        return "refresh_token_expired"
+
     def check_token_origin(self, client: "ClientConfig", grant_type: str, origin: str | None) -> None:
         """The vendor's refusal (an OAuthError) of a token request by where it comes from: `origin` is
         the request's Origin header, which a browser sends and a server does not (Entra's SPA platform)."""

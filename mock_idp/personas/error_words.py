@@ -17,6 +17,7 @@ ERROR_DESCRIPTIONS = {
 # A case a persona may word more finely; one that does not gets its wording of the broader case.
 BROADER_CASE = {"code_replayed": "invalid_code", "code_expired": "invalid_code",
                 "refresh_token_revoked": "invalid_refresh_token", "refresh_token_expired": "invalid_refresh_token",
+                "refresh_token_fixed_lifetime_expired": "refresh_token_expired",
                 "public_client_with_secret": "auth_method_not_registered",
                 "assertion_unknown_key": "assertion_signature", "assertion_type": "assertion_malformed",
                 "user_blocked": "invalid_refresh_token"}

@@ -58,6 +58,11 @@ DESCRIPTIONS = {
     # docs/vendors.md, "Entra ID refresh token errors": inactivity and revocation, as tenants answer them.
     "refresh_token_expired": "AADSTS700082: The refresh token has expired due to inactivity. The token was issued on "
                              "{issued_at} and was inactive for {lifetime}.",
+    # docs/vendors.md, "SPA SDKs in the browser": a SPA's refresh tokens end 24 hours after sign-in.
+    "refresh_token_fixed_lifetime_expired": "AADSTS700084: The refresh token was issued to a single page app (SPA), "
+                                            "and therefore has a fixed, limited lifetime of 1.00:00:00, which cannot "
+                                            "be extended. It is now expired and a new sign in request must be sent "
+                                            "by the SPA to the sign in page.",
     "refresh_token_revoked": "AADSTS50173: The provided grant has expired due to it being revoked, a fresh auth token "
                              "is needed. The user might have changed or reset their password.",
     "assertion_signature": "AADSTS700027: Client assertion contains an invalid signature.",

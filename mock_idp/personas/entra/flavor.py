@@ -138,6 +138,13 @@ class EntraFlavor(Flavor):
     def check_token_origin(self, client, grant_type, origin):
         spa.check_origin(client, grant_type, origin)
 
+    def refresh_token_expires_at(self, ctx, previous):
+        fixed = spa.refresh_token_expires_at(ctx, previous)
+        return fixed if fixed is not None else super().refresh_token_expires_at(ctx, previous)
+
+    def refresh_expired_case(self, client):
+        return "refresh_token_fixed_lifetime_expired" if client.single_page_app else "refresh_token_expired"
+
     def token_endpoint_response(self, status, body, request_headers):
         if isinstance(body, dict) and "error" in body:
             return errors.token_error(status, body, request_headers.get("client-request-id"))

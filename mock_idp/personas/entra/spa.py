@@ -10,6 +10,10 @@ cannot redeem what a server was meant to."""
 from ...oauth.errors import InvalidRequestError, safe_description
 
 REDEEMED = ("authorization_code", "refresh_token")
+# "Refresh tokens sent to a redirect URI registered as spa expire after 24 hours. Additional refresh
+# tokens acquired using the initial refresh token carry over that expiration time" (Microsoft's
+# refresh token docs); once past it, AADSTS700084 (errors.py).
+SPA_REFRESH_LIFETIME = 24 * 3600
 
 
 def check_origin(client, grant_type: str, origin: str | None) -> None:
@@ -21,3 +25,10 @@ def check_origin(client, grant_type: str, origin: str | None) -> None:
     if not origin and client.single_page_app:
         raise InvalidRequestError("AADSTS9002327: Tokens issued for the 'Single-Page Application' client-type "
                                   "may only be redeemed via cross-origin requests.")
+
+
+def refresh_token_expires_at(ctx, previous: int | None) -> int | None:
+    """A SPA's refresh tokens share the first one's 24 hours; None for other clients."""
+    if not ctx.client.single_page_app:
+        return None
+    return previous if previous is not None else ctx.now + SPA_REFRESH_LIFETIME

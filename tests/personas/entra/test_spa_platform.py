@@ -24,9 +24,15 @@ def entra(tmp_path_factory):
         "flavor": "entra", "tenant_id": TENANT,
         "clients": [{"client_id": SPA, "single_page_app": True, **common}, {"client_id": WEB, **common}],
         "users": [{"username": "alice@contoso.example", "password": "alice-password"}]}}}))
-    running = start_server(folder / "seed.yaml", folder / "data")
+    running = start_server(folder / "seed.yaml", folder / "data", admin=True)
     yield f"{running.base_url}/contoso/{TENANT}/oauth2/v2.0/token"
     running.stop()
+
+
+def advance_clock(token_url: str, seconds: int) -> None:
+    base = token_url.split("/contoso/")[0]
+    body = {"advance_seconds": seconds} if seconds else {"offset_seconds": 0}
+    assert httpx.post(f"{base}/_admin/tenants/contoso/clock", json=body).status_code == 200
 
 
 def token(url: str, client_id: str, origin: str | None = None, **params) -> httpx.Response:
@@ -67,6 +73,29 @@ def test_a_web_apps_refresh_token_redeemed_cross_origin_is_aadsts9002326_and_sta
         f"client-type. Request origin: '{APP_ORIGIN}'.")
     # Refused before anything was redeemed: the server it was meant for still can.
     assert token(entra, WEB, grant_type="refresh_token", refresh_token=refresh).status_code == 200
+
+
+def test_a_single_page_apps_refresh_tokens_share_24_hours_then_aadsts700084(entra):
+    first = refresh_token(entra, SPA)
+    try:
+        advance_clock(entra, 23 * 3600)
+        renewed = token(entra, SPA, APP_ORIGIN, grant_type="refresh_token", refresh_token=first)
+        assert renewed.status_code == 200, renewed.text
+        # The new one carries over the first one's expiry: used 2 hours later, the 24 hours are over.
+        advance_clock(entra, 2 * 3600)
+        expired = token(entra, SPA, APP_ORIGIN, grant_type="refresh_token", refresh_token=renewed.json()["refresh_token"])
+        assert expired.status_code == 400
+        body = expired.json()
+        assert body["error"] == "invalid_grant" and body["error_codes"] == [700084]
+        assert body["error_description"].startswith(
+            "AADSTS700084: The refresh token was issued to a single page app (SPA), and therefore has a fixed, "
+            "limited lifetime of 1.00:00:00, which cannot be extended.")
+        # A web app's refresh token lives on (Entra's 90 days of inactivity).
+        web = refresh_token(entra, WEB)
+        advance_clock(entra, 25 * 3600)
+        assert token(entra, WEB, grant_type="refresh_token", refresh_token=web).status_code == 200
+    finally:
+        advance_clock(entra, 0)
 
 
 def test_single_page_app_is_refused_on_another_persona(tmp_path):
