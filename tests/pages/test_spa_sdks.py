@@ -54,6 +54,15 @@ def sign_in(setup, page, app_page: str, start_login: str, username: str = "alice
     ready(page)
 
 
+def leave_and_come_back(page, action: str) -> None:
+    """Run `action`, which leaves the app's page for mock_idp and comes back to the same URL, and
+    wait for the new document's script (not the old one's, at the same URL)."""
+    page.evaluate("document.body.dataset.left = 'true'")
+    page.evaluate(f"() => {{ {action}; }}")
+    page.wait_for_selector("body[data-ready]:not([data-left]), body[data-error]:not([data-left])", state="attached")
+    assert page.evaluate("document.body.dataset.error") is None, page.evaluate("document.body.dataset.error")
+
+
 def silent_failure(page, call: str, code: str) -> dict:
     """The error a silent call fails with (its `code` field) and how long it took to fail."""
     return page.evaluate(f"""async () => {{
@@ -119,9 +128,7 @@ def test_auth0_spa_js_check_session_on_load_then_logout_makes_silent_calls_fail_
     assert [url for url, _ in requests if url.startswith(f"{setup.urls['auth0']}/authorize?")
             and "response_mode=web_message" in url]
 
-    page.evaluate("app.logout({logoutParams: {returnTo: location.origin + '/auth0.html'}})")
-    page.wait_for_url(f"{setup.spa_url}/auth0.html")
-    ready(page)
+    leave_and_come_back(page, "app.logout({logoutParams: {returnTo: location.origin + '/auth0.html'}})")
     failure = silent_failure(page, 'app.getTokenSilently({cacheMode: "off"})', "error")
     assert failure["error"] == "login_required"  # told in the message, not a timeout
     assert failure["seconds"] < SILENT_SECONDS
@@ -188,9 +195,7 @@ def test_msal_browser_signs_in_then_gets_tokens_silently_by_refresh_token_and_hi
 def test_okta_auth_js_sign_out_ends_the_session_so_get_without_prompt_says_login_required(setup, page):
     sign_in(setup, page, "okta.html", "app.signInWithRedirect()")
     requests = watch(page)
-    page.evaluate("() => { app.signOut({postLogoutRedirectUri: location.origin + '/okta.html'}); }")
-    page.wait_for_url(f"{setup.spa_url}/okta.html")
-    ready(page)
+    leave_and_come_back(page, "app.signOut({postLogoutRedirectUri: location.origin + '/okta.html'})")
     okta = setup.urls["okta"]
     assert [url for url, body in requests if url == f"{okta}/oauth2/default/v1/revoke"]  # from the browser, CORS
     assert [url for url, _ in requests if url.startswith(f"{okta}/oauth2/default/v1/logout?")]
