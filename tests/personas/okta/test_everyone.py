@@ -22,6 +22,7 @@ API_TOKEN = "00-everyone-api-token"
 REDIRECT = "https://app.example.com/callback"
 TENANT = """\
     flavor: okta
+    authorization_server: default
     authorization_servers: [{id: default, scopes: [groups]}]   # Okta's custom servers define no groups scope
     api_tokens: [00-everyone-api-token]
     clients:
