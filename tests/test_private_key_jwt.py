@@ -84,7 +84,7 @@ def server(tmp_path_factory, jwks_server, huge_jwks_server):
                                 service("huge", jwks_uri=huge_jwks_server.url),
                                 {"client_id": "secret-client", "client_secret": "s3cret",
                                  "grant_types": ["client_credentials"], "response_types": []}]},
-        "okta": {"flavor": "okta", "authorization_server": "default",
+        "okta": {"flavor": "okta", "authorization_servers": [{"id": "default", "scopes": ["customers:read"]}],
                  "clients": [service("0oa-svc", **inline)]},
         "auth0": {"flavor": "auth0", "apis": [{"identifier": "https://api.example.com"}],
                   "clients": [service("auth0-svc", audience="https://api.example.com", **inline)]},

@@ -17,6 +17,9 @@ class AuthorizationServerConfig(SeedModel):
     id: NonEmptyStr
     audience: str | None = None
     name: str | None = None
+    # Okta: the custom scopes the server defines (besides its system scopes openid, profile...);
+    # it refuses any other (personas/okta/scopes.py).
+    scopes: list[NonEmptyStr] = []
     token_inline_hook: TokenInlineHookConfig | None = None
 
     @model_validator(mode="after")

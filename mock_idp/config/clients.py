@@ -69,6 +69,9 @@ class ClientConfig(SeedModel):
     # Auth0: the application's Allowed Web Origins, the only origins its web_message page (silent
     # authentication in auth0-spa-js's hidden iframe) posts to; unset, those of its redirect URIs.
     web_origins: list[Origin] = []
+    # Auth0: the client grants of other APIs, {<API identifier>: [scopes]}: a client with them gets
+    # client_credentials tokens for those APIs and scopes only (personas/auth0/client_grants.py).
+    client_grants: dict[str, list[NonEmptyStr]] | None = None
     # private_key_jwt (RFC 7523 §2.2): the client's public keys, inline or where it publishes them.
     jwks: dict[str, Any] | None = None
     jwks_uri: HttpsOrHttpUrl | None = None

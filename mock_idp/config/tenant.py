@@ -41,7 +41,7 @@ class SigningKeyConfig(SeedModel):
 VENDOR_KEYS = {"saml_apps": "SAML apps", "api_tokens": "API tokens", "roles": "roles",
                "groups_claim": "groups claim filter"}
 # Client keys only some personas serve (also named in Flavor.seed_keys).
-VENDOR_CLIENT_KEYS = {"management_scopes": "management API grant",
+VENDOR_CLIENT_KEYS = {"management_scopes": "management API grant", "client_grants": "client grants",
                       "web_origins": "allowed web origins",
                       "application_permissions": "application permissions",
                       "app_role_assignment_required": "user assignment",

@@ -192,7 +192,7 @@ def mixed_traffic(http: httpx.Client, base: str, seen: Acknowledged, machines_fi
 
 def machine_tokens(http: httpx.Client, base: str, seen: Acknowledged) -> None:
     okta = seen.token("okta", http.post(base + "/okta/oauth2/v1/token", auth=OKTA_SERVICE, data={
-        "grant_type": "client_credentials", "scope": "customers:read"}))["access_token"]
+        "grant_type": "client_credentials", "scope": "okta.users.read"}))["access_token"]
     seen.token("auth0", http.post(base + "/auth0/oauth/token", json=AUTH0_M2M))
     assert introspected(http, base, okta, "/okta/oauth2/v1", OKTA_SERVICE)
 
@@ -497,7 +497,7 @@ def test_a_full_disk_answers_503_keeps_serving_loses_nothing_acknowledged_and_re
 
 def issue_okta_service_token(http: httpx.Client, base: str) -> str:
     answer = http.post(base + "/okta/oauth2/v1/token", auth=OKTA_SERVICE,
-                       data={"grant_type": "client_credentials", "scope": "customers:read"})
+                       data={"grant_type": "client_credentials", "scope": "okta.users.read"})
     assert answer.status_code == 200, answer.text
     return answer.json()["access_token"]
 

@@ -2,7 +2,8 @@
 the seed's rules for an API's RBAC settings (`enforce_policies`, `token_dialect`)."""
 
 from ...oauth.errors import safe_description
-from .errors import AccessDeniedError
+from . import client_grants
+from .errors import AccessDeniedError, quoting_access_denied
 
 
 def api_named(issuer, identifier: str):
@@ -31,6 +32,10 @@ def granted_scopes(issuer, client, requested, audience, grant_type, user, oidc_s
         if missing:
             raise AccessDeniedError(f"Client has not been granted scopes: {safe_description(', '.join(missing))}")
         return list(requested or client.management_scopes)
+    if grant_type == "client_credentials" and audience is not None:
+        scopes = client_grants.granted(client, audience, requested)
+        if scopes is not None:
+            return scopes
     # A client-credentials grant with no scope gets every scope of its API ("client grant").
     api = api_named(issuer, audience) if audience else None
     if grant_type == "client_credentials" and not requested and api is not None:
@@ -52,12 +57,14 @@ def resolve_audience(issuer, client, requested, grant_type=None):
         return None
     if audience == management_audience(issuer):
         if grant_type != "client_credentials" or not client.management_scopes:
-            raise AccessDeniedError(f'Client is not authorized to access "{audience}". You need to create a '
-                                    '"client-grant" associated to this API. See: '
-                                    "https://auth0.com/docs/api/v2#!/Client_Grants/post_client_grants")
+            raise quoting_access_denied(f'Client is not authorized to access "{audience}". You need to create a '
+                                        '"client-grant" associated to this API. See: '
+                                        "https://auth0.com/docs/api/v2#!/Client_Grants/post_client_grants")
         return audience
     if api_named(issuer, audience) is None:
         raise AccessDeniedError(f"Service not found: {safe_description(audience)}")
+    if grant_type == "client_credentials":
+        client_grants.check_audience(client, audience)
     return audience
 
 

@@ -11,6 +11,15 @@ class AccessDeniedError(OAuthError):
     status_code = 403
 
 
+def quoting_access_denied(text: str) -> AccessDeniedError:
+    """Auth0's access_denied whose words quote names ('Client "x" is not authorized to access
+    "y"'): authlib refuses '"' in a description (RFC 6749 §5.2's charset, meant for redirects);
+    these only go into the token endpoint's JSON body, as Auth0 sends them."""
+    error = AccessDeniedError()
+    error.description = "".join(c if 0x20 <= ord(c) <= 0x7E else "?" for c in text)[:400]
+    return error
+
+
 def token_endpoint_response(status: int, body):
     # Auth0 answers bad client credentials with 401 access_denied "Unauthorized", a bad
     # grant (and a device flow still waiting) with 403, polling too fast with 429.

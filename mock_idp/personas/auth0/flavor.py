@@ -13,7 +13,7 @@ from typing import Any
 
 from ..base import Flavor
 from ..layout import ClientAssertionRules, DeviceFlow, EndpointPaths, IssuerLayout, Lifetimes
-from . import apis, errors, refresh_tokens, token_claims
+from . import apis, client_grants, errors, refresh_tokens, token_claims
 from .token_claims import PASSWORD_REALM
 
 PATHS = EndpointPaths(
@@ -89,7 +89,7 @@ class Auth0Flavor(Flavor):
         return refresh_tokens.rotation(client)
 
     def client_seed_problems(self, tenant, client):
-        return refresh_tokens.seed_problems(client)
+        return refresh_tokens.seed_problems(client) + client_grants.seed_problems(tenant, client)
 
     def api_seed_words(self, written):
         return apis.seed_words(written)
@@ -141,8 +141,10 @@ PROFILE = Auth0Flavor(
     # /dbconnections/signup and change_password; the Management API v2's /api/v2/users and roles;
     # last, the rest of /api/v2 (Auth0's 404)
     vendor_apis=("auth0.dbconnections", "auth0.users_api", "auth0.roles_api", "auth0.unknown_api"),
-    # served by auth0.roles_api; refresh_tokens.py; apis.py (an API's RBAC); management.py; web_message_origins
-    seed_keys=("roles", "refresh_token", "enforce_policies", "token_dialect", "management_scopes", "web_origins"),
+    # served by auth0.roles_api; refresh_tokens.py; apis.py (an API's RBAC); management.py; web_message_origins;
+    # client_grants.py
+    seed_keys=("roles", "refresh_token", "enforce_policies", "token_dialect", "management_scopes", "web_origins",
+               "client_grants"),
     # docs/vendors.md, "SPA SDKs in the browser": web_message for an origin not allowed is a 400 page.
     page_error_descriptions={
         "unregistered_web_origin": "The specified redirect_uri '{redirect_uri}' does not have a registered origin.",

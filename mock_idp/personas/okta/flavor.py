@@ -12,7 +12,7 @@ from typing import Any
 from ...oauth.errors import InvalidScopeError
 from ..base import Flavor
 from ..layout import ClientAssertionRules, DeviceFlow, Lifetimes, TokenExchangeRules
-from . import authorization_servers, refresh_tokens, token_claims
+from . import authorization_servers, refresh_tokens, scopes, token_claims
 from .authorization_servers import ORG_AS_PATHS
 from .everyone import groups_claim
 from .ids import okta_id
@@ -52,7 +52,19 @@ class OktaFlavor(Flavor):
         if grant_type == "client_credentials" and not requested:
             raise InvalidScopeError("The authorization server resource does not have any configured "
                                     "default scopes, 'scope' must be provided.")
+        scopes.check(issuer, requested, grant_type)
         return requested
+
+    def check_authorization_scopes(self, issuer, requested):
+        scopes.check(issuer, requested, None)
+
+    def discovery(self, issuer):
+        # A custom authorization server lists its system scopes (its custom ones are unlisted, as
+        # Okta's default metadataPublish NO_CLIENTS); the org server its OpenID Connect ones.
+        document = super().discovery(issuer)
+        if issuer.layout.name is not None:
+            document["scopes_supported"] = list(scopes.SYSTEM_SCOPES)
+        return document
 
     def resolve_audience(self, issuer, client, requested, grant_type=None):
         # Okta ignores `audience`: the authorization server decides.

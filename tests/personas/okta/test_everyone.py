@@ -23,6 +23,7 @@ REDIRECT = "https://app.example.com/callback"
 TENANT = """\
     flavor: okta
     authorization_server: default
+    authorization_servers: [{id: default, scopes: [groups]}]   # Okta's custom servers define no groups scope
     api_tokens: [00-everyone-api-token]
     clients:
       - {client_id: web, client_secret: web-secret, redirect_uris: ["https://app.example.com/callback"]}

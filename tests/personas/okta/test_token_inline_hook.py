@@ -32,6 +32,7 @@ def hooks():
 def okta(hooks, tmp_path_factory):
     servers = "".join(f"""
       - id: {behaviour}
+        scopes: [customers:read]
         token_inline_hook:
           url: {hooks.url}/hooks/{behaviour.replace("wrong-secret", "patch")}
           headers: {{Authorization: "{SECRET if behaviour != "wrong-secret" else "Bearer wrong"}"}}"""

@@ -1,0 +1,47 @@
+"""Auth0 client grants: which APIs a machine-to-machine application may get tokens for, with which
+scopes (the Management API's /api/v2/client-grants; the Dashboard's API > Machine to Machine
+Applications, "Authorized" and its permissions). docs/vendors.md, "Auth0 client grants".
+
+The seed writes them on the client: `client_grants: {<API identifier>: [scopes]}`. A client with
+client grants gets client_credentials tokens only for those APIs (others: 403 access_denied "...
+You need to create a "client-grant" associated to this API.") and only the granted scopes (asking
+for another: 403 "Client has not been granted scopes: ..."; asking for none: all the granted ones).
+A client whose seed writes none keeps the mock's older leniency (any API, its every scope).
+The Management API's grant is `management_scopes` (apis.py).
+"""
+
+from ...oauth.errors import safe_description
+from .errors import AccessDeniedError, quoting_access_denied
+
+
+def check_audience(client, audience: str) -> None:
+    if client.client_grants is not None and audience not in client.client_grants:
+        raise quoting_access_denied(f'Client "{client.client_id}" is not authorized to access resource server '
+                                    f'"{audience}". You need to create a "client-grant" associated to this API.')
+
+
+def granted(client, audience: str, requested: list[str]) -> list[str] | None:
+    """The client_credentials scopes of `client` on `audience`; None when its seed writes no grants."""
+    if client.client_grants is None:
+        return None
+    scopes = client.client_grants.get(audience, [])
+    missing = [scope for scope in requested if scope not in scopes]
+    if missing:
+        raise AccessDeniedError(f"Client has not been granted scopes: {safe_description(', '.join(missing))}")
+    return list(requested or scopes)
+
+
+def seed_problems(tenant, client) -> list[tuple[tuple, str]]:
+    """A grant on an API the tenant does not have, or of a scope the API does not define."""
+    problems = []
+    apis = {api.identifier: api for api in tenant.apis}
+    for audience, scopes in (client.client_grants or {}).items():
+        api = apis.get(audience)
+        if api is None:
+            problems.append((("client_grants", audience), f"no API of the tenant has the identifier {audience!r} "
+                                                          "(the Management API's grant is management_scopes)"))
+            continue
+        defined = set(api.scopes) | set(api.permissions)
+        problems += [(("client_grants", audience, index), f"the API {audience!r} defines no scope {scope!r}")
+                     for index, scope in enumerate(scopes) if scope not in defined]
+    return problems
