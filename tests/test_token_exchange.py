@@ -23,7 +23,8 @@ def server(tmp_path_factory):
     seed = {"tenants": {
         "generic": {"clients": [app, api, {**api, "client_id": "no-exchange", "grant_types": ["client_credentials"]}],
                     "users": [user]},
-        "okta": {"flavor": "okta", "authorization_servers": [{"id": "default"}, {"id": "downstream"}],
+        "okta": {"flavor": "okta",
+                 "authorization_servers": [{"id": "default"}, {"id": "downstream", "scopes": ["downstream:read"]}],
                  "clients": [app, api], "users": [user]},
     }}
     folder = tmp_path_factory.mktemp("exchange")

@@ -43,7 +43,9 @@ def default_scope(issuer, client, response_type: str) -> str:
     wanted = ["openid", "profile", "email", "groups"]
     if "code" in response_type.split() and "refresh_token" in client.grant_types:
         wanted.append("offline_access")
-    supported = issuer.flavor.scopes_supported
+    # What this authorization server advertises (an Okta custom server lists its system scopes
+    # only, and refuses `groups` unless defined), else what the persona knows.
+    supported = issuer.discovery.get("scopes_supported") or issuer.flavor.scopes_supported
     scopes = [s for s in wanted if s in supported and (client.scopes is None or s in client.scopes or s == "openid")]
     return " ".join(scopes)
 
