@@ -33,6 +33,9 @@ class DeviceAuthorizationEndpoint(rfc8628.DeviceAuthorizationEndpoint):
         client = self.authenticate_client(request)
         if not client.check_grant_type(DEVICE_CODE):
             raise UnauthorizedClientError("The client is not allowed to use the device authorization grant.")
+        # The scopes are judged now, as at /authorize (Okta's invalid_scope, Entra's AADSTS70011): the
+        # person must not approve a request its token request will refuse.
+        flavor.check_authorization_scopes(issuer, (request.payload.scope or "").split())
         audience = flavor.resolve_audience(issuer, client.config, requested_audience(request), DEVICE_CODE)
         row = DeviceAuthorization(
             device_code=secrets.token_urlsafe(32),

@@ -65,3 +65,13 @@ def test_an_authorization_request_for_an_undefined_scope_is_sent_back_as_okta_do
 def test_the_org_server_refuses_a_custom_scope(seed_server):
     assert authorize_error(seed_server, ORG, "openid customers:read") == {
         "error": "invalid_scope", "error_description": "Custom scopes are not allowed for this request.", "state": "s1"}
+
+
+def test_a_device_authorization_for_an_undefined_scope_is_refused_before_anyone_approves(discovery):
+    # /v1/device/authorize judges the scopes as /v1/authorize does: no user code to approve in vain.
+    refused = httpx.post(discovery["device_authorization_endpoint"],
+                         data={"client_id": "0oa-device", "scope": "openid groups"})
+    assert refusal(refused) == (400, {"error": "invalid_scope", "error_description": NOT_CONFIGURED})
+    granted = httpx.post(discovery["device_authorization_endpoint"],
+                         data={"client_id": "0oa-device", "scope": "openid profile offline_access"})
+    assert granted.status_code == 200 and granted.json()["user_code"], granted.text
