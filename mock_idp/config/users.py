@@ -24,6 +24,10 @@ class UserConfig(SeedModel):
     roles: list[str] = []  # Auth0: names of the tenant's roles the user has
     status: str | None = None
     confirmation_code: str | None = None  # a pending sign-up's code (Cognito ConfirmSignUp)
+    # Cognito: when that code expires (Unix seconds; unset: never, as a seeded code) and how many
+    # wrong codes were tried against it (personas/cognito/codes.py).
+    code_expires_at: int | None = None
+    code_failures: int | None = None
     created_at: int | None = None  # Unix seconds, for users made at run time
     updated_at: int | None = None
 

@@ -3,26 +3,51 @@
 them (CodeDeliveryDetails, the address masked as Cognito masks it).
 
 mock_idp sends nothing: the pending code is on the user in /_admin (`confirmation_code`), one at a
-time, the latest sent. Facts: docs/vendors.md, "Cognito as apps drive it".
+time, the latest sent, with when it expires on the tenant's clock (`code_expires_at`) and the wrong
+codes tried against it (`code_failures`). Facts: docs/vendors.md, "Cognito as apps drive it" and
+"Cognito's codes expire and count wrong guesses".
 """
 
 import secrets
 
 from .errors import CognitoError
+from .pool_users import change_user
 
 MISMATCH = CognitoError("CodeMismatchException", "Invalid verification code provided, please try again.")
 # A code never sent, or spent: what Cognito answers a code it holds no more.
 EXPIRED = CognitoError("ExpiredCodeException", "Invalid code provided, please request a code again.")
 
+LIMIT = CognitoError("LimitExceededException", "Attempt limit exceeded, please try after some time.")
 
-def new_code() -> str:
-    return f"{secrets.randbelow(10**6):06d}"
+# Developer guide, "Signing up and confirming user accounts" and "Configuring email or phone
+# verification": a sign-up's or an attribute's code "is valid for 24 hours"; "Recovering user
+# accounts": ForgotPassword's "recovery code is valid for one hour".
+SIGN_UP = VERIFY = 24 * 3600
+RESET = 3600
+# "between 5 and 20 attempts" an hour (Recovering user accounts); 5 is what apps meet first.
+ATTEMPTS = 5
+# The patch that spends the code (the user's other members untouched).
+SPENT = {"confirmation_code": None, "code_expires_at": None, "code_failures": None}
 
 
-def check_code(user, code: str) -> None:
+def new_code(tenant, lifetime: int) -> dict:
+    """The user patch of a code sent now: a fresh expiry, no wrong guesses yet."""
+    return {"confirmation_code": f"{secrets.randbelow(10**6):06d}", "code_expires_at": tenant.now() + lifetime,
+            "code_failures": None}
+
+
+def check_code(tenant, user, code: str) -> None:
+    """The user's pending code, unexpired, tried fewer than ATTEMPTS times wrongly, is `code`;
+    a wrong guess is counted on the user."""
     if not user.confirmation_code:
         raise EXPIRED
+    if user.code_expires_at is not None and tenant.now() > user.code_expires_at:
+        raise EXPIRED
+    failures = user.code_failures or 0
+    if failures >= ATTEMPTS:
+        raise LIMIT
     if not secrets.compare_digest(code.encode(), user.confirmation_code.encode()):
+        change_user(tenant, user, {"code_failures": failures + 1})
         raise MISMATCH
 
 

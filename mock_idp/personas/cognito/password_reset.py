@@ -4,7 +4,7 @@ at InitiateAuth, sign_in.py) and ResendConfirmationCode. Facts: docs/vendors.md,
 drive it"; the codes: codes.py.
 """
 
-from .codes import EXPIRED, check_code, delivery, new_code, verified_channel
+from .codes import EXPIRED, RESET, SIGN_UP, SPENT, check_code, delivery, new_code, verified_channel
 from .errors import CognitoError, not_authorized
 from .parameters import app_user, required
 from .pool_users import (CONFIRMED, FORCE_CHANGE_PASSWORD, UNCONFIRMED, change_user, check_password,
@@ -24,7 +24,7 @@ def reset_code(tenant, user, status: str) -> dict:
     channel = verified_channel(user.claims)
     if channel is None:
         raise NO_CHANNEL
-    change_user(tenant, user, {"confirmation_code": new_code(), "status": status})
+    change_user(tenant, user, {**new_code(tenant, RESET), "status": status})
     return channel
 
 
@@ -40,8 +40,8 @@ def confirm_forgot_password(tenant, request: dict) -> dict:
     password = check_password(request.get("Password"))
     if (user.status or CONFIRMED) == UNCONFIRMED:  # its code is the sign-up's, not a reset's
         raise EXPIRED
-    check_code(user, code)
-    change_user(tenant, user, {"password": password, "status": CONFIRMED, "confirmation_code": None})
+    check_code(tenant, user, code)
+    change_user(tenant, user, {"password": password, "status": CONFIRMED, **SPENT})
     return {}
 
 
@@ -56,6 +56,6 @@ def resend_confirmation_code(tenant, request: dict) -> dict:
     user = app_user(tenant, request)
     if (user.status or CONFIRMED) != UNCONFIRMED:
         raise CognitoError("InvalidParameterException", "User is already confirmed.")
-    change_user(tenant, user, {"confirmation_code": new_code()})
+    change_user(tenant, user, new_code(tenant, SIGN_UP))
     sent = delivery(user.claims, "email") or delivery(user.claims, "phone_number")
     return {"CodeDeliveryDetails": sent} if sent else {}

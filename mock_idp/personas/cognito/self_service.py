@@ -6,7 +6,7 @@ Facts: docs/vendors.md, "Cognito as apps drive it".
 
 import hmac
 
-from .codes import check_code, delivery, new_code
+from .codes import SPENT, VERIFY, check_code, delivery, new_code
 from .errors import CognitoError, not_authorized
 from .parameters import required
 from .pool_users import attributes_removed, change_user, check_password, claims_patch, remove_user
@@ -38,7 +38,7 @@ def update_user_attributes(tenant, request: dict) -> dict:
             found = delivery(patch, attribute)
             if found is not None:
                 sent.append(found)
-    change_user(tenant, user, {"claims": patch, **({"confirmation_code": new_code()} if sent else {})})
+    change_user(tenant, user, {"claims": patch, **(new_code(tenant, VERIFY) if sent else {})})
     return {"CodeDeliveryDetailsList": sent} if sent else {}
 
 
@@ -58,15 +58,15 @@ def verifiable(user, request: dict) -> str:
 def get_user_attribute_verification_code(tenant, request: dict) -> dict:
     user = token_user(tenant, request)
     attribute = verifiable(user, request)
-    change_user(tenant, user, {"confirmation_code": new_code()})
+    change_user(tenant, user, new_code(tenant, VERIFY))
     return {"CodeDeliveryDetails": delivery(user.claims, attribute)}
 
 
 def verify_user_attribute(tenant, request: dict) -> dict:
     user = token_user(tenant, request)
     attribute = verifiable(user, request)
-    check_code(user, required(request, "Code"))
-    change_user(tenant, user, {"claims": {f"{attribute}_verified": True}, "confirmation_code": None})
+    check_code(tenant, user, required(request, "Code"))
+    change_user(tenant, user, {"claims": {f"{attribute}_verified": True}, **SPENT})
     return {}
 
 

@@ -13,7 +13,7 @@ from . import choice_auth
 from .parameters import (app_client, app_user, check_secret_hash, client_metadata, pool_user, required,
                          secret_hash_of, string_map)
 from .issued import issue
-from .codes import check_code, delivery, new_code
+from .codes import SIGN_UP, SPENT, check_code, delivery, new_code
 
 
 def sign_up(tenant, request: dict) -> dict:
@@ -24,7 +24,7 @@ def sign_up(tenant, request: dict) -> dict:
         raise CognitoError("UsernameExistsException", "User already exists")
     claims = claims_patch(request.get("UserAttributes") or [])
     check_password(password)
-    user = create_user(tenant, username, password, claims, UNCONFIRMED, confirmation_code=new_code())
+    user = create_user(tenant, username, password, claims, UNCONFIRMED, **new_code(tenant, SIGN_UP))
     answer: dict = {"UserConfirmed": False, "UserSub": tenant.subject(user)}
     sent = delivery(claims, "email") or delivery(claims, "phone_number")
     if sent is not None:
@@ -37,7 +37,7 @@ def confirm_sign_up(tenant, request: dict) -> dict:
     code = required(request, "ConfirmationCode")
     if (user.status or CONFIRMED) != UNCONFIRMED:
         raise not_authorized(f"User cannot be confirmed. Current status is {user.status or CONFIRMED}")
-    check_code(user, code)
+    check_code(tenant, user, code)
     confirm(tenant, user)
     return {}
 
@@ -54,7 +54,7 @@ def admin_confirm_sign_up(tenant, request: dict) -> dict:
 def confirm(tenant, user) -> None:
     # The code went to the address (or number) it confirms.
     verified = {"email_verified": True} if "email" in user.claims else {}
-    change_user(tenant, user, {"status": CONFIRMED, "confirmation_code": None, "claims": verified})
+    change_user(tenant, user, {"status": CONFIRMED, **SPENT, "claims": verified})
 
 
 # -- NEW_PASSWORD_REQUIRED ------------------------------------------------------------------------
