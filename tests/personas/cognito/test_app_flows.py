@@ -34,6 +34,10 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def idp(server):
+    return pool_client(server)
+
+
+def pool_client(server):
     """One client for both kinds of call: an app's (unsigned by the model) and a backend's (signed)."""
     return boto3_client("cognito-idp", region_name="us-east-1", endpoint_url=server.tenant_url("/cognito"),
                         verify=str(server.ca), aws_access_key_id="AKIAIOSFODNN7EXAMPLE",
