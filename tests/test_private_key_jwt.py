@@ -87,7 +87,8 @@ def server(tmp_path_factory, jwks_server, huge_jwks_server):
         "okta": {"flavor": "okta", "authorization_servers": [{"id": "default", "scopes": ["customers:read"]}],
                  "clients": [service("0oa-svc", **inline)]},
         "auth0": {"flavor": "auth0", "apis": [{"identifier": "https://api.example.com"}],
-                  "clients": [service("auth0-svc", audience="https://api.example.com", **inline)]},
+                  "clients": [service("auth0-svc", audience="https://api.example.com",
+                                           client_grants={"https://api.example.com": []}, **inline)]},
     }}
     folder = tmp_path_factory.mktemp("pkjwt")
     (folder / "seed.yaml").write_text(yaml.safe_dump(seed))

@@ -33,13 +33,9 @@ def granted_scopes(issuer, client, requested, audience, grant_type, user, oidc_s
             raise AccessDeniedError(f"Client has not been granted scopes: {safe_description(', '.join(missing))}")
         return list(requested or client.management_scopes)
     if grant_type == "client_credentials" and audience is not None:
-        scopes = client_grants.granted(client, audience, requested)
-        if scopes is not None:
-            return scopes
-    # A client-credentials grant with no scope gets every scope of its API ("client grant").
+        # The client grant's scopes, all of them or those asked for (client_grants.py).
+        return client_grants.granted(client, audience, requested)
     api = api_named(issuer, audience) if audience else None
-    if grant_type == "client_credentials" and not requested and api is not None:
-        return list(api.scopes)
     if user is not None and api is not None and api.enforce_policies:
         # RBAC: of the API's permissions asked for, only those the user holds (their own and their
         # roles'); OIDC scopes (openid, profile, offline_access...) are not the API's (vendors.md 6d).

@@ -2,12 +2,11 @@
 scopes (the Management API's /api/v2/client-grants; the Dashboard's API > Machine to Machine
 Applications, "Authorized" and its permissions). docs/vendors.md, "Auth0 client grants".
 
-The seed writes them on the client: `client_grants: {<API identifier>: [scopes]}`. A client with
-client grants gets client_credentials tokens only for those APIs (others: 403 access_denied "...
-You need to create a "client-grant" associated to this API.") and only the granted scopes (asking
-for another: 403 "Client has not been granted scopes: ..."; asking for none: all the granted ones).
-A client whose seed writes none keeps the mock's older leniency (any API, its every scope).
-The Management API's grant is `management_scopes` (apis.py).
+The seed writes them on the client: `client_grants: {<API identifier>: [scopes]}`. A client gets
+client_credentials tokens only for the APIs it is granted (others, and every API for a client with
+no grants: 403 access_denied "... You need to create a "client-grant" associated to this API.") and
+only the granted scopes (asking for another: 403 "Client has not been granted scopes: ..."; asking
+for none: all the granted ones). The Management API's grant is `management_scopes` (apis.py).
 """
 
 from ...oauth.errors import safe_description
@@ -15,16 +14,14 @@ from .errors import AccessDeniedError, quoting_access_denied
 
 
 def check_audience(client, audience: str) -> None:
-    if client.client_grants is not None and audience not in client.client_grants:
+    if audience not in (client.client_grants or {}):
         raise quoting_access_denied(f'Client "{client.client_id}" is not authorized to access resource server '
                                     f'"{audience}". You need to create a "client-grant" associated to this API.')
 
 
-def granted(client, audience: str, requested: list[str]) -> list[str] | None:
-    """The client_credentials scopes of `client` on `audience`; None when its seed writes no grants."""
-    if client.client_grants is None:
-        return None
-    scopes = client.client_grants.get(audience, [])
+def granted(client, audience: str, requested: list[str]) -> list[str]:
+    """The client_credentials scopes of `client` on `audience` (check_audience has passed)."""
+    scopes = (client.client_grants or {}).get(audience, [])
     missing = [scope for scope in requested if scope not in scopes]
     if missing:
         raise AccessDeniedError(f"Client has not been granted scopes: {safe_description(', '.join(missing))}")

@@ -1,6 +1,6 @@
 """Auth0 client grants as auth0-python's GetToken.client_credentials meets them over --tls: an
-application with `client_grants` gets tokens only for the APIs it is authorized on and only their
-granted scopes, all of them when it names none (docs/vendors.md, "Auth0 client grants")."""
+application gets tokens only for the APIs its `client_grants` authorize it on (none without the key)
+and only their granted scopes, all of them when it names none (docs/vendors.md, "Auth0 client grants")."""
 
 import textwrap
 
@@ -34,6 +34,10 @@ tenants:
         grant_types: [client_credentials]
         token_endpoint_auth_method: client_secret_post
         client_grants: {{}}
+      - client_id: unwritten   # no client_grants key: no grant either, as on Auth0
+        client_secret: unwritten-secret
+        grant_types: [client_credentials]
+        token_endpoint_auth_method: client_secret_post
 """
 
 
@@ -79,7 +83,8 @@ def test_a_scope_not_granted_is_refused(server, domain):
         "error": "access_denied", "error_description": "Client has not been granted scopes: delete:orders"})
 
 
-@pytest.mark.parametrize("client_id, audience", [("granted", CATALOG), ("ungranted", ORDERS)])
+@pytest.mark.parametrize("client_id, audience", [("granted", CATALOG), ("ungranted", ORDERS),
+                                                      ("unwritten", ORDERS)])
 def test_an_api_the_application_is_not_authorized_on_is_refused(domain, client_id, audience):
     client = GetToken(domain, client_id, client_secret=f"{client_id}-secret")
     assert refusal(lambda: client.client_credentials(audience)) == (
