@@ -105,6 +105,15 @@ def test_the_persona_still_refuses_what_it_would_refuse(admin):
     # Okta: a client_credentials token needs a scope.
     response = admin.post("/tenants/okta/tokens", json={"client_id": "0oa-service"})
     assert response.status_code == 400 and response.json()["error"] == "invalid_scope"
+    # Auth0: a client token only for an API the client has a client grant on (auth0-web has none).
+    customers = "https://customers.example.com"
+    granted = admin.post("/tenants/auth0/tokens", json={"client_id": "auth0-m2m", "audience": customers})
+    assert granted.status_code == 200, granted.text
+    response = admin.post("/tenants/auth0/tokens", json={"client_id": "auth0-web", "audience": customers})
+    assert (response.status_code, response.json()) == (403, {
+        "error": "access_denied", "error_description": f'Client "auth0-web" is not authorized to access resource '
+                                                       f'server "{customers}". You need to create a "client-grant" '
+                                                       'associated to this API.'})
 
 
 def test_a_cognito_id_token_is_minted_as_the_user_pool_issues_it(server, admin):
