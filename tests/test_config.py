@@ -528,6 +528,10 @@ def test_a_users_unknown_role_and_a_roles_unknown_api_are_named_with_a_suggestio
     ("auth0", "api_tokens", "[a-token]", "serves no API tokens (personas that do: okta)"),
     ("okta", "roles", "[{name: reader}]", "serves no roles (personas that do: auth0)"),
     ("auth0", "groups_claim", "{filter: '.*'}", "serves no groups claim filter (personas that do: okta)"),
+    # Okta's authorization servers: on another persona they would be accepted and never served.
+    ("generic", "authorization_server", "default", "serves no named authorization server (personas that do: okta)"),
+    ("auth0", "authorization_servers", "[{id: x, audience: 'api://x'}]",
+     "serves no custom authorization servers (personas that do: okta)"),
 ])
 def test_a_management_key_on_a_persona_that_serves_none_is_named(tmp_path, flavor, key, value, words):
     error = load_error(tmp_path, f"""\

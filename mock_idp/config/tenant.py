@@ -39,7 +39,8 @@ class SigningKeyConfig(SeedModel):
 
 # Tenant keys only some personas serve (Flavor.seed_keys), and what they are called in errors.
 VENDOR_KEYS = {"saml_apps": "SAML apps", "api_tokens": "API tokens", "roles": "roles",
-               "groups_claim": "groups claim filter"}
+               "groups_claim": "groups claim filter", "authorization_server": "named authorization server",
+               "authorization_servers": "custom authorization servers"}
 # Client keys only some personas serve (also named in Flavor.seed_keys).
 VENDOR_CLIENT_KEYS = {"management_scopes": "management API grant", "client_grants": "client grants",
                       "web_origins": "allowed web origins",
@@ -122,16 +123,17 @@ class TenantConfig(SeedModel):
             persona = personas.get(flavor) if isinstance(personas, dict) else None
             return persona is None or key in persona.seed_keys + persona.seed_hooks
 
-        used = [(key, (key,), f"the {self.flavor} persona serves no {what} (personas that do: {{able}})")
-                for key, what in VENDOR_KEYS.items() if getattr(self, key)]
+        # A hook first: its line says more than the key that holds it (an Okta server's hook).
+        hook = f"flavor {self.flavor!r} runs no {{key}}{{only}}"
+        used = [("pre_token_generation", ("triggers", "pre_token_generation"), hook)] \
+            if self.triggers and self.triggers.pre_token_generation else []
+        used += [("token_inline_hook", ("authorization_servers", index, "token_inline_hook"), hook)
+                 for index, server in enumerate(self.authorization_servers) if server.token_inline_hook]
+        used += [(key, (key,), f"the {self.flavor} persona serves no {what} (personas that do: {{able}})")
+                 for key, what in VENDOR_KEYS.items() if getattr(self, key)]
         used += [(key, ("apis", index, key), f"the {self.flavor} persona serves no {what} (personas that do: {{able}})")
                  for index, api in enumerate(self.apis) for key, what in VENDOR_API_KEYS.items()
                  if key in api.model_fields_set]
-        hook = f"flavor {self.flavor!r} runs no {{key}}{{only}}"
-        if self.triggers and self.triggers.pre_token_generation:
-            used.append(("pre_token_generation", ("triggers", "pre_token_generation"), hook))
-        used += [("token_inline_hook", ("authorization_servers", index, "token_inline_hook"), hook)
-                 for index, server in enumerate(self.authorization_servers) if server.token_inline_hook]
         for key, at, message in used:
             if not serves(self.flavor, key):
                 able = ", ".join(sorted(name for name in personas if serves(name, key)))
