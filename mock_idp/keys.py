@@ -52,9 +52,11 @@ class KeyRing:
     def kid(self) -> str:
         return self._signing_key.kid
 
-    def sign(self, claims: dict, typ: str | None = "JWT", defect: str | None = None) -> str:
-        """A signed JWT; a `defect` (oauth.shape.SIGNATURE_DEFECTS) spoils it on purpose."""
-        header = {"alg": self.algorithm, "kid": self.kid}
+    def sign(self, claims: dict, typ: str | None = "JWT", defect: str | None = None,
+             header_members: dict | None = None) -> str:
+        """A signed JWT; a `defect` (oauth.shape.SIGNATURE_DEFECTS) spoils it on purpose;
+        `header_members`: more JOSE header parameters (a persona's, e.g. Entra's `x5t`)."""
+        header = {"alg": self.algorithm, **(header_members or {}), "kid": self.kid}
         if defect == "alg_none":
             # RFC 7519 §6: an unsecured JWT, which a relying party must refuse.
             return ".".join(_b64(json.dumps(part, separators=(",", ":")).encode())
@@ -62,7 +64,7 @@ class KeyRing:
         if defect == "unknown_kid":
             header["kid"] = "unknown-" + secrets.token_hex(8)
         if defect == "bad_signature":
-            head, payload, signature = self.sign(claims, typ).split(".")
+            head, payload, signature = self.sign(claims, typ, header_members=header_members).split(".")
             flipped = bytearray(base64.urlsafe_b64decode(signature + "=" * (-len(signature) % 4)))
             flipped[0] ^= 0xFF
             return ".".join((head, payload, _b64(bytes(flipped))))

@@ -25,7 +25,8 @@ def issue_access_token(ctx: TokenContext, include_refresh_token: bool, code: str
     if ctx.extra.get("act"):
         claims["act"] = ctx.extra["act"]  # RFC 8693 §4.1: who acts for the subject
     claims = shape.claims(claims)
-    access_token = ctx.issuer.keys.sign(claims, typ=flavor.access_token_typ, defect=shape.signature_defect)
+    access_token = ctx.issuer.keys.sign(claims, typ=flavor.access_token_typ, defect=shape.signature_defect,
+                                        header_members=flavor.token_header(ctx.issuer, claims))
     token = {
         "token_type": "Bearer",
         "expires_in": ctx.access_token_lifetime,
@@ -72,7 +73,9 @@ def issue_id_token(ctx: TokenContext, access_token: str | None = None, code: str
         claims["at_hash"] = create_half_hash(access_token, "RS256").decode()
     if code:
         claims["c_hash"] = create_half_hash(code, "RS256").decode()
-    return ctx.issuer.keys.sign(shape.claims(claims), typ=ctx.flavor.id_token_typ, defect=shape.signature_defect)
+    claims = shape.claims(claims)
+    return ctx.issuer.keys.sign(claims, typ=ctx.flavor.id_token_typ, defect=shape.signature_defect,
+                                header_members=ctx.flavor.token_header(ctx.issuer, claims))
 
 
 def shape_of(ctx: TokenContext) -> TokenShape:

@@ -180,6 +180,10 @@ class Flavor(PersonaData):
         """The JWKS document an authorization server serves (the tenant's keys)."""
         return issuer.keys.jwks_bytes
 
+    def token_header(self, issuer: IssuerView, claims: dict[str, Any]) -> dict[str, Any]:
+        """JOSE header parameters a token carries besides alg, kid and typ (RFC 7515 §4.1)."""
+        return {}
+
     def token_endpoint_response(self, status: int, body: dict, request_headers) -> tuple[int, dict]:
         """The token endpoint's JSON as the vendor shapes it (success and errors alike);
         `request_headers` are the request's (an error may quote the client's request id)."""

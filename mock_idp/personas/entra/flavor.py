@@ -2,7 +2,6 @@
 `organizations` aliases, discovery and JWKS as Entra serves them, v2.0 claims (claims.py), scopes
 (scopes.py) and AADSTS errors (errors.py). docs/vendors.md, "Entra ID"."""
 
-import json
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -70,12 +69,12 @@ class EntraFlavor(Flavor):
                 "tid", "ver", "at_hash", "c_hash", "email"]
 
     def jwks_bytes(self, issuer) -> bytes:
-        # Microsoft.Identity.Web checks each key's `issuer` against the token's; Entra's keys carry
-        # their certificate (`x5c`, `x5t`), which some validators build the key from.
-        issued_by = self.advertised_issuer(issuer)
-        keys = [{**key, "use": "sig", **entra_keys.certificate_members(issuer.keys, key["kid"]),
-                 "issuer": issued_by} for key in issuer.keys.jwks["keys"]]
-        return json.dumps({"keys": keys}, separators=(",", ":")).encode()
+        # Entra's keys carry their certificate (`x5c`, `x5t`), which some validators build the key from.
+        return entra_keys.jwks_bytes(issuer.keys, self.advertised_issuer(issuer))
+
+    def token_header(self, issuer, claims):
+        x5t = entra_keys.signing_x5t(issuer.keys) if claims.get("ver") == "1.0" else None
+        return {"x5t": x5t} if x5t else {}  # v2.0 tokens name their key by `kid` alone
 
     def token_issuers(self, issuer) -> tuple[str, ...]:
         return (issuer.issuer, entra_claims.v1_issuer(tid_of(issuer)))  # v2.0 and v1.0 access tokens
@@ -181,7 +180,7 @@ PROFILE = EntraFlavor(
     token_exchange=None,  # Entra's exchange is on-behalf-of (on_behalf_of.py)
     client_id_claim="azp",  # v2.0 access tokens name the client in azp (v1.0: appid)
     vendor_grants=("entra.on_behalf_of",),
-    vendor_apis=("entra.userrealm",),
+    vendor_apis=("entra.userrealm", "entra.v1"),
     # A new refresh token with each refresh, and the one used stays valid until it expires or is
     # revoked (docs/vendors.md, "Refresh token rotation, per vendor"); Entra has no setting for it.
     refresh_rotation=RefreshRotation(retire_used=False),
