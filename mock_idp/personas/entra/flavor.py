@@ -61,6 +61,12 @@ class EntraFlavor(Flavor):
     def discovery(self, issuer) -> dict[str, Any]:
         doc = super().discovery(issuer)
         doc["issuer"] = self.advertised_issuer(issuer)
+        # Entra lists the three confidential methods only (public clients send none all the same),
+        # and the aliases, which belong to no directory, have no region.
+        doc["token_endpoint_auth_methods_supported"] = [
+            method for method in doc["token_endpoint_auth_methods_supported"] if method != "none"]
+        if issuer.layout.name in ALIASES:
+            doc["tenant_region_scope"] = None
         return doc
 
     def claims_supported(self, issuer) -> list[str]:

@@ -160,3 +160,12 @@ def test_jwks_rsa_and_jsonwebtoken_verify_a_v1_token_from_the_v1_key_url(entra):
                                          "audience": f"api://{LEGACY}", "token": token}, ca=entra.ca)
     assert verified["ok"] and verified["claims"]["appid"] == DAEMON, verified
 
+
+def test_the_v2_document_lists_entras_client_authentication_methods_and_no_region_at_the_aliases(entra):
+    tenant = get(entra, f"/{TENANT}/v2.0/.well-known/openid-configuration").json()
+    assert tenant["token_endpoint_auth_methods_supported"] == ["client_secret_post", "private_key_jwt",
+                                                               "client_secret_basic"]
+    assert tenant["tenant_region_scope"] == "NA"
+    for alias in ("common", "organizations"):
+        doc = get(entra, f"/{alias}/v2.0/.well-known/openid-configuration").json()
+        assert doc["tenant_region_scope"] is None and doc["issuer"] == f"{entra.base_url}/{{tenantid}}/v2.0"
