@@ -16,6 +16,9 @@ What fakes which part:
 - errors.py: AADSTS codes in `error_description` and `error_codes`.
 - userrealm.py: `GET /common/userrealm/<user>` (a cloud-managed account), as MSAL asks it.
 - on_behalf_of.py: the on-behalf-of grant (`jwt-bearer` with `requested_token_use=on_behalf_of`).
+- v1.py: the v1.0 discovery document, its key URL and the v1.0 token endpoint (client
+  credentials with `resource`), for validators set up for v1.0 tokens.
+- keys.py: the JWKS keys' certificates (`x5c`, `x5t`) and the `x5t` header of v1.0 tokens.
 """
 
 from .flavor import PROFILE
