@@ -10,6 +10,7 @@ import base64
 import json
 import secrets
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -29,17 +30,21 @@ VERIFYING = jws.JWSRegistry(algorithms=list(ALGORITHMS))
 
 
 class KeyRing:
-    """The published keys of one tenant; the newest key not retired signs."""
+    """The published keys of one tenant; the newest key not retired signs. `key_id(row)`: the kid
+    the JWKS and the tokens name a key by, where a persona names it otherwise than its row (Entra:
+    by its certificate's thumbprint)."""
 
-    def __init__(self, rows: list[SigningKey], now: float | None = None):
+    def __init__(self, rows: list[SigningKey], now: float | None = None,
+                 key_id: Callable[[SigningKey], str] | None = None):
         now = time.time() if now is None else now
         published = [row for row in rows if row.remove_at is None or row.remove_at > now]
         published.sort(key=lambda row: row.generation, reverse=True)
         active = [row for row in published if row.retired_at is None] or published
         self.signing_row = active[0]
         self.algorithm = self.signing_row.algorithm
-        keys = {row.kid: stored_key(row) for row in published}
-        self._signing_key = keys[self.signing_row.kid]
+        self.kids = {row.kid: key_id(row) if key_id else row.kid for row in published}  # row kid -> published kid
+        keys = {self.kids[row.kid]: stored_key(row, self.kids[row.kid]) for row in published}
+        self._signing_key = keys[self.kids[self.signing_row.kid]]
         self.private_keys = KeySet(list(keys.values()))
         self.rows = published
         # When the next retired key leaves the JWKS: the ring is rebuilt then.
@@ -120,7 +125,7 @@ def key_row(key: RSAKey | ECKey, key_set: str, generation: int = 1) -> SigningKe
 
 
 def load_key_ring(store: Store, key_set: str, seeded: RSAKey | ECKey | None = None,
-                  now: float | None = None) -> KeyRing:
+                  now: float | None = None, key_id: Callable[[SigningKey], str] | None = None) -> KeyRing:
     """The key set's ring at `now` (the tenant's clock; real time by default); its first key
     generated (or the seed file's) when it has none yet."""
     rows = store.signing_keys(key_set)
@@ -132,7 +137,7 @@ def load_key_ring(store: Store, key_set: str, seeded: RSAKey | ECKey | None = No
         # The seed file names a key the database lacks (a new seed, or a reset dropped it): it signs.
         store.rotate_signing_key(key_row(seeded, key_set), grace=0, now=int(time.time() if now is None else now))
         rows = store.signing_keys(key_set)
-    return KeyRing(list(rows), now)
+    return KeyRing(list(rows), now, key_id)
 
 
 def seed_signing_key(tenant: str, config, algorithms: tuple[str, ...], seed_file: Path) -> RSAKey | ECKey:
@@ -154,10 +159,10 @@ def seed_signing_key(tenant: str, config, algorithms: tuple[str, ...], seed_file
     return key
 
 
-def stored_key(row: SigningKey) -> RSAKey | ECKey:
+def stored_key(row: SigningKey, kid: str | None = None) -> RSAKey | ECKey:
     # Keys we generated ourselves: skipping OpenSSL's RSA consistency check takes ~30 ms off
     # loading each one at start-up.
     private_key = serialization.load_pem_private_key(row.private_pem.encode(), password=None,
                                                      unsafe_skip_rsa_key_validation=True)
     key_type = ECKey if row.algorithm == "ES256" else RSAKey
-    return key_type.import_key(private_key, parameters={"use": "sig", "alg": row.algorithm, "kid": row.kid})
+    return key_type.import_key(private_key, parameters={"use": "sig", "alg": row.algorithm, "kid": kid or row.kid})

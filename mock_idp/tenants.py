@@ -37,7 +37,8 @@ class Tenant:
         self.display_name = config.display_name or self.flavor.label
         self.store = store
         self.seed_kid = seed_key.kid if seed_key is not None else None
-        self._keys = VersionCache(lambda: load_key_ring(store, key_set=name, seeded=seed_key, now=self.clock()))
+        self._keys = VersionCache(lambda: load_key_ring(store, key_set=name, seeded=seed_key, now=self.clock(),
+                                                        key_id=self.flavor.published_kid))
         self.directory = Directory(name, config.users, config.clients, store, now=self.now,
                                    issuer_keys=lambda: [issuer.key for issuer in self.issuers],
                                    seed_groups=config.groups, seed_roles=config.roles,

@@ -27,9 +27,11 @@ class Rotation(BaseModel):
     kid: str | None = Field(None, description="The key's kid; default: its JWK kid, else its RFC 7638 thumbprint.")
 
 
-def key_json(row, signing_kid: str) -> dict:
-    return {"kid": row.kid, "alg": row.algorithm, "generation": row.generation, "created_at": row.created_at,
-            "signing": row.kid == signing_kid, "retired_at": row.retired_at, "remove_at": row.remove_at}
+def key_json(row, ring) -> dict:
+    """A key as its JWKS and tokens name it (a persona may publish it under another kid)."""
+    return {"kid": ring.kids[row.kid], "alg": row.algorithm, "generation": row.generation,
+            "created_at": row.created_at, "signing": row is ring.signing_row, "retired_at": row.retired_at,
+            "remove_at": row.remove_at}
 
 
 def keys_router() -> APIRouter:
@@ -39,7 +41,7 @@ def keys_router() -> APIRouter:
                 responses=answers(404))
     async def list_keys(request: Request, tenant: str) -> list[dict]:
         ring = tenant_named(request, tenant).keys
-        return [key_json(row, ring.kid) for row in ring.rows]
+        return [key_json(row, ring) for row in ring.rows]
 
     @router.post("/tenants/{tenant}/keys/rotate", summary="A new signing key (generated or given)",
                  responses=answers(400, 404))
@@ -51,7 +53,7 @@ def keys_router() -> APIRouter:
         found.store.rotate_signing_key(key_row(key, found.name), body.grace_seconds, found.now())
         forget_state(found.name)
         ring = found.keys
-        return {"kid": ring.kid, "alg": ring.algorithm, "keys": [key_json(row, ring.kid) for row in ring.rows]}
+        return {"kid": ring.kid, "alg": ring.algorithm, "keys": [key_json(row, ring) for row in ring.rows]}
 
     return router
 

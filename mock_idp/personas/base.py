@@ -180,6 +180,10 @@ class Flavor(PersonaData):
         """The JWKS document an authorization server serves (the tenant's keys)."""
         return issuer.keys.jwks_bytes
 
+    def published_kid(self, row) -> str:
+        """The kid a signing key (storage.models.SigningKey) is published and named by."""
+        return row.kid
+
     def token_header(self, issuer: IssuerView, claims: dict[str, Any]) -> dict[str, Any]:
         """JOSE header parameters a token carries besides alg, kid and typ (RFC 7515 §4.1)."""
         return {}

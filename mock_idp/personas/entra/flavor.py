@@ -78,6 +78,9 @@ class EntraFlavor(Flavor):
         # Entra's keys carry their certificate (`x5c`, `x5t`), which some validators build the key from.
         return entra_keys.jwks_bytes(issuer.keys, self.advertised_issuer(issuer))
 
+    def published_kid(self, row) -> str:
+        return entra_keys.published_kid(row)  # the certificate's thumbprint, as `x5t`
+
     def token_header(self, issuer, claims):
         x5t = entra_keys.signing_x5t(issuer.keys) if claims.get("ver") == "1.0" else None
         return {"x5t": x5t} if x5t else {}  # v2.0 tokens name their key by `kid` alone

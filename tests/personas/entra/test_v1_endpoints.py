@@ -143,13 +143,14 @@ def test_pyjwt_validates_v1_tokens_from_the_v1_document_as_a_v1_api_is_set_up(en
     assert "InvalidIssuerError" in refused.get("error", ""), refused
 
 
-def test_v1_tokens_name_their_certificate_in_x5t_and_v2_tokens_do_not(entra):
+def test_keys_are_named_by_their_certificate_and_v1_tokens_say_so_twice_in_kid_and_x5t(entra):
     keys = {key["kid"]: key for key in get(entra, f"/{TENANT}/discovery/keys").json()["keys"]}
+    for key in keys.values():  # Entra's kid is its certificate's SHA-1 thumbprint, as x5t
+        certificate = base64.b64decode(key["x5c"][0])
+        assert key["kid"] == key["x5t"] == \
+            base64.urlsafe_b64encode(hashlib.sha1(certificate).digest()).rstrip(b"=").decode()  # noqa: S324 - RFC 7517 §4.8
     v1 = header(v1_token(entra, resource=f"api://{LEGACY}").json()["access_token"])
-    assert list(v1) == ["typ", "alg", "x5t", "kid"], v1  # Entra's order
-    certificate = base64.b64decode(keys[v1["kid"]]["x5c"][0])
-    assert v1["x5t"] == keys[v1["kid"]]["x5t"] == \
-        base64.urlsafe_b64encode(hashlib.sha1(certificate).digest()).rstrip(b"=").decode()  # noqa: S324 - RFC 7515 §4.1.7
+    assert list(v1) == ["typ", "alg", "x5t", "kid"] and v1["x5t"] == v1["kid"] in keys, v1  # Entra's order
     v2 = header(v1_token(entra, resource=f"api://{MODERN}").json()["access_token"])
     assert "x5t" not in v2 and v2["kid"] in keys
 
