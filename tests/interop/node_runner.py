@@ -29,6 +29,7 @@ REQUIRED_PACKAGES = (
     "auth0",
     "jwks-rsa",
     "jsonwebtoken",
+    "passport-azure-ad",
 )
 
 

@@ -3,7 +3,7 @@ discovery document (issuer https://sts.windows.net/<tid>/), its key URL (/discov
 v2.0 keys without `issuer`), and the v1.0 token endpoint for client credentials with `resource`;
 v1.0 tokens name their key's certificate in an `x5t` header beside `kid`, v2.0 tokens do not.
 The verifiers run in their own process: PyJWT's PyJWKClient from the v1.0 document, jwks-rsa +
-jsonwebtoken from the v1.0 key URL."""
+jsonwebtoken from the v1.0 key URL, passport-azure-ad's BearerStrategy from either document."""
 
 import base64
 import hashlib
@@ -160,6 +160,25 @@ def test_jwks_rsa_and_jsonwebtoken_verify_a_v1_token_from_the_v1_key_url(entra):
     verified = run_node("jwks_rsa.mjs", {"jwksUri": f"{entra.base_url}/{TENANT}/discovery/keys", "issuer": V1_ISSUER,
                                          "audience": f"api://{LEGACY}", "token": token}, ca=entra.ca)
     assert verified["ok"] and verified["claims"]["appid"] == DAEMON, verified
+
+
+def test_passport_azure_ad_accepts_v1_tokens_from_the_v1_document_and_v2_tokens_from_the_v2_one(entra):
+    """BearerStrategy finds a v1.0 token's key by its x5t header: the kid it looks for."""
+    v1 = v1_token(entra, resource=f"api://{LEGACY}").json()["access_token"]
+    job = {"identityMetadata": f"{entra.base_url}/{TENANT}/.well-known/openid-configuration", "clientID": LEGACY,
+           "audience": f"api://{LEGACY}", "token": v1}
+    accepted = run_node("passport_azure_ad.mjs", job, ca=entra.ca)
+    assert accepted["ok"] and accepted["authenticated"], accepted
+    assert (accepted["claims"]["appid"], accepted["claims"]["iss"]) == (DAEMON, V1_ISSUER)
+    v2 = v1_token(entra, resource=f"api://{MODERN}").json()["access_token"]
+    accepted = run_node("passport_azure_ad.mjs", {
+        "identityMetadata": f"{entra.base_url}/{TENANT}/v2.0/.well-known/openid-configuration", "clientID": MODERN,
+        "audience": MODERN, "token": v2}, ca=entra.ca)
+    assert accepted["ok"] and accepted["authenticated"] and accepted["claims"]["azp"] == DAEMON, accepted
+    # A v2.0 token at a v1.0 setup: the issuer differs, as at Entra.
+    refused = run_node("passport_azure_ad.mjs", {**job, "clientID": MODERN, "audience": MODERN, "token": v2},
+                       ca=entra.ca)
+    assert refused["ok"] and not refused["authenticated"], refused
 
 
 def test_the_v2_document_lists_entras_client_authentication_methods_and_no_region_at_the_aliases(entra):
