@@ -18,9 +18,10 @@ import functools
 import json
 
 from fastapi import Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from ...endpoints.http import NO_STORE
 from ...endpoints.token import back_channel
 from ...oauth.server import FormPayload
 from ...web.prerendered import prerenderable, rendered
@@ -28,9 +29,11 @@ from . import claims as entra_claims
 from . import errors
 from . import keys as entra_keys
 from . import scopes as entra_scopes
+from ..vendor_api import VendorCall
 
-WATCHED: dict = {}
-ENDPOINTS: tuple[str, ...] = ()
+ENDPOINTS: tuple[str, ...] = ()  # the v1.0 token endpoint is the admin API's "token" endpoint
+# RFC 6749 §5.2's statuses of an injected error without one (admin/watch.py answers the v2.0 alike).
+INJECTED_STATUS = {"invalid_client": 401, "server_error": 500, "temporarily_unavailable": 503}
 ALIASES = ("common", "organizations")
 CACHEABLE = {"Cache-Control": "public, max-age=300"}
 CLAIMS = ("sub", "iss", "cloud_instance_name", "cloud_instance_host_name", "cloud_graph_host_name", "msgraph_host",
@@ -45,6 +48,22 @@ def routes(tenant) -> list[Route]:
                    Route(prefix + "/discovery/keys", keys_endpoint(issuer), methods=["GET"]),
                    Route(prefix + "/oauth2/token", token_endpoint(issuer), methods=["POST"])]
     return served
+
+
+def injected_failure(error: str | None, description: str | None, status: int | None) -> JSONResponse:
+    """An armed "token" scenario's answer, in the token endpoint's Entra shape."""
+    error = error or ("server_error" if (status or 0) >= 500 else "invalid_request")
+    status, body = errors.token_error(status or INJECTED_STATUS.get(error, 400), {
+        "error": error, "error_description": description or "Failure injected by a mock_idp scenario."})
+    return JSONResponse(body, status_code=status, headers=NO_STORE)
+
+
+TOKEN = VendorCall("token", injected_failure, error_key="error")
+
+
+def WATCHED(tenant) -> dict:  # noqa: N802 - the name vendor_api.watched_calls reads
+    """The v1.0 token endpoints: scenarios armed for "token" fire there too; the trail shows them."""
+    return {issuer.layout.prefix + "/oauth2/token": lambda headers: TOKEN for issuer in tenant.issuers}
 
 
 def document(issuer) -> dict:

@@ -123,6 +123,21 @@ def test_the_v1_token_endpoint_refuses_in_entra_words(entra):
     assert password.json()["error"] == "unsupported_grant_type" and password.json()["error_codes"] == [70003]
 
 
+def test_token_scenarios_fire_at_the_v1_endpoint_and_its_calls_reach_the_audit_trail_masked(entra):
+    admin = f"{entra.base_url}/_admin/tenants/contoso"
+    armed = httpx.post(f"{admin}/scenarios", verify=entra.verify, json={
+        "endpoint": "token", "client_id": DAEMON, "error": "temporarily_unavailable", "times": 1})
+    assert armed.status_code == 201, armed.text
+    refused = v1_token(entra, resource=f"api://{LEGACY}")
+    assert refused.status_code == 503 and refused.json()["error"] == "temporarily_unavailable", refused.text
+    assert refused.json()["error_codes"] and refused.json()["correlation_id"]  # Entra's shape
+    assert v1_token(entra, resource=f"api://{LEGACY}").status_code == 200  # fired once
+    trail = httpx.get(f"{admin}/requests", params={"endpoint": "token"}, verify=entra.verify).json()
+    assert [entry["status"] for entry in trail[-2:]] == [503, 200]
+    assert trail[-1]["path"] == f"/{TENANT}/oauth2/token" and trail[-1]["client_id"] == DAEMON
+    assert ["client_secret", "***"] in trail[-1]["params"] and "daemon-secret" not in str(trail)
+
+
 def test_pyjwt_validates_v1_tokens_from_the_v1_document_as_a_v1_api_is_set_up(entra):
     """The validator takes jwks_uri and issuer from /<tenant>/.well-known/openid-configuration (the
     v2.0 authority without /v2.0, as Microsoft.Identity.Web derives it for a v1.0 token)."""
