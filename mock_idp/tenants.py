@@ -143,9 +143,17 @@ class Tenant:
                 return scenario
         return None
 
-    def authenticate(self, username: str, password: str) -> UserConfig | None:
+    def verify_password(self, username: str, password: str) -> UserConfig | None:
+        """The user whose password this is, whatever their status (the hosted sign-in asks the
+        persona next: a password change first?); `authenticate` is what signs in."""
         user = self.find_user(username)
         if user is None or not hmac.compare_digest(user.password.encode(), password.encode()):
+            return None
+        return user
+
+    def authenticate(self, username: str, password: str) -> UserConfig | None:
+        user = self.verify_password(username, password)
+        if user is None:
             return None
         if not self.flavor.may_sign_in(user):
             return None  # disabled, or waiting for a step of the vendor's (a new password...)

@@ -38,7 +38,8 @@ ENDPOINTS = {"authorize": "authorization_endpoint", "token": "token_endpoint", "
 FRONT_CHANNEL = ("authorize", "login")  # their errors go back to the client's redirect URI
 VENDOR_SHAPED = ("token", "device_authorization")  # answered in the persona's shape (endpoints/token.py)
 SECRET_PARAMS = {"password", "client_secret", "refresh_token", "token", "code", "code_verifier", "device_code",
-                 "client_assertion", "assertion", "id_token_hint", "sessionToken", "access_token"}
+                 "client_assertion", "assertion", "id_token_hint", "sessionToken", "access_token",
+                 "new_password", "confirm_password", "change_token"}  # the login's password change step
 MASK = "***"
 BODY_LIMIT = 64 * 1024  # bodies read for matching and the trail; protocol bodies are far smaller
 # Where each endpoint takes the token (besides a bearer header) whose user a scenario may name.

@@ -29,8 +29,10 @@ from ..web.same_origin import foreign_host, foreign_request
 from .http import browser_url, html_page, read_params
 
 CSRF_FIELD = "csrf_token"
+# The "change your password" step's fields (endpoints/password_change.py).
+CHANGE_TOKEN, NEW_PASSWORD, CONFIRM_PASSWORD = "change_token", "new_password", "confirm_password"
 # A sign-in form's own fields; the others are the request it signs in for.
-LOGIN_FIELDS = ("username", "password", CSRF_FIELD)
+LOGIN_FIELDS = ("username", "password", CSRF_FIELD, CHANGE_TOKEN, NEW_PASSWORD, CONFIRM_PASSWORD)
 # The login page's one-click list: this many users, and a plain GET form to find the others (a
 # 10,000-user seed rendered whole was a 9.7 MB page and 285 ms of a blocked event loop).
 SHOWN_USERS = 25
@@ -87,8 +89,7 @@ def sign_in_page(request: Request, tenant, action: str, params, error: str | Non
     """The login form, posting `params` back to `action` with the credentials and the CSRF token:
     which application asks, for which scopes, and one-click seeded users (the first SHOWN_USERS,
     or those matching the filter, a GET of `params` to `filter_action`, `action` by default)."""
-    known = request.cookies.get(csrf_cookie_name(tenant))
-    secret = known or secrets.token_urlsafe(24)
+    secret = form_secret(request, tenant)
     asked = dict(params)
     client = tenant.find_client(asked.get("client_id", ""))
     response = html_page(
@@ -103,8 +104,18 @@ def sign_in_page(request: Request, tenant, action: str, params, error: str | Non
         client_name=(client.name or client.client_id) if client else asked.get("client_id"),
         scopes=asked.get("scope", "").split(),
     )
+    return form_response(request, response, tenant, secret)
+
+
+def form_secret(request: Request, tenant) -> str:
+    """The key of this browser's form tokens: its CSRF cookie, or a new one (form_response sets it)."""
+    return request.cookies.get(csrf_cookie_name(tenant)) or secrets.token_urlsafe(24)
+
+
+def form_response(request: Request, response: Response, tenant, secret: str) -> Response:
+    """A page holding one of our sign-in forms, keyed by `secret` (form_secret)."""
     response.headers.update(FORM_HEADERS)
-    if not known:
+    if request.cookies.get(csrf_cookie_name(tenant)) != secret:
         response.set_cookie(csrf_cookie_name(tenant), secret, path=cookie_path(tenant), httponly=True,
                             samesite="lax", secure=is_https(tenant))
     return response

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from . import oidc_claims, provider_metadata
 from .error_words import BROADER_CASE, ERROR_DESCRIPTIONS
 from .layout import IssuerLayout, RefreshRotation, TokenExchangeRules
+from .password_change import PasswordChangeRefused
 from .persona_data import PersonaData
 from .views import IssuerView, TenantView, TokenContext
 
@@ -127,6 +128,17 @@ class Flavor(PersonaData):
         """Whether a user with the right password gets in (the login page, the password grants):
         not when a management API disabled them."""
         return user.enabled
+
+    def begin_password_change(self, tenant: TenantView, user: "UserConfig") -> str | None:
+        """After the right password on the hosted sign-in page: the vendor's transaction (a token
+        the page keeps in its form) when it asks this user for a new password first (Okta's
+        PASSWORD_EXPIRED), else None: the user signs in (if `may_sign_in`). Words: `password_change`."""
+        return None
+
+    def complete_password_change(self, tenant: TenantView, token: str, new_password: str) -> "UserConfig":
+        """The new password of the transaction `token`: the user, changed and free to sign in; or
+        raise personas.password_change.PasswordChangeRefused in the vendor's words."""
+        raise PasswordChangeRefused(self.password_change.expired if self.password_change else "", over=True)
 
     def check_user_access(self, issuer: IssuerView, client: "ClientConfig", user: "UserConfig",
                           scopes: list[str], channel: str) -> None:

@@ -5,6 +5,7 @@ from typing import Any
 
 from .layout import (CLIENT_AUTH_METHODS, ROTATE, ClientAssertionRules, DeviceFlow, EndpointPaths, Lifetimes,
                      RefreshRotation, TokenExchangeRules)
+from .password_change import PasswordChangeWords
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,9 @@ class PersonaData:
     # Query parameters that name where to go after logout, in order of preference.
     logout_redirect_params: tuple[str, ...] = ("post_logout_redirect_uri",)
     wrong_password_message: str = "Invalid username or password."
+    # The hosted sign-in's "change your password" step, in the vendor's words, for a persona whose
+    # hooks ask it (Flavor.begin_password_change); None: the persona never does.
+    password_change: PasswordChangeWords | None = None
     # Sign-in and the directory find "Alice" for "alice" (docs/vendors.md, "Usernames"). Every
     # persona compares usernames in NFC (config/fields.py).
     case_insensitive_usernames: bool = False

@@ -34,9 +34,14 @@ class StateHolder:
         self.name, self.store, self.flavor, self.now = tenant.name + KIND, tenant.store, tenant.flavor, tenant.now
 
 
-def password_expired(tenant, user, user_resource: dict, okta_time) -> dict[str, Any]:
+def new_state_token(tenant, user) -> tuple[str, int]:
+    """A PASSWORD_EXPIRED transaction's stateToken, kept, and when it expires."""
     state_token = "00" + secrets.token_urlsafe(30)
-    expires_at = record_signin_token(StateHolder(tenant), KIND + state_token, user)
+    return state_token, record_signin_token(StateHolder(tenant), KIND + state_token, user)
+
+
+def password_expired(tenant, user, user_resource: dict, okta_time) -> dict[str, Any]:
+    state_token, expires_at = new_state_token(tenant, user)
     links = {"next": {"name": "changePassword", "href": f"{tenant.url}/api/v1/authn/credentials/change_password",
                       "hints": {"allow": ["POST"]}},
              "cancel": {"href": f"{tenant.url}/api/v1/authn/cancel", "hints": {"allow": ["POST"]}}}
@@ -63,19 +68,26 @@ def change_password(tenant, request: dict[str, Any], succeed) -> tuple[int, dict
         if not isinstance(old, str) or not hmac.compare_digest(user.password.encode(), old.encode()):
             raise OktaApiError(403, "E0000014", "Update of credentials failed",
                                ("oldPassword: The credentials provided were incorrect.",))
-        try:
-            check_password(new)
-        except OktaApiError as weak:
-            raise OktaApiError(403, "E0000080", "The password does not meet the complexity requirements of the "
-                               "current password policy.", weak.causes) from None
-        if tenant.store.redeem_signin_token(token_hash(KIND + request["stateToken"]), tenant.now()) is None:
-            raise OktaApiError(401, "E0000011", "Invalid token provided")  # used meanwhile
+        changed = set_new_password(tenant, user, request["stateToken"], new)
     except OktaApiError as error:
         return error.status, api_error(error.code, error.summary, error.causes)
+    return 200, succeed(changed)
+
+
+def set_new_password(tenant, user, state_token: str, new: Any):
+    """The transaction's end (the API's change, and the hosted sign-in's: expired_at_sign_in.py): a
+    new password meeting the policy, the stateToken used up, the user ACTIVE again. Raises OktaApiError."""
+    try:
+        check_password(new)
+    except OktaApiError as weak:
+        raise OktaApiError(403, "E0000080", "The password does not meet the complexity requirements of the "
+                           "current password policy.", weak.causes) from None
+    if tenant.store.redeem_signin_token(token_hash(KIND + state_token), tenant.now()) is None:
+        raise OktaApiError(401, "E0000011", "Invalid token provided")  # used meanwhile
     changed = tenant.directory.update("user", user.username, {"password": new, "status": "ACTIVE", "enabled": True,
                                                               "updated_at": tenant.now()})
     forget_state(tenant.name)
-    return 200, succeed(changed)
+    return changed
 
 
 def cancel(tenant, request: dict[str, Any]) -> tuple[int, dict[str, Any]]:

@@ -12,7 +12,7 @@ from typing import Any
 from ...oauth.errors import InvalidScopeError
 from ..base import Flavor
 from ..layout import ClientAssertionRules, DeviceFlow, Lifetimes, TokenExchangeRules
-from . import authorization_servers, refresh_tokens, scopes, token_claims
+from . import authorization_servers, expired_at_sign_in, refresh_tokens, scopes, token_claims
 from .authorization_servers import ORG_AS_PATHS
 from .everyone import groups_claim
 from .ids import okta_id
@@ -120,6 +120,12 @@ class OktaFlavor(Flavor):
             "locale": "en_US", "zoneinfo": "America/Los_Angeles", "updated_at": 1700000000,
         }
 
+    def begin_password_change(self, tenant, user):
+        return expired_at_sign_in.begin(tenant, user)
+
+    def complete_password_change(self, tenant, token, new_password):
+        return expired_at_sign_in.complete(tenant, token, new_password)
+
     def post_message(self, mode, params):
         # okta-auth-js (oidc/util/browser.ts, addPostMessageListener) reads {code | id_token |
         # access_token | error, error_description, state} straight from the message's data.
@@ -150,6 +156,8 @@ PROFILE = OktaFlavor(
     token_exchange=TokenExchangeRules(scope_within_subject=False, scope_required=True, audience_required=True,
                                       listed_in_discovery=False, from_sibling_servers=True),
     wrong_password_message="The credentials provided were invalid.",
+    # A PASSWORD_EXPIRED user's new password on the hosted sign-in page (expired_at_sign_in.py).
+    password_change=expired_at_sign_in.WORDS,
     # Okta logins are matched whatever their case (docs/vendors.md, Usernames).
     case_insensitive_usernames=True,
     discovery_keys=DISCOVERY_KEYS,

@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import httpx
 import pytest
 from conftest import SEEDS, Browser, start_server
+from expired_password_support import form_fields
 from joserfc import jwt
 from joserfc.jwk import KeySet
 from okta.client import Client as OktaClient
@@ -62,8 +63,9 @@ def new_user_body(login: str, first: str = "Carol", last: str = "Jones", **extra
                                         "credentials": {"password": {"value": GOOD}}})
 
 
-def id_token_of(server, org: str, username: str, password: str) -> dict:
-    """Sign in on the login page of the default authorization server (code flow); the verified ID token claims."""
+def id_token_of(server, org: str, username: str, password: str, new_password: str | None = None) -> dict:
+    """Sign in on the login page of the default authorization server (code flow), setting
+    `new_password` when the page asks for one (an expired password); the verified ID token claims."""
     issuer = org + "/oauth2/default"
     discovery = httpx.get(issuer + "/.well-known/openid-configuration", verify=server.verify).json()
     browser = Browser(verify=server.verify)
@@ -71,6 +73,12 @@ def id_token_of(server, org: str, username: str, password: str) -> dict:
         query = {"client_id": "okta-web", "response_type": "code", "scope": "openid profile groups",
                  "redirect_uri": REDIRECT, "state": secrets.token_urlsafe(8), "nonce": secrets.token_urlsafe(8)}
         response = browser.authorize(discovery["authorization_endpoint"] + "?" + urlencode(query), username, password)
+        assert ("Your password has expired" in response.text) == (new_password is not None), response.text[:300]
+        if new_password is not None:
+            action, fields = form_fields(response, "password-change-form")
+            fields += [("new_password", new_password), ("confirm_password", new_password)]
+            response = browser.http.post(action, content=urlencode(fields),
+                                         headers={"Content-Type": "application/x-www-form-urlencoded"})
         assert response.status_code in (302, 303), response.text[:300]
         code = dict(parse_qsl(urlsplit(response.headers["location"]).query))["code"]
     finally:
@@ -399,7 +407,9 @@ def test_a_user_created_in_groups_and_told_to_change_the_password(server, org):
     user, groups, unknown = run(scenario())
     assert user.status.value == "PASSWORD_EXPIRED" and groups == ["Everyone", "Engineering", "QA"]
     assert (unknown.status, unknown.error_code, unknown.error_summary) == (400, "E0000001", "Api validation failed: groupIds")
-    assert id_token_of(server, org, "ida@example.com", GOOD)["groups"] == ["Engineering", "QA"]
+    # Told to change it: the login page asks for a new password before the application gets a code.
+    assert id_token_of(server, org, "ida@example.com", GOOD, new_password="N3w-password")["groups"] == ["Engineering", "QA"]
+    assert authn(server, org, "ida@example.com", "N3w-password") == 200
 
 
 def test_an_expired_password_is_changed_through_the_authn_transaction(server, org):

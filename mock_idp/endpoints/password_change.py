@@ -1,0 +1,59 @@
+"""The hosted sign-in's "change your password" step: a user whose password was right but whose
+vendor wants a new one first (Okta's PASSWORD_EXPIRED) gets this form instead of a session; once
+the persona takes the new password, the sign-in goes on to the client as it would have.
+
+The persona decides and words it all (Flavor.begin_password_change, complete_password_change,
+password_change: personas/password_change.py); this page only carries it. The form posts to the
+login endpoint with the authorization request it completes in hidden fields, as the login form
+does, and the same CSRF token (endpoints/sso.py): an HMAC keyed by the browser's CSRF cookie, here
+of the request *and* the persona's transaction token, so a form completes only its own change.
+Bounded: the transaction is the persona's, one-time and short-lived (Okta: its stateToken, used up
+when the password is set, five minutes), and the body is capped in front of every endpoint (web/guard.py).
+"""
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from ..config import UserConfig
+from ..personas.password_change import PasswordChangeRefused
+from .http import browser_url, html_page
+from .sso import (CHANGE_TOKEN, CONFIRM_PASSWORD, CSRF_FIELD, EXPIRED_FORM, NEW_PASSWORD, csrf_ok, csrf_token,
+                  form_response, form_secret)
+
+
+class SignInAgain(Exception):
+    """The step cannot go on (a forged or stale form, a transaction over): the login page, saying why."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.message, self.status = message, status
+
+
+def step_page(request: Request, tenant, action: str, params, token: str, error: str | None = None,
+              status: int = 200) -> Response:
+    """The form: new password twice, posting `params` (the authorization request) and the token back."""
+    secret, bound = form_secret(request, tenant), [*params, (CHANGE_TOKEN, token)]
+    response = html_page(request, "password_change.html", status=status, words=tenant.flavor.password_change,
+                         persona=tenant.display_name, tenant=tenant.name, action=browser_url(request, action),
+                         params=[*bound, (CSRF_FIELD, csrf_token(secret, action, bound))], error=error)
+    return form_response(request, response, tenant, secret)
+
+
+def changed_user(request: Request, tenant, action: str, params, credentials: dict[str, str]) -> UserConfig:
+    """The user once the persona took the new password. Raises PasswordChangeRefused (the step
+    again, in the vendor's words) or SignInAgain."""
+    words, token = tenant.flavor.password_change, credentials.get(CHANGE_TOKEN, "")
+    if words is None or not csrf_ok(request, tenant, action, [*params, (CHANGE_TOKEN, token)],
+                                    credentials.get(CSRF_FIELD, "")):
+        raise SignInAgain(EXPIRED_FORM, 403)
+    new, confirm = credentials.get(NEW_PASSWORD, ""), credentials.get(CONFIRM_PASSWORD, "")
+    if not new or not confirm:
+        raise PasswordChangeRefused(words.blank)
+    if new != confirm:
+        raise PasswordChangeRefused(words.mismatch)
+    try:
+        return tenant.flavor.complete_password_change(tenant, token, new)
+    except PasswordChangeRefused as refused:
+        if refused.over:
+            raise SignInAgain(refused.message, 400) from None
+        raise
