@@ -1,5 +1,5 @@
 """Shared by the tests of the hosted sign-in's "change your password" step (Okta's expired
-password): the server of tests/seeds/expired_password.yaml, the authorization request, the forms
+password, Cognito's temporary one): the server of tests/seeds/expired_password.yaml, the authorization request, the forms
 of its pages, and what the client and the Authentication API see afterwards."""
 
 import html
@@ -9,8 +9,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import httpx
-
-from conftest import SEEDS, start_server
+from conftest import SEEDS, Browser, start_server
 
 REDIRECT = "https://app.example.com/callback"
 OLD = "Expired-pass1"  # every expired user's seeded password
@@ -52,3 +51,15 @@ def redeem(server, code: str) -> httpx.Response:
 def authn(server, username: str, password: str) -> httpx.Response:
     """Okta's Authentication API: primary authentication."""
     return httpx.post(server.tenant_url("/okta") + "/api/v1/authn", json={"username": username, "password": password})
+
+
+def post_step(browser: Browser, page, new: str, confirm: str, drop: tuple[str, ...] = (), **replace):
+    """Submit the change step's form found on `page` (less the `drop` fields, with `replace`d values)."""
+    action, fields = form_fields(page, "password-change-form")
+    fields = [(name, replace.get(name, value)) for name, value in fields if name not in drop]
+    body = urlencode([*fields, ("new_password", new), ("confirm_password", confirm)])
+    return browser.http.post(action, content=body, headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+
+def hidden(page, name: str) -> str:
+    return dict(form_fields(page, "password-change-form")[1])[name]

@@ -32,7 +32,7 @@ WORDS = PasswordChangeWords(
 
 def begin(tenant, user) -> str | None:
     """A new stateToken for a PASSWORD_EXPIRED user, else None (the user signs in)."""
-    if status_of(user) != "PASSWORD_EXPIRED":
+    if status_of(user) != "PASSWORD_EXPIRED" or not user.enabled:
         return None
     return new_state_token(tenant, user)[0]
 

@@ -4,13 +4,11 @@ step refuses two different passwords, a password against the policy and a form w
 token in Okta's words (4xx, the authorization request kept), and a used transaction sends the
 user back to sign in. The whole path in a real Chromium: tests/pages/test_password_change_browser.py."""
 
-from urllib.parse import urlencode
-
 import httpx
 import pytest
 from conftest import Browser
 from expired_password_support import (NEW, OLD, authn, authorize_url, code_of, expired_password_server,
-                                      form_fields, redeem)
+                                      form_fields, hidden, post_step, redeem)
 
 EXPIRED_TITLE = "Your password has expired"
 POLICY_REFUSAL = ("Password requirements were not met. Password requirements: at least 8 characters, a lowercase "
@@ -31,17 +29,6 @@ def change_step(server, browser: Browser, username: str, **extra):
     assert page.status_code == 200 and EXPIRED_TITLE in page.text, page.text[:500]
     assert "location" not in page.headers and not any("mock_idp_sso_" in c for c in page.headers.get_list("set-cookie"))
     return page
-
-
-def post_step(browser: Browser, page, new: str, confirm: str, drop: tuple[str, ...] = (), **replace):
-    action, fields = form_fields(page, "password-change-form")
-    fields = [(name, replace.get(name, value)) for name, value in fields if name not in drop]
-    body = urlencode([*fields, ("new_password", new), ("confirm_password", confirm)])
-    return browser.http.post(action, content=body, headers={"Content-Type": "application/x-www-form-urlencoded"})
-
-
-def hidden(page, name: str) -> str:
-    return dict(form_fields(page, "password-change-form")[1])[name]
 
 
 def test_two_different_new_passwords_show_the_step_again_with_okta_words(server):
