@@ -5,6 +5,7 @@ told so, sets it, and the browser lands on the application's redirect URI with a
 token endpoint redeems; afterwards the Authentication API takes the new password, not the old.
 The refusals over HTTP: tests/personas/okta/test_password_change_page.py."""
 
+import contextlib
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
@@ -12,6 +13,7 @@ import pytest
 from expired_password_support import NEW, OLD, REDIRECT, authn, authorize_url, expired_password_server, redeem
 from joserfc import jwt
 from joserfc.jwk import KeySet
+from playwright.sync_api import Error as PlaywrightError
 
 from .chromium import checked_page, launched
 
@@ -30,11 +32,13 @@ def server(tmp_path_factory):
 
 @pytest.fixture
 def page(chromium):
-    context = chromium.new_context()
-    # The application at the redirect URI: no network, the browser just lands there.
-    context.route(REDIRECT + "**", lambda route: route.fulfill(status=200, content_type="text/html",
-                                                               body="<!doctype html><title>app</title>signed in"))
-    yield from checked_page(context)
+    yield from checked_page(chromium.new_context())
+
+
+def to_the_app(page):
+    """Waits for the browser's request to the application's redirect URI (a name that does not
+    resolve here: the request is what the application would receive)."""
+    return page.expect_request(lambda request: request.url.startswith(REDIRECT + "?"))
 
 
 def test_an_expired_user_sets_a_new_password_and_the_app_gets_a_code_that_redeems(page, server):
@@ -56,10 +60,10 @@ def test_an_expired_user_sets_a_new_password_and_the_app_gets_a_code_that_redeem
 
     page.get_by_label("New password").fill(NEW)
     page.get_by_label("Re-enter password").fill(NEW)
-    page.get_by_role("button", name="Change Password").click()
-    page.wait_for_url(REDIRECT + "?**")
+    with to_the_app(page) as landing:
+        page.get_by_role("button", name="Change Password").click()
 
-    answer = dict(parse_qsl(urlsplit(page.url).query))
+    answer = dict(parse_qsl(urlsplit(landing.value.url).query))
     assert answer["state"] == "browser-state" and answer["code"]
     tokens = redeem(server, answer["code"])
     assert tokens.status_code == 200, tokens.text
@@ -68,6 +72,10 @@ def test_an_expired_user_sets_a_new_password_and_the_app_gets_a_code_that_redeem
     claims = jwt.decode(tokens.json()["id_token"], keys).claims
     assert claims["iss"] == issuer and claims["aud"] == "okta-web"
     assert claims["preferred_username"] == "pat@example.com"
+    # The step opened the session, as a sign-in does: the app's next silent request gets a code.
+    with to_the_app(page) as silent, contextlib.suppress(PlaywrightError):  # the app's name does not resolve
+        page.goto(authorize_url(server, prompt="none", state="silent"))
+    assert dict(parse_qsl(urlsplit(silent.value.url).query)).keys() >= {"code", "state"}
     # Okta's Authentication API now takes the new password only: the user is ACTIVE.
     assert authn(server, "pat@example.com", NEW).json()["status"] == "SUCCESS"
     assert authn(server, "pat@example.com", OLD).status_code == 401
