@@ -9,11 +9,9 @@ from ..hooks import HookFailure
 from ..oauth.authorize import NeedsLogin, authorization_parameters, authorize
 from ..oauth.server import ParsedRequest
 from ..web.off_loop import off_loop
-from ..personas.password_change import PasswordChangeRefused
 from .http import read_params, render
-from .password_change import SignInAgain, changed_user, step_page
-from .sso import (CHANGE_TOKEN, CSRF_FIELD, EXPIRED_FORM, csrf_ok, read_sign_in, set_session_cookie, sign_in_page,
-                  signed_in_user, start_session)
+from .password_change import form_sign_in
+from .sso import read_sign_in, set_session_cookie, sign_in_page, signed_in_user, start_session
 
 
 def authorization_endpoint(issuer):
@@ -49,33 +47,12 @@ def login(issuer):
 
 
 def sign_in(request: Request, issuer, credentials: dict[str, str], params) -> Response:
-    action, bound = issuer.endpoint_url("login"), authorization_parameters(issuer.flavor, params)
-    if CHANGE_TOKEN in credentials:
-        return password_changed(request, issuer, credentials, params)
-    if not csrf_ok(request, issuer.tenant, action, bound, credentials.get(CSRF_FIELD, "")):
-        return login_page(request, issuer, params, error=EXPIRED_FORM, status=403)
-    user = issuer.tenant.verify_password(credentials.get("username", ""), credentials.get("password", ""))
-    # The right password, and the vendor wants a new one first (Okta's PASSWORD_EXPIRED): that step.
-    token = issuer.flavor.begin_password_change(issuer.tenant, user) if user is not None else None
-    if token is not None:
-        return step_page(request, issuer.tenant, action, bound, token)
-    if user is None or not issuer.flavor.may_sign_in(user):
-        # Wrong password: the form again, with a message; nothing goes to the client.
-        return login_page(request, issuer, params, error=issuer.flavor.wrong_password_message,
-                          username=credentials.get("username", ""))
-    return signed_in(request, issuer, params, user)
+    def again(error: str, status: int, username: str) -> Response:
+        return login_page(request, issuer, params, error=error, username=username, status=status)
 
-
-def password_changed(request: Request, issuer, credentials: dict[str, str], params) -> Response:
-    """The change step's POST: signed in with the new password, or the step (or login page) again."""
-    action, bound = issuer.endpoint_url("login"), authorization_parameters(issuer.flavor, params)
-    try:
-        user = changed_user(request, issuer.tenant, action, bound, credentials)
-    except PasswordChangeRefused as refused:
-        return step_page(request, issuer.tenant, action, bound, credentials[CHANGE_TOKEN], refused.message, 400)
-    except SignInAgain as again:
-        return login_page(request, issuer, params, error=again.message, status=again.status)
-    return signed_in(request, issuer, params, user)
+    bound = authorization_parameters(issuer.flavor, params)
+    user = form_sign_in(request, issuer.tenant, issuer.endpoint_url("login"), bound, credentials, again)
+    return user if isinstance(user, Response) else signed_in(request, issuer, params, user)
 
 
 def signed_in(request: Request, issuer, params, user) -> Response:

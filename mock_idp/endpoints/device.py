@@ -11,8 +11,8 @@ from ..oauth.device import decide, display_user_code, pending_authorization
 from ..oauth.errors import ErrorPage
 from ..web.off_loop import off_loop
 from .http import browser_url, html_page, read_params
-from .sso import (CSRF_FIELD, EXPIRED_FORM, csrf_ok, foreign_sign_in, session_user, set_session_cookie,
-                  sign_in_page, start_session)
+from .password_change import form_sign_in
+from .sso import CHANGE_TOKEN, foreign_sign_in, session_user, set_session_cookie, sign_in_page, start_session
 
 INVALID_CODE = "That code is invalid or has expired. Check the code on your device."
 
@@ -45,14 +45,15 @@ def verify(request: Request, tenant, action: str, params: dict) -> Response:
         return device_page(request, tenant, "enter", action, error=INVALID_CODE, user_code=user_code)
     user_code = display_user_code(flow, row.user_code)
     user, signed_in_now = session_user(request, tenant), False
-    if request.method == "POST" and "username" in params:
-        if not csrf_ok(request, tenant, action, [("user_code", user_code)], params.get(CSRF_FIELD, "")):
-            return sign_in_page(request, tenant, action, [("user_code", user_code)], error=EXPIRED_FORM,
-                                status=403)
-        account = tenant.authenticate(params["username"], params.get("password", ""))
-        if account is None:
-            return sign_in_page(request, tenant, action, [("user_code", user_code)],
-                                error=tenant.flavor.wrong_password_message, username=params["username"])
+    if request.method == "POST" and ("username" in params or CHANGE_TOKEN in params):
+        def again(error: str, status: int, username: str) -> Response:
+            return sign_in_page(request, tenant, action, [("user_code", user_code)], error=error, username=username,
+                                status=status)
+
+        # The credentials, or the vendor's password change step (an expired password), then the session.
+        account = form_sign_in(request, tenant, action, [("user_code", user_code)], params, again)
+        if isinstance(account, Response):
+            return account
         user, signed_in_now = start_session(tenant, account), True
     if user is None:
         return sign_in_page(request, tenant, action, [("user_code", user_code)])

@@ -9,7 +9,12 @@ does, and the same CSRF token (endpoints/sso.py): an HMAC keyed by the browser's
 of the request *and* the persona's transaction token, so a form completes only its own change.
 Bounded: the transaction is the persona's, one-time and short-lived (Okta: its stateToken, used up
 when the password is set, five minutes), and the body is capped in front of every endpoint (web/guard.py).
+
+Every sign-in form reads its POST through `form_sign_in` (the authorization endpoint's login page,
+the device verification page, Okta's SAML sign-in), so each of them asks for the new password alike.
 """
+
+from typing import Callable
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -57,3 +62,32 @@ def changed_user(request: Request, tenant, action: str, params, credentials: dic
         if refused.over:
             raise SignInAgain(refused.message, 400) from None
         raise
+
+
+# The form's own page again: (error, HTTP status, username) -> the login form, posting to the same place.
+SignInAgainPage = Callable[[str, int, str], Response]
+
+
+def form_sign_in(request: Request, tenant, action: str, params, credentials: dict[str, str],
+                 again: SignInAgainPage) -> UserConfig | Response:
+    """A sign-in form's POST (the login form's, or the change step's) for `params` at `action`: the
+    user who signs in now, or the page to show instead (the step, or `again` with the reason)."""
+    if CHANGE_TOKEN in credentials:
+        try:
+            return changed_user(request, tenant, action, params, credentials)
+        except PasswordChangeRefused as refused:
+            return step_page(request, tenant, action, params, credentials[CHANGE_TOKEN], refused.message, 400)
+        except SignInAgain as stale:
+            return again(stale.message, stale.status, "")
+    if not csrf_ok(request, tenant, action, params, credentials.get(CSRF_FIELD, "")):
+        return again(EXPIRED_FORM, 403, "")
+    username = credentials.get("username", "")
+    user = tenant.verify_password(username, credentials.get("password", ""))
+    # The right password, and the vendor wants a new one first (Okta's PASSWORD_EXPIRED): the step.
+    token = tenant.flavor.begin_password_change(tenant, user) if user is not None else None
+    if token is not None:
+        return step_page(request, tenant, action, params, token)
+    if user is None or not tenant.flavor.may_sign_in(user):
+        # A wrong password: the form again, with a message; nothing goes to the client.
+        return again(tenant.flavor.wrong_password_message, 200, username)
+    return user

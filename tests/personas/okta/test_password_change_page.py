@@ -2,7 +2,8 @@
 password of a PASSWORD_EXPIRED user shows "Your password has expired" instead of signing in; the
 step refuses two different passwords, a password against the policy and a form without its CSRF
 token in Okta's words (4xx, the authorization request kept), and a used transaction sends the
-user back to sign in. The whole path in a real Chromium: tests/pages/test_password_change_browser.py."""
+user back to sign in. The device activation page and a SAML app's sign-in ask the same. The whole
+path in a real Chromium: tests/pages/test_password_change_browser.py."""
 
 import httpx
 import pytest
@@ -128,3 +129,35 @@ def test_the_admin_request_trail_masks_the_new_passwords_and_the_transaction(ser
     posted = dict(trail[-1]["params"])
     assert posted["new_password"] == posted["confirm_password"] == posted["change_token"] == "***"
     assert "Trail-pass9" not in str(trail) and hidden(page, "change_token") not in str(trail)
+
+
+def test_the_device_activation_page_asks_the_same_then_activates_the_device(server):
+    issuer = server.tenant_url("/okta/oauth2/default")
+    device = httpx.post(issuer + "/v1/device/authorize", data={"client_id": "okta-tv", "scope": "openid"}).json()
+    browser = Browser()
+    page = browser.login(browser.get(device["verification_uri_complete"]), "vic@example.com", OLD)
+    assert page.status_code == 200 and EXPIRED_TITLE in page.text
+    assert hidden(page, "user_code") == device["user_code"]
+
+    weak = post_step(browser, page, "short", "short")
+    assert weak.status_code == 400 and POLICY_REFUSAL in weak.text
+    done = post_step(browser, weak, NEW, NEW)
+
+    assert done.status_code == 200 and "Device activated" in done.text
+    token = httpx.post(issuer + "/v1/token", data={"grant_type": "urn:ietf:params:oauth:grant-type:device_code",
+                                                   "device_code": device["device_code"], "client_id": "okta-tv"})
+    assert token.status_code == 200 and token.json()["access_token"]
+    assert authn(server, "vic@example.com", NEW).json()["status"] == "SUCCESS"
+
+
+def test_the_saml_sign_in_page_asks_the_same_then_posts_the_assertion(server):
+    browser = Browser()
+    launch = browser.get(server.tenant_url("/okta/app/expiredapp/exk1expired/sso/saml?RelayState=%2Fhome"))
+    page = browser.login(launch, "wes@example.com", OLD)
+    assert page.status_code == 200 and EXPIRED_TITLE in page.text
+
+    done = post_step(browser, page, NEW, NEW)
+
+    assert done.status_code == 200 and 'name="SAMLResponse"' in done.text and "http://sp.test/acs" in done.text
+    assert authn(server, "wes@example.com", NEW).json()["status"] == "SUCCESS"
+    assert authn(server, "wes@example.com", OLD).status_code == 401

@@ -10,8 +10,9 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from ....endpoints.http import read_params, render
-from ....endpoints.sso import (CSRF_FIELD, EXPIRED_FORM, cookie_name, csrf_ok, read_sign_in, session_user,
-                               set_session_cookie, sign_in_page, start_session)
+from ....endpoints.password_change import form_sign_in
+from ....endpoints.sso import (cookie_name, read_sign_in, session_user, set_session_cookie, sign_in_page,
+                               start_session)
 from ....oauth.errors import OAuthError
 from ....oauth.responses import FormPost
 from .apps import session_index, sso_url
@@ -69,12 +70,14 @@ def login(tenant, app):
         asked = check(tenant, app, incoming, request, check_age=False) if incoming else Asked()
         params = incoming.login_params() if incoming else relay_params(relay_state, preview)
         action = sso_url(tenant, app) + "/login"
-        if not csrf_ok(request, tenant, action, params, credentials.get(CSRF_FIELD, "")):
-            return sign_in_page(request, tenant, action, params, EXPIRED_FORM, status=403)
-        user = tenant.authenticate(credentials.get("username", ""), credentials.get("password", ""))
-        if user is None:
-            return sign_in_page(request, tenant, action, params, tenant.flavor.wrong_password_message,
-                                credentials.get("username", ""))
+
+        def again(error: str, status: int, username: str) -> Response:
+            return sign_in_page(request, tenant, action, params, error, username, status)
+
+        # The credentials, or the password change step of an expired password (expired_at_sign_in.py).
+        user = form_sign_in(request, tenant, action, params, credentials, again)
+        if isinstance(user, Response):
+            return user
         with tenant.store.together():
             end_user = start_session(tenant, user)
         response = answer(request, tenant, app, asked, relay_state, end_user, preview)
