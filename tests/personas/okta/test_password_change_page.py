@@ -5,6 +5,8 @@ token in Okta's words (4xx, the authorization request kept), and a used transact
 user back to sign in. The device activation page and a SAML app's sign-in ask the same. The whole
 path in a real Chromium: tests/pages/test_password_change_browser.py."""
 
+from urllib.parse import urlencode
+
 import httpx
 import pytest
 from conftest import Browser
@@ -161,3 +163,23 @@ def test_the_saml_sign_in_page_asks_the_same_then_posts_the_assertion(server):
     assert done.status_code == 200 and 'name="SAMLResponse"' in done.text and "http://sp.test/acs" in done.text
     assert authn(server, "wes@example.com", NEW).json()["status"] == "SUCCESS"
     assert authn(server, "wes@example.com", OLD).status_code == 401
+
+
+@pytest.mark.parametrize("token", ["00" + "A" * 40, "x" * 20_000, "ünïcødé", ""])
+def test_a_transaction_this_browser_signed_but_okta_never_started_is_a_400_not_a_500(server, token):
+    """A browser may MAC any token with its own CSRF cookie (a user fiddling with their own form):
+    the persona still finds no transaction, and the login page asks to sign in again."""
+    from mock_idp.endpoints.sso import csrf_token
+
+    browser = Browser()
+    page = browser.get(authorize_url(server, state="odd"))
+    action, fields = form_fields(page, "login-form")
+    bound = [(name, value) for name, value in fields if name != "csrf_token"] + [("change_token", token)]
+    cookie = next(value for name, value in browser.http.cookies.items() if "mock_idp_csrf_" in name)
+    body = urlencode([*bound, ("csrf_token", csrf_token(cookie, action, bound)), ("new_password", NEW + "é"),
+                      ("confirm_password", NEW + "é")])
+
+    answer = browser.http.post(action, content=body, headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+    assert answer.status_code == 400 and "Your session has expired. Please try to sign in again." in answer.text
+    assert dict(form_fields(answer, "login-form")[1])["state"] == "odd"
