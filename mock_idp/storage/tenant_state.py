@@ -231,10 +231,12 @@ class TenantStateStore:
         return gone > 0
 
     # -- reset and revocation -----------------------------------------------------------------------
-    def reset_tenant(self, tenant: str, issuers: Sequence[str], now_us: int, tenant_now: int | None = None) -> None:
+    def reset_tenant(self, tenant: str, issuers: Sequence[str], now_us: int, tenant_now: int | None = None,
+                     first_keys: int = 1) -> None:
         """Back to the seed: the directory layer, clock, codes, tokens, sessions and audit trail of
         the tenant go (records of requests before `now_us` that a replica writes later stay unseen),
-        and the tokens without a record issued up to `tenant_now` (its clock, before the reset) end."""
+        and the tokens without a record issued up to `tenant_now` (its clock, before the reset) end.
+        Its `first_keys` first signing keys (one per role of its persona, keys.KeyRing) sign again."""
         self._ensure_state_row(tenant)
         with self.engine.begin() as connection:
             cut_off_tenant(connection, tenant, now_us // 1_000_000 if tenant_now is None else tenant_now)
@@ -250,8 +252,8 @@ class TenantStateStore:
             connection.execute(delete(SignInToken).where(SignInToken.tenant == tenant))
             connection.execute(delete(Scenario).where(Scenario.tenant == tenant))
             connection.execute(delete(AuditRecord).where(AuditRecord.tenant == tenant))
-            # The first key signs again; rotated keys go (a new first key is made if it went too).
-            connection.execute(delete(SigningKey).where(SigningKey.key_set == tenant, SigningKey.generation > 1))
+            # The first keys sign again; rotated keys go (new first keys are made if they went too).
+            connection.execute(delete(SigningKey).where(SigningKey.key_set == tenant, SigningKey.generation > first_keys))
             connection.execute(update(SigningKey).where(SigningKey.key_set == tenant)
                                .values(retired_at=None, remove_at=None))
 

@@ -11,6 +11,7 @@ from conftest import start_server
 from interop.node_runner import run_node
 
 from admin_support import unverified_header
+from mock_idp.aws import AppSyncConfig, check_appsync
 
 POOL = "us-east-1_TwoKeys"
 APP = "keys-app"
@@ -97,6 +98,9 @@ def test_id_and_access_tokens_are_signed_by_the_two_keys_of_the_jwks(server, adm
     id_kid, access_kid = kids_of(tokens)
     assert id_kid != access_kid and sorted(jwks_kids(server)) == sorted([id_kid, access_kid])
     assert_verified(server, tokens)
+    for token in (tokens["IdToken"], tokens["AccessToken"]):  # check-token's AppSync rules: kid, signature
+        verdict = check_appsync(token, AppSyncConfig(pool_url(server)), verify=str(server.ca))
+        assert verdict.accepted, verdict.failures
     listed = admin.get(f"/tenants/{POOL}/keys").json()
     assert {key["kid"]: key["signs"] for key in listed} == {access_kid: ["access"], id_kid: ["id"]}
     minted = admin.post(f"/tenants/{POOL}/tokens", json={"username": "alice"}).json()
@@ -111,7 +115,8 @@ def test_other_personas_sign_every_token_with_one_key(server, admin):
     assert id_kid == access_kid and [key["kid"] for key in httpx.get(jwks_uri, verify=server.verify).json()["keys"]] == [id_kid]
 
 
-def test_a_rotation_replaces_both_keys_and_the_old_pair_verifies_through_the_grace(server, admin):
+def test_a_rotation_replaces_both_keys_the_old_pair_verifies_through_the_grace_and_a_reset_brings_it_back(
+        server, admin):
     before = signed_in(server)
     old = set(kids_of(before))
     rotated = admin.post(f"/tenants/{POOL}/keys/rotate", json={"grace_seconds": 600})
@@ -128,6 +133,9 @@ def test_a_rotation_replaces_both_keys_and_the_old_pair_verifies_through_the_gra
     assert sorted(jwks_kids(server)) == sorted(new.values())  # the grace ended on the pool's clock
     refused = aws_jwt_verify(server, before["IdToken"], "id")
     assert not refused["ok"] and old & {word.strip("'\".,") for word in refused["error"].split()}, refused
+
+    assert admin.post("/reset").status_code == 200  # back to the seed: the first pair signs again
+    assert sorted(jwks_kids(server)) == sorted(old) and kids_of(signed_in(server)) == kids_of(before)
 
 
 def test_a_restart_keeps_both_keys_and_their_roles(tmp_path):
