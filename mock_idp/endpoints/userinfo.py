@@ -1,6 +1,7 @@
 """UserInfo endpoint (OIDC Core §5.3): verify the bearer token, return the persona's claims.
 
-Each refusal names its case ("no_token", "malformed", "invalid_token", "no_end_user", "no_openid")
+Each refusal names its case ("no_token", "malformed", "invalid_token", "not_access_token",
+"no_end_user", "no_openid")
 so the persona may answer it in the vendor's shape (Flavor.userinfo_error)."""
 
 from fastapi import Request
@@ -8,7 +9,7 @@ from fastapi.responses import JSONResponse, Response
 
 from ..personas.views import TokenContext
 from ..oauth.errors import InsufficientScopeError, InvalidRequestError, InvalidTokenError, MissingTokenError, OAuthError
-from ..oauth.tokens import read_access_token
+from ..oauth.tokens import find_access_token, read_access_token
 from ..web.off_loop import off_loop
 from .http import read_params
 
@@ -27,7 +28,7 @@ def userinfo_endpoint(issuer):
 def claims_of(issuer, token: str) -> Response:
     found = read_access_token(issuer, token)
     if found is None:
-        raise refusal(issuer, "invalid_token",
+        raise refusal(issuer, "not_access_token" if live_other_token(issuer, token) else "invalid_token",
                       InvalidTokenError("The access token is invalid, expired or revoked.", realm="userinfo"))
     row, _claims = found
     scopes = row.scope.split()
@@ -43,6 +44,15 @@ def claims_of(issuer, token: str) -> Response:
         grant_type="userinfo", audience=row.audience, auth_time=row.auth_time,
     )
     return JSONResponse(issuer.flavor.userinfo_claims(ctx), headers={"Cache-Control": "no-store"})
+
+
+def live_other_token(issuer, token: str) -> bool:
+    """Whether a token that is no access token of `issuer` is still one of its live JWTs (an ID token)."""
+    if find_access_token(issuer, token) is not None:
+        return False  # an access token, revoked or expired
+    claims = issuer.keys.verify(token)
+    return (claims is not None and claims.get("iss") in issuer.flavor.token_issuers(issuer)
+            and isinstance(claims.get("exp"), int) and claims["exp"] > issuer.now())
 
 
 def refusal(issuer, case: str, error: OAuthError) -> OAuthError:

@@ -191,6 +191,7 @@ class Flavor(PersonaData):
     def userinfo_error(self, case: str, error: "OAuthError") -> "OAuthError":
         """A refusal of the UserInfo endpoint as the vendor answers it. `case`: "no_token", "malformed"
         (not a Bearer header, the token in two places), "invalid_token" (unknown, expired, revoked),
+        "not_access_token" (a live JWT of the issuer that is no access token: an ID token),
         "no_end_user" (a client's own token), "no_openid". Generic: `error`, RFC 6750 §3.1's."""
         return error
 

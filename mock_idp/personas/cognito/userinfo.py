@@ -1,7 +1,7 @@
 """The hosted UI's /oauth2/userInfo refusals as Cognito answers them (docs/vendors.md, "Cognito
 signing keys and userInfo errors"): the error and its description in the body and in the Bearer
-challenge, no realm; a token without `openid` (the user-pool API's, a client's own) is an
-invalid_token "Access token does not contain openid scope"; a request without a usable Bearer
+challenge, no realm; a token without `openid` (the user-pool API's, a client's own, an ID token) is
+an invalid_token "Access token does not contain openid scope"; a request without a usable Bearer
 header is the documented 400 invalid_request."""
 
 from ...oauth.errors import InvalidTokenError
@@ -14,6 +14,7 @@ ANSWERS = {
     "no_token": (400, "invalid_request", BAD_REQUEST),
     "malformed": (400, "invalid_request", BAD_REQUEST),
     "invalid_token": (401, "invalid_token", BAD_TOKEN),
+    "not_access_token": (401, "invalid_token", NO_OPENID),  # an ID token has no scope claim
     "no_end_user": (401, "invalid_token", NO_OPENID),  # a client_credentials token never has openid
     "no_openid": (401, "invalid_token", NO_OPENID),
 }

@@ -168,8 +168,9 @@ def test_userinfo_answers_a_token_without_openid_and_a_bad_token_as_cognito_does
     assert answered.status_code == 200 and answered.json()["username"] == "alice"
     # The user-pool API's access token carries aws.cognito.signin.user.admin only (docs/vendors.md).
     api_token = signed_in(server)["AccessToken"]
-    assert_refused(userinfo(server, {"Authorization": "Bearer " + api_token}), 401, "invalid_token", NO_OPENID)
-    for bad in ("garbage", minted["id_token"], minted["access_token"][:-4] + "AAAA"):
+    for no_openid in (api_token, minted["id_token"]):  # an ID token carries no scope at all
+        assert_refused(userinfo(server, {"Authorization": "Bearer " + no_openid}), 401, "invalid_token", NO_OPENID)
+    for bad in ("garbage", minted["access_token"][:-4] + "AAAA"):
         assert_refused(userinfo(server, {"Authorization": "Bearer " + bad}), 401, "invalid_token", BAD_TOKEN)
     for headers in ({}, {"Authorization": "Basic a2V5cy1hcHA6eA=="}):
         assert_refused(userinfo(server, headers), 400, "invalid_request", "Bad OAuth2 request at UserInfo Endpoint")
