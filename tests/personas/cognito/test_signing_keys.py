@@ -9,6 +9,8 @@ from boto3 import client as boto3_client
 from botocore.config import Config
 from conftest import start_server
 from interop.node_runner import run_node
+from joserfc import jwt
+from joserfc.jwk import RSAKey
 
 from admin_support import unverified_header
 from mock_idp.aws import AppSyncConfig, check_appsync
@@ -174,3 +176,20 @@ def test_userinfo_answers_a_token_without_openid_and_a_bad_token_as_cognito_does
         assert_refused(userinfo(server, {"Authorization": "Bearer " + bad}), 401, "invalid_token", BAD_TOKEN)
     for headers in ({}, {"Authorization": "Basic a2V5cy1hcHA6eA=="}):
         assert_refused(userinfo(server, headers), 400, "invalid_request", "Bad OAuth2 request at UserInfo Endpoint")
+
+
+def test_a_seeded_key_signs_the_access_tokens_and_a_key_of_its_own_the_id_tokens(tmp_path):
+    key = RSAKey.generate_key(2048)
+    (tmp_path / "pool.pem").write_bytes(key.as_pem(private=True))
+    (tmp_path / "seed.yaml").write_text(SEED.replace("    flavor: cognito\n", "    flavor: cognito\n"
+                                                     "    signing_key: {pem_file: pool.pem, kid: pool-key}\n", 1))
+    running = serve(tmp_path)
+    try:
+        minted = httpx.post(running.base_url + f"/_admin/tenants/{POOL}/tokens", json={"username": "alice"},
+                            verify=running.verify).json()
+        id_kid, access_kid = kids_of(minted)
+        assert access_kid == "pool-key" and id_kid != access_kid and sorted(jwks_kids(running)) == sorted([id_kid, access_kid])
+        public = RSAKey.import_key(key.as_dict(private=False))
+        assert jwt.decode(minted["access_token"], public, algorithms=["RS256"]).claims["token_use"] == "access"
+    finally:
+        running.stop()
