@@ -4,6 +4,10 @@ sign, publish as JWKS.
 A rotation adds a key that signs from then on; the keys it replaces stay in the JWKS for a grace
 period (relying parties still verify the tokens they signed), then leave it. Every replica sees
 a rotation on its next request (the tenant's keys version, tenants.Tenant.keys).
+
+A persona may sign some kinds of token with keys of their own (its `signing_key_roles`, e.g.
+("access", "id")): the newest keys not retired take the roles in generation order, a rotation
+replaces them all at once, and the first role's key signs every kind without a key of its own.
 """
 
 import base64
@@ -30,20 +34,26 @@ VERIFYING = jws.JWSRegistry(algorithms=list(ALGORITHMS))
 
 
 class KeyRing:
-    """The published keys of one tenant; the newest key not retired signs. `key_id(row)`: the kid
-    the JWKS and the tokens name a key by, where a persona names it otherwise than its row (Entra:
-    by its certificate's thumbprint)."""
+    """The published keys of one tenant; the newest keys not retired sign, one per role.
+    `key_id(row)`: the kid the JWKS and the tokens name a key by, where a persona names it otherwise
+    than its row (Entra: by its certificate's thumbprint)."""
 
-    def __init__(self, rows: list[SigningKey], now: float | None = None,
+    def __init__(self, rows: list[SigningKey], now: float | None = None, roles: tuple[str, ...] = ("all",),
                  key_id: Callable[[SigningKey], str] | None = None):
         now = time.time() if now is None else now
         published = [row for row in rows if row.remove_at is None or row.remove_at > now]
         published.sort(key=lambda row: row.generation, reverse=True)
         active = [row for row in published if row.retired_at is None] or published
-        self.signing_row = active[0]
+        # The newest keys, one per role, in the order they were added (a rotation adds them in the
+        # order of the roles); a role without one (never, once load_key_ring made them) takes the first's.
+        signing = sorted(active[:len(roles)], key=lambda row: row.generation)
+        self.roles = roles
+        self.role_rows = {role: signing[i] if i < len(signing) else signing[0] for i, role in enumerate(roles)}
+        self.signing_row = signing[0]
         self.algorithm = self.signing_row.algorithm
         self.kids = {row.kid: key_id(row) if key_id else row.kid for row in published}  # row kid -> published kid
         keys = {self.kids[row.kid]: stored_key(row, self.kids[row.kid]) for row in published}
+        self._signers = {role: keys[self.kids[row.kid]] for role, row in self.role_rows.items()}
         self._signing_key = keys[self.kids[self.signing_row.kid]]
         self.private_keys = KeySet(list(keys.values()))
         self.rows = published
@@ -55,13 +65,22 @@ class KeyRing:
 
     @property
     def kid(self) -> str:
+        """The first role's key (the one that signs every kind of token without a key of its own)."""
         return self._signing_key.kid
 
+    @property
+    def signing_kids(self) -> dict[str, str]:
+        """The (published) kid that signs each role's tokens."""
+        return {role: self.kids[row.kid] for role, row in self.role_rows.items()}
+
     def sign(self, claims: dict, typ: str | None = "JWT", defect: str | None = None,
-             header_members: dict | None = None) -> str:
-        """A signed JWT; a `defect` (oauth.shape.SIGNATURE_DEFECTS) spoils it on purpose;
+             header_members: dict | None = None, role: str | None = None) -> str:
+        """A signed JWT, by the key of `role` (a kind of token: "access", "id") if the persona gives
+        it one, else by the first; a `defect` (oauth.shape.SIGNATURE_DEFECTS) spoils it on purpose;
         `header_members`: more JOSE header parameters (a persona's, e.g. Entra's `x5t`)."""
-        header = {"alg": self.algorithm, **(header_members or {}), "kid": self.kid}
+        key = self._signers.get(role, self._signing_key) if role else self._signing_key
+        algorithm = key.alg or self.algorithm
+        header = {"alg": algorithm, **(header_members or {}), "kid": key.kid}
         if defect == "alg_none":
             # RFC 7519 §6: an unsecured JWT, which a relying party must refuse.
             return ".".join(_b64(json.dumps(part, separators=(",", ":")).encode())
@@ -69,16 +88,16 @@ class KeyRing:
         if defect == "unknown_kid":
             header["kid"] = "unknown-" + secrets.token_hex(8)
         if defect == "bad_signature":
-            head, payload, signature = self.sign(claims, typ, header_members=header_members).split(".")
+            head, payload, signature = self.sign(claims, typ, header_members=header_members, role=role).split(".")
             flipped = bytearray(base64.urlsafe_b64decode(signature + "=" * (-len(signature) % 4)))
             flipped[0] ^= 0xFF
             return ".".join((head, payload, _b64(bytes(flipped))))
         if typ:
             header["typ"] = typ
-            return jwt.encode(header, claims, self._signing_key, registry=REGISTRIES[self.algorithm])
+            return jwt.encode(header, claims, key, registry=REGISTRIES[algorithm])
         # jwt.encode always adds typ "JWT"; Okta and Cognito tokens carry no typ at all.
         payload = json.dumps(claims, separators=(",", ":")).encode()
-        return jws.serialize_compact(header, payload, self._signing_key, registry=REGISTRIES[self.algorithm])
+        return jws.serialize_compact(header, payload, key, registry=REGISTRIES[algorithm])
 
     def verify(self, token: str) -> dict | None:
         """The token's claims if we signed it (signature only; callers check exp and audience)."""
@@ -125,19 +144,35 @@ def key_row(key: RSAKey | ECKey, key_set: str, generation: int = 1) -> SigningKe
 
 
 def load_key_ring(store: Store, key_set: str, seeded: RSAKey | ECKey | None = None,
-                  now: float | None = None, key_id: Callable[[SigningKey], str] | None = None) -> KeyRing:
+                  now: float | None = None, roles: tuple[str, ...] = ("all",),
+                  key_id: Callable[[SigningKey], str] | None = None) -> KeyRing:
     """The key set's ring at `now` (the tenant's clock; real time by default); its first key
-    generated (or the seed file's) when it has none yet."""
+    generated (or the seed file's) when it has none yet, and a key for each role that lacks one."""
     rows = store.signing_keys(key_set)
     if not rows:
         # Racing replicas each add a generation-1 key: the database keeps one, all read it back.
         store.add(key_row(seeded or generate_key(), key_set))
         rows = store.signing_keys(key_set)
     elif seeded is not None and seeded.kid not in {row.kid for row in rows}:
-        # The seed file names a key the database lacks (a new seed, or a reset dropped it): it signs.
-        store.rotate_signing_key(key_row(seeded, key_set), grace=0, now=int(time.time() if now is None else now))
+        # The seed file names a key the database lacks (a new seed, or a reset dropped it): it signs,
+        # for the first role, and new keys for the others.
+        store.rotate_signing_keys(role_rows(seeded, key_set, len(roles)), grace=0,
+                                  now=int(time.time() if now is None else now))
         rows = store.signing_keys(key_set)
-    return KeyRing(list(rows), now, key_id)
+    active = [row for row in rows if row.retired_at is None]
+    if active and len(active) < len(roles):
+        # A first key alone (new, or all a reset kept): the other roles' keys join it, retiring none.
+        # At the generations after the newest: a replica doing the same at once takes them first, or fails.
+        newest = max(rows, key=lambda row: row.generation)
+        store.add_signing_keys([key_row(generate_key(newest.algorithm), key_set, newest.generation + i)
+                                for i in range(1, len(roles) - len(active) + 1)])
+        rows = store.signing_keys(key_set)
+    return KeyRing(list(rows), now, roles, key_id)
+
+
+def role_rows(first: RSAKey | ECKey, key_set: str, count: int) -> list[SigningKey]:
+    """The rows of a rotation: `first` for the first role, new keys of its algorithm for the others."""
+    return [key_row(first, key_set)] + [key_row(generate_key(first.alg or "RS256"), key_set) for _ in range(count - 1)]
 
 
 def seed_signing_key(tenant: str, config, algorithms: tuple[str, ...], seed_file: Path) -> RSAKey | ECKey:

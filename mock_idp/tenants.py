@@ -38,6 +38,7 @@ class Tenant:
         self.store = store
         self.seed_kid = seed_key.kid if seed_key is not None else None
         self._keys = VersionCache(lambda: load_key_ring(store, key_set=name, seeded=seed_key, now=self.clock(),
+                                                        roles=self.flavor.signing_key_roles,
                                                         key_id=self.flavor.published_kid))
         self.directory = Directory(name, config.users, config.clients, store, now=self.now,
                                    issuer_keys=lambda: [issuer.key for issuer in self.issuers],

@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 
-from mock_idp.keys import load_key_ring
+from mock_idp.keys import generate_key, load_key_ring, role_rows
 from mock_idp.storage.models import (AuthorizationCode, DirectoryEntry, IssuedToken, LoginSession, SignInToken,
                              SigningKey, new_row)
 from mock_idp.storage.store import AUTOCHECKPOINT_PAGES, Store
@@ -258,6 +258,43 @@ def found_nothing_together(signing_keys, barrier: threading.Barrier):
         return rows
 
     return read
+
+
+ROLES = ("access", "id")  # a persona that signs access and ID tokens with keys of their own (Cognito)
+
+
+def test_replicas_starting_together_agree_on_one_key_per_role(replicas):
+    key_set, everyone_looked = unique("tenant"), threading.Barrier(REPLICAS)
+    for replica in replicas:
+        replica.signing_keys = found_nothing_together(replica.signing_keys, everyone_looked)
+
+    rings = race(lambda replica: load_key_ring(replica, key_set, roles=ROLES), replicas)
+
+    kids = rings[0].signing_kids
+    assert kids["access"] != kids["id"] and all(ring.signing_kids == kids for ring in rings)
+    assert sorted(row.generation for row in replicas[0].signing_keys(key_set)) == [1, 2]
+    access, id_token = rings[1].sign({"sub": "alice"}, role="access"), rings[2].sign({"sub": "alice"}, role="id")
+    assert all(ring.verify(access) == ring.verify(id_token) == {"sub": "alice"} for ring in rings)
+
+
+def test_a_rotation_replaces_every_roles_key_and_a_reset_brings_the_first_pair_back(store):
+    key_set = unique("tenant")
+    first = load_key_ring(store, key_set, roles=ROLES)
+    rows = role_rows(generate_key(), key_set, len(ROLES))
+    store.rotate_signing_keys(rows, grace=60, now=1000)
+
+    ring = load_key_ring(store, key_set, now=1001, roles=ROLES)
+    assert ring.signing_kids == {"access": rows[0].kid, "id": rows[1].kid}
+    assert len(ring.jwks["keys"]) == 4  # the replaced pair in its grace
+    assert [row.retired_at for row in store.signing_keys(key_set)].count(None) == 2
+    assert load_key_ring(store, key_set, now=1061, roles=ROLES).jwks == {"keys": ring.jwks["keys"][:2]}
+
+    store.reset_tenant(key_set, [], now_us=time.time_ns() // 1000, first_keys=len(ROLES))
+    after = load_key_ring(store, key_set, roles=ROLES)
+    assert after.signing_kids == first.signing_kids and after.jwks == first.jwks
+
+    store.reset_tenant(key_set, [], now_us=time.time_ns() // 1000)  # a persona of one key now
+    assert load_key_ring(store, key_set).kid == first.kid and len(store.signing_keys(key_set)) == 1
 
 
 def test_refresh_rotation_retires_a_token_once_even_across_replicas(replicas):

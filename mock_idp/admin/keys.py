@@ -1,5 +1,7 @@
 """Signing keys: list, rotate (generate, or load a PEM or JWK), with a grace in which the keys
-replaced stay in the JWKS. ES256 where the persona signs with it (Flavor.signing_algorithms)."""
+replaced stay in the JWKS. ES256 where the persona signs with it (Flavor.signing_algorithms). A
+persona that signs some tokens with keys of their own (Flavor.signing_key_roles) gets a new key for
+each at once: a given key signs for the first role, new keys of its algorithm for the others."""
 
 from typing import Any, Literal
 
@@ -7,7 +9,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..config.fields import WholeNumber
-from ..keys import ALGORITHMS, generate_key, imported_key, key_row
+from ..keys import ALGORITHMS, generate_key, imported_key, role_rows
 from ..storage.request_state import forget_state
 from .errors import invalid_body
 from .openapi import answers
@@ -28,10 +30,12 @@ class Rotation(BaseModel):
 
 
 def key_json(row, ring) -> dict:
-    """A key as its JWKS and tokens name it (a persona may publish it under another kid)."""
-    return {"kid": ring.kids[row.kid], "alg": row.algorithm, "generation": row.generation,
-            "created_at": row.created_at, "signing": row is ring.signing_row, "retired_at": row.retired_at,
-            "remove_at": row.remove_at}
+    """A key as its JWKS and tokens name it (a persona may publish it under another kid), and the
+    kinds of token it signs (Flavor.signing_key_roles)."""
+    kid = ring.kids[row.kid]
+    signs = [role for role, signer in ring.signing_kids.items() if signer == kid]
+    return {"kid": kid, "alg": row.algorithm, "generation": row.generation, "created_at": row.created_at,
+            "signing": bool(signs), "signs": signs, "retired_at": row.retired_at, "remove_at": row.remove_at}
 
 
 def keys_router() -> APIRouter:
@@ -50,10 +54,12 @@ def keys_router() -> APIRouter:
         key = new_key(found, body)
         found.keys  # the first key exists before the one replacing it
         # On the tenant's clock: its grace ends when that clock passes it (a moved clock moves it).
-        found.store.rotate_signing_key(key_row(key, found.name), body.grace_seconds, found.now())
+        rows = role_rows(key, found.name, len(found.flavor.signing_key_roles))
+        found.store.rotate_signing_keys(rows, body.grace_seconds, found.now())
         forget_state(found.name)
         ring = found.keys
-        return {"kid": ring.kid, "alg": ring.algorithm, "keys": [key_json(row, ring) for row in ring.rows]}
+        return {"kid": ring.kid, "alg": ring.algorithm, "signing_kids": ring.signing_kids,
+                "keys": [key_json(row, ring) for row in ring.rows]}
 
     return router
 

@@ -31,7 +31,8 @@ class ResetRequest(BaseModel):
 def reset(app_state, tenant) -> None:
     """Back to the seed file: users, clients, clock, scenarios; codes, tokens, sessions and the
     audit trail dropped (on every replica: they live in the store)."""
-    app_state.store.reset_tenant(tenant.name, issuer_keys(tenant), time.time_ns() // 1000, tenant_now=tenant.now())
+    app_state.store.reset_tenant(tenant.name, issuer_keys(tenant), time.time_ns() // 1000, tenant_now=tenant.now(),
+                                 first_keys=len(tenant.flavor.signing_key_roles))
     app_state.audit.clear(tenant.name)
     forget_state(tenant.name)
 

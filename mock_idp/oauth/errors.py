@@ -37,6 +37,7 @@ __all__ = [
     "InvalidScopeError",
     "InvalidTokenError",
     "LoginRequiredError",
+    "MissingTokenError",
     "OAuthError",
     "RegistrationNotSupportedError",
     "RequestNotSupportedError",
@@ -101,6 +102,20 @@ class InsufficientScopeError(_InsufficientScopeError):
         if self.scope:
             attributes.append(f'scope="{self.scope}"')
         return super().get_headers() + [("WWW-Authenticate", "Bearer " + ", ".join(attributes))]
+
+
+class MissingTokenError(OAuthError):
+    """RFC 6750 §3.1: a request without credentials gets a bare Bearer challenge (no error code in it)."""
+
+    error = "invalid_request"
+    status_code = 401
+
+    def __init__(self, description=None, realm=None):
+        super().__init__(description)
+        self.realm = realm
+
+    def get_headers(self):
+        return super().get_headers() + [("WWW-Authenticate", f'Bearer realm="{self.realm}"' if self.realm else "Bearer")]
 
 
 class ErrorPage(Exception):

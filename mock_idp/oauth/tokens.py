@@ -26,7 +26,7 @@ def issue_access_token(ctx: TokenContext, include_refresh_token: bool, code: str
         claims["act"] = ctx.extra["act"]  # RFC 8693 §4.1: who acts for the subject
     claims = shape.claims(claims)
     access_token = ctx.issuer.keys.sign(claims, typ=flavor.access_token_typ, defect=shape.signature_defect,
-                                        header_members=flavor.token_header(ctx.issuer, claims))
+                                        header_members=flavor.token_header(ctx.issuer, claims), role="access")
     token = {
         "token_type": "Bearer",
         "expires_in": ctx.access_token_lifetime,
@@ -75,7 +75,7 @@ def issue_id_token(ctx: TokenContext, access_token: str | None = None, code: str
         claims["c_hash"] = create_half_hash(code, "RS256").decode()
     claims = shape.claims(claims)
     return ctx.issuer.keys.sign(claims, typ=ctx.flavor.id_token_typ, defect=shape.signature_defect,
-                                header_members=ctx.flavor.token_header(ctx.issuer, claims))
+                                header_members=ctx.flavor.token_header(ctx.issuer, claims), role="id")
 
 
 def shape_of(ctx: TokenContext) -> TokenShape:

@@ -21,7 +21,7 @@ from .views import IssuerView, TenantView, TokenContext
 
 if TYPE_CHECKING:
     from ..config import ApiConfig, ClientConfig, TenantConfig, UserConfig
-    from ..oauth.errors import ErrorPage
+    from ..oauth.errors import ErrorPage, OAuthError
 
 
 # ctx.extra's key for the hook answers an authorization code kept (Flavor.hook_answers_at_sign_in).
@@ -199,6 +199,13 @@ class Flavor(PersonaData):
     def token_header(self, issuer: IssuerView, claims: dict[str, Any]) -> dict[str, Any]:
         """JOSE header parameters a token carries besides alg, kid and typ (RFC 7515 §4.1)."""
         return {}
+
+    def userinfo_error(self, case: str, error: "OAuthError") -> "OAuthError":
+        """A refusal of the UserInfo endpoint as the vendor answers it. `case`: "no_token", "malformed"
+        (not a Bearer header, the token in two places), "invalid_token" (unknown, expired, revoked),
+        "not_access_token" (a live JWT of the issuer that is no access token: an ID token),
+        "no_end_user" (a client's own token), "no_openid". Generic: `error`, RFC 6750 §3.1's."""
+        return error
 
     def token_endpoint_response(self, status: int, body: dict, request_headers) -> tuple[int, dict]:
         """The token endpoint's JSON as the vendor shapes it (success and errors alike);

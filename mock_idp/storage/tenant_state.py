@@ -143,25 +143,45 @@ class TenantStateStore:
     def rotate_signing_key(self, row: SigningKey, grace: int, now: int) -> None:
         """`row` signs from now on; the keys it replaces leave the JWKS after `grace` seconds (their
         rows go then, purge_retired_keys)."""
-        self._ensure_state_row(row.key_set)
+        self.rotate_signing_keys([row], grace, now)
+
+    def rotate_signing_keys(self, rows: Sequence[SigningKey], grace: int, now: int) -> None:
+        """`rows` (of one key set; one per role of a persona that signs some tokens with keys of
+        their own, keys.KeyRing) sign from now on, their generations in their order; the keys they
+        replace leave the JWKS after `grace` seconds (their rows go then, purge_retired_keys)."""
+        key_set = rows[0].key_set
+        self._ensure_state_row(key_set)
         for _attempt in range(3):
             try:
                 with self.engine.begin() as connection:
                     # The state row first: concurrent rotations of one key set take turns on it.
-                    connection.execute(update(STATE).where(STATE.c.tenant == row.key_set)
+                    connection.execute(update(STATE).where(STATE.c.tenant == key_set)
                                        .values(keys_version=STATE.c.keys_version + 1))
-                    if connection.execute(select(SigningKey.kid).where(SigningKey.kid == row.kid)).first():
+                    if connection.execute(select(SigningKey.kid).where(SigningKey.kid.in_([row.kid for row in rows]))).first():
                         return  # already there (a replica loading the same seed key)
                     generation = connection.execute(select(func.max(SigningKey.generation))
-                                                    .where(SigningKey.key_set == row.key_set)).scalar() or 0
-                    connection.execute(update(SigningKey).where(SigningKey.key_set == row.key_set,
+                                                    .where(SigningKey.key_set == key_set)).scalar() or 0
+                    connection.execute(update(SigningKey).where(SigningKey.key_set == key_set,
                                                                 SigningKey.retired_at.is_(None))
                                        .values(retired_at=now, remove_at=now + grace))
-                    connection.execute(insert(SigningKey).values(**{**row.model_dump(), "generation": generation + 1}))
+                    for offset, row in enumerate(rows, start=1):
+                        connection.execute(insert(SigningKey).values(**{**row.model_dump(), "generation": generation + offset}))
                 return
             except IntegrityError:
                 continue  # a replica's rotation took that generation (SQLite has no row lock)
         raise RuntimeError("key rotation kept colliding with other replicas")
+
+    def add_signing_keys(self, rows: Sequence[SigningKey]) -> bool:
+        """Add keys to a key set at the generations they name, retiring none (the keys of a persona's
+        other roles joining its first key), all or none: False if a replica took one of those
+        generations first (keys.load_key_ring then reads its keys)."""
+        try:
+            with self.engine.begin() as connection:
+                for row in rows:
+                    connection.execute(insert(SigningKey).values(**row.model_dump()))
+            return True
+        except IntegrityError:
+            return False
 
     def purge_retired_keys(self, key_set: str, now: int, keep: str | None = None, limit: int = 500) -> int:
         """Delete keys whose grace ended by `now` (the tenant's clock): never the newest key, which
@@ -211,10 +231,12 @@ class TenantStateStore:
         return gone > 0
 
     # -- reset and revocation -----------------------------------------------------------------------
-    def reset_tenant(self, tenant: str, issuers: Sequence[str], now_us: int, tenant_now: int | None = None) -> None:
+    def reset_tenant(self, tenant: str, issuers: Sequence[str], now_us: int, tenant_now: int | None = None,
+                     first_keys: int = 1) -> None:
         """Back to the seed: the directory layer, clock, codes, tokens, sessions and audit trail of
         the tenant go (records of requests before `now_us` that a replica writes later stay unseen),
-        and the tokens without a record issued up to `tenant_now` (its clock, before the reset) end."""
+        and the tokens without a record issued up to `tenant_now` (its clock, before the reset) end.
+        Its `first_keys` first signing keys (one per role of its persona, keys.KeyRing) sign again."""
         self._ensure_state_row(tenant)
         with self.engine.begin() as connection:
             cut_off_tenant(connection, tenant, now_us // 1_000_000 if tenant_now is None else tenant_now)
@@ -230,8 +252,8 @@ class TenantStateStore:
             connection.execute(delete(SignInToken).where(SignInToken.tenant == tenant))
             connection.execute(delete(Scenario).where(Scenario.tenant == tenant))
             connection.execute(delete(AuditRecord).where(AuditRecord.tenant == tenant))
-            # The first key signs again; rotated keys go (a new first key is made if it went too).
-            connection.execute(delete(SigningKey).where(SigningKey.key_set == tenant, SigningKey.generation > 1))
+            # The first keys sign again; rotated keys go (new first keys are made if they went too).
+            connection.execute(delete(SigningKey).where(SigningKey.key_set == tenant, SigningKey.generation > first_keys))
             connection.execute(update(SigningKey).where(SigningKey.key_set == tenant)
                                .values(retired_at=None, remove_at=None))
 

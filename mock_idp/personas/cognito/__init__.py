@@ -3,7 +3,9 @@ id>`), the hosted UI's OAuth endpoints (`/oauth2/...`) and the user-pool JSON AP
 `cognito-idp` client and Amplify call.
 
 What fakes which part:
-- flavor.py: the persona's data and claim hooks (`token_use`, `cognito:groups`, `custom:*`).
+- flavor.py: the persona's data and claim hooks (`token_use`, `cognito:groups`, `custom:*`), and its
+  two signing keys (`signing_key_roles`: one for access tokens, one for ID tokens).
+- userinfo.py: /oauth2/userInfo's refusals in Cognito's words.
 - user_pool_api.py: the JSON API's wire format (`X-Amz-Target`, AWS JSON 1.1 errors).
 - sign_in.py: its sign-in operations (InitiateAuth, AdminInitiateAuth), password_auth.py their password check; token_operations.py: GetUser,
   GlobalSignOut, RevokeToken; token_refresh.py: REFRESH_TOKEN_AUTH and GetTokensFromRefreshToken,

@@ -16,6 +16,7 @@ from ..standard_claims import STANDARD_CLAIMS
 from ..layout import KEEP, EndpointPaths, Lifetimes, RefreshRotation
 from .answer import apply_to_access_token, apply_to_id_token
 from .pre_token_generation import answers_at_sign_in, overrides, trigger_config
+from .userinfo import userinfo_error
 
 PATHS = EndpointPaths(
     authorization_endpoint="/oauth2/authorize",
@@ -159,6 +160,9 @@ class CognitoFlavor(Flavor):
         claims["username"] = ctx.user.username
         return claims
 
+    def userinfo_error(self, case, error):
+        return userinfo_error(case, error)
+
     def token_endpoint_response(self, status, body, request_headers):
         if "error" in body:
             return status, {"error": body["error"]}  # Cognito sends no description
@@ -204,6 +208,9 @@ PROFILE = CognitoFlavor(
     name="cognito",
     label="Amazon Cognito (mock)",
     signing_algorithms=("RS256",),
+    # A user pool's JWKS holds two RSA keys: one signs its access tokens, the other its ID tokens
+    # (docs/vendors.md, "Cognito signing keys and userInfo errors"). A seed's signing_key signs access tokens.
+    signing_key_roles=("access", "id"),
     paths=PATHS,
     lifetimes=Lifetimes(access_token=3600, id_token=3600, authorization_code=300,
                         refresh_token=30 * 24 * 3600),
