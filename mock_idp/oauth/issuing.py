@@ -17,8 +17,9 @@ class IssuingGrant:
 
     def create_token_response(self):
         # After the request is validated, before anything is issued, rotated or consumed.
-        self.server.issuer.flavor.check_token_origin(self.request.client.config, self.GRANT_TYPE,
-                                                     self.request.headers.get("origin"))
+        issuer = self.server.issuer
+        issuer.flavor.check_token_origin(issuer, self.request.client.config, self.GRANT_TYPE,
+                                         self.request.headers.get("origin"))
         return super().create_token_response()
 
     def generate_authorization_code(self) -> str:
