@@ -53,10 +53,12 @@ def test_token_response_carries_the_allowed_origin_only(cors_server):
     assert allowed.status_code == 200 and allowed.headers["access-control-allow-origin"] == SPA
     assert "Origin" in allowed.headers["vary"]
     other = httpx.post(url, data=form, auth=("web", "w"), headers={"Origin": "https://evil.example"})
-    assert "access-control-allow-origin" not in other.headers
-    # Another client's origin reads nothing of svc's answers: svc has no pages, so no origin.
+    assert other.status_code == 403 and "access-control-allow-origin" not in other.headers
+    # Another client's origin gets nothing of svc's: svc has no pages, so no origin; refused before
+    # anything is issued (a page must not change state where it cannot read).
     unlisted = httpx.post(url, data=form, auth=("svc", "s"), headers={"Origin": SPA})
-    assert unlisted.status_code == 200 and "access-control-allow-origin" not in unlisted.headers
+    assert unlisted.status_code == 403 and unlisted.json()["error"] == "access_denied"
+    assert "access-control-allow-origin" not in unlisted.headers
     refused = httpx.options(url, headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
     assert refused.status_code == 403 and "access-control-allow-origin" not in refused.headers
 

@@ -238,7 +238,10 @@ class Flavor(PersonaData):
                            origin: str | None) -> None:
         """The vendor's refusal (an OAuthError) of a token request by where it comes from: `origin` is
         the request's Origin header, which a browser sends and a server does not (Entra's SPA
-        platform; Auth0's origins not allowed). Before anything is issued, rotated or consumed."""
+        platform; Auth0's origins not allowed). Before anything is issued, rotated or consumed.
+        Generic: an origin the client does not allow (cors_origins) is refused, 403 access_denied."""
+        if origin is not None and not cors.allows(self, issuer.config, client, origin):
+            raise cors.origin_not_allowed(origin, client)
 
     def cors_origins(self, tenant: "TenantConfig", client: "ClientConfig") -> set[str]:
         """The origins whose pages may read this client's answers (token, userinfo, revocation,

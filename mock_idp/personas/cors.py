@@ -11,6 +11,8 @@ persona's."""
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+from ..oauth.errors import AccessDeniedError, safe_description, with_case
+
 ANY = "*"
 
 
@@ -44,3 +46,13 @@ def allowed(flavor, config, client, clients: Iterable = ()) -> set[str]:
 def allows(flavor, config, client, origin: str, clients: Iterable = ()) -> bool:
     granted = allowed(flavor, config, client, clients)
     return ANY in granted or origin.rstrip("/").lower() in granted
+
+
+def origin_not_allowed(origin: str, client) -> AccessDeniedError:
+    """The token endpoint's refusal of a page whose origin the client does not allow (the mock's
+    words, a persona's `origin_not_allowed` case may change them): the page could not have read the
+    answer, and nothing is redeemed, rotated or consumed for it either."""
+    error = AccessDeniedError(f"Origin '{safe_description(origin)[:100]}' is not allowed for client "
+                              f"'{safe_description(client.client_id)[:100]}'.")
+    error.status_code = 403
+    return with_case(error, "origin_not_allowed", origin=origin[:100], client_id=client.client_id)

@@ -148,6 +148,7 @@ class EntraFlavor(Flavor):
 
     def check_token_origin(self, issuer, client, grant_type, origin):
         spa.check_origin(client, grant_type, origin)
+        super().check_token_origin(issuer, client, grant_type, origin)
 
     def refresh_token_expires_at(self, ctx, previous):
         fixed = spa.refresh_token_expires_at(ctx, previous)
