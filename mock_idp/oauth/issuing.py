@@ -19,6 +19,7 @@ class IssuingGrant:
         # Where the client is first known, before the grant is read: a replayed code or refresh
         # token revokes what it issued, which a page of an origin not allowed must not trigger.
         client = super().authenticate_token_endpoint_client()
+        self.request.client = client  # named before a refusal too: CORS follows its list (web/cors.py)
         self.check_origin(client)
         return client
 

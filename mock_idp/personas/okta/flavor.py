@@ -164,7 +164,8 @@ PROFILE = OktaFlavor(
     discovery_keys=DISCOVERY_KEYS,
     # POST /api/v1/authn; /app/<name>/<app_id>/sso/saml; /api/v1/users and /api/v1/groups; last, the rest of /api/v1
     vendor_apis=("okta.authn", "okta.saml", "okta.users_api", "okta.groups_api", "okta.unknown_api"),
-    # served by okta.saml; by okta.users_api and groups_api; by groups_claim below; refresh_tokens.py
+    # served by okta.saml; by okta.users_api and groups_api; by groups_claim below; refresh_tokens.py;
+    # authorization_servers.py; cors_origins (trusted_origins)
     seed_keys=("saml_apps", "api_tokens", "groups_claim", "refresh_token", "authorization_server",
                "authorization_servers", "trusted_origins"),
     seed_hooks=("token_inline_hook",),  # authorization_servers[].token_inline_hook: token_inline_hook.py
