@@ -1,5 +1,7 @@
 """CORS per tenant on discovery, JWKS, token, userinfo and revocation, preflight included:
-allowed origins are the tenant's cors_origins, by default its clients' redirect URI origins."""
+allowed origins are the tenant's cors_origins, by default (the generic persona) the origins of the
+redirect URIs of the client the request is for; a preflight, which names no client, any client's.
+The vendors' lists: tests/test_cors_allow_lists.py."""
 
 import textwrap
 
@@ -20,6 +22,8 @@ def cors_server(tmp_path_factory):
             clients:
               - {client_id: spa, redirect_uris: ["http://localhost:3000/callback"]}
               - {client_id: svc, client_secret: s, grant_types: [client_credentials], response_types: []}
+              - {client_id: web, client_secret: w, grant_types: [client_credentials],
+                 redirect_uris: ["http://localhost:3000/web"]}
           listed:
             cors_origins: ["https://app.example.com"]
             clients:
@@ -45,11 +49,16 @@ def test_preflight_from_a_redirect_uri_origin_is_allowed(cors_server, path):
 def test_token_response_carries_the_allowed_origin_only(cors_server):
     url = cors_server.base_url + "/default/token"
     form = {"grant_type": "client_credentials"}
-    allowed = httpx.post(url, data=form, auth=("svc", "s"), headers={"Origin": SPA})
+    allowed = httpx.post(url, data=form, auth=("web", "w"), headers={"Origin": SPA})
     assert allowed.status_code == 200 and allowed.headers["access-control-allow-origin"] == SPA
     assert "Origin" in allowed.headers["vary"]
-    other = httpx.post(url, data=form, auth=("svc", "s"), headers={"Origin": "https://evil.example"})
-    assert "access-control-allow-origin" not in other.headers
+    other = httpx.post(url, data=form, auth=("web", "w"), headers={"Origin": "https://evil.example"})
+    assert other.status_code == 403 and "access-control-allow-origin" not in other.headers
+    # Another client's origin gets nothing of svc's: svc has no pages, so no origin; refused before
+    # anything is issued (a page must not change state where it cannot read).
+    unlisted = httpx.post(url, data=form, auth=("svc", "s"), headers={"Origin": SPA})
+    assert unlisted.status_code == 403 and unlisted.json()["error"] == "access_denied"
+    assert "access-control-allow-origin" not in unlisted.headers
     refused = httpx.options(url, headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
     assert refused.status_code == 403 and "access-control-allow-origin" not in refused.headers
 

@@ -263,3 +263,17 @@ def test_each_failure_says_which_it_is(app_client, code_for, spa_code):
     assert description(pkce) == ERROR_DESCRIPTIONS["code_verifier_mismatch"]
     refresh = app_client.post(TOKEN, data={"grant_type": "refresh_token", "refresh_token": "garbage"}, auth=WEB_AUTH)
     assert description(refresh) == ERROR_DESCRIPTIONS["invalid_refresh_token"]
+
+
+def test_a_used_code_replayed_by_a_page_of_another_origin_revokes_nothing(app_client, code_for):
+    """The origin is checked where the client is known, before the code is read: a page that holds
+    a used code cannot make its replay revoke the app's tokens (docs/vendors.md, "CORS allow-lists,
+    per vendor")."""
+    code = code_for(app_client)
+    tokens = exchange(app_client, code).json()
+    replayed = app_client.post(TOKEN, data={"grant_type": "authorization_code", "code": code, "redirect_uri": CALLBACK},
+                               auth=WEB_AUTH, headers={"Origin": "https://evil.example"})
+    assert_error(replayed, "access_denied", 403)
+    assert "access-control-allow-origin" not in replayed.headers
+    userinfo = app_client.get("/default/userinfo", headers={"Authorization": f"Bearer {tokens['access_token']}"})
+    assert userinfo.status_code == 200

@@ -69,6 +69,10 @@ class ClientConfig(SeedModel):
     # Auth0: the application's Allowed Web Origins, the only origins its web_message page (silent
     # authentication in auth0-spa-js's hidden iframe) posts to; unset, those of its redirect URIs.
     web_origins: list[Origin] = []
+    # Auth0: the application's Allowed Origins (CORS). With web_origins and the redirect URIs'
+    # origins (callbacks count), the pages that may call /oauth/token, /userinfo, /oauth/revoke
+    # from the browser; any other Origin gets 401 at /oauth/token (docs/vendors.md, "CORS allow-lists").
+    allowed_origins: list[Origin] = []
     # Auth0: the client grants of other APIs, {<API identifier>: [scopes]}: a client with them gets
     # client_credentials tokens for those APIs and scopes only (personas/auth0/client_grants.py).
     client_grants: dict[str, list[NonEmptyStr]] | None = None

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import ModelWrapValidatorHandler, ValidationInfo, field_validator, model_validator
+from pydantic import Field, ModelWrapValidatorHandler, ValidationInfo, field_validator, model_validator
 
 from .apis import ApiConfig, AuthorizationServerConfig
 from .base import TENANT_PERSONA, SeedModel
@@ -23,6 +23,14 @@ class TokenLifetimes(SeedModel):
     authorization_code: Seconds | None = None
     device_code: Seconds | None = None
 
+class TrustedOriginConfig(SeedModel):
+    """An Okta Trusted Origin (its Trusted Origins API's object: name, origin, scopes by type)."""
+
+    name: str | None = None
+    origin: Origin
+    scopes: list[Literal["CORS", "REDIRECT", "IFRAME_EMBED"]] = Field(min_length=1)
+
+
 class SigningKeyConfig(SeedModel):
     """The key a tenant signs with, for deterministic tests: a PEM or JWK file (a path relative to
     the seed file's folder)."""
@@ -40,10 +48,11 @@ class SigningKeyConfig(SeedModel):
 # Tenant keys only some personas serve (Flavor.seed_keys), and what they are called in errors.
 VENDOR_KEYS = {"saml_apps": "SAML apps", "api_tokens": "API tokens", "roles": "roles",
                "groups_claim": "groups claim filter", "authorization_server": "named authorization server",
-               "authorization_servers": "custom authorization servers"}
+               "authorization_servers": "custom authorization servers", "trusted_origins": "trusted origins"}
 # Client keys only some personas serve (also named in Flavor.seed_keys).
 VENDOR_CLIENT_KEYS = {"management_scopes": "management API grant", "client_grants": "client grants",
                       "web_origins": "allowed web origins",
+                      "allowed_origins": "allowed origins (CORS)",
                       "application_permissions": "application permissions",
                       "app_role_assignment_required": "user assignment",
                       "app_role_assigned_to": "user assignment",
@@ -67,9 +76,14 @@ class TenantConfig(SeedModel):
     claims_namespace: str | None = None
     region: str | None = None
     token_lifetimes: TokenLifetimes | None = None
-    # Origins whose browser apps may call discovery, JWKS, token, userinfo and revocation (CORS);
-    # unset: the origins of the clients' redirect URIs; ["*"]: any.
+    # Origins whose browser apps may call discovery, JWKS, token, userinfo, revocation, introspection
+    # and logout (CORS), for every client alike; ["*"]: any. Unset: the persona's allow-lists
+    # (Flavor.cors_origins: Auth0's Allowed Origins, Okta's trusted origins, ...; personas/cors.py).
     cors_origins: list[Origin] | None = None
+    # Okta: the org's Trusted Origins (Security > API > Trusted Origins); those of type CORS may call
+    # its OAuth endpoints from the browser. Unset: its apps' redirect URIs' origins, as the Admin
+    # Console adds an SPA's (docs/vendors.md, "CORS allow-lists").
+    trusted_origins: list[TrustedOriginConfig] | None = None
     # Okta: the org's API tokens (`Authorization: SSWS <token>` on /api/v1/users and /api/v1/groups).
     api_tokens: list[NonEmptyStr] = []
     # Okta: the tokens' groups claim and its filter; unset, the claim is the user's `groups` as listed.

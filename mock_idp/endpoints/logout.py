@@ -5,6 +5,7 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
 from ..oauth.errors import ErrorPage
+from ..web.cors import name_client
 from ..web.off_loop import off_loop
 from .http import html_page, read_params
 from .sso import end_session as end_sso_session
@@ -22,6 +23,7 @@ def log_out(request: Request, issuer, params: dict) -> Response:
     flavor = issuer.flavor
     target = next((params[n] for n in flavor.logout_redirect_params if params.get(n)), None)
     client = logout_client(issuer, params)
+    name_client(request, client.client_id if client else None)  # its CORS allow-list (web/cors.py)
     if target is not None:
         # Never redirect to a URI the client did not register (§3.1 of the spec).
         if client is None:

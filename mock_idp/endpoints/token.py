@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from ..hooks import HookFailure
 from ..oauth.errors import OAuthError
 from ..oauth.server import ParsedRequest
+from ..web.cors import name_client
 from ..web.off_loop import off_loop
 from .http import read_params, render
 
@@ -31,6 +32,8 @@ def back_channel(issuer, respond, vendor_shaped: bool, endpoint_name: str):
                                                    store=issuer.store)
         except HookFailure as failure:  # nothing was issued
             status, body, headers = issuer.server.handle_error_response(oauth_request, hook_error(failure))
+        client = getattr(oauth_request, "client", None)
+        name_client(request, getattr(client, "client_id", None))  # its CORS allow-list (web/cors.py)
         if vendor_shaped:
             status, body = flavor.token_endpoint_response(status, body, request.headers)
         return render(request, status, body, headers)

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, Response
 from ..personas.views import TokenContext
 from ..oauth.errors import InsufficientScopeError, InvalidRequestError, InvalidTokenError, MissingTokenError, OAuthError
 from ..oauth.tokens import find_access_token, read_access_token
+from ..web.cors import name_client
 from ..web.off_loop import off_loop
 from .http import read_params
 
@@ -21,16 +22,17 @@ def userinfo_endpoint(issuer):
             # RFC 6750 §3.1: no credentials at all gets a bare challenge, no error code.
             raise refusal(issuer, "no_token", MissingTokenError("No access token was sent.", realm="userinfo"))
         # The token's record is read: off the event loop on a database server (web/off_loop.py).
-        return await off_loop(claims_of, issuer, token, needed=False, store=issuer.store)
+        return await off_loop(claims_of, request, issuer, token, needed=False, store=issuer.store)
     return userinfo
 
 
-def claims_of(issuer, token: str) -> Response:
+def claims_of(request: Request, issuer, token: str) -> Response:
     found = read_access_token(issuer, token)
     if found is None:
         raise refusal(issuer, "not_access_token" if live_other_token(issuer, token) else "invalid_token",
                       InvalidTokenError("The access token is invalid, expired or revoked.", realm="userinfo"))
     row, _claims = found
+    name_client(request, row.client_id)  # the token's client's CORS allow-list (web/cors.py)
     scopes = row.scope.split()
     user = issuer.find_user(row.username or "")
     if user is None:

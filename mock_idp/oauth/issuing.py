@@ -15,11 +15,23 @@ class IssuingGrant:
 
     token_context: TokenContext | None = None
 
+    def authenticate_token_endpoint_client(self):
+        # Where the client is first known, before the grant is read: a replayed code or refresh
+        # token revokes what it issued, which a page of an origin not allowed must not trigger.
+        client = super().authenticate_token_endpoint_client()
+        self.request.client = client  # named before a refusal too: CORS follows its list (web/cors.py)
+        self.check_origin(client)
+        return client
+
     def create_token_response(self):
-        # After the request is validated, before anything is issued, rotated or consumed.
-        self.server.issuer.flavor.check_token_origin(self.request.client.config, self.GRANT_TYPE,
-                                                     self.request.headers.get("origin"))
+        # After the request is validated (by grants that authenticate otherwise too), before
+        # anything is issued, rotated or consumed.
+        self.check_origin(self.request.client)
         return super().create_token_response()
+
+    def check_origin(self, client) -> None:
+        issuer = self.server.issuer
+        issuer.flavor.check_token_origin(issuer, client.config, self.GRANT_TYPE, self.request.headers.get("origin"))
 
     def generate_authorization_code(self) -> str:
         # 48 URL-safe characters, as authlib's, from one urandom read (authlib draws each of the

@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Callable
 
-from . import oidc_claims, provider_metadata
+from . import cors, oidc_claims, provider_metadata
 from .error_words import BROADER_CASE, ERROR_DESCRIPTIONS
 from .layout import IssuerLayout, RefreshRotation, TokenExchangeRules
 from .password_change import PasswordChangeRefused
@@ -253,9 +253,20 @@ class Flavor(PersonaData):
         """The case of an expired refresh token's error (Entra words a SPA's fixed lifetime apart)."""
         return "refresh_token_expired"
 
-    def check_token_origin(self, client: "ClientConfig", grant_type: str, origin: str | None) -> None:
+    def check_token_origin(self, issuer: IssuerView, client: "ClientConfig", grant_type: str,
+                           origin: str | None) -> None:
         """The vendor's refusal (an OAuthError) of a token request by where it comes from: `origin` is
-        the request's Origin header, which a browser sends and a server does not (Entra's SPA platform)."""
+        the request's Origin header, which a browser sends and a server does not (Entra's SPA
+        platform; Auth0's origins not allowed). Before anything is issued, rotated or consumed.
+        Generic: an origin the client does not allow (cors_origins) is refused, 403 access_denied."""
+        if origin is not None and not cors.allows(self, issuer.config, client, origin):
+            raise cors.origin_not_allowed(origin, client)
+
+    def cors_origins(self, tenant: "TenantConfig", client: "ClientConfig") -> set[str]:
+        """The origins whose pages may read this client's answers (token, userinfo, revocation,
+        introspection, logout; personas/cors.py), lower-cased, "*" for any. Generic: the origins
+        of its redirect and logout redirect URIs, where its pages are."""
+        return cors.origins([*client.redirect_uris, *client.post_logout_redirect_uris])
 
     def web_message_origins(self, client: "ClientConfig") -> list[str] | None:
         """The origins a post-message page may post to for this client; None: those of its

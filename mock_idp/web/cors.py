@@ -1,39 +1,38 @@
 """CORS per tenant on the endpoints a browser application calls from its own origin (discovery,
-JWKS, token, userinfo, revocation), preflight included, so a single-page app redeems its code
-from the browser; and the vendor APIs a persona declares for browsers (a module's `CORS`, e.g.
-Cognito's user-pool API). Allowed origins: the tenant's `cors_origins`, by default the origins of its
-clients' redirect URIs. Every other path is left alone."""
+JWKS, token, userinfo, revocation, introspection, logout), preflight included, so a single-page app
+redeems its code from the browser; and the vendor APIs a persona declares for browsers (a module's
+`CORS`, e.g. Cognito's user-pool API). Every other path is left alone.
 
-from urllib.parse import urlsplit
+Who is allowed is the persona's (personas/cors.py, `Flavor.cors_origins`): per client where the
+endpoint names the request's client (`name_client`: the authenticated client, the access token's,
+the logout's), else for any client of the tenant (a preflight, which has no body to name one;
+discovery; JWKS; a request whose client is unknown). The seed's `cors_origins` replaces the lists."""
 
+from ..personas import cors
 from ..personas.vendor_api import vendor_cors_paths
 from .endpoint_map import CORS_ENDPOINTS, endpoint_table
 from .off_loop import off_loop
 
 ALLOW_METHODS = b"GET, POST, OPTIONS"
 MAX_AGE = b"600"
+CLIENT = "cors_client"  # the key of the ASGI scope's state an endpoint names its client under
 
 
-def redirect_origins(tenant) -> set[str]:
-    origins = set()
-    for client in tenant.clients.values():
-        for uri in [*client.redirect_uris, *client.post_logout_redirect_uris]:
-            parts = urlsplit(uri)
-            if parts.scheme in ("http", "https") and parts.netloc:
-                origins.add(f"{parts.scheme}://{parts.netloc}".lower())
-    return origins
+def name_client(request, client_id: str | None) -> None:
+    """Tell CORS whose allow-list this answer follows (the request's client)."""
+    if client_id:
+        request.scope.setdefault("state", {})[CLIENT] = client_id
 
 
-def allowed_origins(tenant) -> set[str]:
-    configured = tenant.config.cors_origins
-    if configured is not None:
-        return {origin.rstrip("/").lower() for origin in configured}
-    return redirect_origins(tenant)  # read per request: the admin API may add clients
+def allowed_origins(tenant, client=None) -> set[str]:
+    """The origins allowed for `client` (a ClientConfig), None: for any client of the tenant. Read
+    per request: the admin API may add clients."""
+    return cors.allowed(tenant.flavor, tenant.config, client, tenant.clients.values())
 
 
-def allows(tenant, origin: str) -> bool:
-    allowed = allowed_origins(tenant)
-    return origin in allowed or "*" in allowed
+def allows(tenant, origin: str, client_id: str | None = None) -> bool:
+    client = tenant.find_client(client_id) if client_id else None
+    return cors.allows(tenant.flavor, tenant.config, client, origin, tenant.clients.values())
 
 
 class Cors:
@@ -51,9 +50,10 @@ class Cors:
             return await self.app(scope, receive, send)
         tenant, refused = found
         headers = dict(scope["headers"])
-        # The tenant's clients are read: off the event loop on a database server (web/off_loop.py).
-        allowed = await off_loop(allows, tenant, origin.decode("latin-1").lower(), needed=False, store=tenant.store)
+        text = origin.decode("latin-1").lower()
         if scope["method"] == "OPTIONS" and b"access-control-request-method" in headers:
+            # The tenant's clients are read: off the event loop on a database server (web/off_loop.py).
+            allowed = await off_loop(allows, tenant, text, needed=False, store=tenant.store)
             requested = headers.get(b"access-control-request-headers", b"").decode("latin-1").lower()
             allowed = allowed and not refused & {name.strip() for name in requested.split(",")}
             # Fetch Standard §4.8: the preflight; without the allow headers the browser refuses.
@@ -66,8 +66,12 @@ class Cors:
             await send({"type": "http.response.start", "status": 204 if allowed else 403, "headers": reply})
             return await send({"type": "http.response.body", "body": b""})
 
+        # Shared with the endpoint, which may name the request's client in it (name_client).
+        state = scope.setdefault("state", {})
+
         async def with_cors(message):
             if message["type"] == "http.response.start":
+                allowed = await off_loop(allows, tenant, text, state.get(CLIENT), needed=False, store=tenant.store)
                 kept = [(k, v) for k, v in message.get("headers", []) if not k.lower().startswith(b"access-control-")]
                 if allowed:
                     kept += [(b"access-control-allow-origin", origin), (b"vary", b"Origin")]

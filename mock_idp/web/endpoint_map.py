@@ -4,8 +4,10 @@ built once from the issuers' layouts; pure ASGI, so no route matching is repeate
 from dataclasses import dataclass
 
 # Endpoints a browser application may call from another origin (OIDC Discovery, RFC 6749 §3.2,
-# OIDC Core §5.3, RFC 7009): the ones CORS answers for.
-CORS_ENDPOINTS = frozenset({"discovery", "jwks_uri", "token_endpoint", "userinfo_endpoint", "revocation_endpoint"})
+# OIDC Core §5.3, RFC 7009, RFC 7662, RP-Initiated Logout): the ones CORS answers for, by the
+# persona's allow-lists (web/cors.py).
+CORS_ENDPOINTS = frozenset({"discovery", "jwks_uri", "token_endpoint", "userinfo_endpoint", "revocation_endpoint",
+                            "introspection_endpoint", "end_session_endpoint"})
 NAMED = ("authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_uri", "introspection_endpoint",
          "revocation_endpoint", "end_session_endpoint", "device_authorization_endpoint", "login")
 

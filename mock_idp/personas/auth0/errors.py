@@ -11,6 +11,15 @@ class AccessDeniedError(OAuthError):
     status_code = 403
 
 
+class OriginNotAllowedError(OAuthError):
+    """An Origin the application does not allow, at /oauth/token: Auth0 logs "Failed by CORS" and
+    answers as to bad client credentials, 401 access_denied "Unauthorized" (token_endpoint_response),
+    nothing redeemed (docs/vendors.md, "CORS allow-lists")."""
+    error = "invalid_client"
+    status_code = 401
+    description = "Unauthorized"
+
+
 def quoting_access_denied(text: str) -> AccessDeniedError:
     """Auth0's access_denied whose words quote names ('Client "x" is not authorized to access
     "y"'): authlib refuses '"' in a description (RFC 6749 §5.2's charset, meant for redirects);

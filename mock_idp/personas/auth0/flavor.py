@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+from .. import cors
 from ..base import Flavor
 from ..layout import ClientAssertionRules, DeviceFlow, EndpointPaths, IssuerLayout, Lifetimes
 from . import apis, client_grants, errors, refresh_tokens, token_claims
@@ -59,6 +60,15 @@ class Auth0Flavor(Flavor):
     def web_message_origins(self, client):
         # The dashboard's Allowed Web Origins, when the seed names them.
         return client.web_origins if "web_origins" in client.model_fields_set else None
+
+    def cors_origins(self, tenant, client):
+        # Allowed Origins (CORS), which "by default" counts the callback URLs, and Allowed Web
+        # Origins (docs/vendors.md, "CORS allow-lists"). Logout URLs do not count.
+        return cors.origins([*client.allowed_origins, *client.web_origins, *client.redirect_uris])
+
+    def check_token_origin(self, issuer, client, grant_type, origin):
+        if origin is not None and not cors.allows(self, issuer.config, client, origin):
+            raise errors.OriginNotAllowedError()
 
     def namespace(self, issuer) -> str:
         return issuer.config.claims_namespace or issuer.issuer
@@ -142,9 +152,9 @@ PROFILE = Auth0Flavor(
     # last, the rest of /api/v2 (Auth0's 404)
     vendor_apis=("auth0.dbconnections", "auth0.users_api", "auth0.roles_api", "auth0.unknown_api"),
     # served by auth0.roles_api; refresh_tokens.py; apis.py (an API's RBAC); management.py; web_message_origins;
-    # client_grants.py
+    # cors_origins; client_grants.py
     seed_keys=("roles", "refresh_token", "enforce_policies", "token_dialect", "management_scopes", "web_origins",
-               "client_grants"),
+               "allowed_origins", "client_grants"),
     # docs/vendors.md, "SPA SDKs in the browser": web_message for an origin not allowed is a 400 page.
     page_error_descriptions={
         "unregistered_web_origin": "The specified redirect_uri '{redirect_uri}' does not have a registered origin.",

@@ -143,8 +143,12 @@ class EntraFlavor(Flavor):
             members["client_info"] = entra_claims.client_info(ctx, tid_of(ctx.issuer))
         return members
 
-    def check_token_origin(self, client, grant_type, origin):
+    def cors_origins(self, tenant, client):
+        return spa.cors_origins(client)
+
+    def check_token_origin(self, issuer, client, grant_type, origin):
         spa.check_origin(client, grant_type, origin)
+        super().check_token_origin(issuer, client, grant_type, origin)
 
     def refresh_token_expires_at(self, ctx, previous):
         fixed = spa.refresh_token_expires_at(ctx, previous)

@@ -8,6 +8,7 @@ of the web and mobile platforms are never redeemed cross-origin (AADSTS9002326),
 cannot redeem what a server was meant to."""
 
 from ...oauth.errors import InvalidRequestError, safe_description
+from .. import cors
 
 REDEEMED = ("authorization_code", "refresh_token")
 # "Refresh tokens sent to a redirect URI registered as spa expire after 24 hours. Additional refresh
@@ -25,6 +26,13 @@ def check_origin(client, grant_type: str, origin: str | None) -> None:
     if not origin and client.single_page_app:
         raise InvalidRequestError("AADSTS9002327: Tokens issued for the 'Single-Page Application' client-type "
                                   "may only be redeemed via cross-origin requests.")
+
+
+def cors_origins(client) -> set[str]:
+    """CORS at the token endpoint (and userinfo, logout) for the SPA platform's redirect URIs'
+    origins only: a web app's redirect URI "without setting up CORS" gets no
+    Access-Control-Allow-Origin (Microsoft's auth code flow docs; docs/vendors.md, "CORS allow-lists")."""
+    return cors.origins(client.redirect_uris) if client.single_page_app else set()
 
 
 def refresh_token_expires_at(ctx, previous: int | None) -> int | None:

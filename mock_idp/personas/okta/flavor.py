@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...oauth.errors import InvalidScopeError
+from .. import cors
 from ..base import Flavor
 from ..layout import ClientAssertionRules, DeviceFlow, Lifetimes, TokenExchangeRules
 from . import authorization_servers, expired_at_sign_in, refresh_tokens, scopes, token_claims
@@ -69,6 +70,14 @@ class OktaFlavor(Flavor):
     def resolve_audience(self, issuer, client, requested, grant_type=None):
         # Okta ignores `audience`: the authorization server decides.
         return issuer.layout.audience
+
+    def cors_origins(self, tenant, client):
+        # The org's Trusted Origins of type CORS, for every app alike ("Every website origin must be
+        # explicitly permitted"); none in the seed: the app's redirect URIs' origins, as the Admin
+        # Console trusts an SPA's on creation (docs/vendors.md, "CORS allow-lists").
+        if tenant.trusted_origins is None:
+            return super().cors_origins(tenant, client)
+        return cors.origins(trusted.origin for trusted in tenant.trusted_origins if "CORS" in trusted.scopes)
 
     def refresh_rotation_of(self, client):
         return refresh_tokens.rotation(client)
@@ -163,9 +172,10 @@ PROFILE = OktaFlavor(
     discovery_keys=DISCOVERY_KEYS,
     # POST /api/v1/authn; /app/<name>/<app_id>/sso/saml; /api/v1/users and /api/v1/groups; last, the rest of /api/v1
     vendor_apis=("okta.authn", "okta.saml", "okta.users_api", "okta.groups_api", "okta.unknown_api"),
-    # served by okta.saml; by okta.users_api and groups_api; by groups_claim below; refresh_tokens.py
+    # served by okta.saml; by okta.users_api and groups_api; by groups_claim below; refresh_tokens.py;
+    # authorization_servers.py; cors_origins (trusted_origins)
     seed_keys=("saml_apps", "api_tokens", "groups_claim", "refresh_token", "authorization_server",
-               "authorization_servers"),
+               "authorization_servers", "trusted_origins"),
     seed_hooks=("token_inline_hook",),  # authorization_servers[].token_inline_hook: token_inline_hook.py
     signin_token_param="sessionToken",
     client_id_claim="cid",

@@ -22,7 +22,8 @@ def entra(tmp_path_factory):
     common = {"grant_types": ["password", "refresh_token"], "response_types": []}
     (folder / "seed.yaml").write_text(yaml.safe_dump({"tenants": {"contoso": {
         "flavor": "entra", "tenant_id": TENANT,
-        "clients": [{"client_id": SPA, "single_page_app": True, **common}, {"client_id": WEB, **common}],
+        "clients": [{"client_id": SPA, "single_page_app": True, "redirect_uris": [f"{APP_ORIGIN}/callback"], **common},
+                    {"client_id": WEB, **common}],
         "users": [{"username": "alice@contoso.example", "password": "alice-password"}]}}}))
     running = start_server(folder / "seed.yaml", folder / "data", admin=True)
     yield f"{running.base_url}/contoso/{TENANT}/oauth2/v2.0/token"
