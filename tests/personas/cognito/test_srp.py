@@ -30,6 +30,7 @@ SEED = f"""tenants:
       - {{username: alice, password: '{GOOD}', claims: {{email: alice@example.com, email_verified: true}}}}
       - {{username: carl, password: Carl-temp-1!, status: FORCE_CHANGE_PASSWORD, claims: {{email: carl@example.com}}}}
       - {{username: nina, password: Nina-temp-1!, status: FORCE_CHANGE_PASSWORD, claims: {{email: nina@example.com}}}}
+      - {{username: nora, password: Nora-temp-1!, status: FORCE_CHANGE_PASSWORD, claims: {{email: nora@example.com}}}}
       - {{username: ursula, password: Ursula-pass-1!, status: UNCONFIRMED}}
       - {{username: dora, password: Dora-pass-1!, enabled: false}}
       - {{username: rory, password: Rory-pass-1!, status: RESET_REQUIRED}}
@@ -107,6 +108,21 @@ def test_amazon_cognito_identity_js_signs_in_with_its_default_flow(server):
     assert (id_token["cognito:username"], access["username"], access["client_id"]) == ("alice", "alice", PUBLIC)
     assert result["newPasswordChallenged"]["email"] == "carl@example.com"
     assert result["newUserAccessToken"]["username"] == "carl" and result["signedInWithNewPassword"] is True
+
+
+def test_amplify_js_v6_signs_in_with_its_default_flow(server):
+    result = run_node("amplify_signin.mjs", {
+        "endpoint": server.tenant_url(f"/{POOL}"), "userPoolId": POOL, "clientId": PUBLIC,
+        "username": "alice", "password": GOOD, "wrongPassword": "Not-the-pass-1!",
+        "newUser": "nora", "temporaryPassword": "Nora-temp-1!", "newPassword": NEW}, ca=server.ca)
+    assert result["ok"], result
+    assert set(result["flows"]) == {"USER_SRP_AUTH"}  # signIn's default, untouched
+    assert result["wrongPassword"] == {"code": "NotAuthorizedException", "message": "Incorrect username or password."}
+    assert result["signInStep"] == "DONE"
+    assert aws_jwt_verify(server, result["idToken"], "id")["cognito:username"] == "alice"
+    assert aws_jwt_verify(server, result["accessToken"], "access")["username"] == "alice"
+    assert (result["challengeStep"], result["confirmedStep"], result["newUserName"]) == (
+        "CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED", "DONE", "nora")
 
 
 def test_pycognito_authenticate_signs_in_with_srp_and_fails_a_wrong_password(server, monkeypatch):
