@@ -268,13 +268,17 @@ def test_choice_based_sign_in_with_password_srp(idp):
     assert "AuthenticationResult" in answer(idp, responses, Session=offered["Session"])  # a Session sent is ignored
 
 
-def test_a_secret_block_expires_with_the_challenge_session(idp, server):
-    client, parameters, challenge = challenged(idp, "alice", GOOD)
-    responses = client.process_challenge(challenge["ChallengeParameters"], parameters)
+def test_a_secret_block_expires_with_the_challenge_session_after_3_minutes(idp, server):
+    """The app client's AuthSessionValidity, 3 minutes by default."""
     clock = server.base_url + f"/_admin/tenants/{POOL}/clock"
-    httpx.post(clock, json={"advance_seconds": 301}, verify=server.verify).raise_for_status()
     try:
-        assert error_of(answer, idp=idp, responses=responses) == ("NotAuthorizedException", "Incorrect username or password.")
+        client, parameters, challenge = challenged(idp, "alice", GOOD)
+        httpx.post(clock, json={"advance_seconds": 170}, verify=server.verify).raise_for_status()
+        assert "AuthenticationResult" in answer(idp, client.process_challenge(challenge["ChallengeParameters"], parameters))
+        client, parameters, challenge = challenged(idp, "alice", GOOD)
+        httpx.post(clock, json={"advance_seconds": 181}, verify=server.verify).raise_for_status()
+        assert error_of(answer, idp=idp, responses=client.process_challenge(challenge["ChallengeParameters"], parameters)) == (
+            "NotAuthorizedException", "Incorrect username or password.")
     finally:
         httpx.post(clock, json={"offset_seconds": 0}, verify=server.verify).raise_for_status()
 
