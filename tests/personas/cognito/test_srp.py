@@ -95,14 +95,21 @@ def aws_jwt_verify(server, token: str, token_use: str, client_id: str = PUBLIC) 
     return result["payload"]
 
 
-def test_amazon_cognito_identity_js_signs_in_with_its_default_flow(server):
-    result = run_node("cognito_identity_js_srp.mjs", {
+def client_library(server, script: str, new_user: str) -> dict:
+    """A client library's script (its own node process): a wrong password, alice's, and `new_user`'s
+    temporary password ("<Name>-temp-1!") changed to NEW."""
+    result = run_node(script, {
         "endpoint": server.tenant_url(f"/{POOL}"), "userPoolId": POOL, "clientId": PUBLIC,
-        "username": "alice", "password": GOOD, "wrongPassword": "Not-the-pass-1!",
-        "newUser": "carl", "temporaryPassword": "Carl-temp-1!", "newPassword": NEW}, ca=server.ca)
+        "username": "alice", "password": GOOD, "wrongPassword": "Not-the-pass-1!", "newUser": new_user,
+        "temporaryPassword": f"{new_user.capitalize()}-temp-1!", "newPassword": NEW}, ca=server.ca)
     assert result["ok"], result
-    assert result["flow"] == "USER_SRP_AUTH"  # the library's default, untouched
     assert result["wrongPassword"] == {"code": "NotAuthorizedException", "message": "Incorrect username or password."}
+    return result
+
+
+def test_amazon_cognito_identity_js_signs_in_with_its_default_flow(server):
+    result = client_library(server, "cognito_identity_js_srp.mjs", "carl")
+    assert result["flow"] == "USER_SRP_AUTH"  # the library's default, untouched
     id_token = aws_jwt_verify(server, result["idToken"], "id")
     access = aws_jwt_verify(server, result["accessToken"], "access")
     assert (id_token["cognito:username"], access["username"], access["client_id"]) == ("alice", "alice", PUBLIC)
@@ -111,13 +118,8 @@ def test_amazon_cognito_identity_js_signs_in_with_its_default_flow(server):
 
 
 def test_amplify_js_v6_signs_in_with_its_default_flow(server):
-    result = run_node("amplify_signin.mjs", {
-        "endpoint": server.tenant_url(f"/{POOL}"), "userPoolId": POOL, "clientId": PUBLIC,
-        "username": "alice", "password": GOOD, "wrongPassword": "Not-the-pass-1!",
-        "newUser": "nora", "temporaryPassword": "Nora-temp-1!", "newPassword": NEW}, ca=server.ca)
-    assert result["ok"], result
+    result = client_library(server, "amplify_signin.mjs", "nora")
     assert set(result["flows"]) == {"USER_SRP_AUTH"}  # signIn's default, untouched
-    assert result["wrongPassword"] == {"code": "NotAuthorizedException", "message": "Incorrect username or password."}
     assert result["signInStep"] == "DONE"
     assert aws_jwt_verify(server, result["idToken"], "id")["cognito:username"] == "alice"
     assert aws_jwt_verify(server, result["accessToken"], "access")["username"] == "alice"
