@@ -506,12 +506,13 @@ def signin_token_row(**fields) -> SignInToken:
 
 def test_a_signin_token_is_redeemed_once_and_never_after_it_expires(store):
     now = int(time.time())
-    live, expired = signin_token_row(), signin_token_row(expires_at=now)
+    live, expired = signin_token_row(challenge_key="00ff" * 8), signin_token_row(expires_at=now)
     store.insert(live)
     store.insert(expired)
 
     redeemed = store.redeem_signin_token(live.token_hash, now)
     assert (redeemed.username, redeemed.tenant, redeemed.used) == ("alice", "okta", True)
+    assert redeemed.challenge_key == "00ff" * 8  # what its challenge is answered with (Cognito's SRP)
     assert store.redeem_signin_token(live.token_hash, now) is None
     assert store.redeem_signin_token(expired.token_hash, now) is None
     assert store.redeem_signin_token(unique("never-issued"), now) is None

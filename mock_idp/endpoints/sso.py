@@ -75,12 +75,13 @@ def signed_in_user(request: Request, tenant, params) -> tuple[EndUser | None, li
     return start_session(tenant, user, auth_time=row.auth_time), rest, True
 
 
-def record_signin_token(tenant, token: str, user: UserConfig) -> int:
-    """Keep a new sign-in token (hashed) for `signed_in_user`; returns when it expires."""
+def record_signin_token(tenant, token: str, user: UserConfig, challenge_key: str | None = None) -> int:
+    """Keep a new sign-in token (hashed) for `signed_in_user`, and the key its challenge is answered
+    with if any; returns when it expires."""
     now = tenant.now()
     expires_at = now + tenant.flavor.lifetimes.signin_token
-    tenant.store.insert(SignInToken(token_hash=token_hash(token), tenant=tenant.name,
-                                    username=user.username, auth_time=now, expires_at=expires_at))
+    tenant.store.insert(SignInToken(token_hash=token_hash(token), tenant=tenant.name, username=user.username,
+                                    auth_time=now, expires_at=expires_at, challenge_key=challenge_key))
     return expires_at
 
 

@@ -204,6 +204,8 @@ class SignInToken(SQLModel, table=True):
     auth_time: int = timestamp()
     expires_at: int = timestamp()
     used: bool = False
+    # A challenge's answer is checked with this (an SRP session key, hex); none for a plain proof.
+    challenge_key: str | None = None
 
 
 class UsedAssertion(SQLModel, table=True):

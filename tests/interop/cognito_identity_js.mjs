@@ -1,7 +1,6 @@
-// amazon-cognito-identity-js against a pool of the Cognito persona, with its own defaults except
-// `endpoint` (its documented option for a custom service endpoint) and the password flow
-// (USER_SRP_AUTH, its default, is not served: docs/headless-sign-in.md). Over --tls, node trusts the
-// local CA through NODE_EXTRA_CA_CERTS.
+// amazon-cognito-identity-js against a pool of the Cognito persona, with its own defaults (its
+// sign-in is USER_SRP_AUTH) except `endpoint` (its documented option for a custom service endpoint).
+// Over --tls, node trusts the local CA through NODE_EXTRA_CA_CERTS.
 // Job: {"endpoint", "userPoolId", "clientId", "username", "password", "newPassword"}
 // Does what an app does: sign in, read and update the attributes, refresh, change the password,
 // sign out (RevokeToken, as the token carries origin_jti), then tries the revoked refresh token.
@@ -16,7 +15,6 @@ const failure = (err) => ({ code: err.code || err.name, message: err.message });
 await runJob(async (job) => {
   const pool = new CognitoUserPool({ UserPoolId: job.userPoolId, ClientId: job.clientId, endpoint: job.endpoint });
   const user = new CognitoUser({ Username: job.username, Pool: pool });
-  user.setAuthenticationFlowType('USER_PASSWORD_AUTH');
   const signIn = (password) => new Promise((resolve, reject) => user.authenticateUser(
     new AuthenticationDetails({ Username: job.username, Password: password }),
     { onSuccess: resolve, onFailure: reject, newPasswordRequired: () => reject(new Error('newPasswordRequired')) }));

@@ -26,6 +26,7 @@ REQUIRED_PACKAGES = (
     "@azure/msal-node",
     "@okta/okta-sdk-nodejs",
     "amazon-cognito-identity-js",
+    "aws-amplify",
     "auth0",
     "jwks-rsa",
     "jsonwebtoken",

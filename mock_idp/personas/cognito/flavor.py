@@ -212,8 +212,10 @@ PROFILE = CognitoFlavor(
     # (docs/vendors.md, "Cognito signing keys and userInfo errors"). A seed's signing_key signs access tokens.
     signing_key_roles=("access", "id"),
     paths=PATHS,
+    # signin_token: a challenge's Session (and SRP's SECRET_BLOCK), the app client's AuthSessionValidity,
+    # 3 minutes unless set (UserPoolClientType; docs/vendors.md, "Cognito's SRP").
     lifetimes=Lifetimes(access_token=3600, id_token=3600, authorization_code=300,
-                        refresh_token=30 * 24 * 3600),
+                        refresh_token=30 * 24 * 3600, signin_token=180),
     scopes_supported=("openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"),
     response_types_supported=("code", "token"),
     token_response_includes_id_token=True,

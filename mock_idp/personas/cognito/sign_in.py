@@ -9,7 +9,8 @@ claims, so /oauth2/userInfo, /oauth2/token refresh and /oauth2/revoke work on th
 from . import choice_auth
 from .errors import CognitoError
 from .parameters import app_client, client_metadata, string_map
-from .password_auth import SRP_REFUSED, password_auth
+from .password_auth import password_auth
+from .srp_auth import srp_auth
 from .token_refresh import refresh_auth
 
 AUTH_FLOWS = ("USER_SRP_AUTH", "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN", "CUSTOM_AUTH", "ADMIN_NO_SRP_AUTH",
@@ -32,18 +33,19 @@ def initiate_auth(tenant, request: dict) -> dict:
     if flow == "USER_AUTH":
         return choice_auth.user_auth(tenant, client, parameters)
     if flow == "USER_SRP_AUTH":
-        raise CognitoError("InvalidParameterException", SRP_REFUSED)
+        return srp_auth(tenant, client, parameters)
     raise CognitoError("InvalidParameterException", f"{flow} flow not enabled for this client")
 
 
 def admin_initiate_auth(tenant, request: dict) -> dict:
     """AdminInitiateAuth (a signed call of a backend): ADMIN_USER_PASSWORD_AUTH (ADMIN_NO_SRP_AUTH,
-    its older name) and REFRESH_TOKEN_AUTH, as InitiateAuth answers them."""
+    its older name), USER_SRP_AUTH (AWS answers it here too: docs/vendors.md, "Cognito's SRP") and
+    REFRESH_TOKEN_AUTH, as InitiateAuth answers them."""
     if not isinstance(request.get("UserPoolId"), str) or not request["UserPoolId"]:
         raise CognitoError("InvalidParameterException", "Missing required parameter UserPoolId")
     flow = request.get("AuthFlow")
     if flow in ("ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"):
         request = {**request, "AuthFlow": "USER_PASSWORD_AUTH"}
-    elif flow not in ("REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"):
+    elif flow not in ("REFRESH_TOKEN_AUTH", "REFRESH_TOKEN", "USER_SRP_AUTH"):
         raise CognitoError("InvalidParameterException", f"{str(flow)[:64]} flow not enabled for this client")
     return initiate_auth(tenant, request)

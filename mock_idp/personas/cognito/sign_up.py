@@ -9,7 +9,7 @@ from ...oauth.tokens import token_hash
 from .pool_users import (CONFIRMED, UNCONFIRMED, change_user, check_password, claims_patch,
                          create_user, existing_user, pool_id)
 from .errors import CognitoError, not_authorized
-from . import choice_auth
+from . import choice_auth, srp_auth
 from .parameters import (app_client, app_user, check_secret_hash, client_metadata, pool_user, required,
                          secret_hash_of, string_map)
 from .issued import issue
@@ -68,9 +68,11 @@ def respond_to_auth_challenge(tenant, request: dict) -> dict:
     challenge = request.get("ChallengeName")
     if challenge == "SELECT_CHALLENGE":
         return choice_auth.select_challenge(tenant, request)
+    if challenge == "PASSWORD_VERIFIER":
+        return srp_auth.password_verifier(tenant, request)
     if challenge != "NEW_PASSWORD_REQUIRED":
-        raise CognitoError("InvalidParameterException", "mock_idp answers only the NEW_PASSWORD_REQUIRED and "
-                           f"SELECT_CHALLENGE challenges, not {str(challenge)[:64]}.")
+        raise CognitoError("InvalidParameterException", "mock_idp answers only the NEW_PASSWORD_REQUIRED, "
+                           f"PASSWORD_VERIFIER and SELECT_CHALLENGE challenges, not {str(challenge)[:64]}.")
     client = app_client(tenant, request.get("ClientId"))
     metadata = client_metadata(request)
     responses = string_map(request.get("ChallengeResponses") or {}, "ChallengeResponses")

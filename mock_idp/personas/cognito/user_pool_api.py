@@ -130,11 +130,13 @@ def refusal(request: Request) -> Response | None:
 async def answer(tenant, request: Request) -> Response:
     if (refused := refusal(request)) is not None:
         return refused
-    target = request.headers.get("x-amz-target", "")
+    target, raw = request.headers.get("x-amz-target", ""), await request.body()
     try:
-        # A pre-token-generation trigger may be called: off the event loop (hooks.py).
-        body = await off_loop(call, tenant, target, await request.body(), request.headers.get("authorization", ""),
-                              needed=lambda: tenant.flavor.calls_hooks(tenant.issuers[0]), store=tenant.store)
+        # A pre-token-generation trigger may be called, or SRP's modular powers (a tenth of a second
+        # of CPU, srp.py) computed for an SRP_A: off the event loop (hooks.py).
+        body = await off_loop(call, tenant, target, raw, request.headers.get("authorization", ""),
+                              needed=lambda: b'"SRP_A"' in raw or tenant.flavor.calls_hooks(tenant.issuers[0]),
+                              store=tenant.store)
         return JSONResponse(body, media_type=CONTENT_TYPE)
     except (CognitoError, HookFailure) as error:
         return error_response(error.type, error.message)

@@ -190,13 +190,6 @@ def test_revoke_token_ends_a_refresh_token_and_refuses_access_tokens(idp):
     idp.revoke_token(Token="never-issued", ClientId=PUBLIC_CLIENT)  # RFC 7009: no error
 
 
-def test_user_srp_auth_is_refused_naming_user_password_auth(idp):
-    code, message, status = cognito_error(idp.initiate_auth, AuthFlow="USER_SRP_AUTH", ClientId=PUBLIC_CLIENT,
-                                          AuthParameters={"USERNAME": "alice", "SRP_A": "abc"})
-    assert (code, status) == ("InvalidParameterException", 400)
-    assert "USER_PASSWORD_AUTH" in message and "authFlowType" in message
-
-
 def test_unknown_clients_and_missing_parameters_are_cognitos_errors(idp):
     assert cognito_error(sign_in, idp, "no-such-client") == (
         "ResourceNotFoundException", "User pool client no-such-client does not exist.", 400)
