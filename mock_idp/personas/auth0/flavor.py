@@ -142,9 +142,9 @@ PROFILE = Auth0Flavor(
     # last, the rest of /api/v2 (Auth0's 404)
     vendor_apis=("auth0.dbconnections", "auth0.users_api", "auth0.roles_api", "auth0.unknown_api"),
     # served by auth0.roles_api; refresh_tokens.py; apis.py (an API's RBAC); management.py; web_message_origins;
-    # client_grants.py
+    # client_grants.py; organizations.py
     seed_keys=("roles", "refresh_token", "enforce_policies", "token_dialect", "management_scopes", "web_origins",
-               "client_grants"),
+               "client_grants", "organizations", "allow_organization_name_in_authentication_api"),
     # docs/vendors.md, "SPA SDKs in the browser": web_message for an origin not allowed is a 400 page.
     page_error_descriptions={
         "unregistered_web_origin": "The specified redirect_uri '{redirect_uri}' does not have a registered origin.",
