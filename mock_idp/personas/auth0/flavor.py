@@ -13,7 +13,7 @@ from typing import Any
 
 from ..base import Flavor
 from ..layout import ClientAssertionRules, DeviceFlow, EndpointPaths, IssuerLayout, Lifetimes
-from . import apis, client_grants, errors, refresh_tokens, token_claims
+from . import apis, client_grants, errors, organizations, refresh_tokens, token_claims
 from .token_claims import PASSWORD_REALM
 
 PATHS = EndpointPaths(
@@ -78,6 +78,9 @@ class Auth0Flavor(Flavor):
         if ctx.user is not None and "preferred_username" not in ctx.user.claims:
             released.pop("preferred_username", None)  # Auth0 profiles have none by default
         return token_claims.namespaced(released, self.namespace(ctx.issuer))
+
+    def authorization_context(self, issuer, client, data, user):
+        return organizations.authorization_context(issuer, data, user)
 
     def id_token_claims(self, ctx) -> dict[str, Any]:
         return token_claims.id_token_claims(self, ctx)
@@ -166,6 +169,10 @@ PROFILE = Auth0Flavor(
         "code_verifier_mismatch": "Failed to verify code verifier",
         "invalid_refresh_token": "Unknown or invalid refresh token.",
         "user_blocked": "user is blocked",  # a blocked user's refresh token (and password-realm sign-in)
+        # /authorize's organization (organizations.py; docs/vendors.md, "Auth0 Organizations")
+        "organization_not_an_id": "authorization request parameter organization must be an organization id",
+        "organization_invalid": "parameter organization is invalid: no organization found for '{organization}'",
+        "organization_not_member": "user {user_id} is not part of the {org_id} organization",
     },
     device_flow=DeviceFlow(
         verification_path="/activate",
