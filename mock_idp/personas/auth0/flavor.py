@@ -141,9 +141,10 @@ PROFILE = Auth0Flavor(
     # page posts {type: "authorization_response", response} (docs/vendors.md, "SPA SDKs"). Auth0's
     # discovery does not list it.
     post_message_modes=("web_message",),
-    # /dbconnections/signup and change_password; the Management API v2's /api/v2/users and roles;
+    # /dbconnections/signup and change_password; the Management API v2's /api/v2/users, roles and organizations;
     # last, the rest of /api/v2 (Auth0's 404)
-    vendor_apis=("auth0.dbconnections", "auth0.users_api", "auth0.roles_api", "auth0.unknown_api"),
+    vendor_apis=("auth0.dbconnections", "auth0.users_api", "auth0.roles_api", "auth0.organizations_api",
+                 "auth0.unknown_api"),
     # served by auth0.roles_api; refresh_tokens.py; apis.py (an API's RBAC); management.py; web_message_origins;
     # client_grants.py; organizations.py
     seed_keys=("roles", "refresh_token", "enforce_policies", "token_dialect", "management_scopes", "web_origins",
