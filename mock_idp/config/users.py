@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import field_validator
+
 from .base import SeedModel
 from .fields import NonEmptyStr, Username
 
@@ -70,3 +72,11 @@ class OrganizationConfig(SeedModel):
     id: NonEmptyStr | None = None
     members: list[Username] = []
     metadata: dict[str, str] = {}  # Auth0: at most 25 string values
+
+    @field_validator("id")
+    @classmethod
+    def _an_auth0_id(cls, value: str | None) -> str | None:
+        # /authorize tells ids from names by this prefix (and so do the SDKs checking org_id).
+        if value is not None and not value.startswith("org_"):
+            raise ValueError(f"an organization id starts with 'org_' (Auth0's ids do), not {value!r}")
+        return value

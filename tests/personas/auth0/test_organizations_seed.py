@@ -52,3 +52,8 @@ def test_the_organization_name_setting_is_auth0s_only(tmp_path):
         """)
     assert_reported(error, 4, "tenants.pool.allow_organization_name_in_authentication_api",
                     "serves no organization names in the Authentication API")
+
+
+def test_an_organization_id_must_look_like_auth0s(tmp_path):
+    error = load_error(tmp_path, TENANT.format(flavor="auth0", member="bob").replace("org_initech0000001", "initech-1"))
+    assert_reported(error, 12, "tenants.acme.organizations[1].id", "an organization id starts with 'org_'")
