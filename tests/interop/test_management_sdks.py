@@ -33,14 +33,17 @@ def test_okta_sdk_nodejs_creates_groups_finds_deactivates_and_deletes_a_user(ser
     assert result["gone"] == {"status": 404, "errorCode": "E0000007"}
 
 
+def auth0_tenant_at_the_root(folder, seed: str):
+    """A seed's Auth0 tenant at the root of its host, over --tls: node-auth0 takes a bare host as
+    `domain` (it refuses one with a path) and calls https://<domain>/oauth/token and /api/v2/."""
+    tenant = yaml.safe_load((SEEDS / seed).read_text())["tenants"]["auth0"]
+    (folder / "seed.yaml").write_text(yaml.safe_dump({"tenants": {"auth0": {**tenant, "path": "/"}}}))
+    return start_server(folder / "seed.yaml", folder / "data", tls=True)
+
+
 @pytest.fixture(scope="module")
 def auth0_at_the_root(tmp_path_factory):
-    """The seed's Auth0 tenant at the root of its host: node-auth0 takes a bare host as `domain`
-    (it refuses one with a path) and calls https://<domain>/oauth/token and /api/v2/."""
-    folder = tmp_path_factory.mktemp("auth0-node")
-    tenant = yaml.safe_load((SEEDS / "management.yaml").read_text())["tenants"]["auth0"]
-    (folder / "seed.yaml").write_text(yaml.safe_dump({"tenants": {"auth0": {**tenant, "path": "/"}}}))
-    running = start_server(folder / "seed.yaml", folder / "data", tls=True)
+    running = auth0_tenant_at_the_root(tmp_path_factory.mktemp("auth0-node"), "management.yaml")
     yield running
     running.stop()
 
@@ -63,11 +66,7 @@ def test_node_auth0_management_client_gets_its_own_token_and_manages_a_user(auth
 
 @pytest.fixture(scope="module")
 def organizations_at_the_root(tmp_path_factory):
-    """tests/seeds/organizations.yaml's Auth0 tenant at the root of its host, over --tls."""
-    folder = tmp_path_factory.mktemp("auth0-organizations-node")
-    tenant = yaml.safe_load((SEEDS / "organizations.yaml").read_text())["tenants"]["auth0"]
-    (folder / "seed.yaml").write_text(yaml.safe_dump({"tenants": {"auth0": {**tenant, "path": "/"}}}))
-    running = start_server(folder / "seed.yaml", folder / "data", tls=True)
+    running = auth0_tenant_at_the_root(tmp_path_factory.mktemp("auth0-organizations-node"), "organizations.yaml")
     yield running
     running.stop()
 
