@@ -1,7 +1,7 @@
 """Auth0's Management API v2, organizations (read only): the list (offset pages with
 `include_totals`, or checkpoint pages with `from`/`take`, as node-auth0 asks), one by id or by
-name, and an organization's members. Scopes: read:organizations (read:organizations_summary
-also lists), read:organization_members. The organizations are the seed's (organizations.py).
+name, an organization's members, and a user's organizations. Scopes: read:organizations
+(read:organizations_summary also lists), read:organization_members. The organizations are the seed's (organizations.py).
 Facts: docs/vendors.md, "Auth0 Organizations".
 """
 
@@ -13,6 +13,7 @@ from starlette.routing import Route
 from ..vendor_api import VendorCall
 from .management import ManagementError, api, checkpoint, injected_failure, paged, selected, sorted_by
 from .organizations import by_id, is_member, org_id
+from .users_api import find_user
 
 ENDPOINTS = ("organizations",)
 ORGANIZATIONS = VendorCall("organizations", injected_failure, error_key="errorCode")
@@ -68,6 +69,11 @@ def routes(tenant) -> list[Route]:
         pages = checkpoint(request, members, "members")
         return 200, pages if pages is not None else paged(request, members, "members")
 
+    async def user_organizations(request: Request, user: str):
+        member = find_user(tenant, user)
+        mine = [organization_json(tenant, o) for o in tenant.config.organizations if is_member(tenant, o, member)]
+        return 200, paged(request, mine, "organizations")
+
     one = "/api/v2/organizations/{organization}"
     return [
         Route("/api/v2/organizations", api(tenant, READ + ("read:organizations_summary",), list_organizations),
@@ -75,4 +81,5 @@ def routes(tenant) -> list[Route]:
         Route("/api/v2/organizations/name/{name}", api(tenant, READ, get_by_name), methods=["GET"]),
         Route(one, api(tenant, READ, get_organization), methods=["GET"]),
         Route(one + "/members", api(tenant, ("read:organization_members",), list_members), methods=["GET"]),
+        Route("/api/v2/users/{user}/organizations", api(tenant, READ, user_organizations), methods=["GET"]),
     ]

@@ -67,11 +67,22 @@ def test_the_members_are_the_seeded_users_with_their_user_ids(api):
     assert client.get(f"organizations/{globex}/members").json() == []
 
 
+def test_a_users_organizations_are_those_that_list_them_as_a_member(api):
+    client = api()
+    carol = client.get("users-by-email", params={"email": "carol@initech.example.com"}).json()[0]["user_id"]
+    assert [o["name"] for o in client.get(f"users/{carol}/organizations").json()] == ["initech"]
+    paged = client.get(f"users/{carol}/organizations", params={"include_totals": "true"}).json()
+    assert paged["total"] == 1 and paged["organizations"][0]["display_name"] == "Initech"
+    missing = client.get("users/auth0|000000000000000000000000/organizations")
+    assert (missing.status_code, missing.json()["errorCode"]) == (404, "inexistent_user")
+
+
 @pytest.mark.parametrize("path, scope", [
     ("organizations", "read:organizations,read:organizations_summary"),
     (f"organizations/{ACME}", "read:organizations"),
     ("organizations/name/acme", "read:organizations"),
     (f"organizations/{ACME}/members", "read:organization_members"),
+    ("users/auth0|000000000000000000000000/organizations", "read:organizations"),
 ])
 def test_a_token_without_the_scope_gets_auth0s_403(api, path, scope):
     refused = api("users-only").get(path)
