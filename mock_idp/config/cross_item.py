@@ -11,7 +11,7 @@ from .fields import tenant_path, user_key
 
 UNIQUE_PER_TENANT = (("clients", "client_id"), ("users", "username"), ("groups", "name"), ("roles", "name"),
                      ("authorization_servers", "id"), ("apis", "identifier"),
-                     ("saml_apps", "app_id"))
+                     ("saml_apps", "app_id"), ("organizations", "name"), ("organizations", "id"))
 
 
 def cross_item_problems(data: dict[str, Any], personas: Collection[str] = ()) -> Iterator[tuple[Loc, str]]:
@@ -28,6 +28,7 @@ def cross_item_problems(data: dict[str, Any], personas: Collection[str] = ()) ->
             yield from duplicates(items, key, ("tenants", name, field), same)
         if isinstance(tenant, dict):
             yield from unknown_references(tenant, ("tenants", name))
+            yield from unknown_members(tenant, ("tenants", name), username_rule(tenant, personas))
 
 
 def username_rule(tenant: Any, personas: Collection[str]) -> Callable[[str], str]:
@@ -90,3 +91,17 @@ def unknown_references(tenant: dict[str, Any], loc: Loc) -> Iterator[tuple[Loc, 
             if isinstance(api, str) and api not in apis:
                 yield (loc + ("roles", index, "permissions", position, "api"),
                        f"unknown API {api!r}{suggestion(api, apis)} (the tenant's apis: {', '.join(apis) or 'none'})")
+
+
+def unknown_members(tenant: dict[str, Any], loc: Loc, same: Callable[[str], str]) -> Iterator[tuple[Loc, str]]:
+    """An organization's member must be one of the tenant's users (compared as the persona compares
+    usernames)."""
+    users = names(tenant.get("users"), "username")
+    known = {same(user) for user in users}
+    for index, organization in enumerate(tenant.get("organizations") if isinstance(tenant.get("organizations"), list) else []):
+        members = organization.get("members") if isinstance(organization, dict) else None
+        for position, member in enumerate(members if isinstance(members, list) else []):
+            if isinstance(member, str) and same(member) not in known:
+                yield (loc + ("organizations", index, "members", position),
+                       f"unknown user {member!r}{suggestion(member, users)} (an organization's members are "
+                       "usernames of the tenant's users)")

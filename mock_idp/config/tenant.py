@@ -13,7 +13,7 @@ from .errors import issue_at, suggestion
 from .fields import GRANT_TYPES, NonEmptyStr, Origin, Seconds, normalise_path
 from .hooks import TriggersConfig
 from .saml_apps import GroupAttributeConfig, SamlAppConfig
-from .users import GroupConfig, RoleConfig, UserConfig
+from .users import GroupConfig, OrganizationConfig, RoleConfig, UserConfig
 
 
 class TokenLifetimes(SeedModel):
@@ -48,7 +48,9 @@ class SigningKeyConfig(SeedModel):
 # Tenant keys only some personas serve (Flavor.seed_keys), and what they are called in errors.
 VENDOR_KEYS = {"saml_apps": "SAML apps", "api_tokens": "API tokens", "roles": "roles",
                "groups_claim": "groups claim filter", "authorization_server": "named authorization server",
-               "authorization_servers": "custom authorization servers", "trusted_origins": "trusted origins"}
+               "authorization_servers": "custom authorization servers", "trusted_origins": "trusted origins",
+               "organizations": "organizations",
+               "allow_organization_name_in_authentication_api": "organization names in the Authentication API"}
 # Client keys only some personas serve (also named in Flavor.seed_keys).
 VENDOR_CLIENT_KEYS = {"management_scopes": "management API grant", "client_grants": "client grants",
                       "web_origins": "allowed web origins",
@@ -92,6 +94,10 @@ class TenantConfig(SeedModel):
     users: list[UserConfig] = []
     groups: list[GroupConfig] = []
     roles: list[RoleConfig] = []
+    # Auth0: organizations and their members; the tenant setting that lets /authorize take an
+    # organization's name and puts `org_name` in its tokens (docs/vendors.md, "Auth0 Organizations").
+    organizations: list[OrganizationConfig] = []
+    allow_organization_name_in_authentication_api: bool = False
     signing_key: SigningKeyConfig | None = None
     saml_apps: list[SamlAppConfig] = []  # served by the personas that have SAML apps (Okta)
     triggers: TriggersConfig | None = None

@@ -1,8 +1,11 @@
-"""A tenant's users and what they belong to: groups (Okta, Cognito) and roles (Auth0 RBAC)."""
+"""A tenant's users and what they belong to: groups (Okta, Cognito), roles (Auth0 RBAC) and
+organizations (Auth0 Organizations)."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from pydantic import field_validator
 
 from .base import SeedModel
 from .fields import NonEmptyStr, Username
@@ -58,3 +61,22 @@ class RoleConfig(SeedModel):
     permissions: list[RolePermissionConfig] = []
     created_at: int | None = None
     updated_at: int | None = None
+
+
+class OrganizationConfig(SeedModel):
+    """Auth0: an organization (B2B customer) and the usernames of its members. Unset, `id` is a
+    stable `org_<16 hex>` made from the tenant and the name (personas/auth0/organizations.py)."""
+
+    name: NonEmptyStr  # Auth0: the unique, URL-safe identifier; display_name is for people
+    display_name: str | None = None
+    id: NonEmptyStr | None = None
+    members: list[Username] = []
+    metadata: dict[str, str] = {}  # Auth0: at most 25 string values
+
+    @field_validator("id")
+    @classmethod
+    def _an_auth0_id(cls, value: str | None) -> str | None:
+        # /authorize tells ids from names by this prefix (and so do the SDKs checking org_id).
+        if value is not None and not value.startswith("org_"):
+            raise ValueError(f"an organization id starts with 'org_' (Auth0's ids do), not {value!r}")
+        return value

@@ -83,7 +83,13 @@ def save_code(grant, code: str, request) -> None:
         code_challenge_method=data.get("code_challenge_method"),
         expires_at=now + issuer.flavor.lifetimes.authorization_code,
         hook_answers=hook_answers,
+        authorization_context=kept_context(request),
     ))
+
+
+def kept_context(request) -> str | None:
+    context = getattr(request, "authorization_context", None)
+    return json.dumps(context) if context is not None else None
 
 
 def replayed(store, code: str) -> InvalidGrantError:

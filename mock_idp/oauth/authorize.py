@@ -76,6 +76,7 @@ def authorize(issuer, request, user: EndUser | None, just_logged_in: bool = Fals
             issuer, request.client.config, data.get("audience") or data.get("resource"),
             grant_type="authorization_code")
         silent = "none" in (data.get("prompt") or "").split()
+        issuer.flavor.authorization_context(issuer, request.client.config, data, None)  # refusals before sign-in
         if needs_login(data, user, just_logged_in, issuer.now()):
             if silent:
                 raise with_case(LoginRequiredError(), "login_required")
@@ -84,6 +85,9 @@ def authorize(issuer, request, user: EndUser | None, just_logged_in: bool = Fals
         # shown on the page, or redirected when no page may be shown (OIDC Core §3.1.2.1, prompt=none).
         issuer.flavor.check_user_access(issuer, request.client.config, user.config,
                                         (request.payload.scope or "").split(), "redirect" if silent else "page")
+        # What the grant's tokens carry of this request (Auth0's organization), kept with its code.
+        request.authorization_context = issuer.flavor.authorization_context(
+            issuer, request.client.config, data, user.config)
         return grant.create_authorization_response(redirect_uri, user)
     except OAuthError as error:
         if error.error == "login_required" and getattr(error, "case", None) is None:

@@ -6,7 +6,7 @@ import secrets
 from authlib.oauth2.rfc6749.util import scope_to_list
 
 from .clients import EndUser
-from ..personas.base import HOOK_ANSWERS, TokenContext
+from ..personas.base import AUTHORIZATION_CONTEXT, HOOK_ANSWERS, TokenContext
 from .tokens import issue_access_token
 
 
@@ -89,6 +89,12 @@ class IssuingGrant:
         code = request.authorization_code
         if code is not None and code.row.hook_answers is not None:
             ctx.extra[HOOK_ANSWERS] = json.loads(code.row.hook_answers)
+        # The authorization request's context: the code's or refresh token's row kept it; an
+        # implicit grant's tokens are issued with the request itself.
+        kept = getattr(record.row, "authorization_context", None) if record is not None \
+            else getattr(request, "authorization_context", None)
+        if kept is not None:
+            ctx.extra[AUTHORIZATION_CONTEXT] = json.loads(kept) if isinstance(kept, str) else kept
         return ctx
 
     def origin_code(self) -> str | None:

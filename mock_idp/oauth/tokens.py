@@ -1,13 +1,14 @@
 """Issuing and reading back tokens. The persona decides the claims; this module signs and records."""
 
 import hashlib
+import json
 import secrets
 import uuid
 
 from authlib.oidc.core.util import create_half_hash
 
 from ..storage.models import IssuedToken, new_row
-from ..personas.base import TokenContext
+from ..personas.base import AUTHORIZATION_CONTEXT, TokenContext
 from .shape import TokenShape
 
 
@@ -54,6 +55,8 @@ def issue_access_token(ctx: TokenContext, include_refresh_token: bool, code: str
             access_expires_at=ctx.now + ctx.access_token_lifetime,
             code=code,
             grant_id=ctx.grant_id,
+            authorization_context=json.dumps(ctx.extra[AUTHORIZATION_CONTEXT])
+            if AUTHORIZATION_CONTEXT in ctx.extra else None,
             **refresh,
         )
     if record is None:

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 # ctx.extra's key for the hook answers an authorization code kept (Flavor.hook_answers_at_sign_in).
 HOOK_ANSWERS = "hook_answers_at_sign_in"
+# ctx.extra's key for what the persona kept of the authorization request (Flavor.authorization_context).
+AUTHORIZATION_CONTEXT = "authorization_context"
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,15 @@ class Flavor(PersonaData):
         assignment). `channel` says where a refusal goes: "page" (the authorization endpoint or
         the device verification page, shown to the person: raise an ErrorPage), "redirect" (the authorization endpoint with
         prompt=none) or "token" (the token endpoint): raise an OAuthError. Generic: anyone may."""
+
+    def authorization_context(self, issuer: IssuerView, client: "ClientConfig", data: dict[str, str],
+                              user: "UserConfig | None") -> dict[str, Any] | None:
+        """What the persona keeps of an authorization request (`data`) for every token of the grant
+        it starts, refreshed ones too (Auth0's organization), as JSON-able data found again in
+        `ctx.extra[AUTHORIZATION_CONTEXT]`. Asked before the person signs in (`user` None: refuse
+        what needs no user) and once they have; raise an OAuthError (redirected) to refuse.
+        None: nothing is kept (the default)."""
+        return None
 
     def id_token_claims(self, ctx: TokenContext) -> dict[str, Any]:
         return oidc_claims.id_token_claims(self, ctx)

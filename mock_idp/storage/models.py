@@ -94,6 +94,9 @@ class AuthorizationCode(SQLModel, table=True):
     # JSON: what the persona's token hooks answered when the user signed in, for the tokens this
     # code is redeemed for (Flavor.hook_answers_at_sign_in); None: they are asked at redemption.
     hook_answers: str | None = None
+    # JSON: what the persona kept of the authorization request for the grant's tokens
+    # (Flavor.authorization_context: Auth0's organization); None: nothing.
+    authorization_context: str | None = None
 
 
 class IssuedToken(SQLModel, table=True):
@@ -137,6 +140,8 @@ class IssuedToken(SQLModel, table=True):
     # The id of the row its latest rotation stored: while that row's refresh token is unused, this
     # one is "the previous token" (RefreshRotation.reuse_previous_only: Auth0's reuse interval).
     refresh_successor: str | None = None
+    # The grant's authorization context (AuthorizationCode's), for the tokens a refresh brings.
+    authorization_context: str | None = None
 
 
 class RevokedToken(SQLModel, table=True):

@@ -1,7 +1,7 @@
 """@okta/okta-sdk-nodejs against the Okta tenant's Users and Groups API over --tls (issue 23): the
 same API okta-sdk-python drives in tests/personas/okta/test_management_api.py, seen by the Node SDK;
 node-auth0's ManagementClient against the Auth0 tenant's Management API v2, as auth0-python drives
-it in tests/personas/auth0/test_management_api.py."""
+it in tests/personas/auth0/test_management_api.py, and its organizations (tests/seeds/organizations.yaml)."""
 
 import httpx
 import pytest
@@ -33,14 +33,17 @@ def test_okta_sdk_nodejs_creates_groups_finds_deactivates_and_deletes_a_user(ser
     assert result["gone"] == {"status": 404, "errorCode": "E0000007"}
 
 
+def auth0_tenant_at_the_root(folder, seed: str):
+    """A seed's Auth0 tenant at the root of its host, over --tls: node-auth0 takes a bare host as
+    `domain` (it refuses one with a path) and calls https://<domain>/oauth/token and /api/v2/."""
+    tenant = yaml.safe_load((SEEDS / seed).read_text())["tenants"]["auth0"]
+    (folder / "seed.yaml").write_text(yaml.safe_dump({"tenants": {"auth0": {**tenant, "path": "/"}}}))
+    return start_server(folder / "seed.yaml", folder / "data", tls=True)
+
+
 @pytest.fixture(scope="module")
 def auth0_at_the_root(tmp_path_factory):
-    """The seed's Auth0 tenant at the root of its host: node-auth0 takes a bare host as `domain`
-    (it refuses one with a path) and calls https://<domain>/oauth/token and /api/v2/."""
-    folder = tmp_path_factory.mktemp("auth0-node")
-    tenant = yaml.safe_load((SEEDS / "management.yaml").read_text())["tenants"]["auth0"]
-    (folder / "seed.yaml").write_text(yaml.safe_dump({"tenants": {"auth0": {**tenant, "path": "/"}}}))
-    running = start_server(folder / "seed.yaml", folder / "data", tls=True)
+    running = auth0_tenant_at_the_root(tmp_path_factory.mktemp("auth0-node"), "management.yaml")
     yield running
     running.stop()
 
@@ -59,6 +62,29 @@ def test_node_auth0_management_client_gets_its_own_token_and_manages_a_user(auth
     assert result["duplicate"] == {"name": "ConflictError", "status": 409, "body": {
         "statusCode": 409, "error": "Conflict", "message": "The user already exists.", "errorCode": "auth0_idp_error"}}
     assert result["gone"]["name"] == "NotFoundError" and result["gone"]["body"]["errorCode"] == "inexistent_user"
+
+
+@pytest.fixture(scope="module")
+def organizations_at_the_root(tmp_path_factory):
+    running = auth0_tenant_at_the_root(tmp_path_factory.mktemp("auth0-organizations-node"), "organizations.yaml")
+    yield running
+    running.stop()
+
+
+def test_node_auth0_lists_organizations_in_checkpoint_pages_and_reads_their_members(organizations_at_the_root):
+    server = organizations_at_the_root
+    result = run_node("auth0_organizations.mjs", {"domain": server.base_url.removeprefix("https://"),
+                                                  "clientId": "backend", "clientSecret": "backend-secret",
+                                                  "name": "acme"}, ca=server.ca)
+    assert result["ok"], result
+    assert result["names"] == ["acme", "initech", "globex"]  # two pages: the SDK followed `next`
+    assert result["byName"] == result["byId"] == {"id": "org_acme000000000001", "name": "acme",
+                                                  "display_name": "Acme Corporation", "metadata": {"tier": "gold"}}
+    assert [m["email"] for m in result["members"]] == ["alice@acme.example.com", "bob@acme.example.com"]
+    assert all(m["user_id"].startswith("auth0|") for m in result["members"])
+    assert result["missing"] == {"name": "NotFoundError", "status": 404, "body": {
+        "statusCode": 404, "error": "Not Found", "message": "No organization found by that id or name",
+        "errorCode": "inexistent_organization"}}
 
 
 def test_okta_auth_js_changes_an_expired_password_then_signs_in(server):

@@ -14,7 +14,7 @@ from typing import Any
 from .. import cors
 from ..base import Flavor
 from ..layout import ClientAssertionRules, DeviceFlow, EndpointPaths, IssuerLayout, Lifetimes
-from . import apis, client_grants, errors, refresh_tokens, token_claims
+from . import apis, client_grants, errors, organizations, refresh_tokens, token_claims
 from .token_claims import PASSWORD_REALM
 
 PATHS = EndpointPaths(
@@ -89,6 +89,9 @@ class Auth0Flavor(Flavor):
             released.pop("preferred_username", None)  # Auth0 profiles have none by default
         return token_claims.namespaced(released, self.namespace(ctx.issuer))
 
+    def authorization_context(self, issuer, client, data, user):
+        return organizations.authorization_context(issuer, data, user)
+
     def id_token_claims(self, ctx) -> dict[str, Any]:
         return token_claims.id_token_claims(self, ctx)
 
@@ -148,13 +151,14 @@ PROFILE = Auth0Flavor(
     # page posts {type: "authorization_response", response} (docs/vendors.md, "SPA SDKs"). Auth0's
     # discovery does not list it.
     post_message_modes=("web_message",),
-    # /dbconnections/signup and change_password; the Management API v2's /api/v2/users and roles;
+    # /dbconnections/signup and change_password; the Management API v2's /api/v2/users, roles and organizations;
     # last, the rest of /api/v2 (Auth0's 404)
-    vendor_apis=("auth0.dbconnections", "auth0.users_api", "auth0.roles_api", "auth0.unknown_api"),
+    vendor_apis=("auth0.dbconnections", "auth0.users_api", "auth0.roles_api", "auth0.organizations_api",
+                 "auth0.unknown_api"),
     # served by auth0.roles_api; refresh_tokens.py; apis.py (an API's RBAC); management.py; web_message_origins;
-    # cors_origins; client_grants.py
+    # cors_origins; client_grants.py; organizations.py
     seed_keys=("roles", "refresh_token", "enforce_policies", "token_dialect", "management_scopes", "web_origins",
-               "allowed_origins", "client_grants"),
+               "allowed_origins", "client_grants", "organizations", "allow_organization_name_in_authentication_api"),
     # docs/vendors.md, "SPA SDKs in the browser": web_message for an origin not allowed is a 400 page.
     page_error_descriptions={
         "unregistered_web_origin": "The specified redirect_uri '{redirect_uri}' does not have a registered origin.",
@@ -176,6 +180,10 @@ PROFILE = Auth0Flavor(
         "code_verifier_mismatch": "Failed to verify code verifier",
         "invalid_refresh_token": "Unknown or invalid refresh token.",
         "user_blocked": "user is blocked",  # a blocked user's refresh token (and password-realm sign-in)
+        # /authorize's organization (organizations.py; docs/vendors.md, "Auth0 Organizations")
+        "organization_not_an_id": "authorization request parameter organization must be an organization id",
+        "organization_invalid": "parameter organization is invalid: no organization found for '{organization}'",
+        "organization_not_member": "user {user_id} is not part of the {org_id} organization",
     },
     device_flow=DeviceFlow(
         verification_path="/activate",

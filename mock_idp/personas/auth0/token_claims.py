@@ -3,6 +3,7 @@
 from typing import Any
 
 from ..standard_claims import STANDARD_CLAIMS
+from . import organizations
 from .apis import api_named, role_permissions
 
 # ID-token claims Auth0 releases un-namespaced; anything else needs a namespace.
@@ -29,6 +30,7 @@ def id_token_claims(flavor, ctx) -> dict[str, Any]:
         claims["sid"] = ctx.session_id
     if ctx.auth_time is not None:
         claims["auth_time"] = ctx.auth_time
+    claims.update(organizations.token_claims(ctx))  # signed in through an organization
     return claims
 
 
@@ -62,4 +64,5 @@ def access_token_claims(flavor, ctx) -> dict[str, Any]:
         # What an Auth0 Action typically adds to API tokens: the custom claims, namespaced.
         ns = flavor.namespace(ctx.issuer)
         claims.update({ns + k: v for k, v in ctx.user.claims.items() if k not in OIDC_CLAIMS})
+    claims.update(organizations.token_claims(ctx))
     return claims

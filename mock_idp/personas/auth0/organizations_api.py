@@ -1,0 +1,85 @@
+"""Auth0's Management API v2, organizations (read only): the list (offset pages with
+`include_totals`, or checkpoint pages with `from`/`take`, as node-auth0 asks), one by id or by
+name, an organization's members, and a user's organizations. Scopes: read:organizations
+(read:organizations_summary also lists), read:organization_members. The organizations are the seed's (organizations.py).
+Facts: docs/vendors.md, "Auth0 Organizations".
+"""
+
+from typing import Any
+
+from fastapi import Request
+from starlette.routing import Route
+
+from ..vendor_api import VendorCall
+from .management import ManagementError, api, checkpoint, injected_failure, paged, selected, sorted_by
+from .organizations import by_id, is_member, org_id
+from .users_api import find_user
+
+ENDPOINTS = ("organizations",)
+ORGANIZATIONS = VendorCall("organizations", injected_failure, error_key="errorCode")
+WATCHED = {"/api/v2/organizations": lambda headers: ORGANIZATIONS}
+READ = ("read:organizations",)
+
+
+def organization_json(tenant, organization) -> dict[str, Any]:
+    """Auth0's organization object: id and name; display_name and metadata when set."""
+    item: dict[str, Any] = {"id": org_id(tenant, organization), "name": organization.name}
+    if organization.display_name is not None:
+        item["display_name"] = organization.display_name
+    if organization.metadata:
+        item["metadata"] = dict(organization.metadata)
+    return item
+
+
+def not_found() -> ManagementError:
+    return ManagementError(404, "No organization found by that id or name", "inexistent_organization")
+
+
+def found(tenant, wanted: str):
+    organization = by_id(tenant, wanted)
+    if organization is None:
+        raise not_found()
+    return organization
+
+
+def member_json(tenant, user) -> dict[str, Any]:
+    claims = {**tenant.flavor.user_defaults(user), **user.claims}
+    return {"user_id": tenant.subject(user), **{name: claims.get(name) for name in ("email", "picture", "name")}}
+
+
+def routes(tenant) -> list[Route]:
+    async def list_organizations(request: Request):
+        listed = sorted_by(request, [organization_json(tenant, o) for o in tenant.config.organizations])
+        pages = checkpoint(request, listed, "organizations")  # node-auth0's list() sends take=50
+        return 200, pages if pages is not None else paged(request, listed, "organizations")
+
+    async def get_organization(request: Request, organization: str):
+        return 200, organization_json(tenant, found(tenant, organization))
+
+    async def get_by_name(request: Request, name: str):
+        match = next((o for o in tenant.config.organizations if o.name == name), None)
+        if match is None:
+            raise not_found()
+        return 200, organization_json(tenant, match)
+
+    async def list_members(request: Request, organization: str):
+        chosen = found(tenant, organization)
+        members = [selected(request, member_json(tenant, user)) for user in tenant.all_users()
+                   if is_member(tenant, chosen, user)]
+        pages = checkpoint(request, members, "members")
+        return 200, pages if pages is not None else paged(request, members, "members")
+
+    async def user_organizations(request: Request, user: str):
+        member = find_user(tenant, user)
+        mine = [organization_json(tenant, o) for o in tenant.config.organizations if is_member(tenant, o, member)]
+        return 200, paged(request, mine, "organizations")
+
+    one = "/api/v2/organizations/{organization}"
+    return [
+        Route("/api/v2/organizations", api(tenant, READ + ("read:organizations_summary",), list_organizations),
+              methods=["GET"]),
+        Route("/api/v2/organizations/name/{name}", api(tenant, READ, get_by_name), methods=["GET"]),
+        Route(one, api(tenant, READ, get_organization), methods=["GET"]),
+        Route(one + "/members", api(tenant, ("read:organization_members",), list_members), methods=["GET"]),
+        Route("/api/v2/users/{user}/organizations", api(tenant, READ, user_organizations), methods=["GET"]),
+    ]
