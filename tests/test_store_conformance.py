@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel, select
 
 from mock_idp.keys import generate_key, load_key_ring, role_rows
 from mock_idp.storage.models import (AuthorizationCode, DirectoryEntry, IssuedToken, LoginSession, SignInToken,
@@ -341,14 +341,47 @@ def test_within_the_grace_only_the_previous_refresh_token_rotates_again_when_ask
     assert store.rotate_refresh_token(first.refresh_token, second, now, grace=30, previous_only=True)
     again = token_row(refresh_token=unique("rt"))  # the first is the previous one: a retry
     assert store.rotate_refresh_token(first.refresh_token, again, now + 1, grace=30, previous_only=True)
-    assert store.is_previous_refresh_token(store.find_refresh_token(first.refresh_token))
     # Its successor (the retry's token) rotated: the first is now older than the previous one.
     assert store.rotate_refresh_token(again.refresh_token, third, now + 2, grace=30, previous_only=True)
-    assert not store.is_previous_refresh_token(store.find_refresh_token(first.refresh_token))
     assert not store.rotate_refresh_token(first.refresh_token, token_row(), now + 3, grace=30, previous_only=True)
     assert store.find_refresh_token(first.refresh_token).refresh_successor == again.id  # nothing written
     # Without the rule, any token retired within the grace rotates again.
     assert store.rotate_refresh_token(first.refresh_token, token_row(refresh_token=unique("rt")), now + 3, grace=30)
+
+
+def live_refresh_tokens(store: Store, grant_id: str) -> list[str]:
+    with Session(store.engine) as session:
+        rows = session.exec(select(IssuedToken).where(IssuedToken.grant_id == grant_id)).all()
+    return [row.refresh_token for row in rows if row.refresh_token and not (row.revoked or row.refresh_revoked)]
+
+
+def test_a_retry_within_the_grace_retires_the_grants_live_refresh_token(store):
+    grant, now = unique("grant"), int(time.time())
+    first = token_row(refresh_token=unique("rt"), grant_id=grant)
+    store.put(first)
+    second, third = (token_row(refresh_token=unique("rt"), grant_id=grant) for _ in range(2))
+    assert store.rotate_refresh_token(first.refresh_token, second, now, grace=30)
+    assert store.rotate_refresh_token(first.refresh_token, third, now + 1, grace=30)  # a retry
+    assert live_refresh_tokens(store, grant) == [third.refresh_token]
+    # The token the retry replaced was never used, so it was not retired by a rotation: no grace.
+    assert not store.rotate_refresh_token(second.refresh_token, token_row(grant_id=grant), now + 2, grace=30)
+
+
+@pytest.mark.parametrize("previous_only", [True, False])
+def test_a_retry_racing_the_rotation_of_its_successor_leaves_one_live_token(replicas, previous_only):
+    """Replicas at once: one rotates the grant's live token, one retries the token before it
+    within the grace. Whoever goes first, the grant keeps one live refresh token."""
+    now = int(time.time())
+    for _ in range(10):
+        grant = unique("grant")
+        first, second = (token_row(refresh_token=unique("rt"), grant_id=grant) for _ in range(2))
+        replicas[0].put(first)
+        assert replicas[0].rotate_refresh_token(first.refresh_token, second, now, grace=30)
+        uses = [first.refresh_token, second.refresh_token] * (REPLICAS // 2)
+        outcomes = race(lambda replica: replica.rotate_refresh_token(
+            uses[replicas.index(replica)], token_row(refresh_token=unique("rt"), grant_id=grant), now + 1,
+            grace=30, previous_only=previous_only), replicas)
+        assert any(outcomes) and len(live_refresh_tokens(replicas[0], grant)) == 1
 
 
 def test_purge_deletes_expired_rows_of_every_kind_and_keeps_live_ones(store):

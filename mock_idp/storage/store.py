@@ -8,9 +8,8 @@ from collections.abc import Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from sqlalchemy import and_, bindparam, delete, event, exists, func, insert, inspect, make_url, or_, update
+from sqlalchemy import and_, bindparam, delete, event, inspect, make_url, or_, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, SQLModel, create_engine, select
 
 from .models import (AuthorizationCode, DeviceAuthorization, IssuedToken, LoginSession, RevokedToken, SignInToken, SigningKey, UsedAssertion,
@@ -18,6 +17,7 @@ from .models import (AuthorizationCode, DeviceAuthorization, IssuedToken, LoginS
 from .sql import RawStatements
 from .audit import AuditStore
 from .revocations import RevocationStore
+from .rotation import RotationStore
 from .tenant_state import TenantStateStore
 
 log = logging.getLogger("mock_idp")
@@ -34,7 +34,7 @@ class PurgeScope:
     issuers: tuple[str, ...] = ()
 
 
-class Store(TenantStateStore, RevocationStore, AuditStore):
+class Store(TenantStateStore, RevocationStore, RotationStore, AuditStore):
     def __init__(self, database_url: str, wait: float = DATABASE_WAIT):
         """Every write is committed before the call returns. On a SQLite file the tenant state
         rows are kept in memory, and read again when another connection (another thread, another
@@ -215,47 +215,6 @@ class Store(TenantStateStore, RevocationStore, AuditStore):
             query = select(IssuedToken).where(IssuedToken.refresh_token == refresh_token)
             return session.exec(query).first()
 
-    def rotate_refresh_token(self, refresh_token: str, successor: IssuedToken, now: int, grace: int = 0,
-                             previous_only: bool = False) -> bool:
-        """Rotation in ONE transaction: retire a live refresh token (or one retired less than
-        `grace` seconds ago; with `previous_only`, only while the successor it was last rotated to
-        is unused) and store its successor; False, and nothing written, if it was retired or
-        revoked. A crash in between loses nothing; racing replicas get one winner."""
-        usable = IssuedToken.refresh_revoked == False  # noqa: E712
-        if grace > 0:
-            in_grace = IssuedToken.refresh_retired_at >= now - grace
-            if previous_only:
-                later = aliased(IssuedToken)
-                unused = exists().where(later.id == IssuedToken.refresh_successor,
-                                        later.refresh_revoked == False)  # noqa: E712
-                in_grace = and_(in_grace, or_(IssuedToken.refresh_successor.is_(None), unused))
-            usable = or_(usable, in_grace)
-        with self.engine.begin() as connection:
-            result = connection.execute(
-                update(IssuedToken)
-                .where(IssuedToken.refresh_token == refresh_token, IssuedToken.revoked == False, usable)  # noqa: E712
-                .values(refresh_revoked=True, refresh_successor=successor.id,
-                        refresh_retired_at=func.coalesce(IssuedToken.refresh_retired_at, now))
-            )
-            if result.rowcount != 1:
-                return False
-            connection.execute(insert(IssuedToken.__table__), successor.model_dump())
-            return True
-
-    def is_previous_refresh_token(self, row: IssuedToken) -> bool:
-        """Whether a retired refresh token is the one just rotated: its successor's refresh token
-        is unused (a row retired before successors were recorded counts as one)."""
-        successor = self.get(IssuedToken, row.refresh_successor) if row.refresh_successor else None
-        return successor is None or not successor.refresh_revoked
-
-    def revoke_grant(self, grant_id: str) -> None:
-        """RFC 9700 §4.14.2, RFC 7009 §2.1: every token of the grant, refreshed ones included."""
-        if grant_id:  # (never `grant_id IS NULL`: that would be every grant-less row)
-            self._revoke(IssuedToken.grant_id == grant_id)
-
-    def revoke_tokens_from_code(self, code: str) -> None:
-        self._revoke(IssuedToken.code == code)
-
     def find_device_authorization(self, user_code: str) -> DeviceAuthorization | None:
         with Session(self.engine, expire_on_commit=False) as session:
             query = select(DeviceAuthorization).where(DeviceAuthorization.user_code == user_code)
@@ -329,12 +288,6 @@ class Store(TenantStateStore, RevocationStore, AuditStore):
                          .limit(limit).scalar_subquery())
                 deleted += connection.execute(delete(UsedAssertion).where(UsedAssertion.key.in_(batch))).rowcount
         return deleted
-
-    def _revoke(self, condition) -> int:
-        with Session(self.engine) as session:
-            revoked = session.exec(update(IssuedToken).where(condition).values(revoked=True)).rowcount
-            session.commit()
-            return revoked
 
     def add(self, row: SQLModel) -> bool:
         """Insert a new row; False if a unique key already holds one (another replica's)."""
