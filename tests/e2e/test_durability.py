@@ -36,10 +36,11 @@ OKTA_SERVICE = ("0oa-durable-service", "durable-service-secret")
 class Serve:
     """`mock-idp serve` as a user runs it, in its own process group (its workers die with it)."""
 
-    def __init__(self, data_dir: Path, *flags: str, env: dict | None = None, port: int | None = None):
+    def __init__(self, data_dir: Path, *flags: str, env: dict | None = None, port: int | None = None,
+                 config: Path = SEED):
         self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        command = [MOCK_IDP, "serve", "--config", str(SEED), "--port", str(self.port),
+        command = [MOCK_IDP, "serve", "--config", str(config), "--port", str(self.port),
                    "--data-dir", str(data_dir), "--log-level", "warning", *flags]
         environment = {k: v for k, v in os.environ.items() if not k.startswith("MOCK_IDP_")}
         environment.update({"MOCK_IDP_PURGE_INTERVAL": "0.5", **(env or {})})
