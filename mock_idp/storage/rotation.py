@@ -9,13 +9,13 @@ rows, and a statement reads the rows committed when it began: an UPDATE that wai
 checks that row again, but a row committed meanwhile (a successor stored by a concurrent rotation)
 it never sees. So on PostgreSQL:
 - a rotation of a live token stays one conditional UPDATE (its row lock and rowcount decide);
-- a reuse within the grace, and a grant's revocation, first take the grant's transaction lock
+- a retry within the grace, and a grant's revocation, first take the grant's transaction lock
   (pg_advisory_xact_lock), which orders them as SQLite's writer lock does; what they read of a
   row a live rotation may hold they read FOR UPDATE (it waits for that rotation's commit);
 - a write over the grant's rows is repeated until it finds none left (a live rotation that
   committed a successor meanwhile), so no token of the grant is missed.
-Locks are taken grant first, then rows, and a live rotation holds one row only: no two
-transactions wait for each other."""
+Locks are taken grant first, then rows; a live rotation locks one row and waits for nothing after
+it, so none of these waits for another in a circle."""
 
 from sqlalchemy import and_, func, insert, select, update
 
@@ -71,8 +71,8 @@ class RotationStore:
         """RFC 6749 §4.1.2: every token the code issued, refreshed ones too (they carry it)."""
         with self.engine.begin() as connection:
             if not _serialised(connection):
-                grants = connection.execute(select(T.grant_id).distinct().where(T.code == code, T.grant_id.is_not(None)))
-                lock_grants(connection, sorted(grants.scalars()))
+                grants = select(T.grant_id).distinct().where(T.code == code, T.grant_id.is_not(None))
+                lock_grants(connection, sorted(connection.execute(grants).scalars()))
             revoke_all(connection, IssuedToken.code == code)
 
 

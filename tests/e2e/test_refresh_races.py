@@ -28,8 +28,8 @@ SEED = {"tenants": {
     "race-okta": {"flavor": "okta", "users": PEOPLE, "clients": [
         # A public client: Okta's SPA default, ROTATE with a 30 s grace period.
         {"client_id": "okta-spa", "grant_types": ["password", "refresh_token"], "response_types": []},
-        {"client_id": "okta-strict", "client_secret": "okta-strict-secret", "grant_types": ["password", "refresh_token"],
-         "response_types": [], "refresh_token": {"rotation_type": "ROTATE", "leeway": 0}},
+        {"client_id": "okta-strict", "client_secret": "okta-strict-secret", "response_types": [],
+         "grant_types": ["password", "refresh_token"], "refresh_token": {"rotation_type": "ROTATE", "leeway": 0}},
     ]},
     "race-auth0": {"flavor": "auth0", "users": PEOPLE, "clients": [
         {"client_id": "auth0-rotating", "client_secret": "auth0-rotating-secret", "response_types": [],
@@ -49,18 +49,22 @@ class Persona:
     without_grace: str  # one whose used refresh token dies at once
     refused: int  # the status of invalid_grant
     previous_only: bool  # within the grace, only the token just rotated (Auth0)
+    basic_auth: bool  # the secret in the Authorization header (Okta's default), else in the form
 
     def token(self, http: httpx.Client, base: str, client: str, **form) -> httpx.Response:
+        url = base + self.token_path
         if client == "okta-spa":  # public: no secret
-            return http.post(base + self.token_path, data={**form, "client_id": client})
-        if self.token_path.startswith("/race-okta"):
-            return http.post(base + self.token_path, auth=(client, f"{client}-secret"), data=form)
-        return http.post(base + self.token_path, data={**form, "client_id": client, "client_secret": f"{client}-secret"})
+            return http.post(url, data={**form, "client_id": client})
+        if self.basic_auth:
+            return http.post(url, auth=(client, f"{client}-secret"), data=form)
+        return http.post(url, data={**form, "client_id": client, "client_secret": f"{client}-secret"})
 
 
 PERSONAS = {
-    "okta": Persona("/race-okta/oauth2/v1/token", "okta-spa", "okta-strict", 400, previous_only=False),
-    "auth0": Persona("/race-auth0/oauth/token", "auth0-rotating", "auth0-strict", 403, previous_only=True),
+    "okta": Persona("/race-okta/oauth2/v1/token", "okta-spa", "okta-strict", 400, previous_only=False,
+                    basic_auth=True),
+    "auth0": Persona("/race-auth0/oauth/token", "auth0-rotating", "auth0-strict", 403, previous_only=True,
+                     basic_auth=False),
 }
 
 
