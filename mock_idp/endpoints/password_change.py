@@ -12,6 +12,11 @@ when the password is set, five minutes), and the body is capped in front of ever
 
 Every sign-in form reads its POST through `form_sign_in` (the authorization endpoint's login page,
 the device verification page, Okta's SAML sign-in), so each of them asks for the new password alike.
+
+At a name not ours (DNS rebinding, web/same_origin.py `foreign_host`) the step is neither offered
+nor taken: a rebound page's script is same-origin with the form, so with a seed's public password
+it would set the user's password (a write of the directory, as Okta's authn API and Cognito's
+ChangePassword, both 421 there). Signing in there is still allowed (docs/robustness.md).
 """
 
 from typing import Callable
@@ -22,6 +27,7 @@ from fastapi.responses import Response
 from ..config import UserConfig
 from ..personas.password_change import PasswordChangeRefused
 from .http import browser_url, html_page
+from ..web.same_origin import foreign_host
 from .sso import (CHANGE_TOKEN, CONFIRM_PASSWORD, CSRF_FIELD, EXPIRED_FORM, NEW_PASSWORD, csrf_ok, csrf_token,
                   form_response, form_secret)
 
@@ -64,6 +70,12 @@ def changed_user(request: Request, tenant, action: str, params, credentials: dic
         raise
 
 
+def not_here(host: str) -> str:
+    """Why the step is refused at `host`, a name not ours (the mock's words: no vendor has one)."""
+    return (f"This password must be changed first, which this server does only at its own address, not at "
+            f"{host[:100]!r} (--base-url, --internal-base-url, localhost). Nobody was signed in.")
+
+
 # The form's own page again: (error, HTTP status, username) -> the login form, posting to the same place.
 SignInAgainPage = Callable[[str, int, str], Response]
 
@@ -72,7 +84,10 @@ def form_sign_in(request: Request, tenant, action: str, params, credentials: dic
                  again: SignInAgainPage) -> UserConfig | Response:
     """A sign-in form's POST (the login form's, or the change step's) for `params` at `action`: the
     user who signs in now, or the page to show instead (the step, or `again` with the reason)."""
+    host = foreign_host(request)
     if CHANGE_TOKEN in credentials:
+        if host is not None:  # RFC 9110 §15.5.20: not a name this server answers such a write for
+            return again(not_here(host), 421, "")
         try:
             return changed_user(request, tenant, action, params, credentials)
         except PasswordChangeRefused as refused:
@@ -86,7 +101,7 @@ def form_sign_in(request: Request, tenant, action: str, params, credentials: dic
     # The right password, and the vendor wants a new one first (Okta's PASSWORD_EXPIRED): the step.
     token = tenant.flavor.begin_password_change(tenant, user) if user is not None else None
     if token is not None:
-        return step_page(request, tenant, action, params, token)
+        return step_page(request, tenant, action, params, token) if host is None else again(not_here(host), 421, "")
     if user is None or not tenant.flavor.may_sign_in(user):
         # A wrong password: the form again, with a message; nothing goes to the client.
         return again(tenant.flavor.wrong_password_message, 200, username)

@@ -83,6 +83,9 @@ SELF_SERVICE = ("ChangePassword", "UpdateUserAttributes", "DeleteUserAttributes"
 # InitiateAuth and the token endpoint still answer it: tokens, docs/robustness.md.
 OWN_HOST_ONLY = frozenset(SIGNED_OPERATIONS) | {"SignUp", "ConfirmSignUp", "ResendConfirmationCode", "ForgotPassword",
                                                 "ConfirmForgotPassword", "GlobalSignOut", *SELF_SERVICE}
+# RespondToAuthChallenge answers tokens there too, but not NEW_PASSWORD_REQUIRED: it sets the password
+# (a temporary one is a seed's, public), as ChangePassword does. Read from the body (call).
+OWN_HOST_CHALLENGES = frozenset({"NEW_PASSWORD_REQUIRED"})
 SIGV4 = "AWS4-HMAC-SHA256 "
 # Browser applications (amazon-cognito-identity-js, Amplify) call the unsigned operations from their
 # own origin, which Cognito allows; the tenant's CORS origins may (web/cors.py). A preflight asking
@@ -134,12 +137,22 @@ async def answer(tenant, request: Request) -> Response:
     try:
         # A pre-token-generation trigger may be called, or SRP's modular powers (a tenth of a second
         # of CPU, srp.py) computed for an SRP_A: off the event loop (hooks.py).
-        body = await off_loop(call, tenant, target, raw, request.headers.get("authorization", ""),
+        body = await off_loop(call, tenant, target, raw, request.headers.get("authorization", ""), foreign_host(request),
                               needed=lambda: b'"SRP_A"' in raw or tenant.flavor.calls_hooks(tenant.issuers[0]),
                               store=tenant.store)
         return JSONResponse(body, media_type=CONTENT_TYPE)
     except (CognitoError, HookFailure) as error:
         return error_response(error.type, error.message)
+    except Misdirected as refused:
+        return misdirected(refused.host)
+
+
+class Misdirected(Exception):
+    """A write this server takes at its own names only, found in the body (OWN_HOST_CHALLENGES)."""
+
+    def __init__(self, host: str):
+        super().__init__(host)
+        self.host = host
 
 
 def error_response(type_: str, message: str, status: int = 400) -> JSONResponse:
@@ -176,7 +189,8 @@ WATCHED = {"/": lambda headers: CALLS.get(headers.get("x-amz-target", "").partit
             if headers.get("x-amz-target", "").startswith(TARGET_PREFIX) else None}
 
 
-def call(tenant, target: str, raw: bytes, authorization: str = "") -> dict:
+def call(tenant, target: str, raw: bytes, authorization: str = "", host: str | None = None) -> dict:
+    """The operation `target` names, on the JSON `raw`; `host`: the request's, when not one of ours."""
     name = target.removeprefix(TARGET_PREFIX) if target.startswith(TARGET_PREFIX) else ""
     operation = OPERATIONS.get(name)
     if operation is None:
@@ -191,4 +205,6 @@ def call(tenant, target: str, raw: bytes, authorization: str = "") -> dict:
         raise CognitoError("SerializationException", "The request body is not valid JSON.") from None
     if not isinstance(request, dict):
         raise CognitoError("SerializationException", "The request body must be a JSON object.")
+    if host is not None and name == "RespondToAuthChallenge" and request.get("ChallengeName") in OWN_HOST_CHALLENGES:
+        raise Misdirected(host)
     return operation(tenant, request)
