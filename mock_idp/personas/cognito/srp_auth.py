@@ -17,6 +17,7 @@ from .errors import CognitoError, not_authorized
 from .parameters import app_client, client_metadata, required, string_map
 from .password_auth import proven, signing_in_user
 from .pre_token_generation import pool_id
+from .srp_slots import srp_slot
 from ...endpoints.sso import record_signin_token
 from ...oauth.tokens import token_hash
 
@@ -42,7 +43,8 @@ def srp_auth(tenant, client, parameters: dict) -> dict:
     a = srp.public_a(digits)
     if a is None:
         raise CognitoError("InvalidParameterException", "Invalid SRP_A value.")
-    salt, big_b, key = srp.challenge(pool_name(tenant), user.username, user.password, a)
+    with srp_slot():  # bounded: srp_slots.py
+        salt, big_b, key = srp.challenge(pool_name(tenant), user.username, user.password, a)
     block = base64.b64encode(secrets.token_bytes(96)).decode()
     record_signin_token(tenant, secret_block_token(client, block), user, challenge_key=key.hex())
     # USER_ID_FOR_SRP and USERNAME: the user's own name, whatever name (an e-mail alias) signed in.

@@ -87,6 +87,9 @@ OWN_HOST_ONLY = frozenset(SIGNED_OPERATIONS) | {"SignUp", "ConfirmSignUp", "Rese
 # (a temporary one is a seed's, public), as ChangePassword does. Read from the body (call).
 OWN_HOST_CHALLENGES = frozenset({"NEW_PASSWORD_REQUIRED"})
 SIGV4 = "AWS4-HMAC-SHA256 "
+# The operations that may compute an SRP challenge (USER_SRP_AUTH, USER_AUTH's PASSWORD_SRP).
+SIGN_IN_OPERATIONS = frozenset({"InitiateAuth", "AdminInitiateAuth", "RespondToAuthChallenge",
+                                "AdminRespondToAuthChallenge"})
 # Browser applications (amazon-cognito-identity-js, Amplify) call the unsigned operations from their
 # own origin, which Cognito allows; the tenant's CORS origins may (web/cors.py). A preflight asking
 # for `Authorization` is refused: the signed operations stay out of a page's reach (the signature
@@ -136,10 +139,11 @@ async def answer(tenant, request: Request) -> Response:
     target, raw = request.headers.get("x-amz-target", ""), await request.body()
     try:
         # A pre-token-generation trigger may be called, or SRP's modular powers (a tenth of a second
-        # of CPU, srp.py) computed for an SRP_A: off the event loop (hooks.py).
+        # of CPU, srp.py) computed for an SRP_A: off the event loop (hooks.py). Known by the operation,
+        # not by the body's bytes: JSON may spell the key "SRP_\u0041".
         body = await off_loop(call, tenant, target, raw, request.headers.get("authorization", ""), foreign_host(request),
-                              needed=lambda: b'"SRP_A"' in raw or tenant.flavor.calls_hooks(tenant.issuers[0]),
-                              store=tenant.store)
+                              needed=lambda: target.removeprefix(TARGET_PREFIX) in SIGN_IN_OPERATIONS
+                              or tenant.flavor.calls_hooks(tenant.issuers[0]), store=tenant.store)
         return JSONResponse(body, media_type=CONTENT_TYPE)
     except (CognitoError, HookFailure) as error:
         return error_response(error.type, error.message)
