@@ -7,7 +7,10 @@ from starlette.responses import Response
 
 from ..web.prerendered import prerenderable, rendered
 
-CACHEABLE = {"Cache-Control": "public, max-age=300"}  # CORS: per tenant (cors.py)
+# CORS: per tenant (cors.py), so an answer depends on the request's Origin, and says so to caches
+# (Fetch Standard §3.2.5; RFC 9110 §12.5.5) when none was sent too: a copy kept without it (the
+# keys looked at in a tab) was served from the browser's cache to the app's CORS fetch, which failed.
+CACHEABLE = {"Cache-Control": "public, max-age=300", "Vary": "Origin"}
 RFC8414_PATH = "/.well-known/oauth-authorization-server"
 
 

@@ -73,8 +73,10 @@ class Cors:
             if message["type"] == "http.response.start":
                 allowed = await off_loop(allows, tenant, text, state.get(CLIENT), needed=False, store=tenant.store)
                 kept = [(k, v) for k, v in message.get("headers", []) if not k.lower().startswith(b"access-control-")]
+                if not any(k.lower() == b"vary" and b"origin" in v.lower() for k, v in kept):
+                    kept.append((b"vary", b"Origin"))  # refused too: a cache must not give it to another origin
                 if allowed:
-                    kept += [(b"access-control-allow-origin", origin), (b"vary", b"Origin")]
+                    kept.append((b"access-control-allow-origin", origin))
                 message = {**message, "headers": kept}
             await send(message)
         await self.app(scope, receive, with_cors)
