@@ -4,7 +4,6 @@ answer it would never let the page read): Auth0's Organizations API, Entra's v1.
 Cognito's SRP sign-in. Each held as merged; docs/robustness.md, "Route by route"."""
 
 import json
-from pathlib import Path
 
 import httpx
 import pytest
@@ -17,14 +16,6 @@ DAEMON = {"grant_type": "client_credentials", "client_id": "33333333-3333-4333-8
 AMZ = "AWSCognitoIdentityProviderService."
 SRP_START = {"ClientId": "pool-app", "AuthFlow": "USER_SRP_AUTH",
              "AuthParameters": {"USERNAME": "alice", "SRP_A": format(2 ** 1000 + 12345, "x")}}
-
-
-@pytest.fixture(scope="module")
-def shipped(tmp_path_factory):
-    running = start_server(Path(__file__).parent.parent / "mock_idp" / "seed_users.yaml",
-                           tmp_path_factory.mktemp("shipped"))
-    yield running
-    running.stop()
 
 
 @pytest.fixture(scope="module")
@@ -60,8 +51,8 @@ def test_auth0_organizations_answer_no_rebound_name_and_grant_no_preflight(organ
     assert "access-control-allow-origin" not in preflight.headers
 
 
-def test_entras_v1_token_endpoint_redeems_nothing_for_another_origin_and_its_documents_grant_no_cors(shipped):
-    tenant = shipped.tenant_url(ENTRA)
+def test_entras_v1_token_endpoint_redeems_nothing_for_another_origin_and_its_documents_grant_no_cors(seed_server):
+    tenant = seed_server.tenant_url(ENTRA)
     refused = httpx.post(tenant + "/oauth2/token", data=DAEMON, headers={"Origin": "http://localhost:3000"})
     assert refused.status_code == 403 and "access_token" not in refused.text
     assert "access-control-allow-origin" not in refused.headers
