@@ -66,12 +66,14 @@ def test_entras_v1_token_endpoint_redeems_nothing_for_another_origin_and_its_doc
 def test_cognitos_srp_start_takes_no_simple_request_and_its_admin_form_no_rebound_name(pool, path):
     body = json.dumps(SRP_START)
     # What a form or a no-cors fetch can send: no X-Amz-Target, or a type that needs no preflight.
-    for headers in ({"Content-Type": "text/plain"}, {"X-Amz-Target": AMZ + "InitiateAuth", "Content-Type": "text/plain"},
-                    {"X-Amz-Target": AMZ + "InitiateAuth", "Content-Type": "application/x-www-form-urlencoded"}):
+    target = AMZ + "InitiateAuth"
+    for headers in ({"Content-Type": "text/plain"}, {"X-Amz-Target": target, "Content-Type": "text/plain"},
+                    {"X-Amz-Target": target, "Content-Type": "application/x-www-form-urlencoded"}):
         answer = httpx.post(pool.base_url + path, content=body, headers=headers)
         assert answer.status_code == 400 and answer.json()["__type"] == "UnknownOperationException"
     admin = {**SRP_START, "AuthFlow": "ADMIN_USER_SRP_AUTH", "UserPoolId": "us-east-1_x"}
     answer = httpx.post(pool.base_url + path, content=json.dumps(admin),
-                        headers={"X-Amz-Target": AMZ + "AdminInitiateAuth", "Content-Type": "application/x-amz-json-1.1",
-                                 "Authorization": "AWS4-HMAC-SHA256 Credential=x", "Host": rebound(pool)})
+                        headers={"X-Amz-Target": AMZ + "AdminInitiateAuth", "Host": rebound(pool),
+                                 "Content-Type": "application/x-amz-json-1.1",
+                                 "Authorization": "AWS4-HMAC-SHA256 Credential=x"})
     assert answer.status_code == 421

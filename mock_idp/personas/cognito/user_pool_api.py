@@ -141,7 +141,8 @@ async def answer(tenant, request: Request) -> Response:
         # A pre-token-generation trigger may be called, or SRP's modular powers (a tenth of a second
         # of CPU, srp.py) computed for an SRP_A: off the event loop (hooks.py). Known by the operation,
         # not by the body's bytes: JSON may spell the key "SRP_\u0041".
-        body = await off_loop(call, tenant, target, raw, request.headers.get("authorization", ""), foreign_host(request),
+        authorization = request.headers.get("authorization", "")
+        body = await off_loop(call, tenant, target, raw, authorization, foreign_host(request),
                               needed=lambda: target.removeprefix(TARGET_PREFIX) in SIGN_IN_OPERATIONS
                               or tenant.flavor.calls_hooks(tenant.issuers[0]), store=tenant.store)
         return JSONResponse(body, media_type=CONTENT_TYPE)
