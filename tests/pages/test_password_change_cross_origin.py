@@ -129,6 +129,25 @@ def test_a_change_step_posted_under_a_rebound_host_changes_nothing(server):
     assert post_step(browser, step, NEW, NEW).status_code in (302, 303)
 
 
+@pytest.mark.parametrize("page_kind", ["device activation", "SAML sign-in"])
+def test_the_device_and_saml_sign_in_pages_offer_no_change_step_at_a_rebound_name(server, page_kind):
+    """The same form reader (form_sign_in), the same refusal; over HTTP with the rebound Host (what a
+    rebound page's fetch sends, as in the Chromium test above)."""
+    browser = Browser()
+    browser.http.headers["Host"] = rebound(server).removeprefix("http://")
+    if page_kind == "device activation":
+        device = httpx.post(server.tenant_url("/okta/oauth2/default") + "/v1/device/authorize",
+                            data={"client_id": "okta-tv", "scope": "openid"}).json()
+        username, launch = "vic@example.com", browser.get(device["verification_uri_complete"])
+    else:
+        username = "wes@example.com"
+        launch = browser.get(server.tenant_url("/okta/app/expiredapp/exk1expired/sso/saml?RelayState=%2Fhome"))
+    refused = browser.login(launch, username, OLD)
+    assert refused.status_code == 421 and 'id="password-change-form"' not in refused.text
+    assert "only at its own address" in html.unescape(refused.text)
+    assert authn(server, username, OLD).json()["status"] == "PASSWORD_EXPIRED"
+
+
 def test_a_rebound_page_cannot_answer_cognitos_new_password_challenge(page, server):
     page.goto(rebound(server) + "/healthz")
     answers = page.evaluate("""async ([amz, start, secretHash]) => {
