@@ -47,9 +47,10 @@ def chromium():
     yield from launched("--host-resolver-rules=MAP evil.example 127.0.0.1")
 
 
-@pytest.fixture
-def server(tmp_path):
-    running = expired_password_server(tmp_path)
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """One server: each test signs in as users of its own (tom's refusals leave him as he was)."""
+    running = expired_password_server(tmp_path_factory.mktemp("password-change-cross-origin"))
     yield running
     running.stop()
 
