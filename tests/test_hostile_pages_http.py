@@ -77,3 +77,12 @@ def test_cognitos_srp_start_takes_no_simple_request_and_its_admin_form_no_reboun
                                  "Content-Type": "application/x-amz-json-1.1",
                                  "Authorization": "AWS4-HMAC-SHA256 Credential=x"})
     assert answer.status_code == 421
+
+
+@pytest.mark.parametrize("challenge", [["NEW_PASSWORD_REQUIRED"], {"a": 1}, 7, None])
+def test_a_challenge_name_of_any_json_type_at_a_rebound_name_is_cognitos_error_not_a_500(pool, challenge):
+    body = json.dumps({"ClientId": "pool-app", "ChallengeName": challenge})
+    answer = httpx.post(pool.tenant_url("/cognito"), content=body,
+                        headers={"X-Amz-Target": AMZ + "RespondToAuthChallenge", "Host": rebound(pool),
+                                 "Content-Type": "application/x-amz-json-1.1"})
+    assert answer.status_code == 400 and answer.json()["__type"] == "InvalidParameterException"

@@ -85,7 +85,7 @@ OWN_HOST_ONLY = frozenset(SIGNED_OPERATIONS) | {"SignUp", "ConfirmSignUp", "Rese
                                                 "ConfirmForgotPassword", "GlobalSignOut", *SELF_SERVICE}
 # RespondToAuthChallenge answers tokens there too, but not NEW_PASSWORD_REQUIRED: it sets the password
 # (a temporary one is a seed's, public), as ChangePassword does. Read from the body (call).
-OWN_HOST_CHALLENGES = frozenset({"NEW_PASSWORD_REQUIRED"})
+OWN_HOST_CHALLENGES = ("NEW_PASSWORD_REQUIRED",)  # a tuple: `in` compares by ==, a JSON list there raises nothing
 SIGV4 = "AWS4-HMAC-SHA256 "
 # The operations that may compute an SRP challenge (USER_SRP_AUTH, USER_AUTH's PASSWORD_SRP).
 SIGN_IN_OPERATIONS = frozenset({"InitiateAuth", "AdminInitiateAuth", "RespondToAuthChallenge",
