@@ -76,6 +76,11 @@ class ClientConfig(SeedModel):
     # Auth0: the client grants of other APIs, {<API identifier>: [scopes]}: a client with them gets
     # client_credentials tokens for those APIs and scopes only (personas/auth0/client_grants.py).
     client_grants: dict[str, list[NonEmptyStr]] | None = None
+    # Auth0: the application's organization behavior (Organizations tab; Management API names):
+    # whether /authorize takes `organization=` (deny, the default; allow; require) and, when an
+    # organization is required but not sent, what the person sees (personas/auth0/organizations.py).
+    organization_usage: Literal["deny", "allow", "require"] | None = None
+    organization_require_behavior: Literal["no_prompt", "pre_login_prompt", "post_login_prompt"] | None = None
     # private_key_jwt (RFC 7523 §2.2): the client's public keys, inline or where it publishes them.
     jwks: dict[str, Any] | None = None
     jwks_uri: HttpsOrHttpUrl | None = None

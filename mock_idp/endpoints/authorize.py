@@ -3,13 +3,13 @@
 from functools import partial
 
 from fastapi import Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from ..hooks import HookFailure
-from ..oauth.authorize import NeedsLogin, authorization_parameters, authorize
+from ..oauth.authorize import NeedsInteraction, NeedsLogin, authorization_parameters, authorize
 from ..oauth.server import ParsedRequest
 from ..web.off_loop import off_loop
-from .http import read_params, render
+from .http import browser_url, read_params, render
 from .password_change import form_sign_in
 from .sso import read_sign_in, set_session_cookie, sign_in_page, signed_in_user, start_session
 
@@ -75,6 +75,8 @@ def run(request: Request, issuer, params, user, just_logged_in: bool = False) ->
     if isinstance(outcome, NeedsLogin):
         hint = oauth_request.payload.data.get("login_hint", "")
         return login_page(request, issuer, params, username=hint)
+    if isinstance(outcome, NeedsInteraction):
+        return RedirectResponse(browser_url(request, outcome.location), status_code=302)
     return render(request, *outcome)
 
 

@@ -53,8 +53,17 @@ class NeedsLogin:
     """The user must (re-)authenticate before the authorization can complete."""
 
 
+class NeedsInteraction(Exception):
+    """A persona's page must be answered before the authorization goes on (Auth0's organization
+    prompt): the browser is sent to `location`, which comes back to the authorization endpoint."""
+
+    def __init__(self, location: str):
+        super().__init__(location)
+        self.location = location
+
+
 def authorize(issuer, request, user: EndUser | None, just_logged_in: bool = False):
-    """(status, body, headers) for the client, or NeedsLogin."""
+    """(status, body, headers) for the client, NeedsLogin or NeedsInteraction."""
     try:
         redirect_uri = verified_redirect_uri(issuer, request)
     except ErrorPage as error:
@@ -89,6 +98,8 @@ def authorize(issuer, request, user: EndUser | None, just_logged_in: bool = Fals
         request.authorization_context = issuer.flavor.authorization_context(
             issuer, request.client.config, data, user.config)
         return grant.create_authorization_response(redirect_uri, user)
+    except NeedsInteraction as interaction:
+        return interaction
     except OAuthError as error:
         if error.error == "login_required" and getattr(error, "case", None) is None:
             with_case(error, "login_required")  # authlib's own, from its prompt=none check

@@ -21,6 +21,7 @@ from authlib.oauth2.rfc6749.errors import (
 from authlib.oauth2.rfc6750.errors import InsufficientScopeError as _InsufficientScopeError
 from authlib.oauth2.rfc6750.errors import InvalidTokenError
 from authlib.oidc.core.errors import (
+    InteractionRequiredError,
     LoginRequiredError,
     RegistrationNotSupportedError,
     RequestNotSupportedError,
@@ -31,6 +32,7 @@ __all__ = [
     "AccessDeniedError",
     "ErrorPage",
     "InsufficientScopeError",
+    "InteractionRequiredError",
     "InvalidClientError",
     "InvalidGrantError",
     "InvalidRequestError",

@@ -9,7 +9,8 @@ What fakes which part:
 - users_api.py, roles_api.py: the Management API v2 (`/api/v2/users`, `users-by-email`, `/api/v2/roles`),
   as auth0-python's `auth0.management.Auth0` calls it; management.py (token, errors, pages, writes),
   lucene.py (the `q` of user search).
-- organizations.py: Organizations at /authorize (`organization=`, org_id / org_name claims);
+- organizations.py: Organizations at /authorize (`organization=`, org_id / org_name claims, the
+  application's organization_usage); organization_prompt.py: the organization prompt page;
   organizations_api.py: `/api/v2/organizations` and their members.
 """
 

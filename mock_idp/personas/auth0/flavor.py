@@ -90,7 +90,7 @@ class Auth0Flavor(Flavor):
         return token_claims.namespaced(released, self.namespace(ctx.issuer))
 
     def authorization_context(self, issuer, client, data, user):
-        return organizations.authorization_context(issuer, data, user)
+        return organizations.authorization_context(issuer, client, data, user)
 
     def id_token_claims(self, ctx) -> dict[str, Any]:
         return token_claims.id_token_claims(self, ctx)
@@ -102,7 +102,8 @@ class Auth0Flavor(Flavor):
         return refresh_tokens.rotation(client)
 
     def client_seed_problems(self, tenant, client):
-        return refresh_tokens.seed_problems(client) + client_grants.seed_problems(tenant, client)
+        return (refresh_tokens.seed_problems(client) + client_grants.seed_problems(tenant, client)
+                + organizations.seed_problems(client))
 
     def api_seed_words(self, written):
         return apis.seed_words(written)
@@ -153,12 +154,13 @@ PROFILE = Auth0Flavor(
     post_message_modes=("web_message",),
     # /dbconnections/signup and change_password; the Management API v2's /api/v2/users, roles and organizations;
     # last, the rest of /api/v2 (Auth0's 404)
-    vendor_apis=("auth0.dbconnections", "auth0.users_api", "auth0.roles_api", "auth0.organizations_api",
+    vendor_apis=("auth0.dbconnections", "auth0.organization_prompt", "auth0.users_api", "auth0.roles_api", "auth0.organizations_api",
                  "auth0.unknown_api"),
     # served by auth0.roles_api; refresh_tokens.py; apis.py (an API's RBAC); management.py; web_message_origins;
     # cors_origins; client_grants.py; organizations.py
     seed_keys=("roles", "refresh_token", "enforce_policies", "token_dialect", "management_scopes", "web_origins",
-               "allowed_origins", "client_grants", "organizations", "allow_organization_name_in_authentication_api"),
+               "allowed_origins", "client_grants", "organizations", "allow_organization_name_in_authentication_api",
+               "organization_usage", "organization_require_behavior"),
     # docs/vendors.md, "SPA SDKs in the browser": web_message for an origin not allowed is a 400 page.
     page_error_descriptions={
         "unregistered_web_origin": "The specified redirect_uri '{redirect_uri}' does not have a registered origin.",
@@ -184,6 +186,8 @@ PROFILE = Auth0Flavor(
         "organization_not_an_id": "authorization request parameter organization must be an organization id",
         "organization_invalid": "parameter organization is invalid: no organization found for '{organization}'",
         "organization_not_member": "user {user_id} is not part of the {org_id} organization",
+        "organization_not_allowed": "parameter organization is not allowed for this client",
+        "organization_required": "parameter organization is required for this client",
     },
     device_flow=DeviceFlow(
         verification_path="/activate",

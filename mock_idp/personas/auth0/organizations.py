@@ -8,13 +8,20 @@ sources: docs/vendors.md, "Auth0 Organizations".
   refused before the login page and redirected to the client (a verified redirect URI).
 - A signed-in user who is not a member: access_denied "user <user_id> is not part of the
   <org_id> organization", redirected.
+- The application's organization behavior: `organization_usage` deny (the default) refuses
+  `organization=` (invalid_request "parameter organization is not allowed for this client");
+  require without it refuses (invalid_request "parameter organization is required for this
+  client") or, with `organization_require_behavior` pre_login_prompt / post_login_prompt, sends
+  the person to the organization prompt (organization_prompt.py) before or after they sign in.
 """
 
 import hashlib
 from typing import Any
 
 from ...config.fields import user_key
-from ...oauth.errors import AccessDeniedError, InvalidRequestError, safe_description, with_case
+from ...oauth.authorize import NeedsInteraction
+from ...oauth.errors import (AccessDeniedError, InteractionRequiredError, InvalidRequestError, safe_description,
+                             with_case)
 from ..base import AUTHORIZATION_CONTEXT
 
 ID_PREFIX = "org_"
@@ -40,10 +47,15 @@ def is_member(tenant, organization, user) -> bool:
     return user_key(user.username, insensitive) in {user_key(m, insensitive) for m in organization.members}
 
 
-def authorization_context(issuer, data: dict[str, str], user) -> dict[str, Any] | None:
+def authorization_context(issuer, client, data: dict[str, str], user) -> dict[str, Any] | None:
     """Flavor.authorization_context: the organization the request names, checked, as its claims."""
     wanted = data.get("organization")
+    usage = client.organization_usage or "deny"
+    if wanted and usage == "deny":
+        raise with_case(InvalidRequestError(), "organization_not_allowed")
     if not wanted:
+        if usage == "require":
+            ask_for_organization(issuer, client, data, user)
         return None
     names_allowed = issuer.config.allow_organization_name_in_authentication_api
     if not wanted.startswith(ID_PREFIX) and not names_allowed:
@@ -60,6 +72,29 @@ def authorization_context(issuer, data: dict[str, str], user) -> dict[str, Any] 
     if names_allowed:
         claims["org_name"] = organization.name
     return claims
+
+
+def ask_for_organization(issuer, client, data: dict[str, str], user) -> None:
+    """An organization is required and none was sent: Auth0's error, or its prompt (before the
+    login page, or once the person has signed in)."""
+    behavior = client.organization_require_behavior or "no_prompt"
+    if behavior == "no_prompt":
+        raise with_case(InvalidRequestError(), "organization_required")
+    if behavior == "post_login_prompt" and user is None:
+        return  # the login page first; asked again once the person is known
+    if "none" in (data.get("prompt") or "").split():
+        # OIDC Core §3.1.2.6: a page would be needed, and prompt=none allows none.
+        raise with_case(InteractionRequiredError(), "organization_required")
+    from .organization_prompt import prompt_url  # the page's module imports this one
+    raise NeedsInteraction(prompt_url(issuer, data))
+
+
+def seed_problems(client) -> list[tuple[tuple, str]]:
+    """A prompt behavior where no organization is required (Auth0 applies it only to require)."""
+    if client.organization_require_behavior is not None and client.organization_usage != "require":
+        return [(("organization_require_behavior",), "applies only when organization_usage is 'require' "
+                                                     f"(it is {client.organization_usage or 'deny (the default)'!r})")]
+    return []
 
 
 def token_claims(ctx) -> dict[str, Any]:

@@ -57,3 +57,38 @@ def test_the_organization_name_setting_is_auth0s_only(tmp_path):
 def test_an_organization_id_must_look_like_auth0s(tmp_path):
     error = load_error(tmp_path, TENANT.format(flavor="auth0", member="bob").replace("org_initech0000001", "initech-1"))
     assert_reported(error, 12, "tenants.acme.organizations[1].id", "an organization id starts with 'org_'")
+
+
+CLIENT = """\
+    tenants:
+      acme:
+        flavor: {flavor}
+        clients:
+          - client_id: b2b
+            redirect_uris: [http://localhost:3000/callback]
+            {settings}
+    """
+
+
+def test_an_applications_organization_behavior_is_read(tmp_path):
+    config = load(tmp_path, CLIENT.format(
+        flavor="auth0", settings="organization_usage: require\n            organization_require_behavior: pre_login_prompt"))
+    client = config.tenants["acme"].clients[0]
+    assert (client.organization_usage, client.organization_require_behavior) == ("require", "pre_login_prompt")
+
+
+def test_an_organization_usage_auth0_does_not_have_is_a_seed_error(tmp_path):
+    error = load_error(tmp_path, CLIENT.format(flavor="auth0", settings="organization_usage: required"))
+    assert_reported(error, 7, "tenants.acme.clients[0].organization_usage", "'deny', 'allow' or 'require'")
+
+
+def test_a_prompt_where_no_organization_is_required_is_a_seed_error(tmp_path):
+    error = load_error(tmp_path, CLIENT.format(flavor="auth0", settings="organization_require_behavior: post_login_prompt"))
+    assert_reported(error, 7, "tenants.acme.clients[0].organization_require_behavior",
+                    "applies only when organization_usage is 'require' (it is 'deny (the default)')")
+
+
+def test_organization_behavior_on_another_persona_is_a_seed_error(tmp_path):
+    error = load_error(tmp_path, CLIENT.format(flavor="okta", settings="organization_usage: allow"))
+    assert_reported(error, 7, "tenants.acme.clients[0].organization_usage",
+                    "the okta persona serves no organizations (personas that do: auth0)")
