@@ -28,6 +28,25 @@ class RefreshTokenRotationConfig(SeedModel):
     retry_grace_period_seconds: WholeNumber(ge=0, le=60) = 0
 
 
+class ClientGrantConfig(SeedModel):
+    """Auth0: a client grant written as an object (a list is its scopes alone): its scopes and its
+    machine-to-machine access to organizations (`organization_usage`, unset deny;
+    `allow_any_organization`; `organizations`, the names or ids the grant is associated with)."""
+
+    scopes: list[NonEmptyStr] = []
+    organization_usage: Literal["deny", "allow", "require"] | None = None
+    allow_any_organization: bool = False
+    organizations: list[NonEmptyStr] = []
+
+
+class DefaultOrganizationConfig(SeedModel):
+    """Auth0: the organization a client_credentials request without `organization` gets where the
+    API's grant requires one (the client's `default_organization`)."""
+
+    organization_id: NonEmptyStr  # an organization's id or, in the seed, its name
+    flows: list[Literal["client_credentials"]] = ["client_credentials"]
+
+
 class AppRoleAssignmentConfig(SeedModel):
     """Entra: one row of an enterprise application's "Users and groups" (Graph's appRoleAssignment:
     principalId, appRoleId): a principal given "Default Access", written as the principal alone,
@@ -75,7 +94,9 @@ class ClientConfig(SeedModel):
     allowed_origins: list[Origin] = []
     # Auth0: the client grants of other APIs, {<API identifier>: [scopes]}: a client with them gets
     # client_credentials tokens for those APIs and scopes only (personas/auth0/client_grants.py).
-    client_grants: dict[str, list[NonEmptyStr]] | None = None
+    # A grant is its scopes, or {scopes, organization_usage, allow_any_organization, organizations}.
+    client_grants: dict[str, list[NonEmptyStr] | ClientGrantConfig] | None = None
+    default_organization: DefaultOrganizationConfig | None = None
     # Auth0: the application's organization behavior (Organizations tab; Management API names):
     # whether /authorize takes `organization=` (deny, the default; allow; require) and, when an
     # organization is required but not sent, what the person sees (personas/auth0/organizations.py).

@@ -93,6 +93,8 @@ class IssuingGrant:
         # implicit grant's tokens are issued with the request itself.
         kept = getattr(record.row, "authorization_context", None) if record is not None \
             else getattr(request, "authorization_context", None)
+        if kept is None and record is None:  # a request that redeems no grant (client_credentials)
+            kept = flavor.token_request_context(issuer, client, request.payload.data, audience, grant_type)
         if kept is not None:
             ctx.extra[AUTHORIZATION_CONTEXT] = json.loads(kept) if isinstance(kept, str) else kept
         return ctx

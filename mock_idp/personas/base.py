@@ -158,6 +158,13 @@ class Flavor(PersonaData):
         None: nothing is kept (the default)."""
         return None
 
+    def token_request_context(self, issuer: IssuerView, client: "ClientConfig", data: dict[str, str],
+                              audience: str | None, grant_type: str) -> dict[str, Any] | None:
+        """What the persona keeps, as authorization_context does, of a token request that redeems
+        no grant (client_credentials: Auth0's `organization`); raise an OAuthError to refuse.
+        None: nothing (the default)."""
+        return None
+
     def id_token_claims(self, ctx: TokenContext) -> dict[str, Any]:
         return oidc_claims.id_token_claims(self, ctx)
 

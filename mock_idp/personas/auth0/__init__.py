@@ -11,7 +11,8 @@ What fakes which part:
   lucene.py (the `q` of user search).
 - organizations.py: Organizations at /authorize (`organization=`, org_id / org_name claims, the
   application's organization_usage); organization_prompt.py: the organization prompt page;
-  organizations_api.py: `/api/v2/organizations` and their members.
+  m2m_organizations.py: `organization` with client_credentials; organizations_api.py:
+  `/api/v2/organizations` and their members.
 """
 
 from .flavor import PROFILE

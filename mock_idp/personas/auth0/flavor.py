@@ -14,7 +14,7 @@ from typing import Any
 from .. import cors
 from ..base import Flavor
 from ..layout import ClientAssertionRules, DeviceFlow, EndpointPaths, IssuerLayout, Lifetimes
-from . import apis, client_grants, errors, organizations, refresh_tokens, token_claims
+from . import apis, client_grants, errors, m2m_organizations, organizations, refresh_tokens, token_claims
 from .token_claims import PASSWORD_REALM
 
 PATHS = EndpointPaths(
@@ -89,6 +89,11 @@ class Auth0Flavor(Flavor):
             released.pop("preferred_username", None)  # Auth0 profiles have none by default
         return token_claims.namespaced(released, self.namespace(ctx.issuer))
 
+    def token_request_context(self, issuer, client, data, audience, grant_type):
+        if grant_type != "client_credentials":
+            return None
+        return m2m_organizations.client_credentials_context(issuer, client, data, audience)
+
     def authorization_context(self, issuer, client, data, user):
         return organizations.authorization_context(issuer, client, data, user)
 
@@ -160,7 +165,7 @@ PROFILE = Auth0Flavor(
     # cors_origins; client_grants.py; organizations.py
     seed_keys=("roles", "refresh_token", "enforce_policies", "token_dialect", "management_scopes", "web_origins",
                "allowed_origins", "client_grants", "organizations", "allow_organization_name_in_authentication_api",
-               "organization_usage", "organization_require_behavior"),
+               "organization_usage", "organization_require_behavior", "default_organization"),
     # docs/vendors.md, "SPA SDKs in the browser": web_message for an origin not allowed is a 400 page.
     page_error_descriptions={
         "unregistered_web_origin": "The specified redirect_uri '{redirect_uri}' does not have a registered origin.",

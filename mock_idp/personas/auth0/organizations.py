@@ -57,19 +57,31 @@ def authorization_context(issuer, client, data: dict[str, str], user) -> dict[st
         if usage == "require":
             ask_for_organization(issuer, client, data, user)
         return None
+    organization = named(issuer, wanted)
+    if user is None:
+        return None  # the person signs in next; membership is checked then
+    if not is_member(issuer, organization, user):
+        raise with_case(AccessDeniedError(), "organization_not_member", user_id=issuer.subject(user),
+                        org_id=org_id(issuer, organization))
+    return claims_of(issuer, organization)
+
+
+def named(issuer, wanted: str):
+    """The organization an Authentication API request names: by id, or by name where the tenant
+    allows names; else Auth0's invalid_request."""
     names_allowed = issuer.config.allow_organization_name_in_authentication_api
     if not wanted.startswith(ID_PREFIX) and not names_allowed:
         raise with_case(InvalidRequestError(), "organization_not_an_id")
     organization = by_id(issuer, wanted) or (by_name(issuer, wanted) if names_allowed else None)
     if organization is None:
         raise with_case(InvalidRequestError(), "organization_invalid", organization=safe_description(wanted[:100]))
-    if user is None:
-        return None  # the person signs in next; membership is checked then
-    if not is_member(issuer, organization, user):
-        raise with_case(AccessDeniedError(), "organization_not_member", user_id=issuer.subject(user),
-                        org_id=org_id(issuer, organization))
+    return organization
+
+
+def claims_of(issuer, organization) -> dict[str, Any]:
+    """org_id, and org_name where the tenant allows names in the Authentication API."""
     claims = {"org_id": org_id(issuer, organization)}
-    if names_allowed:
+    if issuer.config.allow_organization_name_in_authentication_api:
         claims["org_name"] = organization.name
     return claims
 

@@ -92,3 +92,40 @@ def test_organization_behavior_on_another_persona_is_a_seed_error(tmp_path):
     error = load_error(tmp_path, CLIENT.format(flavor="okta", settings="organization_usage: allow"))
     assert_reported(error, 7, "tenants.acme.clients[0].organization_usage",
                     "the okta persona serves no organizations (personas that do: auth0)")
+
+
+M2M = """\
+    tenants:
+      acme:
+        flavor: auth0
+        apis:
+          - {{identifier: https://api.example.com, scopes: [read:data]}}
+        organizations:
+          - {{name: acme-corp}}
+        clients:
+          - client_id: m2m
+            client_secret: s
+            grant_types: [client_credentials]
+            client_grants:
+              https://api.example.com: {{scopes: [read:data], organization_usage: allow, organizations: [{org}]}}
+            default_organization: {{organization_id: {default}}}
+    """
+
+
+def test_a_client_grant_with_organizations_is_read(tmp_path):
+    client = load(tmp_path, M2M.format(org="acme-corp", default="acme-corp")).tenants["acme"].clients[0]
+    grant = client.client_grants["https://api.example.com"]
+    assert (grant.scopes, grant.organization_usage, grant.organizations) == (["read:data"], "allow", ["acme-corp"])
+    assert client.default_organization.organization_id == "acme-corp"
+
+
+def test_a_client_grants_unknown_organization_is_a_seed_error(tmp_path):
+    error = load_error(tmp_path, M2M.format(org="umbrella", default="acme-corp"))
+    assert_reported(error, 13, "tenants.acme.clients[0].client_grants.https://api.example.com.organizations[0]",
+                    "no organization of the tenant has the name or id 'umbrella'")
+
+
+def test_an_unknown_default_organization_is_a_seed_error(tmp_path):
+    error = load_error(tmp_path, M2M.format(org="acme-corp", default="umbrella"))
+    assert_reported(error, 14, "tenants.acme.clients[0].default_organization.organization_id",
+                    "no organization of the tenant has the name or id 'umbrella'")
