@@ -1,4 +1,4 @@
-"""A tenant's users, clients, groups and roles: the seed's, read-only, under a writable layer in the store.
+"""A tenant's users, clients, groups, roles and organizations: the seed's, read-only, under a writable layer in the store.
 
 As dex layers its static config under its storage: an entry in the store replaces the seed's
 item of the same name, or hides it; a reset drops the layer and the seed shows again. The merged
@@ -22,6 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .config import ClientConfig, GroupConfig, RoleConfig, UserConfig
+from .config.users import OrganizationConfig
 from .config.fields import user_key
 from .config.hooks import HOOK_MODELS
 from .config.issues import dotted, translate
@@ -35,6 +36,7 @@ KINDS: dict[str, tuple[type[BaseModel], str, str]] = {
     "client": (ClientConfig, "client_id", "clients"),
     "group": (GroupConfig, "name", "groups"),
     "role": (RoleConfig, "name", "roles"),
+    "organization": (OrganizationConfig, "name", "organizations"),
 }
 
 
@@ -72,7 +74,8 @@ class Users(dict):
 class Directory:
     def __init__(self, tenant: str, seed_users: list[UserConfig], seed_clients: list[ClientConfig], store, now=None,
                  issuer_keys=tuple, seed_groups: list[GroupConfig] = (), seed_roles: list[RoleConfig] = (),
-                 case_insensitive_users: bool = False, client_problems=lambda client: []):
+                 case_insensitive_users: bool = False, client_problems=lambda client: [],
+                 seed_organizations: list[OrganizationConfig] = ()):
         self.tenant = tenant
         # What a client asks of the tenant's persona and APIs that they lack (config.tenant.client_problems).
         self.client_problems = client_problems
@@ -85,6 +88,7 @@ class Directory:
                       "client": {c.client_id: c for c in seed_clients},
                       "group": {g.name: g for g in seed_groups},
                       "role": {r.name: r for r in seed_roles},
+                      "organization": {o.name: o for o in seed_organizations},
                       "hook": {}}  # hooks set at run time over the seed's (hooks() below)
         self._merged = VersionCache(self._load)
 
@@ -100,6 +104,9 @@ class Directory:
 
     def roles(self, version: int) -> dict[str, RoleConfig]:
         return self._view(version)["role"]
+
+    def organizations(self, version: int) -> dict[str, OrganizationConfig]:
+        return self._view(version)["organization"]
 
     def _view(self, version: int) -> dict[str, dict]:
         return self._merged.get(version)

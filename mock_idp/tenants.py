@@ -44,7 +44,8 @@ class Tenant:
                                    issuer_keys=lambda: [issuer.key for issuer in self.issuers],
                                    seed_groups=config.groups, seed_roles=config.roles,
                                    case_insensitive_users=self.flavor.case_insensitive_usernames,
-                                   client_problems=self.client_problems)
+                                   client_problems=self.client_problems,
+                                   seed_organizations=config.organizations)
         self._cutoffs = VersionCache(lambda: store.token_cutoffs(name))
         self._scenarios = VersionCache(lambda: list(store.armed_scenarios(name)), initial=[])
         self.issuers = [Issuer(self, layout) for layout in self.flavor.issuers(name, self.url, config)]
@@ -95,6 +96,11 @@ class Tenant:
     def roles(self) -> dict[str, RoleConfig]:
         """Auth0's roles: their permissions on the tenant's APIs (users name them in `roles`)."""
         return self.directory.roles(self.state().directory_version)
+
+    @property
+    def organizations(self) -> list:
+        """Auth0's organizations: the seed's and those the Management API wrote, in that order."""
+        return list(self.directory.organizations(self.state().directory_version).values())
 
     def find_user(self, username: str) -> UserConfig | None:
         return self.users.get(username)
@@ -241,6 +247,10 @@ class Issuer:
     @property
     def roles(self) -> dict[str, RoleConfig]:
         return self.tenant.roles
+
+    @property
+    def organizations(self) -> list:
+        return self.tenant.organizations
 
     def endpoint_url(self, name: str) -> str | None:
         path = getattr(self.layout.paths, name)

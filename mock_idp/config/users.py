@@ -72,6 +72,9 @@ class OrganizationConfig(SeedModel):
     id: NonEmptyStr | None = None
     members: list[Username] = []
     metadata: dict[str, str] = {}  # Auth0: at most 25 string values
+    branding: dict[str, Any] | None = None  # Auth0: {logo_url, colors: {primary, page_background}}, kept as given
+    created_at: int | None = None  # Unix seconds, for organizations made at run time
+    updated_at: int | None = None
 
     @field_validator("id")
     @classmethod

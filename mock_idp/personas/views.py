@@ -32,6 +32,10 @@ class TenantView(Protocol):
         """The defined roles by name (Auth0: permissions on the tenant's APIs); users name them in
         their `roles`."""
 
+    @property
+    def organizations(self) -> list:
+        """Auth0's organizations: the seed's and those written at run time (Management API)."""
+
     def find_user(self, username: str) -> "UserConfig | None": ...
 
     def find_client(self, client_id: str) -> "ClientConfig | None": ...

@@ -87,6 +87,27 @@ def test_node_auth0_lists_organizations_in_checkpoint_pages_and_reads_their_memb
         "errorCode": "inexistent_organization"}}
 
 
+def test_node_auth0_creates_an_organization_adds_and_removes_a_member_renames_and_deletes_it(
+        organizations_at_the_root):
+    server = organizations_at_the_root
+    domain = server.base_url.removeprefix("https://")
+    token = httpx.post(f"https://{domain}/oauth/token", verify=server.verify, data={
+        "grant_type": "client_credentials", "client_id": "b2b-admin", "client_secret": "b2b-admin-secret",
+        "audience": f"https://{domain}/api/v2/"}).json()["access_token"]
+    carol = httpx.get(f"https://{domain}/api/v2/users-by-email", params={"email": "carol@initech.example.com"},
+                      headers={"Authorization": f"Bearer {token}"}, verify=server.verify).json()[0]["user_id"]
+    result = run_node("auth0_organization_writes.mjs", {"domain": domain, "clientId": "b2b-admin",
+                                                        "clientSecret": "b2b-admin-secret", "name": "umbrella",
+                                                        "userId": carol, "taken": "acme"}, ca=server.ca)
+    assert result["ok"], result
+    assert result["created"]["name"] == "umbrella" and result["created"]["id"].startswith("org_")
+    assert result["created"]["display_name"] == "Created by node-auth0"
+    assert result["members"] == [carol] and result["left"] == []
+    assert result["renamed"] == {**result["created"], "name": "umbrella-renamed"}  # the id kept
+    assert result["conflict"]["name"] == "ConflictError" and result["conflict"]["status"] == 409
+    assert result["gone"] == {"name": "NotFoundError", "status": 404}
+
+
 def test_okta_auth_js_changes_an_expired_password_then_signs_in(server):
     org = server.tenant_url("/okta")
     created = httpx.post(org + "/api/v1/users?activate=true&nextLogin=changePassword", verify=server.verify,

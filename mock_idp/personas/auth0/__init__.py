@@ -12,7 +12,8 @@ What fakes which part:
 - organizations.py: Organizations at /authorize (`organization=`, org_id / org_name claims, the
   application's organization_usage); organization_prompt.py: the organization prompt page;
   m2m_organizations.py: `organization` with client_credentials; organizations_api.py:
-  `/api/v2/organizations` and their members.
+  `/api/v2/organizations` and their members; organization_writes.py: creating, changing and
+  deleting them and their members.
 """
 
 from .flavor import PROFILE

@@ -196,6 +196,16 @@ def replace_user(tenant, user, changes: dict[str, Any], claims: dict[str, Any]):
     return item
 
 
+def put(tenant, kind: str, name: str, data: dict[str, Any]):
+    """The item `name` replaced by `data` (a whole new item: nothing merged)."""
+    try:
+        item = tenant.directory.put(kind, name, {**data, "updated_at": tenant.now()})
+    except DirectoryError as error:
+        raise invalid_body(str(error)) from None
+    forget_state(tenant.name)
+    return item
+
+
 def remove(tenant, kind: str, name: str) -> None:
     tenant.directory.delete(kind, name)
     forget_state(tenant.name)

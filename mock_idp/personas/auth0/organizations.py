@@ -34,12 +34,12 @@ def org_id(tenant, organization) -> str:
 
 
 def by_id(tenant, wanted: str):
-    return next((o for o in tenant.config.organizations if org_id(tenant, o) == wanted), None)
+    return next((o for o in tenant.organizations if org_id(tenant, o) == wanted), None)
 
 
 def by_name(tenant, wanted: str):
     # Auth0's organization names are lower case; the SDKs compare org_name ignoring case.
-    return next((o for o in tenant.config.organizations if o.name.lower() == wanted.lower()), None)
+    return next((o for o in tenant.organizations if o.name.lower() == wanted.lower()), None)
 
 
 def is_member(tenant, organization, user) -> bool:
