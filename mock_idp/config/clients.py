@@ -97,6 +97,9 @@ class ClientConfig(SeedModel):
     # A grant is its scopes, or {scopes, organization_usage, allow_any_organization, organizations}.
     client_grants: dict[str, list[NonEmptyStr] | ClientGrantConfig] | None = None
     default_organization: DefaultOrganizationConfig | None = None
+    # Auth0: the Application Login URI, the route of the application that starts a login (the link
+    # of an organization invitation: ?invitation=...&organization=...&organization_name=...).
+    initiate_login_uri: HttpsOrHttpUrl | None = None
     # Auth0: the application's organization behavior (Organizations tab; Management API names):
     # whether /authorize takes `organization=` (deny, the default; allow; require) and, when an
     # organization is required but not sent, what the person sees (personas/auth0/organizations.py).

@@ -63,6 +63,20 @@ class RoleConfig(SeedModel):
     updated_at: int | None = None
 
 
+class InvitationConfig(SeedModel):
+    """Auth0: an invitation to join an organization (Management API .../organizations/{id}/invitations):
+    the ticket /authorize takes as `invitation=`, the application, whom it invites, until when."""
+
+    id: NonEmptyStr  # uinv_...
+    ticket_id: NonEmptyStr
+    client_id: NonEmptyStr
+    invitee_email: NonEmptyStr
+    inviter_name: NonEmptyStr
+    created_at: int | None = None
+    expires_at: int | None = None  # Unix seconds; unset: never (a seeded invitation)
+    roles: list[str] = []
+
+
 class OrganizationConfig(SeedModel):
     """Auth0: an organization (B2B customer) and the usernames of its members. Unset, `id` is a
     stable `org_<16 hex>` made from the tenant and the name (personas/auth0/organizations.py)."""
@@ -73,6 +87,7 @@ class OrganizationConfig(SeedModel):
     members: list[Username] = []
     metadata: dict[str, str] = {}  # Auth0: at most 25 string values
     branding: dict[str, Any] | None = None  # Auth0: {logo_url, colors: {primary, page_background}}, kept as given
+    invitations: list[InvitationConfig] = []  # pending; an accepted one is removed
     created_at: int | None = None  # Unix seconds, for organizations made at run time
     updated_at: int | None = None
 

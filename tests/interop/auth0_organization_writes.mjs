@@ -1,8 +1,9 @@
 // node-auth0 (the `auth0` package) 7 as a B2B test suite sets up its organizations through the
 // Management API v2: its ManagementClient (own token, client id and secret) creates an
-// organization, adds a member, renames it, removes the member and deletes it, and meets a taken
+// organization, adds a member, invites someone, renames it, removes the member and deletes it, and meets a taken
 // name as the SDK's ConflictError. Every SDK default kept; the CA is trusted through NODE_EXTRA_CA_CERTS.
-// Job: {"domain" (host:port, the tenant at the root), "clientId", "clientSecret", "name", "userId", "taken"}
+// Job: {"domain" (host:port, the tenant at the root), "clientId", "clientSecret", "name", "userId", "taken",
+//       "invitee" (an email), "invitingClient" (the application the invitation is for)}
 import { ManagementClient } from 'auth0';
 import { runJob } from './_cli.mjs';
 
@@ -14,6 +15,9 @@ await runJob(async (job) => {
   for await (const member of await client.organizations.members.list(created.id)) {
     members.push(member.user_id);
   }
+  const invitation = await client.organizations.invitations.create(created.id, {
+    inviter: { name: 'node-auth0' }, invitee: { email: job.invitee }, client_id: job.invitingClient,
+  });
   const renamed = await client.organizations.update(created.id, { name: `${job.name}-renamed` });
   await client.organizations.members.delete(created.id, { members: [job.userId] });
   const left = [];
@@ -33,5 +37,5 @@ await runJob(async (job) => {
   } catch (err) {
     gone = { name: err.constructor.name, status: err.statusCode };
   }
-  return { created, members, renamed, left, conflict, gone };
+  return { created, members, invitation, renamed, left, conflict, gone };
 });

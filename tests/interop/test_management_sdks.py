@@ -87,7 +87,7 @@ def test_node_auth0_lists_organizations_in_checkpoint_pages_and_reads_their_memb
         "errorCode": "inexistent_organization"}}
 
 
-def test_node_auth0_creates_an_organization_adds_and_removes_a_member_renames_and_deletes_it(
+def test_node_auth0_creates_an_organization_adds_a_member_invites_renames_and_deletes_it(
         organizations_at_the_root):
     server = organizations_at_the_root
     domain = server.base_url.removeprefix("https://")
@@ -98,11 +98,15 @@ def test_node_auth0_creates_an_organization_adds_and_removes_a_member_renames_an
                       headers={"Authorization": f"Bearer {token}"}, verify=server.verify).json()[0]["user_id"]
     result = run_node("auth0_organization_writes.mjs", {"domain": domain, "clientId": "b2b-admin",
                                                         "clientSecret": "b2b-admin-secret", "name": "umbrella",
-                                                        "userId": carol, "taken": "acme"}, ca=server.ca)
+                                                        "userId": carol, "taken": "acme", "invitee": "dave@example.com",
+                                                        "invitingClient": "b2b-app"}, ca=server.ca)
     assert result["ok"], result
     assert result["created"]["name"] == "umbrella" and result["created"]["id"].startswith("org_")
     assert result["created"]["display_name"] == "Created by node-auth0"
     assert result["members"] == [carol] and result["left"] == []
+    invitation = result["invitation"]
+    assert invitation["id"].startswith("uinv_") and invitation["organization_id"] == result["created"]["id"]
+    assert invitation["invitation_url"].startswith("http://localhost:3000/login?invitation=")
     assert result["renamed"] == {**result["created"], "name": "umbrella-renamed"}  # the id kept
     assert result["conflict"]["name"] == "ConflictError" and result["conflict"]["status"] == 409
     assert result["gone"] == {"name": "NotFoundError", "status": 404}

@@ -13,7 +13,7 @@ What fakes which part:
   application's organization_usage); organization_prompt.py: the organization prompt page;
   m2m_organizations.py: `organization` with client_credentials; organizations_api.py:
   `/api/v2/organizations` and their members; organization_writes.py: creating, changing and
-  deleting them and their members.
+  deleting them and their members; invitations.py: invitations (API, and `invitation=` at /authorize).
 """
 
 from .flavor import PROFILE

@@ -159,13 +159,14 @@ PROFILE = Auth0Flavor(
     post_message_modes=("web_message",),
     # /dbconnections/signup and change_password; the Management API v2's /api/v2/users, roles and organizations;
     # last, the rest of /api/v2 (Auth0's 404)
-    vendor_apis=("auth0.dbconnections", "auth0.organization_prompt", "auth0.users_api", "auth0.roles_api", "auth0.organizations_api",
+    vendor_apis=("auth0.dbconnections", "auth0.organization_prompt", "auth0.users_api", "auth0.roles_api",
+                 "auth0.organizations_api", "auth0.invitations",
                  "auth0.unknown_api"),
     # served by auth0.roles_api; refresh_tokens.py; apis.py (an API's RBAC); management.py; web_message_origins;
     # cors_origins; client_grants.py; organizations.py
     seed_keys=("roles", "refresh_token", "enforce_policies", "token_dialect", "management_scopes", "web_origins",
                "allowed_origins", "client_grants", "organizations", "allow_organization_name_in_authentication_api",
-               "organization_usage", "organization_require_behavior", "default_organization"),
+               "organization_usage", "organization_require_behavior", "default_organization", "initiate_login_uri"),
     # docs/vendors.md, "SPA SDKs in the browser": web_message for an origin not allowed is a 400 page.
     page_error_descriptions={
         "unregistered_web_origin": "The specified redirect_uri '{redirect_uri}' does not have a registered origin.",
@@ -193,6 +194,9 @@ PROFILE = Auth0Flavor(
         "organization_not_member": "user {user_id} is not part of the {org_id} organization",
         "organization_not_allowed": "parameter organization is not allowed for this client",
         "organization_required": "parameter organization is required for this client",
+        "invitation_invalid": "invitation not found or already used",
+        "invitation_without_organization": "parameter organization is required when invitation is sent",
+        "invitation_other_email": "the invitation was sent to {email}, not to the user who signed in",
     },
     device_flow=DeviceFlow(
         verification_path="/activate",

@@ -54,13 +54,20 @@ def authorization_context(issuer, client, data: dict[str, str], user) -> dict[st
     if wanted and usage == "deny":
         raise with_case(InvalidRequestError(), "organization_not_allowed")
     if not wanted:
+        if data.get("invitation"):
+            raise with_case(InvalidRequestError(), "invitation_without_organization")
         if usage == "require":
             ask_for_organization(issuer, client, data, user)
         return None
     organization = named(issuer, wanted)
+    from . import invitations  # which imports this module
+    ticket = data.get("invitation")
+    invitation = invitations.pending(issuer.tenant, organization, ticket, client.client_id) if ticket else None
     if user is None:
         return None  # the person signs in next; membership is checked then
-    if not is_member(issuer, organization, user):
+    if invitation is not None:
+        invitations.accept(issuer.tenant, organization, invitation, user)  # a member from now on
+    elif not is_member(issuer, organization, user):
         raise with_case(AccessDeniedError(), "organization_not_member", user_id=issuer.subject(user),
                         org_id=org_id(issuer, organization))
     return claims_of(issuer, organization)
