@@ -18,7 +18,7 @@ from starlette.routing import Route
 from ...directory import given
 from ...oauth.errors import AccessDeniedError, InvalidRequestError, safe_description, with_case
 from .management import ManagementError, allowed, api, auth0_time, invalid_body, json_body, paged, put
-from .organizations import org_id
+from .organizations import is_member, org_id
 
 ENDPOINTS = ()
 WATCHED: dict = {}
@@ -52,7 +52,7 @@ def accept(tenant, organization, invitation, user) -> None:
                         email=safe_description(invitation.invitee_email))
     data = {**given(organization), "id": org_id(tenant, organization),
             "invitations": [given(i) for i in organization.invitations if i.id != invitation.id]}
-    if user.username not in organization.members:
+    if not is_member(tenant, organization, user):
         data["members"] = [*organization.members, user.username]
     put(tenant, "organization", organization.name, data)
 

@@ -9,6 +9,8 @@ import httpx
 import pytest
 from conftest import SEEDS, Browser, start_server
 
+from tests.personas.auth0.test_organizations_api import token
+
 REDIRECT_URI = "http://localhost:3000/callback"
 ACME = "org_acme000000000001"
 
@@ -23,10 +25,8 @@ def server(tmp_path_factory):
 @pytest.fixture(scope="module")
 def api(server):
     tenant = server.tenant_url("/auth0/")
-    token = httpx.post(tenant + "oauth/token", data={
-        "grant_type": "client_credentials", "client_id": "b2b-admin", "client_secret": "b2b-admin-secret",
-        "audience": tenant + "api/v2/"}).json()["access_token"]
-    with httpx.Client(base_url=tenant + "api/v2/", headers={"Authorization": f"Bearer {token}"}) as client:
+    with httpx.Client(base_url=tenant + "api/v2/",
+                      headers={"Authorization": "Bearer " + token(tenant, "b2b-admin")}) as client:
         yield client
 
 

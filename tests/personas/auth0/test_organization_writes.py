@@ -9,6 +9,8 @@ import httpx
 import pytest
 from conftest import SEEDS, Browser, start_server
 
+from tests.personas.auth0.test_organizations_api import token
+
 REDIRECT_URI = "http://localhost:3000/callback"
 ACME = "org_acme000000000001"
 
@@ -18,14 +20,6 @@ def server(tmp_path_factory):
     running = start_server(SEEDS / "organizations.yaml", tmp_path_factory.mktemp("organization-writes"))
     yield running
     running.stop()
-
-
-def token(tenant: str, client_id: str) -> str:
-    response = httpx.post(tenant + "oauth/token", data={
-        "grant_type": "client_credentials", "client_id": client_id, "client_secret": client_id + "-secret",
-        "audience": tenant + "api/v2/"})
-    assert response.status_code == 200, response.text
-    return response.json()["access_token"]
 
 
 def api(server, client_id: str = "b2b-admin") -> httpx.Client:
