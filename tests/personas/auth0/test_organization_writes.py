@@ -122,5 +122,12 @@ def test_a_created_organization_survives_a_restart_and_a_reset_drops_it(tmp_path
         assert reset.status_code in (200, 204), reset.text
         assert api(again).get(f"organizations/{created['id']}").status_code == 404
         assert api(again).get(f"organizations/{ACME}").status_code == 200  # the seed's stay
+        # The admin API writes the same directory, in the seed's words.
+        made = httpx.post(again.base_url + "/_admin/tenants/auth0/organizations",
+                          json={"name": "from-admin", "members": ["alice@acme.example.com"]})
+        assert made.status_code == 201, made.text
+        by_name = api(again).get("organizations/name/from-admin").json()
+        assert [m["email"] for m in api(again).get(f"organizations/{by_name['id']}/members").json()] == [
+            "alice@acme.example.com"]
     finally:
         again.stop()
