@@ -37,8 +37,8 @@ def id_token_claims(flavor, ctx) -> dict[str, Any]:
         "auth_time": ctx.auth_time,
         "azp": ctx.client.client_id,
     }
-    if ctx.session_id:
-        claims["sid"] = ctx.session_id
+    if ctx.sid:
+        claims["sid"] = ctx.sid
     return {**flavor.user_claims(ctx), **claims}
 
 

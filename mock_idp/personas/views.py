@@ -1,5 +1,7 @@
 """What a persona sees: a tenant, one of its authorization servers (Protocols), a token's values (TokenContext)."""
 
+import base64
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
@@ -99,6 +101,11 @@ class TokenContext:
     # the first token of this issuance asks (tokens.shape_of).
     shape: "TokenShape | None" = None
 
+    @property
+    def sid(self) -> str | None:
+        """The ID token's `sid` for the SSO session (public_sid)."""
+        return public_sid(self.session_id) if self.session_id else None
+
     def __post_init__(self):
         if not self.now:
             self.now = self.issuer.now()
@@ -112,3 +119,10 @@ class TokenContext:
         if self.user is None:
             return self.flavor.client_subject(self.client)
         return self.issuer.subject(self.user)
+
+
+def public_sid(session_id: str) -> str:
+    """An SSO session's `sid` (OpenID Connect Front-/Back-Channel Logout 1.0): stands for the session
+    in ID and logout tokens without giving away the browser cookie's value, which it is not."""
+    digest = hashlib.sha256(b"oidc-sid:" + session_id.encode()).digest()
+    return base64.urlsafe_b64encode(digest[:24]).decode()

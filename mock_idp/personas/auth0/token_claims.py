@@ -26,8 +26,8 @@ def id_token_claims(flavor, ctx) -> dict[str, Any]:
         "exp": ctx.now + flavor.lifetimes.id_token,
         "sub": ctx.subject,
     }
-    if ctx.session_id:
-        claims["sid"] = ctx.session_id
+    if ctx.sid:
+        claims["sid"] = ctx.sid
     if ctx.auth_time is not None:
         claims["auth_time"] = ctx.auth_time
     claims.update(organizations.token_claims(ctx))  # signed in through an organization

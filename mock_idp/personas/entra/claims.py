@@ -96,8 +96,9 @@ def id_token_claims(ctx, tid: str) -> dict[str, Any]:
     claims = {**common(ctx, tid), **user_part(ctx, tid, client_id), "aud": client_id,
               "exp": ctx.now + ctx.flavor.lifetimes.id_token,
               "sub": pairwise(object_id(ctx.issuer.name, ctx.user), client_id)}
-    if ctx.session_id:
-        claims["sid"] = ctx.session_id
+    if ctx.sid:
+        # Entra's sid is a GUID: the same session's, in that form.
+        claims["sid"] = str(uuid.UUID(bytes=base64.urlsafe_b64decode(ctx.sid)[:16]))
     return claims
 
 
