@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Request
 from pydantic import BaseModel, ConfigDict
 
+from ..oauth import logout_token
 from ..storage.request_state import forget_state
 from .errors import not_found
 from .openapi import answers
@@ -58,9 +59,14 @@ def tenants_router() -> APIRouter:
                  responses=answers(404))
     async def revoke_user(request: Request, tenant: str, username: str) -> dict:
         found = tenant_named(request, tenant)
-        if found.find_user(username) is None:
+        user = found.find_user(username)
+        if user is None:
             raise not_found(f"user '{username}' on tenant '{found.name}'")
+        # The clients that signed in through the sessions ending are told (Back-Channel Logout
+        # §2.5), before this answers: a test that revokes then looks at its app sees it logged out.
+        notices = logout_token.session_ended(found, "session-revoked", username=user.username)
         revoked = request.app.state.store.revoke_user(found.name, issuer_keys(found), username)
-        return {"revoked_tokens": revoked}
+        told = await logout_token.deliver(notices) if notices else 0
+        return {"revoked_tokens": revoked, "backchannel_logouts": told}
 
     return router

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import PrivateAttr, model_serializer, model_validator
+from pydantic import Field, PrivateAttr, model_serializer, model_validator
 
 from .base import SeedModel
 from .errors import issue_at
@@ -71,6 +71,27 @@ class AppRoleAssignmentConfig(SeedModel):
                           handler(core_schema)]}
 
 
+# Auth0's back-channel logout initiators (Management API `oidc_logout.backchannel_logout_initiators`):
+# the events whose session end sends logout tokens, with `mode: custom` (docs/vendors.md,
+# "Back-channel and front-channel logout").
+BackchannelInitiator = Literal["rp-logout", "idp-logout", "password-changed", "session-expired", "session-revoked",
+                               "account-deleted", "email-identifier-changed", "mfa-phone-unenrolled",
+                               "account-deactivated"]
+
+
+class BackchannelLogoutInitiatorsConfig(SeedModel):
+    mode: Literal["custom", "all"]
+    selected_initiators: list[BackchannelInitiator] = []
+
+
+class OidcLogoutConfig(SeedModel):
+    """Auth0's application setting `oidc_logout` (OpenID Connect Back-Channel Logout 1.0): where its
+    logout tokens go ("Currently only one URL is allowed"), and for which session ends."""
+
+    backchannel_logout_urls: list[HttpsOrHttpUrl] = Field(default=[], max_length=1)
+    backchannel_logout_initiators: BackchannelLogoutInitiatorsConfig | None = None
+
+
 class ClientConfig(SeedModel):
     client_id: NonEmptyStr
     client_secret: NonEmptyStr | None = None
@@ -129,6 +150,8 @@ class ClientConfig(SeedModel):
     # per vendor"); Cognito: the app client's RefreshTokenRotation. Unset: the vendor's default.
     refresh_token: RefreshTokenConfig | None = None
     refresh_token_rotation: RefreshTokenRotationConfig | None = None
+    # Auth0: OIDC Back-Channel Logout (the application's "Back-Channel Logout URI" and initiators).
+    oidc_logout: OidcLogoutConfig | None = None
     # Whether private_key_jwt came from the keys rather than the seed's word (for errors' keys).
     _method_implied: bool = PrivateAttr(default=False)
 

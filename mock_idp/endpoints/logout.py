@@ -4,6 +4,7 @@ from authlib.common.urls import add_params_to_uri
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
+from ..oauth import logout_token
 from ..oauth.errors import ErrorPage
 from ..web.cors import name_client
 from ..web.off_loop import off_loop
@@ -14,12 +15,14 @@ from .sso import end_session as end_sso_session
 def end_session_endpoint(issuer):
     async def end_session(request: Request) -> Response:
         # The client, the session: off the event loop on a database server (web/off_loop.py).
-        return await off_loop(log_out, request, issuer, dict(await read_params(request)), needed=False,
-                              store=issuer.store)
+        response, notices = await off_loop(log_out, request, issuer, dict(await read_params(request)), needed=False,
+                                           store=issuer.store)
+        logout_token.send(notices)  # in the background: the answer never waits for the clients
+        return response
     return end_session
 
 
-def log_out(request: Request, issuer, params: dict) -> Response:
+def log_out(request: Request, issuer, params: dict) -> tuple[Response, list[logout_token.LogoutNotice]]:
     flavor = issuer.flavor
     target = next((params[n] for n in flavor.logout_redirect_params if params.get(n)), None)
     client = logout_client(issuer, params)
@@ -37,8 +40,10 @@ def log_out(request: Request, issuer, params: dict) -> Response:
         response = RedirectResponse(add_params_to_uri(target, state), status_code=302)
     else:
         response = html_page(request, "logged_out.html", persona=issuer.tenant.display_name)
-    end_sso_session(request, response, issuer.tenant)
-    return response
+    # Back-Channel Logout 1.0 §2.5: the clients that signed in through this session are told.
+    session_id = end_sso_session(request, response, issuer.tenant)
+    notices = logout_token.session_ended(issuer.tenant, "rp-logout", session_id=session_id) if session_id else []
+    return response, notices
 
 
 def logout_client(issuer, params: dict):

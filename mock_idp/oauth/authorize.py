@@ -23,6 +23,7 @@ from .errors import (
 )
 from .server import repeated_parameters
 from .responses import RESPONSE_MODES, authorization_response, default_response_mode, web_origin
+from .logout_token import remember_client
 
 
 # What an authorization request may carry (RFC 6749 §4.1.1, OIDC Core §3.1.2.1, RFC 7636 §4.3,
@@ -97,7 +98,9 @@ def authorize(issuer, request, user: EndUser | None, just_logged_in: bool = Fals
         # What the grant's tokens carry of this request (Auth0's organization), kept with its code.
         request.authorization_context = issuer.flavor.authorization_context(
             issuer, request.client.config, data, user.config)
-        return grant.create_authorization_response(redirect_uri, user)
+        response = grant.create_authorization_response(redirect_uri, user)
+        remember_client(issuer, request.client.config, user)  # Back-Channel Logout §2.3
+        return response
     except NeedsInteraction as interaction:
         return interaction
     except OAuthError as error:

@@ -296,6 +296,13 @@ class Flavor(PersonaData):
         the OAuth 2.0 Web Message Response Mode draft (draft-sakimura-oauth-wmrm-00 §4.1)."""
         return {"type": "authorization_response", "response": params}
 
+    def backchannel_logout_urls(self, client: "ClientConfig", initiator: str | None) -> tuple[str, ...]:
+        """Where `client` is sent a logout token when a session it signed in through ends
+        (OpenID Connect Back-Channel Logout 1.0 §2.5), by `initiator`: "rp-logout" (the logout
+        endpoint), "session-revoked" (the admin API ends a user's sessions), None (any). None by default:
+        only a vendor that has back-channel logout (Auth0) names any (docs/vendors.md)."""
+        return ()
+
     def unknown_route(self, path: str) -> tuple[int, dict[str, Any]] | None:
         """(status, JSON body) for an unknown path under the tenant; None means a plain 404."""
         return None

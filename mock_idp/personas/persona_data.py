@@ -70,6 +70,11 @@ class PersonaData:
     token_endpoint_accepts_json: bool = False
     # Query parameters that name where to go after logout, in order of preference.
     logout_redirect_params: tuple[str, ...] = ("post_logout_redirect_uri",)
+    # OpenID Connect Back-Channel Logout 1.0 §2.4: the logout token's JOSE `typ` (the spec's
+    # recommended explicit type) and how long it is good for; sent only to the clients a persona
+    # gives logout URLs (Flavor.backchannel_logout_urls).
+    logout_token_typ: str | None = "logout+jwt"
+    logout_token_lifetime: int = 120
     wrong_password_message: str = "Invalid username or password."
     # The hosted sign-in's "change your password" step, in the vendor's words, for a persona whose
     # hooks ask it (Flavor.begin_password_change); None: the persona never does.

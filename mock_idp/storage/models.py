@@ -177,6 +177,22 @@ class LoginSession(SQLModel, table=True):
     expires_at: int = timestamp(index=True, default_factory=lambda: int(time.time()) + 24 * 3600)
 
 
+class SessionClient(SQLModel, table=True):
+    """A client that signed in through an SSO session and is told when it ends (OpenID Connect
+    Back-Channel Logout 1.0 §2.3, "Remembering Logged-In RPs"). Written only for clients with a
+    logout URL (Flavor.backchannel_logout_urls): no cost to a sign-in of any other."""
+
+    __tablename__ = "session_clients"
+    __table_args__ = WITHOUT_ROWID
+    id: str = Field(primary_key=True)  # "<session id> <client id>": one row however often it signs in
+    session_id: str = Field(index=True)
+    tenant: str
+    issuer: str  # the authorization server whose ID token it got: its logout token's `iss`
+    username: str
+    client_id: str
+    expires_at: int = timestamp(index=True)  # the session's: purged with it
+
+
 class DeviceAuthorization(SQLModel, table=True):
     """RFC 8628: a device's request, from the device code to the user's decision to the tokens."""
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, delete, event, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from .models import (AuditRecord, AuthorizationCode, DeviceAuthorization, DirectoryEntry, IssuedToken, LoginSession, Scenario,
+from .models import (AuditRecord, AuthorizationCode, DeviceAuthorization, DirectoryEntry, IssuedToken, LoginSession, Scenario, SessionClient,
                      SignInToken, SigningKey, TenantState)
 from .revocations import cut_off, cut_off_tenant
 from .sql import RawStatements
@@ -248,6 +248,7 @@ class TenantStateStore:
             connection.execute(delete(AuthorizationCode).where(AuthorizationCode.issuer.in_(issuers)))
             connection.execute(delete(IssuedToken).where(IssuedToken.issuer.in_(issuers)))
             connection.execute(delete(LoginSession).where(LoginSession.tenant == tenant))
+            connection.execute(delete(SessionClient).where(SessionClient.tenant == tenant))
             connection.execute(delete(DeviceAuthorization).where(DeviceAuthorization.tenant == tenant))
             connection.execute(delete(SignInToken).where(SignInToken.tenant == tenant))
             connection.execute(delete(Scenario).where(Scenario.tenant == tenant))

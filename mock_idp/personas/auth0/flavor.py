@@ -14,7 +14,8 @@ from typing import Any
 from .. import cors
 from ..base import Flavor
 from ..layout import ClientAssertionRules, DeviceFlow, EndpointPaths, IssuerLayout, Lifetimes
-from . import apis, client_grants, errors, m2m_organizations, organizations, refresh_tokens, token_claims
+from . import (apis, backchannel_logout, client_grants, errors, m2m_organizations, organizations, refresh_tokens,
+               token_claims)
 from .token_claims import PASSWORD_REALM
 
 PATHS = EndpointPaths(
@@ -36,7 +37,8 @@ DISCOVERY_KEYS = (
     "code_challenge_methods_supported", "response_modes_supported", "subject_types_supported",
     "token_endpoint_auth_methods_supported", "token_endpoint_auth_signing_alg_values_supported",
     "claims_supported", "request_uri_parameter_supported", "request_parameter_supported",
-    "id_token_signing_alg_values_supported", "end_session_endpoint",
+    "id_token_signing_alg_values_supported", "end_session_endpoint", "backchannel_logout_supported",
+    "backchannel_logout_session_supported",
 )
 
 
@@ -69,6 +71,9 @@ class Auth0Flavor(Flavor):
     def check_token_origin(self, issuer, client, grant_type, origin):
         if origin is not None and not cors.allows(self, issuer.config, client, origin):
             raise errors.OriginNotAllowedError()
+
+    def backchannel_logout_urls(self, client, initiator):
+        return backchannel_logout.urls(client, initiator)
 
     def namespace(self, issuer) -> str:
         return issuer.config.claims_namespace or issuer.issuer
@@ -163,10 +168,11 @@ PROFILE = Auth0Flavor(
                  "auth0.organizations_api", "auth0.invitations",
                  "auth0.unknown_api"),
     # served by auth0.roles_api; refresh_tokens.py; apis.py (an API's RBAC); management.py; web_message_origins;
-    # cors_origins; client_grants.py; organizations.py
+    # cors_origins; client_grants.py; organizations.py; backchannel_logout.py
     seed_keys=("roles", "refresh_token", "enforce_policies", "token_dialect", "management_scopes", "web_origins",
                "allowed_origins", "client_grants", "organizations", "allow_organization_name_in_authentication_api",
-               "organization_usage", "organization_require_behavior", "default_organization", "initiate_login_uri"),
+               "organization_usage", "organization_require_behavior", "default_organization", "initiate_login_uri",
+               "oidc_logout"),
     # docs/vendors.md, "SPA SDKs in the browser": web_message for an origin not allowed is a 400 page.
     page_error_descriptions={
         "unregistered_web_origin": "The specified redirect_uri '{redirect_uri}' does not have a registered origin.",
@@ -180,7 +186,9 @@ PROFILE = Auth0Flavor(
     # Database connections store usernames and emails lower-cased (docs/vendors.md, Usernames).
     case_insensitive_usernames=True,
     discovery_keys=DISCOVERY_KEYS,
-    discovery_extras={"request_uri_parameter_supported": False},
+    discovery_extras={"request_uri_parameter_supported": False,
+                      # docs/vendors.md, "Back-channel and front-channel logout"
+                      "backchannel_logout_supported": True, "backchannel_logout_session_supported": True},
     # docs/vendors.md, "Auth0 error bodies" (client authentication errors: token_endpoint_response).
     error_descriptions={
         "invalid_code": "Invalid authorization code",

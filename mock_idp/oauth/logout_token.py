@@ -1,0 +1,116 @@
+"""OpenID Connect Back-Channel Logout 1.0, the provider's side: remembering which clients signed in
+through an SSO session (§2.3) and, when it ends, a logout token (§2.4) for each, to be POSTed to
+its back-channel logout URL (§2.5; web/outbound.py sends them, off the request's path). Which
+clients have such a URL, and for which session ends, is the persona's (Flavor.backchannel_logout_urls).
+"""
+
+import asyncio
+import logging
+import secrets
+import weakref
+from dataclasses import dataclass
+
+from ..personas.views import public_sid
+from ..storage.models import SessionClient
+from ..web.outbound import TooLarge, post_form
+
+log = logging.getLogger("mock_idp")
+
+EVENT = "http://schemas.openid.net/event/backchannel-logout"  # §2.4: the `events` member
+
+
+@dataclass(frozen=True)
+class LogoutNotice:
+    """One logout token for one back-channel logout URL."""
+
+    url: str
+    logout_token: str
+    client_id: str
+
+
+def remember_client(issuer, client, user) -> None:
+    """§2.3: a client told of session ends signs in through `user`'s session: remember it with the
+    session (one row per client and session, however often it signs in)."""
+    if user is None or not user.session_id or not issuer.flavor.backchannel_logout_urls(client, None):
+        return
+    issuer.store.add(SessionClient(
+        id=f"{user.session_id} {client.client_id}", session_id=user.session_id, tenant=issuer.tenant.name,
+        issuer=issuer.key, username=user.config.username, client_id=client.client_id,
+        expires_at=issuer.now() + issuer.flavor.lifetimes.session))
+
+
+def session_ended(tenant, initiator: str, session_id: str | None = None,
+                  username: str | None = None) -> list[LogoutNotice]:
+    """The logout tokens for a session (or every session of a user) that just ended, by
+    `initiator` ("rp-logout", "session-revoked"); each client is told once."""
+    rows = tenant.store.take_session_clients(tenant.name, session_id=session_id, username=username)
+    issuers = {issuer.key: issuer for issuer in tenant.issuers}
+    notices = []
+    for row in rows:
+        issuer = issuers.get(row.issuer)
+        client = issuer.find_client(row.client_id) if issuer is not None else None
+        if client is None:
+            continue  # the client (or its authorization server) is gone since
+        for url in issuer.flavor.backchannel_logout_urls(client, initiator):
+            notices.append(LogoutNotice(url, logout_token(issuer, client.client_id, row), client.client_id))
+    return notices
+
+
+def logout_token(issuer, client_id: str, row: SessionClient) -> str:
+    """§2.4: iss, aud, iat, exp, jti, events, sid, and sub when the user still exists; never a
+    nonce (§2.4: what tells it from an ID token). Signed as the issuer's ID tokens are."""
+    now = issuer.now()
+    claims = {"iss": issuer.issuer, "aud": client_id, "iat": now, "exp": now + issuer.flavor.logout_token_lifetime,
+              "jti": secrets.token_urlsafe(16), "events": {EVENT: {}}, "sid": public_sid(row.session_id)}
+    user = issuer.tenant.find_user(row.username)
+    if user is not None:
+        claims["sub"] = issuer.subject(user)
+    return issuer.keys.sign(claims, typ=issuer.flavor.logout_token_typ, role="id")
+
+
+SEND_TIMEOUT = 5.0  # seconds for one POST, connect to answer
+MAX_ANSWER_BYTES = 16 * 1024  # §2.8: an empty body or a short error is all a client answers
+MAX_SENDING = 16  # POSTs under way at once, per event loop: more wait their turn
+MAX_PENDING = 1000  # notices waiting or under way; past that, new ones are dropped (and said so)
+_pending: set[asyncio.Task] = set()
+_slots: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore]" = weakref.WeakKeyDictionary()
+
+
+def send(notices: list[LogoutNotice]) -> None:
+    """§2.5: POST each logout token to its URL, in the background on the running event loop: the
+    user's logout answer never waits for a client's server. Bounded (time, answer size, how many at
+    once, how many pending); a failure is logged once, never retried."""
+    loop = asyncio.get_running_loop()
+    for notice in notices:
+        if len(_pending) >= MAX_PENDING:
+            log.warning("Back-channel logout to %s (client %s) not sent: %d already pending.",
+                        notice.url, notice.client_id, len(_pending))
+            continue
+        task = loop.create_task(_post(notice))
+        _pending.add(task)
+        task.add_done_callback(_pending.discard)
+
+
+async def deliver(notices: list[LogoutNotice]) -> int:
+    """POST them all now, concurrently, and wait (at most SEND_TIMEOUT): for a caller that may wait
+    (the admin API: its answer comes once the clients were told). How many were taken (200/204)."""
+    return sum(await asyncio.gather(*(_post(notice) for notice in notices)))
+
+
+async def _post(notice: LogoutNotice) -> bool:
+    slots = _slots.setdefault(asyncio.get_running_loop(), asyncio.Semaphore(MAX_SENDING))
+    async with slots:
+        try:
+            status = await post_form(notice.url, {"logout_token": notice.logout_token}, SEND_TIMEOUT, MAX_ANSWER_BYTES)
+        except TimeoutError:
+            failure = f"no answer within {SEND_TIMEOUT:g} s"
+        except TooLarge:
+            failure = f"an answer larger than {MAX_ANSWER_BYTES} bytes"
+        except Exception as error:  # noqa: BLE001 - httpx's errors, an invalid URL: all a failed delivery
+            failure = f"{type(error).__name__}: {error}"
+        else:
+            if status in (200, 204):  # §2.8: 200 OK (204 is also common)
+                return True
+            failure = f"HTTP {status}"
+    log.warning("Back-channel logout to %s (client %s) failed: %s.", notice.url, notice.client_id, failure)
+    return False
