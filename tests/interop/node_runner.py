@@ -20,6 +20,7 @@ REQUIRED_PACKAGES = (
     "@okta/jwt-verifier",
     "express",
     "express-oauth2-jwt-bearer",
+    "express-openid-connect",
     "aws-jwt-verify",
     "openid-client",
     "@okta/okta-auth-js",
