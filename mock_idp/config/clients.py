@@ -146,6 +146,10 @@ class ClientConfig(SeedModel):
     # manifest's spa.redirectUris): its codes and refresh tokens are redeemed from the browser only,
     # cross-origin (AADSTS9002327 otherwise); those of any other platform never are (AADSTS9002326).
     single_page_app: bool = False
+    # Entra: the app registration's "Front-channel logout URL" (manifest `logoutUrl`), loaded in a
+    # hidden iframe of the sign-out page with `?sid=` (OpenID Connect Front-Channel Logout 1.0's
+    # registration name).
+    frontchannel_logout_uri: HttpsOrHttpUrl | None = None
     # Okta, Auth0: refresh token rotation of the app (docs/vendors.md, "Refresh token rotation,
     # per vendor"); Cognito: the app client's RefreshTokenRotation. Unset: the vendor's default.
     refresh_token: RefreshTokenConfig | None = None

@@ -63,7 +63,8 @@ VENDOR_CLIENT_KEYS = {"management_scopes": "management API grant", "client_grant
                       "refresh_token_rotation": "app client refresh token rotation",
                       "organization_usage": "organizations", "organization_require_behavior": "organizations",
                       "default_organization": "organizations", "initiate_login_uri": "application login URI",
-                      "oidc_logout": "OIDC back-channel logout"}
+                      "oidc_logout": "OIDC back-channel logout",
+                      "frontchannel_logout_uri": "front-channel logout"}
 # API keys only some personas serve (also named in Flavor.seed_keys): refused when written.
 VENDOR_API_KEYS = {"enforce_policies": "RBAC", "token_dialect": "token dialects",
                    "app_role_assignment_required": "user assignment",

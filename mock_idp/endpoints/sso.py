@@ -183,15 +183,18 @@ def set_session_cookie(response: Response, tenant, user: EndUser) -> None:
                         httponly=True, samesite="lax", secure=is_https(tenant))
 
 
-def end_session(request: Request, response: Response, tenant) -> str | None:
-    """End the browser's SSO session and clear its cookie; the id of the session it had, if any."""
-    session_id = request.cookies.get(cookie_name(tenant))
+def current_session_id(request: Request, tenant) -> str | None:
+    """The id of the SSO session the browser's cookie names (live or not), if it has one."""
+    return request.cookies.get(cookie_name(tenant)) or None
+
+
+def end_session(request: Request, response: Response, tenant) -> None:
+    session_id = current_session_id(request, tenant)
     if session_id:
         tenant.store.delete(LoginSession, session_id)
     # Secure as it was set: a browser ignores a __Host- Set-Cookie without it, deletion included.
     response.delete_cookie(cookie_name(tenant), path=cookie_path(tenant), secure=is_https(tenant), httponly=True,
                            samesite="lax")
-    return session_id or None
 
 
 def cookie_name(tenant) -> str:

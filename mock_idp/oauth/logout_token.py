@@ -31,7 +31,7 @@ class LogoutNotice:
 def remember_client(issuer, client, user) -> None:
     """§2.3: a client told of session ends signs in through `user`'s session: remember it with the
     session (one row per client and session, however often it signs in)."""
-    if user is None or not user.session_id or not issuer.flavor.backchannel_logout_urls(client, None):
+    if user is None or not user.session_id or not issuer.flavor.tells_of_logout(client):
         return
     issuer.store.add(SessionClient(
         id=f"{user.session_id} {client.client_id}", session_id=user.session_id, tenant=issuer.tenant.name,
@@ -40,12 +40,13 @@ def remember_client(issuer, client, user) -> None:
 
 
 def session_ended(tenant, initiator: str, session_id: str | None = None,
-                  username: str | None = None) -> list[LogoutNotice]:
-    """The logout tokens for a session (or every session of a user) that just ended, by
-    `initiator` ("rp-logout", "session-revoked"); each client is told once."""
+                  username: str | None = None) -> tuple[list[LogoutNotice], list[str]]:
+    """A session (or every session of a user) just ended, by `initiator` ("rp-logout",
+    "session-revoked"): the logout tokens for the back channel, and the front-channel logout URLs
+    the browser's sign-out page loads (Front-Channel Logout 1.0 §3). Each client is told once."""
     rows = tenant.store.take_session_clients(tenant.name, session_id=session_id, username=username)
     issuers = {issuer.key: issuer for issuer in tenant.issuers}
-    notices = []
+    notices, frames = [], []
     for row in rows:
         issuer = issuers.get(row.issuer)
         client = issuer.find_client(row.client_id) if issuer is not None else None
@@ -53,7 +54,10 @@ def session_ended(tenant, initiator: str, session_id: str | None = None,
             continue  # the client (or its authorization server) is gone since
         for url in issuer.flavor.backchannel_logout_urls(client, initiator):
             notices.append(LogoutNotice(url, logout_token(issuer, client.client_id, row), client.client_id))
-    return notices
+        frame = issuer.flavor.frontchannel_logout_url(client, public_sid(row.session_id))
+        if frame is not None:
+            frames.append(frame)
+    return notices, frames
 
 
 def logout_token(issuer, client_id: str, row: SessionClient) -> str:

@@ -303,6 +303,16 @@ class Flavor(PersonaData):
         only a vendor that has back-channel logout (Auth0) names any (docs/vendors.md)."""
         return ()
 
+    def frontchannel_logout_url(self, client: "ClientConfig", sid: str | None) -> str | None:
+        """The URL the sign-out page loads in a hidden iframe for `client`, which signed in through
+        the session `sid` ends (OpenID Connect Front-Channel Logout 1.0 §2-3; None: the URL without
+        its parameters, asked to know whether it has one). None by default (Entra has them)."""
+        return None
+
+    def tells_of_logout(self, client: "ClientConfig") -> bool:
+        """Is `client` told when a session it signs in through ends (back- or front-channel)?"""
+        return bool(self.backchannel_logout_urls(client, None) or self.frontchannel_logout_url(client, None))
+
     def unknown_route(self, path: str) -> tuple[int, dict[str, Any]] | None:
         """(status, JSON body) for an unknown path under the tenant; None means a plain 404."""
         return None

@@ -8,6 +8,8 @@ import secrets
 import uuid
 from typing import Any
 
+from authlib.common.urls import add_params_to_uri
+
 from . import scopes as entra_scopes
 
 GROUPS_LIMIT = 200  # past this many groups a JWT carries the overage claim instead
@@ -97,8 +99,7 @@ def id_token_claims(ctx, tid: str) -> dict[str, Any]:
               "exp": ctx.now + ctx.flavor.lifetimes.id_token,
               "sub": pairwise(object_id(ctx.issuer.name, ctx.user), client_id)}
     if ctx.sid:
-        # Entra's sid is a GUID: the same session's, in that form.
-        claims["sid"] = str(uuid.UUID(bytes=base64.urlsafe_b64decode(ctx.sid)[:16]))
+        claims["sid"] = session_guid(ctx.sid)
     return claims
 
 
@@ -157,3 +158,16 @@ def v1_access_token_claims(ctx, tid: str, api) -> dict[str, Any]:
         if ctx.user.claims.get(name):
             claims[name] = ctx.user.claims[name]
     return claims
+
+
+def session_guid(sid: str) -> str:
+    """Entra's sid is a GUID: the session's `sid` (views.public_sid) in that form."""
+    return str(uuid.UUID(bytes=base64.urlsafe_b64decode(sid)[:16]))
+
+
+def frontchannel_logout_url(client, sid: str | None) -> str | None:
+    """The app's front-channel logout URL with the one parameter Entra adds, the session's `sid`
+    (docs/vendors.md, "Back-channel and front-channel logout")."""
+    if client.frontchannel_logout_uri is None or sid is None:
+        return client.frontchannel_logout_uri
+    return add_params_to_uri(client.frontchannel_logout_uri, [("sid", session_guid(sid))])

@@ -167,6 +167,9 @@ class EntraFlavor(Flavor):
                                f"and enter the code {body['user_code']} to authenticate.")
         return status, body
 
+    def frontchannel_logout_url(self, client, sid):
+        return entra_claims.frontchannel_logout_url(client, sid)
+
     def new_jti(self, kind: str) -> str:
         return entra_claims.b64url(secrets.token_bytes(16))
 
@@ -201,9 +204,9 @@ PROFILE = EntraFlavor(
     # MSAL's acquire_token_silent does for a second resource (docs/vendors.md, "Entra ID, as MSAL drives it").
     refresh_any_scope=True,
     # Clients' app roles on the APIs (claims.granted_app_roles); user assignment (assignment.py);
-    # the single-page application platform (spa.py).
+    # the single-page application platform (spa.py); front-channel logout (claims.frontchannel_logout_url).
     seed_keys=("application_permissions", "app_role_assignment_required", "app_role_assigned_to",
-               "access_token_version", "single_page_app"),
+               "access_token_version", "single_page_app", "frontchannel_logout_uri"),
     access_token_typ="JWT",
     id_token_typ="JWT",
     refresh_requires_offline_access=True,
