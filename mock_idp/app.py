@@ -17,7 +17,9 @@ from .web.off_loop import LastKnown
 from .web.prerendered import Prerendered
 from .web.cors import Cors
 from .storage.checkpoint import checkpointing
+from .storage.background import running
 from .storage.purge import purging
+from .oauth import logout_token
 from .config import SeedConfig, load_config, parse_config
 from .endpoints.http import NO_STORE, Templates, html_page, oauth_error_response
 from .oauth.errors import ErrorPage, OAuthError, safe_description
@@ -104,7 +106,8 @@ class App(FastAPI):
 
 @contextlib.asynccontextmanager
 async def lifespan(app: FastAPI):
-    async with purging(app), checkpointing(app):
+    async with purging(app), checkpointing(app), running(
+            logout_token.watch_expiry(app.state.tenants, app.state.settings.purge_interval)):
         yield
     await app.state.audit.flush()  # what the audit trail still buffers
 

@@ -16,8 +16,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
 
 from mock_idp.keys import generate_key, load_key_ring, role_rows
-from mock_idp.storage.models import (AuthorizationCode, DirectoryEntry, IssuedToken, LoginSession, SignInToken,
-                             SigningKey, new_row)
+from mock_idp.storage.models import (AuthorizationCode, DirectoryEntry, IssuedToken, LoginSession, SessionClient,
+                                     SignInToken, SigningKey, new_row)
 from mock_idp.storage.store import AUTOCHECKPOINT_PAGES, Store
 
 pytest_plugins = ["pg_support"]  # postgres_url: the database the PostgreSQL backend runs on
@@ -876,3 +876,26 @@ def test_a_database_of_an_earlier_version_gains_a_new_column_and_keeps_its_keys_
         assert store.find_access_token("h" * 64) is not None
     finally:
         store.close()
+
+
+def test_a_sessions_clients_are_taken_once_by_session_user_or_expiry(replicas):
+    """Back-Channel Logout §2.3: the clients remembered with a session are read and forgotten at
+    once, so two replicas ending it (or finding it expired) never both tell a client."""
+    store = replicas[0]
+    tenant = unique("bcl")
+
+    def row(session: str, client: str, username: str = "alice", expires_at: int = 2_000_000_000) -> SessionClient:
+        return SessionClient(id=f"{session} {client}", session_id=session, tenant=tenant, issuer=tenant,
+                             username=username, client_id=client, expires_at=expires_at)
+
+    for remembered in (row("s1", "a"), row("s1", "b"), row("s2", "a"), row("s3", "a", "bob"),
+                       row("s4", "c", "bob", expires_at=100)):
+        assert store.add(remembered)
+    assert not store.add(row("s1", "a")), "one row per session and client"
+
+    taken = race(lambda replica: replica.take_session_clients(tenant, session_id="s1"), replicas)
+    assert sorted(r.client_id for rows in taken for r in rows) == ["a", "b"]
+    assert [r.session_id for r in store.take_session_clients(tenant, expired_before=1000)] == ["s4"]
+    assert store.take_session_clients(tenant, expired_before=1000) == []
+    assert [r.session_id for r in store.take_session_clients(tenant, username="alice")] == ["s2"]
+    assert [(r.session_id, r.username) for r in store.take_session_clients(tenant)] == [("s3", "bob")]

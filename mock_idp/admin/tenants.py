@@ -64,7 +64,8 @@ def tenants_router() -> APIRouter:
             raise not_found(f"user '{username}' on tenant '{found.name}'")
         # The clients that signed in through the sessions ending are told (Back-Channel Logout
         # §2.5), before this answers: a test that revokes then looks at its app sees it logged out.
-        notices, _ = logout_token.session_ended(found, "session-revoked", username=user.username)  # no browser: no frames
+        # (No browser here: no front-channel iframes.)
+        notices, _ = logout_token.session_ended(found, "session-revoked", username=user.username)
         revoked = request.app.state.store.revoke_user(found.name, issuer_keys(found), username)
         told = await logout_token.deliver(notices) if notices else 0
         return {"revoked_tokens": revoked, "backchannel_logouts": told}

@@ -11,7 +11,7 @@ import weakref
 from dataclasses import dataclass
 
 from ..personas.views import public_sid
-from ..storage.models import SessionClient
+from ..storage.models import LoginSession, SessionClient
 from ..web.outbound import TooLarge, post_form
 
 log = logging.getLogger("mock_idp")
@@ -33,18 +33,22 @@ def remember_client(issuer, client, user) -> None:
     session (one row per client and session, however often it signs in)."""
     if user is None or not user.session_id or not issuer.flavor.tells_of_logout(client):
         return
+    # It ends with the session (session-expired: `expired_sessions`). A session started by this
+    # very request is not written yet (Store.together): it ends a session's lifetime from now.
+    session = issuer.store.get(LoginSession, user.session_id)
     issuer.store.add(SessionClient(
         id=f"{user.session_id} {client.client_id}", session_id=user.session_id, tenant=issuer.tenant.name,
         issuer=issuer.key, username=user.config.username, client_id=client.client_id,
-        expires_at=issuer.now() + issuer.flavor.lifetimes.session))
+        expires_at=session.expires_at if session else issuer.now() + issuer.flavor.lifetimes.session))
 
 
-def session_ended(tenant, initiator: str, session_id: str | None = None,
-                  username: str | None = None) -> tuple[list[LogoutNotice], list[str]]:
+def session_ended(tenant, initiator: str, session_id: str | None = None, username: str | None = None,
+                  expired_before: int | None = None) -> tuple[list[LogoutNotice], list[str]]:
     """A session (or every session of a user) just ended, by `initiator` ("rp-logout",
     "session-revoked"): the logout tokens for the back channel, and the front-channel logout URLs
     the browser's sign-out page loads (Front-Channel Logout 1.0 §3). Each client is told once."""
-    rows = tenant.store.take_session_clients(tenant.name, session_id=session_id, username=username)
+    rows = tenant.store.take_session_clients(tenant.name, session_id=session_id, username=username,
+                                             expired_before=expired_before)
     issuers = {issuer.key: issuer for issuer in tenant.issuers}
     notices, frames = [], []
     for row in rows:
@@ -118,3 +122,23 @@ async def _post(notice: LogoutNotice) -> bool:
             failure = f"HTTP {status}"
     log.warning("Back-channel logout to %s (client %s) failed: %s.", notice.url, notice.client_id, failure)
     return False
+
+
+def expired_sessions(tenants) -> list[LogoutNotice]:
+    """The logout tokens for sessions that expired, on each tenant's clock (initiator
+    session-expired: Auth0 tells of those too), at most a batch per tenant at a time."""
+    notices = []
+    for tenant in tenants:
+        notices += session_ended(tenant, "session-expired", expired_before=tenant.now())[0]
+    return notices
+
+
+async def watch_expiry(tenants, interval: float) -> None:
+    """Every `interval` seconds (the purge's), tell the clients of the sessions that expired; the
+    store work in a worker thread, the POSTs as a logout's (send)."""
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            send(await asyncio.to_thread(expired_sessions, tenants))
+        except Exception:  # noqa: BLE001 - a database hiccup or a bug of ours: again next time
+            log.exception("telling clients of expired sessions failed; trying again in %s s", interval)

@@ -190,7 +190,8 @@ class SessionClient(SQLModel, table=True):
     issuer: str  # the authorization server whose ID token it got: its logout token's `iss`
     username: str
     client_id: str
-    expires_at: int = timestamp(index=True)  # the session's: purged with it
+    # The session's: then its clients are told (oauth/logout_token.watch_expiry takes the row).
+    expires_at: int = timestamp(index=True)
 
 
 class DeviceAuthorization(SQLModel, table=True):

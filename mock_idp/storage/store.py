@@ -12,8 +12,8 @@ from sqlalchemy import and_, bindparam, delete, event, inspect, make_url, or_, u
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, SQLModel, create_engine, select
 
-from .models import (AuthorizationCode, DeviceAuthorization, IssuedToken, LoginSession, RevokedToken, SessionClient, SignInToken, SigningKey, UsedAssertion,
-                     new_row, partial_indexes_for, row_values)
+from .models import (AuthorizationCode, DeviceAuthorization, IssuedToken, LoginSession, RevokedToken, SessionClient,
+                     SignInToken, SigningKey, UsedAssertion, new_row, partial_indexes_for, row_values)
 from .sql import RawStatements
 from .audit import AuditStore
 from .revocations import RevocationStore
@@ -268,7 +268,6 @@ class Store(TenantStateStore, RevocationStore, RotationStore, AuditStore):
                 or_(IssuedToken.refresh_expires_at == None, IssuedToken.refresh_expires_at < now))),  # noqa: E711
             (RevokedToken, RevokedToken.token_hash, RevokedToken.issuer, RevokedToken.expires_at < now),
             (LoginSession, LoginSession.id, LoginSession.tenant, LoginSession.expires_at < now),
-            (SessionClient, SessionClient.id, SessionClient.tenant, SessionClient.expires_at < now),
             (DeviceAuthorization, DeviceAuthorization.device_code, DeviceAuthorization.tenant,
              DeviceAuthorization.expires_at < now),
             (SignInToken, SignInToken.token_hash, SignInToken.tenant, SignInToken.expires_at < now),
@@ -290,21 +289,29 @@ class Store(TenantStateStore, RevocationStore, RotationStore, AuditStore):
                 deleted += connection.execute(delete(UsedAssertion).where(UsedAssertion.key.in_(batch))).rowcount
         return deleted
 
-    def take_session_clients(self, tenant: str, session_id: str | None = None,
-                             username: str | None = None) -> list[SessionClient]:
-        """The clients that signed in through a session (or any session of a user) that is
-        ending, forgotten in the same transaction: each is told once (Back-Channel Logout §2.3)."""
+    def take_session_clients(self, tenant: str, session_id: str | None = None, username: str | None = None,
+                             expired_before: int | None = None, limit: int = 500) -> list[SessionClient]:
+        """The clients that signed in through a session (or any session of a user, or sessions
+        expired before a time: at most `limit` of them) that is ending, forgotten as they are read
+        (one DELETE ... RETURNING: two replicas never take the same row), so each is told once
+        (Back-Channel Logout §2.3)."""
         condition = SessionClient.tenant == tenant
         if session_id is not None:
             condition = and_(condition, SessionClient.session_id == session_id)
         if username is not None:
             condition = and_(condition, SessionClient.username == username)
-        with Session(self.engine, expire_on_commit=False) as session:
-            rows = list(session.exec(select(SessionClient).where(condition)).all())
-            if rows:
-                session.exec(delete(SessionClient).where(SessionClient.id.in_([row.id for row in rows])))
-                session.commit()
-            return rows
+        if expired_before is not None:
+            # Read first (its index), and write only when some expired: asked every purge interval.
+            with self.engine.connect() as connection:
+                ids = connection.execute(select(SessionClient.id).where(
+                    condition, SessionClient.expires_at < expired_before).limit(limit)).scalars().all()
+            if not ids:
+                return []
+            condition = SessionClient.id.in_(ids)
+        table = SessionClient.__table__
+        with self.engine.begin() as connection:
+            taken = connection.execute(delete(table).where(condition).returning(*table.c)).mappings().all()
+        return [new_row(SessionClient, **row) for row in taken]
 
     def add(self, row: SQLModel) -> bool:
         """Insert a new row; False if a unique key already holds one (another replica's)."""

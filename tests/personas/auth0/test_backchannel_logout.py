@@ -98,7 +98,8 @@ def server(receiver, tmp_path_factory):
             users:
               - {{username: alice, password: alice-password}}
             clients:""") + textwrap.indent(textwrap.dedent(clients), "      "))
-    running = start_server(folder / "seed.yaml", folder / "data", admin=True)
+    # The purge interval is also how often expired sessions' clients are told.
+    running = start_server(folder / "seed.yaml", folder / "data", admin=True, purge_interval=0.2)
     yield running
     running.stop()
 
@@ -127,11 +128,11 @@ def sign_in(browser: Browser, server, client_id: str) -> dict:
     return tokens.json()
 
 
-def verified(server, token: str, audience: str) -> tuple[dict, dict]:
-    """joserfc's JWT validation of a token: (header, claims)."""
+def verified(server, token: str, audience: str, now: int | None = None) -> tuple[dict, dict]:
+    """joserfc's JWT validation of a token (at the tenant's time `now`): (header, claims)."""
     keys = KeySet.import_key_set(httpx.get(issuer(server) + ".well-known/jwks.json").json())
     token = jwt.decode(token, keys, algorithms=["RS256"])
-    jwt.JWTClaimsRegistry(leeway=5, iss={"essential": True, "value": issuer(server)},
+    jwt.JWTClaimsRegistry(now=now, leeway=5, iss={"essential": True, "value": issuer(server)},
                           aud={"essential": True, "value": audience}, iat={"essential": True},
                           exp={"essential": True}).validate(token.claims)
     return token.header, token.claims
@@ -233,6 +234,24 @@ def test_custom_initiators_choose_which_session_ends_are_told(server, posts):
     assert sorted(path for path, _, _ in posts.posts) == ["/a", "/custom"]
     claims = verified(server, dict((p, f) for p, _, f in posts.posts)["/custom"]["logout_token"], "app-custom")[1]
     assert claims["sub"].startswith("auth0|") and claims["sid"]
+
+
+def test_an_expired_session_is_told_to_its_apps(server, posts):
+    browser = Browser()
+    id_claims = verified(server, sign_in(browser, server, "app-a")["id_token"], "app-a")[1]
+    sign_in(browser, server, "app-custom")  # told of session-revoked only
+    time.sleep(0.5)
+    assert posts.posts == []  # the session lives
+    clock = server.base_url + "/_admin/tenants/auth0/clock"
+    assert httpx.post(clock, json={"advance_seconds": 25 * 3600}).status_code == 200
+    try:
+        received = posts.wait_for(1)
+        time.sleep(0.5)  # and no other
+        assert [path for path, _, _ in posts.posts] == ["/a"]
+        claims = verified(server, received[0][2]["logout_token"], "app-a", now=int(time.time()) + 25 * 3600)[1]
+        assert claims["sid"] == id_claims["sid"] and claims["sub"] == id_claims["sub"]
+    finally:
+        httpx.post(clock, json={"offset_seconds": 0})
 
 
 SEED = """\
