@@ -27,7 +27,7 @@ BACK = "http://localhost:3000/"
 
 class Receiver:
     """The applications' servers: POSTs to /a, /b, /custom are kept and answered 200 (or
-    `answer`), /slow answers after 30 s."""
+    `answer`), /slow answers after 30 s, /big with 1 MiB."""
 
     def __init__(self):
         self.posts: list[tuple[str, dict, dict]] = []
@@ -47,7 +47,7 @@ class Receiver:
         headers = {k.decode(): v.decode() for k, v in scope["headers"]}
         self.posts.append((scope["path"], headers, {k: v[0] for k, v in parse_qs(body.decode()).items()}))
         await send({"type": "http.response.start", "status": self.answer, "headers": []})
-        await send({"type": "http.response.body", "body": b""})
+        await send({"type": "http.response.body", "body": b"x" * (1 << 20) if scope["path"] == "/big" else b""})
 
     def wait_for(self, count: int, timeout: float = 5) -> list:
         deadline = time.monotonic() + timeout
@@ -88,7 +88,7 @@ def server(receiver, tmp_path_factory):
     custom = """
           backchannel_logout_initiators: {mode: custom, selected_initiators: [session-revoked]}"""
     clients = "".join([client("app-a", base + "/a"), client("app-b", base + "/b"), client("app-plain", None),
-                       client("app-slow", base + "/slow"), client("app-dead", dead),
+                       client("app-slow", base + "/slow"), client("app-dead", dead), client("app-big", base + "/big"),
                        client("app-custom", base + "/custom", custom)])
     folder = tmp_path_factory.mktemp("backchannel")
     (folder / "seed.yaml").write_text(textwrap.dedent(f"""\
@@ -201,6 +201,18 @@ def test_a_dead_or_slow_url_never_holds_up_the_logout_and_is_logged_once(server,
         time.sleep(0.05)
     dead = [r.getMessage() for r in caplog.records if "app-dead" in r.getMessage()]
     assert len(dead) == 1 and "ConnectError" in dead[0], dead
+
+
+def test_an_answer_past_the_size_bound_is_not_read_and_is_logged(server, receiver, posts, caplog):
+    browser = Browser()
+    sign_in(browser, server, "app-big")
+    caplog.set_level(logging.WARNING, logger="mock_idp")
+    log_out(browser, server, "app-big")
+    deadline = time.monotonic() + 3
+    while time.monotonic() < deadline and not any("app-big" in r.getMessage() for r in caplog.records):
+        time.sleep(0.05)
+    assert [r.getMessage() for r in caplog.records if "app-big" in r.getMessage()] == [
+        f"Back-channel logout to {receiver.base_url}/big (client app-big) failed: an answer larger than 16384 bytes."]
 
 
 def test_an_app_that_answers_an_error_is_logged(server, posts, caplog):
