@@ -1,7 +1,9 @@
 """OpenID Connect Back-Channel Logout 1.0, the provider's side: remembering which clients signed in
-through an SSO session (§2.3) and, when it ends, a logout token (§2.4) for each, to be POSTed to
-its back-channel logout URL (§2.5; web/outbound.py sends them, off the request's path). Which
-clients have such a URL, and for which session ends, is the persona's (Flavor.backchannel_logout_urls).
+through an SSO session (§2.3) and, when it ends (logout, revocation, expiry), a logout token (§2.4)
+for each, POSTed to its back-channel logout URL (§2.5: `send`, off the request's path, through
+web/outbound.py), and the front-channel logout URLs the sign-out page frames (Front-Channel Logout
+1.0). Which clients have such URLs, and for which session ends, is the persona's
+(Flavor.backchannel_logout_urls, frontchannel_logout_url).
 """
 
 import asyncio
@@ -44,8 +46,8 @@ def remember_client(issuer, client, user) -> None:
 
 def session_ended(tenant, initiator: str, session_id: str | None = None, username: str | None = None,
                   expired_before: int | None = None) -> tuple[list[LogoutNotice], list[str]]:
-    """A session (or every session of a user) just ended, by `initiator` ("rp-logout",
-    "session-revoked"): the logout tokens for the back channel, and the front-channel logout URLs
+    """A session (or every session of a user, or those expired before a time) just ended, by
+    `initiator` ("rp-logout", "session-revoked", "session-expired"): the logout tokens for the back channel, and the front-channel logout URLs
     the browser's sign-out page loads (Front-Channel Logout 1.0 §3). Each client is told once."""
     rows = tenant.store.take_session_clients(tenant.name, session_id=session_id, username=username,
                                              expired_before=expired_before)
