@@ -1,9 +1,10 @@
-"""The snippets of docs/headless-sign-in.md, run as written against the shipped seed_users.yaml on
-the documented port 8000, at a loopback address of its own (the only change: that address in place
-of 127.0.0.1). Each runs in its own process, with the client libraries the page names: curl, the
-project's Python (auth0-python, boto3) and Node (tests/interop's okta-auth-js, Amplify), so the page
-cannot rot silently. The README's own commands: tests/test_readme_commands.py; docs/spa.md's
-shipped-seed paragraph: tests/pages/test_spa_docs.py."""
+"""The docs' snippets, run as written against the shipped seed_users.yaml on the documented port
+8000, at a loopback address of its own (the only change: that address in place of 127.0.0.1):
+docs/headless-sign-in.md's device-flow, Python and JS blocks, docs/entra.md's MSAL line over --tls,
+docs/token-hooks.md's MockIdP block. Each runs in its own process with the client libraries the page
+names: curl, the project's Python (auth0-python, boto3, msal) and Node (tests/interop's okta-auth-js,
+Amplify). The README's own commands: tests/test_readme_commands.py; docs/spa.md's shipped-seed
+paragraph: tests/pages/test_spa_docs.py."""
 
 import json
 import os
@@ -102,3 +103,38 @@ def test_the_amplify_block_signs_in_with_srp_on_the_shipped_pool(shipped, tmp_pa
     out = run_module(here(amplify, shipped) + "\nconsole.log(JSON.stringify({step: nextStep.signInStep,"
                      " user: tokens.idToken.payload['cognito:username']}));\n", tmp_path)
     assert out == {"step": "DONE", "user": "alice"}
+
+
+def test_the_entra_block_gets_a_daemon_token_with_msal_over_tls(tmp_path):
+    """docs/entra.md "In the default seed": `serve --tls` (here, in the test), the CA exported as
+    the page says, then its MSAL line."""
+    page = (REPO / "docs" / "entra.md").read_text()
+    serve, export, *msal = commands(blocks(section(page, "## In the default seed"), "sh")[0])
+    assert serve == ".venv/bin/mock-idp serve --tls &" and export.startswith("export REQUESTS_CA_BUNDLE=$(")
+    running = start_server(REPO / "seed_users.yaml", tmp_path, host=spare_loopback_address(), port=8000, tls=True)
+    try:
+        line = "\n".join(msal).replace(".venv/bin/python", sys.executable).replace("127.0.0.1:8000",
+                                                                                  running.base_url.split("://")[1])
+        env = {**os.environ, "REQUESTS_CA_BUNDLE": str(running.ca)}
+        result = subprocess.run(["bash", "-c", line], capture_output=True, text=True, timeout=60, env=env)
+    finally:
+        running.stop()
+    assert result.returncode == 0 and "'access_token':" in result.stdout, result.stdout + result.stderr[-2000:]
+    assert "'token_type': 'Bearer'" in result.stdout
+
+
+def test_the_token_hooks_python_block_runs_on_the_shipped_seed(tmp_path):
+    """docs/token-hooks.md: MockIdP on seed_users.yaml, a Lambda handler as the pre-token hook."""
+    page = (REPO / "docs" / "token-hooks.md").read_text()
+    (block,) = blocks(page, "python")
+    script = tmp_path / "hooks.py"
+    # Before the hook is cleared: a sign-in's access token, decoded (the hook's claim is in it).
+    check = ("    import base64, json; token = idp.login(tenant='cognito', client_id='cognito-app-client')['access_token']\n"
+             "    print(json.loads(base64.urlsafe_b64decode(token.split('.')[1] + '==')).get('tenant_id'))\n")
+    head, tail = block.split("    idp.clear_hook", 1)
+    script.write_text(head + check + "    idp.clear_hook" + tail)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MOCK_IDP_")}
+    result = subprocess.run([sys.executable, str(script)], cwd=REPO, capture_output=True, text=True, timeout=60,
+                            env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.split() == ["t-42"], result.stdout
