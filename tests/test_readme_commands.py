@@ -193,3 +193,22 @@ def test_the_users_the_readme_signs_in_with_are_the_default_seeds(clone):
         users = {user["username"]: user.get("password") for user in tenant.get("users", [])}
         expected = {upn: named[upn.split("@")[0]] for upn in upns} if tenant.get("flavor") == "entra" else named
         assert {user: users.get(user) for user in expected} == expected, name
+
+
+def test_the_clients_the_readme_names_per_sdk_are_the_default_seeds(clone):
+    """Every client id of "One line of configuration per SDK" is in the shipped seed, with the
+    secret written beside it; those named for browser SDKs are public (a browser holds no secret:
+    a confidential client's code exchange from okta-auth-js or Amplify is invalid_client)."""
+    text = section((clone / "README.md").read_text(), "## One line of configuration per SDK")
+    clients = {client["client_id"]: client for tenant in yaml.safe_load((clone / "seed_users.yaml").read_text())
+               ["tenants"].values() for client in tenant.get("clients", [])}
+    named = {name for name in re.findall(r"[`']((?:0oa|auth0|cognito)-[\w-]+)[`']", text)
+             if not name.endswith(("-secret", "-js"))}  # secrets and SDK names (auth0-spa-js) aside
+    assert named and named <= clients.keys(), named - clients.keys()
+    for client_id, secret in re.findall(r"`([\w-]+)` / `([\w-]+)`", text):
+        assert clients[client_id].get("client_secret") == secret, client_id
+    for browser_sdk in ("@okta/okta-auth-js", "auth0-spa-js", "Amplify:"):
+        after = text.split(browser_sdk, 1)[1]  # the first client named after the SDK, said to be public
+        client_id = re.search(r"[`']((?:0oa|auth0|cognito)-[\w-]+)[`']", after.replace(browser_sdk, "")).group(1)
+        assert "public" in after[:after.index(client_id)], browser_sdk
+        assert clients[client_id].get("client_secret") is None, (browser_sdk, client_id)
