@@ -1,9 +1,9 @@
 """The docs' snippets, run as written against the shipped seed_users.yaml on the documented port
 8000, at a loopback address of its own (the only change: that address in place of 127.0.0.1):
 docs/headless-sign-in.md's device-flow, Python and JS blocks, docs/entra.md's MSAL line over --tls,
-docs/token-hooks.md's MockIdP block. Each runs in its own process with the client libraries the page
-names: curl, the project's Python (auth0-python, boto3, msal) and Node (tests/interop's okta-auth-js,
-Amplify). The README's own commands: tests/test_readme_commands.py; docs/spa.md's shipped-seed
+docs/token-hooks.md's and docs/auth0-organizations.md's MockIdP blocks. Each runs in its own
+process with the client libraries the page names: curl, the project's Python (auth0-python, boto3,
+msal) and Node (tests/interop's okta-auth-js, Amplify). The README's own commands: tests/test_readme_commands.py; docs/spa.md's shipped-seed
 paragraph: tests/pages/test_spa_docs.py."""
 
 import json
@@ -138,3 +138,14 @@ def test_the_token_hooks_python_block_runs_on_the_shipped_seed(tmp_path):
                             env=env)
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.split() == ["t-42"], result.stdout
+
+
+def test_the_auth0_organizations_block_runs_as_written(tmp_path):
+    """docs/auth0-organizations.md: a member's tokens carry the organization, a non-member is refused."""
+    (block,) = blocks((REPO / "docs" / "auth0-organizations.md").read_text(), "python")
+    script = tmp_path / "organizations.py"
+    script.write_text(block)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MOCK_IDP_")}
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60, env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "is not part of the org_acme0123456789 organization" in result.stdout, result.stdout
