@@ -1,9 +1,8 @@
 """docs/spa.md, "With the shipped seed", in headless Chromium: a page at http://localhost:3000 (the
 shipped public clients' redirect URIs' origin; Chromium resolves it to a plain page server on a port
 of its own, so the page is in the loopback address space as a dev server's would be) redeems
-Okta's and Auth0's codes and refresh tokens and signs in through the Cognito pool's API, reading
-every answer; a page at http://localhost:5173 reads none, and the shipped Entra tenant has no
-single-page app."""
+Okta's, Auth0's and Entra's single-page app's codes and refresh tokens and signs in through the
+Cognito pool's API, reading every answer; a page at http://localhost:5173 reads none."""
 
 import base64
 import hashlib
@@ -11,20 +10,22 @@ import json
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
-import yaml
 
 from conftest import REPO, Browser, start_server
 
 from .chromium import attacker_site, launched
 
 APP, OTHER = "http://localhost:3000", "http://localhost:5173"
+ENTRA = "/entra/0c0ffee0-0000-4000-8000-00000000e17a"
 VERIFIER = "spa-docs-verifier-" + "v" * 40
 CHALLENGE = base64.urlsafe_b64encode(hashlib.sha256(VERIFIER.encode()).digest()).rstrip(b"=").decode()
 # documented client -> (authorize path, token path)
 CLIENTS = {
     "0oa-spa": ("/okta/oauth2/default/v1/authorize", "/okta/oauth2/default/v1/token"),
     "auth0-spa": ("/auth0/authorize", "/auth0/oauth/token"),
+    "44444444-4444-4444-8444-444444444444": (f"{ENTRA}/oauth2/v2.0/authorize", f"{ENTRA}/oauth2/v2.0/token"),
 }
+USERS = {"44444444-4444-4444-8444-444444444444": "alice@contoso.example"}
 POST = """async ([url, body, headers]) => {
   try {
     const r = await fetch(url, {method: 'POST', headers, body});
@@ -66,7 +67,7 @@ def code_for(shipped, client_id: str) -> str:
     landed = Browser().authorize(shipped.base_url + authorize + "?" + urlencode({
         "client_id": client_id, "response_type": "code", "redirect_uri": f"{APP}/callback",
         "scope": "openid profile offline_access", "state": "s", "code_challenge": CHALLENGE,
-        "code_challenge_method": "S256"}))
+        "code_challenge_method": "S256"}), username=USERS.get(client_id, "alice"))
     return parse_qs(urlsplit(landed.headers["location"]).query)["code"][0]
 
 
@@ -94,10 +95,3 @@ def test_the_cognito_pool_api_answers_a_page_of_the_app_clients_origin(shipped, 
     signed_in = page_at(chromium, APP).evaluate(POST, call)
     assert signed_in["status"] == 200 and "IdToken" in signed_in["body"]["AuthenticationResult"], signed_in
     assert "refused" in page_at(chromium, OTHER).evaluate(POST, call)
-
-
-def test_the_shipped_entra_tenant_has_no_single_page_app_as_the_page_says():
-    page = (REPO / "docs" / "spa.md").read_text()
-    assert "The shipped Entra tenant has no single-page app" in page
-    entra = yaml.safe_load((REPO / "seed_users.yaml").read_text())["tenants"]["entra"]
-    assert not any(client.get("single_page_app") for client in entra["clients"])
