@@ -1,5 +1,5 @@
-"""docs/spa.md, "With the shipped seed", in headless Chromium: a page at http://localhost:3000 (the
-shipped public clients' redirect URIs' origin; Chromium resolves it to a plain page server on a port
+"""docs/spa.md, "With the seed_server seed", in headless Chromium: a page at http://localhost:3000 (the
+seed_server public clients' redirect URIs' origin; Chromium resolves it to a plain page server on a port
 of its own, so the page is in the loopback address space as a dev server's would be) redeems
 Okta's, Auth0's and Entra's single-page app's codes and refresh tokens and signs in through the
 Cognito pool's API, reading every answer; a page at http://localhost:5173 reads none."""
@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
-from conftest import REPO, Browser, start_server
+from conftest import Browser
 
 from .chromium import attacker_site, launched
 
@@ -36,13 +36,6 @@ FORM = {"content-type": "application/x-www-form-urlencoded"}
 
 
 @pytest.fixture(scope="module")
-def shipped(tmp_path_factory):
-    running = start_server(REPO / "seed_users.yaml", tmp_path_factory.mktemp("spa-docs"))
-    yield running
-    running.stop()
-
-
-@pytest.fixture(scope="module")
 def site():
     yield from attacker_site()  # a plain page server, here the app's dev server
 
@@ -62,21 +55,21 @@ def page_at(chromium, origin: str):
     return page
 
 
-def code_for(shipped, client_id: str) -> str:
+def code_for(seed_server, client_id: str) -> str:
     authorize, _ = CLIENTS[client_id]
-    landed = Browser().authorize(shipped.base_url + authorize + "?" + urlencode({
+    landed = Browser().authorize(seed_server.base_url + authorize + "?" + urlencode({
         "client_id": client_id, "response_type": "code", "redirect_uri": f"{APP}/callback",
         "scope": "openid profile offline_access", "state": "s", "code_challenge": CHALLENGE,
         "code_challenge_method": "S256"}), username=USERS.get(client_id, "alice"))
     return parse_qs(urlsplit(landed.headers["location"]).query)["code"][0]
 
 
-def test_the_documented_spa_clients_redeem_and_refresh_from_their_origin_only(shipped, chromium):
+def test_the_documented_spa_clients_redeem_and_refresh_from_their_origin_only(seed_server, chromium):
     app, other = page_at(chromium, APP), page_at(chromium, OTHER)
     for client_id, (_, token) in CLIENTS.items():
-        form = {"grant_type": "authorization_code", "client_id": client_id, "code": code_for(shipped, client_id),
+        form = {"grant_type": "authorization_code", "client_id": client_id, "code": code_for(seed_server, client_id),
                 "redirect_uri": f"{APP}/callback", "code_verifier": VERIFIER}
-        url = shipped.base_url + token
+        url = seed_server.base_url + token
         assert "refused" in other.evaluate(POST, [url, urlencode(form), FORM]), client_id
         redeemed = app.evaluate(POST, [url, urlencode(form), FORM])  # the same code: nothing was spent
         assert redeemed["status"] == 200 and "refresh_token" in redeemed["body"], (client_id, redeemed)
@@ -86,8 +79,8 @@ def test_the_documented_spa_clients_redeem_and_refresh_from_their_origin_only(sh
         assert refreshed["status"] == 200 and "access_token" in refreshed["body"], (client_id, refreshed)
 
 
-def test_the_cognito_pool_api_answers_a_page_of_the_app_clients_origin(shipped, chromium):
-    call = [shipped.base_url + "/cognito/", json.dumps({
+def test_the_cognito_pool_api_answers_a_page_of_the_app_clients_origin(seed_server, chromium):
+    call = [seed_server.base_url + "/cognito/", json.dumps({
         "AuthFlow": "USER_PASSWORD_AUTH", "ClientId": "cognito-public-client",
         "AuthParameters": {"USERNAME": "alice", "PASSWORD": "alice-password"}}),
         {"content-type": "application/x-amz-json-1.1",
