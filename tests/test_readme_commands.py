@@ -4,6 +4,7 @@ the repository (its tracked files, no .venv): a newcomer's first minutes.
 The server listens on a 127/8 address of its own, so the documented port 8000 collides with no one's;
 the only change to the commands is that address in place of 127.0.0.1."""
 
+import html
 import json
 import os
 import re
@@ -12,6 +13,7 @@ import signal
 import subprocess
 import time
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 import httpx
 import pytest
@@ -193,3 +195,43 @@ def test_the_users_the_readme_signs_in_with_are_the_default_seeds(clone):
         users = {user["username"]: user.get("password") for user in tenant.get("users", [])}
         expected = {upn: named[upn.split("@")[0]] for upn in upns} if tenant.get("flavor") == "entra" else named
         assert {user: users.get(user) for user in expected} == expected, name
+
+
+def test_the_clients_the_readme_names_per_sdk_are_the_default_seeds(clone):
+    """Every client id of "One line of configuration per SDK" is in the shipped seed, with the
+    secret written beside it; those named for browser SDKs are public (a browser holds no secret:
+    a confidential client's code exchange from okta-auth-js or Amplify is invalid_client)."""
+    text = section((clone / "README.md").read_text(), "## One line of configuration per SDK")
+    clients = {client["client_id"]: client for tenant in yaml.safe_load((clone / "seed_users.yaml").read_text())
+               ["tenants"].values() for client in tenant.get("clients", [])}
+    named = {name for name in re.findall(r"[`']((?:0oa|auth0|cognito)-[\w-]+)[`']", text)
+             if not name.endswith(("-secret", "-js"))}  # secrets and SDK names (auth0-spa-js) aside
+    assert named and named <= clients.keys(), named - clients.keys()
+    for client_id, secret in re.findall(r"`([\w-]+)` / `([\w-]+)`", text):
+        assert clients[client_id].get("client_secret") == secret, client_id
+    for browser_sdk in ("@okta/okta-auth-js", "auth0-spa-js", "Amplify:"):
+        after = text.split(browser_sdk, 1)[1]  # the first client named after the SDK, said to be public
+        client_id = re.search(r"[`']((?:0oa|auth0|cognito)-[\w-]+)[`']", after.replace(browser_sdk, "")).group(1)
+        assert "public" in after[:after.index(client_id)], browser_sdk
+        assert clients[client_id].get("client_secret") is None, (browser_sdk, client_id)
+
+
+def test_every_sign_in_link_of_the_home_page_lands_on_verified_tokens(started):
+    """README "Open http://127.0.0.1:8000/": each client's *sign in* links run the real flow as the
+    user it names (the entra tenant's UPN) and land on the token page, signatures checked. A token
+    in a fragment is posted back as the page's script does."""
+    _, base = started
+    links = sorted({html.unescape(link) for link in re.findall(r'href="([^"]+/_ui/start\?[^"]+)"', httpx.get(f"{base}/").text)})
+    assert len(links) >= 20, links
+    for link in links:
+        agent = Browser()
+        user = "alice@contoso.example" if "/entra/" in link else "alice"
+        landed = agent.authorize(agent.get(link).headers["location"], username=user)
+        callback = landed.headers.get("location", "")
+        assert "/_ui/callback" in callback, (link, landed.status_code, landed.text[:500])
+        if "#" in callback:  # the relay page's script posts the fragment to the callback
+            page = agent.http.post(callback.split("#")[0], data=dict(parse_qsl(callback.split("#", 1)[1])))
+        else:
+            page = agent.get(callback)
+        assert page.status_code == 200 and "The sign-in failed" not in page.text, (link, page.text[:2000])
+        assert re.search(r'data-testid="signature-(id|access)_token">valid', page.text), link

@@ -17,6 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from ..endpoints.http import html_page, read_params
 from ..oauth.clients import BUILTIN_CALLBACK_PATH
+from ..personas.cors import origin_of
 from ..web.off_loop import off_loop
 from .links import default_scope, start_url
 from .tokens import token_views
@@ -128,11 +129,14 @@ async def redeem(request: Request, tenant, pending: dict, code: str) -> dict:
         auth = (client.client_id, client.client_secret)
     elif client.token_endpoint_auth_method == "client_secret_post":
         form["client_secret"] = client.client_secret
+    # A code only a browser may redeem (Entra's single-page apps) is sent as this page's script
+    # would send it: with the page's Origin (Fetch §3.2.5), the tenant's own.
+    headers = {"Origin": origin_of(callback_url(tenant))} if issuer.flavor.redeemed_from_browser(client) else {}
     import httpx  # here: the first sign-in on this page pays for it, not every start-up (~160 ms)
 
     transport = httpx.ASGITransport(app=request.app)
     async with httpx.AsyncClient(transport=transport) as http:
-        answer = await http.post(issuer.endpoint_url("token_endpoint"), data=form, auth=auth)
+        answer = await http.post(issuer.endpoint_url("token_endpoint"), data=form, auth=auth, headers=headers)
     try:
         body = answer.json()
     except ValueError:

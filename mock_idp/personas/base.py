@@ -276,9 +276,17 @@ class Flavor(PersonaData):
         """The vendor's refusal (an OAuthError) of a token request by where it comes from: `origin` is
         the request's Origin header, which a browser sends and a server does not (Entra's SPA
         platform; Auth0's origins not allowed). Before anything is issued, rotated or consumed.
-        Generic: an origin the client does not allow (cors_origins) is refused, 403 access_denied."""
-        if origin is not None and not cors.allows(self, issuer.config, client, origin):
+        Generic: an origin the client does not allow (cors_origins) is refused, 403 access_denied.
+        The tenant's own origin is allowed: its token page's callback is every client's redirect
+        URI (oauth.clients.BUILTIN_CALLBACK_PATH), and the page redeems from there."""
+        if origin is not None and not cors.allows(self, issuer.config, client, origin) \
+                and origin.rstrip("/").lower() != cors.origin_of(issuer.url):
             raise cors.origin_not_allowed(origin, client)
+
+    def redeemed_from_browser(self, client: "ClientConfig") -> bool:
+        """Whether the client's codes are redeemed only by a browser's cross-origin request (Entra's
+        single-page application platform), so the token page redeems them with its own Origin."""
+        return False
 
     def cors_origins(self, tenant: "TenantConfig", client: "ClientConfig") -> set[str]:
         """The origins whose pages may read this client's answers (token, userinfo, revocation,

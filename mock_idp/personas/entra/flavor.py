@@ -150,6 +150,9 @@ class EntraFlavor(Flavor):
         spa.check_origin(client, grant_type, origin)
         super().check_token_origin(issuer, client, grant_type, origin)
 
+    def redeemed_from_browser(self, client):
+        return client.single_page_app
+
     def refresh_token_expires_at(self, ctx, previous):
         fixed = spa.refresh_token_expires_at(ctx, previous)
         return fixed if fixed is not None else super().refresh_token_expires_at(ctx, previous)
