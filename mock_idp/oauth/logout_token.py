@@ -12,6 +12,8 @@ import secrets
 import weakref
 from dataclasses import dataclass
 
+from sqlalchemy.exc import DBAPIError
+
 from ..personas.views import public_sid
 from ..storage.models import LoginSession, SessionClient
 from ..web.outbound import TooLarge, post_form
@@ -142,5 +144,8 @@ async def watch_expiry(tenants, interval: float) -> None:
         await asyncio.sleep(interval)
         try:
             send(await asyncio.to_thread(expired_sessions, tenants))
-        except Exception:  # noqa: BLE001 - a database hiccup or a bug of ours: again next time
+        except DBAPIError as error:  # a full disk, a database gone: one line, as the purge's, and again next time
+            log.warning("telling clients of expired sessions failed (%s); trying again in %s s",
+                        str(error.orig or error).splitlines()[0], interval)
+        except Exception:  # noqa: BLE001 - a bug of ours must not end the watch for good
             log.exception("telling clients of expired sessions failed; trying again in %s s", interval)
