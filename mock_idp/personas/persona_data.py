@@ -95,6 +95,8 @@ class PersonaData:
     # Vendor-only APIs: modules of the persona's folder ("okta.authn"), each a router mounted
     # under the tenant (personas/vendor_api.py).
     vendor_apis: tuple[str, ...] = ()
+    # Its SAML IdP's words, URLs and defaults (personas/saml/idp.py SamlIdP), if it serves SAML apps.
+    saml_idp: Any = None
     # The seed's vendor-only tenant keys the persona serves ("saml_apps"); the others are refused.
     seed_keys: tuple[str, ...] = ()
     # Grant types the token endpoint takes besides the RFC ones: modules of the persona's folder

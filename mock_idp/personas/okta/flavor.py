@@ -17,6 +17,7 @@ from . import authorization_servers, expired_at_sign_in, refresh_tokens, scopes,
 from .authorization_servers import ORG_AS_PATHS
 from .everyone import groups_claim
 from .ids import okta_id
+from .saml.idp import IDP as SAML_IDP
 from .token_claims import login_of
 from .token_inline_hook import hook_config, patched
 
@@ -171,6 +172,7 @@ PROFILE = OktaFlavor(
     case_insensitive_usernames=True,
     discovery_keys=DISCOVERY_KEYS,
     # POST /api/v1/authn; /app/<name>/<app_id>/sso/saml; /api/v1/users and /api/v1/groups; last, the rest of /api/v1
+    saml_idp=SAML_IDP,  # the SAML apps' words, URLs and defaults (saml/idp.py)
     vendor_apis=("okta.authn", "okta.saml", "okta.users_api", "okta.groups_api", "okta.unknown_api"),
     # served by okta.saml; by okta.users_api and groups_api; by groups_claim below; refresh_tokens.py;
     # authorization_servers.py; cors_origins (trusted_origins)

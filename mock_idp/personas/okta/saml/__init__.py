@@ -1,33 +1,26 @@
 """Okta's SAML 2.0 apps: each of a tenant's `saml_apps` is an IdP of its own (entityID
 http://www.okta.com/<app_id>) under Okta's URLs, signing with the tenant's key (docs/saml.md).
+The SAML machinery is vendor-free, in personas/saml/; here are Okta's words, URLs and defaults.
 
 What does which part:
 - apps.py: the app's URLs and identifiers.
-- xml.py: the bindings decoded and the XML parsed safely (no DTD, entities or network).
-- messages.py: incoming AuthnRequest/LogoutRequest checks (signature, age); errors.py: the page.
-- response.py: the assertion from the user's claims, signed with signxml; certificate.py: the key's certificate.
-- metadata.py: the IdP metadata; sign_on.py: SSO and the login page; logout.py: SLO.
-- scenarios.py: the next Response defective, when the admin API armed it.
-- watched.py: what the admin API watches (scenarios, the audit trail with the decoded XML).
-- preview.py: the Response decoded on a page (the tenant page's "see the assertion" link).
+- idp.py: Okta's SamlIdP (personas/saml/idp.py): message shape, NameID, attributes, defaults.
+- certificate.py: the signing certificate's subject (O=Okta, OU=SSOProvider).
 - page.py: the tenant page's table of the apps (what to paste into an SP, into Cognito).
 A vendor API module (personas/vendor_api.py): `routes(tenant)`, `WATCHED`, `ENDPOINTS`.
 """
-
-import importlib
 
 from fastapi import Request
 from fastapi.responses import Response
 from starlette.routing import Route
 
-from .apps import base_path
-from .errors import SamlError
+from ...saml import lazy
+from ...saml.errors import SamlError
+from ...saml.watched import ENDPOINTS, paths_of, slo_call, sso_call
+from .apps import base_path, slo_url, sso_url
 from .page import page_section
-from .watched import ENDPOINTS, watched
 
 GET, POST, GET_POST = ["GET"], ["POST"], ["GET", "POST"]
-# ENDPOINTS ("saml_sso", "saml_slo"): request scenarios fail or delay them, the audit trail shows them.
-WATCHED = watched  # a function of the tenant: the paths come from its saml_apps
 # Defective-Response scenarios (admin API: endpoint "saml_sso", client_id = the app_id), fired by
 # sign_on.answer and made by response.spoil.
 DEFECTS = {"saml_sso": ("expired", "not_yet_valid", "wrong_audience", "wrong_recipient", "unsigned", "bad_signature")}
@@ -37,28 +30,22 @@ __all__ = ["DEFECTS", "ENDPOINTS", "WATCHED", "page_section", "routes"]
 def routes(tenant) -> list[Route]:
     routes = []
     for app in tenant.config.saml_apps:
-        base = base_path(app)
+        base, sso, slo = base_path(app), sso_url(tenant, app), slo_url(tenant, app)
         routes += [Route(base + "/sso/saml/metadata", lazy("metadata.endpoint", tenant, app), methods=GET),
-                   Route(base + "/sso/saml", lazy("sign_on.sso", tenant, app), methods=GET_POST),
-                   Route(base + "/sso/saml/login", lazy("sign_on.login", tenant, app), methods=POST),
-                   Route(base + "/slo/saml", lazy("logout.slo", tenant, app), methods=GET_POST),
-                   Route(f"/_ui/saml/{app.app_id}", lazy("sign_on.preview_sign_in", tenant, app), methods=GET)]
+                   Route(base + "/sso/saml", lazy("sign_on.sso", tenant, app, sso), methods=GET_POST),
+                   Route(base + "/sso/saml/login", lazy("sign_on.login", tenant, app, sso), methods=POST),
+                   Route(base + "/slo/saml", lazy("logout.slo", tenant, app, slo), methods=GET_POST),
+                   Route(f"/_ui/saml/{app.app_id}", lazy("sign_on.preview_sign_in", tenant, app, sso), methods=GET)]
     return routes + [Route("/app/{name}/{app_id}/{rest:path}", unknown_app, methods=GET_POST)]
 
 
-def lazy(factory: str, tenant, app):
-    """The endpoint `factory` ("module.function") makes, imported on its first request: lxml and
-    signxml cost ~70 ms of start-up that servers without SAML sign-ins never need."""
-    handler = None
-
-    async def endpoint(request: Request) -> Response:
-        nonlocal handler
-        if handler is None:
-            module, _, name = factory.rpartition(".")
-            handler = getattr(importlib.import_module(f"{__name__}.{module}"), name)(tenant, app)
-        return await handler(request)
-    endpoint.__name__ = factory.replace(".", "_")
-    return endpoint
+def WATCHED(tenant) -> dict:  # noqa: N802 (a function of the tenant: the paths come from its saml_apps)
+    """ENDPOINTS ("saml_sso", "saml_slo"): request scenarios fail or delay them, the audit trail shows them."""
+    calls = []
+    for app in tenant.config.saml_apps:
+        base, sso, slo = base_path(app), sso_call(app.app_id), slo_call(app.app_id)
+        calls += [(base + "/sso/saml", sso), (base + "/sso/saml/login", sso), (base + "/slo/saml", slo)]
+    return paths_of(calls)
 
 
 async def unknown_app(request: Request) -> Response:

@@ -2,9 +2,6 @@
 IdP-initiated launch URL), …/sso/saml/metadata, /app/<name>/<app_id>/slo/saml; the IdP entityID
 http://www.okta.com/<app_id> (docs/vendors.md, "Okta SAML apps")."""
 
-from ....config.saml_fields import NAME_ID_FORMATS
-from ....oauth.tokens import token_hash
-
 ENTITY_ID_PREFIX = "http://www.okta.com/"
 
 
@@ -12,7 +9,7 @@ def base_path(app) -> str:
     return f"/app/{app.name}/{app.app_id}"
 
 
-def entity_id(app) -> str:
+def entity_id(tenant, app) -> str:
     return ENTITY_ID_PREFIX + app.app_id
 
 
@@ -27,12 +24,3 @@ def metadata_url(tenant, app) -> str:
 def slo_url(tenant, app) -> str:
     return tenant.url + base_path(app) + "/slo/saml"
 
-
-def name_id_format(app) -> str:
-    return NAME_ID_FORMATS[app.name_id_format]
-
-
-def session_index(session_id: str) -> str:
-    """The SessionIndex of an SSO session: stands for it at the SP (and comes back in its
-    LogoutRequest) without giving away the cookie's value."""
-    return "id" + token_hash("saml-session:" + session_id)[:32]

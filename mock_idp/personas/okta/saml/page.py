@@ -29,7 +29,7 @@ def row(tenant, app) -> list[list[PageLine]]:
         [PageLine("", app.name), PageLine("app id", app.app_id), PageLine("SP entity ID", app.sp_entity_id),
          PageLine("ACS URL", app.acs_url)],
         [PageLine("metadata", metadata_url(tenant, app), metadata_url(tenant, app)),
-         PageLine("entityID", entity_id(app)), PageLine("SSO URL", sso_url(tenant, app))]
+         PageLine("entityID", entity_id(tenant, app)), PageLine("SSO URL", sso_url(tenant, app))]
         + ([PageLine("SLO URL", slo_url(tenant, app))] if app.slo_url else []),
         [PageLine("", "IdP-initiated sign-in", sso_url(tenant, app)),
          PageLine("", "Sign in and see the assertion", f"{tenant.url}/_ui/saml/{app.app_id}")],

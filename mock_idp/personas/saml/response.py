@@ -1,12 +1,11 @@
 """The Response an app receives: an assertion built from the user's claims, signed with the
 tenant's key (RSA-SHA256, SHA-256 digests, exclusive C14N: SAML core §5.4) by signxml.
 
-Shaped as Okta's (saml2p:/saml2: prefixes, "id…" identifiers, milliseconds in times, validity
-±5 minutes around the issue instant, attributes as xs:string with NameFormat "unspecified").
+Shaped as the persona's (SamlIdP.shape: prefixes, identifiers, validity, attribute typing); the
+NameID and attributes are its hooks' (idp.py).
 """
 
 import base64
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -15,18 +14,12 @@ from lxml import etree
 from signxml import XMLSigner, methods
 from signxml.algorithms import CanonicalizationMethod, DigestAlgorithm, SignatureMethod
 
-from ..everyone import groups_of
-from ..token_claims import login_of
-from .apps import entity_id, name_id_format
 from .certificate import signing_material
+from .idp import idp_of, name_id_format, name_id_format_name, sign_of
 from .xml import DS, SAML, SAMLP, XS, XSI, q
 
-VALIDITY = 300  # Okta: NotBefore and NotOnOrAfter five minutes either side of the issue instant
 STATUS = "urn:oasis:names:tc:SAML:2.0:status:"
 BEARER = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
-ENTITY = "urn:oasis:names:tc:SAML:2.0:nameid-format:entity"
-PASSWORD_PROTECTED = "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"
-UNSPECIFIED_NAME = "urn:oasis:names:tc:SAML:2.0:attrname-format:unspecified"
 # Defects: the assertion's times an hour off (past any SP's clock-skew allowance), or another
 # audience or recipient than the app's.
 SHIFTED = {"expired": -3600, "not_yet_valid": 3600}
@@ -48,17 +41,12 @@ def saml_time(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
-def new_id() -> str:
-    # An xs:ID must not start with a digit (SAML core §1.3.4); Okta's are "id" and digits.
-    return "id" + str(secrets.randbits(90))
-
-
 def success(tenant, app, sign_in: SignIn, defect: str | None = None) -> bytes:
     """The signed Response XML for a signed-in user; spoiled on purpose by a scenario's `defect`
     (scenarios.py): expired, not_yet_valid, wrong_audience, wrong_recipient, unsigned, bad_signature."""
     now = tenant.clock()
     assertion = build_assertion(tenant, app, sign_in, now + SHIFTED.get(defect, 0), defect)
-    signs = () if defect == "unsigned" else (app.sign,)
+    signs = () if defect == "unsigned" else (sign_of(tenant, app),)
     if "assertion" in signs or "both" in signs:
         assertion = sign(tenant, assertion)
     response = envelope(tenant, app, "Response", app.acs_url, sign_in.in_response_to, now, STATUS + "Success")
@@ -82,14 +70,15 @@ def failure(tenant, app, in_response_to: str | None, second_level: str, message:
 def envelope(tenant, app, tag: str, destination: str, in_response_to, now: float, status: str,
              message: str | None = None, second_level: str | None = None):
     """A StatusResponseType message (SAML core §3.2.2): samlp:Response, samlp:LogoutResponse."""
-    response = etree.Element(q(SAMLP, tag), nsmap={"saml2p": SAMLP})
+    shape = idp_of(tenant).shape
+    response = etree.Element(q(SAMLP, tag), nsmap={shape.protocol_prefix: SAMLP})
     response.set("Destination", destination)
-    response.set("ID", new_id())
+    response.set("ID", shape.new_id())
     if in_response_to:
         response.set("InResponseTo", in_response_to)
     response.set("IssueInstant", saml_time(now))
     response.set("Version", "2.0")
-    issuer(response, app)
+    issuer(tenant, response, app)
     status_element = etree.SubElement(response, q(SAMLP, "Status"))
     code = etree.SubElement(status_element, q(SAMLP, "StatusCode"), Value=status)
     if second_level:
@@ -99,82 +88,88 @@ def envelope(tenant, app, tag: str, destination: str, in_response_to, now: float
     return response
 
 
-def issuer(parent, app) -> None:
-    element = etree.SubElement(parent, q(SAML, "Issuer"), Format=ENTITY, nsmap={"saml2": SAML})
-    element.text = entity_id(app)
+def issuer(tenant, parent, app) -> None:
+    idp = idp_of(tenant)
+    element = etree.SubElement(parent, q(SAML, "Issuer"), nsmap={idp.shape.assertion_prefix: SAML})
+    if idp.shape.issuer_format:
+        element.set("Format", idp.shape.issuer_format)
+    element.text = idp.entity_id(tenant, app)
 
 
 def build_assertion(tenant, app, sign_in: SignIn, now: float, defect: str | None = None):
+    idp = idp_of(tenant)
+    shape = idp.shape
     claims = user_claims(tenant, sign_in.user)
-    assertion = etree.Element(q(SAML, "Assertion"), nsmap={"saml2": SAML})
-    assertion.set("ID", new_id())
+    assertion = etree.Element(q(SAML, "Assertion"), nsmap={shape.assertion_prefix: SAML})
+    assertion.set("ID", shape.new_id())
     assertion.set("IssueInstant", saml_time(now))
     assertion.set("Version", "2.0")
-    issuer(assertion, app)
+    issuer(tenant, assertion, app)
 
     subject = etree.SubElement(assertion, q(SAML, "Subject"))
-    name_id = etree.SubElement(subject, q(SAML, "NameID"), Format=name_id_format(app))
-    name_id.text = name_id_value(app, claims)
+    name_id = etree.SubElement(subject, q(SAML, "NameID"), Format=name_id_format(tenant, app))
+    name_id.text = name_id_value(tenant, app, claims)
     confirmation = etree.SubElement(subject, q(SAML, "SubjectConfirmation"), Method=BEARER)
     data = etree.SubElement(confirmation, q(SAML, "SubjectConfirmationData"))
     if sign_in.in_response_to:
         data.set("InResponseTo", sign_in.in_response_to)
-    data.set("NotOnOrAfter", saml_time(now + VALIDITY))
+    data.set("NotOnOrAfter", saml_time(now + shape.confirmation))
     data.set("Recipient", WRONG_RECIPIENT if defect == "wrong_recipient" else app.acs_url)
 
-    conditions = etree.SubElement(assertion, q(SAML, "Conditions"),
-                                  NotBefore=saml_time(now - VALIDITY), NotOnOrAfter=saml_time(now + VALIDITY))
+    conditions = etree.SubElement(assertion, q(SAML, "Conditions"), NotBefore=saml_time(now - shape.before),
+                                  NotOnOrAfter=saml_time(now + shape.after))
     restriction = etree.SubElement(conditions, q(SAML, "AudienceRestriction"))
     etree.SubElement(restriction, q(SAML, "Audience")).text = \
         WRONG_AUDIENCE if defect == "wrong_audience" else app.sp_entity_id
 
+    attributes = idp.attributes(tenant, app, claims)
+    if attributes and shape.attributes_first:
+        attribute_statement(shape, assertion, attributes)
     statement = etree.SubElement(assertion, q(SAML, "AuthnStatement"),
                                  AuthnInstant=saml_time(sign_in.auth_time), SessionIndex=sign_in.session_index)
     context = etree.SubElement(statement, q(SAML, "AuthnContext"))
-    etree.SubElement(context, q(SAML, "AuthnContextClassRef")).text = PASSWORD_PROTECTED
-
-    attributes = released_attributes(app, claims)
-    if attributes:
-        statement = etree.SubElement(assertion, q(SAML, "AttributeStatement"))
-        for name, values in attributes:
-            attribute = etree.SubElement(statement, q(SAML, "Attribute"), Name=name, NameFormat=UNSPECIFIED_NAME)
-            for value in values:
-                element = etree.SubElement(attribute, q(SAML, "AttributeValue"), nsmap={"xs": XS, "xsi": XSI})
-                element.set(q(XSI, "type"), "xs:string")
-                element.text = value
+    etree.SubElement(context, q(SAML, "AuthnContextClassRef")).text = shape.authn_context
+    if attributes and not shape.attributes_first:
+        attribute_statement(shape, assertion, attributes)
     return assertion
 
 
+def attribute_statement(shape, assertion, attributes: list[tuple[str, list[str]]]) -> None:
+    statement = etree.SubElement(assertion, q(SAML, "AttributeStatement"))
+    for name, values in attributes:
+        attribute = etree.SubElement(statement, q(SAML, "Attribute"), Name=name)
+        if shape.attribute_name_format:
+            attribute.set("NameFormat", shape.attribute_name_format)
+        for value in values:
+            if shape.typed_values:
+                element = etree.SubElement(attribute, q(SAML, "AttributeValue"), nsmap={"xs": XS, "xsi": XSI})
+                element.set(q(XSI, "type"), "xs:string")
+            else:
+                element = etree.SubElement(attribute, q(SAML, "AttributeValue"))
+            element.text = value
+
+
 def user_claims(tenant, user) -> dict:
-    """What the app's settings may name: the user's claims, Okta's profile defaults, `login`
-    (Okta's username) and `id` (the 00u… user id)."""
-    # `groups`: all the user's groups, the built-in Everyone too, for the group attribute's filter.
-    return {**tenant.flavor.user_defaults(user), **user.claims, "groups": groups_of(user), "login": login_of(user),
-            "id": tenant.subject(user)}
+    """What the app's settings may name (SamlIdP.user_claims)."""
+    return idp_of(tenant).user_claims(tenant, user)
 
 
-def name_id_value(app, claims: dict) -> str:
+def name_id_value(tenant, app, claims: dict) -> str:
     if app.name_id:
         return text(claims.get(app.name_id, ""))
-    if app.name_id_format == "transient":
+    if name_id_format_name(tenant, app) == "transient":
         return secrets.token_urlsafe(24)  # SAML core §8.3.8: a new opaque value each time
-    if app.name_id_format == "persistent":
-        return claims["id"]  # SAML core §8.3.7: opaque and stable: Okta's user id
-    return claims["login"]
+    return idp_of(tenant).name_id_value(tenant, app, claims)
 
 
-def released_attributes(app, claims: dict) -> list[tuple[str, list[str]]]:
+def claim_values(app, claims: dict) -> list[tuple[str, list[str]]]:
+    """The app's `attributes` (name -> the claim it carries); a claim the user lacks is left out."""
     released = []
     for name, claim in app.attributes.items():
         value = claims.get(claim)
         if value is None:
-            continue  # Okta leaves out an attribute whose expression is null
+            continue
         released.append((name, [text(v) for v in value] if isinstance(value, list) else [text(value)]))
-    if app.group_attribute is not None:
-        # Okta's group attribute statement, "Matches regex": the whole group name must match.
-        groups = [g for g in claims.get("groups", []) if re.fullmatch(app.group_attribute.filter, str(g))]
-        if groups:
-            released.append((app.group_attribute.name, [str(g) for g in groups]))
     return released
 
 

@@ -1,6 +1,7 @@
-"""What the admin API sees of the SAML apps (personas/vendor_api.py): each app's SSO and SLO URLs
-are watched calls, "saml_sso" and "saml_slo", with the app_id as their client; request scenarios
-fail them with an error page, and the audit trail shows the decoded request and Response XML."""
+"""What the admin API sees of the SAML apps (personas/vendor_api.py): the SSO and SLO URLs are
+watched calls, "saml_sso" and "saml_slo", with the app_id as their client where the URL is the
+app's own; request scenarios fail them with an error page, and the audit trail shows the decoded
+request and Response XML. The persona says which paths (its `WATCHED`)."""
 
 import base64
 import html
@@ -9,8 +10,7 @@ from urllib.parse import parse_qsl
 
 from starlette.responses import HTMLResponse
 
-from ...vendor_api import VendorCall
-from .apps import base_path
+from ..vendor_api import VendorCall
 from .errors import SamlError
 
 ENDPOINTS = ("saml_sso", "saml_slo")
@@ -18,23 +18,24 @@ SHOWN = 64 * 1024  # characters of XML the trail keeps of a message
 RESPONSE_FIELD = re.compile(rb'name="SAMLResponse" value="([^"]+)"')
 
 
-def watched(tenant) -> dict:
+def sso_call(client_id: str | None) -> VendorCall:
+    return VendorCall("saml_sso", injected_failure, error_key="error", client_id=client_id,
+                      username_param="username",  # the login form's POST
+                      decoded=decoded_request, response_decoded=decoded_response)
+
+
+def slo_call(client_id: str | None) -> VendorCall:
+    return VendorCall("saml_slo", injected_failure, error_key="error", client_id=client_id,
+                      decoded=decoded_request, response_decoded=decoded_response)
+
+
+def paths_of(calls: list[tuple[str, VendorCall]]) -> dict:
     """Full paths under the tenant -> the call served there (a function of the request headers)."""
-    paths = {}
-    for app in tenant.config.saml_apps:
-        sso = VendorCall("saml_sso", injected_failure, error_key="error", client_id=app.app_id,
-                         username_param="username",  # the login form's POST
-                         decoded=decoded_request, response_decoded=decoded_response)
-        slo = VendorCall("saml_slo", injected_failure, error_key="error", client_id=app.app_id,
-                         decoded=decoded_request, response_decoded=decoded_response)
-        base = base_path(app)
-        for path, call in ((base + "/sso/saml", sso), (base + "/sso/saml/login", sso), (base + "/slo/saml", slo)):
-            paths[path] = lambda headers, call=call: call
-    return paths
+    return {path: (lambda headers, call=call: call) for path, call in calls}
 
 
 def injected_failure(error: str | None, description: str | None, status: int | None) -> HTMLResponse:
-    """An armed scenario's answer: Okta's SAML endpoints answer a browser with an error page."""
+    """An armed scenario's answer: SAML endpoints answer a browser with an error page."""
     title = html.escape(error or "Internal error")
     text = html.escape(description or "Failure injected by a mock_idp scenario.")
     return HTMLResponse(f"<!doctype html><title>{title}</title><h1>{title}</h1><p>{text}</p>",

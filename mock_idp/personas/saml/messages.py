@@ -16,6 +16,7 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
+from lxml import etree
 from signxml import XMLVerifier
 from signxml.exceptions import InvalidInput, InvalidSignature as InvalidXmlSignature
 from signxml.verifier import SignatureConfiguration
@@ -94,27 +95,47 @@ def single_values(form: list[tuple[str, str]]) -> dict[str, str]:
     return values
 
 
-def read(incoming: Incoming, app, kind: str, now: float, check_age: bool = True):
-    """The root element of a `kind` ("AuthnRequest", "LogoutRequest") request of `app`."""
+def read(incoming: Incoming, app, kind: str, now: float, check_age: bool = True, tenant=None):
+    """(root element, app) of a `kind` ("AuthnRequest", "LogoutRequest") request of `app`; with no
+    `app` (one URL for all of a tenant's apps), the app whose SP entity ID is the request's Issuer."""
     if incoming.binding == REDIRECT:
         root = parse(decode_redirect(incoming.message))
         if root.find(q(DS, "Signature")) is not None:
             # SAML bindings §3.4.4.1: the XML signature is removed before a message is redirected.
             raise SamlError("A request sent by HTTP-Redirect must not carry an XML signature; "
                             "sign the query string (SigAlg, Signature).")
+        app = app or app_of_issuer(tenant, root)
         if app.sp_certificate:
             check_query_signature(incoming.raw_query, app)
     else:
         root = parse(decode_post(incoming.message))
+        app = app or app_of_issuer(tenant, root)
         if app.sp_certificate:
             root = verified_xml(root, app)
     if root.tag != q(SAMLP, kind):
-        raise SamlError(f"Expected a samlp:{kind}, got {root.tag}.")
+        raise SamlError(f"Expected a samlp:{kind}, got {root.tag}.", case="not_a_request")
     if root.get("Version") != "2.0" or not root.get("ID"):
         raise SamlError(f"The {kind} needs Version=\"2.0\" and an ID (SAML core §3.2.1).")
     if check_age:
         check_issue_instant(root.get("IssueInstant"), now, kind)
-    return root
+    return root, app
+
+
+def app_of_issuer(tenant, root):
+    """The tenant's app whose SP entity ID is the request's Issuer (SAML core §3.2.1)."""
+    issuer = issuer_of(root)
+    for app in tenant.config.saml_apps:
+        if app.sp_entity_id == issuer:
+            return app
+    raise SamlError(f"The request's Issuer {issuer!r} is no SAML app's SP entity ID on this tenant.",
+                    status_code=400, title="Unknown SAML app", case="unknown_issuer", issuer=issuer or "")
+
+
+def kind_of(incoming: Incoming) -> str:
+    """The request's element name (AuthnRequest, LogoutRequest), before any check: where one URL
+    takes both, which handler reads it."""
+    xml = decode_redirect(incoming.message) if incoming.binding == REDIRECT else decode_post(incoming.message)
+    return etree.QName(parse(xml)).localname
 
 
 def check_query_signature(raw_query: str, app) -> None:

@@ -12,7 +12,7 @@ from signxml import XMLVerifier
 from signxml.exceptions import InvalidInput, InvalidSignature
 from signxml.verifier import SignatureConfiguration
 
-from ....endpoints.http import html_page
+from ...endpoints.http import html_page
 from .certificate import published_certificates
 from .xml import DS, SAML, SAMLP, parse, q, text_of
 

@@ -1,7 +1,10 @@
-"""SSO: /app/<name>/<app_id>/sso/saml takes an AuthnRequest by HTTP-Redirect (GET) or HTTP-POST;
-without one, a GET is the IdP-initiated launch URL. The user signs in on the tenant's login page
-(same SSO session, same one-click users as OIDC); the Response goes to the app's ACS by HTTP-POST
-with RelayState as received (SAML profiles §4.1.4).
+"""SSO: the persona's SSO URL takes an AuthnRequest by HTTP-Redirect (GET) or HTTP-POST; without
+one, a GET of an app's own URL is the IdP-initiated launch. The user signs in on the tenant's login
+page (same SSO session, same one-click users as OIDC); the Response goes to the app's ACS by
+HTTP-POST with RelayState as received (SAML profiles §4.1.4).
+
+Each endpoint is made for a URL (`url`, where it is served; its login form posts to url + "/login")
+and an app; with no app (one URL for all of a tenant's apps), the request's Issuer names it.
 """
 
 from dataclasses import dataclass
@@ -9,14 +12,14 @@ from dataclasses import dataclass
 from fastapi import Request
 from fastapi.responses import Response
 
-from ....endpoints.http import read_params, render
-from ....endpoints.password_change import form_sign_in
-from ....endpoints.sso import (cookie_name, read_sign_in, session_user, set_session_cookie, sign_in_page,
+from ...endpoints.http import read_params, render
+from ...endpoints.password_change import form_sign_in
+from ...endpoints.sso import (cookie_name, read_sign_in, session_user, set_session_cookie, sign_in_page,
                                start_session)
-from ....oauth.errors import OAuthError
-from ....oauth.responses import FormPost
-from .apps import session_index, sso_url
+from ...oauth.errors import OAuthError
+from ...oauth.responses import FormPost
 from .errors import SamlError
+from .idp import idp_of, session_index
 from .messages import Incoming, from_form, from_query, read
 from .preview import PREVIEW, page as preview_page
 from .response import SignIn, encoded, failure, success
@@ -36,27 +39,36 @@ class Asked:
     is_passive: bool = False
 
 
-def sso(tenant, app):
+def sso(tenant, app, url: str):
     async def single_sign_on(request: Request) -> Response:
-        bounced = await cookie_bounce(request, tenant, sso_url(tenant, app))
+        bounced = await cookie_bounce(request, tenant, url)
         if bounced is not None:
             return bounced
-        incoming = await incoming_request(request)
-        relay_state = incoming.relay_state if incoming else request.query_params.get("RelayState")
-        asked = check(tenant, app, incoming, request) if incoming else Asked()
-        user = session_user(request, tenant)
-        if user is not None and not asked.force_authn:
-            return answer(request, tenant, app, asked, relay_state, user)
-        if asked.is_passive:
-            # SAML core §3.4.1: IsPassive and no session -> NoPassive, to the app's own ACS.
-            xml = failure(tenant, app, asked.request_id, "NoPassive", "The user is not signed in.")
-            return post_to_acs(request, app, xml, relay_state)
-        params = incoming.login_params() if incoming else relay_params(relay_state)
-        return sign_in_page(request, tenant, sso_url(tenant, app) + "/login", params)
+        return await sign_on(request, tenant, app, url, await incoming_request(request))
     return single_sign_on
 
 
-def login(tenant, app):
+async def sign_on(request: Request, tenant, app, url: str, incoming: Incoming | None) -> Response:
+    """The AuthnRequest `incoming` (None: an IdP-initiated launch of `app`) answered or sent to sign in."""
+    relay_state = incoming.relay_state if incoming else request.query_params.get("RelayState")
+    if incoming:
+        asked, app = check(tenant, app, incoming, request)
+    elif app is None:
+        raise SamlError("The SSO URL needs a SAMLRequest: an AuthnRequest (SAML bindings §3.4).", case="no_request")
+    else:
+        asked = Asked()
+    user = session_user(request, tenant)
+    if user is not None and not asked.force_authn:
+        return answer(request, tenant, app, asked, relay_state, user)
+    if asked.is_passive:
+        # SAML core §3.4.1: IsPassive and no session -> NoPassive, to the app's own ACS.
+        xml = failure(tenant, app, asked.request_id, "NoPassive", "The user is not signed in.")
+        return post_to_acs(request, app, xml, relay_state)
+    params = incoming.login_params() if incoming else relay_params(relay_state)
+    return sign_in_page(request, tenant, url + "/login", params)
+
+
+def login(tenant, app, url: str):
     """The login page posts here, with the request it was shown for, checked again."""
 
     async def login_form(request: Request) -> Response:
@@ -67,9 +79,14 @@ def login(tenant, app):
         relay_state = incoming.relay_state if incoming else dict(rest).get("RelayState")
         preview = not incoming and dict(rest).get(PREVIEW) == "1"  # the tenant page's "see the assertion"
         # The request was checked, fresh, when it arrived; the user may take a while to sign in.
-        asked = check(tenant, app, incoming, request, check_age=False) if incoming else Asked()
+        if incoming:
+            asked, found = check(tenant, app, incoming, request, check_age=False)
+        elif app is None:
+            raise SamlError("The sign-in form carries no SAMLRequest.", case="no_request")
+        else:
+            asked, found = Asked(), app
         params = incoming.login_params() if incoming else relay_params(relay_state, preview)
-        action = sso_url(tenant, app) + "/login"
+        action = url + "/login"
 
         def again(error: str, status: int, username: str) -> Response:
             return sign_in_page(request, tenant, action, params, error, username, status)
@@ -80,7 +97,7 @@ def login(tenant, app):
             return user
         with tenant.store.together():
             end_user = start_session(tenant, user)
-        response = answer(request, tenant, app, asked, relay_state, end_user, preview)
+        response = answer(request, tenant, found, asked, relay_state, end_user, preview)
         set_session_cookie(response, tenant, end_user)
         return response
     return login_form
@@ -117,23 +134,24 @@ async def incoming_request(request: Request) -> Incoming | None:
     return incoming
 
 
-def check(tenant, app, incoming: Incoming, request: Request, check_age: bool = True) -> Asked:
-    """The AuthnRequest's own rules (SAML core §3.4.1), after messages.read's."""
-    root = read(incoming, app, "AuthnRequest", tenant.clock(), check_age)
+def check(tenant, app, incoming: Incoming, request: Request, check_age: bool = True) -> tuple[Asked, object]:
+    """The AuthnRequest's own rules (SAML core §3.4.1), after messages.read's; and its app."""
+    root, app = read(incoming, app, "AuthnRequest", tenant.clock(), check_age, tenant)
     acs = root.get("AssertionConsumerServiceURL")
     if acs is not None and acs != app.acs_url:
-        # Okta: only the app's configured ACS URL; never post an assertion where a request says.
+        # Only the app's configured ACS URL; never post an assertion where a request says.
         raise SamlError(f"AssertionConsumerServiceURL {acs} is not this app's ACS URL ({app.acs_url}).",
-                    title="Wrong ACS URL")
+                        title="Wrong ACS URL", case="wrong_acs", acs=acs, app_id=app.app_id)
     binding = root.get("ProtocolBinding")
     if binding is not None and binding != POST:
         raise SamlError(f"ProtocolBinding {binding} is not supported: the Response is sent by HTTP-POST.")
     destination = root.get("Destination")
-    if destination is not None and destination not in (sso_url(tenant, app), str(request.url).split("?")[0]):
+    sso_url = idp_of(tenant).sso_url(tenant, app)
+    if destination is not None and destination not in (sso_url, str(request.url).split("?")[0]):
         # SAML bindings §3.4.5.2, §3.5.5.2: the Destination must be where the request arrived.
-        raise SamlError(f"Destination {destination} is not this app's SSO URL ({sso_url(tenant, app)}).")
+        raise SamlError(f"Destination {destination} is not this app's SSO URL ({sso_url}).")
     return Asked(root.get("ID"), (root.get("ForceAuthn") or "").lower() in TRUE,
-             (root.get("IsPassive") or "").lower() in TRUE)
+                 (root.get("IsPassive") or "").lower() in TRUE), app
 
 
 def answer(request: Request, tenant, app, asked: Asked, relay_state: str | None, user,
@@ -146,7 +164,7 @@ def answer(request: Request, tenant, app, asked: Asked, relay_state: str | None,
     return post_to_acs(request, app, xml, relay_state)
 
 
-def preview_sign_in(tenant, app):
+def preview_sign_in(tenant, app, url: str):
     """GET <tenant>/_ui/saml/<app_id>: sign in (or reuse the session) and see the Response."""
 
     async def see_the_assertion(request: Request) -> Response:
@@ -154,7 +172,7 @@ def preview_sign_in(tenant, app):
         user = session_user(request, tenant)
         if user is not None:
             return answer(request, tenant, app, Asked(), relay_state, user, preview=True)
-        return sign_in_page(request, tenant, sso_url(tenant, app) + "/login", relay_params(relay_state, True))
+        return sign_in_page(request, tenant, url + "/login", relay_params(relay_state, True))
     return see_the_assertion
 
 
