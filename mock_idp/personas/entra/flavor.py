@@ -14,6 +14,7 @@ from . import errors
 from . import keys as entra_keys
 from . import scopes as entra_scopes
 from . import spa
+from .saml.idp import IDP as SAML_IDP
 
 PATHS = EndpointPaths(
     authorization_endpoint="/oauth2/v2.0/authorize",
@@ -199,7 +200,8 @@ PROFILE = EntraFlavor(
     token_exchange=None,  # Entra's exchange is on-behalf-of (on_behalf_of.py)
     client_id_claim="azp",  # v2.0 access tokens name the client in azp (v1.0: appid)
     vendor_grants=("entra.on_behalf_of",),
-    vendor_apis=("entra.userrealm", "entra.v1"),
+    vendor_apis=("entra.userrealm", "entra.v1", "entra.saml"),
+    saml_idp=SAML_IDP,  # enterprise apps' SAML single sign-on: saml/idp.py
     # A new refresh token with each refresh, and the one used stays valid until it expires or is
     # revoked (docs/vendors.md, "Refresh token rotation, per vendor"); Entra has no setting for it.
     refresh_rotation=RefreshRotation(retire_used=False),
@@ -207,9 +209,10 @@ PROFILE = EntraFlavor(
     # MSAL's acquire_token_silent does for a second resource (docs/vendors.md, "Entra ID, as MSAL drives it").
     refresh_any_scope=True,
     # Clients' app roles on the APIs (claims.granted_app_roles); user assignment (assignment.py);
-    # the single-page application platform (spa.py); front-channel logout (claims.frontchannel_logout_url).
+    # the single-page application platform (spa.py); front-channel logout (claims.frontchannel_logout_url);
+    # SAML apps (saml/).
     seed_keys=("application_permissions", "app_role_assignment_required", "app_role_assigned_to",
-               "access_token_version", "single_page_app", "frontchannel_logout_uri"),
+               "access_token_version", "single_page_app", "frontchannel_logout_uri", "saml_apps"),
     access_token_typ="JWT",
     id_token_typ="JWT",
     refresh_requires_offline_access=True,

@@ -54,7 +54,7 @@ def sign_of(tenant, app) -> str:
 
 
 def name_id_format_name(tenant, app) -> str:
-    return app.name_id_format or idp_of(tenant).default_name_id_format
+    return (app and app.name_id_format) or idp_of(tenant).default_name_id_format
 
 
 def name_id_format(tenant, app) -> str:

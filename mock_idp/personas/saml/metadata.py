@@ -13,18 +13,19 @@ from .xml import DS, MD, POST, REDIRECT, SAMLP, q
 
 
 def metadata(tenant, app, **root_attributes: str) -> bytes:
+    """The metadata of `app`'s IdP; app None: the tenant's, for all its apps (one IdP serves them)."""
     idp = idp_of(tenant)
     root = etree.Element(q(MD, "EntityDescriptor"), nsmap={"md": MD}, entityID=idp.entity_id(tenant, app),
                          **root_attributes)
     descriptor = etree.SubElement(root, q(MD, "IDPSSODescriptor"),
-                                  WantAuthnRequestsSigned="true" if app.sp_certificate else "false",
+                                  WantAuthnRequestsSigned="true" if app and app.sp_certificate else "false",
                                   protocolSupportEnumeration=SAMLP)
     for certificate in published_certificates(tenant):
         key = etree.SubElement(descriptor, q(MD, "KeyDescriptor"), use="signing")
         info = etree.SubElement(key, q(DS, "KeyInfo"), nsmap={"ds": DS})
         data = etree.SubElement(info, q(DS, "X509Data"))
         etree.SubElement(data, q(DS, "X509Certificate")).text = der_base64(certificate)
-    if app.slo_url:
+    if app is None or app.slo_url:
         for binding in (POST, REDIRECT):
             etree.SubElement(descriptor, q(MD, "SingleLogoutService"), Binding=binding,
                              Location=idp.slo_url(tenant, app))

@@ -162,10 +162,10 @@ def name_id_value(tenant, app, claims: dict) -> str:
     return idp_of(tenant).name_id_value(tenant, app, claims)
 
 
-def claim_values(app, claims: dict) -> list[tuple[str, list[str]]]:
-    """The app's `attributes` (name -> the claim it carries); a claim the user lacks is left out."""
+def claim_values(attributes: dict[str, str], claims: dict) -> list[tuple[str, list[str]]]:
+    """The `attributes` (name -> the claim it carries); a claim the user lacks is left out."""
     released = []
-    for name, claim in app.attributes.items():
+    for name, claim in attributes.items():
         value = claims.get(claim)
         if value is None:
             continue

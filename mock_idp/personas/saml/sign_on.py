@@ -20,7 +20,7 @@ from ...oauth.errors import OAuthError
 from ...oauth.responses import FormPost
 from .errors import SamlError
 from .idp import idp_of, session_index
-from .messages import Incoming, from_form, from_query, read
+from .messages import Incoming, from_form, from_query, kind_of, read
 from .preview import PREVIEW, page as preview_page
 from .response import SignIn, encoded, failure, success
 from .scenarios import next_defect
@@ -46,6 +46,22 @@ def sso(tenant, app, url: str):
             return bounced
         return await sign_on(request, tenant, app, url, await incoming_request(request))
     return single_sign_on
+
+
+def sso_and_slo(tenant, url: str):
+    """One URL for all of a tenant's apps, their AuthnRequests and LogoutRequests: the request's
+    Issuer names the app."""
+    async def single_sign_on_and_logout(request: Request) -> Response:
+        bounced = await cookie_bounce(request, tenant, url)
+        if bounced is not None:
+            return bounced
+        incoming = await incoming_request(request)
+        if incoming is not None and kind_of(incoming) == "LogoutRequest":
+            from .logout import log_out  # logout.py builds on this module
+
+            return log_out(request, tenant, None, incoming)
+        return await sign_on(request, tenant, None, url, incoming)
+    return single_sign_on_and_logout
 
 
 async def sign_on(request: Request, tenant, app, url: str, incoming: Incoming | None) -> Response:

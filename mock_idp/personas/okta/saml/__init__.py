@@ -16,14 +16,12 @@ from starlette.routing import Route
 
 from ...saml import lazy
 from ...saml.errors import SamlError
+from ...saml.scenarios import DEFECTS
 from ...saml.watched import ENDPOINTS, paths_of, slo_call, sso_call
 from .apps import base_path, slo_url, sso_url
 from .page import page_section
 
 GET, POST, GET_POST = ["GET"], ["POST"], ["GET", "POST"]
-# Defective-Response scenarios (admin API: endpoint "saml_sso", client_id = the app_id), fired by
-# sign_on.answer and made by response.spoil.
-DEFECTS = {"saml_sso": ("expired", "not_yet_valid", "wrong_audience", "wrong_recipient", "unsigned", "bad_signature")}
 __all__ = ["DEFECTS", "ENDPOINTS", "WATCHED", "page_section", "routes"]
 
 

@@ -36,7 +36,7 @@ def name_id_value(tenant, app, claims: dict) -> str:
 def attributes(tenant, app, claims: dict) -> list[tuple[str, list[str]]]:
     from ...saml.response import claim_values  # lxml: on the first sign-in
 
-    released = claim_values(app, claims)  # Okta leaves out an attribute whose expression is null
+    released = claim_values(app.attributes, claims)  # Okta leaves out an attribute whose expression is null
     if app.group_attribute is not None:
         # Okta's group attribute statement, "Matches regex": the whole group name must match.
         groups = [g for g in claims.get("groups", []) if re.fullmatch(app.group_attribute.filter, str(g))]
