@@ -125,6 +125,16 @@ def serving_on_443(seed: dict, folder: Path):
         running.stop()
 
 
+def seed_fixture(seed: str, scope: str = "session"):
+    """A fixture serving tests/seeds/<seed> for its `scope` (for a folder's conftest.py)."""
+    @pytest.fixture(scope=scope)
+    def serve(tmp_path_factory):
+        running = start_server(SEEDS / seed, tmp_path_factory.mktemp(Path(seed).stem))
+        yield running
+        running.stop()
+    return serve
+
+
 @pytest.fixture(scope="session")
 def core_server(tmp_path_factory):
     """The core seed (one generic tenant at /default), served for the whole session."""

@@ -2,16 +2,10 @@
 session; the SP harness is the Okta SAML tests' (tests/personas/okta/saml/saml_support.py)."""
 
 import pytest
-from conftest import SEEDS, start_server
+from conftest import seed_fixture
 
 TID = "0c0ffee0-0000-4000-8000-00000000e17a"
-
-
-@pytest.fixture(scope="session")
-def entra_saml_server(tmp_path_factory):
-    running = start_server(SEEDS / "entra_saml.yaml", tmp_path_factory.mktemp("entra-saml-data"))
-    yield running
-    running.stop()
+entra_saml_server = seed_fixture("entra_saml.yaml")
 
 
 @pytest.fixture(scope="session")
