@@ -77,4 +77,4 @@ def test_each_mistake_is_reported_with_file_line_and_key():
 def test_saml_apps_on_a_persona_that_serves_none_are_an_error_not_ignored():
     found = problems(GOOD.replace("flavor: okta", "flavor: auth0"))
     assert found == ["seed.yaml:4: tenants.okta.saml_apps: the auth0 persona serves no SAML apps "
-                     "(personas that do: okta)"], found
+                     "(personas that do: entra, okta)"], found
