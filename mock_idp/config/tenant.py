@@ -103,7 +103,7 @@ class TenantConfig(SeedModel):
     organizations: list[OrganizationConfig] = []
     allow_organization_name_in_authentication_api: bool = False
     signing_key: SigningKeyConfig | None = None
-    saml_apps: list[SamlAppConfig] = []  # served by the personas that have SAML apps (Okta)
+    saml_apps: list[SamlAppConfig] = []  # served by the personas that have SAML apps (Okta, Entra)
     triggers: TriggersConfig | None = None
 
     @model_validator(mode="wrap")

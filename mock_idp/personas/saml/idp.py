@@ -43,6 +43,9 @@ class SamlIdP:
     default_sign: str  # "assertion", "response" or "both", when the app does not say
     default_name_id_format: str  # NAME_ID_FORMATS key, when the app does not say
     metadata_name_id_formats: tuple[str, ...] = ()  # listed in the metadata besides the app's
+    # A request issued more than messages.MAX_AGE ago (or ahead of the clock) is refused; False:
+    # IssueInstant is not evaluated (Entra).
+    checks_issue_instant: bool = True
 
 
 def idp_of(tenant) -> SamlIdP:

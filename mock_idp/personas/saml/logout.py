@@ -37,7 +37,7 @@ def slo(tenant, app, url: str):
 
 def log_out(request: Request, tenant, app, incoming) -> Response:
     """The LogoutRequest `incoming` of `app` (None: the one its Issuer names) answered."""
-    root, app = read(incoming, app, "LogoutRequest", tenant.clock(), tenant=tenant)
+    root, app = read(incoming, app, "LogoutRequest", tenant.clock(), True, tenant)
     if not app.slo_url:
         raise SamlError(f"The app {app.name} has no single logout (slo_url in the seed).", status_code=404,
                         case="no_logout_url", app_id=app.app_id)

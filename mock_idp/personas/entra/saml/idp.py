@@ -3,7 +3,8 @@ Issuer https://sts.windows.net/<tid>/; samlp:Response with the assertion in the 
 "_<guid>" identifiers; the assertion valid from the issue instant to 70 minutes after, its bearer
 confirmation 5 minutes; AuthnContextClassRef Password; attributes untyped and without NameFormat,
 before the AuthnStatement; the assertion alone signed; NameID emailAddress: the user's UPN; the
-default claims under their claim-type URIs, then the app's own `attributes`."""
+default claims under their claim-type URIs, then the app's own `attributes`; a request's IssueInstant
+not evaluated."""
 
 import uuid
 
@@ -65,4 +66,5 @@ IDP = SamlIdP(
     shape=Shape(protocol_prefix="samlp", assertion_prefix=None, new_id=new_id, issuer_format=None, before=0,
                 after=4200, confirmation=300, authn_context="urn:oasis:names:tc:SAML:2.0:ac:classes:Password",
                 attribute_name_format=None, typed_values=False, attributes_first=True),
-    default_sign="assertion", default_name_id_format="emailAddress")
+    default_sign="assertion", default_name_id_format="emailAddress",
+    checks_issue_instant=False)  # Entra "doesn't evaluate or use" an AuthnRequest's IssueInstant

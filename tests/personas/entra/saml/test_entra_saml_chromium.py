@@ -46,7 +46,8 @@ def test_sp_initiated_sign_in_in_chromium(run_sp, entra, chromium):
         context.close()
     form = parse_qs(posted[0])
     assert form["RelayState"] == ["http://sp.test/python3-saml/home"]
-    answer = run_sp({**command, "do": "acs", "request_id": login["request_id"], "SAMLResponse": form["SAMLResponse"][0]})
+    answer = run_sp({**command, "do": "acs", "request_id": login["request_id"],
+                     "SAMLResponse": form["SAMLResponse"][0]})
     assert answer["errors"] == [] and answer["authenticated"], answer["reason"]
     assert answer["name_id"] == "alice@contoso.example"
     assert answer["attributes"]["http://schemas.microsoft.com/identity/claims/displayname"] == ["Alice Admin"]

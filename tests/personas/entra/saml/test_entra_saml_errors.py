@@ -3,6 +3,9 @@ nor a Response posted anywhere: an AuthnRequest from an SP that is no app of the
 (AADSTS700016), one naming an ACS that is not the app's Reply URL (AADSTS50011), none at all
 (AADSTS750054), one that is no SAML message (AADSTS75005), an unknown app's metadata."""
 
+import base64
+import zlib
+
 import httpx
 import pytest
 
@@ -71,3 +74,14 @@ def test_the_tenants_metadata_names_the_idp_and_its_saml_url(entra):
 def test_my_apps_sends_an_app_with_a_sign_on_url_there(entra):
     launch = httpx.get(f"{entra}/api/signin/7a1f0c2e-0000-4000-8000-0000000005a3")
     assert launch.status_code == 302 and launch.headers["location"] == "http://sp.test/started/login"
+
+
+def test_an_old_issue_instant_is_not_evaluated(entra):
+    # Entra "doesn't evaluate or use" IssueInstant: a request from 2013 still reaches the login page.
+    xml = ('<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="id6c1c178c166d486687be4aaf5e4827"'
+           ' Version="2.0" IssueInstant="2013-03-18T03:28:54.1839884Z"><Issuer xmlns="urn:oasis:names:tc:SAML:2.0:'
+           f'assertion">{REGISTERED["entity_id"]}</Issuer></samlp:AuthnRequest>')
+    deflater = zlib.compressobj(wbits=-15)
+    request = base64.b64encode(deflater.compress(xml.encode()) + deflater.flush()).decode()
+    page = httpx.get(f"{entra}/{TID}/saml2", params={"SAMLRequest": request})
+    assert page.status_code == 200 and 'id="login-form"' in page.text, page.text[:2000]
