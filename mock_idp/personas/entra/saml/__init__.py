@@ -7,7 +7,7 @@ The SAML machinery is vendor-free (personas/saml/); here are Entra's words, URLs
 
 What does which part:
 - apps.py: the URLs and identifiers; idp.py: Entra's SamlIdP (claims, NameID, message shape);
-  errors.py: the AADSTS page of a refused request.
+  errors.py: the AADSTS page of a refused request; page.py: the tenant page's table of the apps.
 A vendor API module (personas/vendor_api.py): `routes(tenant)`, `WATCHED`, `ENDPOINTS`.
 """
 
@@ -22,9 +22,10 @@ from ...saml.watched import ENDPOINTS, paths_of, sso_call
 from .apps import find, launch_path, launch_url, metadata_path, saml2_path, sso_url
 from .errors import refused
 from .idp import new_id
+from .page import page_section
 
 GET, POST, GET_POST = ["GET"], ["POST"], ["GET", "POST"]
-__all__ = ["DEFECTS", "ENDPOINTS", "WATCHED", "routes"]
+__all__ = ["DEFECTS", "ENDPOINTS", "WATCHED", "page_section", "routes"]
 
 
 def routes(tenant) -> list[Route]:

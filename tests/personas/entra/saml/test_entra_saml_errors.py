@@ -1,7 +1,8 @@
 """Bad SAML requests at Entra's SAML URL get Entra's error page (its AADSTS code, 4xx), never a 500
 nor a Response posted anywhere: an AuthnRequest from an SP that is no app of the tenant
 (AADSTS700016), one naming an ACS that is not the app's Reply URL (AADSTS50011), none at all
-(AADSTS750054), one that is no SAML message (AADSTS75005), an unknown app's metadata."""
+(AADSTS750054), one that is no SAML message (AADSTS75005), an unknown app's metadata. And the URLs
+around them: the tenant's metadata, the My Apps tile, the tenant page's table of the apps."""
 
 import base64
 import zlib
@@ -85,3 +86,12 @@ def test_an_old_issue_instant_is_not_evaluated(entra):
     request = base64.b64encode(deflater.compress(xml.encode()) + deflater.flush()).decode()
     page = httpx.get(f"{entra}/{TID}/saml2", params={"SAMLRequest": request})
     assert page.status_code == 200 and 'id="login-form"' in page.text, page.text[:2000]
+
+
+def test_the_tenant_page_gives_each_apps_federation_metadata_url_and_my_apps_tile(entra):
+    page = httpx.get(entra + "/_ui").text
+    table = page.split('data-testid="section-entra-saml-apps"')[1].split("</table>")[0]
+    app_id = "7a1f0c2e-0000-4000-8000-0000000005a3"
+    metadata = f"{entra}/{TID}/federationmetadata/2007-06/federationmetadata.xml?appid={app_id}"
+    assert f'<a href="{metadata}">' in table and f'<a href="{entra}/api/signin/{app_id}">My Apps tile</a>' in table
+    assert f"https://sts.windows.net/{TID}/" in table and "http://sp.test/started/login" in table
