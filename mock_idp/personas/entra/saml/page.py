@@ -2,19 +2,19 @@
 with SAML" page (what the SP is given: the App Federation Metadata Url, Login URL, Microsoft Entra
 Identifier, Logout URL) beside the app's own (Identifier, Reply URL), and its My Apps tile."""
 
+from ...saml.page import apps_section
 from ...vendor_api import PageLine, PageSection
 from .apps import entity_id, launch_url, metadata_url, sso_url
 
 
+INTRO = ("One IdP for every app of the directory: give the SP the app's federation metadata URL; the "
+         "AuthnRequest's Issuer (the app's Identifier) names the app.")
+COLUMNS = ("Enterprise app", "Basic SAML configuration", "Give the SP", "Sign in")
+
+
 def page_section(tenant) -> PageSection | None:
-    if not tenant.config.saml_apps:
-        return None
-    return PageSection(
-        key="entra-saml-apps", title="Enterprise apps (SAML single sign-on)",
-        intro="One IdP for every app of the directory: give the SP the app's federation metadata URL; "
-              "the AuthnRequest's Issuer (the app's Identifier) names the app.",
-        columns=("Enterprise app", "Basic SAML configuration", "Give the SP", "Sign in"),
-        rows=[entra_row(tenant, app) for app in tenant.config.saml_apps])
+    return apps_section(tenant, entra_row, key="entra-saml-apps", title="Enterprise apps (SAML single sign-on)",
+                        intro=INTRO, columns=COLUMNS)
 
 
 def entra_row(tenant, app) -> list[list[PageLine]]:

@@ -2,6 +2,7 @@
 entityID, SSO and SLO URLs), the IdP-initiated launch link, and the values of a Cognito user
 pool's SAML identity provider (docs/saml.md)."""
 
+from ...saml.page import apps_section
 from ...vendor_api import PageLine, PageSection
 from .apps import entity_id, metadata_url, slo_url, sso_url
 
@@ -12,15 +13,11 @@ COGNITO_STANDARD = {"email", "name", "given_name", "family_name", "middle_name",
 
 
 def page_section(tenant) -> PageSection | None:
-    apps = tenant.config.saml_apps
-    if not apps:
-        return None
-    return PageSection(
-        key="saml-apps", title="SAML apps",
+    return apps_section(
+        tenant, row, key="saml-apps", title="SAML apps",
         intro="Each app is an IdP of its own. Give the SP the metadata URL; a Cognito user pool takes it as "
               "its SAML identity provider's MetadataURL.",
-        columns=("App (service provider)", "IdP values for the SP", "Sign in", "Cognito user pool"),
-        rows=[row(tenant, app) for app in apps])
+        columns=("App (service provider)", "IdP values for the SP", "Sign in", "Cognito user pool"))
 
 
 def row(tenant, app) -> list[list[PageLine]]:
