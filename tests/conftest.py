@@ -125,11 +125,12 @@ def serving_on_443(seed: dict, folder: Path):
         running.stop()
 
 
-def seed_fixture(seed: str, scope: str = "session"):
-    """A fixture serving tests/seeds/<seed> for its `scope` (for a folder's conftest.py)."""
+def seed_fixture(seed: str, scope: str = "session", **settings):
+    """A fixture serving tests/seeds/<seed> for its `scope` (for a folder's conftest.py), with
+    start_server's `settings` (admin=True...)."""
     @pytest.fixture(scope=scope)
     def serve(tmp_path_factory):
-        running = start_server(SEEDS / seed, tmp_path_factory.mktemp(Path(seed).stem))
+        running = start_server(SEEDS / seed, tmp_path_factory.mktemp(Path(seed).stem), **settings)
         yield running
         running.stop()
     return serve

@@ -5,7 +5,7 @@ import pytest
 from conftest import seed_fixture
 
 TID = "0c0ffee0-0000-4000-8000-00000000e17a"
-entra_saml_server = seed_fixture("entra_saml.yaml")
+entra_saml_server = seed_fixture("entra_saml.yaml", admin=True)  # scenarios, the audit trail
 
 
 @pytest.fixture(scope="session")

@@ -70,3 +70,18 @@ def test_single_logout_at_entras_saml_url_ends_the_session(run_sp, entra):
         assert done["errors"] == [] and done["status"] == "urn:oasis:names:tc:SAML:2.0:status:Success", done
         again = run_sp(command(entra, "login"))
         assert 'id="login-form"' in browser.get(again["url"]).text
+
+
+def test_a_defective_response_armed_by_the_admin_api_is_refused_once(run_sp, entra):
+    admin = entra.rsplit("/", 1)[0] + "/_admin/tenants/entra"
+    armed = httpx.post(admin + "/scenarios", json={"endpoint": "saml_sso", "client_id": APP_ID, "defect": "unsigned"})
+    assert armed.status_code == 201, armed.text
+    security = {"wantAssertionsSigned": True}
+    with httpx.Client(timeout=10) as browser:
+        refused = sp_initiated(run_sp, entra, browser, security)
+        assert refused["errors"] and "not signed" in refused["reason"], refused
+        accepted = sp_initiated(run_sp, entra, browser, security)  # the session's one-click answer
+    assert accepted["errors"] == [], accepted["reason"]
+    trail = httpx.get(admin + "/requests", params={"endpoint": "saml_sso"}).json()
+    assert trail[-1]["path"].endswith(f"/{TID}/saml2") and "<samlp:AuthnRequest" in trail[-1]["saml_request"]
+    assert "<Assertion" in trail[-1]["saml_response"]
