@@ -79,7 +79,7 @@ def test_my_apps_sends_an_app_with_a_sign_on_url_there(entra):
 
 def test_an_old_issue_instant_is_not_evaluated(entra):
     # Entra "doesn't evaluate or use" IssueInstant: a request from 2013 still reaches the login page.
-    xml = ('<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="id6c1c178c166d486687be4aaf5e4827"'
+    xml = ('<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="id6c1c178c166d48668"'
            ' Version="2.0" IssueInstant="2013-03-18T03:28:54.1839884Z"><Issuer xmlns="urn:oasis:names:tc:SAML:2.0:'
            f'assertion">{REGISTERED["entity_id"]}</Issuer></samlp:AuthnRequest>')
     deflater = zlib.compressobj(wbits=-15)

@@ -2,7 +2,8 @@
 (entity id, our Entra app's federation metadata URL, endpoints; every security setting its default,
 which wants the Response signed): an app set to "Sign SAML response and assertion" passes, with its
 own claim next to Entra's; an app on Entra's default (the assertion alone signed) is refused, as
-such an Entra app is by a default pysaml2; IdP-initiated from My Apps needs allow_unsolicited."""
+such an Entra app is by a default pysaml2; IdP-initiated from My Apps needs allow_unsolicited;
+global_logout at Entra's one SAML URL ends both sessions."""
 
 import httpx
 
@@ -71,3 +72,20 @@ def test_idp_initiated_from_my_apps_needs_allow_unsolicited(run_sp, entra):
     assert "Unsolicited" in refused.get("error", ""), refused
     accepted = run_sp(command(entra, BOTH_SIGNED, "acs", SAMLResponse=fields["SAMLResponse"], allow_unsolicited=True))
     assert accepted.get("name_id") == "alice@contoso.example" and accepted["in_response_to"] is None, accepted
+
+
+def test_global_logout_at_entras_saml_url_ends_both_sessions(run_sp, entra):
+    with httpx.Client(timeout=10) as browser:
+        login = run_sp(command(entra, BOTH_SIGNED, "login", session="slo"))
+        _, fields = auto_post(sign_in(browser, browser.get(login["url"]), USER))
+        signed_in = run_sp(command(entra, BOTH_SIGNED, "acs", session="slo", request_id=login["request_id"],
+                                   SAMLResponse=fields["SAMLResponse"]))
+        code = signed_in["name_id_code"]
+        logout = run_sp(command(entra, BOTH_SIGNED, "logout", session="slo", name_id_code=code))
+        assert logout["url"].startswith(f"{entra}/{TID}/saml2?SAMLRequest="), logout  # the Logout URL is the Login URL
+        action, fields = auto_post(browser.get(logout["url"]))
+        assert action == SPS[BOTH_SIGNED]["slo_url"]
+        done = run_sp(command(entra, BOTH_SIGNED, "sls", session="slo", SAMLResponse=fields["SAMLResponse"],
+                              name_id_code=code))
+        assert done["status"] == "urn:oasis:names:tc:SAML:2.0:status:Success" and not done["logged_in"], done
+        assert 'id="login-form"' in browser.get(run_sp(command(entra, BOTH_SIGNED, "login"))["url"]).text
