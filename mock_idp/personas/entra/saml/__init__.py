@@ -18,13 +18,15 @@ from starlette.routing import Route
 from ...saml import lazy
 from ...saml.errors import SamlError
 from ...saml.scenarios import DEFECTS
-from ...saml.watched import ENDPOINTS, paths_of, sso_call
+from ...saml.watched import paths_of, sso_call
 from .apps import find, launch_path, launch_url, metadata_path, saml2_path, sso_url
 from .errors import refused
 from .idp import new_id
 from .page import page_section
 
 GET, POST, GET_POST = ["GET"], ["POST"], ["GET", "POST"]
+# One URL takes both AuthnRequests and LogoutRequests: its calls are all "saml_sso".
+ENDPOINTS = ("saml_sso",)
 __all__ = ["DEFECTS", "ENDPOINTS", "WATCHED", "page_section", "routes"]
 
 
@@ -54,7 +56,7 @@ def my_apps(app, idp_initiated):
 
 
 def WATCHED(tenant) -> dict:  # noqa: N802 (a function of the tenant: the paths come from its saml_apps)
-    """ENDPOINTS ("saml_sso", "saml_slo"): the shared URL's client is the request's app, unknown here."""
+    """ENDPOINTS: the shared URL's client is the request's app, unknown here; a launch URL's is its app."""
     if not tenant.config.saml_apps:
         return {}
     saml2 = saml2_path(tenant)
