@@ -46,6 +46,7 @@ class SamlIdP:
     # A request issued more than messages.MAX_AGE ago (or ahead of the clock) is refused; False:
     # IssueInstant is not evaluated (Entra).
     checks_issue_instant: bool = True
+    signed_metadata: bool = False  # the metadata carries an enveloped signature over its ID
 
 
 def idp_of(tenant) -> SamlIdP:

@@ -1,6 +1,6 @@
 """An app's IdP metadata (SAML metadata §2.4.3): the persona's entityID, the signing
-certificate(s), the NameID formats, SSO by POST and Redirect, SLO when the app has it. Unsigned,
-as vendors' app metadata usually are."""
+certificate(s), the NameID formats, SSO by POST and Redirect, SLO when the app has it. Signed when
+the persona's is (SamlIdP.signed_metadata; the ID given in `root_attributes`)."""
 
 from fastapi.responses import Response
 from lxml import etree
@@ -9,6 +9,7 @@ from ...config.saml_fields import NAME_ID_FORMATS
 from ..certificates import der_base64
 from .certificate import published_certificates
 from .idp import idp_of, name_id_format_name
+from .response import sign
 from .xml import DS, MD, POST, REDIRECT, SAMLP, q
 
 
@@ -34,6 +35,8 @@ def metadata(tenant, app, **root_attributes: str) -> bytes:
     for binding in (POST, REDIRECT):
         etree.SubElement(descriptor, q(MD, "SingleSignOnService"), Binding=binding,
                          Location=idp.sso_url(tenant, app))
+    if idp.signed_metadata:
+        root = sign(tenant, root, position=0)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 

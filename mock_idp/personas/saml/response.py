@@ -179,12 +179,13 @@ def text(value) -> str:
     return str(value)
 
 
-def sign(tenant, element):
+def sign(tenant, element, position: int = 1):
     """`element` with an enveloped signature right after its Issuer, where the SAML schema wants
-    it (a placeholder tells signxml where), over the element's ID (SAML core §5.4.2)."""
+    it (a placeholder tells signxml where), over the element's ID (SAML core §5.4.2); metadata's
+    goes first (`position` 0, SAML metadata §2.3.2)."""
     key, certificate = signing_material(tenant)
     placeholder = etree.Element(q(DS, "Signature"), Id="placeholder", nsmap={"ds": DS})
-    element.insert(1, placeholder)
+    element.insert(position, placeholder)
     signer = XMLSigner(method=methods.enveloped, signature_algorithm=SignatureMethod.RSA_SHA256,
                        digest_algorithm=DigestAlgorithm.SHA256,
                        c14n_algorithm=CanonicalizationMethod.EXCLUSIVE_XML_CANONICALIZATION_1_0)

@@ -67,4 +67,5 @@ IDP = SamlIdP(
                 after=4200, confirmation=300, authn_context="urn:oasis:names:tc:SAML:2.0:ac:classes:Password",
                 attribute_name_format=None, typed_values=False, attributes_first=True),
     default_sign="assertion", default_name_id_format="emailAddress",
-    checks_issue_instant=False)  # Entra "doesn't evaluate or use" an AuthnRequest's IssueInstant
+    checks_issue_instant=False,  # Entra "doesn't evaluate or use" an AuthnRequest's IssueInstant
+    signed_metadata=True)  # its federation metadata is signed (docs/vendors.md)

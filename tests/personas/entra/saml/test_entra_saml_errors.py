@@ -95,3 +95,18 @@ def test_the_tenant_page_gives_each_apps_federation_metadata_url_and_my_apps_til
     metadata = f"{entra}/{TID}/federationmetadata/2007-06/federationmetadata.xml?appid={app_id}"
     assert f'<a href="{metadata}">' in table and f'<a href="{entra}/api/signin/{app_id}">My Apps tile</a>' in table
     assert f"https://sts.windows.net/{TID}/" in table and "http://sp.test/started/login" in table
+
+
+def test_the_federation_metadata_is_signed_by_the_certificate_it_publishes(entra):
+    from lxml import etree
+    from signxml import XMLVerifier
+    from signxml.verifier import SignatureConfiguration
+
+    document = httpx.get(f"{entra}/{TID}/federationmetadata/2007-06/federationmetadata.xml", params={"appid": APP_ID})
+    root = etree.fromstring(document.content)
+    ds = "{http://www.w3.org/2000/09/xmldsig#}"
+    assert root[0].tag == ds + "Signature"  # first, as the metadata schema wants
+    published = root.find(f".//{{urn:oasis:names:tc:SAML:2.0:metadata}}KeyDescriptor//{ds}X509Certificate").text
+    pem = f"-----BEGIN CERTIFICATE-----\n{published}\n-----END CERTIFICATE-----\n"
+    verified = XMLVerifier().verify(root, x509_cert=pem, expect_config=SignatureConfiguration(location="./"))
+    assert verified.signed_xml.get("entityID") == f"https://sts.windows.net/{TID}/"
