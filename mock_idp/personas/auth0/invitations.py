@@ -18,7 +18,7 @@ from starlette.routing import Route
 from ...directory import given
 from ...oauth.errors import AccessDeniedError, InvalidRequestError, safe_description, with_case
 from .management import ManagementError, allowed, api, auth0_time, invalid_body, json_body, paged, put
-from .organizations import is_member, org_id
+from .organization_records import found, is_member, org_id
 
 ENDPOINTS = ()
 WATCHED: dict = {}
@@ -106,8 +106,6 @@ def checked(tenant, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def routes(tenant) -> list[Route]:
-    from .organizations_api import found  # the API module lists this one's routes after its own
-
     def missing() -> ManagementError:
         return ManagementError(404, "The invitation does not exist.", "inexistent_invitation")
 

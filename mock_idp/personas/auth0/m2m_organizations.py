@@ -15,7 +15,8 @@ from ...oauth.errors import InvalidRequestError, with_case
 from .apis import management_audience
 from .client_grants import grant_of
 from .errors import quoting_access_denied
-from .organizations import by_id, by_name, claims_of, named, org_id
+from .organization_records import by_id, by_name, org_id
+from .organizations import claims_of, named
 
 
 def client_credentials_context(issuer, client, data: dict[str, str], audience: str | None) -> dict[str, Any] | None:

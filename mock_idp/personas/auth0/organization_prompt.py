@@ -16,7 +16,7 @@ from starlette.routing import Route
 
 from ...endpoints.http import browser_url, html_page
 from ...oauth.authorize import authorization_parameters
-from .organizations import by_name, org_id
+from .organization_records import by_name, org_id
 
 PATH = "/u/organization"
 ANSWER = "organization_name"  # the page's field (the authorization request's own are carried over)

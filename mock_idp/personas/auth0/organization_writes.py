@@ -14,7 +14,7 @@ from typing import Any
 from ...directory import given
 from ...config.fields import user_key
 from .management import ManagementError, allowed, create, invalid_body, put, remove
-from .organizations import ID_PREFIX, org_id
+from .organization_records import ID_PREFIX, org_id
 
 FIELDS = frozenset({"name", "display_name", "metadata", "branding"})
 # Auth0: "May contain lowercase alphabetical characters, numbers, underscores (_), and dashes (-).

@@ -15,36 +15,17 @@ sources: docs/vendors.md, "Auth0 Organizations".
   the person to the organization prompt (organization_prompt.py) before or after they sign in.
 """
 
-import hashlib
 from typing import Any
 
-from ...config.fields import user_key
 from ...oauth.authorize import NeedsInteraction
 from ...oauth.errors import (AccessDeniedError, InteractionRequiredError, InvalidRequestError, safe_description,
                              with_case)
 from ..base import AUTHORIZATION_CONTEXT
+from . import invitations
+from .organization_prompt import prompt_url
+from .organization_records import ID_PREFIX, by_id, by_name, is_member, org_id
 
-ID_PREFIX = "org_"
 CLAIMS = ("org_id", "org_name")
-
-
-def org_id(tenant, organization) -> str:
-    """The seed's id, else a stable one from tenant and name (Auth0's ids: org_ and 16 characters)."""
-    return organization.id or ID_PREFIX + hashlib.sha256(f"{tenant.name}:{organization.name}".encode()).hexdigest()[:16]
-
-
-def by_id(tenant, wanted: str):
-    return next((o for o in tenant.organizations if org_id(tenant, o) == wanted), None)
-
-
-def by_name(tenant, wanted: str):
-    # Auth0's organization names are lower case; the SDKs compare org_name ignoring case.
-    return next((o for o in tenant.organizations if o.name.lower() == wanted.lower()), None)
-
-
-def is_member(tenant, organization, user) -> bool:
-    insensitive = tenant.flavor.case_insensitive_usernames
-    return user_key(user.username, insensitive) in {user_key(m, insensitive) for m in organization.members}
 
 
 def authorization_context(issuer, client, data: dict[str, str], user) -> dict[str, Any] | None:
@@ -60,7 +41,6 @@ def authorization_context(issuer, client, data: dict[str, str], user) -> dict[st
             ask_for_organization(issuer, client, data, user)
         return None
     organization = named(issuer, wanted)
-    from . import invitations  # which imports this module
     ticket = data.get("invitation")
     invitation = invitations.pending(issuer.tenant, organization, ticket, client.client_id) if ticket else None
     if user is None:
@@ -104,7 +84,6 @@ def ask_for_organization(issuer, client, data: dict[str, str], user) -> None:
     if "none" in (data.get("prompt") or "").split():
         # OIDC Core §3.1.2.6: a page would be needed, and prompt=none allows none.
         raise with_case(InteractionRequiredError(), "organization_required")
-    from .organization_prompt import prompt_url  # the page's module imports this one
     raise NeedsInteraction(prompt_url(issuer, data))
 
 

@@ -13,8 +13,8 @@ from starlette.routing import Route
 
 from ..vendor_api import VendorCall
 from . import organization_writes as writes
-from .management import ManagementError, api, checkpoint, injected_failure, json_body, paged, remove, selected, sorted_by
-from .organizations import by_id, is_member, org_id
+from .management import api, checkpoint, injected_failure, json_body, paged, remove, selected, sorted_by
+from .organization_records import found, is_member, not_found, org_id
 from .users_api import find_user
 
 ENDPOINTS = ("organizations",)
@@ -33,17 +33,6 @@ def organization_json(tenant, organization) -> dict[str, Any]:
     if organization.branding:
         item["branding"] = organization.branding
     return item
-
-
-def not_found() -> ManagementError:
-    return ManagementError(404, "No organization found by that id or name", "inexistent_organization")
-
-
-def found(tenant, wanted: str):
-    organization = by_id(tenant, wanted)
-    if organization is None:
-        raise not_found()
-    return organization
 
 
 def member_json(tenant, user) -> dict[str, Any]:

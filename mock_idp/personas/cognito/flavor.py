@@ -11,9 +11,9 @@ from typing import Any
 
 from ...config import GroupConfig
 from ..base import Flavor
-from ..password_change import PasswordChangeWords
 from ..standard_claims import STANDARD_CLAIMS
 from ..layout import KEEP, EndpointPaths, Lifetimes, RefreshRotation
+from . import new_password_at_sign_in
 from .answer import apply_to_access_token, apply_to_id_token
 from .pre_token_generation import answers_at_sign_in, overrides, trigger_config
 from .userinfo import userinfo_error
@@ -38,21 +38,7 @@ DISCOVERY_KEYS = (
     "userinfo_endpoint",
 )
 ADMIN_SCOPE = "aws.cognito.signin.user.admin"
-# Attributes a user pool has by standard; any other seeded claim is a custom:* attribute.
-POOL_ATTRIBUTES = STANDARD_CLAIMS | {"groups"}
 PENDING_STATUSES = ("UNCONFIRMED", "FORCE_CHANGE_PASSWORD", "RESET_REQUIRED")
-# The classic hosted UI's "Change Password" page for a temporary password (new_password_at_sign_in.py;
-# docs/vendors.md: these words are not in AWS's documentation; a dead Session in RespondToAuthChallenge's).
-NEW_PASSWORD_WORDS = PasswordChangeWords(
-    title="Change Password",
-    requirements="Please enter a new password.",
-    new_password="New Password",
-    confirm_password="Enter New Password Again",
-    submit="Send",
-    mismatch="Passwords do not match",
-    blank="Missing required parameter Password",  # the pool's check_password, of an empty one
-    expired="Invalid session for the user, session is expired.",
-)
 
 
 @dataclass(frozen=True)
@@ -75,12 +61,10 @@ class CognitoFlavor(Flavor):
         return user.enabled and user.status not in PENDING_STATUSES
 
     def begin_password_change(self, tenant, user):
-        from .new_password_at_sign_in import begin  # here: it reads pool_users, which reads this module
-        return begin(tenant, user)
+        return new_password_at_sign_in.begin(tenant, user)
 
     def complete_password_change(self, tenant, token, new_password):
-        from .new_password_at_sign_in import complete
-        return complete(tenant, token, new_password)
+        return new_password_at_sign_in.complete(tenant, token, new_password)
 
     def event_claims(self, ctx) -> dict[str, Any]:
         claims = {}
@@ -231,7 +215,7 @@ PROFILE = CognitoFlavor(
     ),
     wrong_password_message="Incorrect username or password.",
     # A user with a temporary password sets a new one on the hosted UI (new_password_at_sign_in.py).
-    password_change=NEW_PASSWORD_WORDS,
+    password_change=new_password_at_sign_in.WORDS,
     # The user pool's UsernameConfiguration CaseSensitive=false, the console's default (docs/vendors.md).
     case_insensitive_usernames=True,
     discovery_keys=DISCOVERY_KEYS,

@@ -13,10 +13,22 @@ import secrets
 
 from ...endpoints.sso import record_signin_token
 from ...oauth.tokens import token_hash
-from ..password_change import PasswordChangeRefused
+from ..password_change import PasswordChangeRefused, PasswordChangeWords
 from .errors import CognitoError
-from .flavor import NEW_PASSWORD_WORDS
 from .pool_users import CONFIRMED, FORCE_CHANGE_PASSWORD, change_user, check_password
+
+# The classic hosted UI's "Change Password" page for a temporary password (docs/vendors.md: these
+# words are not in AWS's documentation; a dead Session in RespondToAuthChallenge's).
+WORDS = PasswordChangeWords(
+    title="Change Password",
+    requirements="Please enter a new password.",
+    new_password="New Password",
+    confirm_password="Enter New Password Again",
+    submit="Send",
+    mismatch="Passwords do not match",
+    blank="Missing required parameter Password",  # the pool's check_password, of an empty one
+    expired="Invalid session for the user, session is expired.",
+)
 
 
 def begin(tenant, user) -> str | None:
@@ -37,5 +49,5 @@ def complete(tenant, session: str, new_password: str):
     row = tenant.store.redeem_signin_token(token_hash(session), tenant.now())
     user = tenant.find_user(row.username) if row is not None and row.tenant == tenant.name else None
     if user is None:
-        raise PasswordChangeRefused(NEW_PASSWORD_WORDS.expired, over=True)
+        raise PasswordChangeRefused(WORDS.expired, over=True)
     return change_user(tenant, user, {"password": new_password, "status": CONFIRMED})

@@ -13,9 +13,11 @@ from typing import Any
 from ...directory import Conflict, DirectoryError
 from ...storage.request_state import forget_state
 from ..standard_claims import STANDARD_CLAIMS
-from .flavor import POOL_ATTRIBUTES
 from .errors import CognitoError
 from .parameters import attribute_value, pool_user
+
+# Attributes a user pool has by standard; any other seeded claim is a custom:* attribute.
+POOL_ATTRIBUTES = STANDARD_CLAIMS | {"groups"}
 
 SEEDED_AT = 1700000000  # seeded users have "always" existed
 CONFIRMED, UNCONFIRMED, FORCE_CHANGE_PASSWORD = "CONFIRMED", "UNCONFIRMED", "FORCE_CHANGE_PASSWORD"

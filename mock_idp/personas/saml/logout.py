@@ -12,11 +12,11 @@ from fastapi.responses import Response
 from lxml import etree
 
 from ...endpoints.sso import end_session, session_user
+from .bindings import cookie_bounce, incoming_request, post_binding
 from .errors import SamlError
 from .idp import name_id_format_name, session_index
 from .messages import issuer_of, parse_time, read
 from .response import STATUS, envelope, name_id_value, sign, user_claims
-from .sign_on import cookie_bounce, incoming_request, post_binding
 from .xml import SAML, SAMLP, q
 
 

@@ -12,21 +12,19 @@ from dataclasses import dataclass
 from fastapi import Request
 from fastapi.responses import Response
 
-from ...endpoints.http import read_params, render
 from ...endpoints.password_change import form_sign_in
-from ...endpoints.sso import (cookie_name, read_sign_in, session_user, set_session_cookie, sign_in_page,
+from ...endpoints.sso import (read_sign_in, session_user, set_session_cookie, sign_in_page,
                                start_session)
-from ...oauth.errors import OAuthError
-from ...oauth.responses import FormPost
+from .bindings import cookie_bounce, incoming_request, post_binding
 from .errors import SamlError
 from .idp import idp_of, session_index
-from .messages import Incoming, from_form, from_query, kind_of, read
+from .logout import log_out
+from .messages import Incoming, from_form, kind_of, read
 from .preview import PREVIEW, page as preview_page
-from .response import SignIn, encoded, failure, success
+from .response import SignIn, failure, success
 from .scenarios import next_defect
 from .xml import POST
 
-BOUNCED = "mock_idp_bounced"  # cookie_bounce's mark on the form it posts again
 TRUE = ("true", "1")  # xs:boolean
 
 
@@ -57,8 +55,6 @@ def sso_and_slo(tenant, url: str):
             return bounced
         incoming = await incoming_request(request)
         if incoming is not None and kind_of(incoming) == "LogoutRequest":
-            from .logout import log_out  # logout.py builds on this module
-
             return log_out(request, tenant, None, incoming)
         return await sign_on(request, tenant, None, url, incoming)
     return single_sign_on_and_logout
@@ -119,37 +115,6 @@ def login(tenant, app, url: str):
     return login_form
 
 
-async def cookie_bounce(request: Request, tenant, url: str) -> Response | None:
-    """A POST from another site's page carries no SameSite=Lax cookie, so the SSO session would
-    not be found: the form goes once more to `url` from our own page (same-site), cookies and all.
-    None: no need (a GET, the cookie came, or this is the second time)."""
-    if request.method != "POST" or request.cookies.get(cookie_name(tenant)):
-        return None
-    try:
-        form = await read_params(request)
-    except OAuthError:
-        return None  # not a form: incoming_request says so
-    names = {name for name, _ in form}
-    if BOUNCED in names or "SAMLRequest" not in names:
-        return None
-    return render(request, 200, FormPost(url, [*form, (BOUNCED, "1")]), [("Cache-Control", "no-store")])
-
-
-async def incoming_request(request: Request) -> Incoming | None:
-    if request.method == "GET":
-        try:
-            return from_query(request.scope["query_string"].decode("ascii"))
-        except UnicodeDecodeError:
-            raise SamlError("The query string is not URL-encoded ASCII.") from None
-    try:
-        incoming = from_form(await read_params(request))
-    except OAuthError as error:  # not a form, or too many parameters
-        raise SamlError(error.description or "The request is not a form.") from None
-    if incoming is None:
-        raise SamlError("A POST to the SSO URL needs a SAMLRequest (SAML bindings §3.5).")
-    return incoming
-
-
 def check(tenant, app, incoming: Incoming, request: Request, check_age: bool = True) -> tuple[Asked, object]:
     """The AuthnRequest's own rules (SAML core §3.4.1), after messages.read's; and its app."""
     root, app = read(incoming, app, "AuthnRequest", tenant.clock(), check_age, tenant)
@@ -194,12 +159,6 @@ def preview_sign_in(tenant, app, url: str):
 
 def post_to_acs(request: Request, app, xml: bytes, relay_state: str | None) -> Response:
     return post_binding(request, app.acs_url, xml, relay_state)
-
-
-def post_binding(request: Request, url: str, xml: bytes, relay_state: str | None) -> Response:
-    """SAML bindings §3.5.4: an auto-submitting form (a button without scripts), RelayState as is."""
-    params = [("SAMLResponse", encoded(xml))] + ([("RelayState", relay_state)] if relay_state is not None else [])
-    return render(request, 200, FormPost(url, params), [("Cache-Control", "no-store")])
 
 
 def relay_params(relay_state: str | None, preview: bool = False) -> list[tuple[str, str]]:
