@@ -103,23 +103,25 @@ def test_auth0_organizations_api_with_a_valid_token(tmp_path_factory):
     """Past the token check: the writes' bodies and params of every wrong shape are Auth0's 4xx JSON."""
     from tests.personas.auth0.test_organizations_api import token as management_token
     server = start_server(SEEDS / "organizations.yaml", tmp_path_factory.mktemp("fuzz-orgs"))
-    with httpx.Client(base_url=server.base_url, timeout=30) as client:
-        token = management_token(server.tenant_url("/auth0/"), "b2b-admin")
-        auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-        org = client.post("/auth0/api/v2/organizations", headers=auth, json={"name": "fuzz-org"})
-        assert org.status_code == 201, org.text
-        org_id = org.json()["id"]
-        paths = ["/auth0/api/v2/organizations", f"/auth0/api/v2/organizations/{org_id}",
-                 f"/auth0/api/v2/organizations/{org_id}/members", f"/auth0/api/v2/organizations/{org_id}/invitations",
-                 f"/auth0/api/v2/organizations/{org_id}/invitations/x", "/auth0/api/v2/organizations/name/%00"]
-        for path in paths:
-            for query in ODD_QUERIES:
-                handled(client.get(f"{path}?{query}", headers=auth))
-            for method in ("POST", "PATCH", "DELETE"):
-                for body in ODD_BODIES + [b'{"name": null}', b'{"members": ["' + b"x" * 5000 + b'"]}',
-                                          b'{"invitee": {"email": 1}, "inviter": {"name": []}, "client_id": "app"}']:
-                    response = client.request(method, path, content=body, headers=auth)
-                    handled(response)
-                    if response.status_code >= 400 and response.status_code != 405:
-                        assert set(response.json()) >= {"statusCode", "error", "message"}, (path, response.text)
-    server.stop()
+    try:
+        with httpx.Client(base_url=server.base_url, timeout=30) as client:
+            token = management_token(server.tenant_url("/auth0/"), "b2b-admin")
+            auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+            org = client.post("/auth0/api/v2/organizations", headers=auth, json={"name": "fuzz-org"})
+            assert org.status_code == 201, org.text
+            org_id = org.json()["id"]
+            paths = ["/auth0/api/v2/organizations", f"/auth0/api/v2/organizations/{org_id}",
+                     f"/auth0/api/v2/organizations/{org_id}/members", f"/auth0/api/v2/organizations/{org_id}/invitations",
+                     f"/auth0/api/v2/organizations/{org_id}/invitations/x", "/auth0/api/v2/organizations/name/%00"]
+            for path in paths:
+                for query in ODD_QUERIES:
+                    handled(client.get(f"{path}?{query}", headers=auth))
+                for method in ("POST", "PATCH", "DELETE"):
+                    for body in ODD_BODIES + [b'{"name": null}', b'{"members": ["' + b"x" * 5000 + b'"]}',
+                                              b'{"invitee": {"email": 1}, "inviter": {"name": []}, "client_id": "app"}']:
+                        response = client.request(method, path, content=body, headers=auth)
+                        handled(response)
+                        if response.status_code >= 400 and response.status_code != 405:
+                            assert set(response.json()) >= {"statusCode", "error", "message"}, (path, response.text)
+    finally:
+        server.stop()
