@@ -125,3 +125,34 @@ def test_auth0_organizations_api_with_a_valid_token(tmp_path_factory):
                             assert set(response.json()) >= {"statusCode", "error", "message"}, (path, response.text)
     finally:
         server.stop()
+
+
+ENTRA = "/entra/0c0ffee0-0000-4000-8000-00000000e17a"  # the shipped seed's Entra tenant
+ODD_VALUES = ["", "\x00", "x" * 20_000, "é😀", "a&b=c", "https://x"]
+
+
+def test_entra_v1_and_saml_urls_with_malformed_input(seed_server):
+    """The v1.0 token endpoint (every grant, resource and client of odd shape, odd bodies), the v1.0
+    discovery, keys, federation metadata, /saml2 and logout with odd queries and methods: Entra's
+    4xx, never a 5xx or a traceback."""
+    token_paths = [ENTRA + "/oauth2/token", "/entra/common/oauth2/token", "/entra/organizations/oauth2/token"]
+    with httpx.Client(base_url=seed_server.base_url, timeout=30) as client:
+        for path in token_paths:
+            reached = client.post(path, data={"grant_type": "client_credentials"})  # Entra's own refusal, not a 404
+            assert reached.status_code == 400 and "AADSTS" in reached.json()["error_description"], reached.text
+            for grant in ("client_credentials", "", "password", "\x00", "authorization_code", "refresh_token"):
+                for value in ODD_VALUES:
+                    handled(client.post(path, data={"grant_type": grant, "resource": value, "client_id": value,
+                                                    "client_secret": value}))
+            for content_type, body in [("application/json", b"{}"), ("application/json", b"[1]"), ("text/plain", b"x"),
+                                       ("application/x-www-form-urlencoded", b"%zz&=%"),
+                                       ("application/x-www-form-urlencoded", b"grant_type=a&grant_type=b")]:
+                handled(client.post(path, content=body, headers={"Content-Type": content_type}))
+        for path in [ENTRA + "/.well-known/openid-configuration", ENTRA + "/discovery/keys",
+                     "/entra/common/.well-known/openid-configuration",
+                     ENTRA + "/federationmetadata/2007-06/federationmetadata.xml", ENTRA + "/saml2",
+                     ENTRA + "/oauth2/v2.0/logout"]:
+            for query in ["appid=%00", "appid=" + "x" * 20_000, "appid=a&appid=b", "%zz", "SAMLRequest=%00",
+                          "sid=%00&post_logout_redirect_uri=http://evil.example"]:
+                for method in ("GET", "POST", "HEAD", "OPTIONS"):
+                    handled(client.request(method, f"{path}?{query}", headers={"Origin": "http://evil.example"}))
