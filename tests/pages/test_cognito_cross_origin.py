@@ -12,7 +12,7 @@ import pytest
 
 from conftest import SEEDS, start_server
 
-from .chromium import attacker_site, launched, new_page
+from .chromium import launched
 
 AMZ = "AWSCognitoIdentityProviderService."
 AMZ_JSON = "application/x-amz-json-1.1"
@@ -49,16 +49,6 @@ def server(tmp_path):
     running = start_server(SEEDS / "management.yaml", tmp_path)
     yield running
     running.stop()
-
-
-@pytest.fixture(scope="module")
-def attacker():
-    yield from attacker_site()
-
-
-@pytest.fixture
-def page(chromium):
-    yield from new_page(chromium)
 
 
 def cognito(server, operation: str, body: dict, path: str = "/cognito") -> httpx.Response:

@@ -90,11 +90,6 @@ def app_site():
 
 
 @pytest.fixture(scope="module")
-def attacker():
-    yield from attacker_site()
-
-
-@pytest.fixture(scope="module")
 def server(tmp_path_factory, app_site):
     seed = tmp_path_factory.mktemp("cors-browser") / "seed.yaml"
     seed.write_text(textwrap.dedent(SEED).format(app=app_site.base_url))

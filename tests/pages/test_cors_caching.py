@@ -7,7 +7,7 @@ import httpx
 import pytest
 from conftest import start_server
 
-from .chromium import attacker_site, launched, new_page
+from .chromium import attacker_site, launched
 
 FETCH = """async (url) => {
     try { const r = await fetch(url); return [r.status, (await r.json()).keys ? 'keys' : 'document']; }
@@ -44,11 +44,6 @@ def server(tmp_path_factory, app):
     running = start_server(folder / "seed.yaml", folder / "data")
     yield running
     running.stop()
-
-
-@pytest.fixture
-def page(chromium):
-    yield from new_page(chromium)
 
 
 def urls(server) -> list[str]:

@@ -14,7 +14,7 @@ import pytest
 
 from conftest import SEEDS, start_server
 
-from .chromium import attacker_site, launched, new_page
+from .chromium import launched
 
 REDIRECT_URI = "http://localhost:3000/callback"
 
@@ -32,21 +32,11 @@ def server(tmp_path_factory):
     running.stop()
 
 
-@pytest.fixture(scope="module")
-def attacker():
-    yield from attacker_site()
-
-
 @pytest.fixture
 def admin(server):
     with httpx.Client(base_url=server.base_url + "/_admin", headers={"Content-Type": "application/json"}) as client:
         yield client
         client.post("/reset")
-
-
-@pytest.fixture
-def page(chromium):
-    yield from new_page(chromium)
 
 
 def names(admin, kind: str) -> set[str]:

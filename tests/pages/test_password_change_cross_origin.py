@@ -13,7 +13,7 @@ import pytest
 from conftest import Browser
 from expired_password_support import NEW, OLD, authn, authorize_url, expired_password_server, form_fields, post_step
 
-from .chromium import attacker_site, launched, new_page
+from .chromium import launched
 
 TEMPORARY = "Temp-pass1!"  # tom's, the Cognito user with a temporary password
 AMZ = "AWSCognitoIdentityProviderService."
@@ -53,16 +53,6 @@ def server(tmp_path_factory):
     running = expired_password_server(tmp_path_factory.mktemp("password-change-cross-origin"))
     yield running
     running.stop()
-
-
-@pytest.fixture(scope="module")
-def attacker():
-    yield from attacker_site()
-
-
-@pytest.fixture
-def page(chromium):
-    yield from new_page(chromium)
 
 
 def rebound(server) -> str:

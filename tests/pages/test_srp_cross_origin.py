@@ -18,7 +18,7 @@ from conftest import SEEDS, free_port, serve_asgi
 from mock_idp.app import create_app
 from mock_idp.config.settings import Settings
 
-from .chromium import attacker_site, launched, new_page
+from .chromium import launched
 
 AMZ = "AWSCognitoIdentityProviderService."
 AMZ_JSON = "application/x-amz-json-1.1"
@@ -51,16 +51,6 @@ def server(tmp_path_factory):
     running.answers = answers
     yield running
     running.stop()
-
-
-@pytest.fixture(scope="module")
-def attacker():
-    yield from attacker_site()
-
-
-@pytest.fixture
-def page(chromium):
-    yield from new_page(chromium)
 
 
 def test_a_page_on_another_port_gets_no_srp_challenge_computed(page, server, attacker):

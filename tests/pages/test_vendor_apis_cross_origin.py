@@ -16,7 +16,7 @@ import pytest
 
 from conftest import SEEDS, start_server
 
-from .chromium import attacker_site, launched, new_page
+from .chromium import launched
 
 AMZ = "AWSCognitoIdentityProviderService."
 FAKE_SIGV4 = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/cognito-idp/aws4_request, " \
@@ -35,16 +35,6 @@ def server(tmp_path_factory):
     running = start_server(SEEDS / "management.yaml", tmp_path_factory.mktemp("vendor-apis"))
     yield running
     running.stop()
-
-
-@pytest.fixture(scope="module")
-def attacker():
-    yield from attacker_site()
-
-
-@pytest.fixture
-def page(chromium):
-    yield from new_page(chromium)
 
 
 def rebound(page, server) -> None:
